@@ -1,0 +1,1 @@
+"""Civility actions, activities, attendance, service records, deeds, corrections, certificates."""

@@ -1,0 +1,1 @@
+"""The civility platform's service shell and shared kernel."""

@@ -1,0 +1,129 @@
+"""Tables of the people and places of the city."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from app.core.ids import new_id
+
+
+class District(Model):
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    code = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "district"
+
+
+class DistrictRulesVersion(Model):
+    """The rules of a district from `effective_from` on. A change adds a version, none is edited,
+    so a record is always judged by the rules in force when it happened."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="rules_versions", on_delete=fields.RESTRICT
+    )
+    effective_from = fields.DatetimeField()
+    rules = fields.JSONField()
+    created_by = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "district_rules_version"
+        indexes = (("district_id", "effective_from"),)
+
+
+class Community(Model):
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="communities", on_delete=fields.RESTRICT
+    )
+    code = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "community"
+        unique_together = (("district_id", "code"),)
+
+
+class Staff(Model):
+    """A community worker, a district administrator or a platform administrator."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    username = fields.CharField(max_length=150, unique=True)
+    password_hash = fields.CharField(max_length=200)
+    role = fields.CharField(max_length=20)
+    display_name = fields.CharField(max_length=100, default="")
+    district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="staff", null=True, on_delete=fields.RESTRICT
+    )
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "staff"
+
+
+class StaffCommunity(Model):
+    """Which communities a worker serves."""
+
+    id = fields.BigIntField(primary_key=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="community_links", on_delete=fields.CASCADE
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="staff_links", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "staff_community"
+        unique_together = (("staff_id", "community_id"),)
+
+
+class Household(Model):
+    """A household, for pilots that score households together."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="households", on_delete=fields.RESTRICT
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="households", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "household"
+
+
+class Resident(Model):
+    """A resident known by their WeChat openid. Personal data is encrypted at rest."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    openid = fields.CharField(max_length=128, unique=True)
+    unionid = fields.CharField(max_length=128, null=True, db_index=True)
+    nickname = fields.CharField(max_length=64, default="")
+    district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="residents", null=True, on_delete=fields.RESTRICT
+    )
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="residents", null=True, on_delete=fields.RESTRICT
+    )
+    household: fields.ForeignKeyNullableRelation[Household] = fields.ForeignKeyField(
+        "models.Household", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    public_profile = fields.BooleanField(default=False)
+    real_name_cipher = fields.TextField(null=True)
+    real_name_masked = fields.CharField(max_length=64, null=True)
+    id_number_cipher = fields.TextField(null=True)
+    id_number_hash = fields.CharField(max_length=64, null=True, unique=True)
+    id_number_masked = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "resident"

@@ -1,0 +1,214 @@
+"""HTTP endpoints of auth and accounts: thin adapters over `app.accounts.service`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from app.accounts import service
+from app.accounts.errors import LoginFailed
+from app.accounts.models import Community, District, Resident, Staff
+from app.accounts.schemas import (
+    CommunityCreate,
+    CommunityOut,
+    DistrictCreate,
+    DistrictDetail,
+    DistrictOut,
+    DistrictRules,
+    DistrictRulesPatch,
+    MeOut,
+    MePatch,
+    PasswordLoginIn,
+    RealNameIn,
+    RefreshIn,
+    ResidentOut,
+    StaffCreate,
+    StaffOut,
+    TokenPair,
+    WeChatLoginIn,
+)
+from app.core import ratelimit, wechat
+from app.core.auth import (
+    REFRESH_REUSED,
+    Principal,
+    Role,
+    issue_access_token,
+    issue_refresh_token,
+    register_principal_loader,
+    rotate_refresh_token,
+)
+from app.core.errors import Problem, Unauthenticated
+from app.core.http import Api, Page, PageQuery, paginate
+from app.core.passwords import verify_password
+from app.core.settings import get_settings
+
+register_principal_loader(service.load_principal)
+api = Api("accounts")
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
+    access, expires_in = issue_access_token(subject, role)
+    refresh = await issue_refresh_token(subject)
+    return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, **who}
+
+
+@api.post("/api/v1/auth/wechat", auth=False, body=WeChatLoginIn, response=TokenPair)
+async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] | Problem:
+    """A resident logs in with the code from wx.login()."""
+    address = _client_address(request)
+    await ratelimit.ensure_login_allowed("wechat", address)
+    if get_settings().dev_wechat_login and body.code.startswith("dev-"):
+        session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
+    else:
+        try:
+            session = await wechat.code_to_session(body.code)
+        except wechat.WeChatLoginFailed as refused:
+            await ratelimit.record_login_failure("wechat", address)
+            return refused
+    resident = await service.resident_by_openid(session.openid, session.unionid)
+    return await _tokens(
+        f"resident:{resident.id}", "resident", resident=await service.resident_view(resident)
+    )
+
+
+@api.post("/api/v1/auth/login", auth=False, body=PasswordLoginIn, response=TokenPair)
+async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, Any] | Problem:
+    """A community worker or administrator logs in with username and password."""
+    address = _client_address(request)
+    account = body.username.lower()
+    await ratelimit.ensure_login_allowed(account, address)
+    staff = await Staff.get_or_none(username=body.username, is_active=True)
+    if not await verify_password(staff.password_hash if staff else None, body.password):
+        await ratelimit.record_login_failure(account, address)
+        return LoginFailed("The username or the password is wrong.")
+    assert staff is not None
+    await ratelimit.clear_login_failures(account)
+    role: Role = staff.role  # type: ignore[assignment]
+    return await _tokens(f"staff:{staff.id}", role, staff=await service.staff_view(staff))
+
+
+@api.post("/api/v1/auth/refresh", auth=False, body=RefreshIn, response=TokenPair)
+async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
+    """Trades a refresh token for a new pair; the old refresh token stops working."""
+    rotated = await rotate_refresh_token(body.refresh_token)
+    if rotated is None:
+        return Unauthenticated(REFRESH_REUSED)
+    subject, refresh_token = rotated
+    kind, _, subject_id = subject.partition(":")
+    who = await service.load_principal(kind, subject_id)
+    if who is None:
+        raise Unauthenticated("The account no longer exists or is disabled.")
+    access, expires_in = issue_access_token(subject, who.role)
+    return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
+
+
+@api.get("/api/v1/me", response=MeOut)
+async def me(who: Principal) -> dict[str, Any]:
+    """The caller: a resident or a member of staff, with role and scope."""
+    if who.kind == "resident":
+        resident = await Resident.get(id=who.id)
+        return {"kind": "resident", "role": who.role, "resident": await service.resident_view(resident)}
+    staff = await Staff.get(id=who.id)
+    return {"kind": "staff", "role": who.role, "staff": await service.staff_view(staff)}
+
+
+@api.patch("/api/v1/me", roles=("resident",), body=MePatch, response=ResidentOut)
+async def update_me(who: Principal, body: MePatch) -> dict[str, Any]:
+    """A resident sets their nickname, community and whether honour rolls may show them."""
+    resident = await service.update_resident(
+        await Resident.get(id=who.id), **body.model_dump(exclude_unset=True)
+    )
+    return await service.resident_view(resident)
+
+
+@api.post("/api/v1/me/real-name", roles=("resident",), body=RealNameIn, response=ResidentOut)
+async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any]:
+    """Records the resident's real name and ID number, encrypted; only masks are returned."""
+    resident = await service.set_real_name(
+        await Resident.get(id=who.id), name=body.name, id_number=body.id_number
+    )
+    return await service.resident_view(resident)
+
+
+@api.post(
+    "/api/v1/districts", roles=("platform_admin",), body=DistrictCreate, response=DistrictOut,
+    status=201,
+)
+async def create_district(who: Principal, body: DistrictCreate) -> District:
+    """Creates a district, with the platform's default rules."""
+    return await service.create_district(code=body.code, name=body.name, by=who)
+
+
+@api.get("/api/v1/districts", query=PageQuery, response=Page[DistrictOut])
+async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The districts the caller sees: all for platform administrators, else their own."""
+    districts = District.all()
+    if who.role != "platform_admin":
+        districts = districts.filter(id=who.district_id or "")
+    return await paginate(districts, query)
+
+
+async def _district_detail(district: District) -> dict[str, Any]:
+    return {
+        "id": district.id,
+        "code": district.code,
+        "name": district.name,
+        "created_at": district.created_at,
+        "settings": await service.rules_at(district.id),
+        "upcoming_settings": await service.upcoming_rules(district.id),
+    }
+
+
+@api.get(
+    "/api/v1/districts/{code}", roles=("worker", "district_admin", "platform_admin"),
+    response=DistrictDetail,
+)
+async def get_district(who: Principal, code: str) -> dict[str, Any]:
+    """A district with the rules in force and any changes scheduled."""
+    return await _district_detail(await service.get_district(code, who=who))
+
+
+@api.patch(
+    "/api/v1/districts/{code}/settings", roles=("district_admin", "platform_admin"),
+    body=DistrictRulesPatch, response=DistrictRules,
+)
+async def change_district_settings(who: Principal, code: str, body: DistrictRulesPatch) -> DistrictRules:
+    """Changes the district's rules from now (or from `effective_from`); history is kept."""
+    district = await service.get_district(code, who=who)
+    return await service.change_rules(district, body, by=who)
+
+
+@api.post(
+    "/api/v1/districts/{code}/communities", roles=("district_admin", "platform_admin"),
+    body=CommunityCreate, response=CommunityOut, status=201,
+)
+async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
+    """Adds a community to the district."""
+    district = await service.get_district(code, who=who)
+    community = await service.create_community(district, code=body.code, name=body.name)
+    return {"id": community.id, "code": community.code, "name": community.name, "district": district.code}
+
+
+@api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
+async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
+    """The district's communities."""
+    district = await service.get_district(code, who=who)
+    page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
+    page["items"] = [
+        {"id": c.id, "code": c.code, "name": c.name, "district": district.code} for c in page["items"]
+    ]
+    return page
+
+
+@api.post(
+    "/api/v1/staff", roles=("platform_admin", "district_admin"), body=StaffCreate,
+    response=StaffOut, status=201,
+)
+async def create_staff(who: Principal, body: StaffCreate) -> dict[str, Any]:
+    """Creates a worker or an administrator; district admins only within their district."""
+    return await service.staff_view(await service.create_staff(body, by=who))

@@ -1,0 +1,193 @@
+"""Request and response models of accounts, districts and their rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from app.core.auth import Role
+from app.core.http import JsonDecimal, Schema
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
+class CreditExpiry(Schema):
+    """`end_of_following_year`: credits earned in 2026 expire at the end of 2027."""
+
+    policy: Literal["never", "end_of_following_year", "months"] = "end_of_following_year"
+    months: int | None = Field(default=None, ge=1, le=120)
+
+    @model_validator(mode="after")
+    def _months_with_policy(self) -> CreditExpiry:
+        if (self.policy == "months") != (self.months is not None):
+            raise ValueError("`months` is given exactly when the policy is `months`")
+        return self
+
+
+class DistrictRules(Schema):
+    """A district's rules. Per-action maps take action codes, with `default` for the rest."""
+
+    moral_bank_enabled: bool = False
+    credits_per_hour: dict[ActionCode, JsonDecimal] = Field(
+        default_factory=lambda: {"default": Decimal(10)}
+    )
+    credits_per_report: dict[ActionCode, JsonDecimal] = Field(
+        default_factory=lambda: {"default": Decimal(2)}
+    )
+    report_daily_cap: dict[ActionCode, int] = Field(
+        default_factory=lambda: {"finish-your-water": 1, "waste-sorting": 1, "default": 3}
+    )
+    max_hours_per_day: JsonDecimal = Field(default=Decimal(8), gt=0, le=24)
+    review_hours_per_day: JsonDecimal = Field(default=Decimal(12), gt=0, le=24)
+    backfill_earns_credits: bool = False
+    credit_expiry: CreditExpiry = Field(default_factory=CreditExpiry)
+    redemption_hold_hours: int = Field(default=72, ge=1, le=24 * 60)
+    geofence_radius_m: int = Field(default=300, ge=10, le=20_000)
+
+    @field_validator("credits_per_hour", "credits_per_report")
+    @classmethod
+    def _non_negative_credits(cls, value: dict[str, JsonDecimal]) -> dict[str, JsonDecimal]:
+        if any(v < 0 or v > 10_000 for v in value.values()):
+            raise ValueError("credits must be between 0 and 10000")
+        return value
+
+    @field_validator("report_daily_cap")
+    @classmethod
+    def _caps_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(not 0 <= v <= 1000 for v in value.values()):
+            raise ValueError("daily caps must be between 0 and 1000")
+        return value
+
+    @model_validator(mode="after")
+    def _review_above_cap(self) -> DistrictRules:
+        if self.review_hours_per_day < self.max_hours_per_day:
+            raise ValueError("review_hours_per_day must be at least max_hours_per_day")
+        return self
+
+    def per_action(self, table: dict[str, JsonDecimal], action: str) -> Decimal:
+        return table.get(action, table.get("default", Decimal(0)))
+
+
+class DistrictRulesPatch(Schema):
+    """A change of rules, merged into the rules in force; it takes effect now or later."""
+
+    moral_bank_enabled: bool | None = None
+    credits_per_hour: dict[ActionCode, JsonDecimal] | None = None
+    credits_per_report: dict[ActionCode, JsonDecimal] | None = None
+    report_daily_cap: dict[ActionCode, int] | None = None
+    max_hours_per_day: JsonDecimal | None = None
+    review_hours_per_day: JsonDecimal | None = None
+    backfill_earns_credits: bool | None = None
+    credit_expiry: CreditExpiry | None = None
+    redemption_hold_hours: int | None = None
+    geofence_radius_m: int | None = None
+    effective_from: datetime | None = None
+
+
+class RulesVersionOut(Schema):
+    effective_from: datetime
+    rules: DistrictRules
+    created_by: str
+
+
+class DistrictCreate(Schema):
+    code: Code
+    name: Name
+
+
+class DistrictOut(Schema):
+    id: str
+    code: str
+    name: str
+    created_at: datetime
+
+
+class DistrictDetail(DistrictOut):
+    settings: DistrictRules
+    upcoming_settings: list[RulesVersionOut] = []
+
+
+class CommunityCreate(Schema):
+    code: Code
+    name: Name
+
+
+class CommunityOut(Schema):
+    id: str
+    code: str
+    name: str
+    district: str
+
+
+class StaffCreate(Schema):
+    username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{3,150}$")]
+    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
+    role: Literal["worker", "district_admin", "platform_admin"]
+    district: Code | None = None
+    communities: list[Code] = Field(default_factory=list, max_length=100)
+    display_name: Annotated[str, StringConstraints(max_length=100)] = ""
+
+
+class StaffOut(Schema):
+    id: str
+    username: str
+    role: Role
+    display_name: str
+    district: str | None
+    communities: list[str]
+
+
+class ResidentOut(Schema):
+    id: str
+    nickname: str
+    district: str | None
+    community: str | None
+    public_profile: bool
+    real_name_verified: bool
+    real_name_masked: str | None
+    id_number_masked: str | None
+
+
+class MeOut(Schema):
+    kind: Literal["resident", "staff"]
+    role: Role
+    resident: ResidentOut | None = None
+    staff: StaffOut | None = None
+
+
+class MePatch(Schema):
+    nickname: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    community: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] | None = None
+    public_profile: bool | None = None
+
+
+class RealNameIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=2, max_length=30)]
+    id_number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+
+
+class WeChatLoginIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class PasswordLoginIn(Schema):
+    username: Annotated[str, StringConstraints(min_length=1, max_length=150)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class RefreshIn(Schema):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class TokenPair(Schema):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int
+    resident: ResidentOut | None = None
+    staff: StaffOut | None = None

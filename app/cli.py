@@ -1,0 +1,165 @@
+"""`python -m app …`: migrate, create-admin, seed-demo, serve, scheduler, run-job, dev."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from tortoise import Tortoise
+
+from app.core import db
+from app.core.logs import setup_logging
+from app.core.settings import get_settings
+
+DEMO_PASSWORD = "demo-password-2026"
+
+
+@contextlib.asynccontextmanager
+async def database() -> AsyncIterator[None]:
+    await Tortoise.init(config=db.tortoise_config(get_settings()))
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
+
+
+async def migrate() -> None:
+    from tortoise.migrations.api import migrate as apply_migrations
+
+    try:
+        await apply_migrations(config=db.tortoise_config(get_settings()))
+    finally:
+        await Tortoise.close_connections()
+    print("migrations applied")
+
+
+async def pending_model_changes() -> list[str]:
+    """Describes model changes that no migration holds yet (empty when they agree)."""
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    config = db.tortoise_config(get_settings())
+    async with database():
+        detector = MigrationAutodetector(Tortoise.apps, config["apps"])  # type: ignore[arg-type]
+        writers = await detector.changes()
+    return [op.describe() for writer in writers for op in writer.operations]
+
+
+async def make_migrations() -> None:
+    """For developers: writes a migration for the models' changes into migrations/."""
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    config = db.tortoise_config(get_settings())
+    async with database():
+        written = await MigrationAutodetector(Tortoise.apps, config["apps"]).write()  # type: ignore[arg-type]
+    print("\n".join(written) or "no changes")
+
+
+async def create_admin(username: str, password: str) -> None:
+    import app.main  # noqa: F401  (loads every model)
+    from app.accounts.service import set_platform_admin
+
+    async with database(), db.transaction():
+        await set_platform_admin(username, password)
+    print(f"platform admin `{username}` is ready")
+
+
+async def seed_demo() -> dict[str, Any]:
+    from app.demo import seed
+
+    async with database():
+        return await seed(DEMO_PASSWORD)
+
+
+async def run_job(name: str) -> int:
+    import app.main  # noqa: F401  (registers every job)
+    from app.core.scheduler import run_job as run
+
+    async with database():
+        result = await run(name, trigger="manual")
+    assert result is not None
+    print(json.dumps({
+        "job": result.job, "status": result.status,
+        "started_at": result.started_at.isoformat(),
+        "finished_at": result.finished_at.isoformat() if result.finished_at else None,
+        "stats": result.stats, "error": result.error,
+    }, ensure_ascii=False))
+    return 0 if result.status == "succeeded" else 1
+
+
+async def scheduler_forever() -> None:
+    import app.main  # noqa: F401
+    from app.core.scheduler import build_scheduler
+
+    async with database():
+        scheduler = build_scheduler()
+        scheduler.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            scheduler.shutdown(wait=False)
+
+
+def serve(host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host, port=port, log_config=None,
+        proxy_headers=True,
+    )
+
+
+def _run(coroutine: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(coroutine())  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply migrations to DATABASE_URL")
+    commands.add_parser("makemigrations", help="(developers) write a migration for model changes")
+    commands.add_parser("check-migrations", help="fail when models have changes no migration holds")
+    admin = commands.add_parser("create-admin", help="create (or reset) a platform admin")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--password", required=True)
+    commands.add_parser("seed-demo", help="a demo district with communities, staff, residents")
+    for name, text in (("serve", "run the service"), ("dev", "migrate, seed the demo, serve")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--host", default="127.0.0.1")
+        sub.add_argument("--port", type=int, default=8000)
+    commands.add_parser("scheduler", help="run only the scheduled jobs")
+    job = commands.add_parser("run-job", help="run one scheduled job now; print its result")
+    job.add_argument("name")
+    args = parser.parse_args(argv)
+    setup_logging()
+
+    if args.command == "migrate":
+        _run(migrate)
+    elif args.command == "makemigrations":
+        _run(make_migrations)
+    elif args.command == "check-migrations":
+        changes = _run(pending_model_changes)
+        if changes:
+            print("models and migrations disagree:\n  " + "\n  ".join(changes))
+            sys.exit(1)
+        print("models and migrations agree")
+    elif args.command == "create-admin":
+        _run(lambda: create_admin(args.username, args.password))
+    elif args.command == "seed-demo":
+        print(json.dumps(_run(seed_demo), ensure_ascii=False, indent=2))
+    elif args.command == "serve":
+        serve(args.host, args.port)
+    elif args.command == "dev":
+        _run(migrate)
+        logins = _run(seed_demo)
+        print(f"\nThe service runs at http://{args.host}:{args.port}/  (console: /console/)")
+        print(json.dumps(logins, ensure_ascii=False, indent=2), flush=True)
+        serve(args.host, args.port)
+    elif args.command == "scheduler":
+        _run(scheduler_forever)
+    elif args.command == "run-job":
+        sys.exit(_run(lambda: run_job(args.name)))

@@ -1,0 +1,1 @@
+"""Settings, database, errors, auth, HTTP helpers, scheduler: imported by every domain."""

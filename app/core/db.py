@@ -1,0 +1,66 @@
+"""The database: Tortoise configuration (one app, one migration history) and transactions."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from app.core.settings import Settings
+
+# Every module holding models; one Tortoise app so that one migration history covers them.
+MODEL_MODULES = [
+    "app.core.models",
+    "app.accounts.models",
+]
+
+transaction = in_transaction
+
+
+def _with_pool(url: str, pool_size: int) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query.setdefault("minsize", "1")
+    query.setdefault("maxsize", str(pool_size))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def connection_url(settings: Settings) -> str:
+    url = settings.database_url
+    if url.startswith("postgresql://"):
+        url = "postgres://" + url.removeprefix("postgresql://")
+    if url.startswith(("postgres://", "asyncpg://")):
+        return _with_pool(url, settings.database_pool_size)
+    if url.startswith("sqlite://") and not url.startswith("sqlite://:memory:"):
+        path = url.removeprefix("sqlite://").split("?", 1)[0]
+        if path:
+            from pathlib import Path
+
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "connections": {"default": connection_url(settings)},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def dialect() -> str:
+    """`postgres` or `sqlite`: for the few statements that must be written per database."""
+    return str(connections.get("default").capabilities.dialect)
+
+
+async def ping() -> None:
+    await connections.get("default").execute_query("SELECT 1")

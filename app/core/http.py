@@ -1,0 +1,297 @@
+"""HTTP helpers: declared endpoints that parse, authorise, open the request's transaction,
+replay idempotent retries and shape responses — and describe themselves for OpenAPI."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import inspect
+import json
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    ValidationError,
+)
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
+
+from app.core.auth import Principal, Role, authenticate
+from app.core.db import transaction
+from app.core.errors import (
+    Invalid,
+    MalformedJSON,
+    Problem,
+    ProblemResponse,
+    UnsupportedMediaType,
+    invalid_from,
+)
+from app.core.models import IdempotencyRecord
+
+T = TypeVar("T")
+# Decimals (hours, credits) travel as JSON numbers, not strings.
+JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+Handler = Callable[..., Awaitable[Any]]
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Schema(BaseModel):
+    """Base for request and response models: unknown request fields are refused."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageQuery(Schema):
+    cursor: str | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class IdempotencyKeyReused(Problem):
+    status, code, title = 422, "idempotency_key_reused", "Idempotency key reused"
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: Any = None
+    status: int = 200
+    roles: tuple[Role, ...] | None = None
+    auth: bool = True
+    idempotent: bool = False
+    errors: Sequence[type[Problem]] = ()
+    response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.response is not None:
+            self.response_adapter = TypeAdapter(self.response)
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)(?::\w+)?}", self.path)
+
+
+class Api:
+    """A domain's endpoints. `api.post(path, body=Model, response=Model)` decorates a handler
+    taking keyword arguments: `who` (the Principal), `body`, `query`, and the path params."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.endpoints: list[Endpoint] = []
+
+    def route(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            summary = options.pop("summary", None) or inspect.getdoc(handler) or handler.__name__
+            self.endpoints.append(
+                Endpoint(method, path, handler, summary, self.tag, **options)
+            )
+            return handler
+
+        return register
+
+    def get(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **options)
+
+    def patch(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **options)
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(e.path, _asgi_endpoint(e), methods=[e.method], name=e.handler.__name__)
+            for e in self.endpoints
+        ]
+
+
+async def read_json(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "")
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    if content_type and "json" not in content_type.split(";")[0]:
+        raise UnsupportedMediaType("Send the body as application/json.")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise MalformedJSON(f"The body is not valid JSON: {exc}") from exc
+
+
+def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
+    if not isinstance(data, dict):
+        raise Invalid("The body must be a JSON object.", errors=[{"field": "body", "message": "expected an object"}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid_from(exc, prefix=prefix) from exc
+
+
+def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        values = request.query_params.getlist(name)
+        if not values:
+            continue
+        annotation = str(info.annotation)
+        data[name] = values if annotation.startswith(("list", "typing.List")) else values[-1]
+    unknown = set(request.query_params) - set(model.model_fields)
+    if unknown:
+        raise Invalid(
+            "Unknown query parameters.",
+            errors=[{"field": f"query.{n}", "message": "not a known parameter"} for n in sorted(unknown)],
+        )
+    return data
+
+
+def _request_hash(endpoint: Endpoint, request: Request, body: Any) -> str:
+    canonical = json.dumps(
+        [endpoint.method, endpoint.path, request.path_params, body], sort_keys=True, default=str
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _respond(endpoint: Endpoint, result: Any) -> Response:
+    if isinstance(result, Response):
+        return result
+    if endpoint.status == 204 or endpoint.response is None:
+        return Response(status_code=endpoint.status if endpoint.status != 200 else 204)
+    assert endpoint.response_adapter is not None
+    content = endpoint.response_adapter.dump_python(
+        endpoint.response_adapter.validate_python(result, from_attributes=True), mode="json"
+    )
+    return JSONResponse(content, status_code=endpoint.status)
+
+
+def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    async def run(request: Request) -> Response:
+        kwargs: dict[str, Any] = dict(request.path_params)
+        if "request" in inspect.signature(endpoint.handler).parameters:
+            kwargs["request"] = request
+        who: Principal | None = None
+        if endpoint.auth:
+            who = await authenticate(request)
+            if endpoint.roles is not None:
+                who.require_role(*endpoint.roles)
+            kwargs["who"] = who
+        raw_body: Any = None
+        if endpoint.body is not None:
+            raw_body = await read_json(request)
+            kwargs["body"] = parse(endpoint.body, raw_body)
+        if endpoint.query is not None:
+            try:
+                kwargs["query"] = endpoint.query.model_validate(_query_dict(request, endpoint.query))
+            except ValidationError as exc:
+                raise invalid_from(exc, prefix="query.") from exc
+        if endpoint.method not in WRITE_METHODS:
+            return _respond(endpoint, await endpoint.handler(**kwargs))
+        key = request.headers.get("idempotency-key") if endpoint.idempotent else None
+        if key is None:
+            return await _in_transaction(endpoint, kwargs)
+        if not 1 <= len(key) <= 200:
+            raise Invalid("Idempotency-Key must be 1 to 200 characters.")
+        assert who is not None
+        return await _idempotent(endpoint, kwargs, who, key, _request_hash(endpoint, request, raw_body))
+
+    return run
+
+
+async def _in_transaction(endpoint: Endpoint, kwargs: dict[str, Any]) -> Response:
+    # A handler may *return* a Problem: what it did is committed, then the error is answered
+    # (e.g. a failed login is recorded, a replayed refresh token revokes its family).
+    async with transaction():
+        result = await endpoint.handler(**kwargs)
+        response = None if isinstance(result, Problem) else _respond(endpoint, result)
+    if isinstance(result, Problem):
+        raise result
+    assert response is not None
+    return response
+
+
+async def _replay(who: Principal, key: str, request_hash: str) -> Response | None:
+    record = await IdempotencyRecord.get_or_none(principal=who.subject, key=key)
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a different request; use a new key."
+        )
+    response_class = ProblemResponse if record.status_code >= 400 else JSONResponse
+    response = response_class(record.response_body, status_code=record.status_code)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+async def _idempotent(
+    endpoint: Endpoint, kwargs: dict[str, Any], who: Principal, key: str, request_hash: str
+) -> Response:
+    replay = await _replay(who, key, request_hash)
+    if replay is not None:
+        return replay
+    try:
+        async with transaction():
+            # A raised Problem rolls back and is not recorded: nothing happened, so a retry
+            # is decided afresh. Successes (and returned Problems, which commit) are replayed.
+            result = await endpoint.handler(**kwargs)
+            if isinstance(result, Problem):
+                status, body = result.status, result.body()
+            else:
+                response = _respond(endpoint, result)
+                status, body = response.status_code, json.loads(bytes(response.body) or b"null")
+            await IdempotencyRecord.create(
+                principal=who.subject, key=key, request_hash=request_hash,
+                status_code=status, response_body=body,
+            )
+    except IntegrityError:
+        replay = await _replay(who, key, request_hash)
+        if replay is None:
+            raise
+        return replay
+    if isinstance(result, Problem):
+        raise result
+    return response
+
+
+def encode_cursor(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Invalid("The cursor is not valid.", errors=[{"field": "query.cursor", "message": "not a cursor from this API"}]) from exc
+
+
+async def paginate(queryset: QuerySet[Any], page: PageQuery, *, newest_first: bool = True) -> dict[str, Any]:
+    """Keyset pagination over the sortable string id."""
+    if page.cursor:
+        after = decode_cursor(page.cursor)
+        queryset = queryset.filter(id__lt=after) if newest_first else queryset.filter(id__gt=after)
+    rows = await queryset.order_by("-id" if newest_first else "id").limit(page.limit + 1)
+    next_cursor = encode_cursor(str(rows[page.limit - 1].id)) if len(rows) > page.limit else None
+    return {"items": rows[: page.limit], "next_cursor": next_cursor}

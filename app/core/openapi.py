@@ -1,0 +1,123 @@
+"""The OpenAPI 3.1 document, built from the same endpoint declarations and pydantic models
+that validate requests and shape responses, so it cannot drift from the code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+from pydantic.json_schema import models_json_schema
+
+from app.core.http import Endpoint
+
+REF = "#/components/schemas/{model}"
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}},
+    }
+
+
+def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str, Any]:
+    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
+    models = {m for e in endpoints for m in (e.body, e.query) if m is not None}
+    if models:
+        _, defs = models_json_schema(
+            [(m, "validation") for m in models], ref_template=REF
+        )
+        components.update(defs.get("$defs", {}))
+
+    def response_schema(annotation: Any) -> dict[str, Any]:
+        schema = TypeAdapter(annotation).json_schema(ref_template=REF, mode="serialization")
+        components.update(schema.pop("$defs", {}))
+        return schema
+
+    paths: dict[str, dict[str, Any]] = {}
+    for e in endpoints:
+        operation: dict[str, Any] = {
+            "operationId": e.handler.__name__,
+            "summary": e.summary.splitlines()[0],
+            "description": e.summary,
+            "tags": [e.tag],
+            "parameters": [
+                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                for p in e.path_params
+            ],
+            "responses": {},
+        }
+        if e.query is not None:
+            for name, info in e.query.model_fields.items():
+                schema = TypeAdapter(info.annotation).json_schema(ref_template=REF)
+                components.update(schema.pop("$defs", {}))
+                operation["parameters"].append(
+                    {"name": name, "in": "query", "required": info.is_required(), "schema": schema}
+                )
+        if e.idempotent:
+            operation["parameters"].append(
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
+                    "description": "A retry with the same key returns the first response.",
+                    "schema": {"type": "string", "maxLength": 200},
+                }
+            )
+        if e.body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": REF.format(model=e.body.__name__)}}
+                },
+            }
+        if e.auth:
+            operation["security"] = [{"bearer": []}]
+            if e.roles:
+                operation["description"] += f"\n\nRoles: {', '.join(e.roles)}."
+        if e.response is not None and e.status != 204:
+            operation["responses"][str(e.status)] = {
+                "description": "Success",
+                "content": {"application/json": {"schema": response_schema(e.response)}},
+            }
+        else:
+            operation["responses"][str(e.status if e.status != 200 else 204)] = {
+                "description": "Success, no content"
+            }
+        operation["responses"]["4XX"] = _problem("A problem with the request (problem+json)")
+        if e.auth:
+            operation["responses"]["401"] = _problem("Not authenticated")
+        paths.setdefault(_openapi_path(e.path), {})[e.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        },
+    }
+
+
+def _openapi_path(path: str) -> str:
+    import re
+
+    return re.sub(r"{(\w+):\w+}", r"{\1}", path)

@@ -1,0 +1,96 @@
+"""The one settings object: every configurable value is read from the environment here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    app_env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite://{PROJECT_ROOT / 'var' / 'civility.sqlite3'}"
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    var_dir: Path = PROJECT_ROOT / "var"
+    public_base_url: str = "http://127.0.0.1:8000"
+    local_timezone: str = "Asia/Shanghai"
+
+    wechat_appid: str = ""
+    wechat_secret: str = ""
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_timeout_seconds: float = 5.0
+
+    # Signing keys: PEM text of Ed25519 private keys; the first signs, all verify.
+    signing_keys: list[str] = Field(default_factory=list)
+    # Key for encrypting personal data at rest (Fernet, urlsafe base64, 32 bytes).
+    field_encryption_key: str = ""
+    # Key for the keyed hash that finds a resident by ID number without decrypting.
+    lookup_hash_key: str = ""
+
+    jwt_issuer: str = "civility-platform"
+    jwt_audience: str = "civility-api"
+    access_token_seconds: int = Field(default=900, ge=60, le=86400)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=900, ge=10)
+    login_max_attempts_per_address: int = Field(default=30, ge=1)
+
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+
+    scheduler_enabled: bool = True
+    # Operator overrides of job schedules: {"award-badges": "*/10 * * * *"}.
+    job_schedules: dict[str, str] = Field(default_factory=dict)
+    notification_max_attempts: int = Field(default=6, ge=1)
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("SIGNING_KEYS", self.signing_keys),
+                ("FIELD_ENCRYPTION_KEY", self.field_encryption_key),
+                ("LOOKUP_HASH_KEY", self.lookup_hash_key),
+                ("WECHAT_APPID", self.wechat_appid),
+                ("WECHAT_SECRET", self.wechat_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"production needs these settings: {', '.join(missing)}")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def dev_wechat_login(self) -> bool:
+        """`dev-<openid>` codes log in only in development, and only without WeChat set up."""
+        return self.app_env in ("development", "test") and not self.wechat_appid
+
+
+_current: Settings | None = None
+
+
+def configure(settings: Settings) -> Settings:
+    """Makes `settings` the process's settings (the app factory, the CLI and tests call this)."""
+    global _current
+    _current = settings
+    return settings
+
+
+def get_settings() -> Settings:
+    global _current
+    if _current is None:
+        _current = Settings()
+    return _current

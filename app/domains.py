@@ -1,0 +1,9 @@
+"""The domain packages the shell serves: their APIs, and the modules that register jobs."""
+
+from __future__ import annotations
+
+from activities.routes import api as activities_api
+from app.core.http import Api
+from credits.routes import api as credits_api
+
+APIS: list[Api] = [activities_api, credits_api]

@@ -1,0 +1,102 @@
+"""Builds the Starlette application from every domain's routes; the lifespan starts the
+database and the scheduler."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from tortoise.contrib.starlette import RegisterTortoise
+
+import app.core.jobs  # noqa: F401  (registers its jobs)
+import app.core.outbox  # noqa: F401
+from app.accounts.routes import api as accounts_api
+from app.console.routes import routes as console_routes
+from app.core import db
+from app.core.errors import EXCEPTION_HANDLERS
+from app.core.http import Api, Endpoint
+from app.core.keys import get_keyring
+from app.core.middleware import BodyLimit, RequestLog
+from app.core.openapi import build_document
+from app.core.scheduler import build_scheduler
+from app.core.settings import Settings, configure, get_settings
+from app.domains import APIS
+
+log = logging.getLogger("app")
+VERSION = "1.0.0"
+
+
+def all_apis() -> list[Api]:
+    return [accounts_api, *APIS]
+
+
+def all_endpoints() -> list[Endpoint]:
+    return [e for api in all_apis() for e in api.endpoints]
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        await db.ping()
+    except Exception:
+        log.warning("readiness check: the database does not answer")
+        return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "up"})
+
+
+async def jwks(request: Request) -> Response:
+    return JSONResponse(get_keyring().jwks(), headers={"Cache-Control": "public, max-age=300"})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = configure(settings or get_settings())
+    get_keyring()  # fail at start, not at the first login, when keys are wrong
+    document = build_document(all_endpoints(), title="Civility platform API", version=VERSION)
+
+    async def openapi(request: Request) -> Response:
+        return JSONResponse(document)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: Starlette) -> AsyncIterator[dict[str, Any]]:
+        async with RegisterTortoise(application, config=db.tortoise_config(settings)):
+            scheduler = build_scheduler() if settings.scheduler_enabled else None
+            if scheduler is not None:
+                scheduler.start()
+            try:
+                yield {}
+            finally:
+                if scheduler is not None:
+                    scheduler.shutdown(wait=False)
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+        Mount("/console", routes=console_routes),
+    ]
+    for api in all_apis():
+        routes.extend(api.routes())
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            Middleware(RequestLog),
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                max_upload_bytes=settings.max_upload_bytes,
+            ),
+        ],
+    )
