@@ -44,7 +44,7 @@ async def pending_model_changes() -> list[str]:
 
     config = db.tortoise_config(get_settings())
     async with database():
-        detector = MigrationAutodetector(Tortoise.apps, config["apps"])  # type: ignore[arg-type]
+        detector = MigrationAutodetector(Tortoise.apps, config["apps"])
         writers = await detector.changes()
     return [op.describe() for writer in writers for op in writer.operations]
 
@@ -55,7 +55,7 @@ async def make_migrations() -> None:
 
     config = db.tortoise_config(get_settings())
     async with database():
-        written = await MigrationAutodetector(Tortoise.apps, config["apps"]).write()  # type: ignore[arg-type]
+        written = await MigrationAutodetector(Tortoise.apps, config["apps"]).write()
     print("\n".join(written) or "no changes")
 
 
@@ -82,12 +82,19 @@ async def run_job(name: str) -> int:
     async with database():
         result = await run(name, trigger="manual")
     assert result is not None
-    print(json.dumps({
-        "job": result.job, "status": result.status,
-        "started_at": result.started_at.isoformat(),
-        "finished_at": result.finished_at.isoformat() if result.finished_at else None,
-        "stats": result.stats, "error": result.error,
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "job": result.job,
+                "status": result.status,
+                "started_at": result.started_at.isoformat(),
+                "finished_at": result.finished_at.isoformat() if result.finished_at else None,
+                "stats": result.stats,
+                "error": result.error,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0 if result.status == "succeeded" else 1
 
 
@@ -108,7 +115,11 @@ def serve(host: str, port: int) -> None:
     import uvicorn
 
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, log_config=None,
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
         proxy_headers=True,
     )
 

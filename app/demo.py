@@ -12,7 +12,11 @@ from app.core.db import transaction
 
 DISTRICT = ("haishu", "海曙区")
 COMMUNITIES = [("gulou", "鼓楼社区"), ("yuehu", "月湖社区"), ("nanmen", "南门社区")]
-RESIDENTS = [("demo-resident-1", "小王"), ("demo-resident-2", "李阿姨"), ("demo-resident-3", "陈师傅")]
+RESIDENTS = [
+    ("demo-resident-1", "小王"),
+    ("demo-resident-2", "李阿姨"),
+    ("demo-resident-3", "陈师傅"),
+]
 
 
 async def seed(password: str) -> dict[str, Any]:
@@ -34,8 +38,11 @@ async def seed(password: str) -> dict[str, Any]:
             if not await Staff.exists(username=username):
                 await create_staff(
                     StaffCreate(
-                        username=username, password=password, role=role,  # type: ignore[arg-type]
-                        district=district.code, communities=community_codes,
+                        username=username,
+                        password=password,
+                        role=role,
+                        district=district.code,
+                        communities=community_codes,
                     ),
                     by=system,
                 )
@@ -43,7 +50,10 @@ async def seed(password: str) -> dict[str, Any]:
             if not await Resident.exists(openid=openid):
                 community = communities[index % len(communities)]
                 await Resident.create(
-                    openid=openid, nickname=nickname, district=district, community=community,
+                    openid=openid,
+                    nickname=nickname,
+                    district=district,
+                    community=community,
                     public_profile=index != 1,
                 )
     return {

@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from tortoise.contrib.starlette import RegisterTortoise
 
-import app.core.jobs  # noqa: F401  (registers its jobs)
+import app.core.jobs
 import app.core.outbox  # noqa: F401
 from app.accounts.routes import api as accounts_api
 from app.console.routes import routes as console_routes
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestLog),
             Middleware(

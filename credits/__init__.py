@@ -1,1 +1,1 @@
-"""The moral bank: the ledger, earning rules, rewards and redemptions, expiry, badges, honour rolls."""
+"""The moral bank: ledger, earning rules, rewards, redemptions, expiry, badges, honour rolls."""

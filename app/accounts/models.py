@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -26,8 +28,9 @@ class DistrictRulesVersion(Model):
     district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
         "models.District", related_name="rules_versions", on_delete=fields.RESTRICT
     )
+    district_id: str
     effective_from = fields.DatetimeField()
-    rules = fields.JSONField()
+    rules: Any = fields.JSONField()
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -41,6 +44,7 @@ class Community(Model):
     district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
         "models.District", related_name="communities", on_delete=fields.RESTRICT
     )
+    district_id: str
     code = fields.CharField(max_length=64)
     name = fields.CharField(max_length=100)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -61,6 +65,7 @@ class Staff(Model):
     district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
         "models.District", related_name="staff", null=True, on_delete=fields.RESTRICT
     )
+    district_id: str | None
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -75,9 +80,11 @@ class StaffCommunity(Model):
     staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="community_links", on_delete=fields.CASCADE
     )
+    staff_id: str
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name="staff_links", on_delete=fields.RESTRICT
     )
+    community_id: str
 
     class Meta:
         table = "staff_community"
@@ -91,9 +98,11 @@ class Household(Model):
     district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
         "models.District", related_name="households", on_delete=fields.RESTRICT
     )
+    district_id: str
     community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name="households", on_delete=fields.RESTRICT
     )
+    community_id: str
     name = fields.CharField(max_length=100)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -111,12 +120,15 @@ class Resident(Model):
     district: fields.ForeignKeyNullableRelation[District] = fields.ForeignKeyField(
         "models.District", related_name="residents", null=True, on_delete=fields.RESTRICT
     )
+    district_id: str | None
     community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name="residents", null=True, on_delete=fields.RESTRICT
     )
+    community_id: str | None
     household: fields.ForeignKeyNullableRelation[Household] = fields.ForeignKeyField(
         "models.Household", related_name="members", null=True, on_delete=fields.SET_NULL
     )
+    household_id: str | None
     public_profile = fields.BooleanField(default=False)
     real_name_cipher = fields.TextField(null=True)
     real_name_masked = fields.CharField(max_length=64, null=True)

@@ -112,7 +112,11 @@ async def me(who: Principal) -> dict[str, Any]:
     """The caller: a resident or a member of staff, with role and scope."""
     if who.kind == "resident":
         resident = await Resident.get(id=who.id)
-        return {"kind": "resident", "role": who.role, "resident": await service.resident_view(resident)}
+        return {
+            "kind": "resident",
+            "role": who.role,
+            "resident": await service.resident_view(resident),
+        }
     staff = await Staff.get(id=who.id)
     return {"kind": "staff", "role": who.role, "staff": await service.staff_view(staff)}
 
@@ -136,7 +140,10 @@ async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any]:
 
 
 @api.post(
-    "/api/v1/districts", roles=("platform_admin",), body=DistrictCreate, response=DistrictOut,
+    "/api/v1/districts",
+    roles=("platform_admin",),
+    body=DistrictCreate,
+    response=DistrictOut,
     status=201,
 )
 async def create_district(who: Principal, body: DistrictCreate) -> District:
@@ -165,7 +172,8 @@ async def _district_detail(district: District) -> dict[str, Any]:
 
 
 @api.get(
-    "/api/v1/districts/{code}", roles=("worker", "district_admin", "platform_admin"),
+    "/api/v1/districts/{code}",
+    roles=("worker", "district_admin", "platform_admin"),
     response=DistrictDetail,
 )
 async def get_district(who: Principal, code: str) -> dict[str, Any]:
@@ -174,24 +182,36 @@ async def get_district(who: Principal, code: str) -> dict[str, Any]:
 
 
 @api.patch(
-    "/api/v1/districts/{code}/settings", roles=("district_admin", "platform_admin"),
-    body=DistrictRulesPatch, response=DistrictRules,
+    "/api/v1/districts/{code}/settings",
+    roles=("district_admin", "platform_admin"),
+    body=DistrictRulesPatch,
+    response=DistrictRules,
 )
-async def change_district_settings(who: Principal, code: str, body: DistrictRulesPatch) -> DistrictRules:
+async def change_district_settings(
+    who: Principal, code: str, body: DistrictRulesPatch
+) -> DistrictRules:
     """Changes the district's rules from now (or from `effective_from`); history is kept."""
     district = await service.get_district(code, who=who)
     return await service.change_rules(district, body, by=who)
 
 
 @api.post(
-    "/api/v1/districts/{code}/communities", roles=("district_admin", "platform_admin"),
-    body=CommunityCreate, response=CommunityOut, status=201,
+    "/api/v1/districts/{code}/communities",
+    roles=("district_admin", "platform_admin"),
+    body=CommunityCreate,
+    response=CommunityOut,
+    status=201,
 )
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
     district = await service.get_district(code, who=who)
     community = await service.create_community(district, code=body.code, name=body.name)
-    return {"id": community.id, "code": community.code, "name": community.name, "district": district.code}
+    return {
+        "id": community.id,
+        "code": community.code,
+        "name": community.name,
+        "district": district.code,
+    }
 
 
 @api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
@@ -200,14 +220,18 @@ async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[
     district = await service.get_district(code, who=who)
     page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
     page["items"] = [
-        {"id": c.id, "code": c.code, "name": c.name, "district": district.code} for c in page["items"]
+        {"id": c.id, "code": c.code, "name": c.name, "district": district.code}
+        for c in page["items"]
     ]
     return page
 
 
 @api.post(
-    "/api/v1/staff", roles=("platform_admin", "district_admin"), body=StaffCreate,
-    response=StaffOut, status=201,
+    "/api/v1/staff",
+    roles=("platform_admin", "district_admin"),
+    body=StaffCreate,
+    response=StaffOut,
+    status=201,
 )
 async def create_staff(who: Principal, body: StaffCreate) -> dict[str, Any]:
     """Creates a worker or an administrator; district admins only within their district."""

@@ -109,7 +109,7 @@ class DistrictOut(Schema):
 
 class DistrictDetail(DistrictOut):
     settings: DistrictRules
-    upcoming_settings: list[RulesVersionOut] = []
+    upcoming_settings: list[RulesVersionOut] = Field(default_factory=list)
 
 
 class CommunityCreate(Schema):

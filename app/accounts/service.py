@@ -158,7 +158,7 @@ async def set_platform_admin(username: str, password: str) -> Staff:
             username=username, password_hash=password_hash, role="platform_admin"
         )
     staff.password_hash, staff.role, staff.is_active = password_hash, "platform_admin", True
-    staff.district_id = None  # type: ignore[assignment]
+    staff.district_id = None
     await staff.save()
     return staff
 

@@ -16,7 +16,6 @@ async def index(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8")
 
 
-
 routes: list[BaseRoute] = [
     Route("/", index, methods=["GET"], name="console_index"),
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import jwt
@@ -163,9 +163,7 @@ async def rotate_refresh_token(token: str) -> tuple[str, str] | None:
         raise Unauthenticated("The refresh token is not valid; log in again.")
     spent = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
     if not spent:
-        await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
+        await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
         return None
     return row.subject, await issue_refresh_token(row.subject, family=row.family)
 

@@ -103,9 +103,7 @@ class Api:
     def route(self, method: str, path: str, **options: Any) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             summary = options.pop("summary", None) or inspect.getdoc(handler) or handler.__name__
-            self.endpoints.append(
-                Endpoint(method, path, handler, summary, self.tag, **options)
-            )
+            self.endpoints.append(Endpoint(method, path, handler, summary, self.tag, **options))
             return handler
 
         return register
@@ -144,7 +142,10 @@ async def read_json(request: Request) -> Any:
 
 def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
     if not isinstance(data, dict):
-        raise Invalid("The body must be a JSON object.", errors=[{"field": "body", "message": "expected an object"}])
+        raise Invalid(
+            "The body must be a JSON object.",
+            errors=[{"field": "body", "message": "expected an object"}],
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -163,7 +164,9 @@ def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
     if unknown:
         raise Invalid(
             "Unknown query parameters.",
-            errors=[{"field": f"query.{n}", "message": "not a known parameter"} for n in sorted(unknown)],
+            errors=[
+                {"field": f"query.{n}", "message": "not a known parameter"} for n in sorted(unknown)
+            ],
         )
     return data
 
@@ -204,7 +207,9 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
             kwargs["body"] = parse(endpoint.body, raw_body)
         if endpoint.query is not None:
             try:
-                kwargs["query"] = endpoint.query.model_validate(_query_dict(request, endpoint.query))
+                kwargs["query"] = endpoint.query.model_validate(
+                    _query_dict(request, endpoint.query)
+                )
             except ValidationError as exc:
                 raise invalid_from(exc, prefix="query.") from exc
         if endpoint.method not in WRITE_METHODS:
@@ -215,7 +220,9 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
         if not 1 <= len(key) <= 200:
             raise Invalid("Idempotency-Key must be 1 to 200 characters.")
         assert who is not None
-        return await _idempotent(endpoint, kwargs, who, key, _request_hash(endpoint, request, raw_body))
+        return await _idempotent(
+            endpoint, kwargs, who, key, _request_hash(endpoint, request, raw_body)
+        )
 
     return run
 
@@ -263,8 +270,11 @@ async def _idempotent(
                 response = _respond(endpoint, result)
                 status, body = response.status_code, json.loads(bytes(response.body) or b"null")
             await IdempotencyRecord.create(
-                principal=who.subject, key=key, request_hash=request_hash,
-                status_code=status, response_body=body,
+                principal=who.subject,
+                key=key,
+                request_hash=request_hash,
+                status_code=status,
+                response_body=body,
             )
     except IntegrityError:
         replay = await _replay(who, key, request_hash)
@@ -284,10 +294,15 @@ def decode_cursor(cursor: str) -> str:
     try:
         return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError) as exc:
-        raise Invalid("The cursor is not valid.", errors=[{"field": "query.cursor", "message": "not a cursor from this API"}]) from exc
+        raise Invalid(
+            "The cursor is not valid.",
+            errors=[{"field": "query.cursor", "message": "not a cursor from this API"}],
+        ) from exc
 
 
-async def paginate(queryset: QuerySet[Any], page: PageQuery, *, newest_first: bool = True) -> dict[str, Any]:
+async def paginate(
+    queryset: QuerySet[Any], page: PageQuery, *, newest_first: bool = True
+) -> dict[str, Any]:
     """Keyset pagination over the sortable string id."""
     if page.cursor:
         after = decode_cursor(page.cursor)

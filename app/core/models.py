@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -44,7 +46,7 @@ class IdempotencyRecord(Model):
     key = fields.CharField(max_length=200)
     request_hash = fields.CharField(max_length=64)
     status_code = fields.IntField()
-    response_body = fields.JSONField()
+    response_body: Any = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -63,7 +65,7 @@ class JobRun(Model):
     runner = fields.CharField(max_length=120)
     started_at = fields.DatetimeField()
     finished_at = fields.DatetimeField(null=True)
-    stats = fields.JSONField(default=dict)
+    stats: Any = fields.JSONField(default=dict)
     error = fields.TextField(null=True)
 
     class Meta:
@@ -78,7 +80,7 @@ class Notification(Model):
     recipient_kind = fields.CharField(max_length=16)  # resident, staff
     recipient_id = fields.CharField(max_length=26, db_index=True)
     topic = fields.CharField(max_length=64)
-    payload = fields.JSONField(default=dict)
+    payload: Any = fields.JSONField(default=dict)
     status = fields.CharField(max_length=16, default="pending", db_index=True)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField(db_index=True)

@@ -42,9 +42,7 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
     components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
     models = {m for e in endpoints for m in (e.body, e.query) if m is not None}
     if models:
-        _, defs = models_json_schema(
-            [(m, "validation") for m in models], ref_template=REF
-        )
+        _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
         components.update(defs.get("$defs", {}))
 
     def response_schema(annotation: Any) -> dict[str, Any]:
@@ -67,7 +65,7 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         }
         if e.query is not None:
             for name, info in e.query.model_fields.items():
-                schema = TypeAdapter(info.annotation).json_schema(ref_template=REF)
+                schema = TypeAdapter(info.annotation or Any).json_schema(ref_template=REF)
                 components.update(schema.pop("$defs", {}))
                 operation["parameters"].append(
                     {"name": name, "in": "query", "required": info.is_required(), "schema": schema}
@@ -112,7 +110,9 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }
 

@@ -16,7 +16,10 @@ BATCH = 200
 
 
 async def queue_notification(
-    recipient_kind: Literal["resident", "staff"], recipient_id: str, topic: str, payload: dict[str, Any]
+    recipient_kind: Literal["resident", "staff"],
+    recipient_id: str,
+    topic: str,
+    payload: dict[str, Any],
 ) -> Notification:
     """Call inside the transaction of the event, so the notice exists exactly when it happened."""
     return await Notification.create(
@@ -65,7 +68,11 @@ async def dispatch_notifications() -> dict[str, Any]:
     """Sends pending notifications; each is claimed (pending → sending) before it is sent."""
     now = datetime.now(UTC)
     max_attempts = get_settings().notification_max_attempts
-    due = await Notification.filter(status="pending", next_attempt_at__lte=now).order_by("id").limit(BATCH)
+    due = (
+        await Notification.filter(status="pending", next_attempt_at__lte=now)
+        .order_by("id")
+        .limit(BATCH)
+    )
     sent = retried = failed = 0
     for notification in due:
         claimed = await Notification.filter(id=notification.id, status="pending").update(
@@ -85,6 +92,8 @@ async def dispatch_notifications() -> dict[str, Any]:
             )
             failed, retried = failed + final, retried + (not final)
             continue
-        await Notification.filter(id=notification.id).update(status="sent", sent_at=datetime.now(UTC))
+        await Notification.filter(id=notification.id).update(
+            status="sent", sent_at=datetime.now(UTC)
+        )
         sent += 1
     return {"sent": sent, "retried": retried, "failed": failed}

@@ -65,7 +65,11 @@ async def _claim(name: str, slot: str, trigger: str) -> JobRun | None:
     try:
         async with transaction():
             return await JobRun.create(
-                job=name, slot=slot, status="running", trigger=trigger, runner=RUNNER,
+                job=name,
+                slot=slot,
+                status="running",
+                trigger=trigger,
+                runner=RUNNER,
                 started_at=datetime.now(UTC),
             )
     except IntegrityError:
