@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from activities.routes import api as activities_api
 from app.core.http import Api
+from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
 
-APIS: list[Api] = [activities_api, credits_api]
+APIS: list[Api] = [activities_api, credits_api, recognition_api]

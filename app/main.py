@@ -17,24 +17,36 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 import app.core.jobs
 import app.core.outbox  # noqa: F401
+from app.accounts.models import Resident
 from app.accounts.routes import api as accounts_api
 from app.console.routes import routes as console_routes
 from app.core import db
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.http import Api, Endpoint
+from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
 from app.core.middleware import BodyLimit, RequestLog
 from app.core.openapi import build_document
+from app.core.outbox import use_sender
 from app.core.scheduler import build_scheduler
 from app.core.settings import Settings, configure, get_settings
+from app.core.wechat_messages import SubscribeMessageSender
 from app.domains import APIS
 
 log = logging.getLogger("app")
 VERSION = "1.0.0"
 
 
+async def _resident_openid(resident_id: str) -> str | None:
+    resident = await Resident.get_or_none(id=resident_id)
+    return resident.openid if resident else None
+
+
+use_sender(SubscribeMessageSender(openid_of=_resident_openid))
+
+
 def all_apis() -> list[Api]:
-    return [accounts_api, *APIS]
+    return [accounts_api, jobs_api, *APIS]
 
 
 def all_endpoints() -> list[Endpoint]:

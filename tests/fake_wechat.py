@@ -1,12 +1,16 @@
 """A fake WeChat API: a real HTTP server on localhost, so the real client code runs.
 
 Tests script it: `fake.sessions["code-1"] = {"openid": "o1"}`; an unknown code gets
-WeChat's `errcode` 40029 (invalid code). Every request is kept in `fake.requests`."""
+WeChat's `errcode` 40029 (invalid code). Every request is kept in `fake.requests`.
+The stable-token endpoint issues `token-1`, `token-2`, … (the same one until it expires or a
+refresh is forced); subscribe messages sent with a valid token land in `fake.messages`, and
+residents in `fake.unsubscribed` get errcode 43101."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +25,42 @@ class FakeWeChat:
     requests: list[dict[str, Any]] = field(default_factory=list)
     # path -> handler(query, body) -> (status, json body); tests may add routes.
     routes: dict[str, Any] = field(default_factory=dict)
+    appid: str = "wx-test-app"
+    secret: str = "wx-test-secret"
+    token_lifetime: int = 7200
+    tokens_issued: int = 0
+    current_token: str | None = None
+    token_expires: float = 0.0
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    unsubscribed: set[str] = field(default_factory=set)
+
+    def token_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"] == "/cgi-bin/stable_token"]
+
+    def expire_token(self) -> None:
+        """WeChat invalidates the current token before its announced expiry."""
+        self.current_token = None
+
+    def stable_token(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        if not isinstance(body, dict) or (body.get("appid"), body.get("secret")) != (
+            self.appid,
+            self.secret,
+        ):
+            return 200, {"errcode": 40013, "errmsg": "invalid appid"}
+        if body.get("force_refresh") or not self.current_token or time.time() > self.token_expires:
+            self.tokens_issued += 1
+            self.current_token = f"token-{self.tokens_issued}"
+            self.token_expires = time.time() + self.token_lifetime
+        remaining = max(0, int(self.token_expires - time.time()))
+        return 200, {"access_token": self.current_token, "expires_in": remaining}
+
+    def subscribe_send(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        if not self.current_token or query.get("access_token") != self.current_token:
+            return 200, {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        if body["touser"] in self.unsubscribed:
+            return 200, {"errcode": 43101, "errmsg": "user refuse to accept the msg"}
+        self.messages.append(body)
+        return 200, {"errcode": 0, "errmsg": "ok"}
 
     def jscode2session(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
         answer = self.sessions.get(query.get("js_code", ""))
@@ -40,9 +80,11 @@ def _handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
             fake.requests.append(
                 {"method": self.command, "path": parts.path, "query": query, "body": body}
             )
-            route = fake.routes.get(parts.path)
-            if route is None and parts.path == "/sns/jscode2session":
-                route = fake.jscode2session
+            route = fake.routes.get(parts.path) or {
+                "/sns/jscode2session": fake.jscode2session,
+                "/cgi-bin/stable_token": fake.stable_token,
+                "/cgi-bin/message/subscribe/send": fake.subscribe_send,
+            }.get(parts.path)
             status, answer = route(query, body) if route else (404, {"errcode": -1})
             payload = json.dumps(answer).encode()
             self.send_response(status)

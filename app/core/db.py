@@ -14,6 +14,8 @@ from app.core.settings import Settings
 MODEL_MODULES = [
     "app.core.models",
     "app.accounts.models",
+    "app.core.wechat_messages",
+    "credits.recognition.models",
 ]
 
 transaction = in_transaction

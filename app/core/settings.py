@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class SubscribeTemplate(BaseModel):
+    """One WeChat subscribe-message template: its id, the mini-program page it opens, and
+    which payload key fills each template keyword."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template_id: str = Field(min_length=1)
+    page: str = ""
+    fields: dict[str, str] = Field(min_length=1)
 
 
 class Settings(BaseSettings):
@@ -25,6 +36,14 @@ class Settings(BaseSettings):
     wechat_secret: str = ""
     wechat_api_base: str = "https://api.weixin.qq.com"
     wechat_timeout_seconds: float = 5.0
+    # Subscribe messages: which template each notification topic uses, and how its payload
+    # fills the template's keywords, e.g. {"badge_awarded": {"template_id": "…",
+    # "page": "pages/badges/index", "fields": {"thing1": "badge_name", "time2": "awarded_at"}}}.
+    # A topic without a template is not sent to WeChat (it is logged).
+    wechat_subscribe_templates: dict[str, SubscribeTemplate] = Field(default_factory=dict)
+    wechat_miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
+    # The cached access_token is refreshed this long before WeChat says it expires.
+    wechat_token_refresh_margin_seconds: int = Field(default=300, ge=0, le=3600)
 
     # Signing keys: PEM text of Ed25519 private keys; the first signs, all verify.
     signing_keys: list[str] = Field(default_factory=list)

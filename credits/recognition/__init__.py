@@ -1,0 +1,1 @@
+"""Recognition: badges and their Open Badges 3.0 credentials, star levels, honour rolls."""

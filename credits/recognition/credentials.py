@@ -1,0 +1,173 @@
+"""Open Badges 3.0 credentials: each award as an `OpenBadgeCredential` (W3C VC data model 2.0),
+secured as a VC-JWT with the issuer's Ed25519 key, and revocable through a Bitstring Status List.
+
+Credentials are built from the award row when asked for, so awarding stays one set-based
+INSERT; Ed25519 signatures are deterministic, so the same key always yields the same JWT."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+from datetime import UTC, datetime
+from typing import Any
+
+import jwt
+
+from app.accounts.models import District
+from app.core.keys import get_keyring
+from app.core.settings import get_settings
+from credits.recognition.models import BadgeAward, BadgeDefinition
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+MEDIA_TYPE = "application/vc+jwt"
+# Each status list covers this many awards (16 KiB of bits, the spec's minimum for privacy).
+STATUS_LIST_SIZE = 131_072
+CRITERION_NARRATIVES = {
+    "hours_total": "累计经核实的志愿服务时长不少于 {threshold} 小时。",
+    "action_count": "「{action}」行动经核实或审核通过不少于 {threshold} 次。",
+    "credits_earned": "累计获得文明积分不少于 {threshold} 分。",
+    "distinct_actions": "践行不少于 {threshold} 项不同的文明行动。",
+}
+
+
+def _base() -> str:
+    return get_settings().public_base_url.rstrip("/")
+
+
+def credential_url(public_id: str) -> str:
+    return f"{_base()}/credentials/{public_id}"
+
+
+def status_list_url(number: int) -> str:
+    return f"{_base()}/credentials/status/{number}"
+
+
+def issuer_url(district_code: str) -> str:
+    return f"{_base()}/issuers/{district_code}"
+
+
+def platform_issuer() -> dict[str, Any]:
+    return {"id": f"{_base()}/issuers", "type": ["Profile"], "name": "文明实践积分平台"}
+
+
+def issuer_profile(district: District) -> dict[str, Any]:
+    return {
+        "id": issuer_url(district.code),
+        "type": ["Profile"],
+        "name": district.name,
+        "url": _base(),
+    }
+
+
+def _threshold_text(badge: BadgeDefinition) -> str:
+    return format(badge.threshold.normalize(), "f")
+
+
+def achievement(badge: BadgeDefinition) -> dict[str, Any]:
+    narrative = CRITERION_NARRATIVES[badge.criterion_kind].format(
+        threshold=_threshold_text(badge), action=badge.criterion_action or ""
+    )
+    return {
+        "id": f"{_base()}/achievements/{badge.id}",
+        "type": ["Achievement"],
+        "achievementType": "Badge",
+        "name": badge.name,
+        "description": badge.description or badge.name,
+        "criteria": {"narrative": narrative},
+    }
+
+
+def identity(award: BadgeAward) -> dict[str, Any]:
+    """The subject is named by a salted hash of the resident's id, never by personal data.
+    The salt is a keyed hash of the award, so it need not be stored and cannot be guessed."""
+    salt = hmac.new(
+        get_keyring().lookup_hash("credential-salt").encode(),
+        award.public_id.encode(),
+        hashlib.sha256,
+    ).hexdigest()[:32]
+    digest = hashlib.sha256((award.resident_id + salt).encode()).hexdigest()
+    return {
+        "type": "IdentityObject",
+        "identityType": "identifier",
+        "hashed": True,
+        "identityHash": f"sha256${digest}",
+        "salt": salt,
+    }
+
+
+def status_entry(award: BadgeAward) -> dict[str, Any]:
+    number, index = divmod(award.id, STATUS_LIST_SIZE)
+    return {
+        "id": f"{status_list_url(number)}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": status_list_url(number),
+    }
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def build_credential(
+    award: BadgeAward, badge: BadgeDefinition, district: District
+) -> dict[str, Any]:
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": credential_url(award.public_id),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": badge.name,
+        "issuer": issuer_profile(district),
+        "validFrom": _iso(award.awarded_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [identity(award)],
+            "achievement": achievement(badge),
+        },
+        "credentialStatus": status_entry(award),
+    }
+
+
+def sign(credential: dict[str, Any]) -> str:
+    """VC-JOSE-COSE: the JWS payload is the credential itself, typed `vc+jwt`."""
+    key = get_keyring().current
+    return jwt.encode(
+        credential,
+        key.private,
+        algorithm="EdDSA",
+        headers={"kid": key.kid, "typ": "vc+jwt", "cty": "vc"},
+    )
+
+
+def encoded_status_list(revoked_indexes: list[int]) -> str:
+    """The bitstring (index 0 is the left-most bit), gzipped, as multibase base64url."""
+    bits = bytearray(STATUS_LIST_SIZE // 8)
+    for index in revoked_indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    compressed = gzip.compress(bytes(bits), mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode()
+
+
+async def status_list_credential(number: int) -> dict[str, Any]:
+    first = number * STATUS_LIST_SIZE
+    revoked: list[int] = await BadgeAward.filter(
+        id__gte=first, id__lt=first + STATUS_LIST_SIZE, revoked_at__isnull=False
+    ).values_list("id", flat=True)  # type: ignore[assignment]
+    url = status_list_url(number)
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": platform_issuer(),
+        "validFrom": _iso(datetime.now(UTC)),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_status_list([index - first for index in revoked]),
+        },
+    }

@@ -1,0 +1,148 @@
+"""HTTP endpoints of recognition: badges, awards, credentials, issuers, honour rolls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from app.accounts.models import District
+from app.accounts.service import get_district
+from app.core.auth import Principal
+from app.core.errors import NotFound
+from app.core.http import Api, Page, PageQuery, Schema, paginate
+from credits.recognition import credentials, service
+from credits.recognition.errors import AwardAlreadyRevoked, BadgeCodeTaken, CredentialNotFound
+from credits.recognition.models import BadgeAward, HonourRoll
+from credits.recognition.schemas import (
+    AwardOut,
+    AwardQuery,
+    BadgeCreate,
+    BadgeOut,
+    BadgeQuery,
+    HonourRollOut,
+    HonourRollSummary,
+    MyBadgeOut,
+    RevokeIn,
+)
+
+api = Api("recognition")
+
+
+class PeriodQuery(Schema):
+    period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _wants_jwt(request: Request) -> bool:
+    return credentials.MEDIA_TYPE in request.headers.get("accept", "")
+
+
+@api.get("/api/v1/badges", query=BadgeQuery, response=Page[BadgeOut])
+async def list_badges(who: Principal, query: BadgeQuery) -> dict[str, Any]:
+    """The platform's badges and the district's own."""
+    badges = await service.badges_in_scope(who=who, district_code=query.district)
+    page = await paginate(badges, query, newest_first=False)
+    page["items"] = [await service.badge_view(badge) for badge in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/badges",
+    roles=("district_admin",),
+    body=BadgeCreate,
+    response=BadgeOut,
+    status=201,
+    errors=(BadgeCodeTaken,),
+)
+async def create_badge(who: Principal, body: BadgeCreate) -> dict[str, Any]:
+    """Defines a badge of the district; the award-badges job awards it from its next run."""
+    return await service.badge_view(await service.create_badge(body, by=who))
+
+
+@api.get("/api/v1/me/badges", roles=("resident",), query=PageQuery, response=Page[MyBadgeOut])
+async def my_badges(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The caller's badges, newest first, each with its verifiable credential."""
+    page = await paginate(BadgeAward.filter(resident_id=who.id).prefetch_related("badge"), query)
+    page["items"] = [service.award_view(award) for award in page["items"]]
+    return page
+
+
+@api.get(
+    "/api/v1/badge-awards",
+    roles=("district_admin", "platform_admin"),
+    query=AwardQuery,
+    response=Page[AwardOut],
+)
+async def list_awards(who: Principal, query: AwardQuery) -> dict[str, Any]:
+    """Badge awards in the caller's district, newest first."""
+    awards = await service.awards_in_scope(
+        who=who, resident_id=query.resident, badge_code=query.badge
+    )
+    page = await paginate(awards, query)
+    page["items"] = [service.award_view(award) for award in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/badge-awards/{award_id}/revoke",
+    roles=("district_admin", "platform_admin"),
+    body=RevokeIn,
+    response=AwardOut,
+    errors=(AwardAlreadyRevoked,),
+)
+async def revoke_award(who: Principal, award_id: str, body: RevokeIn) -> dict[str, Any]:
+    """Revokes a badge award (e.g. earned by fraud); its credential then fails verification."""
+    return service.award_view(await service.revoke_award(award_id, reason=body.reason, by=who))
+
+
+@api.get(
+    "/credentials/{public_id}", auth=False, response=dict[str, Any], errors=(CredentialNotFound,)
+)
+async def credential(request: Request, public_id: str) -> Response:
+    """An award's Open Badges 3.0 credential: JSON, or its VC-JWT when asked for with
+    `Accept: application/vc+jwt`."""
+    document, token = await service.signed_credential(public_id)
+    if _wants_jwt(request):
+        return Response(token, media_type=credentials.MEDIA_TYPE)
+    return JSONResponse(document, media_type="application/vc")
+
+
+@api.get("/credentials/status/{number:int}", auth=False, response=dict[str, Any])
+async def status_list(request: Request, number: int) -> Response:
+    """A revocation status list (W3C Bitstring Status List), signed like the credentials."""
+    document = await credentials.status_list_credential(number)
+    headers = {"Cache-Control": "public, max-age=60"}
+    if _wants_jwt(request):
+        return Response(
+            credentials.sign(document), media_type=credentials.MEDIA_TYPE, headers=headers
+        )
+    return JSONResponse(document, media_type="application/vc", headers=headers)
+
+
+@api.get("/issuers/{code}", auth=False, response=dict[str, Any])
+async def issuer(code: str) -> dict[str, Any]:
+    """A district's issuer profile, as named in its credentials."""
+    district = await District.get_or_none(code=code)
+    if district is None:
+        raise NotFound("No such issuer.")
+    return credentials.issuer_profile(district)
+
+
+@api.get(
+    "/api/v1/districts/{code}/honour-rolls",
+    query=PageQuery,
+    response=Page[HonourRollSummary],
+)
+async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
+    """The district's honour rolls, newest first."""
+    district = await get_district(code, who=who)
+    return await paginate(HonourRoll.filter(district_id=district.id), query)
+
+
+@api.get("/api/v1/districts/{code}/honour-roll", query=PeriodQuery, response=HonourRollOut)
+async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str, Any]:
+    """The district's honour roll of `period` (YYYY-MM), the latest by default."""
+    district = await get_district(code, who=who)
+    return await service.honour_roll(district, query.period)

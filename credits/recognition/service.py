@@ -1,0 +1,162 @@
+"""The rules of recognition: badge definitions in scope, awards and their revocation,
+credentials, honour rolls."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import District
+from app.core.auth import Principal
+from app.core.errors import NotFound
+from app.core.outbox import queue_notification
+from credits.recognition import credentials
+from credits.recognition.errors import (
+    AwardAlreadyRevoked,
+    BadgeCodeTaken,
+    CredentialNotFound,
+    HonourRollNotFound,
+)
+from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
+from credits.recognition.schemas import BadgeCreate
+
+HONOUR_BOARDS = ("hours", "credits", "communities")
+
+# --- badge definitions ---------------------------------------------------------------------
+
+
+async def badges_in_scope(
+    *, who: Principal, district_code: str | None
+) -> QuerySet[BadgeDefinition]:
+    """The platform's badges and those of the caller's district (or, for platform
+    administrators, of the district they name)."""
+    district_id = who.district_id
+    if district_code is not None:
+        district = await District.get_or_none(code=district_code)
+        if district is None or not who.sees_district(district.id):
+            raise NotFound("No such district.")
+        district_id = district.id
+    scope = Q(district_id__isnull=True)
+    if district_id is not None:
+        scope |= Q(district_id=district_id)
+    return BadgeDefinition.filter(scope)
+
+
+async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
+    assert by.district_id is not None
+    taken = await BadgeDefinition.filter(
+        Q(district_id__isnull=True) | Q(district_id=by.district_id), code=data.code
+    ).exists()
+    if taken:
+        raise BadgeCodeTaken(f"The badge code `{data.code}` is in use in this district.")
+    return await BadgeDefinition.create(
+        district_id=by.district_id,
+        code=data.code,
+        name=data.name,
+        description=data.description,
+        criterion_kind=data.criterion.kind,
+        criterion_action=data.criterion.action,
+        threshold=data.criterion.threshold,
+        created_by=by.subject,
+    )
+
+
+async def badge_view(badge: BadgeDefinition) -> dict[str, Any]:
+    district = await District.get(id=badge.district_id) if badge.district_id else None
+    return {
+        "id": badge.id,
+        "code": badge.code,
+        "name": badge.name,
+        "description": badge.description,
+        "criterion": {
+            "kind": badge.criterion_kind,
+            "action": badge.criterion_action,
+            "threshold": badge.threshold,
+        },
+        "district": district.code if district else None,
+        "star": badge.star,
+    }
+
+
+# --- awards --------------------------------------------------------------------------------
+
+
+def award_view(award: BadgeAward) -> dict[str, Any]:
+    """Needs the award's `badge` fetched."""
+    return {
+        "id": award.public_id,
+        "badge": {"code": award.badge.code, "name": award.badge.name},
+        "resident": award.resident_id,
+        "awarded_at": award.awarded_at,
+        "credential_url": credentials.credential_url(award.public_id),
+        "revoked_at": award.revoked_at,
+        "revocation_reason": award.revocation_reason,
+    }
+
+
+async def awards_in_scope(
+    *, who: Principal, resident_id: str | None, badge_code: str | None
+) -> QuerySet[BadgeAward]:
+    awards = BadgeAward.all().prefetch_related("badge")
+    if who.role != "platform_admin":
+        awards = awards.filter(district_id=who.district_id or "")
+    if resident_id is not None:
+        awards = awards.filter(resident_id=resident_id)
+    if badge_code is not None:
+        awards = awards.filter(badge__code=badge_code)
+    return awards
+
+
+async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAward:
+    """Revokes an award: its credential's status bit is set, and the resident is told why.
+    The award stays (nothing is deleted), so the job never awards that badge again."""
+    award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge")
+    if award is None or not by.sees_district(award.district_id):
+        raise NotFound("No such badge award.")
+    revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
+    )
+    if not revoked:
+        raise AwardAlreadyRevoked("This badge award was revoked already.")
+    await award.refresh_from_db()
+    await queue_notification(
+        "resident",
+        award.resident_id,
+        "badge_revoked",
+        {"badge_code": award.badge.code, "badge_name": award.badge.name, "reason": reason},
+    )
+    return award
+
+
+async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
+    """The credential of an award and its VC-JWT."""
+    award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge", "district")
+    if award is None:
+        raise CredentialNotFound("No credential with this id.")
+    credential = credentials.build_credential(award, award.badge, award.district)
+    return credential, credentials.sign(credential)
+
+
+# --- honour rolls --------------------------------------------------------------------------
+
+
+async def honour_roll(district: District, period: str | None) -> dict[str, Any]:
+    """The roll of `period` (YYYY-MM), or the latest when no period is given."""
+    rolls = HonourRoll.filter(district_id=district.id)
+    roll = await (
+        rolls.filter(period=period).first()
+        if period is not None
+        else rolls.order_by("-period").first()
+    )
+    if roll is None:
+        raise HonourRollNotFound(f"No honour roll for {period or 'any period'} yet.")
+    entries = await HonourRollEntry.filter(roll_id=roll.id).order_by("board", "rank")
+    boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
+    for entry in entries:
+        boards[entry.board].append(
+            {"rank": entry.rank, "name": entry.display_name, "value": entry.value}
+        )
+    return {"district": district.code, "period": roll.period, "taken_at": roll.taken_at, **boards}
