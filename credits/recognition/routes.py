@@ -24,7 +24,6 @@ from credits.recognition.schemas import (
     BadgeQuery,
     HonourRollOut,
     HonourRollSummary,
-    MyBadgeOut,
     RevokeIn,
 )
 
@@ -61,7 +60,7 @@ async def create_badge(who: Principal, body: BadgeCreate) -> dict[str, Any]:
     return await service.badge_view(await service.create_badge(body, by=who))
 
 
-@api.get("/api/v1/me/badges", roles=("resident",), query=PageQuery, response=Page[MyBadgeOut])
+@api.get("/api/v1/me/badges", roles=("resident",), query=PageQuery, response=Page[AwardOut])
 async def my_badges(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The caller's badges, newest first, each with its verifiable credential."""
     page = await paginate(BadgeAward.filter(resident_id=who.id).prefetch_related("badge"), query)

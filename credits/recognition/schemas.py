@@ -60,14 +60,6 @@ class BadgeRef(Schema):
     name: str
 
 
-class MyBadgeOut(Schema):
-    badge: BadgeRef
-    awarded_at: datetime
-    credential_url: str
-    revoked_at: datetime | None = None
-    revocation_reason: str | None = None
-
-
 class AwardOut(Schema):
     id: str
     badge: BadgeRef
