@@ -292,7 +292,11 @@ def encode_cursor(value: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        decoded = value.decode("ascii")
+        if not decoded.isalnum():
+            raise ValueError("not an id")
+        return decoded
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(
             "The cursor is not valid.",
