@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 STAR_HOURS = {1: 100, 2: 300, 3: 600, 4: 1000, 5: 1500}
 TEN_ACTIONS = {
     "family-tradition",
@@ -15,7 +17,7 @@ TEN_ACTIONS = {
 }
 
 
-async def all_badges(client) -> list[dict]:
+async def all_badges(client) -> list[dict[str, Any]]:
     items, cursor = [], None
     while True:
         response = await client.get(

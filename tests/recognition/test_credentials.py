@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from joserfc import jws
@@ -22,15 +23,16 @@ JWT = {"Accept": "application/vc+jwt"}
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")
 
 
-async def verify_offline(client, token: str) -> dict:
+async def verify_offline(client, token: str) -> dict[str, Any]:
     """Verifies a VC-JWT with nothing but the service's published JWKS."""
     keys = KeySet.import_key_set((await client.get("/.well-known/jwks.json")).json())
     verified = jws.deserialize_compact(token, keys, algorithms=["EdDSA"])
     assert verified.headers()["typ"] == "vc+jwt"
-    return json.loads(verified.payload)
+    claims: dict[str, Any] = json.loads(verified.payload)
+    return claims
 
 
-def status_bit(status_list: dict, index: int) -> int:
+def status_bit(status_list: dict[str, Any], index: int) -> int:
     encoded = status_list["credentialSubject"]["encodedList"]
     assert encoded.startswith("u")
     bits = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
