@@ -38,6 +38,7 @@ class Migration(migrations.Migration):
                 ('resident', fields.ForeignKeyField('models.Resident', source_field='resident_id', db_constraint=True, to_field='id', related_name='badge_awards', on_delete=OnDelete.RESTRICT)),
                 ('badge', fields.ForeignKeyField('models.BadgeDefinition', source_field='badge_id', db_constraint=True, to_field='id', related_name='awards', on_delete=OnDelete.RESTRICT)),
                 ('awarded_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('awarded_run', fields.CharField(null=True, max_length=26)),
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('revocation_reason', fields.TextField(null=True, unique=False)),
                 ('revoked_by', fields.CharField(null=True, max_length=64)),

@@ -58,6 +58,8 @@ class BadgeAward(Model):
     )
     badge_id: str
     awarded_at = fields.DatetimeField()
+    # The award-badges run that made it, so that run queues its notices set-based.
+    awarded_run = fields.CharField(max_length=26, null=True)
     revoked_at = fields.DatetimeField(null=True)
     revocation_reason = fields.TextField(null=True)
     revoked_by = fields.CharField(max_length=64, null=True)

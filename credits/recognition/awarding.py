@@ -1,0 +1,191 @@
+"""Awarding badges set-based: per chunk of residents, one statement computes every resident's
+totals from the ledger and inserts the awards they earned (`ON CONFLICT DO NOTHING`, so a
+re-run or a concurrent run adds nothing), one revokes the awards reversals undid, and two
+queue the notices.
+
+Totals read the ledger's `available` entries of residents: verified hours (`hours`),
+participations per action (`participations`, one per verified attendance or approved deed)
+and credits earned (`credits` entries that carry an action: earnings and their reversals,
+never spending or expiry). Amounts are hundredths (the ledger's SCALE). Platform badges count
+a resident's entries in every district; a district's own badges count those in the district.
+
+Revocation policy: only a reversal lowers these totals. When reversals take a resident below
+a badge's threshold (a record found false, fraud included), the award is revoked with that
+reason, its credential's status bit is set, and the resident is told. A revoked award stays,
+so the badge is not awarded again to that resident: revocation is final, as the status
+list's `revocation` purpose means."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+from tortoise import connections
+
+from app.core.settings import get_settings
+from credits.recognition.sql import db_time, execute, statement
+
+CHUNK = 20_000
+ABOVE_EVERY_ID = "z" * 27  # ids are 26 lower-case letters and digits
+SCALE = 100
+REVERSED = "撤销：冲正后的记录已不满足该徽章的条件"
+
+# Every resident's totals, per district (`scope` = the district) and over all districts
+# (`scope` NULL, for platform badges); `value` in hundredths.
+METRICS = """
+sums AS (
+    SELECT e.owner_id AS resident_id, e.district_id, e.asset, e.action, SUM(e.amount) AS total
+    FROM ledger_entry e
+    WHERE e.owner_kind = 'resident' AND e.account_kind = 'available'
+      AND e.asset IN ('hours', 'participations', 'credits')
+      AND e.owner_id > :low AND e.owner_id <= :high
+    GROUP BY e.owner_id, e.district_id, e.asset, e.action
+),
+metrics AS (
+    SELECT resident_id, district_id AS scope, 'hours_total' AS kind, NULL AS action,
+           SUM(total) AS value
+    FROM sums WHERE asset = 'hours' GROUP BY resident_id, district_id
+    UNION ALL
+    SELECT resident_id, NULL, 'hours_total', NULL, SUM(total)
+    FROM sums WHERE asset = 'hours' GROUP BY resident_id
+    UNION ALL
+    SELECT resident_id, district_id, 'credits_earned', NULL, SUM(total)
+    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id, district_id
+    UNION ALL
+    SELECT resident_id, NULL, 'credits_earned', NULL, SUM(total)
+    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id
+    UNION ALL
+    SELECT resident_id, district_id, 'action_count', action, total
+    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
+    UNION ALL
+    SELECT resident_id, NULL, 'action_count', action, SUM(total)
+    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
+    GROUP BY resident_id, action
+    UNION ALL
+    SELECT resident_id, district_id, 'distinct_actions', NULL, 100 * COUNT(*)
+    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
+    GROUP BY resident_id, district_id
+    UNION ALL
+    SELECT resident_id, NULL, 'distinct_actions', NULL, 100 * COUNT(DISTINCT action)
+    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
+    GROUP BY resident_id
+)
+"""
+
+# A metric row meets a badge when kinds, scopes and actions agree.
+MATCH = """
+    m.kind = b.criterion_kind
+    AND (m.scope = b.district_id OR (m.scope IS NULL AND b.district_id IS NULL))
+    AND (b.criterion_action IS NULL OR m.action = b.criterion_action)
+"""
+
+# Statements start with INSERT or UPDATE (their WITH inside), so both drivers count rows.
+AWARD = f"""
+INSERT INTO badge_award (public_id, district_id, resident_id, badge_id, awarded_at, awarded_run)
+WITH {METRICS}
+SELECT {{random_id}}, COALESCE(b.district_id, r.district_id), m.resident_id, b.id, :now, :run
+FROM metrics m
+JOIN badge_definition b ON {MATCH}
+JOIN resident r ON r.id = m.resident_id
+WHERE m.value >= CAST(b.threshold AS NUMERIC) * {SCALE}
+  AND COALESCE(b.district_id, r.district_id) IS NOT NULL
+ON CONFLICT (resident_id, badge_id) DO NOTHING
+"""
+
+REVOKE = f"""
+UPDATE badge_award
+SET revoked_at = :now, revocation_reason = :reason, revoked_by = :revoked_by
+WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high
+  AND id IN (
+    WITH {METRICS}
+    SELECT a.id
+    FROM badge_award a
+    JOIN badge_definition b ON b.id = a.badge_id
+    LEFT JOIN metrics m ON m.resident_id = a.resident_id AND {MATCH}
+    WHERE a.revoked_at IS NULL AND a.resident_id > :low AND a.resident_id <= :high
+      AND COALESCE(m.value, 0) < CAST(b.threshold AS NUMERIC) * {SCALE}
+  )
+"""
+
+NOTICE_COLUMNS = (
+    "INSERT INTO notification "
+    "(recipient_kind, recipient_id, topic, payload, status, attempts, next_attempt_at, created_at)"
+)
+
+BADGE_NOTICES = f"""
+{NOTICE_COLUMNS}
+SELECT 'resident', a.resident_id, 'badge_awarded',
+       {{json}}('badge_code', b.code, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
+                'credential_url', CAST(:credentials AS TEXT) || a.public_id){{json_cast}},
+       'pending', 0, :now, :now
+FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
+WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
+  AND b.star IS NULL
+"""
+
+# Crossing several star levels at once (a first run, a large back-fill) is one notice, of the
+# highest level reached.
+STAR_NOTICES = f"""
+{NOTICE_COLUMNS}
+SELECT 'resident', a.resident_id, 'star_upgraded',
+       {{json}}('star', b.star, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
+                'credential_url', CAST(:credentials AS TEXT) || a.public_id){{json_cast}},
+       'pending', 0, :now, :now
+FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
+WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
+  AND b.star IS NOT NULL
+  AND NOT EXISTS (
+    SELECT 1 FROM badge_award a2 JOIN badge_definition b2 ON b2.id = a2.badge_id
+    WHERE a2.resident_id = a.resident_id AND a2.awarded_run = :run AND b2.star > b.star
+  )
+"""
+
+REVOKED_NOTICES = f"""
+{NOTICE_COLUMNS}
+SELECT 'resident', a.resident_id, 'badge_revoked',
+       {{json}}('badge_code', b.code, 'badge_name', b.name,
+                'reason', a.revocation_reason){{json_cast}},
+       'pending', 0, :now, :now
+FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
+WHERE a.revoked_by = :revoked_by AND a.resident_id > :low AND a.resident_id <= :high
+"""
+
+
+async def resident_chunks(size: int = CHUNK) -> AsyncIterator[tuple[str, str]]:
+    """Ranges (low, high] of resident ids, `size` residents each."""
+    connection = connections.get("default")
+    low = ""
+    while True:
+        sql, values = statement(
+            "SELECT id FROM resident WHERE id > :low ORDER BY id LIMIT 1 OFFSET :offset",
+            {"low": low, "offset": size - 1},
+        )
+        rows = await connection.execute_query_dict(sql, values)
+        if not rows:
+            yield low, ABOVE_EVERY_ID
+            return
+        high = str(rows[0]["id"])
+        yield low, high
+        low = high
+
+
+async def award_chunk(low: str, high: str, *, run: str, now: datetime) -> dict[str, int]:
+    params = {
+        "low": low,
+        "high": high,
+        "now": db_time(now),
+        "now_text": now.isoformat(),
+        "run": run,
+        "reason": REVERSED,
+        "revoked_by": f"job:award-badges:{run}",
+        "credentials": get_settings().public_base_url.rstrip("/") + "/credentials/",
+    }
+    awarded = await execute(AWARD, params)
+    revoked = await execute(REVOKE, params)
+    notices = 0
+    if awarded:
+        notices += await execute(BADGE_NOTICES, params)
+        notices += await execute(STAR_NOTICES, params)
+    if revoked:
+        notices += await execute(REVOKED_NOTICES, params)
+    return {"awarded": awarded, "revoked": revoked, "notices": notices}

@@ -1,0 +1,157 @@
+"""Honour rolls (红榜): per district and month, the top residents by verified hours and by
+credits earned — only residents who opted in, under masked names — and the communities ranked
+by their residents' verified hours. Ranked in SQL over the ledger; only the top lines leave it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+
+from app.accounts.models import Community, District, Resident
+from app.accounts.service import mask_name
+from app.core.settings import get_settings
+from credits.recognition.awarding import SCALE
+from credits.recognition.models import HonourRoll, HonourRollEntry
+from credits.recognition.sql import db_time, statement
+
+TOP = 10
+
+RANKED = """
+SELECT district_id, subject, total FROM (
+    SELECT e.district_id AS district_id, {subject} AS subject, SUM(e.amount) AS total,
+           ROW_NUMBER() OVER (
+               PARTITION BY e.district_id ORDER BY SUM(e.amount) DESC, {subject}
+           ) AS position
+    FROM ledger_entry e
+    JOIN resident r ON r.id = e.owner_id
+    {join}
+    WHERE e.owner_kind = 'resident' AND e.account_kind = 'available' AND e.asset = :asset
+      AND e.created_at >= :start AND e.created_at < :end {condition}
+    GROUP BY e.district_id, {subject}
+    HAVING SUM(e.amount) > 0
+) ranked
+WHERE position <= :top
+ORDER BY district_id, position
+"""
+
+BOARDS: dict[str, dict[str, str]] = {
+    "hours": {
+        "asset": "hours",
+        "subject": "r.id",
+        "join": "",
+        "condition": "AND r.public_profile = TRUE",
+    },
+    "credits": {
+        "asset": "credits",
+        "subject": "r.id",
+        "join": "",
+        "condition": "AND e.action IS NOT NULL AND r.public_profile = TRUE",
+    },
+    "communities": {
+        "asset": "hours",
+        "subject": "c.id",
+        "join": "JOIN community c ON c.id = r.community_id AND c.district_id = e.district_id",
+        "condition": "",
+    },
+}
+
+
+def month_bounds(period: str) -> tuple[datetime, datetime]:
+    """The UTC start and end of a local calendar month `YYYY-MM`."""
+    zone = ZoneInfo(get_settings().local_timezone)
+    year, month = (int(part) for part in period.split("-"))
+    start = datetime(year, month, 1, tzinfo=zone)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def period_of(moment: datetime) -> str:
+    return moment.astimezone(ZoneInfo(get_settings().local_timezone)).strftime("%Y-%m")
+
+
+def previous_period(period: str) -> str:
+    year, month = (int(part) for part in period.split("-"))
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+async def _ranked(board: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    parts = BOARDS[board]
+    template = RANKED.replace("{subject}", parts["subject"]).format(
+        join=parts["join"], condition=parts["condition"]
+    )
+    sql, values = statement(
+        template,
+        {"asset": parts["asset"], "start": db_time(start), "end": db_time(end), "top": TOP},
+    )
+    return list(await connections.get("default").execute_query_dict(sql, values))
+
+
+async def _names(board: str, subjects: set[str]) -> dict[str, str]:
+    if board == "communities":
+        return {c.id: c.name for c in await Community.filter(id__in=subjects)}
+    return {
+        r.id: r.real_name_masked or (mask_name(r.nickname) if r.nickname else "居民")
+        for r in await Resident.filter(id__in=subjects)
+    }
+
+
+async def snapshot_period(period: str, *, now: datetime, districts: list[District]) -> int:
+    """(Re)takes the rolls of `period` for `districts`; returns how many lines they hold."""
+    start, end = month_bounds(period)
+    wanted = {d.id for d in districts}
+    lines: list[HonourRollEntry] = []
+    rolls: dict[str, HonourRoll] = {}
+    for district in districts:
+        roll, _created = await HonourRoll.get_or_create(
+            district_id=district.id, period=period, defaults={"taken_at": now}
+        )
+        roll.taken_at = now
+        await roll.save(update_fields=["taken_at"])
+        await HonourRollEntry.filter(roll_id=roll.id).delete()
+        rolls[district.id] = roll
+    for board in BOARDS:
+        rows = [row for row in await _ranked(board, start, end) if row["district_id"] in wanted]
+        names = await _names(board, {str(row["subject"]) for row in rows})
+        rank: dict[str, int] = {}
+        for row in rows:
+            district_id = str(row["district_id"])
+            rank[district_id] = rank.get(district_id, 0) + 1
+            subject = str(row["subject"])
+            lines.append(
+                HonourRollEntry(
+                    roll_id=rolls[district_id].id,
+                    district_id=district_id,
+                    board=board,
+                    rank=rank[district_id],
+                    resident_id=None if board == "communities" else subject,
+                    community_id=subject if board == "communities" else None,
+                    display_name=names.get(subject, ""),
+                    value=Decimal(int(row["total"])) / SCALE,
+                )
+            )
+    await HonourRollEntry.bulk_create(lines)
+    return len(lines)
+
+
+async def snapshot(now: datetime) -> dict[str, Any]:
+    """The month in progress for every district, and last month where its roll predates the
+    month's end (so the final standings are kept)."""
+    districts = await District.all()
+    current = period_of(now)
+    previous = previous_period(current)
+    _start, previous_end = month_bounds(previous)
+    final = {
+        roll.district_id
+        for roll in await HonourRoll.filter(period=previous, taken_at__gte=previous_end)
+    }
+    unfinished = [d for d in districts if d.id not in final]
+    return {
+        "districts": len(districts),
+        "lines": await snapshot_period(current, now=now, districts=districts),
+        "finished_previous": len(unfinished),
+        "previous_lines": await snapshot_period(previous, now=now, districts=unfinished),
+    }
