@@ -149,9 +149,10 @@ async def snapshot(now: datetime) -> dict[str, Any]:
         for roll in await HonourRoll.filter(period=previous, taken_at__gte=previous_end)
     }
     unfinished = [d for d in districts if d.id not in final]
+    previous_lines = await snapshot_period(previous, now=now, districts=unfinished)
     return {
         "districts": len(districts),
         "lines": await snapshot_period(current, now=now, districts=districts),
         "finished_previous": len(unfinished),
-        "previous_lines": await snapshot_period(previous, now=now, districts=unfinished),
+        "previous_lines": previous_lines,
     }

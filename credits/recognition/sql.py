@@ -42,8 +42,15 @@ def statement(template: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
 
 
 async def execute(template: str, params: dict[str, Any]) -> int:
+    """Runs an INSERT, UPDATE or DELETE; returns the number of rows it touched."""
     sql, values = statement(template, params)
-    count, _rows = await connections.get("default").execute_query(sql, values)
+    client = connections.get("default")
+    if dialect() == "postgres":
+        # asyncpg's status is "INSERT 0 <rows>" or "UPDATE <rows>": the count is the last word.
+        async with client.acquire_connection() as connection:
+            status = await connection.execute(sql, *values)
+        return int(str(status).rsplit(" ", 1)[-1])
+    count, _rows = await client.execute_query(sql, values)
     return int(count)
 
 
