@@ -164,7 +164,7 @@ async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: lis
     holds = await LedgerTransaction.filter(
         kind="hold", entries__owner_id__in=owners, entries__account_kind="held"
     ).values_list("ref_id", flat=True)
-    assert set(adjustments) | set(holds) == run.value_moving_successes
+    assert {str(i) for i in [*adjustments, *holds]} == run.value_moving_successes
     assert len(holds) == len(set(holds))
     held_units = await rows(
         "SELECT COALESCE(SUM(cost), 0) AS total FROM redemption "
