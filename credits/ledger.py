@@ -27,7 +27,7 @@ from credits.errors import (
     NotReversible,
     UnbalancedTransaction,
 )
-from credits.models import Account, Entry, LedgerTransaction, from_units
+from credits.models import Entry, LedgerTransaction, from_units
 
 ASSETS = ("credits", "hours", "participations")
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
@@ -56,14 +56,9 @@ def district_account(district_id: str, kind: str, asset: str = "credits") -> Acc
     return AccountKey("district", district_id, district_id, kind, asset)
 
 
-def key_of(account: Account | Entry) -> AccountKey:
-    if isinstance(account, Entry):
-        return AccountKey(
-            account.owner_kind, account.owner_id, account.district_id, account.account_kind,
-            account.asset,
-        )  # fmt: skip
+def key_of(entry: Entry) -> AccountKey:
     return AccountKey(
-        account.owner_kind, account.owner_id, account.district_id, account.kind, account.asset
+        entry.owner_kind, entry.owner_id, entry.district_id, entry.account_kind, entry.asset
     )
 
 
@@ -99,6 +94,10 @@ async def query_rows(query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
 _ACCOUNT_COLUMNS = (
     "(id, district_id, owner_kind, owner_id, kind, asset, bounded, balance, created_at)"
 )
+_ENTRY_COLUMNS = (
+    "(transaction_id, account_id, district_id, owner_kind, owner_id, account_kind, asset, "
+    "action, kind, amount, balance_after, earning, expires_at, created_at)"
+)
 _INSERT_TRANSACTION = (
     "INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, action, "
     "reverses_id, actor, memo, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -113,7 +112,14 @@ _MOVE_BALANCE = (
 # --- accounts -------------------------------------------------------------------------------
 
 
-async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, Account]:
+@dataclass(frozen=True)
+class OpenAccount:
+    id: str
+    bounded: bool
+    balance: int
+
+
+async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, OpenAccount]:
     """The accounts of these keys, opened on first use (a race to open one is harmless)."""
     wanted = set(keys)
     found = await _fetch_accounts(wanted)
@@ -134,15 +140,23 @@ async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, Account]:
     return found
 
 
-async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
-    rows = await Account.filter(
-        owner_id__in={k.owner_id for k in keys},
-        district_id__in={k.district_id for k in keys},
-        kind__in={k.kind for k in keys},
-        asset__in={k.asset for k in keys},
+async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, OpenAccount]:
+    owners = sorted({(k.owner_id, k.district_id) for k in keys})
+    where = " OR ".join(["(owner_id = ? AND district_id = ?)"] * len(owners))
+    found = await query_rows(
+        "SELECT id, owner_kind, owner_id, district_id, kind, asset, bounded, balance "
+        f"FROM ledger_account WHERE {where}",
+        [value for owner in owners for value in owner],
     )
-    by_key = {key_of(row): row for row in rows}
-    return {key: by_key[key] for key in keys if key in by_key}
+    by_key = {
+        AccountKey(r["owner_kind"], r["owner_id"], r["district_id"], r["kind"], r["asset"]): r
+        for r in found
+    }
+    return {
+        key: OpenAccount(str(row["id"]), bool(row["bounded"]), int(row["balance"]))
+        for key, row in by_key.items()
+        if key in keys
+    }
 
 
 # --- posting --------------------------------------------------------------------------------
@@ -221,27 +235,14 @@ async def post(
                 f"{from_units(-leg.amount)} are needed."
             )
         balances[account.id] = int(moved[0]["balance"])
-    await Entry.bulk_create(
-        [
-            Entry(
-                transaction_id=transaction.id,
-                account_id=resolved[leg.account].id,
-                district_id=leg.account.district_id,
-                owner_kind=leg.account.owner_kind,
-                owner_id=leg.account.owner_id,
-                account_kind=leg.account.kind,
-                asset=leg.account.asset,
-                action=action,
-                kind=kind,
-                amount=leg.amount,
-                balance_after=balances.get(resolved[leg.account].id),
-                earning=leg.earning,
-                expires_at=leg.expires_at,
-                created_at=now,
-            )
-            for leg in legs
-        ]
-    )
+    values: list[Any] = []
+    for leg in legs:
+        account = resolved[leg.account]
+        values += [transaction.id, account.id, leg.account.district_id, leg.account.owner_kind]
+        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, action, kind]
+        values += [leg.amount, balances.get(account.id), leg.earning, leg.expires_at, now]
+    placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
+    await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
     return transaction
 
 

@@ -77,8 +77,11 @@ class Entry(Model):
         "models.LedgerTransaction", related_name="entries", on_delete=fields.RESTRICT
     )
     transaction_id: str
+    # No database constraint: on PostgreSQL every insert checking it would share-lock the
+    # account row, and a district's treasury row would become the lock every award queues on.
+    # Accounts are never deleted (a trigger refuses it), so the reference cannot dangle.
     account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="entries", on_delete=fields.RESTRICT
+        "models.Account", related_name="entries", on_delete=fields.RESTRICT, db_constraint=False
     )
     account_id: str
     district_id = fields.CharField(max_length=26)

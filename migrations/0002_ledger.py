@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('transaction', fields.ForeignKeyField('models.LedgerTransaction', source_field='transaction_id', db_constraint=True, to_field='id', related_name='entries', on_delete=OnDelete.RESTRICT)),
-                ('account', fields.ForeignKeyField('models.Account', source_field='account_id', db_constraint=True, to_field='id', related_name='entries', on_delete=OnDelete.RESTRICT)),
+                ('account', fields.ForeignKeyField('models.Account', source_field='account_id', db_constraint=False, to_field='id', related_name='entries', on_delete=OnDelete.RESTRICT)),
                 ('district_id', fields.CharField(max_length=26)),
                 ('owner_kind', fields.CharField(max_length=16)),
                 ('owner_id', fields.CharField(max_length=26)),

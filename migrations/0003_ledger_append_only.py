@@ -1,4 +1,5 @@
-"""The ledger is append-only: the database itself refuses to update or delete its rows."""
+"""The ledger is append-only: the database itself refuses to update or delete its rows, and
+to delete an account (whose balance alone may change)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -30,15 +31,23 @@ def _statements(dialect: str) -> list[str]:
                 f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
             ]
-        return statements
+        return [
+            *statements,
+            "CREATE TRIGGER ledger_account_no_delete BEFORE DELETE ON ledger_account "
+            "FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()",
+            "CREATE TRIGGER ledger_account_no_truncate BEFORE TRUNCATE ON ledger_account "
+            "FOR EACH STATEMENT EXECUTE FUNCTION ledger_refuse_change()",
+        ]
     statements = []
-    for table in APPEND_ONLY:
-        for operation in ("UPDATE", "DELETE"):
-            statements.append(
-                f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: {operation} on {table} "
-                "is refused'); END"
-            )
+    for table, operation in [
+        *((table, operation) for table in APPEND_ONLY for operation in ("UPDATE", "DELETE")),
+        ("ledger_account", "DELETE"),
+    ]:
+        statements.append(
+            f"CREATE TRIGGER {table}_no_{operation.lower()} BEFORE {operation} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: {operation} on {table} "
+            "is refused'); END"
+        )
     return statements
 
 
@@ -50,11 +59,18 @@ def _drop_statements(dialect: str) -> list[str]:
                 f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
                 f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
             ]
+        statements += [
+            "DROP TRIGGER IF EXISTS ledger_account_no_delete ON ledger_account",
+            "DROP TRIGGER IF EXISTS ledger_account_no_truncate ON ledger_account",
+        ]
         return [*statements, "DROP FUNCTION IF EXISTS ledger_refuse_change()"]
     return [
-        f"DROP TRIGGER IF EXISTS {table}_no_{operation}"
-        for table in APPEND_ONLY
-        for operation in ("update", "delete")
+        "DROP TRIGGER IF EXISTS ledger_account_no_delete",
+        *(
+            f"DROP TRIGGER IF EXISTS {table}_no_{operation}"
+            for table in APPEND_ONLY
+            for operation in ("update", "delete")
+        ),
     ]
 
 
