@@ -127,6 +127,19 @@ async def adjust_credits(who: Principal, body: AdjustmentIn) -> dict[str, Any]:
 
 
 @api.get(
+    "/api/v1/credits/adjustments",
+    roles=("district_admin", "platform_admin"),
+    query=PageQuery,
+    response=Page[TransactionOut],
+)
+async def list_adjustments(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The audit trail of manual adjustments in the caller's district, newest first."""
+    page = await paginate(service.adjustments(who), query)
+    page["items"] = [await service.transaction_view(t) for t in page["items"]]
+    return page
+
+
+@api.get(
     "/api/v1/credits/transactions/{transaction_id}",
     roles=("worker", "district_admin", "platform_admin"),
     response=TransactionOut,

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
 
 from app.accounts.models import Resident
 from app.accounts.schemas import CreditExpiry
@@ -181,6 +182,11 @@ async def adjust(
         ) from refused
     assert posted is not None  # a fresh ref_id cannot collide
     return posted
+
+
+def adjustments(who: Principal) -> QuerySet[LedgerTransaction]:
+    found = LedgerTransaction.filter(kind="adjust")
+    return found if who.role == "platform_admin" else found.filter(district_id=who.district_id)
 
 
 async def get_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:

@@ -159,3 +159,20 @@ async def test_the_history_pages_newest_first_with_balance_after(bank: World) ->
     assert rest["next_cursor"] is None
     bad = await bank.resident.client.get("/api/v1/me/credits/transactions?cursor=!!")
     assert bad.status_code == 422
+
+
+async def test_administrators_audit_the_adjustments_of_their_district(bank: World) -> None:
+    given = (await adjust(bank, 8)).json()
+    await bank.admin.client.post(
+        "/api/v1/credits/adjustments",
+        json={"resident": bank.other_resident.id, "amount": 1, "reason": "elsewhere"},
+    )
+
+    listed = await bank.district_admin.client.get("/api/v1/credits/adjustments")
+    by_worker = await bank.worker.client.get("/api/v1/credits/adjustments")
+
+    assert listed.status_code == 200
+    assert [(t["id"], t["memo"], t["actor"]) for t in listed.json()["items"]] == [
+        (given["id"], "手工调整", f"staff:{bank.district_admin.id}")
+    ]
+    assert by_worker.status_code == 403
