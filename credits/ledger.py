@@ -212,16 +212,38 @@ async def post(
         occurred_at=occurred_at or now,
         created_at=now,
     )
-    inserted = await query_rows(
-        _INSERT_TRANSACTION,
-        [
-            transaction.id, district_id, kind, ref_type, ref_id, action, reverses_id, actor,
-            memo, transaction.occurred_at, now,
-        ],
-    )  # fmt: skip
-    if not inserted:
+    header = [
+        transaction.id, district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
+        transaction.occurred_at, now,
+    ]  # fmt: skip
+    bounded = [leg for leg in legs if resolved[leg.account].bounded]
+    if len(bounded) <= 1 and dialect() == "postgres":
+        posted = await _post_in_one_statement(header, legs, resolved)
+    else:
+        posted = await _post_step_by_step(header, legs, resolved, action, kind, now)
+    if not posted:
         return None
     transaction._saved_in_db = True
+    return transaction
+
+
+def _refused(account: OpenAccount, leg: Leg) -> InsufficientCredits:
+    return InsufficientCredits(
+        f"The balance is {from_units(account.balance)} credits or less; "
+        f"{from_units(-leg.amount)} are needed."
+    )
+
+
+async def _post_step_by_step(
+    header: list[Any],
+    legs: Sequence[Leg],
+    resolved: dict[AccountKey, OpenAccount],
+    action: str | None,
+    kind: str,
+    now: datetime,
+) -> bool:
+    if not await query_rows(_INSERT_TRANSACTION, header):
+        return False
     balances: dict[str, int] = {}
     # Bounded accounts are moved in id order, so two postings never wait on each other crosswise.
     for leg in sorted(legs, key=lambda leg: resolved[leg.account].id):
@@ -230,20 +252,82 @@ async def post(
             continue
         moved = await query_rows(_MOVE_BALANCE, [leg.amount, account.id, leg.amount])
         if not moved:
-            raise InsufficientCredits(
-                f"The balance is {from_units(account.balance)} credits or less; "
-                f"{from_units(-leg.amount)} are needed."
-            )
+            raise _refused(account, leg)
         balances[account.id] = int(moved[0]["balance"])
     values: list[Any] = []
     for leg in legs:
         account = resolved[leg.account]
-        values += [transaction.id, account.id, leg.account.district_id, leg.account.owner_kind]
+        values += [header[0], account.id, leg.account.district_id, leg.account.owner_kind]
         values += [leg.account.owner_id, leg.account.kind, leg.account.asset, action, kind]
         values += [leg.amount, balances.get(account.id), leg.earning, leg.expires_at, now]
     placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
     await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
-    return transaction
+    return True
+
+
+_ENTRY_VALUE = (
+    "(${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, "
+    "${}::bigint, ${}::boolean, ${}::boolean, ${}::timestamptz)"
+)
+
+
+@lru_cache(maxsize=32)
+def _one_statement(entries: int, bounded: bool) -> str:
+    """PostgreSQL: the transaction, the move of its one bounded account and the entries in one
+    round trip (data-modifying CTEs). Nothing is written after a conflict on the cause; the
+    entries are left out when the floor refuses the move, and the caller then raises."""
+    number = iter(range(14, 14 + entries * 10))
+    rows = ", ".join(
+        _ENTRY_VALUE.format(*(next(number) for _ in range(10))) for _ in range(entries)
+    )
+    move = (
+        ", moved AS (UPDATE ledger_account SET balance = balance + $12::bigint "
+        "WHERE id = $13::varchar AND balance + $12::bigint >= 0 AND EXISTS (SELECT 1 FROM t) "
+        "RETURNING balance)"
+        if bounded
+        else ", moved AS (SELECT NULL::bigint AS balance WHERE $12::bigint IS NULL "
+        "AND $13::varchar IS NULL)"
+    )
+    return (
+        "WITH t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
+        "action, reverses_id, actor, memo, occurred_at, created_at) VALUES ($1::varchar, "
+        "$2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, "
+        "$8::varchar, $9::varchar, $10::timestamptz, $11::timestamptz) "
+        "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id, action, kind, created_at)"
+        f"{move}, e AS (INSERT INTO ledger_entry {_ENTRY_COLUMNS} "
+        "SELECT t.id, v.account_id, v.district_id, v.owner_kind, v.owner_id, v.account_kind, "
+        "v.asset, t.action, t.kind, v.amount, CASE WHEN v.bounded THEN "
+        "(SELECT balance FROM moved) END, v.earning, v.expires_at, t.created_at "
+        f"FROM t, (VALUES {rows}) AS v(account_id, district_id, owner_kind, owner_id, "
+        "account_kind, asset, amount, bounded, earning, expires_at) "
+        "WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1) "
+        "SELECT (SELECT COUNT(*) FROM t) AS posted, (SELECT COUNT(*) FROM moved) AS moved"
+    )
+
+
+async def _post_in_one_statement(
+    header: list[Any], legs: Sequence[Leg], resolved: dict[AccountKey, OpenAccount]
+) -> bool:
+    bounded = next((leg for leg in legs if resolved[leg.account].bounded), None)
+    values = [
+        *header,
+        bounded.amount if bounded else None,
+        resolved[bounded.account].id if bounded else None,
+    ]
+    for leg in legs:
+        account = resolved[leg.account]
+        values += [account.id, leg.account.district_id, leg.account.owner_kind]
+        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, leg.amount]
+        values += [account.bounded, leg.earning, leg.expires_at]
+    connection = connections.get("default")
+    result = await connection.execute_query_dict(
+        _one_statement(len(legs), bounded is not None), values
+    )
+    if not result[0]["posted"]:
+        return False
+    if bounded is not None and not result[0]["moved"]:
+        raise _refused(resolved[bounded.account], bounded)
+    return True
 
 
 async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) -> LedgerTransaction:
