@@ -342,7 +342,9 @@ async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) ->
         kind="reverse",
         ref_type="transaction",
         ref_id=transaction.id,
-        legs=[Leg(key_of(e), -e.amount, e.earning, e.expires_at) for e in entries],
+        legs=[
+            Leg(key_of(e), -e.amount, earning=e.earning, expires_at=e.expires_at) for e in entries
+        ],
         actor=actor,
         memo=reason,
         action=transaction.action,

@@ -14,7 +14,6 @@ from credits.schemas import (
     AdjustmentIn,
     FulfilIn,
     HistoryItem,
-    HistoryQuery,
     MyCreditsOut,
     RedemptionOut,
     ReverseIn,
@@ -185,9 +184,9 @@ async def my_credits(who: Principal) -> dict[str, Any]:
 @api.get(
     "/api/v1/me/credits/transactions",
     roles=("resident",),
-    query=HistoryQuery,
+    query=PageQuery,
     response=Page[HistoryItem],
 )
-async def my_credit_transactions(who: Principal, query: HistoryQuery) -> dict[str, Any]:
+async def my_credit_transactions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's credit movements, newest first, with the balance after each."""
     return await service.credit_history(who.id, cursor=query.cursor, limit=query.limit)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.http import JsonDecimal, Schema
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
@@ -103,10 +103,6 @@ class HistoryItem(Schema):
     balance_after: JsonDecimal | None
     memo: str
     created_at: datetime
-
-
-class HistoryQuery(PageQuery):
-    pass
 
 
 class ExpiringCredits(Schema):

@@ -104,7 +104,12 @@ async def record_participation(
         if credit_units > 0:
             expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
             legs += [
-                Leg(resident_account(resident_id, district_id), credit_units, True, expires_at),
+                Leg(
+                    resident_account(resident_id, district_id),
+                    credit_units,
+                    earning=True,
+                    expires_at=expires_at,
+                ),
                 Leg(district_account(district_id, "issuance"), -credit_units),
             ]
     posted = await ledger.post(
@@ -161,7 +166,7 @@ async def adjust(
         rules = await rules_at(district_id)
         expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
         legs = [
-            Leg(account, units, True, expires_at),
+            Leg(account, units, earning=True, expires_at=expires_at),
             Leg(district_account(district_id, "issuance"), -units),
         ]
     else:
