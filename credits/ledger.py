@@ -29,7 +29,6 @@ from credits.errors import (
 )
 from credits.models import Entry, LedgerTransaction, from_units
 
-ASSETS = ("credits", "hours", "participations")
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 
 
