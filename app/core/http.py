@@ -83,9 +83,12 @@ class Endpoint:
     errors: Sequence[type[Problem]] = ()
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
+    wants_request: bool = field(default=False, repr=False)
+
     def __post_init__(self) -> None:
         if self.response is not None:
             self.response_adapter = TypeAdapter(self.response)
+        self.wants_request = "request" in inspect.signature(self.handler).parameters
 
     @property
     def path_params(self) -> list[str]:
@@ -193,7 +196,7 @@ def _respond(endpoint: Endpoint, result: Any) -> Response:
 def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         kwargs: dict[str, Any] = dict(request.path_params)
-        if "request" in inspect.signature(endpoint.handler).parameters:
+        if endpoint.wants_request:
             kwargs["request"] = request
         who: Principal | None = None
         if endpoint.auth:

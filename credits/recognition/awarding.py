@@ -1,7 +1,8 @@
-"""Awarding badges set-based: per chunk of residents, one statement computes every resident's
-totals from the ledger and inserts the awards they earned (`ON CONFLICT DO NOTHING`, so a
-re-run or a concurrent run adds nothing), one revokes the awards reversals undid, and two
-queue the notices.
+"""Awarding badges set-based: one statement reads the ledger once and writes every
+(resident, badge) whose criterion is met into the run's working set (`badge_candidate`); then,
+per chunk of residents and in its own transaction, one statement inserts the awards
+(`ON CONFLICT DO NOTHING`, so a re-run or a concurrent run adds nothing), one revokes the
+awards no longer met, and the last ones queue the notices.
 
 Totals read the ledger's `available` entries of residents: verified hours (`hours`),
 participations per action (`participations`, one per verified attendance or approved deed)
@@ -18,27 +19,30 @@ list's `revocation` purpose means."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise import connections
 
+from app.core.db import dialect
 from app.core.settings import get_settings
-from credits.recognition.sql import db_time, execute, statement
+from credits.recognition.sql import db_time, execute, script, statement
 
 CHUNK = 20_000
 ABOVE_EVERY_ID = "z" * 27  # ids are 26 lower-case letters and digits
 SCALE = 100
 REVERSED = "撤销：冲正后的记录已不满足该徽章的条件"
 
-# Every resident's totals, per district (`scope` = the district) and over all districts
-# (`scope` NULL, for platform badges); `value` in hundredths.
-METRICS = """
-sums AS (
+# One pass over the ledger finds every (resident, badge) whose criterion is met: each
+# resident's totals per district (`scope` = the district) and over all districts (`scope`
+# NULL, for platform badges), in hundredths, joined with the badges they reach.
+CANDIDATES = f"""
+INSERT INTO badge_candidate (run, resident_id, badge_id, district_id, created_at)
+WITH sums AS (
     SELECT e.owner_id AS resident_id, e.district_id, e.asset, e.action, SUM(e.amount) AS total
     FROM ledger_entry e
     WHERE e.owner_kind = 'resident' AND e.account_kind = 'available'
       AND e.asset IN ('hours', 'participations', 'credits')
-      AND e.owner_id > :low AND e.owner_id <= :high
     GROUP BY e.owner_id, e.district_id, e.asset, e.action
 ),
 metrics AS (
@@ -70,42 +74,38 @@ metrics AS (
     FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
     GROUP BY resident_id
 )
-"""
-
-# A metric row meets a badge when kinds, scopes and actions agree.
-MATCH = """
-    m.kind = b.criterion_kind
-    AND (m.scope = b.district_id OR (m.scope IS NULL AND b.district_id IS NULL))
-    AND (b.criterion_action IS NULL OR m.action = b.criterion_action)
-"""
-
-# Statements start with INSERT or UPDATE (their WITH inside), so both drivers count rows.
-AWARD = f"""
-INSERT INTO badge_award (public_id, district_id, resident_id, badge_id, awarded_at, awarded_run)
-WITH {METRICS}
-SELECT {{random_id}}, COALESCE(b.district_id, r.district_id), m.resident_id, b.id, :now, :run
+SELECT CAST(:run AS VARCHAR(26)), m.resident_id, b.id, COALESCE(b.district_id, r.district_id), :now
 FROM metrics m
-JOIN badge_definition b ON {MATCH}
+JOIN badge_definition b
+  ON m.kind = b.criterion_kind
+ AND COALESCE(m.scope, '') = COALESCE(b.district_id, '')
+ AND COALESCE(m.action, '') = COALESCE(b.criterion_action, '')
 JOIN resident r ON r.id = m.resident_id
 WHERE m.value >= CAST(b.threshold AS NUMERIC) * {SCALE}
   AND COALESCE(b.district_id, r.district_id) IS NOT NULL
+"""
+
+AWARD = """
+INSERT INTO badge_award (public_id, district_id, resident_id, badge_id, awarded_at, awarded_run)
+SELECT {random_id}, c.district_id, c.resident_id, c.badge_id, :now, CAST(:run AS VARCHAR(26))
+FROM badge_candidate c
+WHERE c.run = :run AND c.resident_id > :low AND c.resident_id <= :high
 ON CONFLICT (resident_id, badge_id) DO NOTHING
 """
 
-REVOKE = f"""
+# An award is revoked when its resident no longer meets its badge.
+REVOKE = """
 UPDATE badge_award
 SET revoked_at = :now, revocation_reason = :reason, revoked_by = :revoked_by
 WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high
-  AND id IN (
-    WITH {METRICS}
-    SELECT a.id
-    FROM badge_award a
-    JOIN badge_definition b ON b.id = a.badge_id
-    LEFT JOIN metrics m ON m.resident_id = a.resident_id AND {MATCH}
-    WHERE a.revoked_at IS NULL AND a.resident_id > :low AND a.resident_id <= :high
-      AND COALESCE(m.value, 0) < CAST(b.threshold AS NUMERIC) * {SCALE}
+  AND NOT EXISTS (
+    SELECT 1 FROM badge_candidate c
+    WHERE c.run = :run AND c.resident_id = badge_award.resident_id
+      AND c.badge_id = badge_award.badge_id
   )
 """
+
+FORGET = "DELETE FROM badge_candidate WHERE run = :run OR created_at < :stale"
 
 NOTICE_COLUMNS = (
     "INSERT INTO notification "
@@ -169,17 +169,33 @@ async def resident_chunks(size: int = CHUNK) -> AsyncIterator[tuple[str, str]]:
         low = high
 
 
-async def award_chunk(low: str, high: str, *, run: str, now: datetime) -> dict[str, int]:
-    params = {
+def _params(run: str, now: datetime, low: str = "", high: str = ABOVE_EVERY_ID) -> dict[str, Any]:
+    return {
         "low": low,
         "high": high,
         "now": db_time(now),
+        "stale": db_time(now - timedelta(days=1)),
         "now_text": now.isoformat(),
         "run": run,
         "reason": REVERSED,
         "revoked_by": f"job:award-badges:{run}",
         "credentials": get_settings().public_base_url.rstrip("/") + "/credentials/",
     }
+
+
+async def find_candidates(*, run: str, now: datetime) -> int:
+    """Every (resident, badge) met now, into `badge_candidate` under `run`."""
+    if dialect() == "postgres":
+        await script("SET LOCAL work_mem = '256MB'")  # the residents' sums, hashed in memory
+    found = await execute(CANDIDATES, _params(run, now))
+    if dialect() == "postgres":
+        await script("ANALYZE badge_candidate")
+    return found
+
+
+async def award_chunk(low: str, high: str, *, run: str, now: datetime) -> dict[str, int]:
+    """Awards, revokes and queues the notices for residents in (low, high]."""
+    params = _params(run, now, low, high)
     awarded = await execute(AWARD, params)
     revoked = await execute(REVOKE, params)
     notices = 0
@@ -189,3 +205,8 @@ async def award_chunk(low: str, high: str, *, run: str, now: datetime) -> dict[s
     if revoked:
         notices += await execute(REVOKED_NOTICES, params)
     return {"awarded": awarded, "revoked": revoked, "notices": notices}
+
+
+async def forget_candidates(*, run: str, now: datetime) -> None:
+    """Drops the run's working set, and any a crashed run left behind."""
+    await execute(FORGET, _params(run, now))

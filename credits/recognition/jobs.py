@@ -14,16 +14,20 @@ from credits.recognition import awarding, honour_rolls
 @job("award-badges", schedule="*/15 * * * *", transactional=False)
 async def award_badges() -> dict[str, Any]:
     """Awards every badge whose criterion a resident meets, revokes those reversals undid,
-    and queues the notices; one set-based statement per chunk of residents."""
+    and queues the notices: the ledger is read once, then written per chunk of residents."""
     run = new_id()
     now = datetime.now(UTC)
     totals = {"chunks": 0, "awarded": 0, "revoked": 0, "notices": 0}
+    async with transaction():
+        totals["candidates"] = await awarding.find_candidates(run=run, now=now)
     async for low, high in awarding.resident_chunks():
         async with transaction():
             counts = await awarding.award_chunk(low, high, run=run, now=now)
         totals["chunks"] += 1
         for key, value in counts.items():
             totals[key] += value
+    async with transaction():
+        await awarding.forget_candidates(run=run, now=now)
     return totals
 
 

@@ -70,6 +70,21 @@ class BadgeAward(Model):
         indexes = (("district_id", "awarded_at"),)
 
 
+class BadgeCandidate(Model):
+    """A badge a resident meets, as one award-badges run found it: the run works through these."""
+
+    id = fields.BigIntField(primary_key=True)
+    run = fields.CharField(max_length=26)
+    resident_id = fields.CharField(max_length=26)
+    badge_id = fields.CharField(max_length=26)
+    district_id = fields.CharField(max_length=26)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "badge_candidate"
+        indexes = (("run", "resident_id", "badge_id"), ("created_at",))
+
+
 class HonourRoll(Model):
     """A district honour roll for one month, a snapshot the honour-roll job takes."""
 
@@ -116,4 +131,4 @@ class HonourRollEntry(Model):
         unique_together = (("roll_id", "board", "rank"),)
 
 
-__models__ = [BadgeDefinition, BadgeAward, HonourRoll, HonourRollEntry]
+__models__ = [BadgeDefinition, BadgeAward, BadgeCandidate, HonourRoll, HonourRollEntry]

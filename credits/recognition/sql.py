@@ -54,6 +54,12 @@ async def execute(template: str, params: dict[str, Any]) -> int:
     return int(count)
 
 
+async def script(sql: str) -> None:
+    """Runs a statement without parameters (DDL) in the current transaction (unlike
+    `execute_script`, which on SQLite commits first)."""
+    await connections.get("default").execute_query(sql, [])
+
+
 def db_time(moment: datetime) -> Any:
     """A timestamp parameter as the database compares it with stored ones."""
     return moment if dialect() == "postgres" else moment.isoformat(sep=" ")

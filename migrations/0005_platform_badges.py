@@ -29,7 +29,7 @@ VALUES
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0002_recognition")]
+    dependencies = [("models", "0004_recognition")]
 
     initial = False
 

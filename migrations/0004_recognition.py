@@ -6,11 +6,24 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0001_initial')]
+    dependencies = [('models', '0003_ledger_append_only')]
 
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='BadgeCandidate',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('run', fields.CharField(max_length=26)),
+                ('resident_id', fields.CharField(max_length=26)),
+                ('badge_id', fields.CharField(max_length=26)),
+                ('district_id', fields.CharField(max_length=26)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'badge_candidate', 'app': 'models', 'indexes': [Index(fields=['run', 'resident_id', 'badge_id']), Index(fields=['created_at'])], 'pk_attr': 'id', 'table_description': 'A badge a resident meets, as one award-badges run found it: the run works through these.'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='BadgeDefinition',
             fields=[
