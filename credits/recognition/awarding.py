@@ -19,13 +19,16 @@ list's `revocation` purpose means."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise import connections
 
 from app.core.db import dialect
+from app.core.models import JobRun
 from app.core.settings import get_settings
+from credits.recognition.models import BadgeDefinition
 from credits.recognition.sql import db_time, execute, script, statement
 
 CHUNK = 20_000
@@ -42,7 +45,7 @@ WITH sums AS (
     SELECT e.owner_id AS resident_id, e.district_id, e.asset, e.action, SUM(e.amount) AS total
     FROM ledger_entry e
     WHERE e.owner_kind = 'resident' AND e.account_kind = 'available'
-      AND e.asset IN ('hours', 'participations', 'credits')
+      AND e.asset IN ('hours', 'participations', 'credits') /*affected residents*/
     GROUP BY e.owner_id, e.district_id, e.asset, e.action
 ),
 metrics AS (
@@ -97,7 +100,7 @@ ON CONFLICT (resident_id, badge_id) DO NOTHING
 REVOKE = """
 UPDATE badge_award
 SET revoked_at = :now, revocation_reason = :reason, revoked_by = :revoked_by
-WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high
+WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high /*affected residents*/
   AND NOT EXISTS (
     SELECT 1 FROM badge_candidate c
     WHERE c.run = :run AND c.resident_id = badge_award.resident_id
@@ -106,6 +109,54 @@ WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high
 """
 
 FORGET = "DELETE FROM badge_candidate WHERE run = :run OR created_at < :stale"
+
+# An incremental pass looks only at residents with ledger entries since the last pass.
+AFFECTED = {
+    "e.owner_id": "AND e.owner_id IN (SELECT n.owner_id FROM ledger_entry n"
+    " WHERE n.id > :since AND n.id <= :until AND n.owner_kind = 'resident')",
+    "resident_id": "AND resident_id IN (SELECT n.owner_id FROM ledger_entry n"
+    " WHERE n.id > :since AND n.id <= :until AND n.owner_kind = 'resident')",
+}
+# A full pass at least this often, whatever happened: it also sees entries whose transaction
+# committed after a later one's (serial ids are handed out before commit).
+FULL_PASS_EVERY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What a run reads: every resident (`since` None), or those with entries after `since`."""
+
+    since: int | None
+    until: int
+    full_pass_at: str
+
+    def only_affected(self, template: str, column: str) -> str:
+        clause = "" if self.since is None else AFFECTED[column]
+        return template.replace("/*affected residents*/", clause)
+
+
+async def plan_pass(now: datetime) -> Pass:
+    """A full pass the first time, after a badge was defined, and once a day; otherwise an
+    incremental one from the last successful run's ledger watermark."""
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT COALESCE(MAX(id), 0) AS top FROM ledger_entry"
+    )
+    until = int(rows[0]["top"])
+    last = (
+        await JobRun.filter(job="award-badges", status="succeeded").order_by("-started_at").first()
+    )
+    stats = last.stats if last is not None else {}
+    since, full_pass_at = stats.get("ledger_watermark"), stats.get("full_pass_at")
+    if (
+        last is None
+        or since is None
+        or full_pass_at is None
+        or datetime.fromisoformat(full_pass_at) < now - FULL_PASS_EVERY
+        or await BadgeDefinition.filter(created_at__gte=last.started_at).exists()
+    ):
+        return Pass(None, until, now.isoformat())
+    return Pass(int(since), until, str(full_pass_at))
+
 
 NOTICE_COLUMNS = (
     "INSERT INTO notification "
@@ -169,8 +220,12 @@ async def resident_chunks(size: int = CHUNK) -> AsyncIterator[tuple[str, str]]:
         low = high
 
 
-def _params(run: str, now: datetime, low: str = "", high: str = ABOVE_EVERY_ID) -> dict[str, Any]:
+def _params(
+    run: str, now: datetime, scope: Pass | None = None, low: str = "", high: str = ABOVE_EVERY_ID
+) -> dict[str, Any]:
     return {
+        "since": scope.since if scope is not None else None,
+        "until": scope.until if scope is not None else None,
         "low": low,
         "high": high,
         "now": db_time(now),
@@ -183,21 +238,23 @@ def _params(run: str, now: datetime, low: str = "", high: str = ABOVE_EVERY_ID) 
     }
 
 
-async def find_candidates(*, run: str, now: datetime) -> int:
+async def find_candidates(*, run: str, now: datetime, scope: Pass) -> int:
     """Every (resident, badge) met now, into `badge_candidate` under `run`."""
     if dialect() == "postgres":
         await script("SET LOCAL work_mem = '256MB'")  # the residents' sums, hashed in memory
-    found = await execute(CANDIDATES, _params(run, now))
+    found = await execute(scope.only_affected(CANDIDATES, "e.owner_id"), _params(run, now, scope))
     if dialect() == "postgres":
         await script("ANALYZE badge_candidate")
     return found
 
 
-async def award_chunk(low: str, high: str, *, run: str, now: datetime) -> dict[str, int]:
+async def award_chunk(
+    low: str, high: str, *, run: str, now: datetime, scope: Pass
+) -> dict[str, int]:
     """Awards, revokes and queues the notices for residents in (low, high]."""
-    params = _params(run, now, low, high)
+    params = _params(run, now, scope, low, high)
     awarded = await execute(AWARD, params)
-    revoked = await execute(REVOKE, params)
+    revoked = await execute(scope.only_affected(REVOKE, "resident_id"), params)
     notices = 0
     if awarded:
         notices += await execute(BADGE_NOTICES, params)

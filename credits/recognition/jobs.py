@@ -17,17 +17,21 @@ async def award_badges() -> dict[str, Any]:
     and queues the notices: the ledger is read once, then written per chunk of residents."""
     run = new_id()
     now = datetime.now(UTC)
-    totals = {"chunks": 0, "awarded": 0, "revoked": 0, "notices": 0}
+    scope = await awarding.plan_pass(now)
+    totals: dict[str, Any] = {"chunks": 0, "awarded": 0, "revoked": 0, "notices": 0}
     async with transaction():
-        totals["candidates"] = await awarding.find_candidates(run=run, now=now)
+        totals["candidates"] = await awarding.find_candidates(run=run, now=now, scope=scope)
     async for low, high in awarding.resident_chunks():
         async with transaction():
-            counts = await awarding.award_chunk(low, high, run=run, now=now)
+            counts = await awarding.award_chunk(low, high, run=run, now=now, scope=scope)
         totals["chunks"] += 1
         for key, value in counts.items():
             totals[key] += value
     async with transaction():
         await awarding.forget_candidates(run=run, now=now)
+    totals["pass"] = "full" if scope.since is None else "incremental"
+    totals["ledger_watermark"] = scope.until
+    totals["full_pass_at"] = scope.full_pass_at
     return totals
 
 

@@ -203,3 +203,29 @@ async def test_a_reversal_below_the_threshold_revokes_the_badge_for_good(world, 
     assert stats["awarded"] == 0 and stats["revoked"] == 0
     assert (await my_badges(world.resident))["star-1"]["revoked_at"] is not None
     assert kept
+
+
+async def test_reruns_read_only_changed_residents_and_a_new_badge_reads_everyone(world):
+    await participate(world.district_id, world.resident.id, hours="6")
+    assert (await award(world))["pass"] == "full"
+    quiet = await award(world)
+    assert quiet["pass"] == "incremental" and quiet["candidates"] == 0
+
+    created = await world.district_admin.client.post(
+        "/api/v1/badges",
+        json={
+            "code": "five-hours",
+            "name": "五小时",
+            "criterion": {"kind": "hours_total", "threshold": 5},
+        },
+    )
+    assert created.status_code == 201
+    after_new_badge = await award(world)
+    assert after_new_badge["pass"] == "full" and after_new_badge["awarded"] == 1
+    assert "five-hours" in await my_badges(world.resident)
+
+    for _ in range(10):
+        await participate(world.district_id, world.resident.id, action="waste-sorting")
+    incremental = await award(world)
+    assert incremental["pass"] == "incremental" and incremental["awarded"] == 1
+    assert "action-waste-sorting" in await my_badges(world.resident)
