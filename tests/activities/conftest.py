@@ -72,9 +72,7 @@ async def arrived_earlier(attendance_id: str, *, by: timedelta) -> None:
     from activities.models import Attendance
 
     attendance = await Attendance.get(id=attendance_id)
-    await Attendance.filter(id=attendance_id).update(
-        checked_in_at=attendance.checked_in_at - by
-    )
+    await Attendance.filter(id=attendance_id).update(checked_in_at=attendance.checked_in_at - by)
 
 
 async def served(world: Any, actor: Any, activity_id: str, *, hours: float) -> dict[str, Any]:
