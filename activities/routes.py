@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -260,9 +261,9 @@ async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, A
         activities = activities.filter(status=query.status)
     starts_from = getattr(query, "from")
     if starts_from is not None:
-        activities = activities.filter(ends_at__gte=starts_from)
+        activities = activities.filter(ends_at__gte=starts_from.astimezone(UTC))
     if query.to is not None:
-        activities = activities.filter(starts_at__lte=query.to)
+        activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
     page = await paginate(activities, query)
     page["items"] = await activity_views(page["items"])
     return page

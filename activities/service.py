@@ -4,7 +4,7 @@ check-in and out, back-filled attendance, verification into service records, cor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -404,7 +404,8 @@ async def _flag_shared_spot(attendance: Attendance) -> None:
 
 async def _hours_on(resident_id: str, day: date, *, exclude: str | None = None) -> Decimal:
     """Hours of the resident's attendances on `day` that are waiting or verified."""
-    start = datetime.combine(day, datetime.min.time(), ZoneInfo(get_settings().local_timezone))
+    local_midnight = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
+    start = local_midnight.astimezone(UTC)
     query = Attendance.filter(
         resident_id=resident_id,
         status__in=("pending", "verified"),
