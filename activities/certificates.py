@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from activities.checkin import qr_png
 from activities.errors import NoServiceRecords
@@ -66,13 +67,18 @@ def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
         f"兹证明志愿者 {certificate.holder_masked} 经本平台记录，累计参加志愿服务 "
         f"{certificate.record_count} 次，志愿服务时长共计 {certificate.hours} 小时"
         "（不含往返交通时间）。",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.ln(4)
     pdf.set_font("cjk", size=10)
     widths = (28, 80, 56, 22)
-    with pdf.table(col_widths=widths, text_align=("LEFT", "LEFT", "LEFT", "RIGHT")) as table:
+    with pdf.table(
+        col_widths=widths,
+        text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
+        headings_style=FontFace(emphasis="", fill_color=(235, 235, 235)),
+    ) as table:
         table.row(["服务日期", "服务内容", "组织单位", "时长(小时)"])
         for record in records[:LISTED_RECORDS]:
             table.row([str(record.served_on), record.content, record.organiser, str(record.hours)])
@@ -93,8 +99,9 @@ def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
     pdf.multi_cell(
         0,
         6,
-        "本证明依据《志愿服务记录与证明出具办法》免费出具。扫描右侧二维码或访问下列网址"
+        "本证明依据《志愿服务记录与证明出具办法》免费出具。扫描下方二维码或访问下列网址"
         f"核验真伪：{verify_url(certificate.number)}",
+        align="L",
         new_x="LMARGIN",
         new_y="NEXT",
     )

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from app.core.settings import get_settings
 
-_KEY = re.compile(r"^[a-z0-9][a-z0-9/._-]{0,199}$")
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,199}$")
 
 
 class Storage(Protocol):
