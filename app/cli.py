@@ -173,4 +173,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "scheduler":
         _run(scheduler_forever)
     elif args.command == "run-job":
+        import app.main  # noqa: F401  (registers every job)
+        from app.core.scheduler import JOBS
+
+        if args.name not in JOBS:
+            print(f"No job named `{args.name}`; jobs: {', '.join(sorted(JOBS))}", file=sys.stderr)
+            sys.exit(2)
         sys.exit(_run(lambda: run_job(args.name)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
 
 from app.accounts.errors import (
@@ -26,7 +27,7 @@ from app.accounts.models import (
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
 from app.core.auth import Principal, Role
 from app.core.db import transaction
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotFound, invalid_from
 from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
@@ -79,7 +80,10 @@ async def change_rules(
     effective_from = patch.effective_from or datetime.now(UTC)
     current = await rules_at(district.id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
-    merged = DistrictRules.model_validate({**current.model_dump(), **changes})
+    try:
+        merged = DistrictRules.model_validate({**current.model_dump(), **changes})
+    except ValidationError as exc:
+        raise invalid_from(exc) from exc
     await DistrictRulesVersion.create(
         district=district,
         effective_from=effective_from,

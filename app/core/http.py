@@ -83,9 +83,12 @@ class Endpoint:
     errors: Sequence[type[Problem]] = ()
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
+    wants_request: bool = field(default=False, repr=False)
+
     def __post_init__(self) -> None:
         if self.response is not None:
             self.response_adapter = TypeAdapter(self.response)
+        self.wants_request = "request" in inspect.signature(self.handler).parameters
 
     @property
     def path_params(self) -> list[str]:
@@ -193,7 +196,7 @@ def _respond(endpoint: Endpoint, result: Any) -> Response:
 def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
         kwargs: dict[str, Any] = dict(request.path_params)
-        if "request" in inspect.signature(endpoint.handler).parameters:
+        if endpoint.wants_request:
             kwargs["request"] = request
         who: Principal | None = None
         if endpoint.auth:
@@ -292,7 +295,11 @@ def encode_cursor(value: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
+        decoded = value.decode("ascii")
+        if not decoded.isalnum():
+            raise ValueError("not an id")
+        return decoded
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(
             "The cursor is not valid.",
