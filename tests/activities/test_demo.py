@@ -1,0 +1,16 @@
+"""`seed-demo` fills a believable loop: activities past and upcoming, records, deeds."""
+
+from __future__ import annotations
+
+from activities.models import Activity, Deed, Enrollment, ServiceRecord
+from app.demo import seed
+
+
+async def test_seed_demo_fills_activities_records_and_deeds_and_can_run_again(app):
+    await seed("demo-password-2026")
+    await seed("demo-password-2026")
+    assert await Activity.filter(status="finished").count() == 3
+    assert await Activity.filter(status="published").count() == 2
+    assert await ServiceRecord.all().count() == 9
+    assert await Enrollment.filter(status="waitlisted").count() == 1
+    assert set(await Deed.all().values_list("status", flat=True)) == {"approved", "pending"}
