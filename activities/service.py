@@ -241,6 +241,8 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
     now = datetime.now(UTC)
     if activity.ends_at <= activity.starts_at or activity.starts_at <= now:
         raise InvalidTimes("The activity must start in the future and end after it starts.")
+    if activity.ends_at - activity.starts_at > timedelta(hours=24):
+        raise InvalidTimes("An activity lasts at most 24 hours.")
     if activity.capacity < activity.enrolled_count:
         raise CapacityBelowEnrolled(
             f"{activity.enrolled_count} residents are enrolled; cancel enrolments first."

@@ -193,3 +193,15 @@ async def test_cancelling_notifies_everyone_enrolled_through_the_outbox(world):
 async def test_a_resident_cannot_publish_activities(world):
     response = await world.resident.client.post("/api/v1/activities", json=activity_body())
     assert response.status_code == 403
+
+
+async def test_moving_an_activity_into_the_past_is_refused(world):
+    now = datetime.now(UTC)
+    activity = await publish(
+        world, starts_at=iso(now + timedelta(days=1)), ends_at=iso(now + timedelta(days=1, hours=1))
+    )
+    response = await world.worker.client.patch(
+        f"/api/v1/activities/{activity['id']}", json={"starts_at": iso(now - timedelta(hours=1))}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_times"

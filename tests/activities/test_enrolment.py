@@ -92,3 +92,11 @@ async def test_capacity_holds_when_hundreds_enrol_at_once(world):
     assert statuses.count("waitlisted") == 175
     detail = (await world.worker.client.get(f"/api/v1/activities/{activity['id']}")).json()
     assert (detail["enrolled"], detail["waitlisted"]) == (25, 175)
+
+
+async def test_a_resident_of_another_district_cannot_enrol(world):
+    activity = await _upcoming(world, capacity=5)
+    response = await world.other_resident.client.post(
+        f"/api/v1/activities/{activity['id']}/enrollments"
+    )
+    assert response.status_code == 404
