@@ -630,6 +630,11 @@ def _check_hours(hours: Decimal, activity: Activity) -> None:
     longest = served_hours(
         activity.starts_at, activity.ends_at, activity.starts_at, activity.ends_at
     )
+    if hours <= 0:
+        raise InvalidHours(
+            "No time within the activity was served; reject it or give the hours served.",
+            errors=[{"field": "hours", "message": "must be more than 0"}],
+        )
     if hours > longest:
         raise InvalidHours(
             f"The activity lasts {longest} h; no more can count.",

@@ -184,3 +184,14 @@ async def test_a_live_attendance_becomes_a_record_the_resident_sees(world, long_
     records = (await world.resident.client.get("/api/v1/me/service-records")).json()["items"]
     assert records[0]["hours"] == 1.5
     assert records[0]["kind"] == "record"
+
+
+async def test_an_attendance_with_no_time_served_cannot_be_approved(world):
+    activity = await publish(world)
+    attendance = await served(world, world.resident, activity["id"], hours=0)
+    assert attendance["hours"] == 0
+    response = await world.worker.client.post(
+        f"/api/v1/attendances/{attendance['id']}/verify", json={"decision": "approve"}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_hours"
