@@ -13,4 +13,5 @@ async def test_seed_demo_fills_activities_records_and_deeds_and_can_run_again(ap
     assert await Activity.filter(status="published").count() == 2
     assert await ServiceRecord.all().count() == 9
     assert await Enrollment.filter(status="waitlisted").count() == 1
-    assert set(await Deed.all().values_list("status", flat=True)) == {"approved", "pending"}
+    statuses = {deed.status for deed in await Deed.all()}
+    assert statuses == {"approved", "pending"}

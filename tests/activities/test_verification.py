@@ -78,7 +78,7 @@ async def test_approval_writes_the_service_record_once(world):
     assert again.status_code == 409
     assert again.json()["code"] == "attendance_not_pending"
     records = await ServiceRecord.filter(resident_id=world.resident.id)
-    assert [(r.hours, r.backfill, r.content) for r in records] == [(2, True, "河道清洁")]
+    assert [(str(r.hours), r.backfill, r.content) for r in records] == [("2.0", True, "河道清洁")]
 
 
 async def test_a_retried_approval_with_the_same_key_replays_the_first_answer(world):
