@@ -207,7 +207,6 @@ class Certificate(Model):
     issuer = fields.CharField(max_length=200)
     storage_key = fields.CharField(max_length=200)
     issued_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "certificate"

@@ -80,7 +80,6 @@ class Migration(migrations.Migration):
                 ('issuer', fields.CharField(max_length=200)),
                 ('storage_key', fields.CharField(max_length=200)),
                 ('issued_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
-                ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'certificate', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A certificate of service: what it stated when issued, checkable by its number.'},
             bases=['Model'],
