@@ -17,7 +17,7 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
-from activities.service import find_action, local_date
+from activities.service import find_action, local_date, lock_resident
 from activities.storage import get_storage, sniff_image
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
@@ -76,6 +76,7 @@ async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]
 async def _ensure_under_daily_cap(
     district_id: str, resident_id: str, action: str, at: datetime
 ) -> date:
+    await lock_resident(resident_id)
     rules = await rules_at(district_id, at)
     cap = rules.report_daily_cap.get(action, rules.report_daily_cap.get("default", 0))
     day = local_date(at)

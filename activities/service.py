@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.functions import Count
@@ -57,6 +58,7 @@ from activities.models import (
 from app.accounts.models import Community, District, Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
+from app.core.db import dialect
 from app.core.errors import NotFound
 from app.core.outbox import queue_notification
 from app.core.settings import get_settings
@@ -79,6 +81,16 @@ TEN_ACTIONS = (
 # are flagged: one phone checking in a group, or a position replayed.
 SHARED_SPOT_THRESHOLD = 2
 LIVE_STATUSES = ("open", "pending", "verified")
+
+
+async def lock_resident(resident_id: str) -> None:
+    """Serialises one resident's participation writes until the transaction ends, so rules
+    that read before they write (daily caps, overlaps) hold when requests race. SQLite
+    serialises writing transactions already."""
+    if dialect() == "postgres":
+        await connections.get("default").execute_query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
+        )
 
 
 def local_date(moment: datetime) -> date:
@@ -442,6 +454,7 @@ async def check_in(
     if not await Enrollment.exists(activity_id=activity.id, resident_id=who.id, status="enrolled"):
         raise NotEnrolled("Only enrolled residents check in.")
     _ensure_on_site(activity, lat, lng)
+    await lock_resident(who.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
         raise AlreadyCheckedIn("You have checked in to this activity already.")
     await _ensure_no_overlap(who.id, now, activity.ends_at)
@@ -514,6 +527,7 @@ async def backfill_attendance(
     earliest, latest = activity.starts_at - TIME_SLACK, activity.ends_at + TIME_SLACK
     if checked_in_at < earliest or checked_out_at > latest:
         raise InvalidTimes("The attendance must lie within the activity's time.")
+    await lock_resident(resident.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=resident.id):
         raise AttendanceExists("The resident already has an attendance at this activity.")
     await _ensure_no_overlap(resident.id, checked_in_at, checked_out_at)
@@ -592,6 +606,7 @@ async def _ensure_daily_cap(draft: RecordDraft, by: Principal) -> None:
 
 async def write_service_record(draft: RecordDraft, *, by: Principal) -> ServiceRecord:
     """The immutable record, and its hours and credits posted in the same transaction."""
+    await lock_resident(draft.resident_id)
     await _ensure_daily_cap(draft, by)
     activity = draft.activity
     record = await ServiceRecord.create(

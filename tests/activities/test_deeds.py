@@ -212,3 +212,15 @@ async def test_workers_see_only_deeds_of_their_communities(world):
     theirs = await world.other_worker.client.get("/api/v1/deeds")
     assert theirs.json()["items"] == []
     assert await Deed.all().count() == 1
+
+
+async def test_the_daily_cap_holds_when_reports_race(world):
+    import asyncio
+
+    responses = await asyncio.gather(
+        *(
+            world.resident.client.post("/api/v1/deeds", json=_deed(action="finish-your-water"))
+            for _ in range(6)
+        )
+    )
+    assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409, 409]

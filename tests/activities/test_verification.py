@@ -195,3 +195,16 @@ async def test_an_attendance_with_no_time_served_cannot_be_approved(world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_hours"
+
+
+async def test_racing_approvals_write_one_record(world):
+    import asyncio
+
+    activity = await _past_activity(world)
+    attendance = (await _backfill(world, activity)).json()
+    url = f"/api/v1/attendances/{attendance['id']}/verify"
+    responses = await asyncio.gather(
+        *(world.worker.client.post(url, json={"decision": "approve"}) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    assert await ServiceRecord.filter(resident_id=world.resident.id).count() == 1
