@@ -11,7 +11,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from activities import certificates, deeds, service
+from activities import attendance, certificates, deeds, records, service
 from activities.checkin import issue_checkin_token, qr_png
 from activities.models import (
     Activity,
@@ -113,7 +113,7 @@ async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
 
 
 async def attendance_views(attendances: list[Attendance]) -> list[dict[str, Any]]:
-    records = await service.record_ids_of([a.id for a in attendances])
+    record_ids = await records.record_ids_of([a.id for a in attendances])
     return [
         {
             "id": a.id,
@@ -127,7 +127,7 @@ async def attendance_views(attendances: list[Attendance]) -> list[dict[str, Any]
             "flags": a.flags,
             "note": a.note,
             "decision_reason": a.decision_reason,
-            "record": records.get(a.id),
+            "record": record_ids.get(a.id),
         }
         for a in attendances
     ]
@@ -360,10 +360,10 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
 )
 async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
     """An enrolled resident checks in on site with the code on the worker's screen."""
-    attendance = await service.check_in(
+    recorded = await attendance.check_in(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng, device=body.device
     )
-    return await attendance_view(attendance)
+    return await attendance_view(recorded)
 
 
 @api.post(
@@ -374,10 +374,10 @@ async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[st
 )
 async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
     """The resident checks out on site; the hours within the activity's time are counted."""
-    attendance = await service.check_out(
+    recorded = await attendance.check_out(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng
     )
-    return await attendance_view(attendance)
+    return await attendance_view(recorded)
 
 
 @api.post(
@@ -389,7 +389,7 @@ async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[s
 )
 async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> dict[str, Any]:
     """A worker back-fills an attendance (补录) with a note; it is marked `backfill`."""
-    attendance = await service.backfill_attendance(
+    recorded = await attendance.backfill_attendance(
         activity_id,
         who=who,
         resident_id=body.resident,
@@ -397,7 +397,7 @@ async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn
         checked_out_at=body.checked_out_at,
         note=body.note,
     )
-    return await attendance_view(attendance)
+    return await attendance_view(recorded)
 
 
 @api.get(
@@ -428,10 +428,10 @@ async def list_attendances(
 )
 async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
     """Approves (writing the service record and posting hours and credits) or rejects."""
-    attendance, _ = await service.verify_attendance(
+    recorded, _ = await records.verify_attendance(
         attendance_id, by=who, decision=body.decision, hours=body.hours, reason=body.reason
     )
-    return await attendance_view(attendance)
+    return await attendance_view(recorded)
 
 
 @api.get(
@@ -577,7 +577,7 @@ async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]
 )
 async def request_correction(who: Principal, body: CorrectionIn) -> dict[str, Any]:
     """Asks to correct a wrong record (`record`) or add a missing one (`activity`, `hours`)."""
-    correction = await service.request_correction(
+    correction = await records.request_correction(
         who=who,
         record_id=body.record,
         activity_id=body.activity,
@@ -625,7 +625,7 @@ async def decide_correction(
     who: Principal, correction_id: str, body: CorrectionDecisionIn
 ) -> dict[str, Any]:
     """Accepts (a reversal and/or a new record, never an edit) or rejects, with a reason."""
-    correction = await service.decide_correction(
+    correction = await records.decide_correction(
         correction_id, by=who, decision=body.decision, reason=body.reason, hours=body.hours
     )
     return correction_view(correction)

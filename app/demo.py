@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from activities import deeds, service
+from activities import attendance, deeds, records, service
 from activities.models import Activity
 from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
 from app.accounts.schemas import DistrictRulesPatch, StaffCreate
@@ -154,7 +154,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
             if activity.status == "published":
                 await service.enrol(activity.id, who=who)
                 continue
-            attendance = await service.backfill_attendance(
+            present = await attendance.backfill_attendance(
                 activity.id,
                 who=organiser,
                 resident_id=resident.id,
@@ -162,7 +162,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
                 checked_out_at=activity.ends_at,
                 note="演示数据：现场签到表",
             )
-            await service.verify_attendance(attendance.id, by=reviewer, decision="approve")
+            await records.verify_attendance(present.id, by=reviewer, decision="approve")
     first, second = residents[0], residents[1]
     first_who = Principal(
         kind="resident",
