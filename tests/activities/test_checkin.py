@@ -231,3 +231,32 @@ async def test_residents_at_distinct_spots_are_not_flagged(world):
         )
     listed = await world.worker.client.get(f"/api/v1/activities/{activity['id']}/attendances")
     assert all(a["flags"] == [] for a in listed.json()["items"])
+
+
+async def test_check_out_long_after_the_activity_ended_is_refused(world):
+    from activities.models import Activity
+
+    activity = await publish(world)
+    await enrol(world.resident, activity["id"])
+    await check_in(world, world.resident, activity["id"])
+    ended = datetime.now(UTC) - timedelta(hours=1)
+    await Activity.filter(id=activity["id"]).update(
+        starts_at=ended - timedelta(hours=2), ends_at=ended
+    )
+    response = await check_out(world, world.resident, activity["id"])
+    assert response.status_code == 409
+    assert response.json()["code"] == "outside_time_window"
+
+
+async def test_checkin_to_a_cancelled_activity_is_refused(world):
+    now = datetime.now(UTC)
+    activity = await publish(
+        world, starts_at=iso(now + timedelta(minutes=20)), ends_at=iso(now + timedelta(hours=2))
+    )
+    await enrol(world.resident, activity["id"])
+    await world.worker.client.post(
+        f"/api/v1/activities/{activity['id']}/cancel", json={"reason": "暴雨"}
+    )
+    response = await check_in(world, world.resident, activity["id"])
+    assert response.status_code == 409
+    assert response.json()["code"] == "activity_not_open"
