@@ -19,6 +19,7 @@ from activities.models import (
     CivilityAction,
     Correction,
     Deed,
+    Enrollment,
     ServiceRecord,
 )
 from activities.schemas import (
@@ -46,13 +47,15 @@ from activities.schemas import (
     DeedQuery,
     EnrollmentOut,
     ReviewIn,
+    RosterEntryOut,
+    RosterQuery,
     ServiceRecordOut,
     SummaryOut,
     UploadOut,
     VerificationOut,
     VerifyIn,
 )
-from app.accounts.models import Community, District
+from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, PageQuery, paginate
@@ -321,6 +324,38 @@ async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
 async def cancel_enrolment(who: Principal, activity_id: str) -> None:
     """Gives the seat up; the first waitlisted resident moves up."""
     await service.cancel_enrolment(activity_id, who=who)
+
+
+@api.get(
+    "/api/v1/activities/{activity_id}/enrollments",
+    roles=STAFF,
+    query=RosterQuery,
+    response=Page[RosterEntryOut],
+)
+async def roster(who: Principal, activity_id: str, query: RosterQuery) -> dict[str, Any]:
+    """Who is enrolled and who waits; `queued_at` orders the waitlist."""
+    activity = await service.manage_activity(activity_id, who=who)
+    entries = Enrollment.filter(activity_id=activity.id)
+    if query.status is not None:
+        entries = entries.filter(status=query.status)
+    page = await paginate(entries, query, newest_first=False)
+    nicknames = dict(
+        await Resident.filter(id__in=[e.resident_id for e in page["items"]]).values_list(
+            "id", "nickname"
+        )
+    )
+    page["items"] = [
+        {
+            "id": e.id,
+            "activity": e.activity_id,
+            "status": e.status,
+            "resident": e.resident_id,
+            "nickname": nicknames.get(e.resident_id, ""),
+            "queued_at": e.queued_at,
+        }
+        for e in page["items"]
+    ]
+    return page
 
 
 # --- check-in ------------------------------------------------------------------------------

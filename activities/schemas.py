@@ -116,6 +116,16 @@ class EnrollmentOut(Schema):
     status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
 
 
+class RosterEntryOut(EnrollmentOut):
+    resident: str
+    nickname: str
+    queued_at: datetime
+
+
+class RosterQuery(PageQuery):
+    status: Literal["enrolled", "waitlisted", "cancelled", "no_show"] | None = None
+
+
 class CheckinCodeOut(Schema):
     token: str
     expires_at: datetime

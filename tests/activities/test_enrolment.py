@@ -100,3 +100,18 @@ async def test_a_resident_of_another_district_cannot_enrol(world):
         f"/api/v1/activities/{activity['id']}/enrollments"
     )
     assert response.status_code == 404
+
+
+async def test_the_worker_sees_who_is_enrolled_and_who_waits(world):
+    activity = await _upcoming(world, capacity=1)
+    await enrol(world.resident, activity["id"])
+    late = await world.new_resident("o-late")
+    await enrol(late, activity["id"])
+    roster = await world.worker.client.get(f"/api/v1/activities/{activity['id']}/enrollments")
+    assert roster.status_code == 200
+    assert [(e["nickname"], e["status"]) for e in roster.json()["items"]] == [
+        ("居民甲", "enrolled"),
+        ("o-late", "waitlisted"),
+    ]
+    hidden = await world.other_worker.client.get(f"/api/v1/activities/{activity['id']}/enrollments")
+    assert hidden.status_code == 404
