@@ -1,4 +1,5 @@
-"""`python -m app …`: migrate, create-admin, seed-demo, serve, scheduler, run-job, dev."""
+"""`python -m app …`: migrate, create-admin, seed-demo, serve, scheduler, run-job, ledger verify,
+dev."""
 
 from __future__ import annotations
 
@@ -98,6 +99,22 @@ async def run_job(name: str) -> int:
     return 0 if result.status == "succeeded" else 1
 
 
+async def verify_ledger() -> int:
+    import app.main  # noqa: F401  (loads every model)
+    from credits.seal import verify
+
+    async with database():
+        result = await verify()
+    print(
+        f"{result.blocks} blocks, {result.transactions} sealed transactions checked; "
+        f"{result.unsealed} transactions not sealed yet"
+    )
+    for problem in result.problems:
+        print(f"BROKEN: {problem}")
+    print("the ledger is intact" if result.intact else "the ledger is NOT intact")
+    return 0 if result.intact else 1
+
+
 async def scheduler_forever() -> None:
     import app.main  # noqa: F401
     from app.core.scheduler import build_scheduler
@@ -145,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("scheduler", help="run only the scheduled jobs")
     job = commands.add_parser("run-job", help="run one scheduled job now; print its result")
     job.add_argument("name")
+    ledger = commands.add_parser("ledger", help="the moral bank's ledger")
+    ledger.add_argument("action", choices=["verify"], help="verify: check every sealed block")
     args = parser.parse_args(argv)
     setup_logging()
 
@@ -180,3 +199,5 @@ def main(argv: list[str] | None = None) -> None:
             print(f"No job named `{args.name}`; jobs: {', '.join(sorted(JOBS))}", file=sys.stderr)
             sys.exit(2)
         sys.exit(_run(lambda: run_job(args.name)))
+    elif args.command == "ledger":
+        sys.exit(_run(verify_ledger))

@@ -14,6 +14,7 @@ from app.core.settings import Settings
 MODEL_MODULES = [
     "app.core.models",
     "app.accounts.models",
+    "credits.models",
     "activities.models",
 ]
 

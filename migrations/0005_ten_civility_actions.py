@@ -29,7 +29,7 @@ DELETE = "DELETE FROM civility_action WHERE district_id IS NULL"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0002_activities")]
+    dependencies = [("models", "0004_activities")]
 
     initial = False
 

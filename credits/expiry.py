@@ -1,0 +1,59 @@
+"""Expiry of earned credits by the district's policy, oldest first.
+
+Earned credits are lots with an expiry date; every other movement of a resident's credits is a
+flow that consumes the lots that expire first. What is due is then `max(0, lots due − consumed)`
+for each account, and posting it is itself a flow: a second run finds nothing more to expire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.core.settings import get_settings
+from credits import ledger
+from credits.ledger import Leg, district_account, query_rows, resident_account
+from credits.models import from_units
+
+_DUE = (
+    "SUM(CASE WHEN earning AND expires_at IS NOT NULL AND expires_at <= ? THEN amount ELSE 0 END)"
+    " + SUM(CASE WHEN earning THEN 0 ELSE amount END)"
+)
+_CANDIDATES = (
+    f"SELECT account_id, district_id, owner_id, {_DUE} AS due FROM ledger_entry "
+    "WHERE owner_kind = 'resident' AND asset = 'credits' AND account_kind = 'available' "
+    f"GROUP BY account_id, district_id, owner_id HAVING {_DUE} > 0"
+)
+_ACCOUNT_DUE = f"SELECT {_DUE} AS due FROM ledger_entry WHERE account_id = ?"
+_LOCK_ACCOUNT = "UPDATE ledger_account SET balance = balance WHERE id = ? RETURNING balance"
+
+
+async def expire_credits(now: datetime | None = None) -> dict[str, Any]:
+    """Posts an `expire` transaction for every resident whose earned credits are past due."""
+    now = now or datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(get_settings().local_timezone)).date().isoformat()
+    accounts, units = 0, 0
+    for candidate in await query_rows(_CANDIDATES, [now, now]):
+        account_id = candidate["account_id"]
+        # Lock the account, then recompute: a spend that raced the scan consumed lots too.
+        locked = await query_rows(_LOCK_ACCOUNT, [account_id])
+        due = int((await query_rows(_ACCOUNT_DUE, [now, account_id]))[0]["due"] or 0)
+        amount = min(due, int(locked[0]["balance"]))
+        if amount <= 0:
+            continue
+        district_id = candidate["district_id"]
+        posted = await ledger.post(
+            district_id=district_id,
+            kind="expire",
+            ref_type="expiry",
+            ref_id=f"{account_id}:{day}",
+            legs=[
+                Leg(resident_account(candidate["owner_id"], district_id), -amount),
+                Leg(district_account(district_id, "expiry"), amount),
+            ],
+            actor="system:expire-credits",
+            memo="credits past their expiry date",
+        )
+        if posted is not None:
+            accounts, units = accounts + 1, units + amount
+    return {"accounts": accounts, "credits_expired": float(from_units(units))}

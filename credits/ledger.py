@@ -1,0 +1,354 @@
+"""The double-entry ledger: accounts, posting a balanced transaction with its balance floors
+enforced in the statement that moves the money, and reversal.
+
+Bounded accounts (a resident's or household's credits) carry a running balance moved by
+`UPDATE … SET balance = balance + d WHERE id = … AND balance + d >= 0`: concurrent spends
+queue on the row and the loser finds the floor, on PostgreSQL and on SQLite alike. District
+accounts (issuance, redemption, expiry, penalty) and the hours and participation counters are
+unbounded: postings only insert entries, so a district's treasury is never a lock."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from tortoise import connections
+
+from app.core.db import dialect
+from app.core.ids import new_id
+from credits.errors import (
+    AlreadyReversed,
+    InsufficientCredits,
+    NotReversible,
+    UnbalancedTransaction,
+)
+from credits.models import Entry, LedgerTransaction, from_units
+
+REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
+
+
+@dataclass(frozen=True)
+class AccountKey:
+    owner_kind: str  # resident, household, district
+    owner_id: str
+    district_id: str
+    kind: str  # available, held; issuance, redemption, expiry, penalty
+    asset: str
+
+    @property
+    def bounded(self) -> bool:
+        return self.owner_kind != "district" and self.asset == "credits"
+
+
+def resident_account(
+    resident_id: str, district_id: str, *, kind: str = "available", asset: str = "credits"
+) -> AccountKey:
+    return AccountKey("resident", resident_id, district_id, kind, asset)
+
+
+def district_account(district_id: str, kind: str, asset: str = "credits") -> AccountKey:
+    return AccountKey("district", district_id, district_id, kind, asset)
+
+
+def key_of(entry: Entry) -> AccountKey:
+    return AccountKey(
+        entry.owner_kind, entry.owner_id, entry.district_id, entry.account_kind, entry.asset
+    )
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One side of a posting: `amount` units (hundredths) on an account."""
+
+    account: AccountKey
+    amount: int
+    earning: bool = False
+    expires_at: datetime | None = None
+
+
+# --- raw statements, written once for both databases ----------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _placeholders(query: str, for_dialect: str) -> str:
+    if for_dialect != "postgres":
+        return query
+    numbers = iter(range(1, 10_000))
+    return re.sub(r"\?", lambda _: f"${next(numbers)}", query)
+
+
+async def query_rows(query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    connection = connections.get("default")
+    found: list[dict[str, Any]] = await connection.execute_query_dict(
+        _placeholders(query, dialect()), list(values)
+    )
+    return found
+
+
+_ACCOUNT_COLUMNS = (
+    "(id, district_id, owner_kind, owner_id, kind, asset, bounded, balance, created_at)"
+)
+_ENTRY_COLUMNS = (
+    "(transaction_id, account_id, district_id, owner_kind, owner_id, account_kind, asset, "
+    "action, kind, amount, balance_after, earning, expires_at, created_at)"
+)
+_INSERT_TRANSACTION = (
+    "INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, action, "
+    "reverses_id, actor, memo, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id"
+)
+_MOVE_BALANCE = (
+    "UPDATE ledger_account SET balance = balance + ? "
+    "WHERE id = ? AND balance + ? >= 0 RETURNING balance"
+)
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenAccount:
+    id: str
+    bounded: bool
+    balance: int
+
+
+async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, OpenAccount]:
+    """The accounts of these keys, opened on first use (a race to open one is harmless)."""
+    wanted = set(keys)
+    found = await _fetch_accounts(wanted)
+    missing = wanted - found.keys()
+    if missing:
+        now = datetime.now(UTC)
+        values: list[Any] = []
+        for key in sorted(missing, key=lambda k: (k.owner_id, k.kind, k.asset)):
+            values += [new_id(), key.district_id, key.owner_kind, key.owner_id, key.kind]
+            values += [key.asset, key.bounded, 0, now]
+        rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(missing))
+        await query_rows(
+            f"INSERT INTO ledger_account {_ACCOUNT_COLUMNS} VALUES {rows} "
+            "ON CONFLICT (owner_kind, owner_id, district_id, kind, asset) DO NOTHING",
+            values,
+        )
+        found.update(await _fetch_accounts(missing))
+    return found
+
+
+async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, OpenAccount]:
+    owners = sorted({(k.owner_id, k.district_id) for k in keys})
+    where = " OR ".join(["(owner_id = ? AND district_id = ?)"] * len(owners))
+    found = await query_rows(
+        "SELECT id, owner_kind, owner_id, district_id, kind, asset, bounded, balance "
+        f"FROM ledger_account WHERE {where}",
+        [value for owner in owners for value in owner],
+    )
+    by_key = {
+        AccountKey(r["owner_kind"], r["owner_id"], r["district_id"], r["kind"], r["asset"]): r
+        for r in found
+    }
+    return {
+        key: OpenAccount(str(row["id"]), bool(row["bounded"]), int(row["balance"]))
+        for key, row in by_key.items()
+        if key in keys
+    }
+
+
+# --- posting --------------------------------------------------------------------------------
+
+
+def _check_balanced(legs: Sequence[Leg]) -> None:
+    totals: dict[str, int] = defaultdict(int)
+    for leg in legs:
+        if leg.amount == 0:
+            raise UnbalancedTransaction("An entry must move a non-zero amount.")
+        totals[leg.account.asset] += leg.amount
+    unbalanced = sorted(asset for asset, total in totals.items() if total != 0)
+    if len(legs) < 2 or unbalanced:
+        raise UnbalancedTransaction(
+            f"The entries do not sum to zero per asset ({', '.join(unbalanced) or 'one entry'})."
+        )
+    if len({leg.account for leg in legs}) != len(legs):
+        raise UnbalancedTransaction("An account appears twice in one transaction.")
+
+
+async def post(
+    *,
+    district_id: str,
+    kind: str,
+    ref_type: str,
+    ref_id: str,
+    legs: Sequence[Leg],
+    actor: str,
+    memo: str = "",
+    action: str | None = None,
+    occurred_at: datetime | None = None,
+    reverses_id: str | None = None,
+) -> LedgerTransaction | None:
+    """Posts a balanced transaction in the caller's database transaction.
+
+    Returns None, posting nothing, when a transaction of this `kind` for this cause (`ref_type`,
+    `ref_id`) exists already: that is how retries and races end up with exactly one. Raises
+    `InsufficientCredits` (and the caller's transaction rolls back) when a bounded account
+    would go below zero."""
+    _check_balanced(legs)
+    resolved = await accounts(leg.account for leg in legs)
+    now = datetime.now(UTC)
+    transaction = LedgerTransaction(
+        id=new_id(),
+        district_id=district_id,
+        kind=kind,
+        ref_type=ref_type,
+        ref_id=ref_id,
+        action=action,
+        reverses_id=reverses_id,
+        actor=actor,
+        memo=memo,
+        occurred_at=occurred_at or now,
+        created_at=now,
+    )
+    header = [
+        transaction.id, district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
+        transaction.occurred_at, now,
+    ]  # fmt: skip
+    bounded = [leg for leg in legs if resolved[leg.account].bounded]
+    if len(bounded) <= 1 and dialect() == "postgres":
+        posted = await _post_in_one_statement(header, legs, resolved)
+    else:
+        posted = await _post_step_by_step(header, legs, resolved, action, kind, now)
+    if not posted:
+        return None
+    transaction._saved_in_db = True
+    return transaction
+
+
+def _refused(account: OpenAccount, leg: Leg) -> InsufficientCredits:
+    return InsufficientCredits(
+        f"The balance is {from_units(account.balance)} credits or less; "
+        f"{from_units(-leg.amount)} are needed."
+    )
+
+
+async def _post_step_by_step(
+    header: list[Any],
+    legs: Sequence[Leg],
+    resolved: dict[AccountKey, OpenAccount],
+    action: str | None,
+    kind: str,
+    now: datetime,
+) -> bool:
+    if not await query_rows(_INSERT_TRANSACTION, header):
+        return False
+    balances: dict[str, int] = {}
+    # Bounded accounts are moved in id order, so two postings never wait on each other crosswise.
+    for leg in sorted(legs, key=lambda leg: resolved[leg.account].id):
+        account = resolved[leg.account]
+        if not account.bounded:
+            continue
+        moved = await query_rows(_MOVE_BALANCE, [leg.amount, account.id, leg.amount])
+        if not moved:
+            raise _refused(account, leg)
+        balances[account.id] = int(moved[0]["balance"])
+    values: list[Any] = []
+    for leg in legs:
+        account = resolved[leg.account]
+        values += [header[0], account.id, leg.account.district_id, leg.account.owner_kind]
+        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, action, kind]
+        values += [leg.amount, balances.get(account.id), leg.earning, leg.expires_at, now]
+    placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
+    await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
+    return True
+
+
+_ENTRY_VALUE = (
+    "(${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, "
+    "${}::bigint, ${}::boolean, ${}::boolean, ${}::timestamptz)"
+)
+
+
+@lru_cache(maxsize=32)
+def _one_statement(entries: int, bounded: bool) -> str:
+    """PostgreSQL: the transaction, the move of its one bounded account and the entries in one
+    round trip (data-modifying CTEs). Nothing is written after a conflict on the cause; the
+    entries are left out when the floor refuses the move, and the caller then raises."""
+    number = iter(range(14, 14 + entries * 10))
+    rows = ", ".join(
+        _ENTRY_VALUE.format(*(next(number) for _ in range(10))) for _ in range(entries)
+    )
+    move = (
+        ", moved AS (UPDATE ledger_account SET balance = balance + $12::bigint "
+        "WHERE id = $13::varchar AND balance + $12::bigint >= 0 AND EXISTS (SELECT 1 FROM t) "
+        "RETURNING balance)"
+        if bounded
+        else ", moved AS (SELECT NULL::bigint AS balance WHERE $12::bigint IS NULL "
+        "AND $13::varchar IS NULL)"
+    )
+    return (
+        "WITH t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
+        "action, reverses_id, actor, memo, occurred_at, created_at) VALUES ($1::varchar, "
+        "$2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, "
+        "$8::varchar, $9::varchar, $10::timestamptz, $11::timestamptz) "
+        "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id, action, kind, created_at)"
+        f"{move}, e AS (INSERT INTO ledger_entry {_ENTRY_COLUMNS} "
+        "SELECT t.id, v.account_id, v.district_id, v.owner_kind, v.owner_id, v.account_kind, "
+        "v.asset, t.action, t.kind, v.amount, CASE WHEN v.bounded THEN "
+        "(SELECT balance FROM moved) END, v.earning, v.expires_at, t.created_at "
+        f"FROM t, (VALUES {rows}) AS v(account_id, district_id, owner_kind, owner_id, "
+        "account_kind, asset, amount, bounded, earning, expires_at) "
+        "WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1) "
+        "SELECT (SELECT COUNT(*) FROM t) AS posted, (SELECT COUNT(*) FROM moved) AS moved"
+    )
+
+
+async def _post_in_one_statement(
+    header: list[Any], legs: Sequence[Leg], resolved: dict[AccountKey, OpenAccount]
+) -> bool:
+    bounded = next((leg for leg in legs if resolved[leg.account].bounded), None)
+    values = [
+        *header,
+        bounded.amount if bounded else None,
+        resolved[bounded.account].id if bounded else None,
+    ]
+    for leg in legs:
+        account = resolved[leg.account]
+        values += [account.id, leg.account.district_id, leg.account.owner_kind]
+        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, leg.amount]
+        values += [account.bounded, leg.earning, leg.expires_at]
+    connection = connections.get("default")
+    result = await connection.execute_query_dict(
+        _one_statement(len(legs), bounded is not None), values
+    )
+    if not result[0]["posted"]:
+        return False
+    if bounded is not None and not result[0]["moved"]:
+        raise _refused(resolved[bounded.account], bounded)
+    return True
+
+
+async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) -> LedgerTransaction:
+    """Posts the mirror of `transaction` once; a second reversal is `AlreadyReversed`."""
+    if transaction.kind not in REVERSIBLE_KINDS:
+        raise NotReversible(
+            f"A `{transaction.kind}` transaction is settled through its own flow, not reversed."
+        )
+    entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
+    posted = await post(
+        district_id=transaction.district_id,
+        kind="reverse",
+        ref_type="transaction",
+        ref_id=transaction.id,
+        legs=[
+            Leg(key_of(e), -e.amount, earning=e.earning, expires_at=e.expires_at) for e in entries
+        ],
+        actor=actor,
+        memo=reason,
+        action=transaction.action,
+        reverses_id=transaction.id,
+    )
+    if posted is None:
+        raise AlreadyReversed(f"Transaction {transaction.id} was reversed already.")
+    return posted

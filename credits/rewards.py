@@ -1,0 +1,263 @@
+"""Rewards and their two-phase redemption: redeeming holds the credits and one unit of stock;
+a worker fulfils it at pickup with the resident's code, or it is voided (cancelled, expired).
+
+Every path locks the resident's accounts before the reward row, so no two redemptions ever
+wait on each other crosswise; the stock is taken by a conditional update and never goes below
+zero however many residents race for the last unit."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import Community
+from app.accounts.service import rules_at
+from app.core.auth import Principal
+from app.core.db import transaction
+from app.core.ids import new_id
+from credits import ledger
+from credits.errors import (
+    InsufficientCredits,
+    InvalidCommunity,
+    NoSuchRedemption,
+    NoSuchReward,
+    OutOfStock,
+    RedemptionExpired,
+    RedemptionNotHeld,
+)
+from credits.ledger import Leg, district_account, resident_account
+from credits.models import Redemption, Reward, from_units, to_units
+
+
+async def _community_for(who: Principal, code: str | None) -> Community | None:
+    """The community a reward is for: `c1` or `d1/c1` in the caller's district; a worker's
+    only community when they name none; none (the whole district) for an administrator."""
+    if code is None:
+        if who.role != "worker":
+            return None
+        if len(who.community_ids) != 1:
+            raise InvalidCommunity(
+                "You serve several communities: name the one the reward is for.",
+                errors=[{"field": "community", "message": "required for you"}],
+            )
+        return await Community.get(id=next(iter(who.community_ids)))
+    district_code, _, community_code = code.rpartition("/")
+    found = Community.filter(code=community_code, district_id=who.district_id or "")
+    if district_code:
+        found = found.filter(district__code=district_code)
+    community = await found.first()
+    if community is None or not who.sees_community(community.id, community.district_id):
+        raise InvalidCommunity(
+            f"No community `{code}` that you serve.",
+            errors=[{"field": "community", "message": "not a community of yours"}],
+        )
+    return community
+
+
+async def create_reward(
+    *,
+    title: str,
+    description: str,
+    cost: Decimal,
+    stock: int,
+    community: str | None,
+    by: Principal,
+) -> Reward:
+    assert by.district_id is not None
+    found = await _community_for(by, community)
+    return await Reward.create(
+        district_id=by.district_id,
+        community_id=found.id if found else None,
+        title=title,
+        description=description,
+        cost=to_units(cost),
+        stock=stock,
+        created_by=by.subject,
+    )
+
+
+def _visible(reward: Reward, who: Principal) -> bool:
+    if reward.community_id is None or who.role in ("district_admin", "platform_admin"):
+        return who.sees_district(reward.district_id)
+    return reward.community_id in who.community_ids
+
+
+def visible_rewards(who: Principal) -> QuerySet[Reward]:
+    rewards = Reward.all()
+    if who.role != "platform_admin":
+        rewards = rewards.filter(district_id=who.district_id or "")
+    if who.role in ("resident", "worker"):
+        rewards = rewards.filter(
+            Q(community_id__in=list(who.community_ids)) | Q(community_id__isnull=True)
+        )
+    return rewards
+
+
+async def get_reward(reward_id: str, *, who: Principal) -> Reward:
+    reward = await Reward.get_or_none(id=reward_id)
+    if reward is None or not _visible(reward, who):
+        raise NoSuchReward(f"No reward `{reward_id}` for you.")
+    return reward
+
+
+async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
+    ids = {r.community_id for r in rewards if r.community_id}
+    codes = dict(await Community.filter(id__in=ids).values_list("id", "code")) if ids else {}
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "description": r.description,
+            "cost": from_units(r.cost),
+            "stock": r.stock,
+            "community": codes.get(r.community_id) if r.community_id else None,
+            "created_at": r.created_at,
+        }
+        for r in rewards
+    ]
+
+
+def _pickup_code() -> str:
+    return f"{secrets.randbelow(10**10):010d}"
+
+
+async def redeem(reward_id: str, *, who: Principal) -> Redemption:
+    """Holds the reward's cost from the resident's credits and one unit of its stock."""
+    reward = await get_reward(reward_id, who=who)
+    rules = await rules_at(reward.district_id)
+    redemption_id = new_id()
+    try:
+        await ledger.post(
+            district_id=reward.district_id,
+            kind="hold",
+            ref_type="redemption",
+            ref_id=redemption_id,
+            legs=[
+                Leg(resident_account(who.id, reward.district_id), -reward.cost),
+                Leg(resident_account(who.id, reward.district_id, kind="held"), reward.cost),
+            ],
+            actor=who.subject,
+            memo=reward.title,
+        )
+    except InsufficientCredits as refused:
+        raise InsufficientCredits(
+            f"`{reward.title}` costs {from_units(reward.cost)} credits; you have fewer."
+        ) from refused
+    taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
+    if not taken:
+        raise OutOfStock(f"`{reward.title}` is out of stock.")
+    expires_at = datetime.now(UTC) + timedelta(hours=rules.redemption_hold_hours)
+    while True:
+        try:
+            async with transaction():  # a savepoint: the pickup code may collide, rarely
+                return await Redemption.create(
+                    id=redemption_id,
+                    district_id=reward.district_id,
+                    reward_id=reward.id,
+                    resident_id=who.id,
+                    code=_pickup_code(),
+                    cost=reward.cost,
+                    expires_at=expires_at,
+                )
+        except IntegrityError:
+            continue
+
+
+async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption:
+    """Moves a held redemption to `status`, once: the conditional update decides races."""
+    now = datetime.now(UTC)
+    moved = await Redemption.filter(id=redemption.id, status="held").update(
+        status=status, settled_at=now, settled_by=by
+    )
+    if not moved:
+        current = await Redemption.get(id=redemption.id)
+        raise RedemptionNotHeld(f"The redemption is {current.status} already.")
+    redemption.status, redemption.settled_at, redemption.settled_by = status, now, by
+    return redemption
+
+
+async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
+    """Gives a voided or expired hold back: credits to the resident, the unit to the stock."""
+    await ledger.post(
+        district_id=redemption.district_id,
+        kind="void",
+        ref_type="redemption",
+        ref_id=redemption.id,
+        legs=[
+            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
+                -redemption.cost),
+            Leg(resident_account(redemption.resident_id, redemption.district_id),
+                redemption.cost),
+        ],
+        actor=by,
+        memo=memo,
+    )  # fmt: skip
+    await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + 1)
+
+
+async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
+    redemption = await Redemption.get_or_none(id=redemption_id, resident_id=who.id)
+    if redemption is None:
+        raise NoSuchRedemption(f"No redemption `{redemption_id}` of yours.")
+    await _settle(redemption, "voided", by=who.subject)
+    await _release(redemption, by=who.subject, memo="cancelled by the resident")
+    return redemption
+
+
+async def fulfil(code: str, *, who: Principal) -> Redemption:
+    """A worker hands the reward over against the resident's pickup code."""
+    redemption = await Redemption.get_or_none(code=code).prefetch_related("reward")
+    if redemption is None or not _visible(redemption.reward, who):
+        raise NoSuchRedemption("No redemption with this code in your communities.")
+    if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
+        raise RedemptionExpired("The hold has expired; the resident can redeem again.")
+    await _settle(redemption, "fulfilled", by=who.subject)
+    await ledger.post(
+        district_id=redemption.district_id,
+        kind="fulfil",
+        ref_type="redemption",
+        ref_id=redemption.id,
+        legs=[
+            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
+                -redemption.cost),
+            Leg(district_account(redemption.district_id, "redemption"), redemption.cost),
+        ],
+        actor=who.subject,
+        memo=redemption.reward.title,
+    )  # fmt: skip
+    return redemption
+
+
+async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Voids the holds whose time is up; returns how many."""
+    due = await Redemption.filter(status="held", expires_at__lte=now or datetime.now(UTC)).limit(
+        batch
+    )
+    expired = 0
+    for redemption in due:
+        try:
+            await _settle(redemption, "expired", by="system:expire-holds")
+        except RedemptionNotHeld:
+            continue  # settled meanwhile by the resident or a worker
+        await _release(redemption, by="system:expire-holds", memo="the hold expired")
+        expired += 1
+    return expired
+
+
+def redemption_view(redemption: Redemption) -> dict[str, Any]:
+    return {
+        "id": redemption.id,
+        "reward": redemption.reward_id,
+        "code": redemption.code,
+        "cost": from_units(redemption.cost),
+        "status": redemption.status,
+        "expires_at": redemption.expires_at,
+        "created_at": redemption.created_at,
+        "settled_at": redemption.settled_at,
+    }

@@ -1,0 +1,118 @@
+"""Request and response models of the moral bank."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from app.core.http import JsonDecimal, Schema
+
+Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
+Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
+
+
+class RewardIn(Schema):
+    title: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    cost: Annotated[Credits, Field(gt=0)]
+    stock: int = Field(ge=0, le=1_000_000)
+    community: Annotated[str, StringConstraints(pattern=r"^([a-z0-9-]+/)?[a-z0-9-]+$")] | None = (
+        None
+    )
+
+
+class RewardOut(Schema):
+    id: str
+    title: str
+    description: str
+    cost: JsonDecimal
+    stock: int
+    community: str | None
+    created_at: datetime
+
+
+class RedemptionOut(Schema):
+    id: str
+    reward: str
+    code: str
+    cost: JsonDecimal
+    status: Literal["held", "fulfilled", "voided", "expired"]
+    expires_at: datetime
+    created_at: datetime
+    settled_at: datetime | None
+
+
+class FulfilIn(Schema):
+    code: Annotated[str, StringConstraints(pattern=r"^\d{6,16}$")]
+
+
+class AdjustmentIn(Schema):
+    """Credits to give (positive) or take (negative), with the reason kept in the ledger."""
+
+    resident: Annotated[str, StringConstraints(min_length=1, max_length=26)]
+    amount: Annotated[Credits, Field(ge=-1_000_000, le=1_000_000)]
+    reason: Reason
+
+    @field_validator("amount")
+    @classmethod
+    def _not_zero(cls, value: Decimal) -> Decimal:
+        if value == 0:
+            raise ValueError("an adjustment moves a non-zero amount")
+        return value
+
+
+class ReverseIn(Schema):
+    reason: Reason
+
+
+class EntryOut(Schema):
+    owner_kind: str
+    owner_id: str
+    account: str
+    asset: str
+    amount: JsonDecimal
+    balance_after: JsonDecimal | None
+    expires_at: datetime | None
+
+
+class TransactionOut(Schema):
+    id: str
+    district_id: str
+    kind: str
+    ref_type: str
+    ref_id: str
+    action: str | None
+    reverses: str | None
+    actor: str
+    memo: str
+    occurred_at: datetime
+    created_at: datetime
+    entries: list[EntryOut]
+
+
+class HistoryItem(Schema):
+    """One movement of the resident's credits, with the balance it left."""
+
+    id: str
+    kind: str
+    action: str | None
+    amount: JsonDecimal
+    balance_after: JsonDecimal | None
+    memo: str
+    created_at: datetime
+
+
+class ExpiringCredits(Schema):
+    expires_at: datetime
+    amount: JsonDecimal
+
+
+class MyCreditsOut(Schema):
+    balance: JsonDecimal
+    held: JsonDecimal
+    earned: JsonDecimal
+    hours_total: JsonDecimal
+    expiring: list[ExpiringCredits]

@@ -1,0 +1,334 @@
+"""The rules of the moral bank: what a participation earns, adjustments, reversals, and what a
+resident holds. Every function runs in the caller's database transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
+
+from app.accounts.models import Resident
+from app.accounts.schemas import CreditExpiry
+from app.accounts.service import rules_at
+from app.core.auth import Principal
+from app.core.errors import Invalid
+from app.core.http import decode_cursor, encode_cursor
+from app.core.ids import new_id
+from app.core.settings import get_settings
+from credits import ledger
+from credits.errors import (
+    InsufficientCredits,
+    NoSuchResident,
+    NoSuchTransaction,
+    NotInDistrict,
+)
+from credits.ledger import Leg, district_account, resident_account
+from credits.models import SCALE, Account, Entry, LedgerTransaction, from_units, to_units
+
+CENT = Decimal("0.01")
+
+
+@dataclass
+class ResidentTotals:
+    hours_total: Decimal = Decimal("0.00")
+    credits_balance: Decimal = Decimal("0.00")
+    credits_held: Decimal = Decimal("0.00")
+    credits_earned: Decimal = Decimal("0.00")
+    actions: dict[str, int] = field(default_factory=dict)
+
+
+# --- earning --------------------------------------------------------------------------------
+
+
+def credit_expiry_time(policy: CreditExpiry, earned_at: datetime) -> datetime | None:
+    """When credits earned at `earned_at` expire under the district's policy (None: never)."""
+    if policy.policy == "never":
+        return None
+    zone = ZoneInfo(get_settings().local_timezone)
+    local = earned_at.astimezone(zone)
+    if policy.policy == "end_of_following_year":
+        return datetime(local.year + 2, 1, 1, tzinfo=zone).astimezone(UTC)
+    assert policy.months is not None
+    month_index = local.month - 1 + policy.months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    first_of_month = local.replace(year=year, month=month, day=1)
+    return first_of_month.replace(day=min(local.day, _days_in(year, month))).astimezone(UTC)
+
+
+def _days_in(year: int, month: int) -> int:
+    following = datetime(year + month // 12, month % 12 + 1, 1)
+    return (following - datetime(year, month, 1)).days
+
+
+async def record_participation(
+    *,
+    district_id: str,
+    resident_id: str,
+    action: str,
+    hours: Decimal,
+    source: Literal["service_record", "deed"],
+    source_id: str,
+    occurred_at: datetime,
+    backfill: bool = False,
+    actor: str,
+) -> LedgerTransaction:
+    """Posts a recognised participation: its hours and one participation count always, and
+    the credits it earns by the district's rules in force when it happened. A second call for
+    the same source returns the first transaction."""
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    rules = await rules_at(district_id, occurred_at)
+    legs: list[Leg] = [
+        Leg(resident_account(resident_id, district_id, asset="participations"), SCALE),
+        Leg(district_account(district_id, "issuance", "participations"), -SCALE),
+    ]
+    hour_units = to_units(hours)
+    if hour_units > 0:
+        legs += [
+            Leg(resident_account(resident_id, district_id, asset="hours"), hour_units),
+            Leg(district_account(district_id, "issuance", "hours"), -hour_units),
+        ]
+    if rules.moral_bank_enabled:
+        if source == "service_record":
+            earns = not backfill or rules.backfill_earns_credits
+            credits = rules.per_action(rules.credits_per_hour, action) * hours if earns else 0
+        else:
+            credits = rules.per_action(rules.credits_per_report, action)
+        credit_units = to_units(Decimal(credits).quantize(CENT, rounding=ROUND_HALF_UP))
+        if credit_units > 0:
+            expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
+            legs += [
+                Leg(
+                    resident_account(resident_id, district_id),
+                    credit_units,
+                    earning=True,
+                    expires_at=expires_at,
+                ),
+                Leg(district_account(district_id, "issuance"), -credit_units),
+            ]
+    posted = await ledger.post(
+        district_id=district_id,
+        kind="participation",
+        ref_type=source,
+        ref_id=source_id,
+        legs=legs,
+        actor=actor,
+        action=action,
+        occurred_at=occurred_at,
+    )
+    if posted is not None:
+        return posted
+    return await LedgerTransaction.get(ref_type=source, ref_id=source_id, kind="participation")
+
+
+async def reverse_participation(
+    *, source: str, source_id: str, reason: str, actor: str
+) -> LedgerTransaction:
+    """Takes back a participation's hours, count and credits. Refused with
+    `insufficient_credits` when the resident has spent the credits it earned."""
+    original = await LedgerTransaction.get_or_none(
+        ref_type=source, ref_id=source_id, kind="participation"
+    )
+    if original is None:
+        raise NoSuchTransaction(f"No participation was posted for {source} {source_id}.")
+    return await ledger.reverse(original, reason=reason, actor=actor)
+
+
+# --- adjustments and reversals by staff -----------------------------------------------------
+
+
+async def _resident_in_scope(resident_id: str, who: Principal) -> Resident:
+    resident = await Resident.get_or_none(id=resident_id)
+    if resident is None or not who.sees_district(resident.district_id):
+        raise NoSuchResident(f"No resident `{resident_id}` in your district.")
+    return resident
+
+
+async def adjust(
+    *, resident_id: str, amount: Decimal, reason: str, by: Principal
+) -> LedgerTransaction:
+    """A manual correction of a resident's credits by a district administrator. Credits given
+    are issued by the district (and expire like earned ones); credits taken go to its penalty
+    account and never take the resident below zero."""
+    resident = await _resident_in_scope(resident_id, by)
+    district_id = resident.district_id
+    if district_id is None:
+        raise NotInDistrict("The resident has not joined a community yet.")
+    units = to_units(amount)
+    account = resident_account(resident.id, district_id)
+    if units > 0:
+        rules = await rules_at(district_id)
+        expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
+        legs = [
+            Leg(account, units, earning=True, expires_at=expires_at),
+            Leg(district_account(district_id, "issuance"), -units),
+        ]
+    else:
+        legs = [Leg(account, units), Leg(district_account(district_id, "penalty"), -units)]
+    try:
+        posted = await ledger.post(
+            district_id=district_id,
+            kind="adjust",
+            ref_type="adjustment",
+            ref_id=new_id(),
+            legs=legs,
+            actor=by.subject,
+            memo=reason,
+        )
+    except InsufficientCredits as refused:
+        raise InsufficientCredits(
+            f"Taking {-amount} credits would leave the resident below zero."
+        ) from refused
+    assert posted is not None  # a fresh ref_id cannot collide
+    return posted
+
+
+def adjustments(who: Principal) -> QuerySet[LedgerTransaction]:
+    found = LedgerTransaction.filter(kind="adjust")
+    return found if who.role == "platform_admin" else found.filter(district_id=who.district_id)
+
+
+async def get_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:
+    transaction = await LedgerTransaction.get_or_none(id=transaction_id)
+    if transaction is None or not who.sees_district(transaction.district_id):
+        raise NoSuchTransaction(f"No transaction `{transaction_id}` in your district.")
+    return transaction
+
+
+async def reverse_transaction(
+    transaction_id: str, *, reason: str, by: Principal
+) -> LedgerTransaction:
+    original = await get_transaction(transaction_id, who=by)
+    return await ledger.reverse(original, reason=reason, actor=by.subject)
+
+
+async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
+    entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
+    return {
+        "id": transaction.id,
+        "district_id": transaction.district_id,
+        "kind": transaction.kind,
+        "ref_type": transaction.ref_type,
+        "ref_id": transaction.ref_id,
+        "action": transaction.action,
+        "reverses": transaction.reverses_id,
+        "actor": transaction.actor,
+        "memo": transaction.memo,
+        "occurred_at": transaction.occurred_at,
+        "created_at": transaction.created_at,
+        "entries": [
+            {
+                "owner_kind": e.owner_kind,
+                "owner_id": e.owner_id,
+                "account": e.account_kind,
+                "asset": e.asset,
+                "amount": from_units(e.amount),
+                "balance_after": None if e.balance_after is None else from_units(e.balance_after),
+                "expires_at": e.expires_at,
+            }
+            for e in entries
+        ],
+    }
+
+
+# --- what a resident holds ------------------------------------------------------------------
+
+
+async def resident_totals(resident_id: str) -> ResidentTotals:
+    """Hours, credits (available, held, earned) and participations per action, all districts."""
+    totals = ResidentTotals()
+    balances = (
+        await Account.filter(owner_kind="resident", owner_id=resident_id, asset="credits")
+        .group_by("kind")
+        .annotate(total=Sum("balance"))
+        .values("kind", "total")
+    )
+    for row in balances:
+        if row["kind"] == "available":
+            totals.credits_balance = from_units(int(row["total"] or 0))
+        elif row["kind"] == "held":
+            totals.credits_held = from_units(int(row["total"] or 0))
+    sums = (
+        await Entry.filter(owner_kind="resident", owner_id=resident_id, account_kind="available")
+        .group_by("asset", "action")
+        .annotate(total=Sum("amount"))
+        .values("asset", "action", "total")
+    )
+    actions: dict[str, int] = defaultdict(int)
+    for row in sums:
+        total = int(row["total"] or 0)
+        if row["asset"] == "hours":
+            totals.hours_total += from_units(total)
+        elif row["asset"] == "participations" and row["action"] and total:
+            actions[row["action"]] += total // SCALE
+        elif row["asset"] == "credits" and row["action"]:
+            totals.credits_earned += from_units(total)
+    totals.actions = {code: count for code, count in sorted(actions.items()) if count}
+    return totals
+
+
+async def expiring_credits(resident_id: str) -> list[dict[str, Any]]:
+    """What expires when: earned credits still held, by expiry date."""
+    rows = (
+        await Entry.filter(
+            owner_kind="resident", owner_id=resident_id, asset="credits", account_kind="available"
+        )
+        .group_by("district_id", "earning", "expires_at")
+        .annotate(total=Sum("amount"))
+        .values("district_id", "earning", "expires_at", "total")
+    )
+    lots: dict[str, dict[datetime, int]] = defaultdict(dict)
+    spent: dict[str, int] = defaultdict(int)
+    for row in rows:
+        total = int(row["total"] or 0)
+        if not row["earning"]:
+            spent[row["district_id"]] -= total
+        elif row["expires_at"] is not None:
+            lots[row["district_id"]][row["expires_at"]] = total
+    schedule: list[dict[str, Any]] = []
+    for district_id, district_lots in lots.items():
+        # Spending consumes the lots that expire first: the resident's best order.
+        consumed = spent[district_id]
+        for expires_at in sorted(district_lots):
+            remaining = district_lots[expires_at] - max(consumed, 0)
+            consumed -= district_lots[expires_at]
+            if remaining > 0:
+                schedule.append({"expires_at": expires_at, "amount": from_units(remaining)})
+    return sorted(schedule, key=lambda lot: lot["expires_at"])
+
+
+async def credit_history(resident_id: str, *, cursor: str | None, limit: int) -> dict[str, Any]:
+    """The resident's credit movements, newest first, with the balance after each."""
+    entries = Entry.filter(
+        owner_kind="resident", owner_id=resident_id, asset="credits", account_kind="available"
+    )
+    if cursor:
+        after = decode_cursor(cursor)
+        if not after.isdigit():
+            raise Invalid(
+                "The cursor is not valid.",
+                errors=[{"field": "query.cursor", "message": "not a cursor from this API"}],
+            )
+        entries = entries.filter(id__lt=int(after))
+    rows = await entries.order_by("-id").limit(limit + 1).prefetch_related("transaction")
+    return {
+        "items": [
+            {
+                "id": e.transaction_id,
+                "kind": e.kind,
+                "action": e.action,
+                "amount": from_units(e.amount),
+                "balance_after": None if e.balance_after is None else from_units(e.balance_after),
+                "memo": e.transaction.memo,
+                "created_at": e.created_at,
+            }
+            for e in rows[:limit]
+        ],
+        "next_cursor": encode_cursor(str(rows[limit - 1].id)) if len(rows) > limit else None,
+    }
