@@ -56,16 +56,18 @@ def _ensure_on_site(activity: Activity, lat: float, lng: float) -> None:
         )
 
 
-async def _ensure_no_overlap(
-    resident_id: str, start: datetime, end: datetime, *, exclude: str | None = None
-) -> None:
-    others = Attendance.filter(
+async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -> None:
+    """An attendance never checked out lasts, for this rule, until its activity's check-out
+    closes: it blocks while the resident may still be there, not forever."""
+    others = await Attendance.filter(
         resident_id=resident_id, status__in=LIVE_STATUSES, checked_in_at__lt=end
     )
-    if exclude is not None:
-        others = others.exclude(id=exclude)
-    for other in await others:
-        other_end = other.checked_out_at or datetime.max.replace(tzinfo=UTC)
+    unfinished = {o.activity_id for o in others if o.checked_out_at is None}
+    activity_ends = dict(
+        await Activity.filter(id__in=unfinished).values_list("id", "ends_at") if unfinished else []
+    )
+    for other in others:
+        other_end = other.checked_out_at or activity_ends[other.activity_id] + TIME_SLACK
         if other_end > start:
             raise OverlappingAttendance(
                 f"This overlaps the attendance {other.id} (activity {other.activity_id})."

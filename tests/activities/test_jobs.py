@@ -66,3 +66,15 @@ async def test_close_activities_leaves_running_activities_alone(world):
     assert run.stats["activities"] == 0
     detail = (await world.worker.client.get(f"/api/v1/activities/{activity['id']}")).json()
     assert detail["status"] == "published"
+
+
+async def test_an_attendance_closed_by_the_job_does_not_block_later_check_ins(world):
+    earlier = await publish(world)
+    await enrol(world.resident, earlier["id"])
+    await check_in(world, world.resident, earlier["id"])
+    await _end_activity(earlier["id"], ago=timedelta(hours=1))
+    await run_job("close-activities")
+    later = await publish(world, title="下一场")
+    await enrol(world.resident, later["id"])
+    response = await check_in(world, world.resident, later["id"])
+    assert response.status_code == 201, response.text
