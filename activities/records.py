@@ -139,7 +139,7 @@ async def verify_attendance(
     decision: str,
     hours: Decimal | None = None,
     reason: str | None = None,
-) -> tuple[Attendance, ServiceRecord | None]:
+) -> Attendance:
     attendance = await get_attendance(attendance_id, who=by)
     if attendance.status != "pending":
         raise AttendanceNotPending(f"The attendance is {attendance.status}.")
@@ -153,7 +153,7 @@ async def verify_attendance(
         if not decided:
             raise AttendanceNotPending("The attendance was decided meanwhile.")
         await attendance.refresh_from_db()
-        return attendance, None
+        return attendance
     activity = await Activity.get(id=attendance.activity_id)
     if attendance.hours is None and hours is None:
         raise HoursRequired("The resident never checked out: give the hours served, and why.")
@@ -172,12 +172,12 @@ async def verify_attendance(
     )
     if not decided:
         raise AttendanceNotPending("The attendance was decided meanwhile.")
-    record = await write_service_record(
+    await write_service_record(
         RecordDraft(
             resident_id=attendance.resident_id,
             activity=activity,
             hours=counted,
-            served_at=attendance.checked_in_at,
+            served_at=max(attendance.checked_in_at, activity.starts_at),
             backfill=attendance.source == "backfill",
             attendance_id=attendance.id,
             reason=reason or "",
@@ -185,7 +185,7 @@ async def verify_attendance(
         by=by,
     )
     await attendance.refresh_from_db()
-    return attendance, record
+    return attendance
 
 
 async def record_ids_of(attendance_ids: list[str]) -> dict[str, str]:
@@ -225,6 +225,16 @@ async def request_correction(
         activity = await get_activity(activity_id, who=who)
         if hours is None:
             raise HoursRequired("Say how many hours you served at that activity.")
+        recorded = await ServiceRecord.filter(
+            resident_id=who.id, activity_id=activity.id, kind="record"
+        ).values_list("id", flat=True)
+        reversed_ids = await ServiceRecord.filter(reverses_id__in=list(recorded)).values_list(
+            "reverses_id", flat=True
+        )
+        if set(recorded) - set(reversed_ids):
+            raise CorrectionTarget(
+                "You have a record of this activity: name that `record` to correct it."
+            )
         district_id, community_id = activity.district_id, activity.community_id
     return await Correction.create(
         district_id=district_id,
@@ -314,8 +324,7 @@ async def _apply_correction(
         await reverse_record(record, by=by, reason=reason)
         if due is None:
             return
-    elif due is None:
-        raise HoursRequired("Say how many hours the new record counts.")
+    assert due is not None  # a missing record is requested with its hours
     _check_hours(due, activity)
     await write_service_record(
         RecordDraft(

@@ -463,7 +463,7 @@ async def list_attendances(
 )
 async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
     """Approves (writing the service record and posting hours and credits) or rejects."""
-    recorded, _ = await records.verify_attendance(
+    recorded = await records.verify_attendance(
         attendance_id, by=who, decision=body.decision, hours=body.hours, reason=body.reason
     )
     return await attendance_view(recorded)

@@ -185,3 +185,13 @@ def test_stars_follow_cumulative_verified_hours():
         5,
         5,
     ]
+
+
+async def test_a_missing_record_cannot_be_claimed_for_an_activity_already_recorded(world):
+    activity, _ = await _verified_record(world)
+    response = await world.resident.client.post(
+        "/api/v1/me/corrections",
+        json={"activity": activity["id"], "hours": 1, "reason": "再记一次"},
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "correction_target"
