@@ -96,8 +96,9 @@ async def seed(password: str) -> dict[str, Any]:
 
 
 async def _seed_participation(district: District, communities: list[Community]) -> None:
-    """The moral bank on, past activities with verified hours, upcoming ones with enrolments,
-    and deeds reported, attested and reviewed. Skipped when the activities exist already."""
+    """The moral bank on (back-filled hours earn), past activities with verified hours,
+    upcoming ones with enrolments, and deeds reported, attested and reviewed. Skipped when
+    the activities exist already."""
     if await Activity.exists(district_id=district.id):
         return
     system = Principal(kind="staff", id="seed", role="platform_admin")
@@ -106,6 +107,8 @@ async def _seed_participation(district: District, communities: list[Community]) 
             district,
             DistrictRulesPatch(
                 moral_bank_enabled=True,
+                # The demo's past hours come from paper sign-in sheets (back-filled).
+                backfill_earns_credits=True,
                 effective_from=datetime(2000, 1, 1, tzinfo=UTC),
             ),
             by=system,

@@ -15,3 +15,14 @@ async def test_seed_demo_fills_activities_records_and_deeds_and_can_run_again(ap
     assert await Enrollment.filter(status="waitlisted").count() == 1
     statuses = {deed.status for deed in await Deed.all()}
     assert statuses == {"approved", "pending"}
+
+
+async def test_demo_residents_have_hours_and_credits(app):
+    from app.accounts.models import Resident
+    from credits.service import resident_totals
+
+    await seed("demo-password-2026")
+    resident = await Resident.get(openid="demo-resident-1")
+    totals = await resident_totals(resident.id)
+    assert totals.hours_total == 9
+    assert totals.credits_balance == 92
