@@ -16,6 +16,7 @@ from activities.checkin import issue_checkin_token, qr_png
 from activities.models import (
     Activity,
     Attendance,
+    Certificate,
     CivilityAction,
     Correction,
     Deed,
@@ -672,7 +673,10 @@ async def decide_correction(
 @api.post("/api/v1/me/certificates", roles=("resident",), response=CertificateOut, status=201)
 async def request_certificate(who: Principal) -> dict[str, Any]:
     """Issues a certificate of service (志愿服务证明) for the resident's verified hours."""
-    certificate = await certificates.issue_certificate(who=who)
+    return certificate_view(await certificates.issue_certificate(who=who))
+
+
+def certificate_view(certificate: Certificate) -> dict[str, Any]:
     return {
         "number": certificate.number,
         "verify_url": certificates.verify_url(certificate.number),
@@ -680,6 +684,19 @@ async def request_certificate(who: Principal) -> dict[str, Any]:
         "hours": certificate.hours,
         "issued_at": certificate.issued_at,
     }
+
+
+@api.get(
+    "/api/v1/me/certificates",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[CertificateOut],
+)
+async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The certificates of service issued to the resident, newest first."""
+    page = await paginate(Certificate.filter(resident_id=who.id), query)
+    page["items"] = [certificate_view(c) for c in page["items"]]
+    return page
 
 
 @api.get("/api/v1/me/certificates/{number}/pdf", roles=("resident",))

@@ -140,6 +140,8 @@ async def test_a_certificate_of_service_is_a_pdf_checkable_by_anyone(world, clie
         "issuer": "一区志愿服务记录单位",
         "issued_at": datetime.now(SHANGHAI).date().isoformat(),
     }
+    mine = (await world.resident.client.get("/api/v1/me/certificates")).json()["items"]
+    assert [c["number"] for c in mine] == [certificate["number"]]
     page = await client.get(f"/verify/{certificate['number']}", headers={"Accept": "text/html"})
     assert "志愿服务证明有效" in page.text
     assert "居*甲" in page.text
