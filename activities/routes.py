@@ -379,7 +379,11 @@ async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
     }
 
 
-@api.get("/api/v1/activities/{activity_id}/checkin-code.png", roles=RUNS_ACTIVITIES)
+@api.get(
+    "/api/v1/activities/{activity_id}/checkin-code.png",
+    roles=RUNS_ACTIVITIES,
+    media_type="image/png",
+)
 async def checkin_code_png(who: Principal, activity_id: str) -> Response:
     """The current check-in code as a QR image (PNG); fetch it again to rotate."""
     activity = await service.manage_activity(activity_id, who=who)
@@ -699,7 +703,7 @@ async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
     return page
 
 
-@api.get("/api/v1/me/certificates/{number}/pdf", roles=("resident",))
+@api.get("/api/v1/me/certificates/{number}/pdf", roles=("resident",), media_type="application/pdf")
 async def certificate_pdf(who: Principal, number: str) -> Response:
     """The certificate as a PDF."""
     pdf = await certificates.certificate_pdf(number, who=who)
