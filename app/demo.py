@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from app.accounts.models import Community, District, Resident, Staff
-from app.accounts.schemas import StaffCreate
-from app.accounts.service import create_community, create_district, create_staff, set_platform_admin
+from activities import attendance, deeds, records, service
+from activities.models import Activity
+from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
+from app.accounts.schemas import DistrictRulesPatch, StaffCreate
+from app.accounts.service import (
+    change_rules,
+    create_community,
+    create_district,
+    create_staff,
+    rules_at,
+    set_platform_admin,
+)
 from app.core.auth import Principal
 from app.core.db import transaction
+from app.core.settings import get_settings
 
 DISTRICT = ("haishu", "海曙区")
 COMMUNITIES = [("gulou", "鼓楼社区"), ("yuehu", "月湖社区"), ("nanmen", "南门社区")]
@@ -16,6 +28,23 @@ RESIDENTS = [
     ("demo-resident-1", "小王"),
     ("demo-resident-2", "李阿姨"),
     ("demo-resident-3", "陈师傅"),
+]
+# (community, title, action, days from today, local start hour, hours, capacity, place)
+ACTIVITIES = [
+    ("gulou", "鼓楼步行街文明劝导", "volunteering", -12, 9, 3, 20, (29.8753, 121.5440, "鼓楼")),
+    ("gulou", "月湖沿岸垃圾分类宣传", "waste-sorting", -5, 14, 2, 15, (29.8690, 121.5410, "月湖")),
+    (
+        "yuehu",
+        "爱心暖厨房助餐",
+        "caring-kitchen",
+        -3,
+        10,
+        4,
+        8,
+        (29.8672, 121.5397, "月湖社区食堂"),
+    ),
+    ("gulou", "周末河道清洁", "volunteering", 2, 8, 3, 30, (29.8760, 121.5452, "中山公园")),
+    ("nanmen", "敬老院陪伴", "volunteering", 5, 14, 2, 2, (29.8601, 121.5488, "南门敬老院")),
 ]
 
 
@@ -56,6 +85,7 @@ async def seed(password: str) -> dict[str, Any]:
                     community=community,
                     public_profile=index != 1,
                 )
+        await _seed_participation(district, communities)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")
@@ -63,3 +93,112 @@ async def seed(password: str) -> dict[str, Any]:
         "resident_logins": [f"dev-{openid}" for openid, _ in RESIDENTS],
         "how": "POST /api/v1/auth/login {username,password}; POST /api/v1/auth/wechat {code}",
     }
+
+
+async def _seed_participation(district: District, communities: list[Community]) -> None:
+    """The moral bank on (back-filled hours earn), past activities with verified hours,
+    upcoming ones with enrolments, and deeds reported, attested and reviewed. Skipped when
+    the activities exist already."""
+    if await Activity.exists(district_id=district.id):
+        return
+    system = Principal(kind="staff", id="seed", role="platform_admin")
+    if not (await rules_at(district.id)).moral_bank_enabled:
+        await change_rules(
+            district,
+            DistrictRulesPatch(
+                moral_bank_enabled=True,
+                # The demo's past hours come from paper sign-in sheets (back-filled).
+                backfill_earns_credits=True,
+                effective_from=datetime(2000, 1, 1, tzinfo=UTC),
+            ),
+            by=system,
+        )
+    by_code = {c.code: c for c in communities}
+    reviewer = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)
+    residents = await Resident.filter(district_id=district.id).order_by("openid")
+    zone = ZoneInfo(get_settings().local_timezone)
+    today = datetime.now(zone).date()
+    for code, title, action, days, hour, hours, capacity, place in ACTIVITIES:
+        community = by_code[code]
+        worker = await Staff.filter(
+            community_links__community_id=community.id, role="worker"
+        ).first()
+        links = await StaffCommunity.filter(staff_id=worker.id) if worker else []
+        organiser = Principal(
+            kind="staff",
+            id=worker.id if worker else "seed",
+            role="worker",
+            district_id=district.id,
+            community_ids=frozenset(link.community_id for link in links),
+        )
+        starts_at = datetime.combine(today + timedelta(days=days), time(hour), zone)
+        activity = await service.create_activity(
+            who=organiser,
+            title=title,
+            description=f"{title}，欢迎居民报名参加。",
+            action=action,
+            community=code,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            capacity=capacity,
+            lat=place[0],
+            lng=place[1],
+            radius_m=300,
+            address=place[2],
+        )
+        for resident in residents:
+            who = Principal(
+                kind="resident",
+                id=resident.id,
+                role="resident",
+                district_id=district.id,
+                community_ids=frozenset([resident.community_id or ""]),
+            )
+            if activity.status == "published":
+                await service.enrol(activity.id, who=who)
+                continue
+            present = await attendance.backfill_attendance(
+                activity.id,
+                who=organiser,
+                resident_id=resident.id,
+                checked_in_at=activity.starts_at,
+                checked_out_at=activity.ends_at,
+                note="演示数据：现场签到表",
+            )
+            await records.verify_attendance(present.id, by=reviewer, decision="approve")
+    first, second = residents[0], residents[1]
+    first_who = Principal(
+        kind="resident",
+        id=first.id,
+        role="resident",
+        district_id=district.id,
+        community_ids=frozenset([first.community_id or ""]),
+    )
+    reported = await deeds.report_deed(
+        who=first_who,
+        action="serving-chopsticks",
+        description="家庭聚餐全程使用公筷公勺",
+        occurred_at=datetime.now(UTC) - timedelta(days=1),
+        evidence=[],
+        lat=None,
+        lng=None,
+    )
+    await deeds.review_deed(reported.id, by=reviewer, decision="approve", reason=None)
+    await deeds.report_deed(
+        who=first_who,
+        action="finish-your-water",
+        description="会议结束后带走未喝完的矿泉水",
+        occurred_at=datetime.now(UTC) - timedelta(hours=3),
+        evidence=[],
+        lat=None,
+        lng=None,
+    )
+    await deeds.attest_deed(
+        who=reviewer,
+        resident_id=second.id,
+        action="zebra-crossing",
+        description="在鼓楼路口礼让行人",
+        occurred_at=datetime.now(UTC) - timedelta(days=2),
+        proxy=True,
+        consent="李阿姨无智能手机，口头同意由社区代为登记",
+    )

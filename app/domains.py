@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import activities.jobs  # noqa: F401  (registers its jobs)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
 from activities.routes import api as activities_api
 from app.core.http import Api

@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "app.core.models",
     "app.accounts.models",
     "credits.models",
+    "activities.models",
     "app.core.wechat_messages",
     "credits.recognition.models",
 ]

@@ -81,6 +81,8 @@ class Endpoint:
     auth: bool = True
     idempotent: bool = False
     errors: Sequence[type[Problem]] = ()
+    # For endpoints answering something other than JSON (a QR code PNG, a PDF).
+    media_type: str | None = None
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
     wants_request: bool = field(default=False, repr=False)

@@ -91,7 +91,12 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             operation["security"] = [{"bearer": []}]
             if e.roles:
                 operation["description"] += f"\n\nRoles: {', '.join(e.roles)}."
-        if e.response is not None and e.status != 204:
+        if e.media_type is not None:
+            operation["responses"][str(e.status)] = {
+                "description": "Success",
+                "content": {e.media_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        elif e.response is not None and e.status != 204:
             operation["responses"][str(e.status)] = {
                 "description": "Success",
                 "content": {"application/json": {"schema": response_schema(e.response)}},
@@ -100,6 +105,13 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             operation["responses"][str(e.status if e.status != 200 else 204)] = {
                 "description": "Success, no content"
             }
+        for error in e.errors:
+            described = operation["responses"].get(str(error.status))
+            line = f"`{error.code}`: {error.title}"
+            if described is None:
+                operation["responses"][str(error.status)] = _problem(line)
+            else:
+                described["description"] += f"; {line}"
         operation["responses"]["4XX"] = _problem("A problem with the request (problem+json)")
         if e.auth:
             operation["responses"]["401"] = _problem("Not authenticated")

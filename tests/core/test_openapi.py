@@ -37,3 +37,14 @@ async def test_request_models_in_the_document_match_validation(client):
     schema = document["components"]["schemas"][ref]
     assert set(schema["required"]) == {"username", "password"}
     assert schema["additionalProperties"] is False
+
+
+async def test_binary_answers_and_declared_errors_are_documented(client):
+    document = (await client.get("/openapi.json")).json()
+    png = document["paths"]["/api/v1/activities/{activity_id}/checkin-code.png"]["get"]
+    assert "image/png" in png["responses"]["200"]["content"]
+    pdf = document["paths"]["/api/v1/me/certificates/{number}/pdf"]["get"]
+    assert "application/pdf" in pdf["responses"]["200"]["content"]
+    redeem = document["paths"]["/api/v1/rewards/{reward_id}/redemptions"]["post"]
+    assert "insufficient_credits" in redeem["responses"]["409"]["description"]
+    assert "out_of_stock" in redeem["responses"]["409"]["description"]

@@ -29,7 +29,7 @@ VALUES
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0004_recognition")]
+    dependencies = [("models", "0006_recognition")]
 
     initial = False
 

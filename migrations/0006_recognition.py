@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_ledger_append_only')]
+    dependencies = [('models', '0005_ten_civility_actions')]
 
     initial = False
 

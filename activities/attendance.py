@@ -1,0 +1,239 @@
+"""Attendance: on-site check-in and out, back-filled attendance, suspicion flags."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from tortoise.exceptions import IntegrityError
+
+from activities.checkin import (
+    TIME_SLACK,
+    check_checkin_token,
+    distance_m,
+    served_hours,
+)
+from activities.errors import (
+    ActivityNotOpen,
+    AlreadyCheckedIn,
+    AttendanceExists,
+    InvalidTimes,
+    NotCheckedIn,
+    NotEnrolled,
+    OutsideGeofence,
+    OutsideTimeWindow,
+    OverlappingAttendance,
+    UnknownResident,
+)
+from activities.models import (
+    Activity,
+    Attendance,
+    Enrollment,
+)
+from activities.service import get_activity, local_date, lock_resident, manage_activity
+from app.accounts.models import Resident
+from app.accounts.service import rules_at
+from app.core.auth import Principal
+from app.core.errors import NotFound
+from app.core.settings import get_settings
+
+# Live check-ins sharing one device or one spot (to about a metre) with this many others
+# are flagged: one phone checking in a group, or a position replayed.
+SHARED_SPOT_THRESHOLD = 2
+LIVE_STATUSES = ("open", "pending", "verified")
+
+
+def _flag(flags: list[str], flag: str) -> list[str]:
+    return flags if flag in flags else [*flags, flag]
+
+
+def _ensure_on_site(activity: Activity, lat: float, lng: float) -> None:
+    distance = distance_m(activity.lat, activity.lng, lat, lng)
+    if distance > activity.radius_m:
+        raise OutsideGeofence(
+            f"You are {distance:.0f} m from the activity; check in within {activity.radius_m} m."
+        )
+
+
+async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -> None:
+    """An attendance never checked out lasts, for this rule, until its activity's check-out
+    closes: it blocks while the resident may still be there, not forever."""
+    others = await Attendance.filter(
+        resident_id=resident_id, status__in=LIVE_STATUSES, checked_in_at__lt=end
+    )
+    unfinished = {o.activity_id for o in others if o.checked_out_at is None}
+    activity_ends = dict(
+        await Activity.filter(id__in=unfinished).values_list("id", "ends_at") if unfinished else []
+    )
+    for other in others:
+        other_end = other.checked_out_at or activity_ends[other.activity_id] + TIME_SLACK
+        if other_end > start:
+            raise OverlappingAttendance(
+                f"This overlaps the attendance {other.id} (activity {other.activity_id})."
+            )
+
+
+async def _flag_shared_spot(attendance: Attendance) -> None:
+    spot = (round(attendance.check_in_lat or 0, 5), round(attendance.check_in_lng or 0, 5))
+    others = await Attendance.filter(activity_id=attendance.activity_id, source="live").exclude(
+        id=attendance.id
+    )
+    same = [
+        other
+        for other in others
+        if (attendance.device and other.device == attendance.device)
+        or (round(other.check_in_lat or 0, 5), round(other.check_in_lng or 0, 5)) == spot
+    ]
+    if len(same) < SHARED_SPOT_THRESHOLD:
+        return
+    for flagged in [*same, attendance]:
+        if "shared_device_or_position" not in flagged.flags:
+            flagged.flags = _flag(flagged.flags, "shared_device_or_position")
+            await flagged.save(update_fields=["flags"])
+
+
+async def _hours_on(resident_id: str, day: date, *, exclude: str | None = None) -> Decimal:
+    """Hours of the resident's attendances on `day` that are waiting or verified."""
+    local_midnight = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
+    start = local_midnight.astimezone(UTC)
+    query = Attendance.filter(
+        resident_id=resident_id,
+        status__in=("pending", "verified"),
+        checked_in_at__gte=start,
+        checked_in_at__lt=start + timedelta(days=1),
+    )
+    if exclude is not None:
+        query = query.exclude(id=exclude)
+    return sum((a.hours or Decimal(0) for a in await query), Decimal(0))
+
+
+async def _flag_long_day(attendance: Attendance) -> None:
+    rules = await rules_at(attendance.district_id, attendance.checked_in_at)
+    day = local_date(attendance.checked_in_at)
+    total = await _hours_on(attendance.resident_id, day, exclude=attendance.id)
+    if total + (attendance.hours or Decimal(0)) > rules.max_hours_per_day:
+        attendance.flags = _flag(attendance.flags, "too_many_hours_in_a_day")
+
+
+async def check_in(
+    activity_id: str, *, who: Principal, token: str, lat: float, lng: float, device: str | None
+) -> Attendance:
+    activity = await get_activity(activity_id, who=who)
+    check_checkin_token(token, activity.id)
+    if activity.status != "published":
+        raise ActivityNotOpen(f"The activity is {activity.status}.")
+    now = datetime.now(UTC)
+    if not activity.starts_at - TIME_SLACK <= now <= activity.ends_at:
+        raise OutsideTimeWindow(
+            "Check-in opens 30 minutes before the activity starts and closes when it ends."
+        )
+    if not await Enrollment.exists(activity_id=activity.id, resident_id=who.id, status="enrolled"):
+        raise NotEnrolled("Only enrolled residents check in.")
+    _ensure_on_site(activity, lat, lng)
+    await lock_resident(who.id)
+    if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
+        raise AlreadyCheckedIn("You have checked in to this activity already.")
+    await _ensure_no_overlap(who.id, now, activity.ends_at)
+    try:
+        attendance = await Attendance.create(
+            district_id=activity.district_id,
+            community_id=activity.community_id,
+            activity_id=activity.id,
+            resident_id=who.id,
+            source="live",
+            status="open",
+            checked_in_at=now,
+            check_in_lat=lat,
+            check_in_lng=lng,
+            device=device,
+            flags=[],
+            recorded_by=who.subject,
+        )
+    except IntegrityError as exc:
+        raise AlreadyCheckedIn("You have checked in to this activity already.") from exc
+    await _flag_shared_spot(attendance)
+    return attendance
+
+
+async def check_out(
+    activity_id: str, *, who: Principal, token: str, lat: float, lng: float
+) -> Attendance:
+    activity = await get_activity(activity_id, who=who)
+    check_checkin_token(token, activity.id)
+    attendance = await Attendance.get_or_none(
+        activity_id=activity.id, resident_id=who.id, status="open"
+    )
+    if attendance is None:
+        raise NotCheckedIn("Check in first; there is no open attendance of yours here.")
+    now = datetime.now(UTC)
+    if now > activity.ends_at + TIME_SLACK:
+        raise OutsideTimeWindow("Check-out closes 30 minutes after the activity ends.")
+    _ensure_on_site(activity, lat, lng)
+    attendance.checked_out_at, attendance.check_out_lat, attendance.check_out_lng = now, lat, lng
+    attendance.hours = served_hours(
+        attendance.checked_in_at, now, activity.starts_at, activity.ends_at
+    )
+    attendance.status = "pending"
+    await _flag_long_day(attendance)
+    await attendance.save()
+    return attendance
+
+
+async def backfill_attendance(
+    activity_id: str,
+    *,
+    who: Principal,
+    resident_id: str,
+    checked_in_at: datetime,
+    checked_out_at: datetime,
+    note: str,
+) -> Attendance:
+    """A worker records an attendance after the fact (补录); it is marked and reviewed."""
+    activity = await manage_activity(activity_id, who=who)
+    if activity.status == "cancelled":
+        raise ActivityNotOpen("The activity was cancelled.")
+    resident = await Resident.get_or_none(id=resident_id, district_id=activity.district_id)
+    if resident is None:
+        raise UnknownResident(
+            "No such resident in this district.",
+            errors=[{"field": "resident", "message": "not a resident of this district"}],
+        )
+    if checked_out_at > datetime.now(UTC):
+        raise InvalidTimes("A back-filled attendance has ended already.")
+    earliest, latest = activity.starts_at - TIME_SLACK, activity.ends_at + TIME_SLACK
+    if checked_in_at < earliest or checked_out_at > latest:
+        raise InvalidTimes("The attendance must lie within the activity's time.")
+    await lock_resident(resident.id)
+    if await Attendance.exists(activity_id=activity.id, resident_id=resident.id):
+        raise AttendanceExists("The resident already has an attendance at this activity.")
+    await _ensure_no_overlap(resident.id, checked_in_at, checked_out_at)
+    attendance = Attendance(
+        district_id=activity.district_id,
+        community_id=activity.community_id,
+        activity_id=activity.id,
+        resident_id=resident.id,
+        source="backfill",
+        status="pending",
+        checked_in_at=checked_in_at,
+        checked_out_at=checked_out_at,
+        hours=served_hours(checked_in_at, checked_out_at, activity.starts_at, activity.ends_at),
+        note=note,
+        flags=["backfill"],
+        recorded_by=who.subject,
+    )
+    await _flag_long_day(attendance)
+    try:
+        await attendance.save()
+    except IntegrityError as exc:
+        raise AttendanceExists("The resident already has an attendance here.") from exc
+    return attendance
+
+
+async def get_attendance(attendance_id: str, *, who: Principal) -> Attendance:
+    attendance = await Attendance.get_or_none(id=attendance_id)
+    if attendance is None or not who.sees_community(
+        attendance.community_id, attendance.district_id
+    ):
+        raise NotFound("No such attendance.")
+    return attendance

@@ -1,0 +1,227 @@
+"""Reported and attested good deeds, their evidence uploads, review and daily caps."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from activities.errors import (
+    DailyCapReached,
+    DeedNotPending,
+    InvalidTimes,
+    NotAnImage,
+    ReasonRequired,
+    UnknownResident,
+    UnknownUpload,
+    UploadTooLarge,
+)
+from activities.models import Deed, Upload
+from activities.service import find_action, local_date, lock_resident
+from activities.storage import get_storage, sniff_image
+from app.accounts.models import Resident
+from app.accounts.service import rules_at
+from app.core.auth import Principal
+from app.core.errors import NotFound
+from app.core.ids import new_id
+from app.core.settings import get_settings
+from credits.service import record_participation
+
+# This many reports within BURST_WINDOW flags the latest one for a closer look.
+BURST_REPORTS = 5
+BURST_WINDOW = timedelta(hours=1)
+# Clocks differ between phones and the server; a deed is never in the future beyond this.
+CLOCK_SLACK = timedelta(minutes=5)
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+# --- uploads -------------------------------------------------------------------------------
+
+
+async def store_upload(data: bytes, *, who: Principal) -> Upload:
+    """Keeps an image; its type is read from its bytes, never taken from the client."""
+    limit = get_settings().max_upload_bytes
+    if len(data) > limit:
+        raise UploadTooLarge(f"The file has {len(data)} bytes; at most {limit} are accepted.")
+    content_type = sniff_image(data)
+    if content_type is None:
+        raise NotAnImage("The file is not a JPEG, PNG or WebP image.")
+    upload_id = new_id()
+    key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
+    await get_storage().put(key, data)
+    return await Upload.create(
+        id=upload_id,
+        owner=who.subject,
+        district_id=who.district_id,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+    )
+
+
+async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
+    upload = await Upload.get_or_none(id=upload_id)
+    if upload is None:
+        raise NotFound("No such upload.")
+    staff_sees = who.kind == "staff" and who.sees_district(upload.district_id)
+    if upload.owner != who.subject and not staff_sees:
+        raise NotFound("No such upload.")
+    return upload, await get_storage().get(upload.storage_key)
+
+
+# --- deeds ---------------------------------------------------------------------------------
+
+
+async def _ensure_under_daily_cap(
+    district_id: str, resident_id: str, action: str, at: datetime
+) -> date:
+    await lock_resident(resident_id)
+    rules = await rules_at(district_id, at)
+    cap = rules.report_daily_cap.get(action, rules.report_daily_cap.get("default", 0))
+    day = local_date(at)
+    done = await Deed.filter(
+        resident_id=resident_id,
+        action=action,
+        occurred_on=day,
+        status__in=("pending", "approved"),
+    ).count()
+    if done >= cap:
+        raise DailyCapReached(f"`{action}` counts at most {cap} time(s) a day; {day} is full.")
+    return day
+
+
+def _ensure_past(occurred_at: datetime) -> None:
+    if occurred_at > datetime.now(UTC) + CLOCK_SLACK:
+        raise InvalidTimes(
+            "A deed is reported after it happened.",
+            errors=[{"field": "occurred_at", "message": "is in the future"}],
+        )
+
+
+async def report_deed(
+    *,
+    who: Principal,
+    action: str,
+    description: str,
+    occurred_at: datetime,
+    evidence: list[str],
+    lat: float | None,
+    lng: float | None,
+) -> Deed:
+    if who.district_id is None or not who.community_ids:
+        raise UnknownResident("Choose your community (PATCH /api/v1/me) before reporting deeds.")
+    await find_action(action, who.district_id)
+    _ensure_past(occurred_at)
+    if evidence:
+        owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
+        if owned != len(set(evidence)):
+            raise UnknownUpload(
+                "Evidence must be images you uploaded.",
+                errors=[{"field": "evidence", "message": "unknown upload id"}],
+            )
+    day = await _ensure_under_daily_cap(who.district_id, who.id, action, occurred_at)
+    recent = await Deed.filter(
+        resident_id=who.id, mode="report", created_at__gte=datetime.now(UTC) - BURST_WINDOW
+    ).count()
+    return await Deed.create(
+        district_id=who.district_id,
+        community_id=next(iter(who.community_ids)),
+        resident_id=who.id,
+        action=action,
+        description=description,
+        occurred_at=occurred_at,
+        occurred_on=day,
+        lat=lat,
+        lng=lng,
+        evidence=list(dict.fromkeys(evidence)),
+        mode="report",
+        status="pending",
+        flags=["burst_of_reports"] if recent + 1 >= BURST_REPORTS else [],
+        reported_by=who.subject,
+    )
+
+
+async def _post(deed: Deed, *, by: Principal) -> None:
+    await record_participation(
+        district_id=deed.district_id,
+        resident_id=deed.resident_id,
+        action=deed.action,
+        hours=Decimal(0),
+        source="deed",
+        source_id=deed.id,
+        occurred_at=deed.occurred_at,
+        backfill=False,
+        actor=by.subject,
+    )
+
+
+async def attest_deed(
+    *,
+    who: Principal,
+    resident_id: str,
+    action: str,
+    description: str,
+    occurred_at: datetime,
+    proxy: bool,
+    consent: str | None,
+) -> Deed:
+    """A worker vouches for a resident's deed; in proxy mode for a resident without a phone,
+    whose consent is recorded. It is approved at once and earns by the district's rules."""
+    resident = await Resident.get_or_none(id=resident_id)
+    if resident is None or not who.sees_community(resident.community_id, resident.district_id):
+        raise UnknownResident(
+            "No such resident in your communities.",
+            errors=[{"field": "resident", "message": "not a resident of your communities"}],
+        )
+    assert resident.district_id is not None and resident.community_id is not None
+    await find_action(action, resident.district_id)
+    _ensure_past(occurred_at)
+    day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
+    now = datetime.now(UTC)
+    deed = await Deed.create(
+        district_id=resident.district_id,
+        community_id=resident.community_id,
+        resident_id=resident.id,
+        action=action,
+        description=description,
+        occurred_at=occurred_at,
+        occurred_on=day,
+        evidence=[],
+        mode="proxy" if proxy else "attest",
+        consent=consent,
+        status="approved",
+        flags=[],
+        reported_by=who.subject,
+        reviewed_by=who.subject,
+        reviewed_at=now,
+    )
+    await _post(deed, by=who)
+    return deed
+
+
+async def get_deed(deed_id: str, *, who: Principal) -> Deed:
+    deed = await Deed.get_or_none(id=deed_id)
+    if deed is None or not who.sees_community(deed.community_id, deed.district_id):
+        raise NotFound("No such deed.")
+    return deed
+
+
+async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
+    deed = await get_deed(deed_id, who=by)
+    if deed.status != "pending":
+        raise DeedNotPending(f"The deed is {deed.status}.")
+    if decision == "reject" and not reason:
+        raise ReasonRequired("Say why the deed is rejected.")
+    decided = await Deed.filter(id=deed.id, status="pending").update(
+        status="approved" if decision == "approve" else "rejected",
+        reviewed_by=by.subject,
+        reviewed_at=datetime.now(UTC),
+        review_reason=reason,
+    )
+    if not decided:
+        raise DeedNotPending("The deed was reviewed meanwhile.")
+    await deed.refresh_from_db()
+    if deed.status == "approved":
+        await _post(deed, by=by)
+    return deed

@@ -1,0 +1,345 @@
+"""The rules of actions, activities and enrolment with a waitlist; helpers the attendance
+and records modules share."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.functions import Count
+
+from activities.errors import (
+    ActionExists,
+    ActivityNotOpen,
+    ActivityStarted,
+    AlreadyEnrolled,
+    CapacityBelowEnrolled,
+    InvalidTimes,
+    NotEnrolled,
+    UnknownAction,
+    UnknownCommunity,
+)
+from activities.models import (
+    Activity,
+    CivilityAction,
+    Enrollment,
+)
+from app.accounts.models import Community
+from app.accounts.service import rules_at
+from app.core.auth import Principal
+from app.core.db import dialect
+from app.core.errors import NotFound
+from app.core.outbox import queue_notification
+from app.core.settings import get_settings
+
+# The city's ten civility actions; the migrations insert them and nothing edits them.
+TEN_ACTIONS = (
+    "family-tradition",
+    "zebra-crossing",
+    "serving-chopsticks",
+    "volunteering",
+    "keep-promises",
+    "waste-sorting",
+    "neighbourly-harmony",
+    "caring-kitchen",
+    "frugal-banquets",
+    "finish-your-water",
+)
+
+
+async def lock_resident(resident_id: str) -> None:
+    """Serialises one resident's participation writes until the transaction ends, so rules
+    that read before they write (daily caps, overlaps) hold when requests race. SQLite
+    serialises writing transactions already."""
+    if dialect() == "postgres":
+        await connections.get("default").execute_query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
+        )
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(ZoneInfo(get_settings().local_timezone)).date()
+
+
+# --- civility actions ----------------------------------------------------------------------
+
+
+async def list_actions(who: Principal) -> list[CivilityAction]:
+    ten = await CivilityAction.filter(district_id__isnull=True)
+    ten.sort(key=lambda action: TEN_ACTIONS.index(action.code))
+    own = (
+        await CivilityAction.filter(district_id=who.district_id).order_by("code")
+        if who.district_id
+        else []
+    )
+    return [*ten, *own]
+
+
+async def find_action(code: str, district_id: str) -> CivilityAction:
+    action = await CivilityAction.filter(code=code, district_id__isnull=True).first()
+    action = action or await CivilityAction.get_or_none(code=code, district_id=district_id)
+    if action is None:
+        raise UnknownAction(
+            f"No civility action `{code}` in this district.",
+            errors=[{"field": "action", "message": "not a civility action of this district"}],
+        )
+    return action
+
+
+async def create_action(
+    *, who: Principal, code: str, name: str, description: str, verification: str
+) -> CivilityAction:
+    assert who.district_id is not None
+    exists = await CivilityAction.filter(code=code, district_id__isnull=True).exists()
+    if exists or await CivilityAction.exists(code=code, district_id=who.district_id):
+        raise ActionExists(f"The action `{code}` exists already; the ten are never edited.")
+    return await CivilityAction.create(
+        district_id=who.district_id,
+        code=code,
+        name=name,
+        description=description,
+        verification=verification,
+    )
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+async def find_community(who: Principal, ref: str) -> Community:
+    """`c1` in the caller's district, or `d1/c1`; only communities the caller serves."""
+    district_code, _, community_code = ref.rpartition("/")
+    query = Community.filter(code=community_code)
+    query = (
+        query.filter(district__code=district_code)
+        if district_code
+        else query.filter(district_id=who.district_id or "")
+    )
+    community = await query.first()
+    if community is None or not who.sees_community(community.id, community.district_id):
+        raise UnknownCommunity(
+            f"No community `{ref}` among yours.",
+            errors=[{"field": "community", "message": "not one of your communities"}],
+        )
+    return community
+
+
+async def community_to_list(who: Principal, ref: str) -> str:
+    """The id of a community whose activities the caller may list (staff: theirs; residents:
+    any of their district); an unknown one lists nothing."""
+    if who.kind == "staff":
+        return (await find_community(who, ref)).id
+    community = await Community.get_or_none(
+        code=ref.rpartition("/")[2], district_id=who.district_id or ""
+    )
+    return community.id if community else ""
+
+
+def sees_activity(who: Principal, activity: Activity) -> bool:
+    if who.kind == "resident":
+        return activity.district_id == who.district_id
+    return who.sees_community(activity.community_id, activity.district_id)
+
+
+async def get_activity(activity_id: str, *, who: Principal) -> Activity:
+    activity = await Activity.get_or_none(id=activity_id)
+    if activity is None or not sees_activity(who, activity):
+        raise NotFound("No such activity.")
+    return activity
+
+
+async def manage_activity(activity_id: str, *, who: Principal) -> Activity:
+    """An activity the calling member of staff runs (their community)."""
+    activity = await get_activity(activity_id, who=who)
+    if who.kind == "resident":
+        raise NotFound("No such activity.")
+    return activity
+
+
+async def create_activity(
+    *,
+    who: Principal,
+    title: str,
+    description: str,
+    action: str,
+    community: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    capacity: int,
+    lat: float,
+    lng: float,
+    radius_m: int | None,
+    address: str,
+) -> Activity:
+    """An activity whose end is past is only for back-filling records: finished at once."""
+    place = await find_community(who, community)
+    await find_action(action, place.district_id)
+    rules = await rules_at(place.district_id)
+    return await Activity.create(
+        district_id=place.district_id,
+        community_id=place.id,
+        action=action,
+        title=title,
+        description=description,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        lat=lat,
+        lng=lng,
+        radius_m=radius_m or rules.geofence_radius_m,
+        address=address,
+        status="finished" if ends_at <= datetime.now(UTC) else "published",
+        created_by=who.subject,
+    )
+
+
+def _ensure_not_started(activity: Activity) -> None:
+    if activity.status != "published":
+        raise ActivityNotOpen(f"The activity is {activity.status}.")
+    if activity.starts_at <= datetime.now(UTC):
+        raise ActivityStarted("An activity can only be changed before it starts.")
+
+
+async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activity:
+    _ensure_not_started(activity)
+    location = changes.pop("location", None)
+    if location is not None:
+        activity.lat, activity.lng = location["lat"], location["lng"]
+        activity.address = location.get("address", activity.address)
+        if location.get("radius_m") is not None:
+            activity.radius_m = location["radius_m"]
+    for name, value in changes.items():
+        if value is not None:
+            setattr(activity, name, value)
+    now = datetime.now(UTC)
+    if activity.ends_at <= activity.starts_at or activity.starts_at <= now:
+        raise InvalidTimes("The activity must start in the future and end after it starts.")
+    if activity.ends_at - activity.starts_at > timedelta(hours=24):
+        raise InvalidTimes("An activity lasts at most 24 hours.")
+    if activity.capacity < activity.enrolled_count:
+        raise CapacityBelowEnrolled(
+            f"{activity.enrolled_count} residents are enrolled; cancel enrolments first."
+        )
+    await activity.save()
+    await _promote_waitlisted(activity)
+    await activity.refresh_from_db()
+    return activity
+
+
+async def cancel_activity(activity: Activity, *, reason: str) -> Activity:
+    _ensure_not_started(activity)
+    activity.status, activity.cancel_reason = "cancelled", reason
+    await activity.save(update_fields=["status", "cancel_reason", "updated_at"])
+    enrollments = await Enrollment.filter(
+        activity_id=activity.id, status__in=("enrolled", "waitlisted")
+    )
+    for enrollment in enrollments:
+        await queue_notification(
+            "resident",
+            enrollment.resident_id,
+            "activity_cancelled",
+            {"activity": activity.id, "title": activity.title, "reason": reason},
+        )
+    return activity
+
+
+async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
+    rows = (
+        await Enrollment.filter(activity_id__in=activity_ids, status__in=("enrolled", "waitlisted"))
+        .annotate(n=Count("id"))
+        .group_by("activity_id", "status")
+        .values("activity_id", "status", "n")
+    )
+    counts: dict[str, dict[str, int]] = {i: {"enrolled": 0, "waitlisted": 0} for i in activity_ids}
+    for row in rows:
+        counts[row["activity_id"]][row["status"]] = row["n"]
+    return counts
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
+    """A seat when one is free, else the end of the waitlist. The seat is taken by a
+    conditional update of the counter, so capacity holds however many enrol at once."""
+    activity = await get_activity(activity_id, who=who)
+    if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
+        raise ActivityNotOpen(f"The activity is {activity.status}; it takes no enrolments.")
+    existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
+    if existing is not None and existing.status in ("enrolled", "waitlisted"):
+        raise AlreadyEnrolled(f"You are {existing.status} already.")
+    seated = await Activity.filter(
+        id=activity.id, status="published", enrolled_count__lt=F("capacity")
+    ).update(enrolled_count=F("enrolled_count") + 1)
+    status = "enrolled" if seated else "waitlisted"
+    now = datetime.now(UTC)
+    if existing is not None:
+        existing.status, existing.queued_at = status, now
+        await existing.save(update_fields=["status", "queued_at", "updated_at"])
+        return existing
+    try:
+        return await Enrollment.create(
+            district_id=activity.district_id,
+            activity_id=activity.id,
+            resident_id=who.id,
+            status=status,
+            queued_at=now,
+        )
+    except IntegrityError as exc:
+        raise AlreadyEnrolled("You are enrolled already.") from exc
+
+
+async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
+    activity = await get_activity(activity_id, who=who)
+    enrollment = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
+    if enrollment is None or enrollment.status not in ("enrolled", "waitlisted"):
+        raise NotEnrolled("You are not enrolled in this activity.")
+    was = enrollment.status
+    left = await Enrollment.filter(id=enrollment.id, status=was).update(status="cancelled")
+    if not left or was != "enrolled":
+        return
+    await Activity.filter(id=activity.id).update(enrolled_count=F("enrolled_count") - 1)
+    await _promote_waitlisted(activity)
+
+
+async def _promote_waitlisted(activity: Activity) -> None:
+    """Fills free seats from the head of the waitlist, each seat by the same conditional update."""
+    while True:
+        head = (
+            await Enrollment.filter(activity_id=activity.id, status="waitlisted")
+            .order_by("queued_at", "id")
+            .first()
+        )
+        if head is None:
+            return
+        seated = await Activity.filter(id=activity.id, enrolled_count__lt=F("capacity")).update(
+            enrolled_count=F("enrolled_count") + 1
+        )
+        if not seated:
+            return
+        promoted = await Enrollment.filter(id=head.id, status="waitlisted").update(
+            status="enrolled"
+        )
+        if not promoted:
+            await Activity.filter(id=activity.id).update(enrolled_count=F("enrolled_count") - 1)
+            continue
+        await queue_notification(
+            "resident",
+            head.resident_id,
+            "enrolment_promoted",
+            {"activity": activity.id, "title": activity.title},
+        )
+
+
+# --- summary -------------------------------------------------------------------------------
+
+STAR_HOURS = (100, 300, 600, 1000, 1500)
+
+
+def star_for(hours: Decimal) -> int:
+    """Star rating by cumulative verified hours: ★100, ★★300, ★★★600, ★★★★1000, ★★★★★1500."""
+    return sum(1 for threshold in STAR_HOURS if hours >= threshold)
