@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import PartialIndex
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_ledger_entry_no_account_fk')]
+    dependencies = [('models', '0006_ledger_entry_no_account_fk')]
 
     initial = False
 

@@ -45,7 +45,7 @@ async def add_account_fk(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0003_ledger_append_only")]
+    dependencies = [("models", "0005_ten_civility_actions")]
 
     initial = False
 
