@@ -3,7 +3,7 @@ database transaction each) at 1, 8 and 64 concurrent clients, with every client 
 district ("spread") and all in one district (its treasury is hot); and pgbench's built-in
 `tpcb-like` TPS at the same client counts on the same database in the same run.
 
-    .venv/bin/python bench/ledger.py [--seconds 10] [--write docs/benchmarks.md]
+    .venv/bin/python bench/ledger.py [--seconds 10] [--rounds 3] [--write docs/benchmarks.md]
 
 Uses DATABASE_URL when it names a PostgreSQL server, else starts a throwaway cluster."""
 
@@ -18,9 +18,11 @@ import re
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from statistics import median
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 CLIENTS = (1, 8, 64)
+CASES = (("spread", "each in its own district"), ("hot", "all in one district"))
 PGBENCH_SCALE = 10
 MARK_START, MARK_END = "<!-- ledger-bench:start -->", "<!-- ledger-bench:end -->"
 
@@ -110,23 +113,26 @@ async def _post_awards(
         while time.monotonic() < until:
             if empty:
                 async with transaction() as connection:
-                    for _ in range(3):
-                        await connection.execute_query("SELECT 1")
+                    await connection.execute_query("SELECT 1")
+            else:
+                await award(district_id, resident_id)
+            # Only what completed within the measured time counts, as in pgbench's -T.
+            if time.monotonic() <= until:
                 posted += 1
-                continue
-            async with transaction():
-                await record_participation(
-                    district_id=district_id,
-                    resident_id=resident_id,
-                    action="volunteering",
-                    hours=Decimal("1.5"),
-                    source="service_record",
-                    source_id=new_id(),
-                    occurred_at=datetime.now(UTC),
-                    actor="bench",
-                )
-            posted += 1
         return posted
+
+    async def award(district_id: str, resident_id: str) -> None:
+        async with transaction():
+            await record_participation(
+                district_id=district_id,
+                resident_id=resident_id,
+                action="volunteering",
+                hours=Decimal("1.5"),
+                source="service_record",
+                source_id=new_id(),
+                occurred_at=datetime.now(UTC),
+                actor="bench",
+            )
 
     try:
         return sum(await asyncio.gather(*(client(d, r) for d, r in pairs)))
@@ -144,8 +150,8 @@ def run_ledger(
     url: str, pairs: list[tuple[str, str]], seconds: float, *, empty: bool = False
 ) -> float:
     """Postings per second with one client per pair, spread over one process per core.
-    `empty`: the same clients run transactions of three `SELECT 1` instead (the same round
-    trips as a posting: BEGIN, three statements, COMMIT), the Python client's own ceiling."""
+    `empty`: the same clients run transactions of one `SELECT 1` instead (the same round
+    trips as a posting: BEGIN, one statement, COMMIT), the Python client's own ceiling."""
     processes = min(len(pairs), os.cpu_count() or 1)
     results: Any = multiprocessing.get_context("spawn").Queue()
     start = time.time() + 5  # every process connected before the clock starts
@@ -189,7 +195,19 @@ def run_pgbench(url: str, clients: int, seconds: float) -> float:
     return float(found.group(1))
 
 
-Row = tuple[str, float, float, float]
+Row = tuple[str, float, float, float, float, float]
+
+
+def _row(label: str, postings: list[float], runs: dict[str, list[float]]) -> Row:
+    """Medians of the rounds, and the median of each round's ratios."""
+    return (
+        label,
+        median(postings),
+        median(runs["pgbench"]),
+        median(p / r for p, r in zip(postings, runs["pgbench"], strict=True)),
+        median(runs["ceiling"]),
+        median(p / c for p, c in zip(postings, runs["ceiling"], strict=True)),
+    )
 
 
 def table(rows: list[Row]) -> str:
@@ -198,10 +216,10 @@ def table(rows: list[Row]) -> str:
         "| Python client ceiling, tx/s | ledger / ceiling |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for label, postings, reference, ceiling in rows:
+    for label, postings, reference, to_reference, ceiling, to_ceiling in rows:
         lines.append(
-            f"| {label} | {postings:,.0f} | {reference:,.0f} | {postings / reference:.0%} "
-            f"| {ceiling:,.0f} | {postings / ceiling:.0%} |"
+            f"| {label} | {postings:,.0f} | {reference:,.0f} | {to_reference:.0%} "
+            f"| {ceiling:,.0f} | {to_ceiling:.0%} |"
         )
     return "\n".join(lines)
 
@@ -209,6 +227,7 @@ def table(rows: list[Row]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3, help="alternations per client count")
     parser.add_argument("--write", type=Path, help="put the table into this Markdown file")
     args = parser.parse_args()
 
@@ -229,17 +248,20 @@ def main() -> None:
         rows: list[Row] = []
         results: dict[str, float] = {}
         for clients in CLIENTS:
-            reference = run_pgbench(url, clients, args.seconds)
-            ceiling = run_ledger(url, spread[:clients], args.seconds, empty=True)
-            postings = run_ledger(url, spread[:clients], args.seconds)
-            results[f"spread-{clients}"] = postings
-            rows.append((f"{clients} (each in its own district)", postings, reference, ceiling))
-            print(rows[-1], flush=True)
-            if clients > 1:
-                hot = run_ledger(url, one_district[:clients], args.seconds)
-                results[f"hot-{clients}"] = hot
-                rows.append((f"{clients} (all in one district)", hot, reference, ceiling))
-                print(rows[-1], flush=True)
+            # pgbench and the ledger alternate, `--rounds` times: on a shared machine the load
+            # drifts, so each ratio compares runs next to each other in time (median of rounds).
+            runs: dict[str, list[float]] = defaultdict(list)
+            for _ in range(args.rounds):
+                runs["pgbench"].append(run_pgbench(url, clients, args.seconds))
+                runs["ceiling"].append(run_ledger(url, spread[:clients], args.seconds, empty=True))
+                runs["spread"].append(run_ledger(url, spread[:clients], args.seconds))
+                if clients > 1:
+                    runs["hot"].append(run_ledger(url, one_district[:clients], args.seconds))
+                print(clients, {name: found[-1] for name, found in runs.items()}, flush=True)
+            for case, label in CASES:
+                if case in runs:
+                    results[f"{case}-{clients}"] = median(runs[case])
+                    rows.append(_row(f"{clients} ({label})", runs[case], runs))
         # The design's reason for entries without a database foreign key to their account:
         # measure the one-district case again with the constraint in place.
         import psycopg
@@ -253,7 +275,7 @@ def main() -> None:
         results["hot-fk"] = run_ledger(url, one_district[:top], args.seconds)
         results["spread-fk"] = run_ledger(url, spread[:top], args.seconds)
         print(results, flush=True)
-        report = _report(rows, results, args.seconds)
+        report = _report(rows, results, args.seconds, args.rounds)
         print(report)
         if args.write:
             _write(args.write, report)
@@ -300,14 +322,16 @@ async def _prepare_one(url: str, residents: int) -> list[tuple[str, str]]:
     return pairs
 
 
-def _report(rows: list[Row], results: dict[str, float], seconds: float) -> str:
+def _report(rows: list[Row], results: dict[str, float], seconds: float, rounds: int) -> str:
     top = max(CLIENTS)
     hot_ratio = results[f"hot-{top}"] / results[f"spread-{top}"]
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     return "\n".join(
         [
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}; PostgreSQL 15 "
-            f"(fsync off, as the test cluster); {seconds:.0f} s per run; pgbench scale "
+            f"(fsync off, as the test cluster); {seconds:.0f} s per run; {rounds} rounds "
+            "alternating pgbench and the ledger per client count, medians (ratios: median of "
+            f"each round's); pgbench scale "
             f"{PGBENCH_SCALE}; ledger clients spread over {min(top, os.cpu_count() or 1)} "
             "processes.",
             "",

@@ -19,6 +19,7 @@ from typing import Any
 
 from tortoise import connections
 
+from app.accounts.models import DistrictRulesVersion
 from app.core.db import dialect
 from app.core.ids import new_id
 from credits.errors import (
@@ -27,7 +28,7 @@ from credits.errors import (
     NotReversible,
     UnbalancedTransaction,
 )
-from credits.models import Entry, LedgerTransaction, from_units
+from credits.models import Account, Entry, LedgerTransaction, from_units
 
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 
@@ -110,16 +111,17 @@ _MOVE_BALANCE = (
 
 # --- accounts -------------------------------------------------------------------------------
 
+# Ids of accounts seen open, per key, in this process. Accounts are never deleted, but an id
+# cached here may come from a transaction that was rolled back afterwards, or from a database
+# since replaced: every posting therefore checks, in the statement that posts, that all its
+# account ids exist, and resolves them again when one does not.
+_KNOWN_ACCOUNTS: dict[AccountKey, str] = {}
+_KNOWN_ACCOUNTS_MAX = 100_000
 
-@dataclass(frozen=True)
-class OpenAccount:
-    id: str
-    bounded: bool
-    balance: int
 
-
-async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, OpenAccount]:
-    """The accounts of these keys, opened on first use (a race to open one is harmless)."""
+async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, str]:
+    """The ids of the accounts of these keys, opened on first use (a race to open one is
+    harmless). Read from the database: the ids are visible to the caller's transaction."""
     wanted = set(keys)
     found = await _fetch_accounts(wanted)
     missing = wanted - found.keys()
@@ -136,29 +138,52 @@ async def accounts(keys: Iterable[AccountKey]) -> dict[AccountKey, OpenAccount]:
             values,
         )
         found.update(await _fetch_accounts(missing))
+    if len(_KNOWN_ACCOUNTS) + len(found) > _KNOWN_ACCOUNTS_MAX:
+        _KNOWN_ACCOUNTS.clear()
+    _KNOWN_ACCOUNTS.update(found)
     return found
 
 
-async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, OpenAccount]:
+async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, str]:
     owners = sorted({(k.owner_id, k.district_id) for k in keys})
     where = " OR ".join(["(owner_id = ? AND district_id = ?)"] * len(owners))
     found = await query_rows(
-        "SELECT id, owner_kind, owner_id, district_id, kind, asset, bounded, balance "
+        "SELECT id, owner_kind, owner_id, district_id, kind, asset "
         f"FROM ledger_account WHERE {where}",
         [value for owner in owners for value in owner],
     )
     by_key = {
-        AccountKey(r["owner_kind"], r["owner_id"], r["district_id"], r["kind"], r["asset"]): r
+        AccountKey(r["owner_kind"], r["owner_id"], r["district_id"], r["kind"], r["asset"]): str(
+            r["id"]
+        )
         for r in found
     }
-    return {
-        key: OpenAccount(str(row["id"]), bool(row["bounded"]), int(row["balance"]))
-        for key, row in by_key.items()
-        if key in keys
-    }
+    return {key: account_id for key, account_id in by_key.items() if key in keys}
+
+
+def _known_accounts(keys: Sequence[AccountKey]) -> dict[AccountKey, str] | None:
+    try:
+        return {key: _KNOWN_ACCOUNTS[key] for key in keys}
+    except KeyError:
+        return None
 
 
 # --- posting --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RulesInForce:
+    """The district rules version (None: the defaults) a posting's amounts were computed by,
+    for the rules in force at `at`. The posting checks it is still the one in force."""
+
+    district_id: str
+    at: datetime
+    version_id: str | None
+
+
+class StaleRules(Exception):
+    """The rules version a posting was computed by is no longer the one in force: nothing was
+    posted; compute the amounts again from the rules read afresh."""
 
 
 def _check_balanced(legs: Sequence[Leg]) -> None:
@@ -176,6 +201,14 @@ def _check_balanced(legs: Sequence[Leg]) -> None:
         raise UnbalancedTransaction("An account appears twice in one transaction.")
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    accounts_exist: bool
+    rules_in_force: bool
+    posted: bool
+    refused: Leg | None = None
+
+
 async def post(
     *,
     district_id: str,
@@ -188,18 +221,49 @@ async def post(
     action: str | None = None,
     occurred_at: datetime | None = None,
     reverses_id: str | None = None,
+    rules: RulesInForce | None = None,
 ) -> LedgerTransaction | None:
     """Posts a balanced transaction in the caller's database transaction.
 
     Returns None, posting nothing, when a transaction of this `kind` for this cause (`ref_type`,
     `ref_id`) exists already: that is how retries and races end up with exactly one. Raises
     `InsufficientCredits` (and the caller's transaction rolls back) when a bounded account
-    would go below zero."""
+    would go below zero, and `StaleRules`, posting nothing, when `rules` is no longer the
+    version in force."""
     _check_balanced(legs)
-    resolved = await accounts(leg.account for leg in legs)
+    keys = [leg.account for leg in legs]
+    resolved = _known_accounts(keys)
+    if resolved is None:
+        resolved = await accounts(keys)
     now = datetime.now(UTC)
+    header = [
+        new_id(), district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
+        occurred_at or now, now,
+    ]  # fmt: skip
+    in_one_statement = sum(key.bounded for key in keys) <= 1 and dialect() == "postgres"
+
+    async def attempt(resolved: dict[AccountKey, str]) -> _Outcome:
+        if in_one_statement:
+            return await _post_in_one_statement(header, legs, resolved, rules)
+        return await _post_step_by_step(header, legs, resolved, rules, action, kind, now)
+
+    outcome = await attempt(resolved)
+    if not outcome.accounts_exist:
+        # An id cached from a transaction rolled back since: read them in this one, where they
+        # exist (nothing was written by the attempt).
+        for key in keys:
+            _KNOWN_ACCOUNTS.pop(key, None)
+        resolved = await accounts(keys)
+        outcome = await attempt(resolved)
+        assert outcome.accounts_exist, "accounts just opened in this transaction must exist"
+    if not outcome.rules_in_force:
+        raise StaleRules(f"The rules of district {district_id} changed.")
+    if outcome.refused is not None:
+        raise await _refused(resolved[outcome.refused.account], outcome.refused)
+    if not outcome.posted:
+        return None
     transaction = LedgerTransaction(
-        id=new_id(),
+        id=header[0],
         district_id=district_id,
         kind=kind,
         ref_type=ref_type,
@@ -208,77 +272,96 @@ async def post(
         reverses_id=reverses_id,
         actor=actor,
         memo=memo,
-        occurred_at=occurred_at or now,
+        occurred_at=header[9],
         created_at=now,
     )
-    header = [
-        transaction.id, district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
-        transaction.occurred_at, now,
-    ]  # fmt: skip
-    bounded = [leg for leg in legs if resolved[leg.account].bounded]
-    if len(bounded) <= 1 and dialect() == "postgres":
-        posted = await _post_in_one_statement(header, legs, resolved)
-    else:
-        posted = await _post_step_by_step(header, legs, resolved, action, kind, now)
-    if not posted:
-        return None
     transaction._saved_in_db = True
     return transaction
 
 
-def _refused(account: OpenAccount, leg: Leg) -> InsufficientCredits:
+async def _refused(account_id: str, leg: Leg) -> InsufficientCredits:
+    found = await query_rows("SELECT balance FROM ledger_account WHERE id = ?", [account_id])
     return InsufficientCredits(
-        f"The balance is {from_units(account.balance)} credits or less; "
+        f"The balance is {from_units(int(found[0]['balance']))} credits or less; "
         f"{from_units(-leg.amount)} are needed."
     )
+
+
+async def _guard(ids: Sequence[str], rules: RulesInForce | None) -> tuple[bool, bool]:
+    """Whether all these accounts exist and `rules` is the version in force (step by step)."""
+    accounts_exist = await Account.filter(id__in=list(ids)).count() == len(ids)
+    if rules is None:
+        return accounts_exist, True
+    in_force = (
+        await DistrictRulesVersion.filter(
+            district_id=rules.district_id, effective_from__lte=rules.at
+        )
+        .order_by("-effective_from", "-created_at", "-id")
+        .only("id")
+        .first()
+    )
+    return accounts_exist, (in_force.id if in_force else None) == rules.version_id
 
 
 async def _post_step_by_step(
     header: list[Any],
     legs: Sequence[Leg],
-    resolved: dict[AccountKey, OpenAccount],
+    resolved: dict[AccountKey, str],
+    rules: RulesInForce | None,
     action: str | None,
     kind: str,
     now: datetime,
-) -> bool:
+) -> _Outcome:
+    accounts_exist, rules_in_force = await _guard(list(resolved.values()), rules)
+    if not (accounts_exist and rules_in_force):
+        return _Outcome(accounts_exist, rules_in_force, posted=False)
     if not await query_rows(_INSERT_TRANSACTION, header):
-        return False
+        return _Outcome(True, True, posted=False)
     balances: dict[str, int] = {}
     # Bounded accounts are moved in id order, so two postings never wait on each other crosswise.
-    for leg in sorted(legs, key=lambda leg: resolved[leg.account].id):
-        account = resolved[leg.account]
-        if not account.bounded:
+    for leg in sorted(legs, key=lambda leg: resolved[leg.account]):
+        if not leg.account.bounded:
             continue
-        moved = await query_rows(_MOVE_BALANCE, [leg.amount, account.id, leg.amount])
+        account_id = resolved[leg.account]
+        moved = await query_rows(_MOVE_BALANCE, [leg.amount, account_id, leg.amount])
         if not moved:
-            raise _refused(account, leg)
-        balances[account.id] = int(moved[0]["balance"])
+            return _Outcome(True, True, posted=False, refused=leg)
+        balances[account_id] = int(moved[0]["balance"])
     values: list[Any] = []
     for leg in legs:
-        account = resolved[leg.account]
-        values += [header[0], account.id, leg.account.district_id, leg.account.owner_kind]
+        account_id = resolved[leg.account]
+        values += [header[0], account_id, leg.account.district_id, leg.account.owner_kind]
         values += [leg.account.owner_id, leg.account.kind, leg.account.asset, action, kind]
-        values += [leg.amount, balances.get(account.id), leg.earning, leg.expires_at, now]
+        values += [leg.amount, balances.get(account_id), leg.earning, leg.expires_at, now]
     placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
     await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
-    return True
+    return _Outcome(True, True, posted=True)
 
 
 _ENTRY_VALUE = (
     "(${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, "
     "${}::bigint, ${}::boolean, ${}::boolean, ${}::timestamptz)"
 )
+# The version of a district's rules in force at a time, as `rules_at` picks it.
+_RULES_IN_FORCE = (
+    "COALESCE((SELECT id FROM district_rules_version WHERE district_id = $16::varchar "
+    "AND effective_from <= $17::timestamptz ORDER BY effective_from DESC, created_at DESC, "
+    "id COLLATE \"C\" DESC LIMIT 1), '') = $18::varchar"
+)
 
 
 @lru_cache(maxsize=32)
-def _one_statement(entries: int, bounded: bool) -> str:
-    """PostgreSQL: the transaction, the move of its one bounded account and the entries in one
-    round trip (data-modifying CTEs). Nothing is written after a conflict on the cause; the
-    entries are left out when the floor refuses the move, and the caller then raises."""
-    number = iter(range(14, 14 + entries * 10))
+def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
+    """PostgreSQL: the checks, the transaction, the move of its one bounded account and the
+    entries in one round trip (data-modifying CTEs). Nothing is written unless every account
+    id exists and the rules version (`guarded`) is still in force, nor after a conflict on the
+    cause; the entries are left out when the floor refuses the move, and the caller raises."""
+    first = 19 if guarded else 16
+    number = iter(range(first, first + entries * 10))
     rows = ", ".join(
         _ENTRY_VALUE.format(*(next(number) for _ in range(10))) for _ in range(entries)
     )
+    rules_check = _RULES_IN_FORCE if guarded else "TRUE"
     move = (
         ", moved AS (UPDATE ledger_account SET balance = balance + $12::bigint "
         "WHERE id = $13::varchar AND balance + $12::bigint >= 0 AND EXISTS (SELECT 1 FROM t) "
@@ -288,10 +371,13 @@ def _one_statement(entries: int, bounded: bool) -> str:
         "AND $13::varchar IS NULL)"
     )
     return (
-        "WITH t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
-        "action, reverses_id, actor, memo, occurred_at, created_at) VALUES ($1::varchar, "
+        "WITH ok AS (SELECT (SELECT COUNT(*) FROM ledger_account WHERE id = ANY($14::varchar[])) "
+        f"= $15::bigint AS accounts, {rules_check} AS rules), "
+        "t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
+        "action, reverses_id, actor, memo, occurred_at, created_at) SELECT $1::varchar, "
         "$2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, "
-        "$8::varchar, $9::varchar, $10::timestamptz, $11::timestamptz) "
+        "$8::varchar, $9::varchar, $10::timestamptz, $11::timestamptz FROM ok "
+        "WHERE ok.accounts AND ok.rules "
         "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id, action, kind, created_at)"
         f"{move}, e AS (INSERT INTO ledger_entry {_ENTRY_COLUMNS} "
         "SELECT t.id, v.account_id, v.district_id, v.owner_kind, v.owner_id, v.account_kind, "
@@ -300,33 +386,41 @@ def _one_statement(entries: int, bounded: bool) -> str:
         f"FROM t, (VALUES {rows}) AS v(account_id, district_id, owner_kind, owner_id, "
         "account_kind, asset, amount, bounded, earning, expires_at) "
         "WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1) "
-        "SELECT (SELECT COUNT(*) FROM t) AS posted, (SELECT COUNT(*) FROM moved) AS moved"
+        "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
+        "(SELECT COUNT(*) FROM moved) AS moved FROM ok"
     )
 
 
 async def _post_in_one_statement(
-    header: list[Any], legs: Sequence[Leg], resolved: dict[AccountKey, OpenAccount]
-) -> bool:
-    bounded = next((leg for leg in legs if resolved[leg.account].bounded), None)
+    header: list[Any],
+    legs: Sequence[Leg],
+    resolved: dict[AccountKey, str],
+    rules: RulesInForce | None,
+) -> _Outcome:
+    bounded = next((leg for leg in legs if leg.account.bounded), None)
+    ids = [resolved[leg.account] for leg in legs]
     values = [
         *header,
         bounded.amount if bounded else None,
-        resolved[bounded.account].id if bounded else None,
+        resolved[bounded.account] if bounded else None,
+        ids,
+        len(ids),
     ]
-    for leg in legs:
-        account = resolved[leg.account]
-        values += [account.id, leg.account.district_id, leg.account.owner_kind]
+    if rules is not None:
+        values += [rules.district_id, rules.at, rules.version_id or ""]
+    for leg, account_id in zip(legs, ids, strict=True):
+        values += [account_id, leg.account.district_id, leg.account.owner_kind]
         values += [leg.account.owner_id, leg.account.kind, leg.account.asset, leg.amount]
-        values += [account.bounded, leg.earning, leg.expires_at]
+        values += [leg.account.bounded, leg.earning, leg.expires_at]
     connection = connections.get("default")
-    result = await connection.execute_query_dict(
-        _one_statement(len(legs), bounded is not None), values
-    )
-    if not result[0]["posted"]:
-        return False
-    if bounded is not None and not result[0]["moved"]:
-        raise _refused(resolved[bounded.account], bounded)
-    return True
+    result = (
+        await connection.execute_query_dict(
+            _one_statement(len(legs), bounded is not None, rules is not None), values
+        )
+    )[0]
+    posted = bool(result["posted"])
+    refused = bounded if posted and bounded is not None and not result["moved"] else None
+    return _Outcome(bool(result["accounts"]), bool(result["rules"]), posted, refused)
 
 
 async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) -> LedgerTransaction:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tortoise import fields
+from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
 from app.core.ids import new_id
@@ -103,7 +104,12 @@ class Entry(Model):
     class Meta:
         table = "ledger_entry"
         indexes = (
-            ("owner_id", "asset", "action"),
+            # Totals, badges and histories are a resident's: a district's entries (half of every
+            # award's) stay out of this index, and so do an award's writes to its hot keys.
+            # Queries must say `owner_kind = 'resident'` to use it.
+            PartialIndex(
+                fields=("owner_id", "asset", "action"), condition={"owner_kind": "resident"}
+            ),
             ("account_id", "id"),
             ("transaction_id",),
         )

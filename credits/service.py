@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import Resident
-from app.accounts.schemas import CreditExpiry
+from app.accounts.models import DistrictRulesVersion, Resident
+from app.accounts.schemas import CreditExpiry, DistrictRules
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import Invalid
@@ -66,24 +66,52 @@ def _days_in(year: int, month: int) -> int:
     return (following - datetime(year, month, 1)).days
 
 
-async def record_participation(
+@dataclass(frozen=True)
+class _RulesVersion:
+    id: str
+    effective_from: datetime
+    created_at: datetime
+    rules: DistrictRules
+
+
+# Each district's rules versions, read once per process. Versions are only ever added; a
+# posting computed by a cached version checks, in the statement that posts it, that this
+# version is still the one in force, so a new version is seen by the very next posting.
+_RULES_VERSIONS: dict[str, list[_RulesVersion]] = {}
+_RULES_ATTEMPTS = 3
+
+
+async def _rules_in_force(
+    district_id: str, at: datetime, *, fresh: bool
+) -> tuple[str | None, DistrictRules]:
+    """The id of the district's rules version in force at `at` (None: no version, the
+    defaults) and its rules, picked as `rules_at` picks them, from the cache unless `fresh`."""
+    versions = _RULES_VERSIONS.get(district_id)
+    if versions is None or fresh:
+        versions = [
+            _RulesVersion(
+                r.id, r.effective_from, r.created_at, DistrictRules.model_validate(r.rules)
+            )
+            for r in await DistrictRulesVersion.filter(district_id=district_id)
+        ]
+        _RULES_VERSIONS[district_id] = versions
+    in_force = [v for v in versions if v.effective_from <= at]
+    if not in_force:
+        return None, DistrictRules()
+    newest = max(in_force, key=lambda v: (v.effective_from, v.created_at, v.id))
+    return newest.id, newest.rules
+
+
+def _participation_legs(
     *,
+    rules: DistrictRules,
     district_id: str,
     resident_id: str,
     action: str,
     hours: Decimal,
     source: Literal["service_record", "deed"],
-    source_id: str,
-    occurred_at: datetime,
-    backfill: bool = False,
-    actor: str,
-) -> LedgerTransaction:
-    """Posts a recognised participation: its hours and one participation count always, and
-    the credits it earns by the district's rules in force when it happened. A second call for
-    the same source returns the first transaction."""
-    if hours < 0:
-        raise ValueError("hours must not be negative")
-    rules = await rules_at(district_id, occurred_at)
+    backfill: bool,
+) -> list[Leg]:
     legs: list[Leg] = [
         Leg(resident_account(resident_id, district_id, asset="participations"), SCALE),
         Leg(district_account(district_id, "issuance", "participations"), -SCALE),
@@ -112,19 +140,58 @@ async def record_participation(
                 ),
                 Leg(district_account(district_id, "issuance"), -credit_units),
             ]
-    posted = await ledger.post(
-        district_id=district_id,
-        kind="participation",
-        ref_type=source,
-        ref_id=source_id,
-        legs=legs,
-        actor=actor,
-        action=action,
-        occurred_at=occurred_at,
-    )
-    if posted is not None:
-        return posted
-    return await LedgerTransaction.get(ref_type=source, ref_id=source_id, kind="participation")
+    return legs
+
+
+async def record_participation(
+    *,
+    district_id: str,
+    resident_id: str,
+    action: str,
+    hours: Decimal,
+    source: Literal["service_record", "deed"],
+    source_id: str,
+    occurred_at: datetime,
+    backfill: bool = False,
+    actor: str,
+) -> LedgerTransaction:
+    """Posts a recognised participation: its hours and one participation count always, and
+    the credits it earns by the district's rules in force when it happened. A second call for
+    the same source returns the first transaction."""
+    if hours < 0:
+        raise ValueError("hours must not be negative")
+    # The cached rules first; when the posting finds them no longer in force (a new version),
+    # it posts nothing and the rules are read again. Twice in a row means two rule changes
+    # committed within one posting, a third time is a fault.
+    for attempt in range(_RULES_ATTEMPTS):
+        version_id, rules = await _rules_in_force(district_id, occurred_at, fresh=attempt > 0)
+        legs = _participation_legs(
+            rules=rules,
+            district_id=district_id,
+            resident_id=resident_id,
+            action=action,
+            hours=hours,
+            source=source,
+            backfill=backfill,
+        )
+        try:
+            posted = await ledger.post(
+                district_id=district_id,
+                kind="participation",
+                ref_type=source,
+                ref_id=source_id,
+                legs=legs,
+                actor=actor,
+                action=action,
+                occurred_at=occurred_at,
+                rules=ledger.RulesInForce(district_id, occurred_at, version_id),
+            )
+        except ledger.StaleRules:
+            continue
+        if posted is not None:
+            return posted
+        return await LedgerTransaction.get(ref_type=source, ref_id=source_id, kind="participation")
+    raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
 
 
 async def reverse_participation(

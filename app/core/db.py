@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 from tortoise import connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.transactions import in_transaction
 
 from app.core.settings import Settings
@@ -31,6 +33,16 @@ def _with_pool(url: str, pool_size: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+class SessionlessConnection(asyncpg.Connection):  # type: ignore[misc]
+    """Skips the pool's reset query on release (`RESET ALL; UNLISTEN *; CLOSE ALL;
+    pg_advisory_unlock_all()`), a round trip per request. The service keeps no session state:
+    advisory locks are transaction-scoped and nothing LISTENs or SETs a session setting.
+    A transaction left open is still rolled back by asyncpg before the connection is reused."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 def connection_url(settings: Settings) -> str:
     url = settings.database_url
     if url.startswith("postgresql://"):
@@ -46,9 +58,18 @@ def connection_url(settings: Settings) -> str:
     return url
 
 
+def connection_config(settings: Settings) -> str | dict[str, Any]:
+    url = connection_url(settings)
+    if settings.is_sqlite:
+        return url
+    config = expand_db_url(url)
+    config["credentials"]["connection_class"] = SessionlessConnection
+    return config
+
+
 def tortoise_config(settings: Settings) -> dict[str, Any]:
     return {
-        "connections": {"default": connection_url(settings)},
+        "connections": {"default": connection_config(settings)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime
+from decimal import Decimal
 
+import asyncpg
+
+from app.core.db import dialect, transaction
 from app.core.ids import new_id
+from app.core.settings import Settings
+from credits.models import Account
+from credits.service import record_participation
 from tests.conftest import World
 from tests.credits.conftest import credits_of, earn
 
@@ -81,3 +89,41 @@ async def test_simultaneous_fulfil_and_cancel_settle_a_redemption_once(bank: Wor
     mine = await credits_of(bank.resident)
     assert mine["held"] == 0
     assert mine["balance"] == (10 if cancel.status_code == 200 else 0)
+
+
+async def test_an_award_being_posted_leaves_the_district_treasury_unlocked(
+    bank: World, settings: Settings
+) -> None:
+    await earn(bank, bank.resident.id, "1")  # the district's accounts are open
+    async with transaction():
+        await record_participation(
+            district_id=bank.district_id,
+            resident_id=bank.resident.id,
+            action="volunteering",
+            hours=Decimal(2),
+            source="service_record",
+            source_id=new_id(),
+            occurred_at=datetime.now(UTC),
+            actor="staff:w",
+        )
+        if dialect() == "postgres":
+            # While the award is uncommitted another session can take the strongest row lock
+            # on the treasury: the award holds none (not even a foreign key's KEY SHARE).
+            other = await asyncpg.connect(settings.database_url)
+            try:
+                async with other.transaction():
+                    locked = await other.fetch(
+                        "SELECT id FROM ledger_account WHERE owner_kind = 'district' "
+                        "AND owner_id = $1 FOR UPDATE NOWAIT",
+                        bank.district_id,
+                    )
+            finally:
+                await other.close()
+            assert len(locked) == 3  # issuance of credits, hours and participations
+
+    treasury = await Account.filter(owner_kind="district", owner_id=bank.district_id)
+    assert sorted((a.asset, a.balance) for a in treasury) == [
+        ("credits", 0),
+        ("hours", 0),
+        ("participations", 0),
+    ]

@@ -109,6 +109,40 @@ async def test_a_participation_rolls_back_with_the_callers_transaction(bank: Wor
     assert totals.actions == {}
 
 
+async def test_an_award_after_a_rolled_back_first_award_counts(world: World) -> None:
+    newcomer = await world.new_resident(f"newcomer-{new_id()}")
+    with pytest.raises(ZeroDivisionError):
+        async with transaction():
+            await record_participation(
+                district_id=world.district_id,
+                resident_id=newcomer.id,
+                action="volunteering",
+                hours=Decimal(2),
+                source="service_record",
+                source_id=new_id(),
+                occurred_at=datetime.now(UTC),
+                actor="staff:w",
+            )
+            1 / 0  # noqa: B018 (the caller fails after the ledger opened the accounts)
+
+    await earn(world, newcomer.id, "3")
+
+    totals = await resident_totals(newcomer.id)
+    assert (totals.hours_total, totals.actions) == (Decimal(3), {"volunteering": 1})
+
+
+async def test_a_rule_change_applies_to_the_very_next_award(bank: World) -> None:
+    await earn(bank, bank.resident.id, "1")
+    response = await bank.district_admin.client.patch(
+        "/api/v1/districts/d1/settings", json={"credits_per_hour": {"default": 100}}
+    )
+    assert response.status_code == 200
+
+    await earn(bank, bank.resident.id, "1")
+
+    assert (await resident_totals(bank.resident.id)).credits_balance == Decimal("110")
+
+
 async def test_reversing_a_participation_takes_back_hours_count_and_credits(bank: World) -> None:
     source_id = new_id()
     await earn(bank, bank.resident.id, "2", source_id=source_id)

@@ -29,7 +29,7 @@ VALUES
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0006_recognition")]
+    dependencies = [("models", "0008_recognition")]
 
     initial = False
 

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_ten_civility_actions')]
+    dependencies = [('models', '0007_ledger_entry_resident_index')]
 
     initial = False
 
