@@ -61,6 +61,7 @@ from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, PageQuery, paginate
 from app.core.settings import get_settings
+from credits.recognition.service import badges_held
 from credits.service import resident_totals
 
 api = Api("activities")
@@ -583,14 +584,14 @@ async def review_deed(who: Principal, deed_id: str, body: ReviewIn) -> dict[str,
 
 @api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
 async def my_summary(who: Principal) -> dict[str, Any]:
-    """Verified hours, credits, star rating and the count of each civility action."""
+    """Verified hours, credits, star rating, badges held and the count of each action."""
     totals = await resident_totals(who.id)
     return {
         "hours_total": totals.hours_total,
         "credits_balance": totals.credits_balance,
         "credits_held": totals.credits_held,
         "star": service.star_for(totals.hours_total),
-        "badges": [],
+        "badges": await badges_held(who.id),
         "actions": dict(totals.actions),
     }
 

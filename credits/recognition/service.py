@@ -97,6 +97,16 @@ def award_view(award: BadgeAward) -> dict[str, Any]:
     }
 
 
+async def badges_held(resident_id: str) -> list[dict[str, str]]:
+    """The badges a resident holds now (revoked ones left out), in the order earned."""
+    awards = (
+        await BadgeAward.filter(resident_id=resident_id, revoked_at__isnull=True)
+        .order_by("awarded_at", "id")
+        .prefetch_related("badge")
+    )
+    return [{"code": a.badge.code, "name": a.badge.name} for a in awards]
+
+
 async def awards_in_scope(
     *, who: Principal, resident_id: str | None, badge_code: str | None
 ) -> QuerySet[BadgeAward]:

@@ -229,3 +229,18 @@ async def test_reruns_read_only_changed_residents_and_a_new_badge_reads_everyone
     incremental = await award(world)
     assert incremental["pass"] == "incremental" and incremental["awarded"] == 1
     assert "action-waste-sorting" in await my_badges(world.resident)
+
+
+async def test_summary_lists_the_badges_held_and_drops_a_revoked_one(world):
+    source = await participate(world.district_id, world.resident.id, hours="120")
+    await award(world)
+    summary = (await world.resident.client.get("/api/v1/me/summary")).json()
+    assert summary["star"] == 1
+    assert summary["badges"] == [{"code": "star-1", "name": "一星志愿者"}]
+    async with transaction():
+        await ledger.reverse_participation(
+            source="service_record", source_id=source, reason="fraud", actor="staff:test"
+        )
+    await award(world)
+    after = (await world.resident.client.get("/api/v1/me/summary")).json()
+    assert after["badges"] == [] and after["star"] == 0
