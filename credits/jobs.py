@@ -14,6 +14,12 @@ async def expire_holds() -> dict[str, Any]:
     return {"expired": await rewards.expire_holds()}
 
 
+@job("remind-expiring-holds", schedule="7 * * * *")
+async def remind_expiring_holds() -> dict[str, Any]:
+    """Tells residents whose redemption hold lapses within a day to pick it up."""
+    return {"reminded": await rewards.remind_expiring_holds()}
+
+
 @job("expire-credits", schedule="20 0 * * *")
 async def expire_credits() -> dict[str, Any]:
     """Expires earned credits past their date, oldest first; safe to run again."""

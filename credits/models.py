@@ -185,6 +185,8 @@ class Redemption(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     settled_at = fields.DatetimeField(null=True)
     settled_by = fields.CharField(max_length=64, null=True)
+    # When the resident was told the hold is about to lapse (once per redemption).
+    reminded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "redemption"

@@ -21,6 +21,7 @@ from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.ids import new_id
+from app.core.outbox import queue_notification
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -248,6 +249,44 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
         await _release(redemption, by="system:expire-holds", memo="the hold expired")
         expired += 1
     return expired
+
+
+HOLD_REMINDER = timedelta(hours=24)
+
+
+async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Tells residents once, through the outbox, that a hold lapses within a day."""
+    now = now or datetime.now(UTC)
+    due = (
+        await Redemption.filter(
+            status="held",
+            reminded_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + HOLD_REMINDER,
+        )
+        .prefetch_related("reward")
+        .limit(batch)
+    )
+    reminded = 0
+    for redemption in due:
+        claimed = await Redemption.filter(id=redemption.id, reminded_at__isnull=True).update(
+            reminded_at=now
+        )
+        if not claimed:
+            continue
+        await queue_notification(
+            "resident",
+            redemption.resident_id,
+            "redemption_expiring",
+            {
+                "redemption": redemption.id,
+                "reward": redemption.reward.title,
+                "code": redemption.code,
+                "expires_at": redemption.expires_at.isoformat(),
+            },
+        )
+        reminded += 1
+    return reminded
 
 
 def redemption_view(redemption: Redemption) -> dict[str, Any]:

@@ -213,3 +213,21 @@ async def test_lapsed_holds_are_voided_by_the_expire_holds_job(bank: World) -> N
     mine = await credits_of(bank.resident)
     assert (mine["balance"], mine["held"]) == (29, 1)
     assert await stock_of(bank, offered["id"]) == 1
+
+
+async def test_a_resident_is_reminded_once_before_a_hold_lapses(bank: World) -> None:
+    from app.core.models import Notification
+
+    await earn(bank, bank.resident.id, "3")
+    soon = (await redeem(bank.resident, (await reward(bank, cost=1, stock=5))["id"])).json()
+    await redeem(bank.resident, (await reward(bank, cost=1, stock=5))["id"])  # lapses in 72 h
+    await Redemption.filter(id=soon["id"]).update(expires_at=datetime.now(UTC) + timedelta(hours=2))
+
+    first = await run_job("remind-expiring-holds")
+    second = await run_job("remind-expiring-holds")
+
+    assert first is not None and first.stats == {"reminded": 1}
+    assert second is not None and second.stats == {"reminded": 0}
+    [notice] = await Notification.filter(recipient_id=bank.resident.id, topic="redemption_expiring")
+    assert notice.payload["redemption"] == soon["id"]
+    assert notice.payload["code"] == soon["code"]
