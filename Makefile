@@ -24,3 +24,4 @@ lint: $(VENV)/.synced
 
 bench: $(VENV)/.synced
 	$(PY) bench/ledger.py
+	$(PY) bench/badges.py
