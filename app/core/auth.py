@@ -166,9 +166,3 @@ async def rotate_refresh_token(token: str) -> tuple[str, str] | None:
         await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
         return None
     return row.subject, await issue_refresh_token(row.subject, family=row.family)
-
-
-async def revoke_subject_tokens(subject: str) -> None:
-    await RefreshToken.filter(subject=subject, revoked_at__isnull=True).update(
-        revoked_at=datetime.now(UTC)
-    )
