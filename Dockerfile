@@ -20,6 +20,7 @@ COPY app ./app
 COPY activities ./activities
 COPY credits ./credits
 COPY migrations ./migrations
+COPY locale ./locale
 RUN mkdir -p /srv/var && chown 10001:10001 /srv/var
 USER 10001:10001
 EXPOSE 8000

@@ -23,6 +23,7 @@ from app.console.routes import routes as console_routes
 from app.core import db
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.http import Api, Endpoint
+from app.core.i18n import LocaleMiddleware
 from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
 from app.core.middleware import BodyLimit, RequestLog
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestLog),
+            Middleware(LocaleMiddleware),
             Middleware(
                 BodyLimit,
                 max_bytes=settings.max_body_bytes,
