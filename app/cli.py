@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -128,7 +129,12 @@ async def scheduler_forever() -> None:
             scheduler.shutdown(wait=False)
 
 
-def serve(host: str, port: int) -> None:
+def default_workers() -> int:
+    """One worker per CPU in production (the event loop uses one core); one elsewhere."""
+    return (os.cpu_count() or 1) if get_settings().app_env == "production" else 1
+
+
+def serve(host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
     uvicorn.run(
@@ -136,6 +142,7 @@ def serve(host: str, port: int) -> None:
         factory=True,
         host=host,
         port=port,
+        workers=workers or default_workers(),
         log_config=None,
         proxy_headers=True,
     )
@@ -159,6 +166,12 @@ def main(argv: list[str] | None = None) -> None:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, default=8000)
+        sub.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="worker processes (default: one per CPU in production, else one)",
+        )
     commands.add_parser("scheduler", help="run only the scheduled jobs")
     job = commands.add_parser("run-job", help="run one scheduled job now; print its result")
     job.add_argument("name")
@@ -182,13 +195,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed-demo":
         print(json.dumps(_run(seed_demo), ensure_ascii=False, indent=2))
     elif args.command == "serve":
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.workers)
     elif args.command == "dev":
         _run(migrate)
         logins = _run(seed_demo)
         print(f"\nThe service runs at http://{args.host}:{args.port}/  (console: /console/)")
         print(json.dumps(logins, ensure_ascii=False, indent=2), flush=True)
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.workers)
     elif args.command == "scheduler":
         _run(scheduler_forever)
     elif args.command == "run-job":
