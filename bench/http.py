@@ -177,7 +177,7 @@ def mint(env: dict[str, str], layout: dict[str, Any], args: argparse.Namespace, 
     from app.core.settings import Settings, configure
 
     configure(Settings(**_settings_kwargs(env)))
-    residents = args.residents
+    residents: int = args.residents
     # Readers: residents spread over the whole range (the generator makes the low numbers
     # the most active, so this spans heavy and light histories).
     readers = [1 + (i * 7919) % residents for i in range(min(residents, 4000))]
