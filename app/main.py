@@ -26,6 +26,7 @@ from app.core.http import Api, Endpoint
 from app.core.i18n import LocaleMiddleware
 from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
+from app.core.logs import quiet_noisy_loggers
 from app.core.middleware import BodyLimit, RequestLog
 from app.core.openapi import build_document
 from app.core.outbox import use_sender
@@ -74,6 +75,7 @@ async def jwks(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
+    quiet_noisy_loggers()
     document = build_document(all_endpoints(), title="Civility platform API", version=VERSION)
 
     async def openapi(request: Request) -> Response:

@@ -33,6 +33,7 @@ from app.core.auth import (
     REFRESH_REUSED,
     Principal,
     Role,
+    current_principal,
     issue_access_token,
     issue_refresh_token,
     register_principal_loader,
@@ -52,8 +53,8 @@ def _client_address(request: Request) -> str:
 
 
 async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
-    access, expires_in = issue_access_token(subject, role)
-    refresh = await issue_refresh_token(subject)
+    refresh, session = await issue_refresh_token(subject)
+    access, expires_in = issue_access_token(subject, role, session=session)
     return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, **who}
 
 
@@ -61,14 +62,14 @@ async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
 async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] | Problem:
     """A resident logs in with the code from wx.login()."""
     address = _client_address(request)
-    await ratelimit.ensure_login_allowed("wechat", address)
+    await ratelimit.ensure_login_allowed(None, address)
     if get_settings().dev_wechat_login and body.code.startswith("dev-"):
         session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
     else:
         try:
             session = await wechat.code_to_session(body.code)
         except wechat.WeChatLoginFailed as refused:
-            await ratelimit.record_login_failure("wechat", address)
+            await ratelimit.record_login_failure(None, address)
             return refused
     resident = await service.resident_by_openid(session.openid, session.unionid)
     return await _tokens(
@@ -80,14 +81,16 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] 
 async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, Any] | Problem:
     """A community worker or administrator logs in with username and password."""
     address = _client_address(request)
-    account = body.username.lower()
+    account = service.normalise_username(body.username)
     await ratelimit.ensure_login_allowed(account, address)
-    staff = await Staff.get_or_none(username=body.username, is_active=True)
-    if not await verify_password(staff.password_hash if staff else None, body.password):
+    staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
+    async with ratelimit.password_attempt(address):
+        right = await verify_password(staff.password_hash if staff else None, body.password)
+    if not right:
         await ratelimit.record_login_failure(account, address)
         return LoginFailed("The username or the password is wrong.")
     assert staff is not None
-    await ratelimit.clear_login_failures(account)
+    await ratelimit.clear_login_failures(account, address)
     role: Role = staff.role  # type: ignore[assignment]
     return await _tokens(f"staff:{staff.id}", role, staff=await service.staff_view(staff))
 
@@ -98,12 +101,11 @@ async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
     rotated = await rotate_refresh_token(body.refresh_token)
     if rotated is None:
         return Unauthenticated(REFRESH_REUSED)
-    subject, refresh_token = rotated
-    kind, _, subject_id = subject.partition(":")
-    who = await service.load_principal(kind, subject_id)
+    subject, refresh_token, session = rotated
+    who = await current_principal(subject, session)
     if who is None:
         raise Unauthenticated("The account no longer exists or is disabled.")
-    access, expires_in = issue_access_token(subject, who.role)
+    access, expires_in = issue_access_token(subject, who.role, session=session)
     return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
 
 
