@@ -330,9 +330,8 @@ def _cmdline(pid: int) -> str:
 
 def start_service(env: dict[str, str], workers: int) -> Server:
     port = _free_port()
-    command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    if workers != 1:
-        command += ["--workers", str(workers)]
+    command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers)]  # fmt: skip
     return Server("service", command, env, port)
 
 
@@ -492,7 +491,9 @@ def main() -> None:
             write_flow_codes(env, work)
             print(json.dumps({"service": service.url, "reference": reference.url,
                               "data": str(work), "pids": service.pids()}), flush=True)  # fmt: skip
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+            stop = {signal.SIGINT, signal.SIGTERM}
+            signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+            signal.sigwait(stop)
             return
         cursor = {"service": 0, "reference": 0}  # next unused flow resident per side
 
