@@ -20,7 +20,7 @@ import app.core.outbox  # noqa: F401
 from app.accounts.models import Resident
 from app.accounts.routes import api as accounts_api
 from app.console.routes import routes as console_routes
-from app.core import db
+from app.core import authcache, db
 from app.core.errors import EXCEPTION_HANDLERS
 from app.core.http import Api, Endpoint
 from app.core.i18n import LocaleMiddleware
@@ -83,7 +83,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(application: Starlette) -> AsyncIterator[dict[str, Any]]:
-        async with RegisterTortoise(application, config=db.tortoise_config(settings)):
+        async with (
+            RegisterTortoise(application, config=db.tortoise_config(settings)),
+            authcache.listen(
+                None if settings.is_sqlite else db.listen_url(settings),
+                settings.principal_cache_seconds,
+            ),
+        ):
             scheduler = build_scheduler() if settings.scheduler_enabled else None
             if scheduler is not None:
                 scheduler.start()

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
+from tortoise.signals import post_delete, post_save
 
 from app.accounts.errors import (
     CommunityExists,
@@ -25,6 +26,7 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
+from app.core import authcache
 from app.core.auth import Principal, Role
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
@@ -317,3 +319,33 @@ async def load_principal(kind: str, subject_id: str) -> Principal | None:
             community_ids=frozenset(str(c) for c in links),
         )
     return None
+
+
+# Saved or deleted through the ORM in this process: the cached principal is forgotten at once
+# (other processes hear of it from the database's NOTIFY, see app/core/authcache.py).
+
+
+@post_save(Staff)
+@post_save(Resident)
+async def _forget_saved(
+    sender: type[Staff | Resident], instance: Staff | Resident, *args: Any
+) -> None:
+    authcache.forget(f"subject:{_subject_kind(instance)}:{instance.id}")
+
+
+@post_delete(Staff)
+@post_delete(Resident)
+async def _forget_deleted(
+    sender: type[Staff | Resident], instance: Staff | Resident, *args: Any
+) -> None:
+    authcache.forget(f"subject:{_subject_kind(instance)}:{instance.id}")
+
+
+@post_save(StaffCommunity)
+@post_delete(StaffCommunity)
+async def _forget_links(sender: type[StaffCommunity], instance: StaffCommunity, *args: Any) -> None:
+    authcache.forget(f"subject:staff:{instance.staff_id}")
+
+
+def _subject_kind(instance: Staff | Resident) -> str:
+    return "staff" if isinstance(instance, Staff) else "resident"

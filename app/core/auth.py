@@ -12,6 +12,7 @@ from typing import Any, Literal
 import jwt
 from starlette.requests import Request
 
+from app.core import authcache
 from app.core.errors import Forbidden, NotFound, Unauthenticated
 from app.core.ids import new_id
 from app.core.keys import get_keyring
@@ -76,9 +77,10 @@ def register_principal_loader(loader: PrincipalLoader) -> None:
 
 async def authenticate(request: Request) -> Principal:
     claims = decode_access_token(bearer_token(request))
-    session = claims.get("sid")
-    principal = await current_principal(
-        str(claims["sub"]), str(session) if session is not None else None
+    subject, sid = str(claims["sub"]), claims.get("sid")
+    session = str(sid) if sid is not None else None
+    principal = await authcache.cached_principal(
+        subject, session, lambda: current_principal(subject, session)
     )
     if principal is None:
         raise Unauthenticated("The account behind this token no longer exists or is disabled.")
@@ -122,6 +124,17 @@ def issue_access_token(subject: str, role: Role, *, session: str | None = None) 
 
 
 def decode_access_token(token: str) -> dict[str, Any]:
+    """The token's claims once its signature, issuer, audience and times are checked; a token
+    seen before is looked up (by its hash) instead of verified again, its expiry checked."""
+    key = authcache.token_key(token)
+    claims = authcache.cached_claims(key)
+    if claims is None:
+        claims = _verify_access_token(token)
+        authcache.remember_claims(key, claims)
+    return claims
+
+
+def _verify_access_token(token: str) -> dict[str, Any]:
     settings = get_settings()
     ring = get_keyring()
     try:
@@ -191,6 +204,7 @@ async def rotate_refresh_token(token: str) -> tuple[str, str, str] | None:
 
 async def revoke_session(family: str) -> None:
     """Ends one login: its refresh tokens and the access tokens issued with them."""
+    authcache.forget(f"session:{family}")
     await RefreshToken.filter(family=family, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC)
     )
@@ -198,6 +212,7 @@ async def revoke_session(family: str) -> None:
 
 async def revoke_sessions_of(subject: str) -> None:
     """Ends every login of `subject` (`staff:<id>`), e.g. when the account is disabled."""
+    authcache.forget(f"subject:{subject}")
     await RefreshToken.filter(subject=subject, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC)
     )

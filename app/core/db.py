@@ -58,6 +58,13 @@ def connection_url(settings: Settings) -> str:
     return url
 
 
+def listen_url(settings: Settings) -> str:
+    """The database URL for a plain asyncpg connection (no pool options)."""
+    parts = urlsplit(connection_url(settings))
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("minsize", "maxsize")]
+    return urlunsplit(parts._replace(scheme="postgresql", query=urlencode(query)))
+
+
 def connection_config(settings: Settings) -> str | dict[str, Any]:
     url = connection_url(settings)
     if settings.is_sqlite:

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     jwt_audience: str = "civility-api"
     access_token_seconds: int = Field(default=900, ge=60, le=86400)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    # How long a worker may reuse a caller's principal (role, scope, login not revoked);
+    # changes reach every worker at once through PostgreSQL's NOTIFY. 0: load it every time.
+    principal_cache_seconds: float = Field(default=30.0, ge=0, le=300)
 
     # Failed logins allowed per (account, client address) and per client address in the
     # window; password checks one client address may have running at once; argon2 hashes
