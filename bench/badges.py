@@ -107,6 +107,11 @@ def _generate_statements(residents: int, entries: int) -> list[str]:
                     CASE WHEN p.a IN ({hour_actions}) THEN 100 * p.h ELSE 200 END)
             ) AS leg(owner, code, asset, sign, units)""",
         "DROP TABLE bench_participation",
+        # The residents' running totals, as the ledger posts them with each entry.
+        """INSERT INTO resident_total (district_id, owner_id, asset, action, amount)
+            SELECT district_id, owner_id, asset, COALESCE(action, ''), SUM(amount)
+            FROM ledger_entry WHERE owner_kind = 'resident' AND account_kind = 'available'
+            GROUP BY district_id, owner_id, asset, COALESCE(action, '')""",
         "ANALYZE",
     ]
 

@@ -103,6 +103,10 @@ _INSERT_TRANSACTION = (
     "reverses_id, actor, memo, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id"
 )
+_ADD_TO_TOTAL = (
+    "ON CONFLICT (district_id, owner_id, asset, action) "
+    "DO UPDATE SET amount = resident_total.amount + excluded.amount"
+)
 _MOVE_BALANCE = (
     "UPDATE ledger_account SET balance = balance + ? "
     "WHERE id = ? AND balance + ? >= 0 RETURNING balance"
@@ -335,7 +339,26 @@ async def _post_step_by_step(
         values += [leg.amount, balances.get(account_id), leg.earning, leg.expires_at, now]
     placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
     await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
+    await _add_to_totals(legs, action)
     return _Outcome(True, True, posted=True)
+
+
+async def _add_to_totals(legs: Sequence[Leg], action: str | None) -> None:
+    """The residents' running totals of these legs (the one statement does the same)."""
+    totals: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for leg in legs:
+        key = leg.account
+        if key.owner_kind == "resident" and key.kind == "available":
+            totals[(key.district_id, key.owner_id, key.asset, action or "")] += leg.amount
+    if not totals:
+        return
+    values = [part for row in sorted(totals.items()) for part in (*row[0], row[1])]
+    placeholders = ", ".join(["(?, ?, ?, ?, ?)"] * len(totals))
+    await query_rows(
+        "INSERT INTO resident_total (district_id, owner_id, asset, action, amount) "
+        f"VALUES {placeholders} {_ADD_TO_TOTAL}",
+        values,
+    )
 
 
 _ENTRY_VALUE = (
@@ -371,7 +394,9 @@ def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
         "AND $13::varchar IS NULL)"
     )
     return (
-        "WITH ok AS (SELECT (SELECT COUNT(*) FROM ledger_account WHERE id = ANY($14::varchar[])) "
+        "WITH v(account_id, district_id, owner_kind, owner_id, account_kind, asset, amount, "
+        f"bounded, earning, expires_at) AS (VALUES {rows}), "
+        "ok AS (SELECT (SELECT COUNT(*) FROM ledger_account WHERE id = ANY($14::varchar[])) "
         f"= $15::bigint AS accounts, {rules_check} AS rules), "
         "t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
         "action, reverses_id, actor, memo, occurred_at, created_at) SELECT $1::varchar, "
@@ -383,9 +408,13 @@ def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
         "SELECT t.id, v.account_id, v.district_id, v.owner_kind, v.owner_id, v.account_kind, "
         "v.asset, t.action, t.kind, v.amount, CASE WHEN v.bounded THEN "
         "(SELECT balance FROM moved) END, v.earning, v.expires_at, t.created_at "
-        f"FROM t, (VALUES {rows}) AS v(account_id, district_id, owner_kind, owner_id, "
-        "account_kind, asset, amount, bounded, earning, expires_at) "
-        "WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1) "
+        "FROM t, v WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1), "
+        # The residents' running totals, in key order (two postings never wait crosswise).
+        "c AS (INSERT INTO resident_total (district_id, owner_id, asset, action, amount) "
+        "SELECT v.district_id, v.owner_id, v.asset, COALESCE(t.action, ''), SUM(v.amount) "
+        "FROM t, v WHERE v.owner_kind = 'resident' AND v.account_kind = 'available' "
+        "AND (NOT v.bounded OR EXISTS (SELECT 1 FROM moved)) GROUP BY 1, 2, 3, 4 "
+        f"ORDER BY 1, 2, 3, 4 {_ADD_TO_TOTAL} RETURNING 1) "
         "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
         "(SELECT COUNT(*) FROM moved) AS moved FROM ok"
     )

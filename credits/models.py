@@ -115,6 +115,25 @@ class Entry(Model):
         )
 
 
+class ResidentTotal(Model):
+    """A resident's running total of an asset per action and district: the sum of their
+    `available` entries, posted in the statement that posts the entries (`credits/ledger.py`),
+    so a summary reads a few rows instead of summing the resident's whole history.
+    `action` is '' for entries without one."""
+
+    id = fields.BigIntField(primary_key=True)
+    district_id = fields.CharField(max_length=26)
+    owner_id = fields.CharField(max_length=26)
+    asset = fields.CharField(max_length=16)
+    action = fields.CharField(max_length=64)
+    amount = fields.BigIntField()
+
+    class Meta:
+        table = "resident_total"
+        unique_together = (("district_id", "owner_id", "asset", "action"),)
+        indexes = (("owner_id",),)
+
+
 class LedgerBlock(Model):
     """A sealed batch of transactions of a district. Its hash covers them and the block before."""
 

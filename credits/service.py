@@ -28,8 +28,8 @@ from credits.errors import (
     NoSuchTransaction,
     NotInDistrict,
 )
-from credits.ledger import Leg, district_account, resident_account
-from credits.models import SCALE, Account, Entry, LedgerTransaction, from_units, to_units
+from credits.ledger import Leg, district_account, query_rows, resident_account
+from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 
 CENT = Decimal("0.01")
 
@@ -307,34 +307,33 @@ async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
 # --- what a resident holds ------------------------------------------------------------------
 
 
+# One round trip: the resident's credit balances (available, held) and running totals.
+_RESIDENT_TOTALS = (
+    "SELECT 'balance' AS source, kind AS key, '' AS action, SUM(balance) AS total "
+    "FROM ledger_account WHERE owner_kind = 'resident' AND owner_id = ? AND asset = 'credits' "
+    "GROUP BY kind "
+    "UNION ALL SELECT 'total', asset, action, SUM(amount) FROM resident_total "
+    "WHERE owner_id = ? GROUP BY asset, action"
+)
+
+
 async def resident_totals(resident_id: str) -> ResidentTotals:
-    """Hours, credits (available, held, earned) and participations per action, all districts."""
+    """Hours, credits (available, held, earned) and participations per action, all districts:
+    read from the balances and the running totals the ledger posts with every entry."""
     totals = ResidentTotals()
-    balances = (
-        await Account.filter(owner_kind="resident", owner_id=resident_id, asset="credits")
-        .group_by("kind")
-        .annotate(total=Sum("balance"))
-        .values("kind", "total")
-    )
-    for row in balances:
-        if row["kind"] == "available":
-            totals.credits_balance = from_units(int(row["total"] or 0))
-        elif row["kind"] == "held":
-            totals.credits_held = from_units(int(row["total"] or 0))
-    sums = (
-        await Entry.filter(owner_kind="resident", owner_id=resident_id, account_kind="available")
-        .group_by("asset", "action")
-        .annotate(total=Sum("amount"))
-        .values("asset", "action", "total")
-    )
     actions: dict[str, int] = defaultdict(int)
-    for row in sums:
+    for row in await query_rows(_RESIDENT_TOTALS, [resident_id, resident_id]):
         total = int(row["total"] or 0)
-        if row["asset"] == "hours":
+        if row["source"] == "balance":
+            if row["key"] == "available":
+                totals.credits_balance = from_units(total)
+            elif row["key"] == "held":
+                totals.credits_held = from_units(total)
+        elif row["key"] == "hours":
             totals.hours_total += from_units(total)
-        elif row["asset"] == "participations" and row["action"] and total:
+        elif row["key"] == "participations" and row["action"] and total:
             actions[row["action"]] += total // SCALE
-        elif row["asset"] == "credits" and row["action"]:
+        elif row["key"] == "credits" and row["action"]:
             totals.credits_earned += from_units(total)
     totals.actions = {code: count for code, count in sorted(actions.items()) if count}
     return totals

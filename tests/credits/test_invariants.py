@@ -58,7 +58,22 @@ async def assert_ledger_invariants() -> None:
         "WHERE a.bounded GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(e.amount), 0)"
     )
     stock = await rows("SELECT id FROM reward WHERE stock < 0")
-    assert (unbalanced, short, negative, drifted, stock) == ([], [], [], [], [])
+    # The residents' running totals are the sums of their entries, key by key, both ways.
+    sums = (
+        "SELECT district_id, owner_id, asset, COALESCE(action, '') AS action, "
+        "SUM(amount) AS amount FROM ledger_entry WHERE owner_kind = 'resident' "
+        "AND account_kind = 'available' GROUP BY district_id, owner_id, asset, "
+        "COALESCE(action, '')"
+    )
+    totals_drifted = await rows(
+        f"SELECT s.owner_id FROM ({sums}) s LEFT JOIN resident_total r "
+        "ON r.district_id = s.district_id AND r.owner_id = s.owner_id AND r.asset = s.asset "
+        "AND r.action = s.action WHERE r.amount IS NULL OR r.amount <> s.amount "
+        f"UNION ALL SELECT r.owner_id FROM resident_total r LEFT JOIN ({sums}) s "
+        "ON r.district_id = s.district_id AND r.owner_id = s.owner_id AND r.asset = s.asset "
+        "AND r.action = s.action WHERE s.amount IS NULL AND r.amount <> 0"
+    )
+    assert (unbalanced, short, negative, drifted, stock, totals_drifted) == ([], [], [], [], [], [])
 
 
 class Run:
