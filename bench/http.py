@@ -150,8 +150,8 @@ async def prepare(url: str, env: dict[str, str], args: argparse.Namespace) -> di
             admin_id = f"benchadmin{d:02d}".ljust(26, "0")
             await client.execute_query(
                 "INSERT INTO staff (id, username, password_hash, role, display_name, "
-                "district_id, is_active, created_at) VALUES ($1, $2, '!', 'district_admin', "
-                "'压测管理员', $3, true, now())",
+                "district_id, created_at) VALUES ($1, $2, '!', 'district_admin', "
+                "'压测管理员', $3, now())",
                 [admin_id, f"bench-admin-{d}", district.id],
             )
             admins[d] = admin_id
@@ -162,9 +162,44 @@ async def prepare(url: str, env: dict[str, str], args: argparse.Namespace) -> di
     run = await run_job("honour-roll")
     assert run is not None and run.status == "succeeded", run and run.error
     await client.execute_script("ANALYZE")
+    badges: dict[str, Any] = {}
+    if args.badges:
+        badges = await time_award_badges(client)
     await Tortoise.close_connections()
     _progress(f"{time.perf_counter() - started:.0f}s data ready")
-    return {"activities": activities, "admins": admins}
+    return {"activities": activities, "admins": admins, "badges": badges}
+
+
+# The residents' sums award-badges starts from: before, from the entries; now, the totals.
+SUMS_FROM_ENTRIES = (
+    "SELECT count(*) AS n FROM (SELECT owner_id, district_id, asset, action, SUM(amount) "
+    "FROM ledger_entry WHERE owner_kind = 'resident' AND account_kind = 'available' "
+    "AND asset IN ('hours', 'participations', 'credits') "
+    "GROUP BY owner_id, district_id, asset, action) s"
+)
+SUMS_FROM_TOTALS = (
+    "SELECT count(*) AS n FROM (SELECT owner_id, district_id, asset, action, amount "
+    "FROM resident_total WHERE asset IN ('hours', 'participations', 'credits')) s"
+)
+
+
+async def time_award_badges(client: Any) -> dict[str, Any]:
+    """award-badges' full pass, and the step that changed (the residents' sums) both ways."""
+    from app.core.scheduler import run_job
+
+    found: dict[str, Any] = {}
+    for name, query in (("sums_from_entries", SUMS_FROM_ENTRIES),
+                        ("sums_from_totals", SUMS_FROM_TOTALS)):  # fmt: skip
+        started = time.perf_counter()
+        rows = await client.execute_query_dict(query)
+        found[name] = (round(time.perf_counter() - started, 1), int(rows[0]["n"]))
+        _progress(f"{name}: {found[name]}")
+    started = time.perf_counter()
+    run = await run_job("award-badges")
+    assert run is not None and run.status == "succeeded", run and run.error
+    found["full_pass"] = (round(time.perf_counter() - started, 1), run.stats.get("awarded"))
+    _progress(f"award-badges full pass: {found['full_pass']}")
+    return found
 
 
 def _progress(message: str) -> None:
@@ -265,11 +300,13 @@ def service_env(url: str, args: argparse.Namespace) -> dict[str, str]:
 
 
 class Server:
-    def __init__(self, name: str, command: list[str], env: dict[str, str], port: int) -> None:
+    def __init__(
+        self, name: str, command: list[str], env: dict[str, str], port: int, cwd: Path = ROOT
+    ) -> None:
         self.name, self.port = name, port
         self.log = tempfile.TemporaryFile()  # noqa: SIM115  (kept until the server stops)
         self.process = subprocess.Popen(
-            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log,
+            command, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{port}"
@@ -311,6 +348,13 @@ class Server:
                 peaks.append(int(found.group(1)) / 1024)
         return max(peaks, default=0.0)
 
+    def problems(self, limit: int = 5) -> list[str]:
+        """The last log lines about failed requests (status 4xx/5xx) or errors."""
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").splitlines()
+        bad = [x for x in lines if '"status": 4' in x or '"status": 5' in x or "rror" in x]
+        return bad[-limit:]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -328,11 +372,24 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
-def start_service(env: dict[str, str], workers: int) -> Server:
+def start_service(
+    env: dict[str, str], workers: int, root: Path = ROOT, name: str = "service"
+) -> Server:
     port = _free_port()
-    command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]  # fmt: skip
-    return Server("service", command, env, port)
+    command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if "--workers" in (root / "app" / "cli.py").read_text():
+        command += ["--workers", str(workers)]
+    return Server(name, command, {**env, "PYTHONPATH": str(root)}, port, cwd=root)
+
+
+def extract(ref: str, into: Path) -> Path:
+    """The service's code at `ref` (a commit), for a before/after comparison in one run."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 def start_reference(env: dict[str, str], workers: int) -> Server:
@@ -406,11 +463,15 @@ def _fmt_range(values: list[float], fmt: str) -> str:
 
 
 def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
-    lines = [
-        "| path | reference | clients | service req/s | reference req/s | share | "
-        "service p50 | service p99 | reference p99 | errors (service/reference) |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    before = any("baseline" in runs for runs in results.values())
+    head = "| path | reference | clients | service req/s | reference req/s | share |"
+    rule = "|---|---|---:|---:|---:|---:|"
+    if before:
+        head += " before: req/s | before: share | before: p99 |"
+        rule += "---:|---:|---:|"
+    head += " service p50 | service p99 | reference p99 | errors |"
+    rule += "---:|---:|---:|---:|"
+    lines = [head, rule]
     for path in PATHS:
         first = True
         for (name, clients), runs in results.items():
@@ -418,15 +479,26 @@ def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
                 continue
             service, reference = runs["service"], runs["reference"]
             share = median(s.rps / r.rps for s, r in zip(service, reference, strict=True))
-            lines.append(
+            line = (
                 f"| {path.label if first else ''} | {path.reference_label if first else ''} "
                 f"| {clients} | {median(p.rps for p in service):,.0f} "
-                f"| {median(p.rps for p in reference):,.0f} | {share:.0%} "
-                f"| {median(p.p50_ms for p in service):.1f} ms "
-                f"| {median(p.p99_ms for p in service):.1f} ms "
-                f"| {median(p.p99_ms for p in reference):.1f} ms "
-                f"| {sum(p.errors for p in service)}/{sum(p.errors for p in reference)} |"
+                f"| {median(p.rps for p in reference):,.0f} | {share:.0%} |"
             )
+            if before:
+                old = runs["baseline"]
+                old_share = median(b.rps / r.rps for b, r in zip(old, reference, strict=True))
+                line += (
+                    f" {median(p.rps for p in old):,.0f} | {old_share:.0%} "
+                    f"| {median(p.p99_ms for p in old):.1f} ms |"
+                )
+            counts = [sum(p.errors for p in runs[side]) for side in runs]
+            errors = "/".join(str(n) for n in counts)
+            line += (
+                f" {median(p.p50_ms for p in service):.1f} ms "
+                f"| {median(p.p99_ms for p in service):.1f} ms "
+                f"| {median(p.p99_ms for p in reference):.1f} ms | {errors} |"
+            )
+            lines.append(line)
             first = False
     return "\n".join(lines)
 
@@ -460,6 +532,8 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=60_000, help="residents for the check-in flow")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--hold", action="store_true", help="keep serving after setup (profiling)")
+    parser.add_argument("--baseline", help="also measure the service at this commit (before)")
+    parser.add_argument("--badges", action="store_true", help="time award-badges' full pass")
     parser.add_argument("--write", type=Path, help="put the table into this Markdown file")
     args = parser.parse_args()
     if args.seconds > 50:
@@ -483,10 +557,17 @@ def main() -> None:
         env = service_env(url, args)
         layout = asyncio.run(prepare(url, env, args))
         flows = mint(env, layout, args, work)
+        badges = layout["badges"]
         service = start_service(env, args.workers)
         servers.append(service)
         reference = start_reference(env, args.workers)
         servers.append(reference)
+        baseline = None
+        if args.baseline:
+            code = extract(args.baseline, work / "baseline")
+            baseline = start_service(env, args.workers, code, name="baseline")
+            servers.append(baseline)
+        sides = [service, *([baseline] if baseline else []), reference]
         if args.hold:
             write_flow_codes(env, work)
             print(json.dumps({"service": service.url, "reference": reference.url,
@@ -495,26 +576,27 @@ def main() -> None:
             signal.pthread_sigmask(signal.SIG_BLOCK, stop)
             signal.sigwait(stop)
             return
-        cursor = {"service": 0, "reference": 0}  # next unused flow resident per side
+        cursor = {"service": 0, "baseline": 0, "reference": 0}  # next unused flow resident
 
         def measure(server: Server, path: Path_, n: int) -> Point:
             side = server.name
-            mode = path.mode if side == "service" else path.reference
+            mode = path.reference if side == "reference" else path.mode
             if path.data == "flow":
                 write_flow_codes(env, work)
             point = run_wrk(
-                server, mode, work / f"{path.data}.tsv", cursor[side] if path.data == "flow" else 0,
+                server, mode, work / f"{path.data}.tsv",
+                cursor["service"] if path.data == "flow" and side != "reference" else 0,
                 n, args.seconds, args.threads,
             )  # fmt: skip
-            if path.data == "flow" and side == "service":  # the reference only inserts
-                cursor[side] += (point.requests + 10) * args.threads
-                if cursor[side] >= flows:
+            if path.data == "flow" and side != "reference":  # the reference only inserts
+                cursor["service"] += (point.requests + 10) * args.threads
+                if cursor["service"] >= flows:
                     raise RuntimeError("out of flow residents: raise --flows (and --residents)")
             return point
 
         # Warm both sides (connections, caches, prepared statements) before the clock.
         for path in paths:
-            for server in (service, reference):
+            for server in sides:
                 measure(server, path, 4)
         results: dict[tuple[str, int], dict[str, list[Point]]] = {}
         loads: list[float] = []
@@ -522,7 +604,7 @@ def main() -> None:
             for path in paths:
                 runs: dict[str, list[Point]] = defaultdict(list)
                 for round_ in range(args.rounds):
-                    order = (service, reference) if round_ % 2 == 0 else (reference, service)
+                    order = sides if round_ % 2 == 0 else sides[::-1]
                     for server in order:
                         runs[server.name].append(measure(server, path, n))
                     loads.append(os.getloadavg()[0])
@@ -532,6 +614,9 @@ def main() -> None:
                     + ", ".join(f"{k} {[round(p.rps) for p in v]}" for k, v in runs.items())
                 )
         rss = {s.name: s.peak_rss_mb() for s in servers}
+        for server in servers:
+            for line in server.problems():
+                _progress(f"{server.name}: {line}")
         report = "\n".join(
             [
                 f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
@@ -542,12 +627,35 @@ def main() -> None:
                 f"{args.seconds:g} s per point, {args.rounds} rounds alternating service and "
                 "reference, medians (share: the median of each round's ratio). The check-in "
                 "flow: each request is one step (enrol, check in or check out) of a resident's "
-                "flow, a step sent 2 × clients + 8 requests after the previous step.",
+                "flow, a step sent 2 × clients + 8 requests after the previous step. Errors: "
+                "non-2xx answers and socket errors, service/before/reference.",
                 "",
                 report_table(results),
                 "",
-                f"Peak RSS per worker after the runs: service {rss['service']:.0f} MB, "
-                f"reference {rss['reference']:.0f} MB.",
+                "Peak RSS per worker after the runs: "
+                + ", ".join(f"{name} {mb:.0f} MB" for name, mb in rss.items())
+                + ".",
+                *(
+                    [
+                        "",
+                        f"`before`: the service at `{args.baseline}`, measured in the same rounds "
+                        "on the same database.",
+                    ]
+                    if args.baseline
+                    else []
+                ),
+                *(
+                    [
+                        "",
+                        "award-badges on this database: the residents' sums from the entries "
+                        f"{badges['sums_from_entries'][0]} s ({badges['sums_from_entries'][1]:,} "
+                        f"sums), from the running totals {badges['sums_from_totals'][0]} s; "
+                        f"full pass {badges['full_pass'][0]} s "
+                        f"({badges['full_pass'][1]:,} awards).",
+                    ]
+                    if badges
+                    else []
+                ),
             ]
         )
         print(report)
