@@ -12,11 +12,16 @@ line printed is the result as JSON."""
 
 from __future__ import annotations
 
+import sys
+
+# Run as a script, this directory comes first on sys.path, where bench/http.py would hide the
+# standard library's `http` package: the project root takes its place.
+sys.path.insert(0, sys.path.pop(0).removesuffix("/bench"))
+
 import argparse
 import asyncio
 import json
 import secrets
-import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime

@@ -9,6 +9,12 @@ Uses DATABASE_URL when it names a PostgreSQL server, else starts a throwaway clu
 
 from __future__ import annotations
 
+import sys
+
+# Run as a script, this directory comes first on sys.path, where bench/http.py would hide the
+# standard library's `http` package: the project root takes its place.
+sys.path.insert(0, sys.path.pop(0).removesuffix("/bench"))
+
 import argparse
 import asyncio
 import multiprocessing
@@ -16,7 +22,6 @@ import os
 import platform
 import re
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime

@@ -4,7 +4,8 @@ per chunk of residents and in its own transaction, one statement inserts the awa
 (`ON CONFLICT DO NOTHING`, so a re-run or a concurrent run adds nothing), one revokes the
 awards no longer met, and the last ones queue the notices.
 
-Totals read the ledger's `available` entries of residents: verified hours (`hours`),
+Totals are the sums of the ledger's `available` entries of residents, as the ledger keeps them
+in `resident_total` (posted with the entries): verified hours (`hours`),
 participations per action (`participations`, one per verified attendance or approved deed)
 and credits earned (`credits` entries that carry an action: earnings and their reversals,
 never spending or expiry). Amounts are hundredths (the ledger's SCALE). Platform badges count
@@ -42,11 +43,10 @@ REVERSED = "撤销：冲正后的记录已不满足该徽章的条件"
 CANDIDATES = f"""
 INSERT INTO badge_candidate (run, resident_id, badge_id, district_id, created_at)
 WITH sums AS (
-    SELECT e.owner_id AS resident_id, e.district_id, e.asset, e.action, SUM(e.amount) AS total
-    FROM ledger_entry e
-    WHERE e.owner_kind = 'resident' AND e.account_kind = 'available'
-      AND e.asset IN ('hours', 'participations', 'credits') /*affected residents*/
-    GROUP BY e.owner_id, e.district_id, e.asset, e.action
+    SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,
+           e.amount AS total
+    FROM resident_total e
+    WHERE e.asset IN ('hours', 'participations', 'credits') /*affected residents*/
 ),
 metrics AS (
     SELECT resident_id, district_id AS scope, 'hours_total' AS kind, NULL AS action,
