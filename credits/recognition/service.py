@@ -102,7 +102,7 @@ async def badges_held(resident_id: str) -> list[dict[str, str]]:
     awards = (
         await BadgeAward.filter(resident_id=resident_id, revoked_at__isnull=True)
         .order_by("awarded_at", "id")
-        .prefetch_related("badge")
+        .select_related("badge")  # one query (a join), not two
     )
     return [{"code": a.badge.code, "name": a.badge.name} for a in awards]
 
