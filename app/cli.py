@@ -16,7 +16,7 @@ from tortoise import Tortoise
 
 from app.core import db
 from app.core.logs import setup_logging
-from app.core.settings import get_settings
+from app.core.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -134,15 +134,27 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) if get_settings().app_env == "production" else 1
 
 
+def pool_per_worker(settings: Settings, workers: int) -> int:
+    """Each worker's pool: its share of `database_pool_total` when that is set."""
+    if settings.database_pool_total:
+        return max(2, settings.database_pool_total // workers)
+    return settings.database_pool_size
+
+
 def serve(host: str, port: int, workers: int | None = None) -> None:
     import uvicorn
 
+    workers = workers or default_workers()
+    settings = get_settings()
+    settings.database_pool_size = pool_per_worker(settings, workers)
+    # Worker processes (N > 1) read their settings from the environment.
+    os.environ["DATABASE_POOL_SIZE"] = str(settings.database_pool_size)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host,
         port=port,
-        workers=workers or default_workers(),
+        workers=workers,
         log_config=None,
         proxy_headers=True,
     )

@@ -63,3 +63,14 @@ async def test_migrate_is_safe_to_run_again(database_url, var_dir):
     code, output, errors = await _cli(database_url, var_dir, "migrate")
     assert code == 0, errors
     assert "migrations applied" in output
+
+
+def test_workers_share_the_web_tiers_connections_when_a_total_is_set(var_dir):
+    from app.cli import pool_per_worker
+    from app.core.settings import Settings
+
+    shared = Settings(app_env="test", var_dir=var_dir, database_pool_total=40)
+    assert pool_per_worker(shared, 4) == 10
+    assert pool_per_worker(shared, 32) == 2  # never fewer than two per worker
+    per_worker = Settings(app_env="test", var_dir=var_dir, database_pool_size=7)
+    assert pool_per_worker(per_worker, 4) == 7

@@ -27,7 +27,11 @@ class Settings(BaseSettings):
 
     app_env: Literal["development", "test", "production"] = "development"
     database_url: str = f"sqlite://{PROJECT_ROOT / 'var' / 'civility.sqlite3'}"
+    # Connections each worker process may hold (`serve --workers N` runs N pools) ...
     database_pool_size: int = Field(default=10, ge=1, le=200)
+    # ... or, when set, the connections all the web workers may hold together: `serve` gives
+    # each worker its share (at least 2), so PostgreSQL's max_connections is planned once.
+    database_pool_total: int = Field(default=0, ge=0, le=2000)
     var_dir: Path = PROJECT_ROOT / "var"
     public_base_url: str = "http://127.0.0.1:8000"
     local_timezone: str = "Asia/Shanghai"
