@@ -32,6 +32,9 @@ BURST_REPORTS = 5
 BURST_WINDOW = timedelta(hours=1)
 # Clocks differ between phones and the server; a deed is never in the future beyond this.
 CLOCK_SLACK = timedelta(minutes=5)
+# How far back a deed may be dated, reported or attested: the daily cap is per day of the
+# deed, so an open past would let a resident fill every day since 2001 (docs/security.md).
+DEED_WINDOW = timedelta(days=7)
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -91,11 +94,19 @@ async def _ensure_under_daily_cap(
     return day
 
 
-def _ensure_past(occurred_at: datetime) -> None:
-    if occurred_at > datetime.now(UTC) + CLOCK_SLACK:
+def _ensure_recent(occurred_at: datetime) -> None:
+    now = datetime.now(UTC)
+    if occurred_at > now + CLOCK_SLACK:
         raise InvalidTimes(
             "A deed is reported after it happened.",
             errors=[{"field": "occurred_at", "message": "is in the future"}],
+        )
+    if occurred_at < now - DEED_WINDOW:
+        raise InvalidTimes(
+            f"A deed is reported within {DEED_WINDOW.days} days of when it happened.",
+            errors=[
+                {"field": "occurred_at", "message": f"more than {DEED_WINDOW.days} days ago"}
+            ],
         )
 
 
@@ -112,7 +123,7 @@ async def report_deed(
     if who.district_id is None or not who.community_ids:
         raise UnknownResident("Choose your community (PATCH /api/v1/me) before reporting deeds.")
     await find_action(action, who.district_id)
-    _ensure_past(occurred_at)
+    _ensure_recent(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
         if owned != len(set(evidence)):
@@ -176,7 +187,7 @@ async def attest_deed(
         )
     assert resident.district_id is not None and resident.community_id is not None
     await find_action(action, resident.district_id)
-    _ensure_past(occurred_at)
+    _ensure_recent(occurred_at)
     day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
     now = datetime.now(UTC)
     deed = await Deed.create(

@@ -10,11 +10,14 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -45,6 +48,18 @@ T = TypeVar("T")
 # Decimals (hours, credits) travel as JSON numbers, not strings.
 JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Handler = Callable[..., Awaitable[Any]]
+_ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_8601_text(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_8601.match(value)):
+        return value
+    raise ValueError("give an ISO 8601 date and time with its offset, e.g. 2026-11-29T09:00+08:00")
+
+
+# A moment in time as the API accepts it: ISO 8601 text with an offset, never a bare number
+# (`0` is not 1970-01-01 here).
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601_text)]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
