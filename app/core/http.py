@@ -32,7 +32,7 @@ from tortoise.exceptions import ValidationError as TortoiseValidationError
 from tortoise.queryset import QuerySet
 
 from app.core.auth import Principal, Role, authenticate
-from app.core.db import transaction
+from app.core.db import advisory_lock, transaction
 from app.core.errors import (
     Invalid,
     MalformedJSON,
@@ -383,6 +383,11 @@ async def _idempotent(
         return replay
     try:
         async with transaction():
+            # Parallel retries of one key wait here for the first to finish, then replay it.
+            await advisory_lock(f"idempotency:{who.subject}:{key}")
+            replay = await _replay(who, key, request_hash)
+            if replay is not None:
+                return replay
             # A raised Problem rolls back and is not recorded: nothing happened, so a retry
             # is decided afresh. Successes (and returned Problems, which commit) are replayed.
             result = await endpoint.handler(**kwargs)
