@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, PayloadTooLarge, Problem, UnsupportedMediaType
+from app.core.errors import (
+    Conflict,
+    Invalid,
+    PayloadTooLarge,
+    Problem,
+    RateLimited,
+    UnsupportedMediaType,
+)
 
 
 class UnknownAction(Invalid):
@@ -111,6 +118,10 @@ class NotAnImage(UnsupportedMediaType):
 
 class UploadTooLarge(PayloadTooLarge):
     code, title = "upload_too_large", "The file is too large"
+
+
+class UploadQuotaReached(RateLimited):
+    code, title = "upload_quota_reached", "Too many uploads today"
 
 
 class CorrectionTarget(Invalid):

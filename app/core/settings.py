@@ -68,6 +68,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    uploads_per_day: int = Field(default=60, ge=1)
 
     scheduler_enabled: bool = True
     # Operator overrides of job schedules: {"award-badges": "*/10 * * * *"}.
