@@ -136,6 +136,10 @@ class RecordReversed(Conflict):
     code, title = "record_reversed", "The record has been reversed already"
 
 
+class CertificateQuotaReached(RateLimited):
+    code, title = "certificate_quota_reached", "Too many certificates today"
+
+
 class NoServiceRecords(Conflict):
     code, title = "no_service_records", "There is no verified service to certify"
 

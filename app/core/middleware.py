@@ -14,6 +14,7 @@ from app.core.errors import PayloadTooLarge, ProblemResponse
 from app.core.ids import new_id
 
 access_log = logging.getLogger("app.access")
+UPLOAD_PATHS = frozenset({"/api/v1/uploads"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -73,8 +74,11 @@ class BodyLimit:
             return
         headers = dict(scope["headers"])
         multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
-        # A multipart upload carries its own envelope; allow it a little room past the file.
-        limit = self.max_upload_bytes + 64 * 1024 if multipart else self.max_bytes
+        # Only the upload endpoint takes files; there a multipart body carries its own
+        # envelope, so it is allowed a little room past the file. Everywhere else a body
+        # labelled multipart gets the ordinary limit.
+        upload = multipart and scope["path"] in UPLOAD_PATHS
+        limit = self.max_upload_bytes + 64 * 1024 if upload else self.max_bytes
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             await _too_large(limit)(scope, receive, send)
