@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from activities.checkin import qr_png
-from activities.errors import NoServiceRecords
+from activities.errors import CertificateQuotaReached, NoServiceRecords
 from activities.models import Certificate, ServiceRecord
 from activities.service import local_date
 from activities.storage import get_storage
@@ -112,6 +112,13 @@ def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
 async def issue_certificate(*, who: Principal) -> Certificate:
     """Certifies the resident's verified hours as they stand; reversed records do not count."""
     resident = await Resident.get(id=who.id)
+    quota = get_settings().certificates_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    if await Certificate.filter(resident_id=resident.id, issued_at__gte=since).count() >= quota:
+        raise CertificateQuotaReached(
+            f"At most {quota} certificates a day; the ones issued today are in your list.",
+            retry_after=3600,
+        )
     records = await ServiceRecord.filter(resident_id=resident.id).order_by("served_on", "id")
     reversed_ids = {r.reverses_id for r in records if r.kind == "reversal" and r.reverses_id}
     standing = [r for r in records if r.kind == "record" and r.id not in reversed_ids]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -14,11 +15,13 @@ from activities.errors import (
     ReasonRequired,
     UnknownResident,
     UnknownUpload,
+    UploadQuotaReached,
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
+from activities.scope import readable_uploads
 from activities.service import find_action, local_date, lock_resident
-from activities.storage import get_storage, sniff_image
+from activities.storage import UncleanImage, clean_image, get_storage, sniff_image
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
@@ -32,6 +35,9 @@ BURST_REPORTS = 5
 BURST_WINDOW = timedelta(hours=1)
 # Clocks differ between phones and the server; a deed is never in the future beyond this.
 CLOCK_SLACK = timedelta(minutes=5)
+# How far back a deed may be dated, reported or attested: the daily cap is per day of the
+# deed, so an open past would let a resident fill every day since 2001 (docs/security.md).
+DEED_WINDOW = timedelta(days=7)
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -46,6 +52,11 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     content_type = sniff_image(data)
     if content_type is None:
         raise NotAnImage("The file is not a JPEG, PNG or WebP image.")
+    await _ensure_under_upload_quota(who)
+    try:
+        data = await asyncio.to_thread(clean_image, data, content_type)
+    except UncleanImage as exc:
+        raise NotAnImage(f"The file is not a plain JPEG, PNG or WebP image: {exc}.") from exc
     upload_id = new_id()
     key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
     await get_storage().put(key, data)
@@ -53,6 +64,8 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
         id=upload_id,
         owner=who.subject,
         district_id=who.district_id,
+        # A resident's evidence belongs to their community; staff uploads to none.
+        community_id=next(iter(who.community_ids)) if who.kind == "resident" else None,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -60,12 +73,18 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     )
 
 
+async def _ensure_under_upload_quota(who: Principal) -> None:
+    quota = get_settings().uploads_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    if await Upload.filter(owner=who.subject, created_at__gte=since).count() >= quota:
+        raise UploadQuotaReached(
+            f"At most {quota} uploads a day; try again tomorrow.", retry_after=3600
+        )
+
+
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
-    upload = await Upload.get_or_none(id=upload_id)
+    upload = await readable_uploads(who).get_or_none(id=upload_id)
     if upload is None:
-        raise NotFound("No such upload.")
-    staff_sees = who.kind == "staff" and who.sees_district(upload.district_id)
-    if upload.owner != who.subject and not staff_sees:
         raise NotFound("No such upload.")
     return upload, await get_storage().get(upload.storage_key)
 
@@ -91,11 +110,17 @@ async def _ensure_under_daily_cap(
     return day
 
 
-def _ensure_past(occurred_at: datetime) -> None:
-    if occurred_at > datetime.now(UTC) + CLOCK_SLACK:
+def _ensure_recent(occurred_at: datetime) -> None:
+    now = datetime.now(UTC)
+    if occurred_at > now + CLOCK_SLACK:
         raise InvalidTimes(
             "A deed is reported after it happened.",
             errors=[{"field": "occurred_at", "message": "is in the future"}],
+        )
+    if occurred_at < now - DEED_WINDOW:
+        raise InvalidTimes(
+            f"A deed is reported within {DEED_WINDOW.days} days of when it happened.",
+            errors=[{"field": "occurred_at", "message": f"more than {DEED_WINDOW.days} days ago"}],
         )
 
 
@@ -112,7 +137,7 @@ async def report_deed(
     if who.district_id is None or not who.community_ids:
         raise UnknownResident("Choose your community (PATCH /api/v1/me) before reporting deeds.")
     await find_action(action, who.district_id)
-    _ensure_past(occurred_at)
+    _ensure_recent(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
         if owned != len(set(evidence)):
@@ -176,7 +201,7 @@ async def attest_deed(
         )
     assert resident.district_id is not None and resident.community_id is not None
     await find_action(action, resident.district_id)
-    _ensure_past(occurred_at)
+    _ensure_recent(occurred_at)
     day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
     now = datetime.now(UTC)
     deed = await Deed.create(

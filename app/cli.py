@@ -149,6 +149,9 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
     settings.database_pool_size = pool_per_worker(settings, workers)
     # Worker processes (N > 1) read their settings from the environment.
     os.environ["DATABASE_POOL_SIZE"] = str(settings.database_pool_size)
+    # X-Forwarded-For is believed only from the proxies named in FORWARDED_ALLOW_IPS: the
+    # client address is what login throttling counts, so it must not be forgeable.
+    trusted = settings.forwarded_allow_ips
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -156,7 +159,8 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
         port=port,
         workers=workers,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
 
 

@@ -27,7 +27,7 @@ from app.core.i18n import LocaleMiddleware
 from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
 from app.core.logs import quiet_noisy_loggers
-from app.core.middleware import BodyLimit, RequestLog
+from app.core.middleware import BodyLimit, RequestLog, SecurityHeaders
 from app.core.openapi import build_document
 from app.core.outbox import use_sender
 from app.core.scheduler import build_scheduler
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestLog),
+            Middleware(SecurityHeaders),
             Middleware(LocaleMiddleware),
             Middleware(
                 BodyLimit,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import DistrictRulesVersion, Resident
+from app.accounts.models import DistrictRulesVersion, Household, Resident
 from app.accounts.schemas import CreditExpiry, DistrictRules
 from app.accounts.service import rules_at
 from app.core.auth import Principal
@@ -265,7 +265,22 @@ async def get_transaction(transaction_id: str, *, who: Principal) -> LedgerTrans
     transaction = await LedgerTransaction.get_or_none(id=transaction_id)
     if transaction is None or not who.sees_district(transaction.district_id):
         raise NoSuchTransaction(f"No transaction `{transaction_id}` in your district.")
+    if who.role == "worker" and not await _touches_communities(transaction, who.community_ids):
+        raise NoSuchTransaction(f"No transaction `{transaction_id}` in your communities.")
     return transaction
+
+
+async def _touches_communities(
+    transaction: LedgerTransaction, community_ids: frozenset[str]
+) -> bool:
+    """Whether a leg of the transaction is a resident or household of these communities."""
+    legs = await Entry.filter(transaction_id=transaction.id).values_list("owner_kind", "owner_id")
+    residents = [owner for kind, owner in legs if kind == "resident"]
+    households = [owner for kind, owner in legs if kind == "household"]
+    wanted = list(community_ids)
+    return await Resident.filter(id__in=residents, community_id__in=wanted).exists() or (
+        await Household.filter(id__in=households, community_id__in=wanted).exists()
+    )
 
 
 async def reverse_transaction(

@@ -105,3 +105,25 @@ def test_bearer_tokens_and_id_numbers_are_redacted_in_a_formatted_line():
     line = JsonFormatter().format(record)
     assert "eyJhbGciOiJFZERTQSJ9" not in line
     assert "11010519491231002X" not in line
+
+
+def test_the_run_wide_log_audit_catches_a_leaked_secret():
+    from tests.log_audit import LogAudit
+
+    audit = LogAudit()
+    logger = logging.getLogger("audit-self-test")
+    logger.propagate = False
+    logger.addHandler(audit)
+    try:
+        logger.warning("login for %s failed with root-password-123", "root")
+        logger.warning("resident 11010519491231002X verified")
+        logger.warning("nothing to see")
+    finally:
+        logger.removeHandler(audit)
+    assert audit.lines == 3
+    assert len(audit.leaks) == 1 and "root-password-123" in audit.leaks[0]
+
+
+def test_the_run_wide_log_audit_has_seen_this_run(log_audit):
+    logging.getLogger("app").info("audited line")
+    assert log_audit.lines > 0
