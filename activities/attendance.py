@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from activities.checkin import (
     TIME_SLACK,
@@ -42,6 +43,8 @@ from app.core.settings import get_settings
 # are flagged: one phone checking in a group, or a position replayed.
 SHARED_SPOT_THRESHOLD = 2
 LIVE_STATUSES = ("open", "pending", "verified")
+# Wider than the rounding to 5 decimals (±0.000005), so no row sharing the spot is missed.
+NEAR = 0.00002
 
 
 def _flag(flags: list[str], flag: str) -> list[str]:
@@ -75,10 +78,24 @@ async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -
 
 
 async def _flag_shared_spot(attendance: Attendance) -> None:
-    spot = (round(attendance.check_in_lat or 0, 5), round(attendance.check_in_lng or 0, 5))
-    others = await Attendance.filter(activity_id=attendance.activity_id, source="live").exclude(
+    lat, lng = attendance.check_in_lat or 0, attendance.check_in_lng or 0
+    spot = (round(lat, 5), round(lng, 5))
+    candidates = Attendance.filter(activity_id=attendance.activity_id, source="live").exclude(
         id=attendance.id
     )
+    if spot != (0, 0):
+        # Only rows that may share the device or the spot come back (the test below decides):
+        # a check-in reads a few rows, not every attendance of a city-wide activity.
+        near = Q(
+            check_in_lat__gte=lat - NEAR,
+            check_in_lat__lte=lat + NEAR,
+            check_in_lng__gte=lng - NEAR,
+            check_in_lng__lte=lng + NEAR,
+        )
+        candidates = candidates.filter(
+            near | Q(device=attendance.device) if attendance.device else near
+        )
+    others = await candidates
     same = [
         other
         for other in others

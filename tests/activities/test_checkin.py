@@ -219,6 +219,29 @@ async def test_many_residents_on_one_device_are_flagged_for_review(world):
     assert all("shared_device_or_position" in flags[i] for i in ids)
 
 
+async def test_residents_on_one_spot_with_their_own_phones_are_flagged_for_review(world):
+    activity = await publish(world)
+    ids = []
+    for n in range(3):
+        resident = await world.new_resident(f"o-spot-{n}")
+        await enrol(resident, activity["id"])
+        token = await checkin_token(world, activity["id"])
+        response = await resident.client.post(
+            f"/api/v1/activities/{activity['id']}/check-in",
+            # The same spot to five decimals (about a metre), each on their own phone.
+            json={
+                "token": token,
+                "lat": 29.875311 + n * 0.000001,
+                "lng": 121.544,
+                "device": f"p{n}",
+            },
+        )
+        ids.append(response.json()["id"])
+    listed = await world.worker.client.get(f"/api/v1/activities/{activity['id']}/attendances")
+    flags = {a["id"]: a["flags"] for a in listed.json()["items"]}
+    assert all("shared_device_or_position" in flags[i] for i in ids)
+
+
 async def test_residents_at_distinct_spots_are_not_flagged(world):
     activity = await publish(world)
     for n in range(3):
