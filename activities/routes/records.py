@@ -1,0 +1,109 @@
+"""Endpoints for a resident's summary and service records, and corrections
+(`activities.records`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from activities import records, scope, service
+from activities.models import Correction
+from activities.schemas import (
+    CorrectionDecisionIn,
+    CorrectionIn,
+    CorrectionOut,
+    CorrectionQuery,
+    ServiceRecordOut,
+    SummaryOut,
+)
+from activities.scope import RUNS_ACTIVITIES, STAFF
+from app.core.auth import Principal
+from app.core.http import Api, Page, PageQuery, paginate
+from credits.recognition.service import badges_held
+from credits.service import resident_totals
+
+api = Api("activities")
+
+
+# --- my records ----------------------------------------------------------------------------
+
+
+@api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
+async def my_summary(who: Principal) -> dict[str, Any]:
+    """Verified hours, credits, star rating, badges held and the count of each action."""
+    totals = await resident_totals(who.id)
+    return {
+        "hours_total": totals.hours_total,
+        "credits_balance": totals.credits_balance,
+        "credits_held": totals.credits_held,
+        "star": service.star_for(totals.hours_total),
+        "badges": await badges_held(who.id),
+        "actions": dict(totals.actions),
+    }
+
+
+@api.get(
+    "/api/v1/me/service-records",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[ServiceRecordOut],
+)
+async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The resident's service records, newest first; reversals name what they reverse."""
+    return await paginate(scope.own_service_records(who), query)
+
+
+@api.post(
+    "/api/v1/me/corrections",
+    roles=("resident",),
+    body=CorrectionIn,
+    response=CorrectionOut,
+    status=201,
+)
+async def request_correction(who: Principal, body: CorrectionIn) -> Correction:
+    """Asks to correct a wrong record (`record`) or add a missing one (`activity`, `hours`)."""
+    return await records.request_correction(
+        who=who,
+        record_id=body.record,
+        activity_id=body.activity,
+        hours=body.hours,
+        reason=body.reason,
+    )
+
+
+@api.get(
+    "/api/v1/me/corrections",
+    roles=("resident",),
+    query=CorrectionQuery,
+    response=Page[CorrectionOut],
+)
+async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
+    """The resident's correction requests and their decisions."""
+    found = scope.readable_corrections(who)
+    if query.status is not None:
+        found = found.filter(status=query.status)
+    return await paginate(found, query)
+
+
+@api.get("/api/v1/corrections", roles=STAFF, query=CorrectionQuery, response=Page[CorrectionOut])
+async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
+    """Correction requests from the caller's communities."""
+    found = scope.readable_corrections(who)
+    if query.status is not None:
+        found = found.filter(status=query.status)
+    return await paginate(found, query)
+
+
+@api.post(
+    "/api/v1/corrections/{correction_id}/decide",
+    roles=RUNS_ACTIVITIES,
+    body=CorrectionDecisionIn,
+    response=CorrectionOut,
+    idempotent=True,
+)
+async def decide_correction(
+    who: Principal, correction_id: str, body: CorrectionDecisionIn
+) -> Correction:
+    """Accepts (a reversal and/or a new record, never an edit) or rejects, with a reason."""
+    return await records.decide_correction(
+        correction_id, by=who, decision=body.decision, reason=body.reason, hours=body.hours
+    )
