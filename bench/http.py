@@ -353,7 +353,7 @@ class Server:
         self.log.seek(0)
         lines = self.log.read().decode(errors="replace").splitlines()
         bad = [x for x in lines if '"status": 4' in x or '"status": 5' in x or "rror" in x]
-        return bad[-limit:]
+        return [x[:300] for x in bad[-limit:]]
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -419,7 +419,7 @@ def run_wrk(server: Server, mode: str, data: Path, first: int, clients: int, sec
     command = [
         "wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "10s",
         "-s", str(LUA), server.url, "--", mode, str(data), str(first), secrets.token_hex(4),
-        str(threads), str(2 * clients + 8),
+        str(threads), str(4 * clients + 16),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
     line = next(x for x in done.stdout.splitlines() if x.startswith('{"requests"'))
@@ -627,7 +627,7 @@ def main() -> None:
                 f"{args.seconds:g} s per point, {args.rounds} rounds alternating service and "
                 "reference, medians (share: the median of each round's ratio). The check-in "
                 "flow: each request is one step (enrol, check in or check out) of a resident's "
-                "flow, a step sent 2 × clients + 8 requests after the previous step. Errors: "
+                "flow, a step sent 4 × clients + 16 requests after the previous step. Errors: "
                 "non-2xx answers and socket errors, service/before/reference.",
                 "",
                 report_table(results),
