@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("app.auth")
 CHANNEL = "auth_changed"
-MAX_TOKENS = 20_000
-MAX_PRINCIPALS = 20_000
+MAX_TOKENS = 10_000  # about 1.5 KB each: 15 MB at most per worker
+MAX_PRINCIPALS = 10_000
 
 _tokens: OrderedDict[bytes, dict[str, Any]] = OrderedDict()
 _principals: OrderedDict[tuple[str, str | None], tuple[Principal, float]] = OrderedDict()
