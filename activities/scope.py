@@ -104,14 +104,14 @@ async def managed_correction(correction_id: str, *, who: Principal) -> Correctio
 
 
 def readable_uploads(who: Principal) -> QuerySet[Upload]:
-    """Uploads the caller may open: their own; a worker's communities'; an admin's district's."""
-    own = Upload.filter(owner=who.subject)
+    """An upload is for its owner, the workers of its community and the administrators of
+    its district (they review evidence)."""
     if who.kind == "resident":
-        return own
+        return Upload.filter(owner=who.subject)
     if who.role == "platform_admin":
         return Upload.all()
     if who.role == "district_admin":
-        return Upload.filter(district_id=who.district_id or "")
+        return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
     return Upload.filter(Q(owner=who.subject) | Q(community_id__in=list(who.community_ids)))
 
 

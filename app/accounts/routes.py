@@ -63,8 +63,12 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] 
     """A resident logs in with the code from wx.login()."""
     address = _client_address(request)
     await ratelimit.ensure_login_allowed(None, address)
-    if get_settings().dev_wechat_login and body.code.startswith("dev-"):
+    settings = get_settings()
+    if settings.dev_wechat_login and body.code.startswith("dev-"):
         session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
+    elif not settings.wechat_appid:
+        await ratelimit.record_login_failure(None, address)
+        return wechat.WeChatLoginFailed("WeChat login is not set up here; use a `dev-` code.")
     else:
         try:
             session = await wechat.code_to_session(body.code)

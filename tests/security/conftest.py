@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import BACKEND
+from tests.credits.conftest import bank  # noqa: F401  (the moral bank fixture, shared)
 
 on_postgres = pytest.mark.skipif(
     BACKEND != "postgres", reason="needs concurrent transactions (PostgreSQL)"

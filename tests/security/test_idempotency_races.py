@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.credits.conftest import bank, credits_of, earn  # noqa: F401
+from tests.credits.conftest import credits_of, earn
 from tests.security.conftest import on_postgres
 
 
 @on_postgres
-async def test_twenty_parallel_retries_of_one_redemption_replay_the_first_answer(bank):  # noqa: F811
+async def test_twenty_parallel_retries_of_one_redemption_replay_the_first_answer(bank):
     await earn(bank, bank.resident.id, "1")  # 10 credits: one redemption of 6, not two
     offered = await bank.worker.client.post(
         "/api/v1/rewards", json={"title": "环保袋", "cost": 6, "stock": 100}
@@ -31,7 +31,7 @@ async def test_twenty_parallel_retries_of_one_redemption_replay_the_first_answer
     assert (mine["balance"], mine["held"]) == (4, 6)
 
 
-async def test_sequential_retries_of_one_key_replay_the_first_answer(bank):  # noqa: F811
+async def test_sequential_retries_of_one_key_replay_the_first_answer(bank):
     await earn(bank, bank.resident.id, "1")
     offered = await bank.worker.client.post(
         "/api/v1/rewards", json={"title": "环保袋", "cost": 6, "stock": 100}

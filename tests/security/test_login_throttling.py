@@ -92,3 +92,9 @@ async def test_parallel_bogus_logins_from_one_address_do_not_queue_for_the_passw
     assert real.status_code == 200
     assert statuses.count(429) >= 20, statuses
     assert set(statuses) <= {401, 429}
+
+
+async def test_without_wechat_credentials_a_real_code_is_refused_not_sent_to_wechat(client):
+    response = await client.post("/api/v1/auth/wechat", json={"code": "0a1b2c3d"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "wechat_login_failed"
