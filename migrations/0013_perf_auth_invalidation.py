@@ -60,7 +60,7 @@ async def drop_triggers(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0011_security_staff_disabled_at")]
+    dependencies = [("models", "0012_security_upload_community")]
 
     initial = False
 

@@ -22,7 +22,7 @@ async def forget(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0012_perf_auth_invalidation")]
+    dependencies = [("models", "0013_perf_auth_invalidation")]
 
     initial = False
 
