@@ -24,7 +24,7 @@ async def test_the_check_in_screen_shows_the_qr_and_lets_the_worker_approve(worl
     await _sign_in(page)
     await page.goto(f"/console/static/checkin.html?activity={activity['id']}")
     await page.wait_for_selector("#code:not([hidden])")
-    await page.wait_for_function("document.querySelector('#qr').naturalWidth > 0")
+    await page.wait_for_function("() => document.querySelector('#qr').naturalWidth > 0")
     assert await page.locator("#title").inner_text() == "河道清洁"
     await page.wait_for_selector("#attendances:not([hidden])")
     row = page.locator("#rows tr")
@@ -36,7 +36,7 @@ async def test_the_check_in_screen_shows_the_qr_and_lets_the_worker_approve(worl
     await page.reload()
     await page.get_by_role("button", name="通过 Approve").click()
     await page.wait_for_function(
-        "document.querySelector('#rows tr').textContent.includes('verified')"
+        "() => document.querySelector('#rows tr').textContent.includes('verified')"
     )
     records = (await world.resident.client.get("/api/v1/me/service-records")).json()["items"]
     assert [r["hours"] for r in records] == [0.2]

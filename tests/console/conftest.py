@@ -62,7 +62,7 @@ async def live_server(database_url: str, var_dir: Path) -> AsyncIterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
-            for _ in range(100):
+            for _ in range(1200):  # up to two minutes: importing is slow on a busy machine
                 try:
                     if (await client.get(f"{base}/healthz")).status_code == 200:
                         break

@@ -21,7 +21,9 @@ async def test_wrong_password_shows_the_problem_detail(world, page):
     await page.get_by_role("button", name="登录 Sign in").click()
     error = page.locator("#login-error")
     await error.wait_for()
-    await page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
+    await page.wait_for_function(
+        "() => document.querySelector('#login-error').textContent.length > 0"
+    )
     assert "wrong" in (await error.inner_text()).lower()
     assert await page.locator("#home").is_hidden()
 
