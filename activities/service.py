@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
 from activities.errors import (
@@ -30,7 +30,7 @@ from activities.models import (
     Enrollment,
 )
 from app.accounts.models import Community
-from app.accounts.service import rules_at
+from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.errors import NotFound
@@ -78,6 +78,15 @@ async def list_actions(who: Principal) -> list[CivilityAction]:
         else []
     )
     return [*ten, *own]
+
+
+async def action_names(district_id: str) -> dict[str, str]:
+    """The codes and names of the actions a district knows: the city's ten and its own."""
+    found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
+    return dict(await found.values_list("code", "name"))
+
+
+register_action_catalogue(action_names)
 
 
 async def find_action(code: str, district_id: str) -> CivilityAction:

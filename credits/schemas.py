@@ -88,6 +88,9 @@ class TransactionOut(Schema):
     reverses: str | None
     actor: str
     memo: str
+    rules_version: str | None = Field(
+        description="the district rules version a participation's amounts were computed by"
+    )
     occurred_at: datetime
     created_at: datetime
     entries: list[EntryOut]

@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import DistrictRulesVersion, Resident
 from app.accounts.schemas import CreditExpiry, DistrictRules
-from app.accounts.service import rules_at
+from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
 from app.core.errors import Invalid
 from app.core.http import decode_cursor, encode_cursor
@@ -275,9 +275,21 @@ async def reverse_transaction(
     return await ledger.reverse(original, reason=reason, actor=by.subject)
 
 
+async def rules_version_of(transaction: LedgerTransaction) -> str | None:
+    """The district rules version a participation's amounts were computed by: the version in
+    force when it happened (the posting checked it was). Versions are only added and never
+    dated into the past, so this stays what it was when posted. None for other kinds and for
+    the platform's defaults."""
+    if transaction.kind != "participation":
+        return None
+    version = await version_at(transaction.district_id, transaction.occurred_at)
+    return version.id if version else None
+
+
 async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
     entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
     return {
+        "rules_version": await rules_version_of(transaction),
         "id": transaction.id,
         "district_id": transaction.district_id,
         "kind": transaction.kind,

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 
 from app.accounts import service
-from app.accounts.errors import LoginFailed
-from app.accounts.models import Community, District, Resident, Staff
+from app.accounts.errors import (
+    DefaultRequired,
+    LoginFailed,
+    RetroactiveRulesChange,
+    UnknownAction,
+)
+from app.accounts.models import Community, District, DistrictRulesVersion, Resident, Staff
 from app.accounts.schemas import (
     CommunityCreate,
     CommunityOut,
     DistrictCreate,
     DistrictDetail,
     DistrictOut,
-    DistrictRules,
     DistrictRulesPatch,
     MeOut,
     MePatch,
@@ -23,6 +28,8 @@ from app.accounts.schemas import (
     RealNameIn,
     RefreshIn,
     ResidentOut,
+    RulesChangeOut,
+    RulesVersionOut,
     StaffCreate,
     StaffOut,
     TokenPair,
@@ -161,13 +168,27 @@ async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
+    rules = await service.rules_at(district.id)
+    version = await service.version_at(district.id, datetime.now(UTC))
     return {
         "id": district.id,
         "code": district.code,
         "name": district.name,
         "created_at": district.created_at,
-        "settings": await service.rules_at(district.id),
+        "settings": rules,
+        "settings_version": version.id if version else None,
         "upcoming_settings": await service.upcoming_rules(district.id),
+        "earnings": service.earnings(rules, await service.district_actions(district.id)),
+    }
+
+
+def _rules_change_view(change: service.RulesChange) -> dict[str, Any]:
+    return {
+        **change.rules.model_dump(),
+        "version": change.version,
+        "effective_from": change.effective_from,
+        "written": change.written,
+        "earnings": change.earnings,
     }
 
 
@@ -181,18 +202,53 @@ async def get_district(who: Principal, code: str) -> dict[str, Any]:
     return await _district_detail(await service.get_district(code, who=who))
 
 
+_RULES_ERRORS = (UnknownAction, DefaultRequired, RetroactiveRulesChange)
+
+
 @api.patch(
     "/api/v1/districts/{code}/settings",
     roles=("district_admin", "platform_admin"),
     body=DistrictRulesPatch,
-    response=DistrictRules,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
 )
 async def change_district_settings(
     who: Principal, code: str, body: DistrictRulesPatch
-) -> DistrictRules:
-    """Changes the district's rules from now (or from `effective_from`); history is kept."""
+) -> dict[str, Any]:
+    """Changes the district's rules from now (or a later `effective_from`), merging per key;
+    history is kept. The answer says what each action will earn; `written` is false when the
+    change changed nothing (then no version is added)."""
     district = await service.get_district(code, who=who)
-    return await service.change_rules(district, body, by=who)
+    return _rules_change_view(await service.change_rules(district, body, by=who))
+
+
+@api.post(
+    "/api/v1/districts/{code}/settings/preview",
+    roles=("district_admin", "platform_admin"),
+    body=DistrictRulesPatch,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
+)
+async def preview_district_settings(
+    who: Principal, code: str, body: DistrictRulesPatch
+) -> dict[str, Any]:
+    """What a settings change would make of the rules and what each action would earn; writes
+    nothing."""
+    district = await service.get_district(code, who=who)
+    return _rules_change_view(await service.preview_rules(district, body))
+
+
+@api.get(
+    "/api/v1/districts/{code}/settings/versions",
+    roles=("worker", "district_admin", "platform_admin"),
+    query=PageQuery,
+    response=Page[RulesVersionOut],
+)
+async def list_settings_versions(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
+    """Every version of the district's rules, newest first: the `rules_version` a ledger
+    transaction names is one of these."""
+    district = await service.get_district(code, who=who)
+    return await paginate(DistrictRulesVersion.filter(district_id=district.id), query)
 
 
 @api.post(

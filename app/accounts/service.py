@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -10,10 +13,13 @@ from tortoise.exceptions import IntegrityError
 
 from app.accounts.errors import (
     CommunityExists,
+    DefaultRequired,
     DistrictExists,
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
+    RetroactiveRulesChange,
+    UnknownAction,
     UsernameTaken,
 )
 from app.accounts.models import (
@@ -28,6 +34,7 @@ from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
 from app.core.auth import Principal, Role
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
+from app.core.i18n import N_, _
 from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
@@ -74,23 +81,185 @@ async def upcoming_rules(district_id: str) -> list[DistrictRulesVersion]:
     ).order_by("effective_from")
 
 
-async def change_rules(
-    district: District, patch: DistrictRulesPatch, *, by: Principal
-) -> DistrictRules:
-    effective_from = patch.effective_from or datetime.now(UTC)
+async def version_at(district_id: str, at: datetime) -> DistrictRulesVersion | None:
+    """The rules version in force at `at`, as `rules_at` picks it (None: the defaults)."""
+    return (
+        await DistrictRulesVersion.filter(district_id=district_id, effective_from__lte=at)
+        .order_by("-effective_from", "-created_at", "-id")
+        .first()
+    )
+
+
+# The civility actions a district knows ({code: name}), from the activities domain, which
+# registers the loader (accounts import no domain above them).
+ActionCatalogue = Callable[[str], Awaitable[dict[str, str]]]
+_action_catalogue: ActionCatalogue | None = None
+
+
+def register_action_catalogue(loader: ActionCatalogue) -> None:
+    global _action_catalogue
+    _action_catalogue = loader
+
+
+async def district_actions(district_id: str) -> dict[str, str]:
+    return await _action_catalogue(district_id) if _action_catalogue else {}
+
+
+# A change dated this little before now counts as now (clocks of clients differ).
+RULES_CLOCK_SLACK = timedelta(minutes=5)
+PER_ACTION_MAPS = ("credits_per_hour", "credits_per_report", "report_daily_cap")
+EXAMPLE_HOURS = Decimal(2)
+
+
+@dataclass
+class RulesChange:
+    """What a settings change leads to: the rules, from when, and whether it was written."""
+
+    rules: DistrictRules
+    effective_from: datetime
+    version: str | None
+    written: bool
+    earnings: list[dict[str, Any]]
+
+
+def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[dict[str, Any]]:
+    """What each action earns under `rules`, with the sentence a district admin reads."""
+    rows = []
+    for code, name in sorted(actions.items()):
+        per_hour = rules.per_action(rules.credits_per_hour, code)
+        per_report = rules.per_action(rules.credits_per_report, code)
+        cap = rules.report_daily_cap.get(code, rules.report_daily_cap.get("default", 0))
+        if not rules.moral_bank_enabled:
+            example = _("The moral bank is off: {action} earns no credits.", action=name)
+        else:
+            example = _(
+                "A {hours}-hour {action} activity earns {hour_credits} credits; "
+                "a {action} report earns {report_credits} (at most {cap} a day).",
+                hours=EXAMPLE_HOURS,
+                action=name,
+                hour_credits=_plain(per_hour * EXAMPLE_HOURS),
+                report_credits=_plain(per_report),
+                cap=cap,
+            )
+        rows.append(
+            {
+                "action": code,
+                "name": name,
+                "credits_per_hour": per_hour if rules.moral_bank_enabled else Decimal(0),
+                "credits_per_report": per_report if rules.moral_bank_enabled else Decimal(0),
+                "report_daily_cap": cap,
+                "example": example,
+            }
+        )
+    return rows
+
+
+def _plain(amount: Decimal) -> str:
+    """12.50 → 12.5, 20.00 → 20."""
+    text = f"{amount:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+async def _merged_rules(
+    district: District,
+    patch: DistrictRulesPatch,
+    actions: dict[str, str],
+    *,
+    seeding: bool = False,
+) -> tuple[DistrictRules, DistrictRules, datetime]:
+    """(rules in force at the change's start, rules after the change, the start)."""
+    now = datetime.now(UTC)
+    effective_from = patch.effective_from or now
+    if effective_from.tzinfo is None:
+        effective_from = effective_from.replace(tzinfo=UTC)
+    if seeding:
+        pass  # a new district's history (seed-demo, benchmarks): no deed exists yet
+    elif effective_from < now - RULES_CLOCK_SLACK:
+        raise RetroactiveRulesChange(
+            N_(
+                "`effective_from` is in the past; a change would alter what deeds and "
+                "back-fills already made earn. Date it now or later."
+            ),
+            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
+        )
+    else:
+        effective_from = max(effective_from, now)
     current = await rules_at(district.id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
+    merged = current.model_dump()
+    for name in PER_ACTION_MAPS:
+        if name not in changes or changes[name] is None:
+            changes.pop(name, None)
+            continue
+        table = dict(merged[name])
+        for code, value in changes.pop(name).items():
+            if code == "default":
+                if value is None:
+                    raise DefaultRequired(
+                        N_("`{setting}` must keep a `default` for the other actions."),
+                        setting=name,
+                        errors=[{"field": f"{name}.default", "message": N_("cannot be removed")}],
+                    )
+            elif code not in actions:
+                raise UnknownAction(
+                    N_("`{action}` in `{setting}` is not a civility action of the district."),
+                    action=code,
+                    setting=name,
+                    errors=[{"field": f"{name}.{code}", "message": N_("no such action")}],
+                )
+            if value is None:
+                table.pop(code, None)
+            else:
+                table[code] = value
+        if "default" not in table:  # a map written before merging existed may lack it
+            raise DefaultRequired(
+                N_("`{setting}` must keep a `default` for the other actions."),
+                setting=name,
+                errors=[{"field": f"{name}.default", "message": N_("required")}],
+            )
+        merged[name] = table
+    merged.update({k: v for k, v in changes.items() if v is not None})
     try:
-        merged = DistrictRules.model_validate({**current.model_dump(), **changes})
+        after = DistrictRules.model_validate(merged)
     except ValidationError as exc:
         raise invalid_from(exc) from exc
-    await DistrictRulesVersion.create(
+    return current, after, effective_from
+
+
+async def preview_rules(district: District, patch: DistrictRulesPatch) -> RulesChange:
+    """What `change_rules` would make of `patch`, writing nothing."""
+    actions = await district_actions(district.id)
+    _current, after, effective_from = await _merged_rules(district, patch, actions)
+    version = await version_at(district.id, effective_from)
+    return RulesChange(
+        after, effective_from, version.id if version else None, False, earnings(after, actions)
+    )
+
+
+async def change_rules(
+    district: District, patch: DistrictRulesPatch, *, by: Principal, seeding: bool = False
+) -> RulesChange:
+    """Merges `patch` into the rules in force and adds a version from `effective_from`. A
+    patch that changes nothing writes nothing. `seeding` (never from HTTP) lets the tools that
+    build a district's history from scratch date it in the past."""
+    actions = await district_actions(district.id)
+    current, after, effective_from = await _merged_rules(district, patch, actions, seeding=seeding)
+    if after == current:
+        version = await version_at(district.id, effective_from)
+        return RulesChange(
+            after,
+            effective_from,
+            version.id if version else None,
+            False,
+            earnings(after, actions),
+        )
+    written = await DistrictRulesVersion.create(
         district=district,
         effective_from=effective_from,
-        rules=merged.model_dump(mode="json"),
+        rules=after.model_dump(mode="json"),
         created_by=by.subject,
     )
-    return merged
+    return RulesChange(after, effective_from, written.id, True, earnings(after, actions))
 
 
 # --- communities ---------------------------------------------------------------------------
