@@ -40,6 +40,7 @@ from app.core.auth import (
     REFRESH_REUSED,
     Principal,
     Role,
+    current_principal,
     issue_access_token,
     issue_refresh_token,
     register_principal_loader,
@@ -59,8 +60,8 @@ def _client_address(request: Request) -> str:
 
 
 async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
-    access, expires_in = issue_access_token(subject, role)
-    refresh = await issue_refresh_token(subject)
+    refresh, session = await issue_refresh_token(subject)
+    access, expires_in = issue_access_token(subject, role, session=session)
     return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, **who}
 
 
@@ -87,9 +88,9 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] 
 async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, Any] | Problem:
     """A community worker or administrator logs in with username and password."""
     address = _client_address(request)
-    account = body.username.lower()
+    account = service.normalise_username(body.username)
     await ratelimit.ensure_login_allowed(account, address)
-    staff = await Staff.get_or_none(username=body.username, is_active=True)
+    staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
     if not await verify_password(staff.password_hash if staff else None, body.password):
         await ratelimit.record_login_failure(account, address)
         return LoginFailed("The username or the password is wrong.")
@@ -105,12 +106,11 @@ async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
     rotated = await rotate_refresh_token(body.refresh_token)
     if rotated is None:
         return Unauthenticated(REFRESH_REUSED)
-    subject, refresh_token = rotated
-    kind, _, subject_id = subject.partition(":")
-    who = await service.load_principal(kind, subject_id)
+    subject, refresh_token, session = rotated
+    who = await current_principal(subject, session)
     if who is None:
         raise Unauthenticated("The account no longer exists or is disabled.")
-    access, expires_in = issue_access_token(subject, who.role)
+    access, expires_in = issue_access_token(subject, who.role, session=session)
     return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
 
 

@@ -283,6 +283,11 @@ async def find_community(district_code: str, community_code: str) -> Community:
 # --- staff ---------------------------------------------------------------------------------
 
 
+def normalise_username(username: str) -> str:
+    """One account per name whatever its case: `ADMIN` is `admin`."""
+    return username.strip().lower()
+
+
 async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     if by.role == "district_admin" and data.role == "platform_admin":
         raise Forbidden("District administrators cannot create platform administrators.")
@@ -308,10 +313,11 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
             raise InvalidStaffScope(
                 f"No such communities in `{district.code}`: {', '.join(sorted(missing))}."
             )
-    if await Staff.exists(username=data.username):
-        raise UsernameTaken(f"The username `{data.username}` is taken.")
+    username = normalise_username(data.username)
+    if await Staff.exists(username=username):
+        raise UsernameTaken(f"The username `{username}` is taken.")
     staff = await Staff.create(
-        username=data.username,
+        username=username,
         password_hash=await hash_password(data.password),
         role=data.role,
         display_name=data.display_name,
@@ -325,12 +331,13 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
 async def set_platform_admin(username: str, password: str) -> Staff:
     """Creates the platform administrator, or resets their password (the CLI's create-admin)."""
     password_hash = await hash_password(password)
+    username = normalise_username(username)
     staff = await Staff.get_or_none(username=username)
     if staff is None:
         return await Staff.create(
             username=username, password_hash=password_hash, role="platform_admin"
         )
-    staff.password_hash, staff.role, staff.is_active = password_hash, "platform_admin", True
+    staff.password_hash, staff.role, staff.disabled_at = password_hash, "platform_admin", None
     staff.district_id = None
     await staff.save()
     return staff
@@ -464,7 +471,7 @@ async def load_principal(kind: str, subject_id: str) -> Principal | None:
             community_ids=frozenset([resident.community_id] if resident.community_id else []),
         )
     if kind == "staff":
-        staff = await Staff.get_or_none(id=subject_id, is_active=True)
+        staff = await Staff.get_or_none(id=subject_id, disabled_at__isnull=True)
         if staff is None:
             return None
         links = await StaffCommunity.filter(staff_id=staff.id).values_list(

@@ -76,16 +76,32 @@ def register_principal_loader(loader: PrincipalLoader) -> None:
 
 async def authenticate(request: Request) -> Principal:
     claims = decode_access_token(bearer_token(request))
-    kind, _, subject_id = str(claims["sub"]).partition(":")
-    if _principal_loader is None:
-        raise RuntimeError("no principal loader registered")
-    principal = await _principal_loader(kind, subject_id)
+    session = claims.get("sid")
+    principal = await current_principal(
+        str(claims["sub"]), str(session) if session is not None else None
+    )
     if principal is None:
         raise Unauthenticated("The account behind this token no longer exists or is disabled.")
     return principal
 
 
-def issue_access_token(subject: str, role: Role) -> tuple[str, int]:
+async def current_principal(subject: str, session: str | None) -> Principal | None:
+    """The caller behind a valid token, or None when its login (`sid`, the refresh family)
+    was revoked or its account is gone or disabled.
+
+    This is the one check made on every request: a cache of principals wraps this function
+    and must forget a subject whenever `revoke_session` or `revoke_sessions_of` runs."""
+    if _principal_loader is None:
+        raise RuntimeError("no principal loader registered")
+    if session is not None and await RefreshToken.exists(family=session, revoked_at__isnull=False):
+        return None
+    kind, _, subject_id = subject.partition(":")
+    return await _principal_loader(kind, subject_id)
+
+
+def issue_access_token(subject: str, role: Role, *, session: str | None = None) -> tuple[str, int]:
+    """An access token; `session` is the refresh family of the login it belongs to, so that
+    revoking the login ends the access token at once."""
     settings = get_settings()
     key = get_keyring().current
     now = datetime.now(UTC)
@@ -99,6 +115,8 @@ def issue_access_token(subject: str, role: Role) -> tuple[str, int]:
         "exp": now + timedelta(seconds=settings.access_token_seconds),
         "jti": new_id(),
     }
+    if session is not None:
+        claims["sid"] = session
     token = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
     return token, settings.access_token_seconds
 
@@ -138,22 +156,24 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_refresh_token(subject: str, family: str | None = None) -> str:
+async def issue_refresh_token(subject: str, family: str | None = None) -> tuple[str, str]:
+    """A new refresh token of `family` (a new login when None): returns (token, family)."""
     token = secrets.token_urlsafe(32)
+    family = family or new_id()
     await RefreshToken.create(
         token_hash=_hash(token),
-        family=family or new_id(),
+        family=family,
         subject=subject,
         expires_at=datetime.now(UTC) + timedelta(days=get_settings().refresh_token_days),
     )
-    return token
+    return token, family
 
 
 REFRESH_REUSED = "The refresh token was already used; every session of it is ended."
 
 
-async def rotate_refresh_token(token: str) -> tuple[str, str] | None:
-    """Spends a refresh token: returns (subject, new token).
+async def rotate_refresh_token(token: str) -> tuple[str, str, str] | None:
+    """Spends a refresh token: returns (subject, new token, family).
 
     A token that was already spent means it leaked: the whole family is revoked and None is
     returned, so the caller commits the revocation before refusing."""
@@ -163,6 +183,21 @@ async def rotate_refresh_token(token: str) -> tuple[str, str] | None:
         raise Unauthenticated("The refresh token is not valid; log in again.")
     spent = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
     if not spent:
-        await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
+        await revoke_session(row.family)
         return None
-    return row.subject, await issue_refresh_token(row.subject, family=row.family)
+    new_token, family = await issue_refresh_token(row.subject, family=row.family)
+    return row.subject, new_token, family
+
+
+async def revoke_session(family: str) -> None:
+    """Ends one login: its refresh tokens and the access tokens issued with them."""
+    await RefreshToken.filter(family=family, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC)
+    )
+
+
+async def revoke_sessions_of(subject: str) -> None:
+    """Ends every login of `subject` (`staff:<id>`), e.g. when the account is disabled."""
+    await RefreshToken.filter(subject=subject, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC)
+    )

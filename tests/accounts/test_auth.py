@@ -221,6 +221,6 @@ async def test_failed_logins_are_rate_limited_per_client_address(world, app, set
 async def test_disabled_staff_token_stops_working(world):
     from app.accounts.models import Staff
 
-    await Staff.filter(id=world.worker.id).update(is_active=False)
+    await Staff.filter(id=world.worker.id).update(disabled_at=datetime.now(UTC))
     response = await world.worker.client.get("/api/v1/me")
     assert response.status_code == 401
