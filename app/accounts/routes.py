@@ -9,8 +9,10 @@ from starlette.requests import Request
 
 from app.accounts import service
 from app.accounts.errors import (
+    CannotDisableSelf,
     DefaultRequired,
     LoginFailed,
+    NoSuchStaff,
     RetroactiveRulesChange,
     UnknownAction,
 )
@@ -25,6 +27,7 @@ from app.accounts.schemas import (
     MeOut,
     MePatch,
     PasswordLoginIn,
+    PasswordResetIn,
     RealNameIn,
     RefreshIn,
     ResidentOut,
@@ -32,6 +35,7 @@ from app.accounts.schemas import (
     RulesVersionOut,
     StaffCreate,
     StaffOut,
+    StaffQuery,
     TokenPair,
     WeChatLoginIn,
 )
@@ -292,3 +296,57 @@ async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[
 async def create_staff(who: Principal, body: StaffCreate) -> dict[str, Any]:
     """Creates a worker or an administrator; district admins only within their district."""
     return await service.staff_view(await service.create_staff(body, by=who))
+
+
+_STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
+
+
+@api.get(
+    "/api/v1/staff",
+    roles=("platform_admin", "district_admin"),
+    query=StaffQuery,
+    response=Page[StaffOut],
+)
+async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
+    """The staff the caller manages (a district admin: their district's), with whether each
+    account is disabled."""
+    page = await paginate(service.staff_in_scope(who, role=query.role), query)
+    page["items"] = [await service.staff_view(s) for s in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/disable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def disable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Disables an account: its logins end and its tokens stop working at once."""
+    return await service.staff_view(await service.disable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/enable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def enable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Lets a disabled account log in again (with a new login; old tokens stay ended)."""
+    return await service.staff_view(await service.enable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/password",
+    roles=("platform_admin", "district_admin"),
+    body=PasswordResetIn,
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def reset_staff_password(
+    who: Principal, staff_id: str, body: PasswordResetIn
+) -> dict[str, Any]:
+    """Gives an account a new password; its current logins end."""
+    staff = await service.reset_staff_password(staff_id, body.password, by=who)
+    return await service.staff_view(staff)

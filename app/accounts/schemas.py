@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
-from app.core.http import JsonDecimal, Schema
+from app.core.http import JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -169,6 +169,17 @@ class StaffOut(Schema):
     display_name: str
     district: str | None
     communities: list[str]
+    disabled_at: datetime | None = Field(
+        default=None, description="set while the account is disabled: no login, no token works"
+    )
+
+
+class StaffQuery(PageQuery):
+    role: Literal["worker", "district_admin", "platform_admin"] | None = None
+
+
+class PasswordResetIn(Schema):
+    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
 
 
 class ResidentOut(Schema):

@@ -10,14 +10,17 @@ from typing import Any
 
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from app.accounts.errors import (
+    CannotDisableSelf,
     CommunityExists,
     DefaultRequired,
     DistrictExists,
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
+    NoSuchStaff,
     RetroactiveRulesChange,
     UnknownAction,
     UsernameTaken,
@@ -31,7 +34,7 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
-from app.core.auth import Principal, Role
+from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
 from app.core.i18n import N_, _
@@ -355,7 +358,57 @@ async def staff_view(staff: Staff) -> dict[str, Any]:
         "display_name": staff.display_name,
         "district": district.code if district else None,
         "communities": sorted(c.code for c in communities),
+        "disabled_at": staff.disabled_at,
     }
+
+
+def staff_in_scope(who: Principal, *, role: str | None = None) -> QuerySet[Staff]:
+    """The staff an administrator manages: a district admin their district's workers and
+    administrators, a platform admin everyone."""
+    found = Staff.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    if role:
+        found = found.filter(role=role)
+    return found
+
+
+async def manage_staff(staff_id: str, *, by: Principal) -> Staff:
+    """A member of staff `by` may disable, enable or give a new password (not themselves)."""
+    staff = await staff_in_scope(by).filter(id=staff_id).first()
+    if staff is None:
+        raise NoSuchStaff(N_("No member of staff `{staff}` in your district."), staff=staff_id)
+    if staff.id == by.id:
+        raise CannotDisableSelf(N_("Ask another administrator to change your own account."))
+    return staff
+
+
+async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
+    """Disables an account: it can no longer log in, and every token it holds stops working
+    at once (its logins are revoked; each request checks `disabled_at`)."""
+    staff = await manage_staff(staff_id, by=by)
+    if staff.disabled_at is None:
+        staff.disabled_at = datetime.now(UTC)
+        await staff.save(update_fields=["disabled_at"])
+    await revoke_sessions_of(f"staff:{staff.id}")
+    return staff
+
+
+async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
+    staff = await manage_staff(staff_id, by=by)
+    if staff.disabled_at is not None:
+        staff.disabled_at = None
+        await staff.save(update_fields=["disabled_at"])
+    return staff
+
+
+async def reset_staff_password(staff_id: str, password: str, *, by: Principal) -> Staff:
+    """Sets a new password; the account's current logins end (they must log in again)."""
+    staff = await manage_staff(staff_id, by=by)
+    staff.password_hash = await hash_password(password)
+    await staff.save(update_fields=["password_hash"])
+    await revoke_sessions_of(f"staff:{staff.id}")
+    return staff
 
 
 # --- residents -----------------------------------------------------------------------------
