@@ -36,6 +36,7 @@ from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
@@ -201,9 +202,15 @@ async def backfill_attendance(
         )
     if checked_out_at > datetime.now(UTC):
         raise InvalidTimes("A back-filled attendance has ended already.")
-    earliest, latest = activity.starts_at - TIME_SLACK, activity.ends_at + TIME_SLACK
-    if checked_in_at < earliest or checked_out_at > latest:
-        raise InvalidTimes("The attendance must lie within the activity's time.")
+    # A paper sheet saying 8:50 for a 9:00 activity is clipped to the activity's time and
+    # flagged `clipped` for the reviewer; only a time wholly outside the activity is refused.
+    flags = ["backfill"]
+    if checked_in_at < activity.starts_at or checked_out_at > activity.ends_at:
+        checked_in_at = max(checked_in_at, activity.starts_at)
+        checked_out_at = min(checked_out_at, activity.ends_at)
+        flags.append("clipped")
+    if checked_out_at <= checked_in_at:
+        raise InvalidTimes(N_("The attendance lies wholly outside the activity's time."))
     await lock_resident(resident.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=resident.id):
         raise AttendanceExists("The resident already has an attendance at this activity.")
@@ -219,7 +226,7 @@ async def backfill_attendance(
         checked_out_at=checked_out_at,
         hours=served_hours(checked_in_at, checked_out_at, activity.starts_at, activity.ends_at),
         note=note,
-        flags=["backfill"],
+        flags=flags,
         recorded_by=who.subject,
     )
     await _flag_long_day(attendance)

@@ -249,9 +249,9 @@ async def redeem(reward_id: str, *, who: Principal) -> Redemption:
             title=reward.title,
             cost=from_units(reward.cost),
         ) from refused
-    taken = await Reward.filter(
-        id=reward.id, stock__gte=1, withdrawn_at__isnull=True
-    ).update(stock=F("stock") - 1)
+    taken = await Reward.filter(id=reward.id, stock__gte=1, withdrawn_at__isnull=True).update(
+        stock=F("stock") - 1
+    )
     if not taken:
         if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
             raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)

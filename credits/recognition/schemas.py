@@ -94,9 +94,7 @@ class HonourRollOut(Schema):
     district: str
     period: str
     taken_at: datetime
-    status: Literal["draft", "published"] = Field(
-        description="residents see published rolls only"
-    )
+    status: Literal["draft", "published"] = Field(description="residents see published rolls only")
     published_at: datetime | None
     hours: list[HonourRollLine]
     credits: list[HonourRollLine]
