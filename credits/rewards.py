@@ -47,8 +47,8 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
             return None
         if len(who.community_ids) != 1:
             raise InvalidCommunity(
-                "You serve several communities: name the one the reward is for.",
-                errors=[{"field": "community", "message": "required for you"}],
+                N_("You serve several communities: name the one the reward is for."),
+                errors=[{"field": "community", "message": N_("required for you")}],
             )
         return await Community.get(id=next(iter(who.community_ids)))
     district_code, _, community_code = code.rpartition("/")
@@ -58,8 +58,9 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
     community = await found.first()
     if community is None or not who.sees_community(community.id, community.district_id):
         raise InvalidCommunity(
-            f"No community `{code}` that you serve.",
-            errors=[{"field": "community", "message": "not a community of yours"}],
+            N_("No community `{code}` that you serve."),
+            errors=[{"field": "community", "message": N_("not a community of yours")}],
+            code=code,
         )
     return community
 
@@ -281,7 +282,7 @@ async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption
     )
     if not moved:
         current = await Redemption.get(id=redemption.id)
-        raise RedemptionNotHeld(f"The redemption is {current.status} already.")
+        raise RedemptionNotHeld(N_("The redemption is {status} already."), status=current.status)
     redemption.status, redemption.settled_at, redemption.settled_by = status, now, by
     return redemption
 
@@ -308,9 +309,11 @@ async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
 async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
     redemption = await Redemption.get_or_none(id=redemption_id, resident_id=who.id)
     if redemption is None:
-        raise NoSuchRedemption(f"No redemption `{redemption_id}` of yours.")
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
+        )
     await _settle(redemption, "voided", by=who.subject)
-    await _release(redemption, by=who.subject, memo="cancelled by the resident")
+    await _release(redemption, by=who.subject, memo=N_("cancelled by the resident"))
     return redemption
 
 
@@ -318,9 +321,9 @@ async def fulfil(code: str, *, who: Principal) -> Redemption:
     """A worker hands the reward over against the resident's pickup code."""
     redemption = await Redemption.get_or_none(code=code).prefetch_related("reward")
     if redemption is None or not _visible(redemption.reward, who):
-        raise NoSuchRedemption("No redemption with this code in your communities.")
+        raise NoSuchRedemption(N_("No redemption with this code in your communities."))
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
-        raise RedemptionExpired("The hold has expired; the resident can redeem again.")
+        raise RedemptionExpired(N_("The hold has expired; the resident can redeem again."))
     await _settle(redemption, "fulfilled", by=who.subject)
     await ledger.post(
         district_id=redemption.district_id,
@@ -349,7 +352,7 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
             await _settle(redemption, "expired", by="system:expire-holds")
         except RedemptionNotHeld:
             continue  # settled meanwhile by the resident or a worker
-        await _release(redemption, by="system:expire-holds", memo="the hold expired")
+        await _release(redemption, by="system:expire-holds", memo=N_("the hold expired"))
         expired += 1
     return expired
 

@@ -52,6 +52,7 @@ from app.core.auth import (
 )
 from app.core.errors import Problem, Unauthenticated
 from app.core.http import Api, Page, PageQuery, paginate
+from app.core.i18n import N_
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
@@ -97,7 +98,7 @@ async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, A
     staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
     if not await verify_password(staff.password_hash if staff else None, body.password):
         await ratelimit.record_login_failure(account, address)
-        return LoginFailed("The username or the password is wrong.")
+        return LoginFailed(N_("The username or the password is wrong."))
     assert staff is not None
     await ratelimit.clear_login_failures(account)
     role: Role = staff.role  # type: ignore[assignment]
@@ -113,7 +114,7 @@ async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
     subject, refresh_token, session = rotated
     who = await current_principal(subject, session)
     if who is None:
-        raise Unauthenticated("The account no longer exists or is disabled.")
+        raise Unauthenticated(N_("The account no longer exists or is disabled."))
     access, expires_in = issue_access_token(subject, who.role, session=session)
     return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
 

@@ -47,13 +47,13 @@ from app.core.passwords import hash_password
 async def get_district(code: str, *, who: Principal) -> District:
     district = await District.get_or_none(code=code)
     if district is None or not who.sees_district(district.id):
-        raise NotFound("No such district.")
+        raise NotFound(N_("No such district."))
     return district
 
 
 async def create_district(*, code: str, name: str, by: Principal) -> District:
     if await District.exists(code=code):
-        raise DistrictExists(f"District `{code}` exists already.")
+        raise DistrictExists(N_("District `{code}` exists already."), code=code)
     district = await District.create(code=code, name=name)
     await DistrictRulesVersion.create(
         district=district,
@@ -270,7 +270,9 @@ async def change_rules(
 
 async def create_community(district: District, *, code: str, name: str) -> Community:
     if await Community.exists(district_id=district.id, code=code):
-        raise CommunityExists(f"Community `{code}` exists already in `{district.code}`.")
+        raise CommunityExists(
+            N_("Community `{code}` exists already in `{district}`."), code=code, district=district.code
+        )
     return await Community.create(district=district, code=code, name=name)
 
 
@@ -279,7 +281,11 @@ async def find_community(district_code: str, community_code: str) -> Community:
         district__code=district_code, code=community_code
     ).prefetch_related("district")
     if community is None:
-        raise NotFound(f"No community `{district_code}/{community_code}`.")
+        raise NotFound(
+            N_("No community `{district_code}/{community_code}`."),
+            district_code=district_code,
+            community_code=community_code,
+        )
     return community
 
 
@@ -293,32 +299,34 @@ def normalise_username(username: str) -> str:
 
 async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     if by.role == "district_admin" and data.role == "platform_admin":
-        raise Forbidden("District administrators cannot create platform administrators.")
+        raise Forbidden(N_("District administrators cannot create platform administrators."))
     district = None
     if data.role == "platform_admin":
         if data.district or data.communities:
-            raise InvalidStaffScope("A platform administrator has no district or communities.")
+            raise InvalidStaffScope(N_("A platform administrator has no district or communities."))
     else:
         if not data.district:
-            raise InvalidStaffScope(f"A {data.role} needs a `district`.")
+            raise InvalidStaffScope(N_("A {role} needs a `district`."), role=data.role)
         district = await District.get_or_none(code=data.district)
         if district is None or not by.sees_district(district.id):
-            raise InvalidStaffScope(f"No district `{data.district}`.")
+            raise InvalidStaffScope(N_("No district `{district}`."), district=data.district)
     if data.role == "worker" and not data.communities:
-        raise InvalidStaffScope("A worker needs at least one community.")
+        raise InvalidStaffScope(N_("A worker needs at least one community."))
     if data.role == "district_admin" and data.communities:
-        raise InvalidStaffScope("A district administrator sees the whole district.")
+        raise InvalidStaffScope(N_("A district administrator sees the whole district."))
     communities = []
     if district is not None:
         communities = await Community.filter(district_id=district.id, code__in=data.communities)
         missing = set(data.communities) - {c.code for c in communities}
         if missing:
             raise InvalidStaffScope(
-                f"No such communities in `{district.code}`: {', '.join(sorted(missing))}."
+                N_("No such communities in `{code}`: {missing}."),
+                code=district.code,
+                missing=", ".join(sorted(missing)),
             )
     username = normalise_username(data.username)
     if await Staff.exists(username=username):
-        raise UsernameTaken(f"The username `{username}` is taken.")
+        raise UsernameTaken(N_("The username `{username}` is taken."), username=username)
     staff = await Staff.create(
         username=username,
         password_hash=await hash_password(data.password),
@@ -454,13 +462,13 @@ async def set_real_name(resident: Resident, *, name: str, id_number: str) -> Res
     id_number = id_number.upper()
     if not id_number_is_valid(id_number):
         raise InvalidIdNumber(
-            "The ID number's check digit does not match.",
-            errors=[{"field": "id_number", "message": "not a valid resident ID number"}],
+            N_("The ID number's check digit does not match."),
+            errors=[{"field": "id_number", "message": N_("not a valid resident ID number")}],
         )
     ring = get_keyring()
     lookup = ring.lookup_hash(id_number)
     if await Resident.filter(id_number_hash=lookup).exclude(id=resident.id).exists():
-        raise IdNumberInUse("This ID number is already verified by another account.")
+        raise IdNumberInUse(N_("This ID number is already verified by another account."))
     resident.real_name_cipher = ring.encrypt(name)
     resident.real_name_masked = mask_name(name)
     resident.id_number_cipher = ring.encrypt(id_number)

@@ -89,8 +89,8 @@ class MalformedJSON(Problem):
 class Unauthenticated(Problem):
     status, code, title = 401, "unauthenticated", N_("Authentication required")
 
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(self, detail: str | None = None, **params: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **params)
 
 
 class Forbidden(Problem):
@@ -120,8 +120,8 @@ class Invalid(Problem):
 class RateLimited(Problem):
     status, code, title = 429, "rate_limited", N_("Too many requests")
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+    def __init__(self, detail: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **params)
 
 
 def invalid_from(exc: ValidationError, *, prefix: str = "") -> Invalid:

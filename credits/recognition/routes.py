@@ -14,6 +14,7 @@ from app.accounts.service import get_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.http import Api, Page, PageQuery, Schema, paginate
+from app.core.i18n import N_
 from credits.recognition import credentials, honour_rolls, service
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -135,7 +136,7 @@ async def issuer(code: str) -> dict[str, Any]:
     """A district's issuer profile, as named in its credentials."""
     district = await District.get_or_none(code=code)
     if district is None:
-        raise NotFound("No such issuer.")
+        raise NotFound(N_("No such issuer."))
     return credentials.issuer_profile(district)
 
 

@@ -38,7 +38,7 @@ async def badges_in_scope(
     if district_code is not None:
         district = await District.get_or_none(code=district_code)
         if district is None or not who.sees_district(district.id):
-            raise NotFound("No such district.")
+            raise NotFound(N_("No such district."))
         district_id = district.id
     scope = Q(district_id__isnull=True)
     if district_id is not None:
@@ -52,7 +52,9 @@ async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
         Q(district_id__isnull=True) | Q(district_id=by.district_id), code=data.code
     ).exists()
     if taken:
-        raise BadgeCodeTaken(f"The badge code `{data.code}` is in use in this district.")
+        raise BadgeCodeTaken(
+            N_("The badge code `{code}` is in use in this district."), code=data.code
+        )
     return await BadgeDefinition.create(
         district_id=by.district_id,
         code=data.code,
@@ -126,12 +128,12 @@ async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAw
     The award stays (nothing is deleted), so the job never awards that badge again."""
     award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge")
     if award is None or not by.sees_district(award.district_id):
-        raise NotFound("No such badge award.")
+        raise NotFound(N_("No such badge award."))
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
     )
     if not revoked:
-        raise AwardAlreadyRevoked("This badge award was revoked already.")
+        raise AwardAlreadyRevoked(N_("This badge award was revoked already."))
     await award.refresh_from_db()
     await queue_notification(
         "resident",
@@ -146,7 +148,7 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
     """The credential of an award and its VC-JWT."""
     award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge", "district")
     if award is None:
-        raise CredentialNotFound("No credential with this id.")
+        raise CredentialNotFound(N_("No credential with this id."))
     credential = credentials.build_credential(award, award.badge, award.district)
     return credential, credentials.sign(credential)
 
