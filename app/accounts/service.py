@@ -271,7 +271,9 @@ async def change_rules(
 async def create_community(district: District, *, code: str, name: str) -> Community:
     if await Community.exists(district_id=district.id, code=code):
         raise CommunityExists(
-            N_("Community `{code}` exists already in `{district}`."), code=code, district=district.code
+            N_("Community `{code}` exists already in `{district}`."),
+            code=code,
+            district=district.code,
         )
     return await Community.create(district=district, code=code, name=name)
 
