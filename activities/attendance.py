@@ -11,7 +11,6 @@ from tortoise.exceptions import IntegrityError
 from activities.checkin import (
     TIME_SLACK,
     check_checkin_token,
-    distance_m,
     served_hours,
 )
 from activities.errors import (
@@ -31,11 +30,18 @@ from activities.models import (
     Attendance,
     Enrollment,
 )
-from activities.service import get_activity, local_date, lock_resident, manage_activity
+from activities.service import (
+    get_activity,
+    local_date,
+    lock_resident,
+    manage_activity,
+    take_walk_in_seat,
+)
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.geo import distance_m
 from app.core.i18n import N_
 from app.core.settings import get_settings
 
@@ -133,13 +139,18 @@ async def check_in(
         raise OutsideTimeWindow(
             N_("Check-in opens 30 minutes before the activity starts and closes when it ends.")
         )
-    if not await Enrollment.exists(activity_id=activity.id, resident_id=who.id, status="enrolled"):
-        raise NotEnrolled(N_("Only enrolled residents check in."))
+    enrolled = await Enrollment.exists(
+        activity_id=activity.id, resident_id=who.id, status="enrolled"
+    )
+    if not enrolled and not activity.walk_ins:
+        raise NotEnrolled(N_("Only enrolled residents check in; this activity takes no walk-ins."))
     _ensure_on_site(activity, lat, lng)
     await lock_resident(who.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
         raise AlreadyCheckedIn(N_("You have checked in to this activity already."))
     await _ensure_no_overlap(who.id, now, activity.ends_at)
+    if not enrolled:
+        await take_walk_in_seat(activity, who=who)
     try:
         attendance = await Attendance.create(
             district_id=activity.district_id,

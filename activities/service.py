@@ -20,12 +20,14 @@ from activities.errors import (
     AlreadyEnrolled,
     CapacityBelowEnrolled,
     InvalidTimes,
+    NoFreeSeat,
     NotEnrolled,
     UnknownAction,
     UnknownCommunity,
 )
 from activities.models import (
     Activity,
+    Attendance,
     CivilityAction,
     Enrollment,
 )
@@ -184,6 +186,7 @@ async def create_activity(
     starts_at: datetime,
     ends_at: datetime,
     capacity: int,
+    walk_ins: bool = False,
     lat: float,
     lng: float,
     radius_m: int | None,
@@ -202,6 +205,7 @@ async def create_activity(
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
+        walk_ins=walk_ins,
         lat=lat,
         lng=lng,
         radius_m=radius_m or rules.geofence_radius_m,
@@ -308,6 +312,69 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
         )
     except IntegrityError as exc:
         raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
+
+
+async def take_walk_in_seat(activity: Activity, *, who: Principal) -> Enrollment:
+    """A walk-in at an activity that takes them: enrolled on the spot when a seat is free
+    (by the same conditional update as enrolling), else refused."""
+    seated = await Activity.filter(
+        id=activity.id, status="published", enrolled_count__lt=F("capacity")
+    ).update(enrolled_count=F("enrolled_count") + 1)
+    if not seated:
+        raise NoFreeSeat(N_("The activity is full: there is no seat for a walk-in."))
+    now = datetime.now(UTC)
+    existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
+    if existing is not None:  # waitlisted, cancelled or no-show before: seated now
+        existing.status, existing.queued_at = "enrolled", now
+        await existing.save(update_fields=["status", "queued_at", "updated_at"])
+        return existing
+    return await Enrollment.create(
+        district_id=activity.district_id,
+        activity_id=activity.id,
+        resident_id=who.id,
+        status="enrolled",
+        queued_at=now,
+    )
+
+
+async def my_statuses(resident_id: str, activity_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Where the resident stands at each activity: `my_status` (enrolled, waitlisted,
+    cancelled, no_show, checked_in, attended, rejected; None: not signed up) and, when
+    waitlisted, their place in the queue (1 = next)."""
+    if not activity_ids:
+        return {}
+    mine = {
+        e.activity_id: e
+        for e in await Enrollment.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    attended = {
+        a.activity_id: a.status
+        for a in await Attendance.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    result: dict[str, dict[str, Any]] = {}
+    for activity_id in activity_ids:
+        enrollment = mine.get(activity_id)
+        status: str | None = enrollment.status if enrollment else None
+        position = None
+        if activity_id in attended:
+            status = {"open": "checked_in", "rejected": "rejected"}.get(
+                attended[activity_id], "attended"
+            )
+        elif enrollment is not None and enrollment.status == "waitlisted":
+            ahead = await Enrollment.filter(
+                Q(queued_at__lt=enrollment.queued_at)
+                | Q(queued_at=enrollment.queued_at, id__lt=enrollment.id),
+                activity_id=activity_id,
+                status="waitlisted",
+            ).count()
+            position = ahead + 1
+        result[activity_id] = {"my_status": status, "waitlist_position": position}
+    return result
+
+
+def my_enrollments(resident_id: str, status: str | None) -> Any:
+    found = Enrollment.filter(resident_id=resident_id)
+    return found.filter(status=status) if status else found
 
 
 async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
