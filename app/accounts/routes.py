@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from app.accounts import service
+from app.accounts import scope, service
 from app.accounts.errors import (
     CannotDisableSelf,
     DefaultRequired,
@@ -166,10 +166,7 @@ async def create_district(who: Principal, body: DistrictCreate) -> District:
 @api.get("/api/v1/districts", query=PageQuery, response=Page[DistrictOut])
 async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The districts the caller sees: all for platform administrators, else their own."""
-    districts = District.all()
-    if who.role != "platform_admin":
-        districts = districts.filter(id=who.district_id or "")
-    return await paginate(districts, query)
+    return await paginate(scope.readable_districts(who), query)
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
@@ -204,7 +201,7 @@ def _rules_change_view(change: service.RulesChange) -> dict[str, Any]:
 )
 async def get_district(who: Principal, code: str) -> dict[str, Any]:
     """A district with the rules in force and any changes scheduled."""
-    return await _district_detail(await service.get_district(code, who=who))
+    return await _district_detail(await scope.readable_district(code, who=who))
 
 
 _RULES_ERRORS = (UnknownAction, DefaultRequired, RetroactiveRulesChange)
@@ -223,7 +220,7 @@ async def change_district_settings(
     """Changes the district's rules from now (or a later `effective_from`), merging per key;
     history is kept. The answer says what each action will earn; `written` is false when the
     change changed nothing (then no version is added)."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return _rules_change_view(await service.change_rules(district, body, by=who))
 
 
@@ -239,7 +236,7 @@ async def preview_district_settings(
 ) -> dict[str, Any]:
     """What a settings change would make of the rules and what each action would earn; writes
     nothing."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return _rules_change_view(await service.preview_rules(district, body))
 
 
@@ -252,7 +249,7 @@ async def preview_district_settings(
 async def list_settings_versions(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """Every version of the district's rules, newest first: the `rules_version` a ledger
     transaction names is one of these."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return await paginate(DistrictRulesVersion.filter(district_id=district.id), query)
 
 
@@ -265,7 +262,7 @@ async def list_settings_versions(who: Principal, code: str, query: PageQuery) ->
 )
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     community = await service.create_community(district, code=body.code, name=body.name)
     return {
         "id": community.id,
@@ -278,7 +275,7 @@ async def create_community(who: Principal, code: str, body: CommunityCreate) -> 
 @api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
 async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """The district's communities."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
     page["items"] = [
         {"id": c.id, "code": c.code, "name": c.name, "district": district.code}
@@ -311,7 +308,7 @@ _STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
 async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
     """The staff the caller manages (a district admin: their district's), with whether each
     account is disabled."""
-    page = await paginate(service.staff_in_scope(who, role=query.role), query)
+    page = await paginate(scope.managed_staff_list(who, role=query.role), query)
     page["items"] = [await service.staff_view(s) for s in page["items"]]
     return page
 

@@ -10,17 +10,14 @@ from typing import Any
 
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
-from tortoise.queryset import QuerySet
 
 from app.accounts.errors import (
-    CannotDisableSelf,
     CommunityExists,
     DefaultRequired,
     DistrictExists,
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
-    NoSuchStaff,
     RetroactiveRulesChange,
     UnknownAction,
     UsernameTaken,
@@ -34,6 +31,7 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
+from app.accounts.scope import managed_staff, readable_districts
 from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
@@ -42,13 +40,6 @@ from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
 # --- districts and their rules -------------------------------------------------------------
-
-
-async def get_district(code: str, *, who: Principal) -> District:
-    district = await District.get_or_none(code=code)
-    if district is None or not who.sees_district(district.id):
-        raise NotFound(N_("No such district."))
-    return district
 
 
 async def create_district(*, code: str, name: str, by: Principal) -> District:
@@ -309,8 +300,8 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     else:
         if not data.district:
             raise InvalidStaffScope(N_("A {role} needs a `district`."), role=data.role)
-        district = await District.get_or_none(code=data.district)
-        if district is None or not by.sees_district(district.id):
+        district = await readable_districts(by).get_or_none(code=data.district)
+        if district is None:
             raise InvalidStaffScope(N_("No district `{district}`."), district=data.district)
     if data.role == "worker" and not data.communities:
         raise InvalidStaffScope(N_("A worker needs at least one community."))
@@ -372,31 +363,10 @@ async def staff_view(staff: Staff) -> dict[str, Any]:
     }
 
 
-def staff_in_scope(who: Principal, *, role: str | None = None) -> QuerySet[Staff]:
-    """The staff an administrator manages: a district admin their district's workers and
-    administrators, a platform admin everyone."""
-    found = Staff.all()
-    if who.role != "platform_admin":
-        found = found.filter(district_id=who.district_id or "")
-    if role:
-        found = found.filter(role=role)
-    return found
-
-
-async def manage_staff(staff_id: str, *, by: Principal) -> Staff:
-    """A member of staff `by` may disable, enable or give a new password (not themselves)."""
-    staff = await staff_in_scope(by).filter(id=staff_id).first()
-    if staff is None:
-        raise NoSuchStaff(N_("No member of staff `{staff}` in your district."), staff=staff_id)
-    if staff.id == by.id:
-        raise CannotDisableSelf(N_("Ask another administrator to change your own account."))
-    return staff
-
-
 async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
     """Disables an account: it can no longer log in, and every token it holds stops working
     at once (its logins are revoked; each request checks `disabled_at`)."""
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     if staff.disabled_at is None:
         staff.disabled_at = datetime.now(UTC)
         await staff.save(update_fields=["disabled_at"])
@@ -405,7 +375,7 @@ async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
 
 
 async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     if staff.disabled_at is not None:
         staff.disabled_at = None
         await staff.save(update_fields=["disabled_at"])
@@ -414,7 +384,7 @@ async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
 
 async def reset_staff_password(staff_id: str, password: str, *, by: Principal) -> Staff:
     """Sets a new password; the account's current logins end (they must log in again)."""
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     staff.password_hash = await hash_password(password)
     await staff.save(update_fields=["password_hash"])
     await revoke_sessions_of(f"staff:{staff.id}")
