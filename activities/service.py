@@ -38,7 +38,7 @@ from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.i18n import N_
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
@@ -91,6 +91,8 @@ async def action_names(district_id: str) -> dict[str, str]:
 
 
 register_action_catalogue(action_names)
+register_notice("activity_cancelled", N_("The activity “{title}” was cancelled: {reason}"))
+register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
 
 
 async def find_action(code: str, district_id: str) -> CivilityAction:

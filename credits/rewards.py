@@ -23,7 +23,7 @@ from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.i18n import N_
 from app.core.ids import new_id
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -306,6 +306,10 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
 
 
 HOLD_REMINDER = timedelta(hours=24)
+register_notice(
+    "redemption_expiring",
+    N_("Your “{reward}” is held until {expires_at}: show the pickup code {code} to collect it."),
+)
 
 
 async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500) -> int:

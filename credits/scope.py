@@ -72,7 +72,7 @@ async def staff_redemption(redemption_id: str, *, who: Principal) -> Redemption:
 async def readable_reward(reward_id: str, *, who: Principal) -> Reward:
     reward = await readable_rewards(who).get_or_none(id=reward_id)
     if reward is None:
-        raise NoSuchReward(N_("No reward `{reward_id}` for you."), reward_id=reward_id)
+        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
     return reward
 
 

@@ -24,8 +24,13 @@ from app.accounts.schemas import (
     DistrictDetail,
     DistrictOut,
     DistrictRulesPatch,
+    JoinableCommunityOut,
+    JoinableQuery,
+    MarkedReadOut,
     MeOut,
     MePatch,
+    NotificationOut,
+    NotificationQuery,
     PasswordLoginIn,
     PasswordResetIn,
     RealNameIn,
@@ -39,7 +44,7 @@ from app.accounts.schemas import (
     TokenPair,
     WeChatLoginIn,
 )
-from app.core import ratelimit, wechat
+from app.core import outbox, ratelimit, wechat
 from app.core.auth import (
     REFRESH_REUSED,
     Principal,
@@ -50,8 +55,9 @@ from app.core.auth import (
     register_principal_loader,
     rotate_refresh_token,
 )
-from app.core.errors import Problem, Unauthenticated
-from app.core.http import Api, Page, PageQuery, paginate
+from app.core.errors import Invalid, NotFound, Problem, Unauthenticated
+from app.core.geo import to_stored
+from app.core.http import Api, Page, PageQuery, decode_cursor, paginate
 from app.core.i18n import N_
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
@@ -263,7 +269,13 @@ async def list_settings_versions(who: Principal, code: str, query: PageQuery) ->
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
     district = await scope.readable_district(code, who=who)
-    community = await service.create_community(district, code=body.code, name=body.name)
+    community = await service.create_community(
+        district,
+        code=body.code,
+        name=body.name,
+        lat=body.location.lat if body.location else None,
+        lng=body.location.lng if body.location else None,
+    )
     return {
         "id": community.id,
         "code": community.code,
@@ -348,3 +360,68 @@ async def reset_staff_password(
     """Gives an account a new password; its current logins end."""
     staff = await service.reset_staff_password(staff_id, body.password, by=who)
     return await service.staff_view(staff)
+
+
+@api.get(
+    "/api/v1/me/notifications",
+    roles=("resident",),
+    query=NotificationQuery,
+    response=Page[NotificationOut],
+)
+async def my_notifications(who: Principal, query: NotificationQuery) -> dict[str, Any]:
+    """The resident's notices, newest first (`?unread=true` for the unread): every notice,
+    whether or not it was also sent as a WeChat subscribe message."""
+    if query.cursor and not decode_cursor(query.cursor).isdigit():
+        raise Invalid(
+            N_("The cursor is not valid."),
+            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
+        )
+    page = await paginate(outbox.inbox("resident", who.id, unread=query.unread), query)
+    page["items"] = [
+        {
+            "id": str(n.id),
+            "topic": n.topic,
+            "text": outbox.notice_text(n.topic, n.payload),
+            "payload": n.payload,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in page["items"]
+    ]
+    return page
+
+
+@api.post(
+    "/api/v1/me/notifications/{notification_id}/read",
+    roles=("resident",),
+    response=MarkedReadOut,
+)
+async def mark_notification_read(who: Principal, notification_id: str) -> dict[str, Any]:
+    """Marks one of the resident's notices read (again: nothing changes)."""
+    if not await outbox.inbox("resident", who.id).filter(id=_notice_id(notification_id)).exists():
+        raise NotFound(N_("No such notification of yours."))
+    return {"marked": await outbox.mark_read("resident", who.id, notification_id)}
+
+
+@api.post("/api/v1/me/notifications/read", roles=("resident",), response=MarkedReadOut)
+async def mark_all_notifications_read(who: Principal) -> dict[str, Any]:
+    """Marks every unread notice of the resident read."""
+    return {"marked": await outbox.mark_read("resident", who.id)}
+
+
+def _notice_id(notification_id: str) -> int:
+    return int(notification_id) if notification_id.isdigit() and len(notification_id) < 19 else -1
+
+
+@api.get(
+    "/api/v1/onboarding/communities",
+    query=JoinableQuery,
+    response=list[JoinableCommunityOut],
+)
+async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dict[str, Any]]:
+    """The communities a new resident can join, nearest first when `lat`/`lng` are given
+    (`coord`: gcj02 by default, or wgs84); join one with `PATCH /api/v1/me`."""
+    lat, lng = query.lat, query.lng
+    if lat is not None and lng is not None:
+        lat, lng = to_stored(lat, lng, query.coord)
+    return await service.joinable_communities(lat, lng, limit=query.limit)

@@ -35,7 +35,8 @@ from app.accounts.scope import managed_staff, readable_districts
 from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
-from app.core.i18n import N_, _
+from app.core.geo import distance_m
+from app.core.i18n import N_, _, translate
 from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
@@ -259,14 +260,67 @@ async def change_rules(
 # --- communities ---------------------------------------------------------------------------
 
 
-async def create_community(district: District, *, code: str, name: str) -> Community:
+async def create_community(
+    district: District,
+    *,
+    code: str,
+    name: str,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> Community:
     if await Community.exists(district_id=district.id, code=code):
         raise CommunityExists(
             N_("Community `{code}` exists already in `{district}`."),
             code=code,
             district=district.code,
         )
-    return await Community.create(district=district, code=code, name=name)
+    return await Community.create(district=district, code=code, name=name, lat=lat, lng=lng)
+
+
+async def joinable_communities(
+    lat: float | None, lng: float | None, *, limit: int
+) -> list[dict[str, Any]]:
+    """Every community open to join (all are), nearest first when a point (GCJ-02) is given;
+    communities without a location come after, by district and name."""
+    communities = await Community.all().prefetch_related("district")
+    rows = []
+    for c in communities:
+        distance = (
+            round(distance_m(lat, lng, c.lat, c.lng))
+            if lat is not None and lng is not None and c.lat is not None and c.lng is not None
+            else None
+        )
+        rows.append(
+            {
+                "ref": f"{c.district.code}/{c.code}",
+                "name": c.name,
+                "district": c.district.code,
+                "district_name": c.district.name,
+                "distance_m": distance,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["distance_m"] is None, r["distance_m"] or 0, r["district"], r["ref"])
+    )
+    return rows[:limit]
+
+
+def missing_for(resident: Resident) -> list[str]:
+    missing = []
+    if resident.community_id is None:
+        missing.append("community")
+    if not resident.nickname:
+        missing.append("nickname")
+    if resident.id_number_hash is None:
+        missing.append("real_name")
+    return missing
+
+
+_NEXT_STEPS = {
+    "community": N_("Choose your community to see its activities and rewards."),
+    "nickname": N_("Choose a nickname."),
+    "real_name": N_("Give your real name to receive certificates of service."),
+}
 
 
 async def find_community(district_code: str, community_code: str) -> Community:
@@ -475,7 +529,10 @@ async def resident_view(resident: Resident) -> dict[str, Any]:
         if resident.community_id
         else None
     )
+    missing = missing_for(resident)
     return {
+        "missing": missing,
+        "next_step": translate(_NEXT_STEPS[missing[0]]) if missing else None,
         "id": resident.id,
         "nickname": resident.nickname,
         "district": community.district.code if community else None,

@@ -14,7 +14,7 @@ from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_, _
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -31,6 +31,10 @@ from credits.recognition.scope import (
 )
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
+
+register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
+register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
+register_notice("badge_revoked", N_("The badge “{badge_name}” was withdrawn: {reason}"))
 
 # --- badge definitions ---------------------------------------------------------------------
 

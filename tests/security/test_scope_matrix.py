@@ -72,6 +72,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/staff/{staff_id}/enable"): Case(),
     ("POST", "/api/v1/staff/{staff_id}/password"): Case(body={"password": "a-new-password-1"}),
     ("POST", "/api/v1/jobs/{name}/run"): Case(),
+    ("POST", "/api/v1/me/notifications/{notification_id}/read"): Case(),
     # activities
     ("GET", "/api/v1/activities/{activity_id}"): Case(
         sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT}
@@ -235,6 +236,12 @@ async def _objects(world: World) -> Objects:
     earned = await LedgerTransaction.filter(district_id=world.district_id).first()
     assert earned is not None
     assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
+    from app.core.outbox import queue_notification
+
+    async with transaction():
+        notice = await queue_notification(
+            "resident", world.resident.id, "enrolment_promoted", {"title": "河道清洁"}
+        )
     roll = await world.district_admin.client.post(
         "/api/v1/districts/d1/honour-rolls",
         json={"period": datetime.now(SHANGHAI).strftime("%Y-%m")},
@@ -257,6 +264,7 @@ async def _objects(world: World) -> Objects:
             "roll_id": roll.json()["id"],
             "line_id": roll.json()["hours"][0]["line"],
             "staff_id": world.worker.id,
+            "notification_id": str(notice.id),
         },
         bodies={"backfill": backfill},
     )
