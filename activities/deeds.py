@@ -20,6 +20,7 @@ from activities.models import Deed, Upload
 from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date, lock_resident
 from activities.storage import get_storage, sniff_image
+from activities.verification import ensure_attestable, ensure_reportable
 from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
 from app.core.auth import Principal
@@ -118,7 +119,7 @@ async def report_deed(
         raise UnknownResident(
             N_("Choose your community (PATCH /api/v1/me) before reporting deeds.")
         )
-    await find_action(action, who.district_id)
+    ensure_reportable(await find_action(action, who.district_id), evidence=evidence)
     _ensure_past(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
@@ -185,7 +186,7 @@ async def attest_deed(
             errors=[{"field": "resident", "message": N_("not a resident of your communities")}],
         )
     assert resident.district_id is not None and resident.community_id is not None
-    await find_action(action, resident.district_id)
+    ensure_attestable(await find_action(action, resident.district_id))
     _ensure_past(occurred_at)
     day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
     now = datetime.now(UTC)

@@ -140,3 +140,19 @@ class InvalidHours(Invalid):
 
 class NoFreeSeat(Conflict):
     code, title = "no_free_seat", N_("There is no free seat")
+
+
+class EvidenceRequired(Invalid):
+    code, title = "evidence_required", N_("This action is reported with evidence")
+
+
+class AttestationOnly(Invalid):
+    code, title = "attestation_only", N_("Only a worker's attestation records this action")
+
+
+class CheckInOnly(Invalid):
+    code, title = "check_in_only", N_("This action counts through activities with check-in")
+
+
+class EventFilingOnly(Invalid):
+    code, title = "event_filing_only", N_("This action is filed before the event")

@@ -20,6 +20,8 @@ class CivilityAction(Model):
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     verification = fields.CharField(max_length=200, default="")
+    # How it is verified (activities.verification.RULES), applied by the deed endpoints.
+    verification_rule = fields.CharField(max_length=32, null=True, default="self_report")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, create_model, model_validator
 
+from activities.verification import Rule
 from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, PageQuery, Schema
 
@@ -50,7 +51,8 @@ class ActionOut(Schema):
     code: str
     name: str
     description: str
-    verification: str
+    verification: str = Field(description="how the action is verified, in words")
+    verification_rule: Rule = Field(description="the rule the deed endpoints apply")
     builtin: bool
 
 
@@ -59,6 +61,7 @@ class ActionIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
     verification: Annotated[str, StringConstraints(max_length=200)] = ""
+    verification_rule: Rule = "self_report"
 
 
 class Location(Positioned):
