@@ -150,7 +150,8 @@ async def report_deed(
     )
 
 
-async def _post(deed: Deed, *, by: Principal) -> None:
+async def post_approved_deed(deed: Deed, *, by: Principal) -> None:
+    """Posts what an approved deed earns (its participation), once."""
     action = await find_action(deed.action, deed.district_id)
     summary = deed.description if len(deed.description) <= 60 else deed.description[:59] + "…"
     await record_participation(
@@ -207,7 +208,7 @@ async def attest_deed(
         reviewed_by=who.subject,
         reviewed_at=now,
     )
-    await _post(deed, by=who)
+    await post_approved_deed(deed, by=who)
     return deed
 
 
@@ -227,5 +228,5 @@ async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str
         raise DeedNotPending(N_("The deed was reviewed meanwhile."))
     await deed.refresh_from_db()
     if deed.status == "approved":
-        await _post(deed, by=by)
+        await post_approved_deed(deed, by=by)
     return deed

@@ -156,3 +156,15 @@ class CheckInOnly(Invalid):
 
 class EventFilingOnly(Invalid):
     code, title = "event_filing_only", N_("This action is filed before the event")
+
+
+class NotAFiledAction(Invalid):
+    code, title = "not_a_filed_action", N_("This action is not filed ahead")
+
+
+class FilingNotDue(Conflict):
+    code, title = "filing_not_due", N_("The filed event has not taken place yet")
+
+
+class FilingDecided(Conflict):
+    code, title = "filing_decided", N_("The filing has been decided already")

@@ -177,6 +177,28 @@ class Deed(Model):
         indexes = (("resident_id", "action", "occurred_on"),)
 
 
+class EventFiling(Model):
+    """An event filed in advance (移风易俗: a family files a banquet before it), confirmed or
+    declined by a worker afterwards; confirmation records an approved deed, which earns."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26, db_index=True)
+    community_id = fields.CharField(max_length=26, db_index=True)
+    resident_id = fields.CharField(max_length=26, db_index=True)
+    action = fields.CharField(max_length=64)
+    description = fields.TextField()
+    planned_on = fields.DateField()
+    status = fields.CharField(max_length=16, default="filed", db_index=True)
+    decided_by = fields.CharField(max_length=64, null=True)
+    decided_at = fields.DatetimeField(null=True)
+    decision_reason = fields.TextField(null=True)
+    deed_id = fields.CharField(max_length=26, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_filing"
+
+
 class Correction(Model):
     """A resident's request to correct a wrong record or add a missing one, and its decision."""
 

@@ -298,7 +298,7 @@ class DeedOut(Schema):
     evidence: list[str]
     lat: float | None
     lng: float | None
-    mode: Literal["report", "attest", "proxy"]
+    mode: Literal["report", "attest", "proxy", "filing"]
     consent: str | None
     status: Literal["pending", "approved", "rejected"]
     flags: list[str]
@@ -359,3 +359,33 @@ class VerificationOut(Schema):
     hours: JsonDecimal | None = None
     issuer: str | None = None
     issued_at: date | None = None
+
+
+class FilingIn(Schema):
+    """An event filed before it happens (an `event_filing` action, e.g. frugal-banquets)."""
+
+    action: ActionCode
+    description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    planned_on: date = Field(description="the local day of the event: today or later")
+
+
+class FilingOut(Schema):
+    id: str
+    resident: str
+    action: str
+    description: str
+    planned_on: date
+    status: Literal["filed", "confirmed", "declined"]
+    decision_reason: str | None
+    decided_at: datetime | None
+    deed: str | None = Field(description="the approved deed a confirmation recorded")
+    created_at: datetime
+
+
+class FilingQuery(PageQuery):
+    status: Literal["filed", "confirmed", "declined"] | None = None
+
+
+class FilingDecisionIn(Schema):
+    decision: Literal["confirm", "decline"]
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)] | None = None

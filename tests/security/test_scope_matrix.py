@@ -107,6 +107,7 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "reject", "reason": "不成立"}
     ),
     ("GET", "/api/v1/me/certificates/{number}/pdf"): Case(),
+    ("POST", "/api/v1/filings/{filing_id}/decide"): Case(body={"decision": "confirm"}),
     # credits
     ("GET", "/api/v1/rewards/{reward_id}"): Case(
         sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
@@ -238,6 +239,16 @@ async def _objects(world: World) -> Objects:
     assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
     from app.core.outbox import queue_notification
 
+    filing = await resident.post(
+        "/api/v1/filings",
+        json={
+            "action": "frugal-banquets",
+            "description": "婚宴从简",
+            "planned_on": datetime.now(SHANGHAI).date().isoformat(),
+        },
+    )
+    assert filing.status_code == 201, filing.text
+
     async with transaction():
         notice = await queue_notification(
             "resident", world.resident.id, "enrolment_promoted", {"title": "河道清洁"}
@@ -265,6 +276,7 @@ async def _objects(world: World) -> Objects:
             "line_id": roll.json()["hours"][0]["line"],
             "staff_id": world.worker.id,
             "notification_id": str(notice.id),
+            "filing_id": filing.json()["id"],
         },
         bodies={"backfill": backfill},
     )
