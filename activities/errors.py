@@ -168,3 +168,11 @@ class FilingNotDue(Conflict):
 
 class FilingDecided(Conflict):
     code, title = "filing_decided", N_("The filing has been decided already")
+
+
+class RealNameNotVerified(Conflict):
+    code, title = "real_name_not_verified", N_("The real name has not been verified")
+
+
+class CertificateRevoked(Conflict):
+    code, title = "certificate_revoked", N_("The certificate was revoked already")

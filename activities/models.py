@@ -233,6 +233,10 @@ class Certificate(Model):
     issuer = fields.CharField(max_length=200)
     storage_key = fields.CharField(max_length=200)
     issued_at = fields.DatetimeField()
+    # A revoked certificate stays checkable: `/verify` says it was revoked, when and why.
+    revoked_at = fields.DatetimeField(null=True)
+    revoked_by = fields.CharField(max_length=64, null=True)
+    revoke_reason = fields.TextField(null=True)
 
     class Meta:
         table = "certificate"

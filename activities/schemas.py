@@ -359,6 +359,13 @@ class VerificationOut(Schema):
     hours: JsonDecimal | None = None
     issuer: str | None = None
     issued_at: date | None = None
+    revoked: bool = Field(default=False, description="the certificate was revoked")
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+
+
+class RevokeCertificateIn(Schema):
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)]
 
 
 class FilingIn(Schema):

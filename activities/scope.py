@@ -136,3 +136,14 @@ async def managed_filing(filing_id: str, *, who: Principal) -> EventFiling:
     if who.kind == "resident":
         raise NotFound(N_("No such filing."))
     return await _one(readable_filings(who), N_("filing"), id=filing_id)
+
+
+async def managed_certificate(number: str, *, who: Principal) -> Certificate:
+    """A certificate of the administrator's district (platform administrators: any)."""
+    found = Certificate.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    certificate = await found.get_or_none(number=number)
+    if certificate is None:
+        raise NotFound(N_("No such certificate."))
+    return certificate

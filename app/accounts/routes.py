@@ -13,6 +13,7 @@ from app.accounts.errors import (
     DefaultRequired,
     LoginFailed,
     NoSuchStaff,
+    RealNameMissing,
     RetroactiveRulesChange,
     UnknownAction,
 )
@@ -425,3 +426,16 @@ async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dic
     if lat is not None and lng is not None:
         lat, lng = to_stored(lat, lng, query.coord)
     return await service.joinable_communities(lat, lng, limit=query.limit)
+
+
+@api.post(
+    "/api/v1/residents/{resident_id}/real-name/verify",
+    roles=("worker", "district_admin"),
+    response=ResidentOut,
+    errors=(RealNameMissing,),
+)
+async def verify_resident_real_name(who: Principal, resident_id: str) -> dict[str, Any]:
+    """A worker records that they saw the resident's identity document in person and it
+    matches the real name and ID number given: the real name becomes `verified`."""
+    resident = await service.verify_real_name_in_person(resident_id, by=who)
+    return await service.resident_view(resident)

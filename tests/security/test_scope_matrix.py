@@ -107,6 +107,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "reject", "reason": "不成立"}
     ),
     ("GET", "/api/v1/me/certificates/{number}/pdf"): Case(),
+    ("POST", "/api/v1/certificates/{number}/revoke"): Case(body={"reason": "撤销测试"}),
+    ("POST", "/api/v1/residents/{resident_id}/real-name/verify"): Case(),
     ("POST", "/api/v1/filings/{filing_id}/decide"): Case(body={"decision": "confirm"}),
     # credits
     ("GET", "/api/v1/rewards/{reward_id}"): Case(
@@ -216,6 +218,12 @@ async def _objects(world: World) -> Objects:
         "/api/v1/me/corrections", json={"record": verified.json()["record"], "reason": "时长不对"}
     )
     assert correction.status_code == 201, correction.text
+    given = await resident.post(
+        "/api/v1/me/real-name", json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert given.status_code == 200, given.text
+    seen = await worker.post(f"/api/v1/residents/{world.resident.id}/real-name/verify")
+    assert seen.status_code == 200, seen.text
     certificate = await resident.post("/api/v1/me/certificates")
     assert certificate.status_code == 201, certificate.text
     reward = await worker.post("/api/v1/rewards", json={"title": "环保袋", "cost": 1, "stock": 5})
@@ -275,6 +283,7 @@ async def _objects(world: World) -> Objects:
             "roll_id": roll.json()["id"],
             "line_id": roll.json()["hours"][0]["line"],
             "staff_id": world.worker.id,
+            "resident_id": world.resident.id,
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
         },
