@@ -184,7 +184,11 @@ class RosterQuery(PageQuery):
 
 
 class CheckinCodeOut(Schema):
-    token: str
+    token: str = Field(description="the short code (about 45 characters) the check-in takes")
+    link: str = Field(
+        description="what the QR holds: CHECKIN_LINK_BASE (default PUBLIC_BASE_URL/c/) and the "
+        "code; check-in accepts the whole link as `token` too"
+    )
     expires_at: datetime
     qr_png_url: str
 
