@@ -35,6 +35,11 @@ PUBLIC = {
     ("GET", "/credentials/{public_id}"): "Open Badges credentials are public by their random id",
     ("GET", "/credentials/status/{number}"): "the revocation status list is public",
     ("GET", "/issuers/{code}"): "an issuer profile (the district) is public",
+    (
+        "GET",
+        "/achievements/{badge_id}",
+    ): "an Open Badges achievement is public, like the credential",
+    ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
 }
 
 SAME_DISTRICT_RESIDENT = "an activity is open to every resident of its district"
