@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +14,12 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from activities.checkin import qr_png
-from activities.errors import CertificateRevoked, NoServiceRecords, RealNameNotVerified
+from activities.errors import (
+    CertificateQuotaReached,
+    CertificateRevoked,
+    NoServiceRecords,
+    RealNameNotVerified,
+)
 from activities.models import Certificate, ServiceRecord
 from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
@@ -121,6 +126,14 @@ async def issue_certificate(*, who: Principal) -> Certificate:
                 "Certificates of service are issued under a verified real name: show your ID "
                 "card to a community worker first."
             )
+        )
+    quota = get_settings().certificates_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    if await Certificate.filter(resident_id=resident.id, issued_at__gte=since).count() >= quota:
+        raise CertificateQuotaReached(
+            N_("At most {quota} certificates a day; the ones issued today are in your list."),
+            quota=quota,
+            retry_after=3600,
         )
     records = await ServiceRecord.filter(resident_id=resident.id).order_by("served_on", "id")
     reversed_ids = {r.reverses_id for r in records if r.kind == "reversal" and r.reverses_id}

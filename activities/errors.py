@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, PayloadTooLarge, Problem, UnsupportedMediaType
+from app.core.errors import (
+    Conflict,
+    Invalid,
+    PayloadTooLarge,
+    Problem,
+    RateLimited,
+    UnsupportedMediaType,
+)
 from app.core.i18n import N_
 
 
@@ -114,6 +121,10 @@ class UploadTooLarge(PayloadTooLarge):
     code, title = "upload_too_large", N_("The file is too large")
 
 
+class UploadQuotaReached(RateLimited):
+    code, title = "upload_quota_reached", "Too many uploads today"
+
+
 class CorrectionTarget(Invalid):
     code, title = "correction_target", N_("Name exactly one record or one activity")
 
@@ -124,6 +135,10 @@ class CorrectionNotPending(Conflict):
 
 class RecordReversed(Conflict):
     code, title = "record_reversed", N_("The record has been reversed already")
+
+
+class CertificateQuotaReached(RateLimited):
+    code, title = "certificate_quota_reached", "Too many certificates today"
 
 
 class NoServiceRecords(Conflict):

@@ -138,6 +138,7 @@ class Upload(Model):
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     owner = fields.CharField(max_length=64, db_index=True)
     district_id = fields.CharField(max_length=26, null=True)
+    community_id = fields.CharField(max_length=26, null=True)
     content_type = fields.CharField(max_length=32)
     size = fields.IntField()
     sha256 = fields.CharField(max_length=64)

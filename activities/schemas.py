@@ -6,11 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, create_model, model_validator
+from pydantic import Field, StringConstraints, create_model, model_validator
 
 from activities.verification import Rule
 from app.core.geo import Coord, to_stored
-from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 CommunityRef = Annotated[str, StringConstraints(pattern=r"^([a-z0-9-]+/)?[a-z0-9-]+$")]
@@ -83,8 +83,8 @@ class ActivityIn(Schema):
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     action: ActionCode
     community: CommunityRef
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     capacity: int = Field(ge=1, le=10_000)
     location: Location
     walk_ins: bool = Field(
@@ -104,8 +104,8 @@ class ActivityIn(Schema):
 class ActivityPatch(Schema):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     capacity: int | None = Field(default=None, ge=1, le=10_000)
     location: Location | None = None
     walk_ins: bool | None = None
@@ -147,11 +147,11 @@ class ActivityFilters(PageQuery):
     community: CommunityRef | None = None
     action: ActionCode | None = None
     status: Literal["published", "cancelled", "finished"] | None = None
-    to: AwareDatetime | None = None
+    to: Moment | None = None
 
 
 # `from` is a Python keyword, so the field that API.md names `?from=` is added by name.
-_FROM: dict[str, Any] = {"from": (AwareDatetime | None, None)}
+_FROM: dict[str, Any] = {"from": (Moment | None, None)}
 ActivityQuery = create_model("ActivityQuery", __base__=ActivityFilters, **_FROM)
 
 
@@ -202,8 +202,8 @@ class CheckinIn(Positioned):
 
 class BackfillIn(Schema):
     resident: Id
-    checked_in_at: AwareDatetime
-    checked_out_at: AwareDatetime
+    checked_in_at: Moment
+    checked_out_at: Moment
     note: Reason
 
     @model_validator(mode="after")
@@ -272,7 +272,7 @@ class UploadOut(Schema):
 class DeedIn(Positioned):
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     evidence: list[Id] = Field(default_factory=list, max_length=9)
     lat: Latitude | None = None
     lng: Longitude | None = None
@@ -282,7 +282,7 @@ class AttestIn(Schema):
     resident: Id
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     proxy: bool = False
     consent: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
 

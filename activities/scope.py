@@ -106,12 +106,15 @@ async def managed_correction(correction_id: str, *, who: Principal) -> Correctio
 
 
 def readable_uploads(who: Principal) -> QuerySet[Upload]:
-    """An upload is for its owner, and for the staff of its district (they review evidence)."""
+    """An upload is for its owner, the workers of its community and the administrators of
+    its district (they review evidence)."""
     if who.kind == "resident":
         return Upload.filter(owner=who.subject)
     if who.role == "platform_admin":
         return Upload.all()
-    return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
+    if who.role == "district_admin":
+        return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
+    return Upload.filter(Q(owner=who.subject) | Q(community_id__in=list(who.community_ids)))
 
 
 async def readable_upload(upload_id: str, *, who: Principal) -> Upload:

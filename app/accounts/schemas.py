@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
 from app.core.geo import Coord, to_stored
-from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -92,7 +92,7 @@ class DistrictRulesPatch(Schema):
     credit_expiry: CreditExpiry | None = None
     redemption_hold_hours: int | None = None
     geofence_radius_m: int | None = None
-    effective_from: datetime | None = None
+    effective_from: Moment | None = None
 
 
 class RulesVersionOut(Schema):

@@ -530,7 +530,11 @@ async def set_real_name(resident: Resident, *, name: str, id_number: str) -> Res
         resident.real_name_verified_at, resident.real_name_verified_by = None, None
     resident.id_number_hash = lookup
     resident.id_number_masked = mask_id_number(id_number)
-    await resident.save()
+    try:
+        async with transaction():  # a savepoint: two residents may verify one number at once
+            await resident.save()
+    except IntegrityError as exc:
+        raise IdNumberInUse(N_("This ID number is already verified by another account.")) from exc
     return resident
 
 

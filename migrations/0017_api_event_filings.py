@@ -4,7 +4,7 @@ from app.core.ids import new_id
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0015_api_verification_rules')]
+    dependencies = [("models", "0016_api_verification_rules")]
 
     initial = False
 

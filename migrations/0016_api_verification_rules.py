@@ -18,7 +18,7 @@ RULES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0014_api_walk_ins_inbox_places")]
+    dependencies = [("models", "0015_api_walk_ins_inbox_places")]
 
     initial = False
 
