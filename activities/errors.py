@@ -122,7 +122,7 @@ class UploadTooLarge(PayloadTooLarge):
 
 
 class UploadQuotaReached(RateLimited):
-    code, title = "upload_quota_reached", "Too many uploads today"
+    code, title = "upload_quota_reached", N_("Too many uploads today")
 
 
 class CorrectionTarget(Invalid):
@@ -138,7 +138,7 @@ class RecordReversed(Conflict):
 
 
 class CertificateQuotaReached(RateLimited):
-    code, title = "certificate_quota_reached", "Too many certificates today"
+    code, title = "certificate_quota_reached", N_("Too many certificates today")
 
 
 class NoServiceRecords(Conflict):
