@@ -22,9 +22,11 @@ from activities.models import Deed, Upload
 from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date, lock_resident
 from activities.storage import UncleanImage, clean_image, get_storage, sniff_image
+from activities.verification import ensure_attestable, ensure_reportable
 from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
 from app.core.auth import Principal
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from credits.service import record_participation
@@ -47,15 +49,21 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     """Keeps an image; its type is read from its bytes, never taken from the client."""
     limit = get_settings().max_upload_bytes
     if len(data) > limit:
-        raise UploadTooLarge(f"The file has {len(data)} bytes; at most {limit} are accepted.")
+        raise UploadTooLarge(
+            N_("The file has {size} bytes; at most {limit} are accepted."),
+            size=len(data),
+            limit=limit,
+        )
     content_type = sniff_image(data)
     if content_type is None:
-        raise NotAnImage("The file is not a JPEG, PNG or WebP image.")
+        raise NotAnImage(N_("The file is not a JPEG, PNG or WebP image."))
     await _ensure_under_upload_quota(who)
     try:
         data = await asyncio.to_thread(clean_image, data, content_type)
     except UncleanImage as exc:
-        raise NotAnImage(f"The file is not a plain JPEG, PNG or WebP image: {exc}.") from exc
+        raise NotAnImage(
+            N_("The file is not a plain JPEG, PNG or WebP image: {reason}."), reason=str(exc)
+        ) from exc
     upload_id = new_id()
     key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
     await get_storage().put(key, data)
@@ -77,7 +85,7 @@ async def _ensure_under_upload_quota(who: Principal) -> None:
     since = datetime.now(UTC) - timedelta(days=1)
     if await Upload.filter(owner=who.subject, created_at__gte=since).count() >= quota:
         raise UploadQuotaReached(
-            f"At most {quota} uploads a day; try again tomorrow.", retry_after=3600
+            N_("At most {quota} uploads a day; try again tomorrow."), retry_after=3600, quota=quota
         )
 
 
@@ -103,7 +111,12 @@ async def _ensure_under_daily_cap(
         status__in=("pending", "approved"),
     ).count()
     if done >= cap:
-        raise DailyCapReached(f"`{action}` counts at most {cap} time(s) a day; {day} is full.")
+        raise DailyCapReached(
+            N_("`{action}` counts at most {cap} time(s) a day; {day} is full."),
+            action=action,
+            cap=cap,
+            day=day,
+        )
     return day
 
 
@@ -111,13 +124,14 @@ def _ensure_recent(occurred_at: datetime) -> None:
     now = datetime.now(UTC)
     if occurred_at > now + CLOCK_SLACK:
         raise InvalidTimes(
-            "A deed is reported after it happened.",
-            errors=[{"field": "occurred_at", "message": "is in the future"}],
+            N_("A deed is reported after it happened."),
+            errors=[{"field": "occurred_at", "message": N_("is in the future")}],
         )
     if occurred_at < now - DEED_WINDOW:
         raise InvalidTimes(
-            f"A deed is reported within {DEED_WINDOW.days} days of when it happened.",
+            N_("A deed is reported within {days} days of when it happened."),
             errors=[{"field": "occurred_at", "message": f"more than {DEED_WINDOW.days} days ago"}],
+            days=DEED_WINDOW.days,
         )
 
 
@@ -132,15 +146,17 @@ async def report_deed(
     lng: float | None,
 ) -> Deed:
     if who.district_id is None or not who.community_ids:
-        raise UnknownResident("Choose your community (PATCH /api/v1/me) before reporting deeds.")
-    await find_action(action, who.district_id)
+        raise UnknownResident(
+            N_("Choose your community (PATCH /api/v1/me) before reporting deeds.")
+        )
+    ensure_reportable(await find_action(action, who.district_id), evidence=evidence)
     _ensure_recent(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
         if owned != len(set(evidence)):
             raise UnknownUpload(
-                "Evidence must be images you uploaded.",
-                errors=[{"field": "evidence", "message": "unknown upload id"}],
+                N_("Evidence must be images you uploaded."),
+                errors=[{"field": "evidence", "message": N_("unknown upload id")}],
             )
     day = await _ensure_under_daily_cap(who.district_id, who.id, action, occurred_at)
     recent = await Deed.filter(
@@ -164,8 +180,12 @@ async def report_deed(
     )
 
 
-async def _post(deed: Deed, *, by: Principal) -> None:
+async def post_approved_deed(deed: Deed, *, by: Principal) -> None:
+    """Posts what an approved deed earns (its participation), once."""
+    action = await find_action(deed.action, deed.district_id)
+    summary = deed.description if len(deed.description) <= 60 else deed.description[:59] + "…"
     await record_participation(
+        memo=f"{action.name} · {summary}",
         district_id=deed.district_id,
         resident_id=deed.resident_id,
         action=deed.action,
@@ -193,11 +213,11 @@ async def attest_deed(
     resident = await served_residents(who).get_or_none(id=resident_id)
     if resident is None:
         raise UnknownResident(
-            "No such resident in your communities.",
-            errors=[{"field": "resident", "message": "not a resident of your communities"}],
+            N_("No such resident in your communities."),
+            errors=[{"field": "resident", "message": N_("not a resident of your communities")}],
         )
     assert resident.district_id is not None and resident.community_id is not None
-    await find_action(action, resident.district_id)
+    ensure_attestable(await find_action(action, resident.district_id))
     _ensure_recent(occurred_at)
     day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
     now = datetime.now(UTC)
@@ -218,16 +238,16 @@ async def attest_deed(
         reviewed_by=who.subject,
         reviewed_at=now,
     )
-    await _post(deed, by=who)
+    await post_approved_deed(deed, by=who)
     return deed
 
 
 async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
     deed = await managed_deed(deed_id, who=by)
     if deed.status != "pending":
-        raise DeedNotPending(f"The deed is {deed.status}.")
+        raise DeedNotPending(N_("The deed is {status}."), status=deed.status)
     if decision == "reject" and not reason:
-        raise ReasonRequired("Say why the deed is rejected.")
+        raise ReasonRequired(N_("Say why the deed is rejected."))
     decided = await Deed.filter(id=deed.id, status="pending").update(
         status="approved" if decision == "approve" else "rejected",
         reviewed_by=by.subject,
@@ -235,8 +255,8 @@ async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str
         review_reason=reason,
     )
     if not decided:
-        raise DeedNotPending("The deed was reviewed meanwhile.")
+        raise DeedNotPending(N_("The deed was reviewed meanwhile."))
     await deed.refresh_from_db()
     if deed.status == "approved":
-        await _post(deed, by=by)
+        await post_approved_deed(deed, by=by)
     return deed

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, create_model, model_validator
 
+from activities.verification import Rule
+from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -16,6 +18,32 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
+CoordField = Annotated[
+    Coord,
+    Field(
+        description="the system of `lat`/`lng`: `gcj02` (WeChat's and Chinese maps' default) "
+        "or `wgs84` (raw GPS); stored and compared as GCJ-02"
+    ),
+]
+
+
+class Positioned(Schema):
+    """A body with an optional point (`lat`, `lng`, `coord`), turned into GCJ-02 on parsing."""
+
+    lat: float | None
+    lng: float | None
+    coord: CoordField = "gcj02"
+
+    @model_validator(mode="after")
+    def _as_stored(self) -> Any:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("give both lat and lng, or neither")
+        if self.coord == "wgs84" and self.lat is not None and self.lng is not None:
+            self.lat, self.lng = to_stored(self.lat, self.lng, "wgs84")
+            self.coord = "gcj02"
+        return self
+
+
 Hours = Annotated[Decimal, Field(gt=0, le=24, decimal_places=1)]
 
 
@@ -23,7 +51,8 @@ class ActionOut(Schema):
     code: str
     name: str
     description: str
-    verification: str
+    verification: str = Field(description="how the action is verified, in words")
+    verification_rule: Rule = Field(description="the rule the deed endpoints apply")
     builtin: bool
 
 
@@ -32,9 +61,10 @@ class ActionIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
     verification: Annotated[str, StringConstraints(max_length=200)] = ""
+    verification_rule: Rule = "self_report"
 
 
-class Location(Schema):
+class Location(Positioned):
     lat: Latitude
     lng: Longitude
     radius_m: int | None = Field(default=None, ge=10, le=20_000)
@@ -57,6 +87,10 @@ class ActivityIn(Schema):
     ends_at: Moment
     capacity: int = Field(ge=1, le=10_000)
     location: Location
+    walk_ins: bool = Field(
+        default=False,
+        description="whoever turns up may check in while a seat is free, enrolled on the spot",
+    )
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> ActivityIn:
@@ -74,6 +108,7 @@ class ActivityPatch(Schema):
     ends_at: Moment | None = None
     capacity: int | None = Field(default=None, ge=1, le=10_000)
     location: Location | None = None
+    walk_ins: bool | None = None
 
 
 class CancelIn(Schema):
@@ -90,6 +125,16 @@ class ActivityOut(Schema):
     starts_at: datetime
     ends_at: datetime
     capacity: int
+    walk_ins: bool
+    my_status: (
+        Literal[
+            "enrolled", "waitlisted", "cancelled", "no_show", "checked_in", "attended", "rejected"
+        ]
+        | None
+    ) = Field(default=None, description="the calling resident's standing (residents only)")
+    waitlist_position: int | None = Field(
+        default=None, description="the caller's place on the waitlist, 1 = next (residents only)"
+    )
     enrolled: int
     waitlisted: int
     location: LocationOut
@@ -116,6 +161,18 @@ class EnrollmentOut(Schema):
     status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
 
 
+class MyEnrollmentsQuery(PageQuery):
+    status: Literal["enrolled", "waitlisted", "cancelled", "no_show"] | None = None
+
+
+class MyEnrollmentOut(Schema):
+    """One of the resident's sign-ups, with the activity as they see it."""
+
+    id: str
+    status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
+    activity: ActivityOut
+
+
 class RosterEntryOut(EnrollmentOut):
     resident: str
     nickname: str
@@ -127,12 +184,16 @@ class RosterQuery(PageQuery):
 
 
 class CheckinCodeOut(Schema):
-    token: str
+    token: str = Field(description="the short code (about 45 characters) the check-in takes")
+    link: str = Field(
+        description="what the QR holds: CHECKIN_LINK_BASE (default PUBLIC_BASE_URL/c/) and the "
+        "code; check-in accepts the whole link as `token` too"
+    )
     expires_at: datetime
     qr_png_url: str
 
 
-class CheckinIn(Schema):
+class CheckinIn(Positioned):
     token: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     lat: Latitude
     lng: Longitude
@@ -208,19 +269,13 @@ class UploadOut(Schema):
     size: int
 
 
-class DeedIn(Schema):
+class DeedIn(Positioned):
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     occurred_at: Moment
     evidence: list[Id] = Field(default_factory=list, max_length=9)
     lat: Latitude | None = None
     lng: Longitude | None = None
-
-    @model_validator(mode="after")
-    def _position_is_whole(self) -> DeedIn:
-        if (self.lat is None) != (self.lng is None):
-            raise ValueError("give both lat and lng, or neither")
-        return self
 
 
 class AttestIn(Schema):
@@ -247,7 +302,7 @@ class DeedOut(Schema):
     evidence: list[str]
     lat: float | None
     lng: float | None
-    mode: Literal["report", "attest", "proxy"]
+    mode: Literal["report", "attest", "proxy", "filing"]
     consent: str | None
     status: Literal["pending", "approved", "rejected"]
     flags: list[str]
@@ -308,3 +363,40 @@ class VerificationOut(Schema):
     hours: JsonDecimal | None = None
     issuer: str | None = None
     issued_at: date | None = None
+    revoked: bool = Field(default=False, description="the certificate was revoked")
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+
+
+class RevokeCertificateIn(Schema):
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)]
+
+
+class FilingIn(Schema):
+    """An event filed before it happens (an `event_filing` action, e.g. frugal-banquets)."""
+
+    action: ActionCode
+    description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    planned_on: date = Field(description="the local day of the event: today or later")
+
+
+class FilingOut(Schema):
+    id: str
+    resident: str
+    action: str
+    description: str
+    planned_on: date
+    status: Literal["filed", "confirmed", "declined"]
+    decision_reason: str | None
+    decided_at: datetime | None
+    deed: str | None = Field(description="the approved deed a confirmation recorded")
+    created_at: datetime
+
+
+class FilingQuery(PageQuery):
+    status: Literal["filed", "confirmed", "declined"] | None = None
+
+
+class FilingDecisionIn(Schema):
+    decision: Literal["confirm", "decline"]
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)] | None = None

@@ -16,11 +16,13 @@ from activities.models import (
     Certificate,
     Correction,
     Deed,
+    EventFiling,
     ServiceRecord,
     Upload,
 )
 from app.core.auth import Principal, Role
 from app.core.errors import NotFound
+from app.core.i18n import N_, translate
 
 STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
@@ -46,7 +48,7 @@ def _own_or_staff_scoped(model: type[M], who: Principal) -> QuerySet[M]:
 async def _one(queryset: QuerySet[M], what: str, **key: Any) -> M:
     found = await queryset.get_or_none(**key)
     if found is None:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(N_("No such {what}."), what=translate(what))
     return found
 
 
@@ -58,13 +60,13 @@ def readable_activities(who: Principal) -> QuerySet[Activity]:
 
 
 async def readable_activity(activity_id: str, *, who: Principal) -> Activity:
-    return await _one(readable_activities(who), "activity", id=activity_id)
+    return await _one(readable_activities(who), N_("activity"), id=activity_id)
 
 
 async def managed_activity(activity_id: str, *, who: Principal) -> Activity:
     """An activity the calling member of staff runs (their community, their district)."""
     if who.kind == "resident":
-        raise NotFound("No such activity.")
+        raise NotFound(N_("No such activity."))
     return await readable_activity(activity_id, who=who)
 
 
@@ -75,8 +77,8 @@ def readable_attendances(who: Principal) -> QuerySet[Attendance]:
 async def managed_attendance(attendance_id: str, *, who: Principal) -> Attendance:
     """An attendance the calling member of staff may verify."""
     if who.kind == "resident":
-        raise NotFound("No such attendance.")
-    return await _one(readable_attendances(who), "attendance", id=attendance_id)
+        raise NotFound(N_("No such attendance."))
+    return await _one(readable_attendances(who), N_("attendance"), id=attendance_id)
 
 
 def readable_deeds(who: Principal) -> QuerySet[Deed]:
@@ -87,8 +89,8 @@ def readable_deeds(who: Principal) -> QuerySet[Deed]:
 async def managed_deed(deed_id: str, *, who: Principal) -> Deed:
     """A deed the calling member of staff may review."""
     if who.kind == "resident":
-        raise NotFound("No such deed.")
-    return await _one(readable_deeds(who), "deed", id=deed_id)
+        raise NotFound(N_("No such deed."))
+    return await _one(readable_deeds(who), N_("deed"), id=deed_id)
 
 
 def readable_corrections(who: Principal) -> QuerySet[Correction]:
@@ -99,8 +101,8 @@ def readable_corrections(who: Principal) -> QuerySet[Correction]:
 async def managed_correction(correction_id: str, *, who: Principal) -> Correction:
     """A correction request the calling member of staff may decide."""
     if who.kind == "resident":
-        raise NotFound("No such correction request.")
-    return await _one(readable_corrections(who), "correction request", id=correction_id)
+        raise NotFound(N_("No such correction request."))
+    return await _one(readable_corrections(who), N_("correction request"), id=correction_id)
 
 
 def readable_uploads(who: Principal) -> QuerySet[Upload]:
@@ -116,7 +118,7 @@ def readable_uploads(who: Principal) -> QuerySet[Upload]:
 
 
 async def readable_upload(upload_id: str, *, who: Principal) -> Upload:
-    return await _one(readable_uploads(who), "upload", id=upload_id)
+    return await _one(readable_uploads(who), N_("upload"), id=upload_id)
 
 
 def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
@@ -125,3 +127,26 @@ def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
 
 def own_certificates(who: Principal) -> QuerySet[Certificate]:
     return Certificate.filter(resident_id=who.id)
+
+
+def readable_filings(who: Principal) -> QuerySet[EventFiling]:
+    """Residents: their own filings; staff: those of their communities."""
+    return _own_or_staff_scoped(EventFiling, who)
+
+
+async def managed_filing(filing_id: str, *, who: Principal) -> EventFiling:
+    """A filing the calling member of staff may confirm or decline."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such filing."))
+    return await _one(readable_filings(who), N_("filing"), id=filing_id)
+
+
+async def managed_certificate(number: str, *, who: Principal) -> Certificate:
+    """A certificate of the administrator's district (platform administrators: any)."""
+    found = Certificate.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    certificate = await found.get_or_none(number=number)
+    if certificate is None:
+        raise NotFound(N_("No such certificate."))
+    return certificate

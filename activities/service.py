@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
 from activities.errors import (
@@ -20,22 +20,25 @@ from activities.errors import (
     AlreadyEnrolled,
     CapacityBelowEnrolled,
     InvalidTimes,
+    NoFreeSeat,
     NotEnrolled,
     UnknownAction,
     UnknownCommunity,
 )
 from activities.models import (
     Activity,
+    Attendance,
     CivilityAction,
     Enrollment,
 )
 from activities.scope import readable_activity
 from app.accounts.models import Community
 from app.accounts.scope import served_community
-from app.accounts.service import rules_at
+from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
-from app.core.outbox import queue_notification
+from app.core.i18n import N_
+from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
@@ -81,30 +84,51 @@ async def list_actions(who: Principal) -> list[CivilityAction]:
     return [*ten, *own]
 
 
+async def action_names(district_id: str) -> dict[str, str]:
+    """The codes and names of the actions a district knows: the city's ten and its own."""
+    found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
+    return dict(await found.values_list("code", "name"))
+
+
+register_action_catalogue(action_names)
+register_notice("activity_cancelled", N_("The activity “{title}” was cancelled: {reason}"))
+register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
+
+
 async def find_action(code: str, district_id: str) -> CivilityAction:
     action = await CivilityAction.filter(code=code, district_id__isnull=True).first()
     action = action or await CivilityAction.get_or_none(code=code, district_id=district_id)
     if action is None:
         raise UnknownAction(
-            f"No civility action `{code}` in this district.",
-            errors=[{"field": "action", "message": "not a civility action of this district"}],
+            N_("No civility action `{code}` in this district."),
+            errors=[{"field": "action", "message": N_("not a civility action of this district")}],
+            code=code,
         )
     return action
 
 
 async def create_action(
-    *, who: Principal, code: str, name: str, description: str, verification: str
+    *,
+    who: Principal,
+    code: str,
+    name: str,
+    description: str,
+    verification: str,
+    verification_rule: str = "self_report",
 ) -> CivilityAction:
     assert who.district_id is not None
     exists = await CivilityAction.filter(code=code, district_id__isnull=True).exists()
     if exists or await CivilityAction.exists(code=code, district_id=who.district_id):
-        raise ActionExists(f"The action `{code}` exists already; the ten are never edited.")
+        raise ActionExists(
+            N_("The action `{code}` exists already; the ten are never edited."), code=code
+        )
     return await CivilityAction.create(
         district_id=who.district_id,
         code=code,
         name=name,
         description=description,
         verification=verification,
+        verification_rule=verification_rule,
     )
 
 
@@ -116,8 +140,9 @@ async def find_community(who: Principal, ref: str) -> Community:
     community = await served_community(who, ref)
     if community is None:
         raise UnknownCommunity(
-            f"No community `{ref}` among yours.",
-            errors=[{"field": "community", "message": "not one of your communities"}],
+            N_("No community `{ref}` among yours."),
+            errors=[{"field": "community", "message": N_("not one of your communities")}],
+            ref=ref,
         )
     return community
 
@@ -143,6 +168,7 @@ async def create_activity(
     starts_at: datetime,
     ends_at: datetime,
     capacity: int,
+    walk_ins: bool = False,
     lat: float,
     lng: float,
     radius_m: int | None,
@@ -161,6 +187,7 @@ async def create_activity(
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
+        walk_ins=walk_ins,
         lat=lat,
         lng=lng,
         radius_m=radius_m or rules.geofence_radius_m,
@@ -172,9 +199,9 @@ async def create_activity(
 
 def _ensure_not_started(activity: Activity) -> None:
     if activity.status != "published":
-        raise ActivityNotOpen(f"The activity is {activity.status}.")
+        raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
     if activity.starts_at <= datetime.now(UTC):
-        raise ActivityStarted("An activity can only be changed before it starts.")
+        raise ActivityStarted(N_("An activity can only be changed before it starts."))
 
 
 async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activity:
@@ -190,12 +217,13 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
             setattr(activity, name, value)
     now = datetime.now(UTC)
     if activity.ends_at <= activity.starts_at or activity.starts_at <= now:
-        raise InvalidTimes("The activity must start in the future and end after it starts.")
+        raise InvalidTimes(N_("The activity must start in the future and end after it starts."))
     if activity.ends_at - activity.starts_at > timedelta(hours=24):
-        raise InvalidTimes("An activity lasts at most 24 hours.")
+        raise InvalidTimes(N_("An activity lasts at most 24 hours."))
     if activity.capacity < activity.enrolled_count:
         raise CapacityBelowEnrolled(
-            f"{activity.enrolled_count} residents are enrolled; cancel enrolments first."
+            N_("{enrolled_count} residents are enrolled; cancel enrolments first."),
+            enrolled_count=activity.enrolled_count,
         )
     await activity.save()
     await _promote_waitlisted(activity)
@@ -241,10 +269,12 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     conditional update of the counter, so capacity holds however many enrol at once."""
     activity = await readable_activity(activity_id, who=who)
     if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
-        raise ActivityNotOpen(f"The activity is {activity.status}; it takes no enrolments.")
+        raise ActivityNotOpen(
+            N_("The activity is {status}; it takes no enrolments."), status=activity.status
+        )
     existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if existing is not None and existing.status in ("enrolled", "waitlisted"):
-        raise AlreadyEnrolled(f"You are {existing.status} already.")
+        raise AlreadyEnrolled(N_("You are {status} already."), status=existing.status)
     seated = await Activity.filter(
         id=activity.id, status="published", enrolled_count__lt=F("capacity")
     ).update(enrolled_count=F("enrolled_count") + 1)
@@ -263,14 +293,77 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
             queued_at=now,
         )
     except IntegrityError as exc:
-        raise AlreadyEnrolled("You are enrolled already.") from exc
+        raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
+
+
+async def take_walk_in_seat(activity: Activity, *, who: Principal) -> Enrollment:
+    """A walk-in at an activity that takes them: enrolled on the spot when a seat is free
+    (by the same conditional update as enrolling), else refused."""
+    seated = await Activity.filter(
+        id=activity.id, status="published", enrolled_count__lt=F("capacity")
+    ).update(enrolled_count=F("enrolled_count") + 1)
+    if not seated:
+        raise NoFreeSeat(N_("The activity is full: there is no seat for a walk-in."))
+    now = datetime.now(UTC)
+    existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
+    if existing is not None:  # waitlisted, cancelled or no-show before: seated now
+        existing.status, existing.queued_at = "enrolled", now
+        await existing.save(update_fields=["status", "queued_at", "updated_at"])
+        return existing
+    return await Enrollment.create(
+        district_id=activity.district_id,
+        activity_id=activity.id,
+        resident_id=who.id,
+        status="enrolled",
+        queued_at=now,
+    )
+
+
+async def my_statuses(resident_id: str, activity_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Where the resident stands at each activity: `my_status` (enrolled, waitlisted,
+    cancelled, no_show, checked_in, attended, rejected; None: not signed up) and, when
+    waitlisted, their place in the queue (1 = next)."""
+    if not activity_ids:
+        return {}
+    mine = {
+        e.activity_id: e
+        for e in await Enrollment.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    attended = {
+        a.activity_id: a.status
+        for a in await Attendance.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    result: dict[str, dict[str, Any]] = {}
+    for activity_id in activity_ids:
+        enrollment = mine.get(activity_id)
+        status: str | None = enrollment.status if enrollment else None
+        position = None
+        if activity_id in attended:
+            status = {"open": "checked_in", "rejected": "rejected"}.get(
+                attended[activity_id], "attended"
+            )
+        elif enrollment is not None and enrollment.status == "waitlisted":
+            ahead = await Enrollment.filter(
+                Q(queued_at__lt=enrollment.queued_at)
+                | Q(queued_at=enrollment.queued_at, id__lt=enrollment.id),
+                activity_id=activity_id,
+                status="waitlisted",
+            ).count()
+            position = ahead + 1
+        result[activity_id] = {"my_status": status, "waitlist_position": position}
+    return result
+
+
+def my_enrollments(resident_id: str, status: str | None) -> Any:
+    found = Enrollment.filter(resident_id=resident_id)
+    return found.filter(status=status) if status else found
 
 
 async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
     activity = await readable_activity(activity_id, who=who)
     enrollment = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if enrollment is None or enrollment.status not in ("enrolled", "waitlisted"):
-        raise NotEnrolled("You are not enrolled in this activity.")
+        raise NotEnrolled(N_("You are not enrolled in this activity."))
     was = enrollment.status
     left = await Enrollment.filter(id=enrollment.id, status=was).update(status="cancelled")
     if not left or was != "enrolled":

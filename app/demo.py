@@ -112,6 +112,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
                 effective_from=datetime(2000, 1, 1, tzinfo=UTC),
             ),
             by=system,
+            seeding=True,
         )
     by_code = {c.code: c for c in communities}
     reviewer = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)
@@ -176,8 +177,8 @@ async def _seed_participation(district: District, communities: list[Community]) 
     )
     reported = await deeds.report_deed(
         who=first_who,
-        action="serving-chopsticks",
-        description="家庭聚餐全程使用公筷公勺",
+        action="neighbourly-harmony",
+        description="帮独居的王奶奶修好了漏水的水龙头",
         occurred_at=datetime.now(UTC) - timedelta(days=1),
         evidence=[],
         lat=None,

@@ -9,7 +9,8 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import Household, Resident
 from app.core.auth import Principal
-from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction
+from app.core.i18n import N_
+from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction, RewardNotYours
 from credits.models import Entry, LedgerTransaction, Redemption, Reward
 
 
@@ -26,10 +27,53 @@ def readable_rewards(who: Principal) -> QuerySet[Reward]:
     return rewards
 
 
+def catalogue(who: Principal) -> QuerySet[Reward]:
+    """The rewards listed to the caller: residents see those on offer, staff the withdrawn
+    ones too."""
+    rewards = readable_rewards(who)
+    return rewards.filter(withdrawn_at__isnull=True) if who.role == "resident" else rewards
+
+
+async def managed_reward(reward_id: str, *, who: Principal) -> Reward:
+    """A reward the caller may change, locked for the change: a worker their communities'
+    rewards, an administrator every reward of the district (403 for a worker's district-wide
+    reward, 404 outside)."""
+    reward = await readable_reward(reward_id, who=who)
+    if who.role == "worker" and reward.community_id is None:
+        raise RewardNotYours(
+            N_("`{title}` is a reward of the whole district: its administrator manages it."),
+            title=reward.title,
+        )
+    return await Reward.select_for_update().get(id=reward.id)
+
+
+def staff_redemptions(who: Principal, status: str | None = None) -> QuerySet[Redemption]:
+    """The redemptions of the rewards a member of staff sees (a worker: their communities'
+    and the district-wide ones; an administrator: the district's)."""
+    found = Redemption.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    if who.role == "worker":
+        found = found.filter(
+            Q(reward__community_id__in=list(who.community_ids))
+            | Q(reward__community_id__isnull=True)
+        )
+    return found.filter(status=status) if status else found
+
+
+async def staff_redemption(redemption_id: str, *, who: Principal) -> Redemption:
+    found = await staff_redemptions(who).get_or_none(id=redemption_id)
+    if found is None:
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption}` in your scope."), redemption=redemption_id
+        )
+    return found
+
+
 async def readable_reward(reward_id: str, *, who: Principal) -> Reward:
     reward = await readable_rewards(who).get_or_none(id=reward_id)
     if reward is None:
-        raise NoSuchReward(f"No reward `{reward_id}` for you.")
+        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
     return reward
 
 
@@ -40,7 +84,9 @@ def own_redemptions(who: Principal) -> QuerySet[Redemption]:
 async def own_redemption(redemption_id: str, *, who: Principal) -> Redemption:
     redemption = await own_redemptions(who).get_or_none(id=redemption_id)
     if redemption is None:
-        raise NoSuchRedemption(f"No redemption `{redemption_id}` of yours.")
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
+        )
     return redemption
 
 
@@ -51,7 +97,7 @@ async def redemption_to_fulfil(code: str, *, who: Principal) -> Redemption:
         redemption is None
         or not await readable_rewards(who).filter(id=redemption.reward_id).exists()
     ):
-        raise NoSuchRedemption("No redemption with this code in your communities.")
+        raise NoSuchRedemption(N_("No redemption with this code in your communities."))
     return redemption
 
 
@@ -77,9 +123,14 @@ def readable_transactions(who: Principal) -> QuerySet[LedgerTransaction]:
 async def readable_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:
     transaction = await readable_transactions(who).get_or_none(id=transaction_id)
     if transaction is None:
-        raise NoSuchTransaction(f"No transaction `{transaction_id}` in your district.")
+        raise NoSuchTransaction(
+            N_("No transaction `{transaction_id}` in your district."), transaction_id=transaction_id
+        )
     if who.role == "worker" and not await _touches_communities(transaction, who.community_ids):
-        raise NoSuchTransaction(f"No transaction `{transaction_id}` in your communities.")
+        raise NoSuchTransaction(
+            N_("No transaction `{transaction_id}` in your communities."),
+            transaction_id=transaction_id,
+        )
     return transaction
 
 

@@ -17,10 +17,13 @@ from activities.schemas import (
     ActivityQuery,
     CancelIn,
     EnrollmentOut,
+    MyEnrollmentOut,
+    MyEnrollmentsQuery,
     RosterEntryOut,
     RosterQuery,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.verification import rule_of, verification_text
 from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
@@ -33,12 +36,15 @@ def action_view(action: CivilityAction) -> dict[str, Any]:
         "code": action.code,
         "name": action.name,
         "description": action.description,
-        "verification": action.verification,
+        "verification": verification_text(action),
+        "verification_rule": rule_of(action),
         "builtin": action.district_id is None,
     }
 
 
-async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
+async def activity_views(
+    activities: list[Activity], who: Principal | None = None
+) -> list[dict[str, Any]]:
     community_ids = {a.community_id for a in activities}
     communities = {c.id: c for c in await Community.filter(id__in=community_ids)}
     districts = {
@@ -46,6 +52,11 @@ async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
         for d in await District.filter(id__in={c.district_id for c in communities.values()})
     }
     counts = await service.activity_counts([a.id for a in activities])
+    mine = (
+        await service.my_statuses(who.id, [a.id for a in activities])
+        if who is not None and who.kind == "resident"
+        else {}
+    )
     return [
         {
             "id": a.id,
@@ -57,6 +68,8 @@ async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
             "starts_at": a.starts_at,
             "ends_at": a.ends_at,
             "capacity": a.capacity,
+            "walk_ins": a.walk_ins,
+            **mine.get(a.id, {"my_status": None, "waitlist_position": None}),
             "enrolled": counts[a.id]["enrolled"],
             "waitlisted": counts[a.id]["waitlisted"],
             "location": {
@@ -112,6 +125,7 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
         starts_at=body.starts_at,
         ends_at=body.ends_at,
         capacity=body.capacity,
+        walk_ins=body.walk_ins,
         lat=location.lat,
         lng=location.lng,
         radius_m=location.radius_m,
@@ -138,14 +152,14 @@ async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, A
     if query.to is not None:
         activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
     page = await paginate(activities, query)
-    page["items"] = await activity_views(page["items"])
+    page["items"] = await activity_views(page["items"], who)
     return page
 
 
 @api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
 async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
     """An activity with its enrolled and waitlisted counts."""
-    return (await activity_views([await scope.readable_activity(activity_id, who=who)]))[0]
+    return (await activity_views([await scope.readable_activity(activity_id, who=who)], who))[0]
 
 
 @api.patch(
@@ -188,6 +202,30 @@ async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
     """Enrols the resident, or puts them on the waitlist when the activity is full."""
     enrollment = await service.enrol(activity_id, who=who)
     return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
+
+
+@api.get(
+    "/api/v1/me/enrollments",
+    roles=("resident",),
+    query=MyEnrollmentsQuery,
+    response=Page[MyEnrollmentOut],
+)
+async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str, Any]:
+    """The resident's activities, newest sign-up first: each activity (with `my_status` and
+    the place on the waitlist) and the enrolment's own status."""
+    page = await paginate(service.my_enrollments(who.id, query.status), query)
+    enrollments: list[Enrollment] = page["items"]
+    activities = {
+        a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
+    }
+    views = {
+        v["id"]: v
+        for v in await activity_views([activities[e.activity_id] for e in enrollments], who)
+    }
+    page["items"] = [
+        {"id": e.id, "status": e.status, "activity": views[e.activity_id]} for e in enrollments
+    ]
+    return page
 
 
 @api.delete("/api/v1/activities/{activity_id}/enrollments/me", roles=("resident",), status=204)

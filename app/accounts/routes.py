@@ -2,33 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 
 from app.accounts import scope, service
-from app.accounts.errors import LoginFailed
-from app.accounts.models import Community, District, Resident, Staff
+from app.accounts.errors import (
+    CannotDisableSelf,
+    DefaultRequired,
+    LoginFailed,
+    NoSuchStaff,
+    RealNameMissing,
+    RetroactiveRulesChange,
+    UnknownAction,
+)
+from app.accounts.models import Community, District, DistrictRulesVersion, Resident, Staff
 from app.accounts.schemas import (
     CommunityCreate,
     CommunityOut,
     DistrictCreate,
     DistrictDetail,
     DistrictOut,
-    DistrictRules,
     DistrictRulesPatch,
+    JoinableCommunityOut,
+    JoinableQuery,
+    MarkedReadOut,
     MeOut,
     MePatch,
+    NotificationOut,
+    NotificationQuery,
     PasswordLoginIn,
+    PasswordResetIn,
     RealNameIn,
     RefreshIn,
     ResidentOut,
+    RulesChangeOut,
+    RulesVersionOut,
     StaffCreate,
     StaffOut,
+    StaffQuery,
     TokenPair,
     WeChatLoginIn,
 )
-from app.core import ratelimit, wechat
+from app.core import outbox, ratelimit, wechat
 from app.core.auth import (
     REFRESH_REUSED,
     Principal,
@@ -39,8 +56,10 @@ from app.core.auth import (
     register_principal_loader,
     rotate_refresh_token,
 )
-from app.core.errors import Problem, Unauthenticated
-from app.core.http import Api, Page, PageQuery, paginate
+from app.core.errors import Invalid, NotFound, Problem, Unauthenticated
+from app.core.geo import to_stored
+from app.core.http import Api, Page, PageQuery, decode_cursor, paginate
+from app.core.i18n import N_
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
@@ -92,7 +111,7 @@ async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, A
         right = await verify_password(staff.password_hash if staff else None, body.password)
     if not right:
         await ratelimit.record_login_failure(account, address)
-        return LoginFailed("The username or the password is wrong.")
+        return LoginFailed(N_("The username or the password is wrong."))
     assert staff is not None
     await ratelimit.clear_login_failures(account, address)
     role: Role = staff.role  # type: ignore[assignment]
@@ -108,7 +127,7 @@ async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
     subject, refresh_token, session = rotated
     who = await current_principal(subject, session)
     if who is None:
-        raise Unauthenticated("The account no longer exists or is disabled.")
+        raise Unauthenticated(N_("The account no longer exists or is disabled."))
     access, expires_in = issue_access_token(subject, who.role, session=session)
     return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
 
@@ -164,13 +183,27 @@ async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
+    rules = await service.rules_at(district.id)
+    version = await service.version_at(district.id, datetime.now(UTC))
     return {
         "id": district.id,
         "code": district.code,
         "name": district.name,
         "created_at": district.created_at,
-        "settings": await service.rules_at(district.id),
+        "settings": rules,
+        "settings_version": version.id if version else None,
         "upcoming_settings": await service.upcoming_rules(district.id),
+        "earnings": service.earnings(rules, await service.district_actions(district.id)),
+    }
+
+
+def _rules_change_view(change: service.RulesChange) -> dict[str, Any]:
+    return {
+        **change.rules.model_dump(),
+        "version": change.version,
+        "effective_from": change.effective_from,
+        "written": change.written,
+        "earnings": change.earnings,
     }
 
 
@@ -184,18 +217,53 @@ async def get_district(who: Principal, code: str) -> dict[str, Any]:
     return await _district_detail(await scope.readable_district(code, who=who))
 
 
+_RULES_ERRORS = (UnknownAction, DefaultRequired, RetroactiveRulesChange)
+
+
 @api.patch(
     "/api/v1/districts/{code}/settings",
     roles=("district_admin", "platform_admin"),
     body=DistrictRulesPatch,
-    response=DistrictRules,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
 )
 async def change_district_settings(
     who: Principal, code: str, body: DistrictRulesPatch
-) -> DistrictRules:
-    """Changes the district's rules from now (or from `effective_from`); history is kept."""
+) -> dict[str, Any]:
+    """Changes the district's rules from now (or a later `effective_from`), merging per key;
+    history is kept. The answer says what each action will earn; `written` is false when the
+    change changed nothing (then no version is added)."""
     district = await scope.readable_district(code, who=who)
-    return await service.change_rules(district, body, by=who)
+    return _rules_change_view(await service.change_rules(district, body, by=who))
+
+
+@api.post(
+    "/api/v1/districts/{code}/settings/preview",
+    roles=("district_admin", "platform_admin"),
+    body=DistrictRulesPatch,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
+)
+async def preview_district_settings(
+    who: Principal, code: str, body: DistrictRulesPatch
+) -> dict[str, Any]:
+    """What a settings change would make of the rules and what each action would earn; writes
+    nothing."""
+    district = await scope.readable_district(code, who=who)
+    return _rules_change_view(await service.preview_rules(district, body))
+
+
+@api.get(
+    "/api/v1/districts/{code}/settings/versions",
+    roles=("worker", "district_admin", "platform_admin"),
+    query=PageQuery,
+    response=Page[RulesVersionOut],
+)
+async def list_settings_versions(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
+    """Every version of the district's rules, newest first: the `rules_version` a ledger
+    transaction names is one of these."""
+    district = await scope.readable_district(code, who=who)
+    return await paginate(DistrictRulesVersion.filter(district_id=district.id), query)
 
 
 @api.post(
@@ -208,7 +276,13 @@ async def change_district_settings(
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
     district = await scope.readable_district(code, who=who)
-    community = await service.create_community(district, code=body.code, name=body.name)
+    community = await service.create_community(
+        district,
+        code=body.code,
+        name=body.name,
+        lat=body.location.lat if body.location else None,
+        lng=body.location.lng if body.location else None,
+    )
     return {
         "id": community.id,
         "code": community.code,
@@ -239,3 +313,135 @@ async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[
 async def create_staff(who: Principal, body: StaffCreate) -> dict[str, Any]:
     """Creates a worker or an administrator; district admins only within their district."""
     return await service.staff_view(await service.create_staff(body, by=who))
+
+
+_STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
+
+
+@api.get(
+    "/api/v1/staff",
+    roles=("platform_admin", "district_admin"),
+    query=StaffQuery,
+    response=Page[StaffOut],
+)
+async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
+    """The staff the caller manages (a district admin: their district's), with whether each
+    account is disabled."""
+    page = await paginate(scope.managed_staff_list(who, role=query.role), query)
+    page["items"] = [await service.staff_view(s) for s in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/disable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def disable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Disables an account: its logins end and its tokens stop working at once."""
+    return await service.staff_view(await service.disable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/enable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def enable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Lets a disabled account log in again (with a new login; old tokens stay ended)."""
+    return await service.staff_view(await service.enable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/password",
+    roles=("platform_admin", "district_admin"),
+    body=PasswordResetIn,
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def reset_staff_password(
+    who: Principal, staff_id: str, body: PasswordResetIn
+) -> dict[str, Any]:
+    """Gives an account a new password; its current logins end."""
+    staff = await service.reset_staff_password(staff_id, body.password, by=who)
+    return await service.staff_view(staff)
+
+
+@api.get(
+    "/api/v1/me/notifications",
+    roles=("resident",),
+    query=NotificationQuery,
+    response=Page[NotificationOut],
+)
+async def my_notifications(who: Principal, query: NotificationQuery) -> dict[str, Any]:
+    """The resident's notices, newest first (`?unread=true` for the unread): every notice,
+    whether or not it was also sent as a WeChat subscribe message."""
+    if query.cursor and not decode_cursor(query.cursor).isdigit():
+        raise Invalid(
+            N_("The cursor is not valid."),
+            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
+        )
+    page = await paginate(outbox.inbox("resident", who.id, unread=query.unread), query)
+    page["items"] = [
+        {
+            "id": str(n.id),
+            "topic": n.topic,
+            "text": outbox.notice_text(n.topic, n.payload),
+            "payload": n.payload,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in page["items"]
+    ]
+    return page
+
+
+@api.post(
+    "/api/v1/me/notifications/{notification_id}/read",
+    roles=("resident",),
+    response=MarkedReadOut,
+)
+async def mark_notification_read(who: Principal, notification_id: str) -> dict[str, Any]:
+    """Marks one of the resident's notices read (again: nothing changes)."""
+    if not await outbox.inbox("resident", who.id).filter(id=_notice_id(notification_id)).exists():
+        raise NotFound(N_("No such notification of yours."))
+    return {"marked": await outbox.mark_read("resident", who.id, notification_id)}
+
+
+@api.post("/api/v1/me/notifications/read", roles=("resident",), response=MarkedReadOut)
+async def mark_all_notifications_read(who: Principal) -> dict[str, Any]:
+    """Marks every unread notice of the resident read."""
+    return {"marked": await outbox.mark_read("resident", who.id)}
+
+
+def _notice_id(notification_id: str) -> int:
+    return int(notification_id) if notification_id.isdigit() and len(notification_id) < 19 else -1
+
+
+@api.get(
+    "/api/v1/onboarding/communities",
+    query=JoinableQuery,
+    response=list[JoinableCommunityOut],
+)
+async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dict[str, Any]]:
+    """The communities a new resident can join, nearest first when `lat`/`lng` are given
+    (`coord`: gcj02 by default, or wgs84); join one with `PATCH /api/v1/me`."""
+    lat, lng = query.lat, query.lng
+    if lat is not None and lng is not None:
+        lat, lng = to_stored(lat, lng, query.coord)
+    return await service.joinable_communities(lat, lng, limit=query.limit)
+
+
+@api.post(
+    "/api/v1/residents/{resident_id}/real-name/verify",
+    roles=("worker", "district_admin"),
+    response=ResidentOut,
+    errors=(RealNameMissing,),
+)
+async def verify_resident_real_name(who: Principal, resident_id: str) -> dict[str, Any]:
+    """A worker records that they saw the resident's identity document in person and it
+    matches the real name and ID number given: the real name becomes `verified`."""
+    resident = await service.verify_real_name_in_person(resident_id, by=who)
+    return await service.resident_view(resident)

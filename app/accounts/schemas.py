@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
-from app.core.http import JsonDecimal, Moment, Schema
+from app.core.geo import Coord, to_stored
+from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -74,12 +75,17 @@ class DistrictRules(Schema):
 
 
 class DistrictRulesPatch(Schema):
-    """A change of rules, merged into the rules in force; it takes effect now or later."""
+    """A change of rules, merged into the rules in force; it takes effect now or later.
+
+    Per-action maps merge key by key: `{"credits_per_hour": {"volunteering": 15}}` changes
+    volunteering only; `null` for a code drops it (it falls back to `default`); `default`
+    itself cannot be dropped. Codes must name actions of the district. `effective_from`
+    cannot lie in the past: a change never alters what pending deeds and back-fills earn."""
 
     moral_bank_enabled: bool | None = None
-    credits_per_hour: dict[ActionCode, JsonDecimal] | None = None
-    credits_per_report: dict[ActionCode, JsonDecimal] | None = None
-    report_daily_cap: dict[ActionCode, int] | None = None
+    credits_per_hour: dict[ActionCode, JsonDecimal | None] | None = None
+    credits_per_report: dict[ActionCode, JsonDecimal | None] | None = None
+    report_daily_cap: dict[ActionCode, int | None] | None = None
     max_hours_per_day: JsonDecimal | None = None
     review_hours_per_day: JsonDecimal | None = None
     backfill_earns_credits: bool | None = None
@@ -90,9 +96,31 @@ class DistrictRulesPatch(Schema):
 
 
 class RulesVersionOut(Schema):
+    id: str
     effective_from: datetime
     rules: DistrictRules
     created_by: str
+    created_at: datetime
+
+
+class EarningOut(Schema):
+    """What an action earns under a set of rules, and the sentence saying so."""
+
+    action: str
+    name: str
+    credits_per_hour: JsonDecimal
+    credits_per_report: JsonDecimal
+    report_daily_cap: int
+    example: str
+
+
+class RulesChangeOut(DistrictRules):
+    """The rules that result from a change, whether anything was written, and what earns what."""
+
+    version: str | None = Field(description="the rules version written (or in force)")
+    effective_from: datetime
+    written: bool = Field(description="false when the change changed nothing")
+    earnings: list[EarningOut]
 
 
 class DistrictCreate(Schema):
@@ -109,12 +137,54 @@ class DistrictOut(Schema):
 
 class DistrictDetail(DistrictOut):
     settings: DistrictRules
+    settings_version: str | None = None
     upcoming_settings: list[RulesVersionOut] = Field(default_factory=list)
+    earnings: list[EarningOut] = Field(default_factory=list)
+
+
+class Place(Schema):
+    """A point: `coord` says its system; the service stores GCJ-02."""
+
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+    coord: Coord = Field(default="gcj02", description="gcj02 (default) or wgs84")
+
+    @model_validator(mode="after")
+    def _as_stored(self) -> Place:
+        self.lat, self.lng = to_stored(self.lat, self.lng, self.coord)
+        self.coord = "gcj02"
+        return self
 
 
 class CommunityCreate(Schema):
     code: Code
     name: Name
+    location: Place | None = Field(
+        default=None, description="where the community is, to list the nearest first"
+    )
+
+
+class JoinableQuery(Schema):
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+    coord: Coord = "gcj02"
+    limit: int = Field(default=20, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _whole_point(self) -> JoinableQuery:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("give both lat and lng, or neither")
+        return self
+
+
+class JoinableCommunityOut(Schema):
+    """A community a resident can join with `PATCH /me {"community": ref}`."""
+
+    ref: str = Field(description="`district/community`, the value for `PATCH /me`")
+    name: str
+    district: str
+    district_name: str
+    distance_m: int | None = Field(description="from the given point, when both are known")
 
 
 class CommunityOut(Schema):
@@ -140,15 +210,36 @@ class StaffOut(Schema):
     display_name: str
     district: str | None
     communities: list[str]
+    disabled_at: datetime | None = Field(
+        default=None, description="set while the account is disabled: no login, no token works"
+    )
+
+
+class StaffQuery(PageQuery):
+    role: Literal["worker", "district_admin", "platform_admin"] | None = None
+
+
+class PasswordResetIn(Schema):
+    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
 
 
 class ResidentOut(Schema):
+    missing: list[Literal["community", "nickname", "real_name", "real_name_verification"]] = Field(
+        default_factory=list,
+        description="what the resident has yet to give: `community` first (nothing is shown "
+        "without it; see GET /api/v1/onboarding/communities)",
+    )
+    next_step: str | None = Field(default=None, description="what to do next, in words")
     id: str
     nickname: str
     district: str | None
     community: str | None
     public_profile: bool
-    real_name_verified: bool
+    real_name_status: Literal["none", "number_checked", "verified"] = Field(
+        description="`number_checked`: the ID number is well-formed; `verified`: a worker saw "
+        "the document in person (or an identity service confirmed it)"
+    )
+    real_name_verified: bool = Field(description="true only when `real_name_status` is verified")
     real_name_masked: str | None
     id_number_masked: str | None
 
@@ -191,3 +282,22 @@ class TokenPair(Schema):
     expires_in: int
     resident: ResidentOut | None = None
     staff: StaffOut | None = None
+
+
+class NotificationQuery(PageQuery):
+    unread: bool = False
+
+
+class NotificationOut(Schema):
+    """A notice in the resident's inbox: `text` in the reader's language, `payload` for links."""
+
+    id: str
+    topic: str
+    text: str
+    payload: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkedReadOut(Schema):
+    marked: int = Field(description="how many notices this marked read")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import Community, District, Resident
+from app.accounts.errors import CannotDisableSelf, NoSuchStaff
+from app.accounts.models import Community, District, Resident, Staff
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 
 
 def readable_districts(who: Principal) -> QuerySet[District]:
@@ -20,7 +22,7 @@ def readable_districts(who: Principal) -> QuerySet[District]:
 async def readable_district(code: str, *, who: Principal) -> District:
     district = await readable_districts(who).get_or_none(code=code)
     if district is None:
-        raise NotFound("No such district.")
+        raise NotFound(N_("No such district."))
     return district
 
 
@@ -58,3 +60,22 @@ async def served_community(who: Principal, ref: str) -> Community | None:
     else:
         found = found.filter(district_id=who.district_id or "")
     return await found.first()
+
+
+def managed_staff_list(who: Principal, *, role: str | None = None) -> QuerySet[Staff]:
+    """The staff an administrator manages: a district admin their district's workers and
+    administrators, a platform admin everyone."""
+    found = Staff.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    return found.filter(role=role) if role else found
+
+
+async def managed_staff(staff_id: str, *, by: Principal) -> Staff:
+    """A member of staff `by` may disable, enable or give a new password (not themselves)."""
+    staff = await managed_staff_list(by).get_or_none(id=staff_id)
+    if staff is None:
+        raise NoSuchStaff(N_("No member of staff `{staff}` in your district."), staff=staff_id)
+    if staff.id == by.id:
+        raise CannotDisableSelf(N_("Ask another administrator to change your own account."))
+    return staff

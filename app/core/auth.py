@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from app.core import authcache
 from app.core.errors import Forbidden, Unauthenticated
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.keys import get_keyring
 from app.core.models import RefreshToken
@@ -41,7 +42,7 @@ class Principal:
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            raise Forbidden(N_("This needs one of the roles: {roles}."), roles=", ".join(roles))
 
     def sees_district(self, district_id: str | None) -> bool:
         if self.role == "platform_admin":
@@ -73,7 +74,7 @@ async def authenticate(request: Request) -> Principal:
         subject, session, lambda: current_principal(subject, session)
     )
     if principal is None:
-        raise Unauthenticated("The account behind this token no longer exists or is disabled.")
+        raise Unauthenticated(N_("The account behind this token no longer exists or is disabled."))
     return principal
 
 
@@ -131,7 +132,7 @@ def _verify_access_token(token: str) -> dict[str, Any]:
         header = jwt.get_unverified_header(token)
         key = ring.by_kid.get(str(header.get("kid")))
         if key is None:
-            raise Unauthenticated("The token was signed by an unknown key.")
+            raise Unauthenticated(N_("The token was signed by an unknown key."))
         claims: dict[str, Any] = jwt.decode(
             token,
             key.public,
@@ -141,9 +142,9 @@ def _verify_access_token(token: str) -> dict[str, Any]:
             options={"require": REQUIRED_CLAIMS},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("The access token has expired; refresh it.") from exc
+        raise Unauthenticated(N_("The access token has expired; refresh it.")) from exc
     except jwt.PyJWTError as exc:
-        raise Unauthenticated("The access token is not valid.") from exc
+        raise Unauthenticated(N_("The access token is not valid.")) from exc
     return claims
 
 
@@ -151,7 +152,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send `Authorization: Bearer <access_token>`.")
+        raise Unauthenticated(N_("Send `Authorization: Bearer <access_token>`."))
     return token.strip()
 
 
@@ -172,7 +173,7 @@ async def issue_refresh_token(subject: str, family: str | None = None) -> tuple[
     return token, family
 
 
-REFRESH_REUSED = "The refresh token was already used; every session of it is ended."
+REFRESH_REUSED = N_("The refresh token was already used; every session of it is ended.")
 
 
 async def rotate_refresh_token(token: str) -> tuple[str, str, str] | None:
@@ -183,7 +184,7 @@ async def rotate_refresh_token(token: str) -> tuple[str, str, str] | None:
     now = datetime.now(UTC)
     row = await RefreshToken.get_or_none(token_hash=_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise Unauthenticated("The refresh token is not valid; log in again.")
+        raise Unauthenticated(N_("The refresh token is not valid; log in again."))
     spent = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
     if not spent:
         await revoke_session(row.family)

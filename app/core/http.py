@@ -42,6 +42,7 @@ from app.core.errors import (
     UnsupportedMediaType,
     invalid_from,
 )
+from app.core.i18n import N_
 from app.core.models import IdempotencyRecord
 
 T = TypeVar("T")
@@ -80,7 +81,7 @@ class PageQuery(Schema):
 
 
 class IdempotencyKeyReused(Problem):
-    status, code, title = 422, "idempotency_key_reused", "Idempotency key reused"
+    status, code, title = 422, "idempotency_key_reused", N_("Idempotency key reused")
 
 
 @dataclass
@@ -175,20 +176,23 @@ async def read_json(request: Request) -> Any:
     if not raw.strip():
         return {}
     if content_type and "json" not in content_type.split(";")[0]:
-        raise UnsupportedMediaType("Send the body as application/json.")
+        raise UnsupportedMediaType(N_("Send the body as application/json."))
     try:
         data = json.loads(
             raw, parse_int=_json_int, parse_float=Decimal, parse_constant=_json_constant
         )
     except _NumberOutOfRange as exc:
         raise Invalid(
-            "A number in the body is out of range.",
+            N_("A number in the body is out of range."),
             errors=[{"field": "body", "message": f"integers fit in 64 bits, not {exc}…"}],
         ) from exc
     except RecursionError as exc:
-        raise MalformedJSON(f"The body is nested deeper than {MAX_JSON_DEPTH} levels.") from exc
+        raise MalformedJSON(
+            N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
+            MAX_JSON_DEPTH=MAX_JSON_DEPTH,
+        ) from exc
     except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedJSON(f"The body is not valid JSON: {exc}") from exc
+        raise MalformedJSON(N_("The body is not valid JSON: {exc}"), exc=exc) from exc
     refuse_unsafe_text(data)
     return data
 
@@ -201,14 +205,15 @@ def refuse_unsafe_text(data: Any) -> None:
         value, where, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
             raise Invalid(
-                f"The body is nested deeper than {MAX_JSON_DEPTH} levels.",
-                errors=[{"field": where or "body", "message": "nested too deeply"}],
+                N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
+                errors=[{"field": where or "body", "message": N_("nested too deeply")}],
+                MAX_JSON_DEPTH=MAX_JSON_DEPTH,
             )
         if isinstance(value, str):
             if _CONTROL.search(value):
                 raise Invalid(
-                    "Text may not contain control characters.",
-                    errors=[{"field": where or "body", "message": "has a control character"}],
+                    N_("Text may not contain control characters."),
+                    errors=[{"field": where or "body", "message": N_("has a control character")}],
                 )
         elif isinstance(value, dict):
             for key, item in value.items():
@@ -225,8 +230,8 @@ def refuse_unsafe_text(data: Any) -> None:
 def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
     if not isinstance(data, dict):
         raise Invalid(
-            "The body must be a JSON object.",
-            errors=[{"field": "body", "message": "expected an object"}],
+            N_("The body must be a JSON object."),
+            errors=[{"field": "body", "message": N_("expected an object")}],
         )
     try:
         return model.model_validate(data)
@@ -244,9 +249,9 @@ def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
         data[name] = values if annotation.startswith(("list", "typing.List")) else values[-1]
     if any(_CONTROL.search(v) for v in request.query_params.values()):
         raise Invalid(
-            "Query parameters may not contain control characters.",
+            N_("Query parameters may not contain control characters."),
             errors=[
-                {"field": f"query.{n}", "message": "has a control character"}
+                {"field": f"query.{n}", "message": N_("has a control character")}
                 for n, v in request.query_params.multi_items()
                 if _CONTROL.search(v)
             ],
@@ -254,9 +259,10 @@ def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
     unknown = set(request.query_params) - set(model.model_fields)
     if unknown:
         raise Invalid(
-            "Unknown query parameters.",
+            N_("Unknown query parameters."),
             errors=[
-                {"field": f"query.{n}", "message": "not a known parameter"} for n in sorted(unknown)
+                {"field": f"query.{n}", "message": N_("not a known parameter")}
+                for n in sorted(unknown)
             ],
         )
     return data
@@ -287,9 +293,9 @@ def _refuse_impossible_path_params(params: dict[str, Any]) -> None:
     for value in params.values():
         if isinstance(value, int):
             if not 0 <= value <= INT64_MAX:
-                raise NotFound("No such resource.")
+                raise NotFound(N_("No such resource."))
         elif _CONTROL.search(str(value)):
-            raise NotFound("No such resource.")
+            raise NotFound(N_("No such resource."))
 
 
 def _lookup_refused(exc: TortoiseValidationError, params: dict[str, Any]) -> Problem:
@@ -297,11 +303,13 @@ def _lookup_refused(exc: TortoiseValidationError, params: dict[str, Any]) -> Pro
     means no such row (404); anything else the schemas let through is a 422."""
     message = str(exc)
     if any(isinstance(v, str) and f"'{v}'" in message for v in params.values()):
-        return NotFound("No such resource.")
+        return NotFound(N_("No such resource."))
     field_name, _, _ = message.partition(":")
     return Invalid(
-        "A value is longer than allowed.",
-        errors=[{"field": field_name if " " not in field_name else "body", "message": "too long"}],
+        N_("A value is longer than allowed."),
+        errors=[
+            {"field": field_name if " " not in field_name else "body", "message": N_("too long")}
+        ],
     )
 
 
@@ -340,7 +348,7 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
         if key is None:
             return await _in_transaction(endpoint, kwargs)
         if not 1 <= len(key) <= 200:
-            raise Invalid("Idempotency-Key must be 1 to 200 characters.")
+            raise Invalid(N_("Idempotency-Key must be 1 to 200 characters."))
         assert who is not None
         return await _idempotent(
             endpoint, kwargs, who, key, _request_hash(endpoint, request, raw_body)
@@ -367,7 +375,7 @@ async def _replay(who: Principal, key: str, request_hash: str) -> Response | Non
         return None
     if record.request_hash != request_hash:
         raise IdempotencyKeyReused(
-            "This Idempotency-Key was used for a different request; use a new key."
+            N_("This Idempotency-Key was used for a different request; use a new key.")
         )
     response_class = ProblemResponse if record.status_code >= 400 else JSONResponse
     response = response_class(record.response_body, status_code=record.status_code)
@@ -426,8 +434,8 @@ def decode_cursor(cursor: str) -> str:
         return decoded
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(
-            "The cursor is not valid.",
-            errors=[{"field": "query.cursor", "message": "not a cursor from this API"}],
+            N_("The cursor is not valid."),
+            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
         ) from exc
 
 

@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from app.core.errors import RateLimited
+from app.core.i18n import N_
 from app.core.models import LoginFailure
 from app.core.settings import get_settings
 
-TOO_MANY = "Too many failed logins; wait before trying again."
+TOO_MANY = N_("Too many failed logins; wait before trying again.")
 _in_flight: Counter[str] = Counter()
 
 
@@ -52,7 +53,7 @@ async def password_attempt(address: str) -> AsyncIterator[None]:
     guesses from one address is refused at once instead of queueing for argon2 in front of
     everyone else's logins."""
     if _in_flight[address] >= get_settings().login_concurrent_per_address:
-        raise RateLimited("A login from this address is already being checked.", retry_after=1)
+        raise RateLimited(N_("A login from this address is already being checked."), retry_after=1)
     _in_flight[address] += 1
     try:
         yield

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     database_pool_total: int = Field(default=0, ge=0, le=2000)
     var_dir: Path = PROJECT_ROOT / "var"
     public_base_url: str = "http://127.0.0.1:8000"
+    # What the check-in QR holds before the short code: by default `{PUBLIC_BASE_URL}/c/`
+    # (a link WeChat opens in the mini-program when the prefix is configured there), or a
+    # mini-program path such as `pages/checkin/index?c=`.
+    checkin_link_base: str = ""
     local_timezone: str = "Asia/Shanghai"
 
     wechat_appid: str = ""

@@ -4,6 +4,7 @@ credentials, honour rolls."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q
@@ -13,7 +14,8 @@ from app.accounts.models import District
 from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
-from app.core.outbox import queue_notification
+from app.core.i18n import N_, _
+from app.core.outbox import queue_notification, register_notice
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -23,9 +25,18 @@ from credits.recognition.errors import (
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
 from credits.recognition.schemas import BadgeCreate
-from credits.recognition.scope import readable_awards
+from credits.recognition.scope import (
+    readable_awards,
+    readable_honour_rolls,
+    reviews_honour_rolls,
+)
+from credits.service import resident_totals
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
+
+register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
+register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
+register_notice("badge_revoked", N_("The badge “{badge_name}” was withdrawn: {reason}"))
 
 # --- badge definitions ---------------------------------------------------------------------
 
@@ -50,7 +61,9 @@ async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
         Q(district_id__isnull=True) | Q(district_id=by.district_id), code=data.code
     ).exists()
     if taken:
-        raise BadgeCodeTaken(f"The badge code `{data.code}` is in use in this district.")
+        raise BadgeCodeTaken(
+            N_("The badge code `{code}` is in use in this district."), code=data.code
+        )
     return await BadgeDefinition.create(
         district_id=by.district_id,
         code=data.code,
@@ -122,12 +135,12 @@ async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAw
     The award stays (nothing is deleted), so the job never awards that badge again."""
     award = await readable_awards(by).get_or_none(public_id=public_id).prefetch_related("badge")
     if award is None:
-        raise NotFound("No such badge award.")
+        raise NotFound(N_("No such badge award."))
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
     )
     if not revoked:
-        raise AwardAlreadyRevoked("This badge award was revoked already.")
+        raise AwardAlreadyRevoked(N_("This badge award was revoked already."))
     await award.refresh_from_db()
     await queue_notification(
         "resident",
@@ -142,7 +155,7 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
     """The credential of an award and its VC-JWT."""
     award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge", "district")
     if award is None:
-        raise CredentialNotFound("No credential with this id.")
+        raise CredentialNotFound(N_("No credential with this id."))
     credential = credentials.build_credential(award, award.badge, award.district)
     return credential, credentials.sign(credential)
 
@@ -150,20 +163,94 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-async def honour_roll(district: District, period: str | None) -> dict[str, Any]:
+async def honour_roll(district: District, period: str | None, *, who: Principal) -> dict[str, Any]:
     """The roll of `period` (YYYY-MM), or the latest when no period is given."""
-    rolls = HonourRoll.filter(district_id=district.id)
+    rolls = readable_honour_rolls(district, who)
     roll = await (
         rolls.filter(period=period).first()
         if period is not None
         else rolls.order_by("-period").first()
     )
     if roll is None:
-        raise HonourRollNotFound(f"No honour roll for {period or 'any period'} yet.")
+        raise HonourRollNotFound(
+            N_("No honour roll for {period} yet."), period=period or _("any period")
+        )
+    return await honour_roll_view(roll, district, who=who)
+
+
+async def honour_roll_view(
+    roll: HonourRoll, district: District | None = None, *, who: Principal
+) -> dict[str, Any]:
+    """The boards of a roll. Residents: the lines kept, ranked in order. Staff also see the
+    removed lines (no rank, with the reason) and each line's id for review."""
+    district = district or await District.get(id=roll.district_id)
     entries = await HonourRollEntry.filter(roll_id=roll.id).order_by("board", "rank")
     boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
+    staff = reviews_honour_rolls(who)
     for entry in entries:
-        boards[entry.board].append(
-            {"rank": entry.rank, "name": entry.display_name, "value": entry.value}
+        board = boards[entry.board]
+        if entry.removed_at is not None and not staff:
+            continue
+        kept = sum(1 for line in board if line.get("rank") is not None)
+        line: dict[str, Any] = {
+            "rank": None if entry.removed_at is not None else kept + 1,
+            "name": entry.display_name,
+            "value": entry.value,
+        }
+        if staff:
+            line["line"] = str(entry.id)
+            line["removed_reason"] = entry.removed_reason
+        board.append(line)
+    return {
+        "id": roll.id,
+        "district": district.code,
+        "period": roll.period,
+        "taken_at": roll.taken_at,
+        "status": roll.status,
+        "published_at": roll.published_at,
+        **boards,
+    }
+
+
+async def badge_by_id(badge_id: str) -> BadgeDefinition:
+    badge = await BadgeDefinition.get_or_none(id=badge_id)
+    if badge is None:
+        raise CredentialNotFound(N_("No such badge."))
+    return badge
+
+
+async def badge_progress(who: Principal) -> list[dict[str, Any]]:
+    """Every badge in the resident's scope they do not hold, with their standing against its
+    threshold (the same totals the awarding job reads), nearest first."""
+    held = {
+        award.badge_id
+        for award in await BadgeAward.filter(resident_id=who.id, revoked_at__isnull=True)
+    }
+    totals = await resident_totals(who.id)
+    rows = []
+    for badge in await (await badges_in_scope(who=who, district_code=None)).order_by("code"):
+        if badge.id in held:
+            continue
+        kind = badge.criterion_kind
+        if kind == "hours_total":
+            current = totals.hours_total
+        elif kind == "action_count":
+            current = Decimal(totals.actions.get(badge.criterion_action or "", 0))
+        elif kind == "credits_earned":
+            current = totals.credits_earned
+        else:
+            current = Decimal(len(totals.actions))
+        threshold = Decimal(badge.threshold)
+        rows.append(
+            {
+                "code": badge.code,
+                "name": badge.name,
+                "criterion": kind,
+                "current": current,
+                "threshold": threshold,
+                "remaining": max(threshold - current, Decimal(0)),
+                "progress": float(min(current / threshold, Decimal(1))) if threshold else 1.0,
+                "image_url": credentials.achievement_image_url(badge.id),
+            }
         )
-    return {"district": district.code, "period": roll.period, "taken_at": roll.taken_at, **boards}
+    return sorted(rows, key=lambda r: (-r["progress"], r["remaining"], r["code"]))

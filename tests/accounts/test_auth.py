@@ -188,7 +188,7 @@ async def test_reusing_a_refresh_token_revokes_the_whole_family(world, client):
         "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert replay.status_code == 401
-    assert "already used" in replay.json()["detail"]
+    assert "已被使用" in replay.json()["detail"]
     stolen_successor = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": renewed["refresh_token"]}
     )

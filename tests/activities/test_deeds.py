@@ -30,8 +30,8 @@ async def _upload(actor, data: bytes, name="photo.png", content_type="image/png"
 
 def _deed(**overrides):
     body = {
-        "action": "serving-chopsticks",
-        "description": "聚餐时使用公筷公勺",
+        "action": "neighbourly-harmony",
+        "description": "帮邻居修好了漏水的水龙头",
         "occurred_at": iso(datetime.now(UTC) - timedelta(hours=1)),
     }
     body.update(overrides)
@@ -88,7 +88,7 @@ async def test_a_resident_reports_a_deed_with_evidence_and_a_worker_approves_it(
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
     summary = (await world.resident.client.get("/api/v1/me/summary")).json()
-    assert summary["actions"] == {"serving-chopsticks": 1}
+    assert summary["actions"] == {"neighbourly-harmony": 1}
 
 
 async def test_evidence_must_be_the_residents_own_uploads(world):
@@ -155,7 +155,7 @@ async def test_a_deed_is_reviewed_only_once(world):
 
 
 async def test_a_burst_of_reports_is_flagged_for_the_reviewer(world):
-    actions = ["serving-chopsticks", "neighbourly-harmony", "family-tradition", "zebra-crossing"]
+    actions = ["neighbourly-harmony", "zebra-crossing", "finish-your-water", "neighbourly-harmony"]
     for action in actions:
         await world.resident.client.post("/api/v1/deeds", json=_deed(action=action))
     fifth = await world.resident.client.post("/api/v1/deeds", json=_deed(action="waste-sorting"))

@@ -3,7 +3,7 @@ and certificates (each a rendered PDF on disk) are not issued without end."""
 
 from __future__ import annotations
 
-from tests.activities.test_records import _verified_record
+from tests.activities.test_records import _verified_record, verified_identity
 
 
 async def test_a_json_body_labelled_multipart_gets_the_ordinary_body_limit(world, settings):
@@ -33,6 +33,7 @@ async def test_an_upload_still_gets_the_upload_limit(world, settings):
 async def test_certificates_beyond_the_daily_quota_are_refused(world, settings):
     settings.certificates_per_day = 2
     await _verified_record(world, hours=3)
+    await verified_identity(world)
     for _ in range(2):
         assert (await world.resident.client.post("/api/v1/me/certificates")).status_code == 201
     refused = await world.resident.client.post("/api/v1/me/certificates")

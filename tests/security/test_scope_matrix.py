@@ -20,14 +20,13 @@ from app.core.db import transaction
 from app.core.ids import new_id
 from app.main import all_endpoints
 from tests.activities.conftest import iso, publish
-from tests.conftest import Actor, World
+from tests.conftest import Actor, World, set_rules_since
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
     "moral_bank_enabled": True,
     "credits_per_hour": {"default": 10},
     "credits_per_report": {"default": 2},
-    "effective_from": "2001-01-01T00:00:00+00:00",
 }
 
 # Operations anyone may call, by design; they take no part in the matrix.
@@ -36,6 +35,11 @@ PUBLIC = {
     ("GET", "/credentials/{public_id}"): "Open Badges credentials are public by their random id",
     ("GET", "/credentials/status/{number}"): "the revocation status list is public",
     ("GET", "/issuers/{code}"): "an issuer profile (the district) is public",
+    (
+        "GET",
+        "/achievements/{badge_id}",
+    ): "an Open Badges achievement is public, like the credential",
+    ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
 }
 
 SAME_DISTRICT_RESIDENT = "an activity is open to every resident of its district"
@@ -65,7 +69,15 @@ ROUTES: dict[tuple[str, str], Case] = {
             "resident_of_same_community": "residents read the communities of their district",
         }
     ),
+    ("POST", "/api/v1/districts/{code}/settings/preview"): Case(body=RULES),
+    ("GET", "/api/v1/districts/{code}/settings/versions"): Case(
+        sees={"worker_of_other_community": "staff of a district read their district"}
+    ),
+    ("POST", "/api/v1/staff/{staff_id}/disable"): Case(),
+    ("POST", "/api/v1/staff/{staff_id}/enable"): Case(),
+    ("POST", "/api/v1/staff/{staff_id}/password"): Case(body={"password": "a-new-password-1"}),
     ("POST", "/api/v1/jobs/{name}/run"): Case(),
+    ("POST", "/api/v1/me/notifications/{notification_id}/read"): Case(),
     # activities
     ("GET", "/api/v1/activities/{activity_id}"): Case(
         sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT}
@@ -100,6 +112,9 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "reject", "reason": "不成立"}
     ),
     ("GET", "/api/v1/me/certificates/{number}/pdf"): Case(),
+    ("POST", "/api/v1/certificates/{number}/revoke"): Case(body={"reason": "撤销测试"}),
+    ("POST", "/api/v1/residents/{resident_id}/real-name/verify"): Case(),
+    ("POST", "/api/v1/filings/{filing_id}/decide"): Case(body={"decision": "confirm"}),
     # credits
     ("GET", "/api/v1/rewards/{reward_id}"): Case(
         sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
@@ -108,6 +123,11 @@ ROUTES: dict[tuple[str, str], Case] = {
         sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
     ),
     ("POST", "/api/v1/redemptions/{redemption_id}/cancel"): Case(),
+    ("PATCH", "/api/v1/rewards/{reward_id}"): Case(body={"title": "改名"}),
+    ("POST", "/api/v1/rewards/{reward_id}/restock"): Case(body={"quantity": 1}),
+    ("POST", "/api/v1/rewards/{reward_id}/withdraw"): Case(body={"reason": "下架测试"}),
+    ("GET", "/api/v1/rewards/{reward_id}/changes"): Case(),
+    ("GET", "/api/v1/redemptions/{redemption_id}"): Case(),
     ("GET", "/api/v1/credits/transactions/{transaction_id}"): Case(
         sees={"worker_of_other_community": "the moral bank is kept per district (docs/credits.md)"}
     ),
@@ -128,6 +148,14 @@ ROUTES: dict[tuple[str, str], Case] = {
             "resident_of_same_community": "honour rolls are published to their district",
         }
     ),
+    ("POST", "/api/v1/districts/{code}/honour-rolls"): Case(body={"period": "2026-01"}),
+    ("GET", "/api/v1/honour-rolls/{roll_id}"): Case(
+        sees={"worker_of_other_community": "staff of a district review its rolls"}
+    ),
+    ("POST", "/api/v1/honour-rolls/{roll_id}/lines/{line_id}/remove"): Case(
+        body={"reason": "测试移除"}
+    ),
+    ("POST", "/api/v1/honour-rolls/{roll_id}/publish"): Case(),
 }
 
 
@@ -144,9 +172,7 @@ async def _objects(world: World) -> Objects:
     from credits.recognition.models import BadgeAward, BadgeDefinition
 
     resident, worker = world.resident.client, world.worker.client
-    assert (
-        await world.district_admin.client.patch("/api/v1/districts/d1/settings", json=RULES)
-    ).status_code == 200
+    await set_rules_since("d1", datetime(2001, 1, 1, tzinfo=UTC), **RULES)
     day = datetime.now(SHANGHAI).date() - timedelta(days=3)
     start = datetime.combine(day, time(9), SHANGHAI)
     past = await publish(world, starts_at=iso(start), ends_at=iso(start + timedelta(hours=4)))
@@ -197,6 +223,12 @@ async def _objects(world: World) -> Objects:
         "/api/v1/me/corrections", json={"record": verified.json()["record"], "reason": "时长不对"}
     )
     assert correction.status_code == 201, correction.text
+    given = await resident.post(
+        "/api/v1/me/real-name", json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert given.status_code == 200, given.text
+    seen = await worker.post(f"/api/v1/residents/{world.resident.id}/real-name/verify")
+    assert seen.status_code == 200, seen.text
     certificate = await resident.post("/api/v1/me/certificates")
     assert certificate.status_code == 201, certificate.text
     reward = await worker.post("/api/v1/rewards", json={"title": "环保袋", "cost": 1, "stock": 5})
@@ -217,6 +249,28 @@ async def _objects(world: World) -> Objects:
 
     earned = await LedgerTransaction.filter(district_id=world.district_id).first()
     assert earned is not None
+    assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
+    from app.core.outbox import queue_notification
+
+    filing = await resident.post(
+        "/api/v1/filings",
+        json={
+            "action": "frugal-banquets",
+            "description": "婚宴从简",
+            "planned_on": datetime.now(SHANGHAI).date().isoformat(),
+        },
+    )
+    assert filing.status_code == 201, filing.text
+
+    async with transaction():
+        notice = await queue_notification(
+            "resident", world.resident.id, "enrolment_promoted", {"title": "河道清洁"}
+        )
+    roll = await world.district_admin.client.post(
+        "/api/v1/districts/d1/honour-rolls",
+        json={"period": datetime.now(SHANGHAI).strftime("%Y-%m")},
+    )
+    assert roll.status_code == 201, roll.text
     return Objects(
         ids={
             "code": "d1",
@@ -231,6 +285,12 @@ async def _objects(world: World) -> Objects:
             "redemption_id": redemption.json()["id"],
             "transaction_id": earned.id,
             "award_id": award.public_id,
+            "roll_id": roll.json()["id"],
+            "line_id": roll.json()["hours"][0]["line"],
+            "staff_id": world.worker.id,
+            "resident_id": world.resident.id,
+            "notification_id": str(notice.id),
+            "filing_id": filing.json()["id"],
         },
         bodies={"backfill": backfill},
     )
