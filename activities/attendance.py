@@ -11,7 +11,6 @@ from tortoise.exceptions import IntegrityError
 from activities.checkin import (
     TIME_SLACK,
     check_checkin_token,
-    distance_m,
     served_hours,
 )
 from activities.errors import (
@@ -36,6 +35,7 @@ from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.geo import distance_m
 from app.core.settings import get_settings
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others

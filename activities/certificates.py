@@ -17,12 +17,12 @@ from activities.checkin import qr_png
 from activities.errors import NoServiceRecords
 from activities.models import Certificate, ServiceRecord
 from activities.service import local_date
-from activities.storage import get_storage
 from app.accounts.models import District, Resident
 from app.accounts.service import mask_name
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.settings import get_settings
+from app.core.storage import get_storage
 
 FONT = Path(__file__).parent / "fonts" / "wqy-microhei-gb2312.ttf"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -18,13 +18,13 @@ from activities.errors import (
 )
 from activities.models import Deed, Upload
 from activities.service import find_action, local_date, lock_resident
-from activities.storage import get_storage, sniff_image
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
-from app.core.auth import Principal
+from app.core.auth import STAFF_ROLES, Principal
 from app.core.errors import NotFound
 from app.core.ids import new_id
 from app.core.settings import get_settings
+from app.core.storage import get_storage, sniff_image
 from credits.service import record_participation
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
@@ -64,7 +64,7 @@ async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]
     upload = await Upload.get_or_none(id=upload_id)
     if upload is None:
         raise NotFound("No such upload.")
-    staff_sees = who.kind == "staff" and who.sees_district(upload.district_id)
+    staff_sees = who.role in STAFF_ROLES and who.sees_district(upload.district_id)
     if upload.owner != who.subject and not staff_sees:
         raise NotFound("No such upload.")
     return upload, await get_storage().get(upload.storage_key)
