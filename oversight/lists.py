@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import connections
+from tortoise.expressions import Subquery
 
 from app.accounts.models import Community
 from app.core.auth import Principal
@@ -323,10 +324,8 @@ async def decide_objection(
 
 async def public_entries(unit_list: UnitList) -> list[dict[str, Any]]:
     """What the public sees of a list: units, never people."""
-    removed = ListEntryRemoval.filter(district_id=unit_list.district_id).values_list(
-        "entry_id", flat=True
-    )
-    entries = await ListEntry.filter(list_id=unit_list.id).exclude(id__in=await removed)
+    removed = ListEntryRemoval.filter(district_id=unit_list.district_id).values("entry_id")
+    entries = await ListEntry.filter(list_id=unit_list.id).exclude(id__in=Subquery(removed))
     units = {u.id: u for u in await Unit.filter(id__in=[e.unit_id for e in entries])}
     communities = dict(
         await Community.filter(id__in={u.community_id for u in units.values()}).values_list(
@@ -367,7 +366,7 @@ async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
             )
         )
     pending = await Objection.filter(
-        entry_id__in=ListEntry.filter(list_id=unit_list.id).values_list("id", flat=True),
+        entry_id__in=Subquery(ListEntry.filter(list_id=unit_list.id).values("id")),
         decision__isnull=True,
     ).count()
     if pending:
