@@ -152,3 +152,15 @@ async def test_only_a_failed_inspection_is_reinspected(place):
     )
     assert response.status_code == 409
     assert response.json()["code"] == "inspection_not_failed"
+
+
+async def test_refusals_are_explained_in_chinese_unless_english_is_asked_for(place):
+    inspection = await place.plan()
+    body = {"results": [{"item": "karaoke", "score": 1}], **NEARBY}
+    url = f"/api/v1/oversight/inspections/{inspection['id']}/record"
+    chinese = await place.world.worker.client.post(url, json=body)
+    assert chinese.json()["detail"] == "“karaoke”不是该测评表中的项目。"
+    english = await place.world.worker.client.post(
+        url, json=body, headers={"Accept-Language": "en"}
+    )
+    assert english.json()["detail"] == "`karaoke` is not an item of this checklist."
