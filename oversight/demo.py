@@ -124,7 +124,10 @@ async def seed_oversight(
         by=who,
     )
     failed = await inspections.plan(
-        unit_id=units["m-001"].id, checklist_id=market.checklist.id, evaluator_id=evaluator.id, by=who
+        unit_id=units["m-001"].id,
+        checklist_id=market.checklist.id,
+        evaluator_id=evaluator.id,
+        by=who,
     )
     evaluator_who = Principal(
         kind="staff", id=evaluator.id, role="evaluator", district_id=district.id
