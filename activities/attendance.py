@@ -30,11 +30,11 @@ from activities.models import (
     Attendance,
     Enrollment,
 )
-from activities.service import get_activity, local_date, lock_resident, manage_activity
+from activities.scope import managed_activity, readable_activity
+from activities.service import local_date, lock_resident
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
-from app.core.errors import NotFound
 from app.core.geo import distance_m
 from app.core.settings import get_settings
 
@@ -119,7 +119,7 @@ async def _flag_long_day(attendance: Attendance) -> None:
 async def check_in(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float, device: str | None
 ) -> Attendance:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     check_checkin_token(token, activity.id)
     if activity.status != "published":
         raise ActivityNotOpen(f"The activity is {activity.status}.")
@@ -159,7 +159,7 @@ async def check_in(
 async def check_out(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float
 ) -> Attendance:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     check_checkin_token(token, activity.id)
     attendance = await Attendance.get_or_none(
         activity_id=activity.id, resident_id=who.id, status="open"
@@ -190,7 +190,7 @@ async def backfill_attendance(
     note: str,
 ) -> Attendance:
     """A worker records an attendance after the fact (补录); it is marked and reviewed."""
-    activity = await manage_activity(activity_id, who=who)
+    activity = await managed_activity(activity_id, who=who)
     if activity.status == "cancelled":
         raise ActivityNotOpen("The activity was cancelled.")
     resident = await Resident.get_or_none(id=resident_id, district_id=activity.district_id)
@@ -227,13 +227,4 @@ async def backfill_attendance(
         await attendance.save()
     except IntegrityError as exc:
         raise AttendanceExists("The resident already has an attendance here.") from exc
-    return attendance
-
-
-async def get_attendance(attendance_id: str, *, who: Principal) -> Attendance:
-    attendance = await Attendance.get_or_none(id=attendance_id)
-    if attendance is None or not who.sees_community(
-        attendance.community_id, attendance.district_id
-    ):
-        raise NotFound("No such attendance.")
     return attendance

@@ -17,11 +17,11 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
+from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date, lock_resident
-from app.accounts.models import Resident
+from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
-from app.core.auth import STAFF_ROLES, Principal
-from app.core.errors import NotFound
+from app.core.auth import Principal
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from app.core.storage import get_storage, sniff_image
@@ -61,12 +61,7 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
 
 
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
-    upload = await Upload.get_or_none(id=upload_id)
-    if upload is None:
-        raise NotFound("No such upload.")
-    staff_sees = who.role in STAFF_ROLES and who.sees_district(upload.district_id)
-    if upload.owner != who.subject and not staff_sees:
-        raise NotFound("No such upload.")
+    upload = await readable_upload(upload_id, who=who)
     return upload, await get_storage().get(upload.storage_key)
 
 
@@ -168,8 +163,8 @@ async def attest_deed(
 ) -> Deed:
     """A worker vouches for a resident's deed; in proxy mode for a resident without a phone,
     whose consent is recorded. It is approved at once and earns by the district's rules."""
-    resident = await Resident.get_or_none(id=resident_id)
-    if resident is None or not who.sees_community(resident.community_id, resident.district_id):
+    resident = await served_residents(who).get_or_none(id=resident_id)
+    if resident is None:
         raise UnknownResident(
             "No such resident in your communities.",
             errors=[{"field": "resident", "message": "not a resident of your communities"}],
@@ -200,15 +195,8 @@ async def attest_deed(
     return deed
 
 
-async def get_deed(deed_id: str, *, who: Principal) -> Deed:
-    deed = await Deed.get_or_none(id=deed_id)
-    if deed is None or not who.sees_community(deed.community_id, deed.district_id):
-        raise NotFound("No such deed.")
-    return deed
-
-
 async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
-    deed = await get_deed(deed_id, who=by)
+    deed = await managed_deed(deed_id, who=by)
     if deed.status != "pending":
         raise DeedNotPending(f"The deed is {deed.status}.")
     if decision == "reject" and not reason:

@@ -29,11 +29,12 @@ from activities.models import (
     CivilityAction,
     Enrollment,
 )
+from activities.scope import readable_activity
 from app.accounts.models import Community
+from app.accounts.scope import served_community
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
-from app.core.errors import NotFound
 from app.core.outbox import queue_notification
 from app.core.settings import get_settings
 
@@ -112,15 +113,8 @@ async def create_action(
 
 async def find_community(who: Principal, ref: str) -> Community:
     """`c1` in the caller's district, or `d1/c1`; only communities the caller serves."""
-    district_code, _, community_code = ref.rpartition("/")
-    query = Community.filter(code=community_code)
-    query = (
-        query.filter(district__code=district_code)
-        if district_code
-        else query.filter(district_id=who.district_id or "")
-    )
-    community = await query.first()
-    if community is None or not who.sees_community(community.id, community.district_id):
+    community = await served_community(who, ref)
+    if community is None:
         raise UnknownCommunity(
             f"No community `{ref}` among yours.",
             errors=[{"field": "community", "message": "not one of your communities"}],
@@ -137,27 +131,6 @@ async def community_to_list(who: Principal, ref: str) -> str:
         code=ref.rpartition("/")[2], district_id=who.district_id or ""
     )
     return community.id if community else ""
-
-
-def sees_activity(who: Principal, activity: Activity) -> bool:
-    if who.kind == "resident":
-        return activity.district_id == who.district_id
-    return who.sees_community(activity.community_id, activity.district_id)
-
-
-async def get_activity(activity_id: str, *, who: Principal) -> Activity:
-    activity = await Activity.get_or_none(id=activity_id)
-    if activity is None or not sees_activity(who, activity):
-        raise NotFound("No such activity.")
-    return activity
-
-
-async def manage_activity(activity_id: str, *, who: Principal) -> Activity:
-    """An activity the calling member of staff runs (their community)."""
-    activity = await get_activity(activity_id, who=who)
-    if who.kind == "resident":
-        raise NotFound("No such activity.")
-    return activity
 
 
 async def create_activity(
@@ -266,7 +239,7 @@ async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
 async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     """A seat when one is free, else the end of the waitlist. The seat is taken by a
     conditional update of the counter, so capacity holds however many enrol at once."""
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
         raise ActivityNotOpen(f"The activity is {activity.status}; it takes no enrolments.")
     existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
@@ -294,7 +267,7 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
 
 
 async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     enrollment = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if enrollment is None or enrollment.status not in ("enrolled", "waitlisted"):
         raise NotEnrolled("You are not enrolled in this activity.")

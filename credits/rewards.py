@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
-from tortoise.queryset import QuerySet
+from tortoise.expressions import F
 
 from app.accounts.models import Community
+from app.accounts.scope import served_community
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.db import transaction
@@ -26,14 +26,13 @@ from credits import ledger
 from credits.errors import (
     InsufficientCredits,
     InvalidCommunity,
-    NoSuchRedemption,
-    NoSuchReward,
     OutOfStock,
     RedemptionExpired,
     RedemptionNotHeld,
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, from_units, to_units
+from credits.scope import own_redemption, readable_reward, redemption_to_fulfil
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -48,12 +47,8 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
                 errors=[{"field": "community", "message": "required for you"}],
             )
         return await Community.get(id=next(iter(who.community_ids)))
-    district_code, _, community_code = code.rpartition("/")
-    found = Community.filter(code=community_code, district_id=who.district_id or "")
-    if district_code:
-        found = found.filter(district__code=district_code)
-    community = await found.first()
-    if community is None or not who.sees_community(community.id, community.district_id):
+    community = await served_community(who, code)
+    if community is None or community.district_id != who.district_id:
         raise InvalidCommunity(
             f"No community `{code}` that you serve.",
             errors=[{"field": "community", "message": "not a community of yours"}],
@@ -83,30 +78,6 @@ async def create_reward(
     )
 
 
-def _visible(reward: Reward, who: Principal) -> bool:
-    if reward.community_id is None or who.role in ("district_admin", "platform_admin"):
-        return who.sees_district(reward.district_id)
-    return reward.community_id in who.community_ids
-
-
-def visible_rewards(who: Principal) -> QuerySet[Reward]:
-    rewards = Reward.all()
-    if who.role != "platform_admin":
-        rewards = rewards.filter(district_id=who.district_id or "")
-    if who.role in ("resident", "worker"):
-        rewards = rewards.filter(
-            Q(community_id__in=list(who.community_ids)) | Q(community_id__isnull=True)
-        )
-    return rewards
-
-
-async def get_reward(reward_id: str, *, who: Principal) -> Reward:
-    reward = await Reward.get_or_none(id=reward_id)
-    if reward is None or not _visible(reward, who):
-        raise NoSuchReward(f"No reward `{reward_id}` for you.")
-    return reward
-
-
 async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
     ids = {r.community_id for r in rewards if r.community_id}
     codes = dict(await Community.filter(id__in=ids).values_list("id", "code")) if ids else {}
@@ -130,7 +101,7 @@ def _pickup_code() -> str:
 
 async def redeem(reward_id: str, *, who: Principal) -> Redemption:
     """Holds the reward's cost from the resident's credits and one unit of its stock."""
-    reward = await get_reward(reward_id, who=who)
+    reward = await readable_reward(reward_id, who=who)
     rules = await rules_at(reward.district_id)
     redemption_id = new_id()
     try:
@@ -203,9 +174,7 @@ async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
 
 
 async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
-    redemption = await Redemption.get_or_none(id=redemption_id, resident_id=who.id)
-    if redemption is None:
-        raise NoSuchRedemption(f"No redemption `{redemption_id}` of yours.")
+    redemption = await own_redemption(redemption_id, who=who)
     await _settle(redemption, "voided", by=who.subject)
     await _release(redemption, by=who.subject, memo="cancelled by the resident")
     return redemption
@@ -213,9 +182,7 @@ async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
 
 async def fulfil(code: str, *, who: Principal) -> Redemption:
     """A worker hands the reward over against the resident's pickup code."""
-    redemption = await Redemption.get_or_none(code=code).prefetch_related("reward")
-    if redemption is None or not _visible(redemption.reward, who):
-        raise NoSuchRedemption("No redemption with this code in your communities.")
+    redemption = await redemption_to_fulfil(code, who=who)
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
         raise RedemptionExpired("The hold has expired; the resident can redeem again.")
     await _settle(redemption, "fulfilled", by=who.subject)

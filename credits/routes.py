@@ -8,8 +8,7 @@ from typing import Any
 import credits.jobs  # noqa: F401  (registers the moral bank's scheduled jobs)
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
-from credits import errors, rewards, service
-from credits.models import Redemption
+from credits import errors, rewards, scope, service
 from credits.schemas import (
     AdjustmentIn,
     FulfilIn,
@@ -46,7 +45,7 @@ async def create_reward(who: Principal, body: RewardIn) -> dict[str, Any]:
 @api.get("/api/v1/rewards", query=PageQuery, response=Page[RewardOut])
 async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The rewards the caller can see: their district's and their communities'."""
-    page = await paginate(rewards.visible_rewards(who), query)
+    page = await paginate(scope.readable_rewards(who), query)
     page["items"] = await rewards.reward_views(page["items"])
     return page
 
@@ -54,7 +53,7 @@ async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
 @api.get("/api/v1/rewards/{reward_id}", response=RewardOut)
 async def get_reward(who: Principal, reward_id: str) -> dict[str, Any]:
     """One reward, with the stock still available."""
-    return (await rewards.reward_views([await rewards.get_reward(reward_id, who=who)]))[0]
+    return (await rewards.reward_views([await scope.readable_reward(reward_id, who=who)]))[0]
 
 
 @api.post(
@@ -75,7 +74,7 @@ async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's redemptions, newest first, with their pickup codes."""
-    page = await paginate(Redemption.filter(resident_id=who.id), query)
+    page = await paginate(scope.own_redemptions(who), query)
     page["items"] = [rewards.redemption_view(r) for r in page["items"]]
     return page
 
@@ -145,7 +144,7 @@ async def list_adjustments(who: Principal, query: PageQuery) -> dict[str, Any]:
 )
 async def get_transaction(who: Principal, transaction_id: str) -> dict[str, Any]:
     """A ledger transaction with its entries."""
-    return await service.transaction_view(await service.get_transaction(transaction_id, who=who))
+    return await service.transaction_view(await scope.readable_transaction(transaction_id, who=who))
 
 
 @api.post(

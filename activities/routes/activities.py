@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from activities import service
+from activities import scope, service
 from activities.models import Activity, CivilityAction, Enrollment
 from activities.schemas import (
     ActionIn,
@@ -20,7 +20,7 @@ from activities.schemas import (
     RosterEntryOut,
     RosterQuery,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
+from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
@@ -123,11 +123,7 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
 @api.get("/api/v1/activities", query=ActivityQuery, response=Page[ActivityOut])
 async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, Any]:
     """Activities in scope: residents their district's, workers their communities'."""
-    activities = Activity.all()
-    if who.kind == "resident":
-        activities = activities.filter(district_id=who.district_id or "")
-    else:
-        activities = staff_scoped(activities, who)
+    activities = scope.readable_activities(who)
     if query.community is not None:
         activities = activities.filter(
             community_id=await service.community_to_list(who, query.community)
@@ -149,7 +145,7 @@ async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, A
 @api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
 async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
     """An activity with its enrolled and waitlisted counts."""
-    return (await activity_views([await service.get_activity(activity_id, who=who)]))[0]
+    return (await activity_views([await scope.readable_activity(activity_id, who=who)]))[0]
 
 
 @api.patch(
@@ -160,7 +156,7 @@ async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
 )
 async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> dict[str, Any]:
     """Changes an activity before it starts; a larger capacity seats the waitlist."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     changes = body.model_dump(exclude_unset=True)
     activity = await service.update_activity(activity, changes)
     return (await activity_views([activity]))[0]
@@ -174,7 +170,7 @@ async def update_activity(who: Principal, activity_id: str, body: ActivityPatch)
 )
 async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> dict[str, Any]:
     """Cancels an activity before it starts; everyone enrolled or waiting is notified."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     activity = await service.cancel_activity(activity, reason=body.reason)
     return (await activity_views([activity]))[0]
 
@@ -208,7 +204,7 @@ async def cancel_enrolment(who: Principal, activity_id: str) -> None:
 )
 async def roster(who: Principal, activity_id: str, query: RosterQuery) -> dict[str, Any]:
     """Who is enrolled and who waits; `queued_at` orders the waitlist."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     entries = Enrollment.filter(activity_id=activity.id)
     if query.status is not None:
         entries = entries.filter(status=query.status)

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from app.accounts import service
+from app.accounts import scope, service
 from app.accounts.errors import LoginFailed
 from app.accounts.models import Community, District, Resident, Staff
 from app.accounts.schemas import (
@@ -154,10 +154,7 @@ async def create_district(who: Principal, body: DistrictCreate) -> District:
 @api.get("/api/v1/districts", query=PageQuery, response=Page[DistrictOut])
 async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The districts the caller sees: all for platform administrators, else their own."""
-    districts = District.all()
-    if who.role != "platform_admin":
-        districts = districts.filter(id=who.district_id or "")
-    return await paginate(districts, query)
+    return await paginate(scope.readable_districts(who), query)
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
@@ -178,7 +175,7 @@ async def _district_detail(district: District) -> dict[str, Any]:
 )
 async def get_district(who: Principal, code: str) -> dict[str, Any]:
     """A district with the rules in force and any changes scheduled."""
-    return await _district_detail(await service.get_district(code, who=who))
+    return await _district_detail(await scope.readable_district(code, who=who))
 
 
 @api.patch(
@@ -191,7 +188,7 @@ async def change_district_settings(
     who: Principal, code: str, body: DistrictRulesPatch
 ) -> DistrictRules:
     """Changes the district's rules from now (or from `effective_from`); history is kept."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return await service.change_rules(district, body, by=who)
 
 
@@ -204,7 +201,7 @@ async def change_district_settings(
 )
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     community = await service.create_community(district, code=body.code, name=body.name)
     return {
         "id": community.id,
@@ -217,7 +214,7 @@ async def create_community(who: Principal, code: str, body: CommunityCreate) -> 
 @api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
 async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """The district's communities."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
     page["items"] = [
         {"id": c.id, "code": c.code, "name": c.name, "district": district.code}

@@ -25,6 +25,7 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
+from app.accounts.scope import readable_districts
 from app.core.auth import Principal, Role
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
@@ -32,13 +33,6 @@ from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
 # --- districts and their rules -------------------------------------------------------------
-
-
-async def get_district(code: str, *, who: Principal) -> District:
-    district = await District.get_or_none(code=code)
-    if district is None or not who.sees_district(district.id):
-        raise NotFound("No such district.")
-    return district
 
 
 async def create_district(*, code: str, name: str, by: Principal) -> District:
@@ -124,8 +118,8 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     else:
         if not data.district:
             raise InvalidStaffScope(f"A {data.role} needs a `district`.")
-        district = await District.get_or_none(code=data.district)
-        if district is None or not by.sees_district(district.id):
+        district = await readable_districts(by).get_or_none(code=data.district)
+        if district is None:
             raise InvalidStaffScope(f"No district `{data.district}`.")
     if data.role == "worker" and not data.communities:
         raise InvalidStaffScope("A worker needs at least one community.")

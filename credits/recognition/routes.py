@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.accounts.models import District
-from app.accounts.service import get_district
+from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.http import Api, Page, PageQuery, Schema, paginate
@@ -136,12 +136,12 @@ async def issuer(code: str) -> dict[str, Any]:
 )
 async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """The district's honour rolls, newest first."""
-    district = await get_district(code, who=who)
+    district = await readable_district(code, who=who)
     return await paginate(HonourRoll.filter(district_id=district.id), query)
 
 
 @api.get("/api/v1/districts/{code}/honour-roll", query=PeriodQuery, response=HonourRollOut)
 async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str, Any]:
     """The district's honour roll of `period` (YYYY-MM), the latest by default."""
-    district = await get_district(code, who=who)
+    district = await readable_district(code, who=who)
     return await service.honour_roll(district, query.period)

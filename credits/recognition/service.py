@@ -10,6 +10,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import District
+from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.outbox import queue_notification
@@ -22,6 +23,7 @@ from credits.recognition.errors import (
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
 from credits.recognition.schemas import BadgeCreate
+from credits.recognition.scope import readable_awards
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
 
@@ -35,10 +37,7 @@ async def badges_in_scope(
     administrators, of the district they name)."""
     district_id = who.district_id
     if district_code is not None:
-        district = await District.get_or_none(code=district_code)
-        if district is None or not who.sees_district(district.id):
-            raise NotFound("No such district.")
-        district_id = district.id
+        district_id = (await readable_district(district_code, who=who)).id
     scope = Q(district_id__isnull=True)
     if district_id is not None:
         scope |= Q(district_id=district_id)
@@ -110,9 +109,7 @@ async def badges_held(resident_id: str) -> list[dict[str, str]]:
 async def awards_in_scope(
     *, who: Principal, resident_id: str | None, badge_code: str | None
 ) -> QuerySet[BadgeAward]:
-    awards = BadgeAward.all().prefetch_related("badge")
-    if who.role != "platform_admin":
-        awards = awards.filter(district_id=who.district_id or "")
+    awards = readable_awards(who).prefetch_related("badge")
     if resident_id is not None:
         awards = awards.filter(resident_id=resident_id)
     if badge_code is not None:
@@ -123,8 +120,8 @@ async def awards_in_scope(
 async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAward:
     """Revokes an award: its credential's status bit is set, and the resident is told why.
     The award stays (nothing is deleted), so the job never awards that badge again."""
-    award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge")
-    if award is None or not by.sees_district(award.district_id):
+    award = await readable_awards(by).get_or_none(public_id=public_id).prefetch_related("badge")
+    if award is None:
         raise NotFound("No such badge award.")
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
