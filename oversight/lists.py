@@ -211,8 +211,10 @@ async def entries_of(unit_list: UnitList) -> list[dict[str, Any]]:
     ]
 
 
-async def get_entry(entry_id: int, *, who: Principal) -> ListEntry:
-    entry = await readable_entries(who).get_or_none(id=entry_id)
+async def get_entry(entry_id: str, *, who: Principal) -> ListEntry:
+    entry = None
+    if entry_id.isdigit() and len(entry_id) < 19:
+        entry = await readable_entries(who).get_or_none(id=int(entry_id))
     if entry is None:
         raise NoSuchEntry(_("No such list entry."))
     return entry

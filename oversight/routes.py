@@ -735,34 +735,34 @@ async def _unit_names(unit_ids: list[str]) -> dict[str, str]:
 
 
 @api.post(
-    "/api/v1/oversight/list-entries/{entry_id:int}/objections",
+    "/api/v1/oversight/list-entries/{entry_id}/objections",
     roles=UNIT,
     body=ObjectionIn,
     response=ObjectionOut,
     status=201,
     errors=(NoSuchEntry, NotBlackListed, ObjectionWindowClosed, EntryRemoved, AlreadyDecided),
 )
-async def object_to_entry(who: Principal, entry_id: int, body: ObjectionIn) -> Any:
+async def object_to_entry(who: Principal, entry_id: str, body: ObjectionIn) -> Any:
     """A black-listed unit objects (异议) within the window."""
     entry = await lists.get_entry(entry_id, who=who)
     return await lists.object_to(entry, who=who, statement_text=body.statement, photos=body.photos)
 
 
 @api.post(
-    "/api/v1/oversight/list-entries/{entry_id:int}/withdrawal",
+    "/api/v1/oversight/list-entries/{entry_id}/withdrawal",
     roles=DISTRICT,
     body=DecisionReason,
     response=ListOut,
     errors=(NoSuchEntry, EntryRemoved),
 )
-async def withdraw_entry(who: Principal, entry_id: int, body: DecisionReason) -> Any:
+async def withdraw_entry(who: Principal, entry_id: str, body: DecisionReason) -> Any:
     """Takes an entry off its list for a reason; a published list is published again."""
     entry = await lists.get_entry(entry_id, who=who)
     return await lists.withdraw(entry, by=who, reason=body.reason)
 
 
 @api.post(
-    "/api/v1/oversight/list-entries/{entry_id:int}/repairs",
+    "/api/v1/oversight/list-entries/{entry_id}/repairs",
     roles=UNIT,
     body=ObjectionIn,
     response=RepairOut,
@@ -776,7 +776,7 @@ async def withdraw_entry(who: Principal, entry_id: int, body: DecisionReason) ->
         RectificationOutstanding,
     ),
 )
-async def apply_for_repair(who: Principal, entry_id: int, body: ObjectionIn) -> Any:
+async def apply_for_repair(who: Principal, entry_id: str, body: ObjectionIn) -> Any:
     """After rectification, a black-listed unit applies for credit repair (信用修复)."""
     entry = await lists.get_entry(entry_id, who=who)
     return await lists.apply_for_repair(
