@@ -121,8 +121,10 @@ def readable_lists(who: Principal) -> QuerySet[UnitList]:
 
 
 def readable_entries(who: Principal) -> QuerySet[ListEntry]:
+    """A unit reads its entries once it has been told of them (a draft is the district's)."""
     if who.role == "unit_staff":
-        return ListEntry.filter(unit_id__in=own_unit_ids(who))
+        told = UnitList.filter(status__in=("noticed", "published")).values("id")
+        return ListEntry.filter(unit_id__in=own_unit_ids(who), list_id__in=Subquery(told))
     if who.role in ("worker", "district_admin", "platform_admin"):
         return _by_district(ListEntry.all(), who)
     return _nothing(ListEntry.all())

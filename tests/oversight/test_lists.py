@@ -89,9 +89,13 @@ async def test_an_objection_is_decided_before_the_list_is_published(place):
     world = place.world
     _good, bad, detail = await _draft(place)
     bad_unit = await _bad_unit_login(world, bad)
+    draft = (await bad_unit.client.get("/api/v1/oversight/list-entries")).json()
+    assert draft["items"] == []  # a draft is the district's until the unit is told
     sent = await world.district_admin.client.post(f"/api/v1/oversight/lists/{detail['id']}/notices")
     assert sent.json()["status"] == "noticed"
     assert await Notification.exists(topic="oversight_black_list_draft", recipient_id=bad_unit.id)
+    told = (await bad_unit.client.get("/api/v1/oversight/list-entries")).json()
+    assert [(e["unit_name"], e["colour"]) for e in told["items"]] == [("脏乱饭店", "black")]
     entry = _entry(detail, bad["id"])
     objection = await bad_unit.client.post(
         f"/api/v1/oversight/list-entries/{entry['id']}/objections",
