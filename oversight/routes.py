@@ -97,6 +97,7 @@ from oversight.schemas import (
     OversightRules,
     OversightRulesPatch,
     PhotoOut,
+    PublicationOut,
     PublicListOut,
     PublicQuery,
     RecordQuery,
@@ -691,17 +692,12 @@ async def publish_list(who: Principal, list_id: str) -> dict[str, Any]:
 @api.get(
     "/api/v1/oversight/lists/{list_id}/publications",
     roles=STAFF,
-    response=list[dict[str, Any]],
+    response=list[PublicationOut],
     errors=(NoSuchList,),
 )
-async def list_publications(who: Principal, list_id: str) -> list[dict[str, Any]]:
+async def list_publications(who: Principal, list_id: str) -> list[ListPublication]:
     """What was published when: each publication's snapshot, with its reason."""
-    unit_list = await lists.get_list(list_id, who=who)
-    found: list[ListPublication] = await lists.publications(unit_list)
-    return [
-        {"at": p.at.isoformat(), "by": p.by, "reason": p.reason, "entries": p.entries}
-        for p in found
-    ]
+    return await lists.publications(await lists.get_list(list_id, who=who))
 
 
 @api.get(

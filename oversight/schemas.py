@@ -473,6 +473,15 @@ class RepairOut(ObjectionOut):
     pass
 
 
+class PublicationOut(Schema):
+    """One publication of a list: what the public saw from `at` on, and why it changed."""
+
+    at: datetime
+    by: str
+    reason: str
+    entries: list[PublicEntryOut]
+
+
 class PublicEntryOut(Schema):
     """What the public list shows: a unit, never a person."""
 

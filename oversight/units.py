@@ -69,7 +69,10 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportRejected(_("A CSV file must be UTF-8.")) from exc
-        values = [list(row) for row in csv.reader(io.StringIO(text))]
+        try:
+            values = [list(row) for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise ImportRejected(_("The file is not a readable CSV file.")) from exc
     if not values:
         raise ImportRejected(_("The file is empty."))
     header = [str(h or "").strip() for h in values[0]]

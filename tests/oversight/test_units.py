@@ -83,3 +83,10 @@ async def test_a_unit_account_is_not_district_staff(place):
     assert (await place.unit_staff.client.get("/api/v1/oversight/reports")).status_code == 403
     assert (await place.unit_staff.client.get("/api/v1/oversight/lists")).status_code == 403
     assert (await place.evaluator.client.get("/api/v1/oversight/tasks")).status_code == 403
+
+
+async def test_a_file_that_is_no_table_is_refused_with_a_clear_code(world):
+    for data, name in ((b"code,name\x00,type\n", "units.csv"), (b"PK\x03\x04broken", "u.xlsx")):
+        response = await _import(world.district_admin, data, name)
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "import_rejected"
