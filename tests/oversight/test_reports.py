@@ -155,3 +155,24 @@ async def test_a_deadline_in_the_past_is_refused_and_nothing_is_written(world, p
     assert followed["status"] == "submitted" and followed["task_id"] is None
     tasks = (await world.worker.client.get("/api/v1/oversight/tasks")).json()
     assert tasks["items"] == []
+
+
+async def test_the_daily_cap_holds_when_confirmations_race(world):
+    import asyncio
+
+    await _moral_bank_on(
+        world, credits_per_report={"problem-report": 5}, report_daily_cap={"problem-report": 2}
+    )
+    reports = [await _report(world.resident, lat=29.80 + n / 100, lng=121.54) for n in range(5)]
+    responses = await asyncio.gather(
+        *(
+            world.worker.client.post(
+                f"/api/v1/oversight/reports/{r['id']}/confirm",
+                json={"department": "城管", "instructions": "清理"},
+            )
+            for r in reports
+        )
+    )
+    assert [r.status_code for r in responses] == [200] * 5
+    assert sum(r.json()["credits_posted"] for r in responses) == 2
+    assert (await world.resident.client.get("/api/v1/me/credits")).json()["balance"] == 10.0
