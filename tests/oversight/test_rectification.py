@@ -93,3 +93,20 @@ async def test_units_are_reminded_before_the_deadline_and_escalated_after_it(wor
     task = (await world.worker.client.get(f"/api/v1/oversight/tasks/{task_id}")).json()
     assert task["escalation_level"] == 1 and task["overdue_at"] is not None
     assert [s["kind"] for s in task["steps"]] == ["opened", "reminded", "overdue"]
+
+
+async def test_a_departments_task_takes_evidence_from_district_staff(world):
+    report = await world.resident.client.post(
+        "/api/v1/oversight/reports",
+        json={"category": "illegal-parking", "description": "占用消防通道", **SITE},
+    )
+    confirmed = await world.worker.client.post(
+        f"/api/v1/oversight/reports/{report.json()['id']}/confirm",
+        json={"department": "交警大队", "instructions": "清理消防通道车辆"},
+    )
+    task_id = confirmed.json()["task_id"]
+    evidence = await world.worker.client.post(
+        f"/api/v1/oversight/tasks/{task_id}/evidence", json={"note": "已拖离"}
+    )
+    assert evidence.status_code == 200, evidence.text
+    assert evidence.json()["department"] == "交警大队"
