@@ -43,8 +43,7 @@ async def store_photo(data: bytes, *, who: Principal) -> Photo:
 
 
 async def read_photo(photo_id: str, *, who: Principal) -> tuple[Photo, bytes]:
-    """Its owner reads a photo, and the district's staff; units read the photos of their
-    own record through it (they are attached to what the unit sees)."""
+    """Its owner reads a photo, and the staff of its district."""
     photo = await Photo.get_or_none(id=photo_id)
     if photo is None:
         raise NoSuchPhoto(_("No such photo."))
