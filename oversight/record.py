@@ -9,8 +9,6 @@ import io
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-import xlsxwriter
-
 from app.core.auth import Principal
 from app.core.i18n import _
 from oversight.models import (
@@ -128,6 +126,9 @@ def as_csv(events: list[RecordEvent]) -> bytes:
 
 
 def as_xlsx(events: list[RecordEvent]) -> bytes:
+    # Imported here: xlsxwriter is slow to import and only exports need it, not startup.
+    import xlsxwriter
+
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
     sheet = workbook.add_worksheet("record")

@@ -7,7 +7,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from app.accounts.errors import UsernameTaken
@@ -57,6 +56,9 @@ async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
 def read_rows(data: bytes) -> list[dict[str, Any]]:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file, by header name."""
     if data.startswith(b"PK"):
+        # Imported here: openpyxl is slow to import and only imports need it, not startup.
+        from openpyxl import load_workbook
+
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:
