@@ -19,6 +19,7 @@ COPY --from=build /srv/.venv /srv/.venv
 COPY app ./app
 COPY activities ./activities
 COPY credits ./credits
+COPY oversight ./oversight
 COPY migrations ./migrations
 COPY locale ./locale
 RUN mkdir -p /srv/var && chown 10001:10001 /srv/var

@@ -25,3 +25,4 @@ lint: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(PY) bench/ledger.py
 	$(PY) bench/badges.py
+	$(PY) bench/oversight_lists.py

@@ -23,7 +23,6 @@ from activities.errors import (
 from activities.models import Certificate, ServiceRecord
 from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
-from activities.storage import get_storage
 from app.accounts.models import District, Resident
 from app.accounts.service import mask_name
 from app.core.auth import Principal
@@ -31,6 +30,7 @@ from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.keys import get_keyring
 from app.core.settings import get_settings
+from app.core.storage import get_storage
 
 FONT = Path(__file__).parent / "fonts" / "wqy-microhei-gb2312.ttf"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

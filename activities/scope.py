@@ -20,7 +20,7 @@ from activities.models import (
     ServiceRecord,
     Upload,
 )
-from app.core.auth import Principal, Role
+from app.core.auth import STAFF_ROLES, Principal, Role
 from app.core.errors import NotFound
 from app.core.i18n import N_, translate
 
@@ -107,8 +107,9 @@ async def managed_correction(correction_id: str, *, who: Principal) -> Correctio
 
 def readable_uploads(who: Principal) -> QuerySet[Upload]:
     """An upload is for its owner, the workers of its community and the administrators of
-    its district (they review evidence)."""
-    if who.kind == "resident":
+    its district (they review evidence); partner logins (units, evaluators) read only their
+    own."""
+    if who.role not in STAFF_ROLES:
         return Upload.filter(owner=who.subject)
     if who.role == "platform_admin":
         return Upload.all()

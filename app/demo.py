@@ -21,6 +21,7 @@ from app.accounts.service import (
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.settings import get_settings
+from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")
 COMMUNITIES = [("gulou", "鼓楼社区"), ("yuehu", "月湖社区"), ("nanmen", "南门社区")]
@@ -86,10 +87,12 @@ async def seed(password: str) -> dict[str, Any]:
                     public_profile=index != 1,
                 )
         await _seed_participation(district, communities)
+        oversight_logins = await seed_oversight(district, communities, password)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")
-        },
+        }
+        | oversight_logins,
         "resident_logins": [f"dev-{openid}" for openid, _ in RESIDENTS],
         "how": "POST /api/v1/auth/login {username,password}; POST /api/v1/auth/wechat {code}",
     }

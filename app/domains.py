@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import activities.jobs  # noqa: F401  (registers its jobs)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
+import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
 from app.core.http import Api
 from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
+from oversight.routes import api as oversight_api
 
-APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api]
+APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]

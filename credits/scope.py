@@ -20,7 +20,7 @@ def readable_rewards(who: Principal) -> QuerySet[Reward]:
     rewards = Reward.all()
     if who.role != "platform_admin":
         rewards = rewards.filter(district_id=who.district_id or "")
-    if who.role in ("resident", "worker"):
+    if who.role not in ("district_admin", "platform_admin"):
         rewards = rewards.filter(
             Q(community_id__in=list(who.community_ids)) | Q(community_id__isnull=True)
         )

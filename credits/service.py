@@ -112,7 +112,7 @@ def _participation_legs(
     resident_id: str,
     action: str,
     hours: Decimal,
-    source: Literal["service_record", "deed"],
+    source: Literal["service_record", "deed", "problem_report"],
     backfill: bool,
 ) -> list[Leg]:
     legs: list[Leg] = [
@@ -152,7 +152,7 @@ async def record_participation(
     resident_id: str,
     action: str,
     hours: Decimal,
-    source: Literal["service_record", "deed"],
+    source: Literal["service_record", "deed", "problem_report"],
     source_id: str,
     occurred_at: datetime,
     backfill: bool = False,

@@ -197,7 +197,7 @@ class CommunityOut(Schema):
 class StaffCreate(Schema):
     username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{3,150}$")]
     password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
-    role: Literal["worker", "district_admin", "platform_admin"]
+    role: Literal["worker", "district_admin", "platform_admin", "evaluator"]
     district: Code | None = None
     communities: list[Code] = Field(default_factory=list, max_length=100)
     display_name: Annotated[str, StringConstraints(max_length=100)] = ""

@@ -391,6 +391,8 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
         raise InvalidStaffScope(N_("A worker needs at least one community."))
     if data.role == "district_admin" and data.communities:
         raise InvalidStaffScope(N_("A district administrator sees the whole district."))
+    if data.role == "evaluator" and data.communities:
+        raise InvalidStaffScope(N_("An evaluator sees only the inspections assigned to them."))
     communities = []
     if district is not None:
         communities = await Community.filter(district_id=district.id, code__in=data.communities)

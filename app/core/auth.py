@@ -20,8 +20,11 @@ from app.core.keys import get_keyring
 from app.core.models import RefreshToken
 from app.core.settings import get_settings
 
-Role = Literal["resident", "worker", "district_admin", "platform_admin"]
+Role = Literal["resident", "worker", "district_admin", "platform_admin", "unit_staff", "evaluator"]
 STAFF_ROLES: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
+# Accounts of the overseen: a unit's own staff, and external evaluators limited to the
+# inspections assigned to them. They sign in like staff but are not staff of the district.
+PARTNER_ROLES: tuple[Role, ...] = ("unit_staff", "evaluator")
 ALGORITHMS = ["EdDSA"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud", "jti"]
 

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "activities.models",
     "app.core.wechat_messages",
     "credits.recognition.models",
+    "oversight.models",
 ]
 
 transaction = in_transaction

@@ -40,7 +40,12 @@ PUBLIC = {
         "/achievements/{badge_id}",
     ): "an Open Badges achievement is public, like the credential",
     ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
+    ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
+    ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
 }
+
+DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
+OVERSIGHT_POINT = {"lat": 29.8753, "lng": 121.544}
 
 SAME_DISTRICT_RESIDENT = "an activity is open to every resident of its district"
 SAME_COMMUNITY_RESIDENT = "a community's reward is open to every resident of the community"
@@ -67,6 +72,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         sees={
             "worker_of_other_community": "staff of a district read their district",
             "resident_of_same_community": "residents read the communities of their district",
+            "staff_of_another_unit": "units read the communities of their district",
+            "evaluator_not_assigned": "evaluators read the communities of their district",
         }
     ),
     ("POST", "/api/v1/districts/{code}/settings/preview"): Case(body=RULES),
@@ -140,6 +147,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         sees={
             "worker_of_other_community": "honour rolls are published to their district",
             "resident_of_same_community": "honour rolls are published to their district",
+            "staff_of_another_unit": "honour rolls are published to their district",
+            "evaluator_not_assigned": "honour rolls are published to their district",
         }
     ),
     ("GET", "/api/v1/districts/{code}/honour-roll"): Case(
@@ -156,7 +165,140 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"reason": "测试移除"}
     ),
     ("POST", "/api/v1/honour-rolls/{roll_id}/publish"): Case(),
+    # oversight
+    ("GET", "/api/v1/oversight/units/{unit_id}"): Case(),
+    ("GET", "/api/v1/oversight/units/{unit_id}/record"): Case(),
+    ("POST", "/api/v1/oversight/units/{unit_id}/accounts"): Case(
+        body={"username": "matrix-unit", "password": "unit-password-123"}
+    ),
+    ("GET", "/api/v1/oversight/photos/{photo_id}"): Case(
+        sees={"worker_of_other_community": "a photo is for its owner and its district's staff"}
+    ),
+    ("GET", "/api/v1/oversight/reports/{report_id}"): Case(),
+    ("GET", "/api/v1/oversight/reports/{report_id}/duplicates"): Case(),
+    ("POST", "/api/v1/oversight/reports/{report_id}/reject"): Case(body={"reason": "不属实"}),
+    ("POST", "/api/v1/oversight/reports/{report_id}/merge"): Case(body="merge"),
+    ("POST", "/api/v1/oversight/reports/{report_id}/confirm"): Case(body={"instructions": "清理"}),
+    ("GET", "/api/v1/oversight/checklists/{checklist_id}"): Case(
+        sees={
+            "worker_of_other_community": "checklists are the district's, per unit type",
+            "evaluator_not_assigned": "evaluators inspect by the district's checklists",
+        }
+    ),
+    ("GET", "/api/v1/oversight/inspections/{inspection_id}"): Case(),
+    ("POST", "/api/v1/oversight/inspections/{inspection_id}/record"): Case(
+        body={"results": [{"item": "signs", "score": 10}], **OVERSIGHT_POINT}
+    ),
+    ("POST", "/api/v1/oversight/inspections/{inspection_id}/reinspections"): Case(body={}),
+    ("GET", "/api/v1/oversight/tasks/{task_id}"): Case(),
+    ("POST", "/api/v1/oversight/tasks/{task_id}/evidence"): Case(body={"note": "已整改"}),
+    ("POST", "/api/v1/oversight/tasks/{task_id}/review"): Case(body={"decision": "accept"}),
+    ("GET", "/api/v1/oversight/lists/{list_id}"): Case(
+        sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}
+    ),
+    ("POST", "/api/v1/oversight/lists/{list_id}/notices"): Case(),
+    ("POST", "/api/v1/oversight/lists/{list_id}/publication"): Case(),
+    ("GET", "/api/v1/oversight/lists/{list_id}/publications"): Case(
+        sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}
+    ),
+    ("POST", "/api/v1/oversight/list-entries/{entry_id}/objections"): Case(
+        body={"statement": "异议"}
+    ),
+    ("POST", "/api/v1/oversight/list-entries/{entry_id}/withdrawal"): Case(body={"reason": "撤回"}),
+    ("POST", "/api/v1/oversight/list-entries/{entry_id}/repairs"): Case(
+        body={"statement": "已整改"}
+    ),
+    ("POST", "/api/v1/oversight/objections/{objection_id}/decision"): Case(
+        body={"decision": "uphold", "reason": "维持"}
+    ),
+    ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
+        body={"decision": "grant", "reason": "准予"}
+    ),
 }
+
+
+async def _oversight_objects(world: World) -> dict[str, str]:
+    """A unit of c1 with a confirmed report and its task, a planned inspection, a photo, and a
+    black-list entry with an objection and a repair application."""
+    from oversight.models import CreditRepair, ListEntry, Objection, UnitList
+
+    admin, worker = world.district_admin.client, world.worker.client
+    unit = await admin.post(
+        "/api/v1/oversight/units",
+        json={"code": "r-1", "name": "饭店", "type": "restaurant", "community": "c1"},
+    )
+    assert unit.status_code == 201, unit.text
+    checklist = await admin.post(
+        "/api/v1/oversight/checklists",
+        json={
+            "unit_type": "restaurant",
+            "name": "公筷检查",
+            "pass_mark": 80,
+            "items": [{"code": "signs", "text": "提示", "weight": 1, "max_score": 10}],
+        },
+    )
+    assert checklist.status_code == 201, checklist.text
+    inspection = await worker.post(
+        "/api/v1/oversight/inspections",
+        json={"unit": unit.json()["id"], "checklist": checklist.json()["id"]},
+    )
+    assert inspection.status_code == 201, inspection.text
+    photo = await worker.post(
+        "/api/v1/oversight/photos",
+        files={"file": ("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png")},
+    )
+    assert photo.status_code == 201, photo.text
+    reports = []
+    for _ in range(2):
+        report = await world.resident.client.post(
+            "/api/v1/oversight/reports",
+            json={"category": "litter", "description": "垃圾", "unit": unit.json()["id"]},
+        )
+        assert report.status_code == 201, report.text
+        reports.append(report.json()["id"])
+    confirmed = await worker.post(
+        f"/api/v1/oversight/reports/{reports[1]}/confirm", json={"instructions": "清理"}
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    async with transaction():
+        unit_list = await UnitList.create(
+            district_id=world.district_id,
+            unit_type="restaurant",
+            period="2020Q1",
+            status="noticed",
+            objection_deadline=datetime.now(UTC) + timedelta(days=7),
+            valid_until=datetime.now(UTC) + timedelta(days=90),
+            computed_at=datetime.now(UTC),
+        )
+        entry = await ListEntry.create(
+            list_id=unit_list.id,
+            district_id=world.district_id,
+            unit_id=unit.json()["id"],
+            colour="black",
+            score=10,
+            reason_category="low_score",
+        )
+        appeal = {
+            "entry_id": entry.id,
+            "district_id": world.district_id,
+            "unit_id": unit.json()["id"],
+            "statement": "异议",
+            "submitted_by": "staff:unit",
+        }
+        objection = await Objection.create(**appeal)
+        repair = await CreditRepair.create(**appeal)
+    return {
+        "unit_id": unit.json()["id"],
+        "photo_id": photo.json()["id"],
+        "report_id": reports[0],
+        "checklist_id": checklist.json()["id"],
+        "inspection_id": inspection.json()["id"],
+        "task_id": confirmed.json()["task_id"],
+        "list_id": unit_list.id,
+        "entry_id": str(entry.id),
+        "objection_id": objection.id,
+        "repair_id": repair.id,
+    }
 
 
 @dataclass
@@ -271,6 +413,7 @@ async def _objects(world: World) -> Objects:
         json={"period": datetime.now(SHANGHAI).strftime("%Y-%m")},
     )
     assert roll.status_code == 201, roll.text
+    oversight = await _oversight_objects(world)
     return Objects(
         ids={
             "code": "d1",
@@ -291,8 +434,9 @@ async def _objects(world: World) -> Objects:
             "resident_id": world.resident.id,
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
+            **oversight,
         },
-        bodies={"backfill": backfill},
+        bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )
 
 
@@ -316,7 +460,21 @@ async def _outsiders(world: World) -> dict[str, Actor]:
     async with transaction():
         other_admin = await staff("d2-admin", "district_admin", "d2", [])
         c2_worker = await staff("c2-worker", "worker", "d1", ["c2"])
+        evaluator = await staff("d1-evaluator", "evaluator", "d1", [])
+    other_unit = await world.district_admin.client.post(
+        "/api/v1/oversight/units",
+        json={"code": "s-2", "name": "二社区商店", "type": "shop", "community": "c2"},
+    )
+    unit_login = await world.district_admin.client.post(
+        f"/api/v1/oversight/units/{other_unit.json()['id']}/accounts",
+        json={"username": "c2-shop", "password": "unit-password-123"},
+    )
+    assert unit_login.status_code == 201, unit_login.text
     return {
+        "staff_of_another_unit": await world.actor(
+            "staff", unit_login.json()["staff_id"], "unit_staff"
+        ),
+        "evaluator_not_assigned": await world.actor("staff", evaluator, "evaluator"),
         "resident_of_other_district": world.other_resident,
         "worker_of_other_district": world.other_worker,
         "admin_of_other_district": await world.actor("staff", other_admin, "district_admin"),

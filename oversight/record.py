@@ -1,0 +1,141 @@
+"""A unit's credit record: its inspections, notices, rectification, list entries, objections
+and repairs in time order — as the district sees it (with who did what, and the confirmed
+reports about it) and as the unit sees it — and its export as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from app.core.auth import Principal
+from app.core.i18n import _
+from oversight.models import (
+    CreditRepair,
+    Inspection,
+    ListEntry,
+    ListEntryRemoval,
+    Notice,
+    Objection,
+    ProblemReport,
+    RectificationTask,
+    TaskStep,
+    Unit,
+    UnitList,
+)
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    at: datetime
+    kind: str
+    subject_id: str
+    summary: str
+    actor: str | None = None
+
+
+async def unit_record(unit: Unit, *, who: Principal) -> list[RecordEvent]:
+    district_view = who.role != "unit_staff"
+    events: list[RecordEvent] = []
+
+    def add(at: datetime | None, kind: str, subject: str, summary: str, actor: str | None) -> None:
+        if at is not None:
+            events.append(RecordEvent(at, kind, subject, summary, actor if district_view else None))
+
+    for inspection in await Inspection.filter(unit_id=unit.id, status="recorded"):
+        verdict = _("passed") if inspection.passed else _("failed")
+        add(
+            inspection.inspected_at,
+            "inspection",
+            inspection.id,
+            f"{inspection.score} ({verdict})",
+            inspection.inspected_by,
+        )
+    for notice in await Notice.filter(unit_id=unit.id):
+        add(notice.created_at, f"notice:{notice.kind}", notice.id, notice.text, notice.created_by)
+    tasks = {t.id: t for t in await RectificationTask.filter(unit_id=unit.id)}
+    for step in await TaskStep.filter(task_id__in=list(tasks)):
+        add(step.at, f"rectification:{step.kind}", step.task_id, step.note, step.actor)
+    entries = await ListEntry.filter(unit_id=unit.id)
+    lists = {lst.id: lst for lst in await UnitList.filter(id__in=[e.list_id for e in entries])}
+    for entry in entries:
+        unit_list = lists[entry.list_id]
+        if unit_list.noticed_at is None and not district_view:
+            continue  # a draft is the district's business until the unit is told
+        add(
+            unit_list.noticed_at or unit_list.computed_at,
+            f"list:{entry.colour}",
+            str(entry.id),
+            f"{unit_list.period} {entry.reason_category} {entry.score}",
+            None,
+        )
+    for removal in await ListEntryRemoval.filter(entry_id__in=[e.id for e in entries]):
+        add(
+            removal.at,
+            f"list_removal:{removal.kind}",
+            str(removal.entry_id),
+            removal.reason,
+            removal.by,
+        )
+    for objection in await Objection.filter(unit_id=unit.id):
+        add(
+            objection.submitted_at,
+            "objection",
+            objection.id,
+            objection.statement,
+            objection.submitted_by,
+        )
+        add(
+            objection.decided_at,
+            f"objection:{objection.decision}",
+            objection.id,
+            objection.decision_reason or "",
+            objection.decided_by,
+        )
+    for repair in await CreditRepair.filter(unit_id=unit.id):
+        add(repair.submitted_at, "repair", repair.id, repair.statement, repair.submitted_by)
+        add(
+            repair.decided_at,
+            f"repair:{repair.decision}",
+            repair.id,
+            repair.decision_reason or "",
+            repair.decided_by,
+        )
+    if district_view:
+        for report in await ProblemReport.filter(
+            unit_id=unit.id, status__in=("confirmed", "resolved")
+        ):
+            add(
+                report.decided_at, "confirmed_report", report.id, report.category, report.decided_by
+            )
+    return sorted(events, key=lambda e: (e.at, e.kind))
+
+
+COLUMNS = ("at", "kind", "subject_id", "summary", "actor")
+
+
+def as_csv(events: list[RecordEvent]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for event in events:
+        row = asdict(event)
+        writer.writerow([row["at"].isoformat(), *(row[c] or "" for c in COLUMNS[1:])])
+    return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheet programs read UTF-8
+
+
+def as_xlsx(events: list[RecordEvent]) -> bytes:
+    # Imported here: xlsxwriter is slow to import and only exports need it, not startup.
+    import xlsxwriter
+
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
+    sheet = workbook.add_worksheet("record")
+    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    sheet.write_row(0, 0, COLUMNS)
+    for n, event in enumerate(events, start=1):
+        sheet.write_datetime(n, 0, event.at, when)
+        sheet.write_row(n, 1, [event.kind, event.subject_id, event.summary, event.actor or ""])
+    workbook.close()
+    return out.getvalue()

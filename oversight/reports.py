@@ -1,0 +1,213 @@
+"""Problem reports (随手拍): a resident reports, a worker triages — reject, merge into a
+duplicate, or confirm by opening a rectification task — and the reporter is told. A confirmed
+report earns credits through the ledger by the district's earning rules, under a daily cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+
+from app.accounts.service import rules_at as earning_rules_at
+from app.core.auth import Principal
+from app.core.db import dialect
+from app.core.geo import distance_m
+from app.core.i18n import _
+from app.core.outbox import queue_notification
+from app.core.settings import get_settings
+from credits.service import record_participation
+from oversight.errors import (
+    CannotMergeIntoItself,
+    NoSuchReport,
+    ReportNotOpen,
+    UnknownCategory,
+    UnknownCommunity,
+    UnknownUnit,
+)
+from oversight.models import ProblemReport, Unit
+from oversight.photos import ensure_own_photos
+from oversight.rectification import open_task
+from oversight.rules import rules_at
+from oversight.schemas import ReportIn, TaskOpenIn
+from oversight.scope import readable_reports
+
+# The civility action a confirmed report is posted under; districts price it and cap it in
+# their earning rules (`credits_per_report`, `report_daily_cap`) like any reported action.
+REPORT_ACTION = "problem-report"
+OPEN_STATUSES = ("submitted", "confirmed")
+
+
+async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
+    if who.district_id is None or not who.community_ids:
+        raise UnknownCommunity(_("Choose your community before reporting problems."))
+    rules = await rules_at(who.district_id)
+    if data.category not in rules.category_codes():
+        raise UnknownCategory(
+            _("`{category}` is not one of the district's categories.", category=data.category),
+            errors=[{"field": "category", "message": "unknown category"}],
+        )
+    community_id = next(iter(who.community_ids))
+    if data.unit is not None:
+        unit = await Unit.get_or_none(id=data.unit, district_id=who.district_id)
+        if unit is None:
+            raise UnknownUnit(
+                _("No such unit in your district."),
+                errors=[{"field": "unit", "message": "unknown unit"}],
+            )
+        community_id = unit.community_id
+    photos = await ensure_own_photos(data.photos, who=who, field="photos")
+    now = datetime.now(UTC)
+    return await ProblemReport.create(
+        district_id=who.district_id,
+        community_id=community_id,
+        reporter_id=who.id,
+        unit_id=data.unit,
+        category=data.category,
+        description=data.description,
+        address=data.address,
+        lat=data.lat,
+        lng=data.lng,
+        photos=photos,
+        reported_on=now.astimezone(ZoneInfo(get_settings().local_timezone)).date(),
+    )
+
+
+async def get_report(report_id: str, *, who: Principal) -> ProblemReport:
+    report = await readable_reports(who).get_or_none(id=report_id)
+    if report is None:
+        raise NoSuchReport(_("No such report."))
+    return report
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    id: str
+    category: str
+    status: str
+    distance_m: float | None
+    created_at: datetime
+
+
+async def suggested_duplicates(report: ProblemReport) -> list[Duplicate]:
+    """Open reports of the same category, near in place (the same unit, or within the
+    district's radius) and in time (within its window either side)."""
+    rules = await rules_at(report.district_id, report.created_at)
+    window = timedelta(hours=rules.duplicate_window_hours)
+    candidates = await ProblemReport.filter(
+        district_id=report.district_id,
+        category=report.category,
+        status__in=OPEN_STATUSES,
+        created_at__gte=report.created_at - window,
+        created_at__lte=report.created_at + window,
+    ).exclude(id=report.id)
+    found = []
+    for other in candidates:
+        distance = None
+        if None not in (report.lat, report.lng, other.lat, other.lng):
+            assert report.lat is not None and report.lng is not None
+            assert other.lat is not None and other.lng is not None
+            distance = round(distance_m(report.lat, report.lng, other.lat, other.lng), 1)
+        same_unit = report.unit_id is not None and report.unit_id == other.unit_id
+        if same_unit or (distance is not None and distance <= rules.duplicate_radius_m):
+            found.append(
+                Duplicate(other.id, other.category, other.status, distance, other.created_at)
+            )
+    return sorted(found, key=lambda d: (d.distance_m is None, d.distance_m or 0.0))
+
+
+async def _decide(report: ProblemReport, *, by: Principal, **changes: object) -> ProblemReport:
+    moved = await ProblemReport.filter(id=report.id, status="submitted").update(
+        decided_by=by.subject, decided_at=datetime.now(UTC), **changes
+    )
+    if not moved:
+        raise ReportNotOpen(_("The report is {status} already.", status=report.status))
+    await report.refresh_from_db()
+    await queue_notification(
+        "resident",
+        report.reporter_id,
+        "oversight_report_decided",
+        {"report_id": report.id, "status": report.status},
+    )
+    return report
+
+
+async def reject(report: ProblemReport, *, by: Principal, reason: str) -> ProblemReport:
+    return await _decide(report, by=by, status="rejected", decision_reason=reason)
+
+
+async def merge(
+    report: ProblemReport, *, into_id: str, by: Principal, reason: str
+) -> ProblemReport:
+    """Folds a duplicate into the report it repeats; the duplicate earns nothing."""
+    if into_id == report.id:
+        raise CannotMergeIntoItself(_("A report cannot be merged into itself."))
+    target = await get_report(into_id, who=by)
+    while target.merged_into_id:
+        target = await get_report(target.merged_into_id, who=by)
+    if target.id == report.id or target.district_id != report.district_id:
+        raise CannotMergeIntoItself(_("A report cannot be merged into itself."))
+    return await _decide(
+        report, by=by, status="merged", merged_into_id=target.id, decision_reason=reason or None
+    )
+
+
+async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> ProblemReport:
+    """The problem is real: a task goes to the unit or department that puts it right, and
+    the reporter earns credits (within the district's daily cap)."""
+    unit_id = data.unit if data.unit is not None or data.department else report.unit_id
+    if unit_id is not None:
+        unit = await Unit.get_or_none(id=unit_id, district_id=report.district_id)
+        if unit is None:
+            raise UnknownUnit(
+                _("No such unit in your district."),
+                errors=[{"field": "unit", "message": "unknown unit"}],
+            )
+    task = await open_task(
+        district_id=report.district_id,
+        community_id=report.community_id,
+        unit_id=unit_id,
+        department=data.department,
+        source="report",
+        source_id=report.id,
+        instructions=data.instructions,
+        deadline=data.deadline,
+        by=by,
+    )
+    report = await _decide(report, by=by, status="confirmed", task_id=task.id)
+    await _credit(report, by=by)
+    return report
+
+
+async def _lock_reporter(resident_id: str) -> None:
+    # The same lock the resident's other participations take, so the daily cap holds
+    # when two reports are confirmed at once. SQLite serialises writers already.
+    if dialect() == "postgres":
+        await connections.get("default").execute_query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
+        )
+
+
+async def _credit(report: ProblemReport, *, by: Principal) -> None:
+    await _lock_reporter(report.reporter_id)
+    rules = await earning_rules_at(report.district_id, report.created_at)
+    cap = rules.report_daily_cap.get(REPORT_ACTION, rules.report_daily_cap.get("default", 0))
+    earned = await ProblemReport.filter(
+        reporter_id=report.reporter_id, reported_on=report.reported_on, credits_posted=True
+    ).count()
+    if earned >= cap:
+        return
+    await record_participation(
+        district_id=report.district_id,
+        resident_id=report.reporter_id,
+        action=REPORT_ACTION,
+        hours=Decimal(0),
+        source="problem_report",
+        source_id=report.id,
+        occurred_at=report.created_at,
+        actor=by.subject,
+    )
+    await ProblemReport.filter(id=report.id).update(credits_posted=True)
+    report.credits_posted = True

@@ -1,0 +1,165 @@
+"""Units the district oversees: created one by one or imported from CSV/XLSX (all rows or
+none), and the logins their own staff use."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.accounts.errors import UsernameTaken
+from app.accounts.models import Community, Staff
+from app.core.auth import Principal
+from app.core.i18n import _
+from app.core.passwords import hash_password
+from oversight.errors import ImportRejected, NoSuchUnit, UnitExists, UnknownCommunity
+from oversight.models import Unit, UnitAccount
+from oversight.schemas import UnitAccountIn, UnitIn
+from oversight.scope import readable_units
+
+COLUMNS = list(UnitIn.model_fields)
+MAX_ROWS = 20_000
+
+
+async def get_unit(unit_id: str, *, who: Principal) -> Unit:
+    unit = await readable_units(who).get_or_none(id=unit_id)
+    if unit is None:
+        raise NoSuchUnit(_("No such unit."))
+    return unit
+
+
+async def _community_ids(who: Principal, codes: set[str]) -> dict[str, str]:
+    """code → id of the communities among `codes` in which the caller may add units."""
+    found = await Community.filter(district_id=who.district_id or "", code__in=codes)
+    return {c.code: c.id for c in found if who.sees_community(c.id, c.district_id)}
+
+
+async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
+    communities = await _community_ids(who, {data.community})
+    if data.community not in communities:
+        raise UnknownCommunity(
+            _("No community `{code}` among yours.", code=data.community),
+            errors=[{"field": "community", "message": "not one of your communities"}],
+        )
+    if await Unit.exists(district_id=who.district_id, code=data.code):
+        raise UnitExists(_("A unit with the code `{code}` exists already.", code=data.code))
+    return await Unit.create(
+        district_id=who.district_id,
+        community_id=communities[data.community],
+        created_by=who.subject,
+        **data.model_dump(exclude={"community"}),
+    )
+
+
+def read_rows(data: bytes) -> list[dict[str, Any]]:
+    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file, by header name."""
+    if data.startswith(b"PK"):
+        # Imported here: openpyxl is slow to import and only imports need it, not startup.
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as exc:
+            raise ImportRejected(_("The file is not a readable XLSX workbook.")) from exc
+        if sheet is None:
+            raise ImportRejected(_("The workbook has no sheet."))
+        values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(_("A CSV file must be UTF-8.")) from exc
+        try:
+            values = [list(row) for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise ImportRejected(_("The file is not a readable CSV file.")) from exc
+    if not values:
+        raise ImportRejected(_("The file is empty."))
+    header = [str(h or "").strip() for h in values[0]]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown or not {"code", "name", "type", "community"} <= set(header):
+        raise ImportRejected(
+            _("The first row names the columns: {columns}.", columns=", ".join(COLUMNS)),
+            errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
+        )
+    rows = []
+    for row in values[1:]:
+        if all(cell is None or str(cell).strip() == "" for cell in row):
+            continue
+        rows.append(
+            {
+                name: cell
+                for name, cell in zip(header, row, strict=False)
+                if name and cell is not None and str(cell).strip() != ""
+            }
+        )
+    if len(rows) > MAX_ROWS:
+        raise ImportRejected(_("At most {limit} rows at once.", limit=MAX_ROWS))
+    return rows
+
+
+async def import_units(data: bytes, *, who: Principal) -> int:
+    """Creates every unit of the file, or none: each bad row is reported with its number."""
+    rows = read_rows(data)
+    errors: list[dict[str, str]] = []
+    parsed: list[tuple[int, UnitIn]] = []
+    for number, row in enumerate(rows, start=2):
+        cleaned = {k: (str(v).strip() if k not in ("lat", "lng") else v) for k, v in row.items()}
+        try:
+            parsed.append((number, UnitIn.model_validate(cleaned)))
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                loc = ".".join(str(p) for p in error["loc"]) or "row"
+                errors.append({"field": f"row {number}.{loc}", "message": error["msg"]})
+    communities = await _community_ids(who, {unit.community for _n, unit in parsed})
+    existing = {
+        str(code)
+        for code in await Unit.filter(
+            district_id=who.district_id, code__in=[u.code for _n, u in parsed]
+        ).values_list("code", flat=True)
+    }
+    seen: set[str] = set()
+    for number, unit in parsed:
+        if unit.community not in communities:
+            errors.append({"field": f"row {number}.community", "message": "unknown community"})
+        if unit.code in existing or unit.code in seen:
+            errors.append({"field": f"row {number}.code", "message": "code exists already"})
+        seen.add(unit.code)
+    if errors:
+        raise ImportRejected(
+            _(
+                "{count} row(s) are wrong; nothing was imported.",
+                count=len({e["field"].split(".")[0] for e in errors}),
+            ),
+            errors=errors,
+        )
+    await Unit.bulk_create(
+        [
+            Unit(
+                district_id=who.district_id,
+                community_id=communities[unit.community],
+                created_by=who.subject,
+                **unit.model_dump(exclude={"community"}),
+            )
+            for _n, unit in parsed
+        ],
+        batch_size=500,
+    )
+    return len(parsed)
+
+
+async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, UnitAccount]:
+    """A login for the unit's own staff: they see their unit's record, answer notices and
+    submit rectification evidence."""
+    if await Staff.exists(username=data.username):
+        raise UsernameTaken(_("The username `{username}` is taken.", username=data.username))
+    staff = await Staff.create(
+        username=data.username,
+        password_hash=await hash_password(data.password),
+        role="unit_staff",
+        display_name=data.display_name or unit.name,
+        district_id=unit.district_id,
+    )
+    return staff, await UnitAccount.create(staff_id=staff.id, unit_id=unit.id)
