@@ -155,6 +155,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         sees={
             "worker_of_other_community": "honour rolls are published to their district",
             "resident_of_same_community": "honour rolls are published to their district",
+            "staff_of_another_unit": "a published honour roll is public to its district",
+            "evaluator_not_assigned": "a published honour roll is public to its district",
         }
     ),
     ("POST", "/api/v1/districts/{code}/honour-rolls"): Case(body={"period": "2026-01"}),
