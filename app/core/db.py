@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "activities.models",
     "app.core.wechat_messages",
     "credits.recognition.models",
+    "app.console.models",
 ]
 
 transaction = in_transaction

@@ -1,0 +1,97 @@
+"""Every code the console shows, by its name in the reader's language (from the catalogue).
+A code with no name here is shown as "unknown" in words, never as the raw code."""
+
+from __future__ import annotations
+
+from app.core.i18n import N_, translate
+
+STATUSES = {
+    # activities
+    "published": N_("Published"),
+    "cancelled": N_("Cancelled"),
+    "finished": N_("Finished"),
+    # enrolments
+    "enrolled": N_("Enrolled"),
+    "waitlisted": N_("Waitlisted"),
+    "no_show": N_("No-show"),
+    # attendances, deeds, corrections
+    "open": N_("Checked in"),
+    "pending": N_("Waiting for review"),
+    "verified": N_("Verified"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "accepted": N_("Accepted"),
+    # redemptions
+    "held": N_("Waiting for pickup"),
+    "fulfilled": N_("Handed over"),
+    "voided": N_("Withdrawn"),
+    "expired": N_("Expired"),
+    # jobs
+    "running": N_("Running"),
+    "succeeded": N_("Succeeded"),
+    "failed": N_("Failed"),
+}
+ROLES = {
+    "worker": N_("Community worker"),
+    "district_admin": N_("District administrator"),
+    "platform_admin": N_("Platform administrator"),
+    "resident": N_("Resident"),
+}
+FLAGS = {
+    "shared_device_or_position": N_(
+        "Checked in from the same phone or the very same spot as another resident"
+    ),
+    "too_many_hours_in_a_day": N_("More hours in one day than the district allows"),
+    "backfill": N_("Back-filled by a worker, not checked in on site"),
+    "burst_of_reports": N_("Many reports in a short time"),
+}
+SOURCES = {"live": N_("On site"), "backfill": N_("Back-filled")}
+DEED_MODES = {
+    "report": N_("Reported by the resident"),
+    "attest": N_("Attested by a worker"),
+    "proxy": N_("Attested on the resident's behalf"),
+}
+EXPORTS = {
+    "service-records": N_("Service records"),
+    "attendances": N_("Attendances"),
+    "deeds": N_("Good deeds"),
+    "ledger": N_("Credit transactions"),
+}
+UNKNOWN = N_("Unknown")
+
+
+def _name(table: dict[str, str], code: str | None) -> str:
+    if code is None:
+        return "—"
+    return translate(table.get(code, UNKNOWN))
+
+
+def status(code: str | None) -> str:
+    return _name(STATUSES, code)
+
+
+def role(code: str | None) -> str:
+    return _name(ROLES, code)
+
+
+def flag(code: str | None) -> str:
+    return _name(FLAGS, code)
+
+
+def source(code: str | None) -> str:
+    return _name(SOURCES, code)
+
+
+def deed_mode(code: str | None) -> str:
+    return _name(DEED_MODES, code)
+
+
+def export(code: str | None) -> str:
+    return _name(EXPORTS, code)
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678."""
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
