@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('id', fields.CharField(primary_key=True, default=new_id, unique=True, db_index=True, max_length=26)),
                 ('staff_id', fields.CharField(db_index=True, max_length=26)),
                 ('district_id', fields.CharField(null=True, db_index=True, max_length=26)),
-                ('community_id', fields.CharField(null=True, max_length=26)),
+                ('communities', fields.TextField(default='', unique=False)),
                 ('kind', fields.CharField(max_length=32)),
                 ('format', fields.CharField(max_length=8)),
                 ('date_from', fields.DateField()),

@@ -32,7 +32,8 @@ class ExportLog(Model):
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     staff_id = fields.CharField(max_length=26, db_index=True)
     district_id = fields.CharField(max_length=26, null=True, db_index=True)
-    community_id = fields.CharField(max_length=26, null=True)
+    # The communities a worker's export covered (comma-separated), empty for a district.
+    communities = fields.TextField(default="")
     kind = fields.CharField(max_length=32)
     format = fields.CharField(max_length=8)
     date_from = fields.DateField()

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from app.console import auth
-from app.console.pages import review, worker
+from app.console.pages import dashboard, exports, review, worker
 from app.console.scope import RUNS_ACTIVITIES
 from app.console.web import Handler, page
 from app.core.auth import Role
@@ -51,5 +51,8 @@ routes: list[BaseRoute] = [
     _post("/corrections/{id}/decide", review.decide_correction, RUNS_ACTIVITIES),
     _get("/handover", review.handover_form, RUNS_ACTIVITIES),
     _post("/handover", review.handover, RUNS_ACTIVITIES),
+    _get("/dashboard", dashboard.dashboard),
+    _get("/exports", exports.exports_page),
+    _get("/exports/{kind}", exports.download),
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

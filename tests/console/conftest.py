@@ -9,8 +9,10 @@ import os
 import shutil
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +98,15 @@ async def _seed(url: str, var_dir: Path) -> dict[str, str]:
             await create_community(d1, code="c1", name="一社区")
             await create_community(d1, code="c2", name="二社区")
             await create_community(d2, code="c3", name="三社区")
-            await change_rules(d1, DistrictRulesPatch(moral_bank_enabled=True), by=system)
+            await change_rules(
+                d1,
+                DistrictRulesPatch(
+                    moral_bank_enabled=True,
+                    backfill_earns_credits=True,
+                    effective_from=datetime(2020, 1, 1, tzinfo=UTC),
+                ),
+                by=system,
+            )
             for username, role, district, communities in STAFF:
                 data = StaffCreate(
                     username=username,
@@ -125,11 +135,12 @@ class Live:
 
     base: str
     ids: dict[str, str]
-    tokens: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, tuple[float, str]] = field(default_factory=dict)
 
     async def token(self, who: str) -> str:
-        """An access token for a member of staff (username) or a resident (openid)."""
-        if who not in self.tokens:
+        """An access token for a member of staff (username) or a resident (openid); they
+        live 60 s on this service, so a fresh one after 40 s."""
+        if who not in self.tokens or time.monotonic() - self.tokens[who][0] > 40:
             async with httpx.AsyncClient(base_url=self.base) as client:
                 if who.startswith("o-"):
                     answer = await client.post("/api/v1/auth/wechat", json={"code": f"dev-{who}"})
@@ -138,8 +149,8 @@ class Live:
                         "/api/v1/auth/login", json={"username": who, "password": PASSWORD}
                     )
                 assert answer.status_code == 200, answer.text
-                self.tokens[who] = answer.json()["access_token"]
-        return self.tokens[who]
+                self.tokens[who] = (time.monotonic(), answer.json()["access_token"])
+        return self.tokens[who][1]
 
     async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {await self.token(who)}"}

@@ -342,7 +342,7 @@ async def checkin_code(ctx: Ctx) -> Response:
         payload["qr"] = "data:image/png;base64," + base64.b64encode(qr_png(token)).decode()
         # The screen counts validity from when it received the code, not by its own clock.
         payload["valid_for"] = int(TOKEN_LIFETIME.total_seconds()) - 5
-        payload["refresh_in"] = 20
+        payload["refresh_in"] = 15
     return JSONResponse(payload, headers=SECURITY_HEADERS)
 
 
