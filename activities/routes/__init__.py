@@ -1,0 +1,9 @@
+"""HTTP endpoints of the activities domain, one module per concern like its services:
+thin adapters that parse, call the service and return what the response schema shapes."""
+
+from __future__ import annotations
+
+from activities.routes import activities, attendance, certificates, deeds, records
+from app.core.http import Api
+
+APIS: list[Api] = [activities.api, attendance.api, deeds.api, records.api, certificates.api]

@@ -1,0 +1,232 @@
+"""Endpoints for civility actions, activities and enrolment (`activities.service`)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from typing import Any
+
+from activities import service
+from activities.models import Activity, CivilityAction, Enrollment
+from activities.schemas import (
+    ActionIn,
+    ActionOut,
+    ActivityFilters,
+    ActivityIn,
+    ActivityOut,
+    ActivityPatch,
+    ActivityQuery,
+    CancelIn,
+    EnrollmentOut,
+    RosterEntryOut,
+    RosterQuery,
+)
+from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
+from app.accounts.models import Community, District, Resident
+from app.core.auth import Principal
+from app.core.http import Api, Page, paginate
+
+api = Api("activities")
+
+
+def action_view(action: CivilityAction) -> dict[str, Any]:
+    return {
+        "code": action.code,
+        "name": action.name,
+        "description": action.description,
+        "verification": action.verification,
+        "builtin": action.district_id is None,
+    }
+
+
+async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
+    community_ids = {a.community_id for a in activities}
+    communities = {c.id: c for c in await Community.filter(id__in=community_ids)}
+    districts = {
+        d.id: d.code
+        for d in await District.filter(id__in={c.district_id for c in communities.values()})
+    }
+    counts = await service.activity_counts([a.id for a in activities])
+    return [
+        {
+            "id": a.id,
+            "title": a.title,
+            "description": a.description,
+            "action": a.action,
+            "district": districts[a.district_id],
+            "community": communities[a.community_id].code,
+            "starts_at": a.starts_at,
+            "ends_at": a.ends_at,
+            "capacity": a.capacity,
+            "enrolled": counts[a.id]["enrolled"],
+            "waitlisted": counts[a.id]["waitlisted"],
+            "location": {
+                "lat": a.lat,
+                "lng": a.lng,
+                "radius_m": a.radius_m,
+                "address": a.address,
+            },
+            "status": a.status,
+            "cancel_reason": a.cancel_reason,
+            "created_at": a.created_at,
+        }
+        for a in activities
+    ]
+
+
+# --- civility actions ----------------------------------------------------------------------
+
+
+@api.get("/api/v1/actions", response=list[ActionOut])
+async def list_actions(who: Principal) -> list[dict[str, Any]]:
+    """The ten civility actions, then the caller's district's own."""
+    return [action_view(a) for a in await service.list_actions(who)]
+
+
+@api.post(
+    "/api/v1/actions", roles=("district_admin",), body=ActionIn, response=ActionOut, status=201
+)
+async def create_action(who: Principal, body: ActionIn) -> dict[str, Any]:
+    """A district adds its own civility action; the ten are never edited."""
+    return action_view(await service.create_action(who=who, **body.model_dump()))
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+@api.post(
+    "/api/v1/activities",
+    roles=RUNS_ACTIVITIES,
+    body=ActivityIn,
+    response=ActivityOut,
+    status=201,
+)
+async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
+    """Publishes an activity; one already over is accepted `finished`, for back-filling."""
+    location = body.location
+    activity = await service.create_activity(
+        who=who,
+        title=body.title,
+        description=body.description,
+        action=body.action,
+        community=body.community,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        capacity=body.capacity,
+        lat=location.lat,
+        lng=location.lng,
+        radius_m=location.radius_m,
+        address=location.address,
+    )
+    return (await activity_views([activity]))[0]
+
+
+@api.get("/api/v1/activities", query=ActivityQuery, response=Page[ActivityOut])
+async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, Any]:
+    """Activities in scope: residents their district's, workers their communities'."""
+    activities = Activity.all()
+    if who.kind == "resident":
+        activities = activities.filter(district_id=who.district_id or "")
+    else:
+        activities = staff_scoped(activities, who)
+    if query.community is not None:
+        activities = activities.filter(
+            community_id=await service.community_to_list(who, query.community)
+        )
+    if query.action is not None:
+        activities = activities.filter(action=query.action)
+    if query.status is not None:
+        activities = activities.filter(status=query.status)
+    starts_from = getattr(query, "from")
+    if starts_from is not None:
+        activities = activities.filter(ends_at__gte=starts_from.astimezone(UTC))
+    if query.to is not None:
+        activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
+    page = await paginate(activities, query)
+    page["items"] = await activity_views(page["items"])
+    return page
+
+
+@api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
+async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
+    """An activity with its enrolled and waitlisted counts."""
+    return (await activity_views([await service.get_activity(activity_id, who=who)]))[0]
+
+
+@api.patch(
+    "/api/v1/activities/{activity_id}",
+    roles=RUNS_ACTIVITIES,
+    body=ActivityPatch,
+    response=ActivityOut,
+)
+async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> dict[str, Any]:
+    """Changes an activity before it starts; a larger capacity seats the waitlist."""
+    activity = await service.manage_activity(activity_id, who=who)
+    changes = body.model_dump(exclude_unset=True)
+    activity = await service.update_activity(activity, changes)
+    return (await activity_views([activity]))[0]
+
+
+@api.post(
+    "/api/v1/activities/{activity_id}/cancel",
+    roles=RUNS_ACTIVITIES,
+    body=CancelIn,
+    response=ActivityOut,
+)
+async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> dict[str, Any]:
+    """Cancels an activity before it starts; everyone enrolled or waiting is notified."""
+    activity = await service.manage_activity(activity_id, who=who)
+    activity = await service.cancel_activity(activity, reason=body.reason)
+    return (await activity_views([activity]))[0]
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+@api.post(
+    "/api/v1/activities/{activity_id}/enrollments",
+    roles=("resident",),
+    response=EnrollmentOut,
+    status=201,
+)
+async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
+    """Enrols the resident, or puts them on the waitlist when the activity is full."""
+    enrollment = await service.enrol(activity_id, who=who)
+    return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
+
+
+@api.delete("/api/v1/activities/{activity_id}/enrollments/me", roles=("resident",), status=204)
+async def cancel_enrolment(who: Principal, activity_id: str) -> None:
+    """Gives the seat up; the first waitlisted resident moves up."""
+    await service.cancel_enrolment(activity_id, who=who)
+
+
+@api.get(
+    "/api/v1/activities/{activity_id}/enrollments",
+    roles=STAFF,
+    query=RosterQuery,
+    response=Page[RosterEntryOut],
+)
+async def roster(who: Principal, activity_id: str, query: RosterQuery) -> dict[str, Any]:
+    """Who is enrolled and who waits; `queued_at` orders the waitlist."""
+    activity = await service.manage_activity(activity_id, who=who)
+    entries = Enrollment.filter(activity_id=activity.id)
+    if query.status is not None:
+        entries = entries.filter(status=query.status)
+    page = await paginate(entries, query, newest_first=False)
+    nicknames = dict(
+        await Resident.filter(id__in=[e.resident_id for e in page["items"]]).values_list(
+            "id", "nickname"
+        )
+    )
+    page["items"] = [
+        {
+            "id": e.id,
+            "activity": e.activity_id,
+            "status": e.status,
+            "resident": e.resident_id,
+            "nickname": nicknames.get(e.resident_id, ""),
+            "queued_at": e.queued_at,
+        }
+        for e in page["items"]
+    ]
+    return page

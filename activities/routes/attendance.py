@@ -1,0 +1,182 @@
+"""Endpoints for check-in codes, check-in and check-out, back-filled attendances and their
+verification (`activities.attendance`, `activities.records`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from activities import attendance, records, service
+from activities.checkin import issue_checkin_token, qr_png
+from activities.models import Attendance
+from activities.schemas import (
+    AttendanceOut,
+    AttendanceQuery,
+    BackfillIn,
+    CheckinCodeOut,
+    CheckinIn,
+    VerifyIn,
+)
+from activities.scope import RUNS_ACTIVITIES, STAFF
+from app.core.auth import Principal
+from app.core.http import Api, Page, paginate
+from app.core.settings import get_settings
+
+api = Api("activities")
+
+
+async def attendance_views(attendances: list[Attendance]) -> list[dict[str, Any]]:
+    record_ids = await records.record_ids_of([a.id for a in attendances])
+    return [
+        {
+            "id": a.id,
+            "activity": a.activity_id,
+            "resident": a.resident_id,
+            "checked_in_at": a.checked_in_at,
+            "checked_out_at": a.checked_out_at,
+            "hours": a.hours,
+            "source": a.source,
+            "status": a.status,
+            "flags": a.flags,
+            "note": a.note,
+            "decision_reason": a.decision_reason,
+            "record": record_ids.get(a.id),
+        }
+        for a in attendances
+    ]
+
+
+async def attendance_view(attendance: Attendance) -> dict[str, Any]:
+    return (await attendance_views([attendance]))[0]
+
+
+# --- check-in ------------------------------------------------------------------------------
+
+
+@api.get(
+    "/api/v1/activities/{activity_id}/checkin-code",
+    roles=RUNS_ACTIVITIES,
+    response=CheckinCodeOut,
+)
+async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
+    """The current check-in code (valid about a minute); the worker's screen shows its QR."""
+    activity = await service.manage_activity(activity_id, who=who)
+    token, expires_at = issue_checkin_token(activity.id)
+    base = get_settings().public_base_url.rstrip("/")
+    return {
+        "token": token,
+        "expires_at": expires_at,
+        "qr_png_url": f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
+    }
+
+
+@api.get(
+    "/api/v1/activities/{activity_id}/checkin-code.png",
+    roles=RUNS_ACTIVITIES,
+    media_type="image/png",
+)
+async def checkin_code_png(who: Principal, activity_id: str) -> Response:
+    """The current check-in code as a QR image (PNG); fetch it again to rotate."""
+    activity = await service.manage_activity(activity_id, who=who)
+    token, _ = issue_checkin_token(activity.id)
+    return Response(qr_png(token), media_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+@api.post(
+    "/api/v1/activities/{activity_id}/check-in",
+    roles=("resident",),
+    body=CheckinIn,
+    response=AttendanceOut,
+    status=201,
+)
+async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+    """An enrolled resident checks in on site with the code on the worker's screen."""
+    recorded = await attendance.check_in(
+        activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng, device=body.device
+    )
+    return await attendance_view(recorded)
+
+
+@api.post(
+    "/api/v1/activities/{activity_id}/check-out",
+    roles=("resident",),
+    body=CheckinIn,
+    response=AttendanceOut,
+)
+async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+    """The resident checks out on site; the hours within the activity's time are counted."""
+    recorded = await attendance.check_out(
+        activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng
+    )
+    return await attendance_view(recorded)
+
+
+@api.post(
+    "/api/v1/activities/{activity_id}/attendances",
+    roles=RUNS_ACTIVITIES,
+    body=BackfillIn,
+    response=AttendanceOut,
+    status=201,
+)
+async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> dict[str, Any]:
+    """A worker back-fills an attendance (补录) with a note; it is marked `backfill`."""
+    recorded = await attendance.backfill_attendance(
+        activity_id,
+        who=who,
+        resident_id=body.resident,
+        checked_in_at=body.checked_in_at,
+        checked_out_at=body.checked_out_at,
+        note=body.note,
+    )
+    return await attendance_view(recorded)
+
+
+@api.get(
+    "/api/v1/activities/{activity_id}/attendances",
+    roles=STAFF,
+    query=AttendanceQuery,
+    response=Page[AttendanceOut],
+)
+async def list_attendances(
+    who: Principal, activity_id: str, query: AttendanceQuery
+) -> dict[str, Any]:
+    """The activity's attendances, with the flags the reviewing worker should look at."""
+    activity = await service.manage_activity(activity_id, who=who)
+    attendances = Attendance.filter(activity_id=activity.id)
+    if query.status is not None:
+        attendances = attendances.filter(status=query.status)
+    page = await paginate(attendances, query, newest_first=False)
+    page["items"] = await attendance_views(page["items"])
+    return page
+
+
+@api.post(
+    "/api/v1/attendances/{attendance_id}/verify",
+    roles=RUNS_ACTIVITIES,
+    body=VerifyIn,
+    response=AttendanceOut,
+    idempotent=True,
+)
+async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
+    """Approves (writing the service record and posting hours and credits) or rejects."""
+    recorded = await records.verify_attendance(
+        attendance_id, by=who, decision=body.decision, hours=body.hours, reason=body.reason
+    )
+    return await attendance_view(recorded)
+
+
+@api.get(
+    "/api/v1/me/attendances",
+    roles=("resident",),
+    query=AttendanceQuery,
+    response=Page[AttendanceOut],
+)
+async def my_attendances(who: Principal, query: AttendanceQuery) -> dict[str, Any]:
+    """The resident's own attendances, open, waiting, verified or rejected."""
+    attendances = Attendance.filter(resident_id=who.id)
+    if query.status is not None:
+        attendances = attendances.filter(status=query.status)
+    page = await paginate(attendances, query)
+    page["items"] = await attendance_views(page["items"])
+    return page

@@ -1,0 +1,102 @@
+"""Endpoints for certificates of service and their public check (`activities.certificates`)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from activities import certificates, service
+from activities.models import Certificate
+from activities.schemas import CertificateOut, VerificationOut
+from app.core.auth import Principal
+from app.core.http import Api, Page, PageQuery, paginate
+
+api = Api("activities")
+
+
+# --- certificates --------------------------------------------------------------------------
+
+
+@api.post("/api/v1/me/certificates", roles=("resident",), response=CertificateOut, status=201)
+async def request_certificate(who: Principal) -> dict[str, Any]:
+    """Issues a certificate of service (志愿服务证明) for the resident's verified hours."""
+    return certificate_view(await certificates.issue_certificate(who=who))
+
+
+def certificate_view(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "number": certificate.number,
+        "verify_url": certificates.verify_url(certificate.number),
+        "pdf_url": certificates.pdf_url(certificate.number),
+        "hours": certificate.hours,
+        "issued_at": certificate.issued_at,
+    }
+
+
+@api.get(
+    "/api/v1/me/certificates",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[CertificateOut],
+)
+async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The certificates of service issued to the resident, newest first."""
+    page = await paginate(Certificate.filter(resident_id=who.id), query)
+    page["items"] = [certificate_view(c) for c in page["items"]]
+    return page
+
+
+@api.get("/api/v1/me/certificates/{number}/pdf", roles=("resident",), media_type="application/pdf")
+async def certificate_pdf(who: Principal, number: str) -> Response:
+    """The certificate as a PDF."""
+    pdf = await certificates.certificate_pdf(number, who=who)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{number}.pdf"'},
+    )
+
+
+@api.get("/verify/{number}", auth=False, response=VerificationOut)
+async def verify_certificate(request: Request, number: str) -> dict[str, Any] | Response:
+    """Public check of a certificate: valid or not, masked holder, hours, issuer; nothing more.
+    Browsers (Accept: text/html) get a page, other clients JSON."""
+    certificate = await certificates.check_certificate(number)
+    found: dict[str, Any] = {"number": number, "valid": False}
+    if certificate is not None:
+        found = {
+            "number": number,
+            "valid": True,
+            "holder": certificate.holder_masked,
+            "hours": certificate.hours,
+            "issuer": certificate.issuer,
+            "issued_at": service.local_date(certificate.issued_at),
+        }
+    if "text/html" not in request.headers.get("accept", ""):
+        return found
+    return HTMLResponse(_verification_page(found))
+
+
+def _verification_page(found: dict[str, Any]) -> str:
+    number = html.escape(str(found["number"]))
+    if not found["valid"]:
+        body = f"<h1>未找到有效证明</h1><p>编号 {number} 不是本平台出具的有效志愿服务证明。</p>"
+    else:
+        body = (
+            "<h1>志愿服务证明有效</h1><dl>"
+            f"<dt>证明编号</dt><dd>{number}</dd>"
+            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
+            f"<dt>服务时长</dt><dd>{found['hours']} 小时</dd>"
+            f"<dt>出具单位</dt><dd>{html.escape(found['issuer'])}</dd>"
+            f"<dt>出具日期</dt><dd>{found['issued_at']}</dd></dl>"
+        )
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>志愿服务证明核验</title></head>"
+        '<body style="font-family:sans-serif;max-width:32rem;margin:2rem auto">'
+        f"{body}</body></html>"
+    )

@@ -1,0 +1,130 @@
+"""Endpoints for uploads and good deeds: reported, attested and reviewed (`activities.deeds`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from activities import deeds
+from activities.models import Deed
+from activities.schemas import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
+from activities.scope import RUNS_ACTIVITIES, staff_scoped
+from app.core.auth import Principal
+from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
+from app.core.http import Api, Page, paginate
+from app.core.settings import get_settings
+
+api = Api("activities")
+
+
+def deed_view(deed: Deed) -> dict[str, Any]:
+    return {
+        "id": deed.id,
+        "resident": deed.resident_id,
+        "action": deed.action,
+        "description": deed.description,
+        "occurred_at": deed.occurred_at,
+        "evidence": deed.evidence,
+        "lat": deed.lat,
+        "lng": deed.lng,
+        "mode": deed.mode,
+        "consent": deed.consent,
+        "status": deed.status,
+        "flags": deed.flags,
+        "review_reason": deed.review_reason,
+        "created_at": deed.created_at,
+    }
+
+
+# --- deeds and uploads ---------------------------------------------------------------------
+
+
+@api.post("/api/v1/uploads", roles=("resident", "worker"), response=UploadOut, status=201)
+async def upload(who: Principal, request: Request) -> dict[str, Any]:
+    """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UnsupportedMediaType("Send the file as multipart/form-data, field `file`.")
+    try:
+        async with request.form(max_files=1, max_fields=5) as form:
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                raise Invalid(
+                    "The form has no file.",
+                    errors=[{"field": "file", "message": "a file is required"}],
+                )
+            data = await file.read(get_settings().max_upload_bytes + 1)
+    except MultiPartException as exc:
+        raise BadRequest(f"The multipart body is not valid: {exc.message}") from exc
+    stored = await deeds.store_upload(data, who=who)
+    base = get_settings().public_base_url.rstrip("/")
+    return {
+        "id": stored.id,
+        "url": f"{base}/api/v1/uploads/{stored.id}",
+        "content_type": stored.content_type,
+        "size": stored.size,
+    }
+
+
+@api.get("/api/v1/uploads/{upload_id}")
+async def get_upload(who: Principal, upload_id: str) -> Response:
+    """The image of an upload: for its owner, and for staff of its district."""
+    stored, data = await deeds.read_upload(upload_id, who=who)
+    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+
+
+@api.post("/api/v1/deeds", roles=("resident",), body=DeedIn, response=DeedOut, status=201)
+async def report_deed(who: Principal, body: DeedIn) -> dict[str, Any]:
+    """A resident reports a good deed with evidence; a worker reviews it."""
+    return deed_view(await deeds.report_deed(who=who, **body.model_dump()))
+
+
+@api.post(
+    "/api/v1/deeds/attest",
+    roles=RUNS_ACTIVITIES,
+    body=AttestIn,
+    response=DeedOut,
+    status=201,
+    idempotent=True,
+)
+async def attest_deed(who: Principal, body: AttestIn) -> dict[str, Any]:
+    """A worker attests a resident's deed (proxy mode records the resident's consent)."""
+    deed = await deeds.attest_deed(
+        who=who,
+        resident_id=body.resident,
+        action=body.action,
+        description=body.description,
+        occurred_at=body.occurred_at,
+        proxy=body.proxy,
+        consent=body.consent,
+    )
+    return deed_view(deed)
+
+
+@api.get("/api/v1/deeds", query=DeedQuery, response=Page[DeedOut])
+async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
+    """Residents see their own deeds; workers those of their communities."""
+    found = (
+        Deed.filter(resident_id=who.id) if who.kind == "resident" else staff_scoped(Deed.all(), who)
+    )
+    if query.status is not None:
+        found = found.filter(status=query.status)
+    page = await paginate(found, query)
+    page["items"] = [deed_view(d) for d in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/deeds/{deed_id}/review",
+    roles=RUNS_ACTIVITIES,
+    body=ReviewIn,
+    response=DeedOut,
+    idempotent=True,
+)
+async def review_deed(who: Principal, deed_id: str, body: ReviewIn) -> dict[str, Any]:
+    """Approves a reported deed (it earns by the district's rules) or rejects it with a reason."""
+    deed = await deeds.review_deed(deed_id, by=who, decision=body.decision, reason=body.reason)
+    return deed_view(deed)
