@@ -36,6 +36,7 @@ from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
@@ -52,7 +53,9 @@ def _ensure_on_site(activity: Activity, lat: float, lng: float) -> None:
     distance = distance_m(activity.lat, activity.lng, lat, lng)
     if distance > activity.radius_m:
         raise OutsideGeofence(
-            f"You are {distance:.0f} m from the activity; check in within {activity.radius_m} m."
+            N_("You are {distance:.0f} m from the activity; check in within {radius_m} m."),
+            distance=distance,
+            radius_m=activity.radius_m,
         )
 
 
@@ -70,7 +73,9 @@ async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -
         other_end = other.checked_out_at or activity_ends[other.activity_id] + TIME_SLACK
         if other_end > start:
             raise OverlappingAttendance(
-                f"This overlaps the attendance {other.id} (activity {other.activity_id})."
+                N_("This overlaps the attendance {id} (activity {activity_id})."),
+                id=other.id,
+                activity_id=other.activity_id,
             )
 
 
@@ -122,18 +127,18 @@ async def check_in(
     activity = await get_activity(activity_id, who=who)
     check_checkin_token(token, activity.id)
     if activity.status != "published":
-        raise ActivityNotOpen(f"The activity is {activity.status}.")
+        raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
     now = datetime.now(UTC)
     if not activity.starts_at - TIME_SLACK <= now <= activity.ends_at:
         raise OutsideTimeWindow(
-            "Check-in opens 30 minutes before the activity starts and closes when it ends."
+            N_("Check-in opens 30 minutes before the activity starts and closes when it ends.")
         )
     if not await Enrollment.exists(activity_id=activity.id, resident_id=who.id, status="enrolled"):
-        raise NotEnrolled("Only enrolled residents check in.")
+        raise NotEnrolled(N_("Only enrolled residents check in."))
     _ensure_on_site(activity, lat, lng)
     await lock_resident(who.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
-        raise AlreadyCheckedIn("You have checked in to this activity already.")
+        raise AlreadyCheckedIn(N_("You have checked in to this activity already."))
     await _ensure_no_overlap(who.id, now, activity.ends_at)
     try:
         attendance = await Attendance.create(
@@ -151,7 +156,7 @@ async def check_in(
             recorded_by=who.subject,
         )
     except IntegrityError as exc:
-        raise AlreadyCheckedIn("You have checked in to this activity already.") from exc
+        raise AlreadyCheckedIn(N_("You have checked in to this activity already.")) from exc
     await _flag_shared_spot(attendance)
     return attendance
 
@@ -165,10 +170,10 @@ async def check_out(
         activity_id=activity.id, resident_id=who.id, status="open"
     )
     if attendance is None:
-        raise NotCheckedIn("Check in first; there is no open attendance of yours here.")
+        raise NotCheckedIn(N_("Check in first; there is no open attendance of yours here."))
     now = datetime.now(UTC)
     if now > activity.ends_at + TIME_SLACK:
-        raise OutsideTimeWindow("Check-out closes 30 minutes after the activity ends.")
+        raise OutsideTimeWindow(N_("Check-out closes 30 minutes after the activity ends."))
     _ensure_on_site(activity, lat, lng)
     attendance.checked_out_at, attendance.check_out_lat, attendance.check_out_lng = now, lat, lng
     attendance.hours = served_hours(
@@ -192,21 +197,27 @@ async def backfill_attendance(
     """A worker records an attendance after the fact (补录); it is marked and reviewed."""
     activity = await manage_activity(activity_id, who=who)
     if activity.status == "cancelled":
-        raise ActivityNotOpen("The activity was cancelled.")
+        raise ActivityNotOpen(N_("The activity was cancelled."))
     resident = await Resident.get_or_none(id=resident_id, district_id=activity.district_id)
     if resident is None:
         raise UnknownResident(
-            "No such resident in this district.",
-            errors=[{"field": "resident", "message": "not a resident of this district"}],
+            N_("No such resident in this district."),
+            errors=[{"field": "resident", "message": N_("not a resident of this district")}],
         )
     if checked_out_at > datetime.now(UTC):
-        raise InvalidTimes("A back-filled attendance has ended already.")
-    earliest, latest = activity.starts_at - TIME_SLACK, activity.ends_at + TIME_SLACK
-    if checked_in_at < earliest or checked_out_at > latest:
-        raise InvalidTimes("The attendance must lie within the activity's time.")
+        raise InvalidTimes(N_("A back-filled attendance has ended already."))
+    # A paper sheet saying 8:50 for a 9:00 activity is clipped to the activity's time and
+    # flagged `clipped` for the reviewer; only a time wholly outside the activity is refused.
+    flags = ["backfill"]
+    if checked_in_at < activity.starts_at or checked_out_at > activity.ends_at:
+        checked_in_at = max(checked_in_at, activity.starts_at)
+        checked_out_at = min(checked_out_at, activity.ends_at)
+        flags.append("clipped")
+    if checked_out_at <= checked_in_at:
+        raise InvalidTimes(N_("The attendance lies wholly outside the activity's time."))
     await lock_resident(resident.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=resident.id):
-        raise AttendanceExists("The resident already has an attendance at this activity.")
+        raise AttendanceExists(N_("The resident already has an attendance at this activity."))
     await _ensure_no_overlap(resident.id, checked_in_at, checked_out_at)
     attendance = Attendance(
         district_id=activity.district_id,
@@ -219,14 +230,14 @@ async def backfill_attendance(
         checked_out_at=checked_out_at,
         hours=served_hours(checked_in_at, checked_out_at, activity.starts_at, activity.ends_at),
         note=note,
-        flags=["backfill"],
+        flags=flags,
         recorded_by=who.subject,
     )
     await _flag_long_day(attendance)
     try:
         await attendance.save()
     except IntegrityError as exc:
-        raise AttendanceExists("The resident already has an attendance here.") from exc
+        raise AttendanceExists(N_("The resident already has an attendance here.")) from exc
     return attendance
 
 
@@ -235,5 +246,5 @@ async def get_attendance(attendance_id: str, *, who: Principal) -> Attendance:
     if attendance is None or not who.sees_community(
         attendance.community_id, attendance.district_id
     ):
-        raise NotFound("No such attendance.")
+        raise NotFound(N_("No such attendance."))
     return attendance

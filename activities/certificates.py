@@ -22,6 +22,7 @@ from app.accounts.models import District, Resident
 from app.accounts.service import mask_name
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 FONT = Path(__file__).parent / "fonts" / "wqy-microhei-gb2312.ttf"
@@ -116,7 +117,7 @@ async def issue_certificate(*, who: Principal) -> Certificate:
     reversed_ids = {r.reverses_id for r in records if r.kind == "reversal" and r.reverses_id}
     standing = [r for r in records if r.kind == "record" and r.id not in reversed_ids]
     if not standing:
-        raise NoServiceRecords("You have no verified service yet.")
+        raise NoServiceRecords(N_("You have no verified service yet."))
     district_id = resident.district_id or standing[0].district_id
     district = await District.get(id=district_id)
     now = datetime.now(UTC)
@@ -140,7 +141,7 @@ async def issue_certificate(*, who: Principal) -> Certificate:
 async def certificate_pdf(number: str, *, who: Principal) -> bytes:
     certificate = await Certificate.get_or_none(number=number, resident_id=who.id)
     if certificate is None:
-        raise NotFound("No such certificate of yours.")
+        raise NotFound(N_("No such certificate of yours."))
     return await get_storage().get(certificate.storage_key)
 
 

@@ -12,6 +12,7 @@ import jwt
 import qrcode
 
 from activities.errors import CheckinTokenExpired, CheckinTokenInvalid
+from app.core.i18n import N_
 from app.core.keys import get_keyring
 from app.core.settings import get_settings
 
@@ -43,7 +44,7 @@ def check_checkin_token(token: str, activity_id: str) -> None:
     try:
         key = ring.by_kid.get(str(jwt.get_unverified_header(token).get("kid")))
         if key is None:
-            raise CheckinTokenInvalid("This code was not made by this service.")
+            raise CheckinTokenInvalid(N_("This code was not made by this service."))
         claims = jwt.decode(
             token,
             key.public,
@@ -53,11 +54,11 @@ def check_checkin_token(token: str, activity_id: str) -> None:
             options={"require": ["exp", "iat", "act"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise CheckinTokenExpired("The code has changed; scan the screen again.") from exc
+        raise CheckinTokenExpired(N_("The code has changed; scan the screen again.")) from exc
     except jwt.PyJWTError as exc:
-        raise CheckinTokenInvalid("This is not a check-in code of this service.") from exc
+        raise CheckinTokenInvalid(N_("This is not a check-in code of this service.")) from exc
     if claims["act"] != activity_id:
-        raise CheckinTokenInvalid("This code belongs to another activity.")
+        raise CheckinTokenInvalid(N_("This code belongs to another activity."))
 
 
 def qr_png(text: str) -> bytes:

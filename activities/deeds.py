@@ -23,6 +23,7 @@ from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from credits.service import record_participation
@@ -42,10 +43,14 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     """Keeps an image; its type is read from its bytes, never taken from the client."""
     limit = get_settings().max_upload_bytes
     if len(data) > limit:
-        raise UploadTooLarge(f"The file has {len(data)} bytes; at most {limit} are accepted.")
+        raise UploadTooLarge(
+            N_("The file has {size} bytes; at most {limit} are accepted."),
+            size=len(data),
+            limit=limit,
+        )
     content_type = sniff_image(data)
     if content_type is None:
-        raise NotAnImage("The file is not a JPEG, PNG or WebP image.")
+        raise NotAnImage(N_("The file is not a JPEG, PNG or WebP image."))
     upload_id = new_id()
     key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
     await get_storage().put(key, data)
@@ -63,10 +68,10 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
     upload = await Upload.get_or_none(id=upload_id)
     if upload is None:
-        raise NotFound("No such upload.")
+        raise NotFound(N_("No such upload."))
     staff_sees = who.kind == "staff" and who.sees_district(upload.district_id)
     if upload.owner != who.subject and not staff_sees:
-        raise NotFound("No such upload.")
+        raise NotFound(N_("No such upload."))
     return upload, await get_storage().get(upload.storage_key)
 
 
@@ -87,15 +92,20 @@ async def _ensure_under_daily_cap(
         status__in=("pending", "approved"),
     ).count()
     if done >= cap:
-        raise DailyCapReached(f"`{action}` counts at most {cap} time(s) a day; {day} is full.")
+        raise DailyCapReached(
+            N_("`{action}` counts at most {cap} time(s) a day; {day} is full."),
+            action=action,
+            cap=cap,
+            day=day,
+        )
     return day
 
 
 def _ensure_past(occurred_at: datetime) -> None:
     if occurred_at > datetime.now(UTC) + CLOCK_SLACK:
         raise InvalidTimes(
-            "A deed is reported after it happened.",
-            errors=[{"field": "occurred_at", "message": "is in the future"}],
+            N_("A deed is reported after it happened."),
+            errors=[{"field": "occurred_at", "message": N_("is in the future")}],
         )
 
 
@@ -110,15 +120,17 @@ async def report_deed(
     lng: float | None,
 ) -> Deed:
     if who.district_id is None or not who.community_ids:
-        raise UnknownResident("Choose your community (PATCH /api/v1/me) before reporting deeds.")
+        raise UnknownResident(
+            N_("Choose your community (PATCH /api/v1/me) before reporting deeds.")
+        )
     await find_action(action, who.district_id)
     _ensure_past(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
         if owned != len(set(evidence)):
             raise UnknownUpload(
-                "Evidence must be images you uploaded.",
-                errors=[{"field": "evidence", "message": "unknown upload id"}],
+                N_("Evidence must be images you uploaded."),
+                errors=[{"field": "evidence", "message": N_("unknown upload id")}],
             )
     day = await _ensure_under_daily_cap(who.district_id, who.id, action, occurred_at)
     recent = await Deed.filter(
@@ -143,7 +155,10 @@ async def report_deed(
 
 
 async def _post(deed: Deed, *, by: Principal) -> None:
+    action = await find_action(deed.action, deed.district_id)
+    summary = deed.description if len(deed.description) <= 60 else deed.description[:59] + "…"
     await record_participation(
+        memo=f"{action.name} · {summary}",
         district_id=deed.district_id,
         resident_id=deed.resident_id,
         action=deed.action,
@@ -171,8 +186,8 @@ async def attest_deed(
     resident = await Resident.get_or_none(id=resident_id)
     if resident is None or not who.sees_community(resident.community_id, resident.district_id):
         raise UnknownResident(
-            "No such resident in your communities.",
-            errors=[{"field": "resident", "message": "not a resident of your communities"}],
+            N_("No such resident in your communities."),
+            errors=[{"field": "resident", "message": N_("not a resident of your communities")}],
         )
     assert resident.district_id is not None and resident.community_id is not None
     await find_action(action, resident.district_id)
@@ -203,16 +218,16 @@ async def attest_deed(
 async def get_deed(deed_id: str, *, who: Principal) -> Deed:
     deed = await Deed.get_or_none(id=deed_id)
     if deed is None or not who.sees_community(deed.community_id, deed.district_id):
-        raise NotFound("No such deed.")
+        raise NotFound(N_("No such deed."))
     return deed
 
 
 async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
     deed = await get_deed(deed_id, who=by)
     if deed.status != "pending":
-        raise DeedNotPending(f"The deed is {deed.status}.")
+        raise DeedNotPending(N_("The deed is {status}."), status=deed.status)
     if decision == "reject" and not reason:
-        raise ReasonRequired("Say why the deed is rejected.")
+        raise ReasonRequired(N_("Say why the deed is rejected."))
     decided = await Deed.filter(id=deed.id, status="pending").update(
         status="approved" if decision == "approve" else "rejected",
         reviewed_by=by.subject,
@@ -220,7 +235,7 @@ async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str
         review_reason=reason,
     )
     if not decided:
-        raise DeedNotPending("The deed was reviewed meanwhile.")
+        raise DeedNotPending(N_("The deed was reviewed meanwhile."))
     await deed.refresh_from_db()
     if deed.status == "approved":
         await _post(deed, by=by)

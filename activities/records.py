@@ -35,6 +35,7 @@ from app.accounts.models import Community, District
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from credits.service import record_participation, reverse_participation
 
 # --- verification and service records ------------------------------------------------------
@@ -69,13 +70,23 @@ async def _ensure_daily_cap(draft: RecordDraft, by: Principal) -> None:
     total = sum((Decimal(str(h)) for h in earlier), Decimal(0)) + draft.hours
     if total > rules.review_hours_per_day:
         raise DailyHoursExceeded(
-            f"That makes {total} h on {day}; the district counts at most "
-            f"{rules.review_hours_per_day} h a day."
+            N_(
+                "That makes {total} h on {day}; the district counts at most "
+                "{review_hours_per_day} h a day."
+            ),
+            total=total,
+            day=day,
+            review_hours_per_day=rules.review_hours_per_day,
         )
     if total > rules.max_hours_per_day and by.role == "worker":
         raise DistrictReviewRequired(
-            f"That makes {total} h on {day}, above {rules.max_hours_per_day} h: "
-            "a district administrator must approve it."
+            N_(
+                "That makes {total} h on {day}, above {max_hours_per_day} h: "
+                "a district administrator must approve it."
+            ),
+            total=total,
+            day=day,
+            max_hours_per_day=rules.max_hours_per_day,
         )
 
 
@@ -112,6 +123,7 @@ async def write_service_record(draft: RecordDraft, *, by: Principal) -> ServiceR
         occurred_at=draft.served_at,
         backfill=draft.backfill,
         actor=by.subject,
+        memo=record.content,
     )
     return record
 
@@ -122,13 +134,14 @@ def _check_hours(hours: Decimal, activity: Activity) -> None:
     )
     if hours <= 0:
         raise InvalidHours(
-            "No time within the activity was served; reject it or give the hours served.",
-            errors=[{"field": "hours", "message": "must be more than 0"}],
+            N_("No time within the activity was served; reject it or give the hours served."),
+            errors=[{"field": "hours", "message": N_("must be more than 0")}],
         )
     if hours > longest:
         raise InvalidHours(
-            f"The activity lasts {longest} h; no more can count.",
+            N_("The activity lasts {longest} h; no more can count."),
             errors=[{"field": "hours", "message": f"at most {longest}"}],
+            longest=longest,
         )
 
 
@@ -142,26 +155,26 @@ async def verify_attendance(
 ) -> Attendance:
     attendance = await get_attendance(attendance_id, who=by)
     if attendance.status != "pending":
-        raise AttendanceNotPending(f"The attendance is {attendance.status}.")
+        raise AttendanceNotPending(N_("The attendance is {status}."), status=attendance.status)
     now = datetime.now(UTC)
     if decision == "reject":
         if not reason:
-            raise ReasonRequired("Say why the attendance is rejected.")
+            raise ReasonRequired(N_("Say why the attendance is rejected."))
         decided = await Attendance.filter(id=attendance.id, status="pending").update(
             status="rejected", decided_by=by.subject, decided_at=now, decision_reason=reason
         )
         if not decided:
-            raise AttendanceNotPending("The attendance was decided meanwhile.")
+            raise AttendanceNotPending(N_("The attendance was decided meanwhile."))
         await attendance.refresh_from_db()
         return attendance
     activity = await Activity.get(id=attendance.activity_id)
     if attendance.hours is None and hours is None:
-        raise HoursRequired("The resident never checked out: give the hours served, and why.")
+        raise HoursRequired(N_("The resident never checked out: give the hours served, and why."))
     counted = hours if hours is not None else attendance.hours
     assert counted is not None
     adjusted = attendance.hours is None or counted != attendance.hours
     if adjusted and not reason:
-        raise ReasonRequired("Say why the hours differ from the check-in and check-out.")
+        raise ReasonRequired(N_("Say why the hours differ from the check-in and check-out."))
     _check_hours(counted, activity)
     decided = await Attendance.filter(id=attendance.id, status="pending").update(
         status="verified",
@@ -171,7 +184,7 @@ async def verify_attendance(
         decision_reason=reason,
     )
     if not decided:
-        raise AttendanceNotPending("The attendance was decided meanwhile.")
+        raise AttendanceNotPending(N_("The attendance was decided meanwhile."))
     await write_service_record(
         RecordDraft(
             resident_id=attendance.resident_id,
@@ -209,12 +222,12 @@ async def request_correction(
     """A resident asks to correct a wrong record (`record`) or add a missing one (`activity`)."""
     if (record_id is None) == (activity_id is None):
         raise CorrectionTarget(
-            "Name the wrong `record`, or the `activity` whose record is missing."
+            N_("Name the wrong `record`, or the `activity` whose record is missing.")
         )
     if record_id is not None:
         record = await ServiceRecord.get_or_none(id=record_id, resident_id=who.id, kind="record")
         if record is None:
-            raise NotFound("No such service record of yours.")
+            raise NotFound(N_("No such service record of yours."))
         district_id, community_id, activity_id = (
             record.district_id,
             record.community_id,
@@ -224,7 +237,7 @@ async def request_correction(
         assert activity_id is not None
         activity = await get_activity(activity_id, who=who)
         if hours is None:
-            raise HoursRequired("Say how many hours you served at that activity.")
+            raise HoursRequired(N_("Say how many hours you served at that activity."))
         recorded = await ServiceRecord.filter(
             resident_id=who.id, activity_id=activity.id, kind="record"
         ).values_list("id", flat=True)
@@ -233,7 +246,7 @@ async def request_correction(
         )
         if set(recorded) - set(reversed_ids):
             raise CorrectionTarget(
-                "You have a record of this activity: name that `record` to correct it."
+                N_("You have a record of this activity: name that `record` to correct it.")
             )
         district_id, community_id = activity.district_id, activity.community_id
     return await Correction.create(
@@ -252,13 +265,13 @@ async def get_correction(correction_id: str, *, who: Principal) -> Correction:
     if correction is None or not who.sees_community(
         correction.community_id, correction.district_id
     ):
-        raise NotFound("No such correction request.")
+        raise NotFound(N_("No such correction request."))
     return correction
 
 
 async def reverse_record(record: ServiceRecord, *, by: Principal, reason: str) -> ServiceRecord:
     if await ServiceRecord.exists(reverses_id=record.id):
-        raise RecordReversed("This record has been reversed already.")
+        raise RecordReversed(N_("This record has been reversed already."))
     try:
         reversal = await ServiceRecord.create(
             district_id=record.district_id,
@@ -278,7 +291,7 @@ async def reverse_record(record: ServiceRecord, *, by: Principal, reason: str) -
             verified_at=datetime.now(UTC),
         )
     except IntegrityError as exc:
-        raise RecordReversed("This record has been reversed already.") from exc
+        raise RecordReversed(N_("This record has been reversed already.")) from exc
     await reverse_participation(
         source="service_record", source_id=record.id, reason=reason, actor=by.subject
     )
@@ -297,7 +310,7 @@ async def decide_correction(
     missing record is written anew. Nothing is edited."""
     correction = await get_correction(correction_id, who=by)
     if correction.status != "pending":
-        raise CorrectionNotPending(f"The request is {correction.status}.")
+        raise CorrectionNotPending(N_("The request is {status}."), status=correction.status)
     now = datetime.now(UTC)
     decided = await Correction.filter(id=correction.id, status="pending").update(
         status="accepted" if decision == "accept" else "rejected",
@@ -306,7 +319,7 @@ async def decide_correction(
         decision_reason=reason,
     )
     if not decided:
-        raise CorrectionNotPending("The request was decided meanwhile.")
+        raise CorrectionNotPending(N_("The request was decided meanwhile."))
     if decision == "accept":
         await _apply_correction(correction, by=by, reason=reason, hours=hours)
     await correction.refresh_from_db()

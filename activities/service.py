@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
 from activities.errors import (
@@ -30,10 +30,11 @@ from activities.models import (
     Enrollment,
 )
 from app.accounts.models import Community
-from app.accounts.service import rules_at
+from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.outbox import queue_notification
 from app.core.settings import get_settings
 
@@ -80,13 +81,23 @@ async def list_actions(who: Principal) -> list[CivilityAction]:
     return [*ten, *own]
 
 
+async def action_names(district_id: str) -> dict[str, str]:
+    """The codes and names of the actions a district knows: the city's ten and its own."""
+    found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
+    return dict(await found.values_list("code", "name"))
+
+
+register_action_catalogue(action_names)
+
+
 async def find_action(code: str, district_id: str) -> CivilityAction:
     action = await CivilityAction.filter(code=code, district_id__isnull=True).first()
     action = action or await CivilityAction.get_or_none(code=code, district_id=district_id)
     if action is None:
         raise UnknownAction(
-            f"No civility action `{code}` in this district.",
-            errors=[{"field": "action", "message": "not a civility action of this district"}],
+            N_("No civility action `{code}` in this district."),
+            errors=[{"field": "action", "message": N_("not a civility action of this district")}],
+            code=code,
         )
     return action
 
@@ -97,7 +108,9 @@ async def create_action(
     assert who.district_id is not None
     exists = await CivilityAction.filter(code=code, district_id__isnull=True).exists()
     if exists or await CivilityAction.exists(code=code, district_id=who.district_id):
-        raise ActionExists(f"The action `{code}` exists already; the ten are never edited.")
+        raise ActionExists(
+            N_("The action `{code}` exists already; the ten are never edited."), code=code
+        )
     return await CivilityAction.create(
         district_id=who.district_id,
         code=code,
@@ -122,8 +135,9 @@ async def find_community(who: Principal, ref: str) -> Community:
     community = await query.first()
     if community is None or not who.sees_community(community.id, community.district_id):
         raise UnknownCommunity(
-            f"No community `{ref}` among yours.",
-            errors=[{"field": "community", "message": "not one of your communities"}],
+            N_("No community `{ref}` among yours."),
+            errors=[{"field": "community", "message": N_("not one of your communities")}],
+            ref=ref,
         )
     return community
 
@@ -148,7 +162,7 @@ def sees_activity(who: Principal, activity: Activity) -> bool:
 async def get_activity(activity_id: str, *, who: Principal) -> Activity:
     activity = await Activity.get_or_none(id=activity_id)
     if activity is None or not sees_activity(who, activity):
-        raise NotFound("No such activity.")
+        raise NotFound(N_("No such activity."))
     return activity
 
 
@@ -156,7 +170,7 @@ async def manage_activity(activity_id: str, *, who: Principal) -> Activity:
     """An activity the calling member of staff runs (their community)."""
     activity = await get_activity(activity_id, who=who)
     if who.kind == "resident":
-        raise NotFound("No such activity.")
+        raise NotFound(N_("No such activity."))
     return activity
 
 
@@ -199,9 +213,9 @@ async def create_activity(
 
 def _ensure_not_started(activity: Activity) -> None:
     if activity.status != "published":
-        raise ActivityNotOpen(f"The activity is {activity.status}.")
+        raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
     if activity.starts_at <= datetime.now(UTC):
-        raise ActivityStarted("An activity can only be changed before it starts.")
+        raise ActivityStarted(N_("An activity can only be changed before it starts."))
 
 
 async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activity:
@@ -217,12 +231,13 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
             setattr(activity, name, value)
     now = datetime.now(UTC)
     if activity.ends_at <= activity.starts_at or activity.starts_at <= now:
-        raise InvalidTimes("The activity must start in the future and end after it starts.")
+        raise InvalidTimes(N_("The activity must start in the future and end after it starts."))
     if activity.ends_at - activity.starts_at > timedelta(hours=24):
-        raise InvalidTimes("An activity lasts at most 24 hours.")
+        raise InvalidTimes(N_("An activity lasts at most 24 hours."))
     if activity.capacity < activity.enrolled_count:
         raise CapacityBelowEnrolled(
-            f"{activity.enrolled_count} residents are enrolled; cancel enrolments first."
+            N_("{enrolled_count} residents are enrolled; cancel enrolments first."),
+            enrolled_count=activity.enrolled_count,
         )
     await activity.save()
     await _promote_waitlisted(activity)
@@ -268,10 +283,12 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     conditional update of the counter, so capacity holds however many enrol at once."""
     activity = await get_activity(activity_id, who=who)
     if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
-        raise ActivityNotOpen(f"The activity is {activity.status}; it takes no enrolments.")
+        raise ActivityNotOpen(
+            N_("The activity is {status}; it takes no enrolments."), status=activity.status
+        )
     existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if existing is not None and existing.status in ("enrolled", "waitlisted"):
-        raise AlreadyEnrolled(f"You are {existing.status} already.")
+        raise AlreadyEnrolled(N_("You are {status} already."), status=existing.status)
     seated = await Activity.filter(
         id=activity.id, status="published", enrolled_count__lt=F("capacity")
     ).update(enrolled_count=F("enrolled_count") + 1)
@@ -290,14 +307,14 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
             queued_at=now,
         )
     except IntegrityError as exc:
-        raise AlreadyEnrolled("You are enrolled already.") from exc
+        raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
 
 
 async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
     activity = await get_activity(activity_id, who=who)
     enrollment = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if enrollment is None or enrollment.status not in ("enrolled", "waitlisted"):
-        raise NotEnrolled("You are not enrolled in this activity.")
+        raise NotEnrolled(N_("You are not enrolled in this activity."))
     was = enrollment.status
     left = await Enrollment.filter(id=enrollment.id, status=was).update(status="cancelled")
     if not left or was != "enrolled":

@@ -112,6 +112,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
                 effective_from=datetime(2000, 1, 1, tzinfo=UTC),
             ),
             by=system,
+            seeding=True,
         )
     by_code = {c.code: c for c in communities}
     reviewer = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)

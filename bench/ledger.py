@@ -69,6 +69,7 @@ async def _prepare(url: str, districts: int, residents_per_district: int) -> lis
                     moral_bank_enabled=True, effective_from=datetime(2001, 1, 1, tzinfo=UTC)
                 ),
                 by=system,
+                seeding=True,
             )
             community = await create_community(district, code="c", name="社区")
             residents = [
@@ -305,6 +306,7 @@ async def _prepare_one(url: str, residents: int) -> list[tuple[str, str]]:
                 moral_bank_enabled=True, effective_from=datetime(2001, 1, 1, tzinfo=UTC)
             ),
             by=system,
+            seeding=True,
         )
         community: Community = await create_community(district, code="c", name="社区")
         pairs = [

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from app.core.i18n import N_
 from app.core.settings import get_settings
 from credits import ledger
 from credits.ledger import Leg, district_account, query_rows, resident_account
@@ -52,7 +53,7 @@ async def expire_credits(now: datetime | None = None) -> dict[str, Any]:
                 Leg(district_account(district_id, "expiry"), amount),
             ],
             actor="system:expire-credits",
-            memo="credits past their expiry date",
+            memo=N_("credits past their expiry date"),
         )
         if posted is not None:
             accounts, units = accounts + 1, units + amount

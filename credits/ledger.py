@@ -21,6 +21,7 @@ from tortoise import connections
 
 from app.accounts.models import DistrictRulesVersion
 from app.core.db import dialect
+from app.core.i18n import N_
 from app.core.ids import new_id
 from credits.errors import (
     AlreadyReversed,
@@ -190,15 +191,16 @@ def _check_balanced(legs: Sequence[Leg]) -> None:
     totals: dict[str, int] = defaultdict(int)
     for leg in legs:
         if leg.amount == 0:
-            raise UnbalancedTransaction("An entry must move a non-zero amount.")
+            raise UnbalancedTransaction(N_("An entry must move a non-zero amount."))
         totals[leg.account.asset] += leg.amount
     unbalanced = sorted(asset for asset, total in totals.items() if total != 0)
     if len(legs) < 2 or unbalanced:
         raise UnbalancedTransaction(
-            f"The entries do not sum to zero per asset ({', '.join(unbalanced) or 'one entry'})."
+            N_("The entries do not sum to zero per asset ({unbalanced})."),
+            unbalanced=", ".join(unbalanced) or "one entry",
         )
     if len({leg.account for leg in legs}) != len(legs):
-        raise UnbalancedTransaction("An account appears twice in one transaction.")
+        raise UnbalancedTransaction(N_("An account appears twice in one transaction."))
 
 
 @dataclass(frozen=True)
@@ -282,8 +284,9 @@ async def post(
 async def _refused(account_id: str, leg: Leg) -> InsufficientCredits:
     found = await query_rows("SELECT balance FROM ledger_account WHERE id = ?", [account_id])
     return InsufficientCredits(
-        f"The balance is {from_units(int(found[0]['balance']))} credits or less; "
-        f"{from_units(-leg.amount)} are needed."
+        N_("The balance is {found} credits or less; {amount} are needed."),
+        found=from_units(int(found[0]["balance"])),
+        amount=from_units(-leg.amount),
     )
 
 
@@ -427,7 +430,8 @@ async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) ->
     """Posts the mirror of `transaction` once; a second reversal is `AlreadyReversed`."""
     if transaction.kind not in REVERSIBLE_KINDS:
         raise NotReversible(
-            f"A `{transaction.kind}` transaction is settled through its own flow, not reversed."
+            N_("A `{kind}` transaction is settled through its own flow, not reversed."),
+            kind=transaction.kind,
         )
     entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
     posted = await post(
@@ -444,5 +448,5 @@ async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) ->
         reverses_id=transaction.id,
     )
     if posted is None:
-        raise AlreadyReversed(f"Transaction {transaction.id} was reversed already.")
+        raise AlreadyReversed(N_("Transaction {id} was reversed already."), id=transaction.id)
     return posted

@@ -7,6 +7,7 @@ are 250, one participation is 100. Integers keep the balance floor exact on ever
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tortoise import fields
 from tortoise.indexes import PartialIndex
@@ -163,9 +164,30 @@ class Reward(Model):
     stock = fields.IntField()
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Withdrawn rewards leave the residents' catalogue; holds taken before may still be
+    # handed over or cancelled.
+    withdrawn_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "reward"
+
+
+class RewardChange(Model):
+    """The record of what staff did to a reward: an edit, a restock or its withdrawal."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26)
+    reward_id = fields.CharField(max_length=26, db_index=True)
+    kind = fields.CharField(max_length=16)  # edited, restocked, withdrawn
+    quantity = fields.IntField(null=True)
+    stock_after = fields.IntField()
+    changes: Any = fields.JSONField(default=dict)
+    reason = fields.TextField(default="")
+    changed_by = fields.CharField(max_length=64)
+    changed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reward_change"
 
 
 class Redemption(Model):

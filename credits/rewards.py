@@ -16,10 +16,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import Community
+from app.accounts.models import Community, Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.db import transaction
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.outbox import queue_notification
 from credits import ledger
@@ -31,9 +32,11 @@ from credits.errors import (
     OutOfStock,
     RedemptionExpired,
     RedemptionNotHeld,
+    RewardNotYours,
+    RewardWithdrawn,
 )
 from credits.ledger import Leg, district_account, resident_account
-from credits.models import Redemption, Reward, from_units, to_units
+from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -44,8 +47,8 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
             return None
         if len(who.community_ids) != 1:
             raise InvalidCommunity(
-                "You serve several communities: name the one the reward is for.",
-                errors=[{"field": "community", "message": "required for you"}],
+                N_("You serve several communities: name the one the reward is for."),
+                errors=[{"field": "community", "message": N_("required for you")}],
             )
         return await Community.get(id=next(iter(who.community_ids)))
     district_code, _, community_code = code.rpartition("/")
@@ -55,8 +58,9 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
     community = await found.first()
     if community is None or not who.sees_community(community.id, community.district_id):
         raise InvalidCommunity(
-            f"No community `{code}` that you serve.",
-            errors=[{"field": "community", "message": "not a community of yours"}],
+            N_("No community `{code}` that you serve."),
+            errors=[{"field": "community", "message": N_("not a community of yours")}],
+            code=code,
         )
     return community
 
@@ -90,6 +94,7 @@ def _visible(reward: Reward, who: Principal) -> bool:
 
 
 def visible_rewards(who: Principal) -> QuerySet[Reward]:
+    """The rewards the caller sees: residents the catalogue on offer, staff also the withdrawn."""
     rewards = Reward.all()
     if who.role != "platform_admin":
         rewards = rewards.filter(district_id=who.district_id or "")
@@ -97,13 +102,15 @@ def visible_rewards(who: Principal) -> QuerySet[Reward]:
         rewards = rewards.filter(
             Q(community_id__in=list(who.community_ids)) | Q(community_id__isnull=True)
         )
+    if who.role == "resident":
+        rewards = rewards.filter(withdrawn_at__isnull=True)
     return rewards
 
 
 async def get_reward(reward_id: str, *, who: Principal) -> Reward:
     reward = await Reward.get_or_none(id=reward_id)
     if reward is None or not _visible(reward, who):
-        raise NoSuchReward(f"No reward `{reward_id}` for you.")
+        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
     return reward
 
 
@@ -119,9 +126,98 @@ async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
             "stock": r.stock,
             "community": codes.get(r.community_id) if r.community_id else None,
             "created_at": r.created_at,
+            "withdrawn_at": r.withdrawn_at,
         }
         for r in rewards
     ]
+
+
+# --- managing the catalogue: edit, restock, withdraw (each recorded) -----------------------
+
+
+async def manage_reward(reward_id: str, *, who: Principal) -> Reward:
+    """A reward the caller may change: a worker their communities' rewards, an administrator
+    every reward of the district. Locked for the change."""
+    reward = await Reward.get_or_none(id=reward_id)
+    if reward is None or not _visible(reward, who):
+        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
+    if who.role == "worker" and reward.community_id is None:
+        raise RewardNotYours(
+            N_("`{title}` is a reward of the whole district: its administrator manages it."),
+            title=reward.title,
+        )
+    return await Reward.select_for_update().get(id=reward.id)
+
+
+async def _record(reward: Reward, kind: str, *, by: Principal, **details: Any) -> RewardChange:
+    return await RewardChange.create(
+        district_id=reward.district_id,
+        reward_id=reward.id,
+        kind=kind,
+        stock_after=reward.stock,
+        changed_by=by.subject,
+        changed_at=datetime.now(UTC),
+        **details,
+    )
+
+
+def _ensure_on_offer(reward: Reward) -> None:
+    if reward.withdrawn_at is not None:
+        raise RewardWithdrawn(N_("`{title}` was withdrawn already."), title=reward.title)
+
+
+async def edit_reward(reward_id: str, changes: dict[str, Any], *, by: Principal) -> Reward:
+    """Changes a reward's title, description or cost. Holds taken before keep their cost."""
+    reward = await manage_reward(reward_id, who=by)
+    _ensure_on_offer(reward)
+    if "cost" in changes:
+        changes["cost"] = to_units(changes["cost"])
+    before = {name: getattr(reward, name) for name in changes}
+    changed = {n: v for n, v in changes.items() if before[n] != v}
+    if not changed:
+        return reward
+    for name, value in changed.items():
+        setattr(reward, name, value)
+    await reward.save(update_fields=list(changed))
+    await _record(
+        reward,
+        "edited",
+        changes={
+            name: {"from": _plain(name, before[name]), "to": _plain(name, value)}
+            for name, value in changed.items()
+        },
+        by=by,
+    )
+    return reward
+
+
+def _plain(name: str, value: Any) -> Any:
+    return str(from_units(value)) if name == "cost" else value
+
+
+async def restock_reward(reward_id: str, quantity: int, reason: str, *, by: Principal) -> Reward:
+    """Adds `quantity` units to the stock, recorded with the reason."""
+    reward = await manage_reward(reward_id, who=by)
+    _ensure_on_offer(reward)
+    await Reward.filter(id=reward.id).update(stock=F("stock") + quantity)
+    await reward.refresh_from_db(fields=["stock"])
+    await _record(reward, "restocked", quantity=quantity, reason=reason, by=by)
+    return reward
+
+
+async def withdraw_reward(reward_id: str, reason: str, *, by: Principal) -> Reward:
+    """Takes a reward off the catalogue, recorded with the reason. Holds already taken stay
+    and can still be handed over or cancelled."""
+    reward = await manage_reward(reward_id, who=by)
+    _ensure_on_offer(reward)
+    reward.withdrawn_at = datetime.now(UTC)
+    await reward.save(update_fields=["withdrawn_at"])
+    await _record(reward, "withdrawn", reason=reason, by=by)
+    return reward
+
+
+def reward_changes(reward: Reward) -> QuerySet[RewardChange]:
+    return RewardChange.filter(reward_id=reward.id)
 
 
 def _pickup_code() -> str:
@@ -131,6 +227,8 @@ def _pickup_code() -> str:
 async def redeem(reward_id: str, *, who: Principal) -> Redemption:
     """Holds the reward's cost from the resident's credits and one unit of its stock."""
     reward = await get_reward(reward_id, who=who)
+    if reward.withdrawn_at is not None:
+        raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     rules = await rules_at(reward.district_id)
     redemption_id = new_id()
     try:
@@ -148,11 +246,17 @@ async def redeem(reward_id: str, *, who: Principal) -> Redemption:
         )
     except InsufficientCredits as refused:
         raise InsufficientCredits(
-            f"`{reward.title}` costs {from_units(reward.cost)} credits; you have fewer."
+            N_("`{title}` costs {cost} credits; you have fewer."),
+            title=reward.title,
+            cost=from_units(reward.cost),
         ) from refused
-    taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
+    taken = await Reward.filter(id=reward.id, stock__gte=1, withdrawn_at__isnull=True).update(
+        stock=F("stock") - 1
+    )
     if not taken:
-        raise OutOfStock(f"`{reward.title}` is out of stock.")
+        if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
+            raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
+        raise OutOfStock(N_("`{title}` is out of stock."), title=reward.title)
     expires_at = datetime.now(UTC) + timedelta(hours=rules.redemption_hold_hours)
     while True:
         try:
@@ -178,7 +282,7 @@ async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption
     )
     if not moved:
         current = await Redemption.get(id=redemption.id)
-        raise RedemptionNotHeld(f"The redemption is {current.status} already.")
+        raise RedemptionNotHeld(N_("The redemption is {status} already."), status=current.status)
     redemption.status, redemption.settled_at, redemption.settled_by = status, now, by
     return redemption
 
@@ -205,9 +309,11 @@ async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
 async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
     redemption = await Redemption.get_or_none(id=redemption_id, resident_id=who.id)
     if redemption is None:
-        raise NoSuchRedemption(f"No redemption `{redemption_id}` of yours.")
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
+        )
     await _settle(redemption, "voided", by=who.subject)
-    await _release(redemption, by=who.subject, memo="cancelled by the resident")
+    await _release(redemption, by=who.subject, memo=N_("cancelled by the resident"))
     return redemption
 
 
@@ -215,9 +321,9 @@ async def fulfil(code: str, *, who: Principal) -> Redemption:
     """A worker hands the reward over against the resident's pickup code."""
     redemption = await Redemption.get_or_none(code=code).prefetch_related("reward")
     if redemption is None or not _visible(redemption.reward, who):
-        raise NoSuchRedemption("No redemption with this code in your communities.")
+        raise NoSuchRedemption(N_("No redemption with this code in your communities."))
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
-        raise RedemptionExpired("The hold has expired; the resident can redeem again.")
+        raise RedemptionExpired(N_("The hold has expired; the resident can redeem again."))
     await _settle(redemption, "fulfilled", by=who.subject)
     await ledger.post(
         district_id=redemption.district_id,
@@ -246,7 +352,7 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
             await _settle(redemption, "expired", by="system:expire-holds")
         except RedemptionNotHeld:
             continue  # settled meanwhile by the resident or a worker
-        await _release(redemption, by="system:expire-holds", memo="the hold expired")
+        await _release(redemption, by="system:expire-holds", memo=N_("the hold expired"))
         expired += 1
     return expired
 
@@ -289,10 +395,64 @@ async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500
     return reminded
 
 
-def redemption_view(redemption: Redemption) -> dict[str, Any]:
+def staff_redemptions(who: Principal, status: str | None) -> QuerySet[Redemption]:
+    """The redemptions staff may hand over: of the rewards they see (a worker: their
+    communities' and the district's; an administrator: the district's)."""
+    found = Redemption.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    if who.role == "worker":
+        found = found.filter(
+            Q(reward__community_id__in=list(who.community_ids))
+            | Q(reward__community_id__isnull=True)
+        )
+    if status:
+        found = found.filter(status=status)
+    return found
+
+
+async def get_staff_redemption(redemption_id: str, *, who: Principal) -> Redemption:
+    found = await staff_redemptions(who, None).filter(id=redemption_id).first()
+    if found is None:
+        raise NoSuchRedemption(N_("No redemption `{redemption}` in your scope."),
+                               redemption=redemption_id)  # fmt: skip
+    return found
+
+
+async def redemption_views(
+    redemptions: list[Redemption], *, for_staff: bool = False
+) -> list[dict[str, Any]]:
+    """Redemptions with the title of what they are for (and, for staff, who redeemed)."""
+    reward_ids = {r.reward_id for r in redemptions}
+    titles = (
+        dict(await Reward.filter(id__in=reward_ids).values_list("id", "title"))
+        if reward_ids
+        else {}
+    )
+    names: dict[str, str] = {}
+    if for_staff and redemptions:
+        names = dict(
+            await Resident.filter(id__in={r.resident_id for r in redemptions}).values_list(
+                "id", "nickname"
+            )
+        )
+    views = []
+    for redemption in redemptions:
+        view = redemption_view(redemption, reward_title=str(titles.get(redemption.reward_id, "")))
+        if for_staff:
+            view["resident"] = redemption.resident_id
+            view["resident_nickname"] = names.get(redemption.resident_id, "")
+            view["settled_by"] = redemption.settled_by
+            view.pop("code")  # the pickup code is the resident's to show, not staff's to read
+        views.append(view)
+    return views
+
+
+def redemption_view(redemption: Redemption, *, reward_title: str) -> dict[str, Any]:
     return {
         "id": redemption.id,
         "reward": redemption.reward_id,
+        "reward_title": reward_title,
         "code": redemption.code,
         "cost": from_units(redemption.cost),
         "status": redemption.status,

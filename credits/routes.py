@@ -16,10 +16,16 @@ from credits.schemas import (
     HistoryItem,
     MyCreditsOut,
     RedemptionOut,
+    RedemptionQuery,
+    RestockIn,
     ReverseIn,
+    RewardChangeOut,
     RewardIn,
     RewardOut,
+    RewardPatch,
+    StaffRedemptionOut,
     TransactionOut,
+    WithdrawIn,
 )
 
 api = Api("credits")
@@ -57,17 +63,81 @@ async def get_reward(who: Principal, reward_id: str) -> dict[str, Any]:
     return (await rewards.reward_views([await rewards.get_reward(reward_id, who=who)]))[0]
 
 
+_MANAGE_ERRORS = (errors.NoSuchReward, errors.RewardNotYours, errors.RewardWithdrawn)
+
+
+@api.patch(
+    "/api/v1/rewards/{reward_id}",
+    roles=("worker", "district_admin"),
+    body=RewardPatch,
+    response=RewardOut,
+    errors=_MANAGE_ERRORS,
+)
+async def edit_reward(who: Principal, reward_id: str, body: RewardPatch) -> dict[str, Any]:
+    """Edits a reward's title, description or cost (recorded); holds taken keep their cost."""
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    reward = await rewards.edit_reward(reward_id, changes, by=who)
+    return (await rewards.reward_views([reward]))[0]
+
+
+@api.post(
+    "/api/v1/rewards/{reward_id}/restock",
+    roles=("worker", "district_admin"),
+    body=RestockIn,
+    response=RewardOut,
+    idempotent=True,
+    errors=_MANAGE_ERRORS,
+)
+async def restock_reward(who: Principal, reward_id: str, body: RestockIn) -> dict[str, Any]:
+    """Adds units to a reward's stock; recorded with who, when and why."""
+    reward = await rewards.restock_reward(reward_id, body.quantity, body.reason, by=who)
+    return (await rewards.reward_views([reward]))[0]
+
+
+@api.post(
+    "/api/v1/rewards/{reward_id}/withdraw",
+    roles=("worker", "district_admin"),
+    body=WithdrawIn,
+    response=RewardOut,
+    idempotent=True,
+    errors=_MANAGE_ERRORS,
+)
+async def withdraw_reward(who: Principal, reward_id: str, body: WithdrawIn) -> dict[str, Any]:
+    """Takes a reward off the residents' catalogue, with a reason; holds already taken can
+    still be handed over or cancelled."""
+    reward = await rewards.withdraw_reward(reward_id, body.reason, by=who)
+    return (await rewards.reward_views([reward]))[0]
+
+
+@api.get(
+    "/api/v1/rewards/{reward_id}/changes",
+    roles=("worker", "district_admin", "platform_admin"),
+    query=PageQuery,
+    response=Page[RewardChangeOut],
+    errors=(errors.NoSuchReward,),
+)
+async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) -> dict[str, Any]:
+    """The record of edits, restocks and the withdrawal of a reward, newest first."""
+    reward = await rewards.get_reward(reward_id, who=who)
+    return await paginate(rewards.reward_changes(reward), query)
+
+
 @api.post(
     "/api/v1/rewards/{reward_id}/redemptions",
     roles=("resident",),
     response=RedemptionOut,
     status=201,
     idempotent=True,
-    errors=(errors.InsufficientCredits, errors.OutOfStock, errors.NoSuchReward),
+    errors=(
+        errors.InsufficientCredits,
+        errors.OutOfStock,
+        errors.RewardWithdrawn,
+        errors.NoSuchReward,
+    ),
 )
 async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
     """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
-    return rewards.redemption_view(await rewards.redeem(reward_id, who=who))
+    return (await rewards.redemption_views([await rewards.redeem(reward_id, who=who)]))[0]
 
 
 @api.get(
@@ -76,7 +146,7 @@ async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's redemptions, newest first, with their pickup codes."""
     page = await paginate(Redemption.filter(resident_id=who.id), query)
-    page["items"] = [rewards.redemption_view(r) for r in page["items"]]
+    page["items"] = await rewards.redemption_views(page["items"])
     return page
 
 
@@ -89,20 +159,46 @@ async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
 )
 async def cancel_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
     """The resident cancels a held redemption: credits and stock are given back."""
-    return rewards.redemption_view(await rewards.cancel(redemption_id, who=who))
+    return (await rewards.redemption_views([await rewards.cancel(redemption_id, who=who)]))[0]
 
 
 @api.post(
     "/api/v1/redemptions/fulfil",
-    roles=("worker", "district_admin"),
+    roles=("worker",),
     body=FulfilIn,
     response=RedemptionOut,
     idempotent=True,
     errors=(errors.RedemptionNotHeld, errors.RedemptionExpired, errors.NoSuchRedemption),
 )
 async def fulfil_redemption(who: Principal, body: FulfilIn) -> dict[str, Any]:
-    """A worker hands over the reward against the resident's pickup code."""
-    return rewards.redemption_view(await rewards.fulfil(body.code, who=who))
+    """A worker hands over the reward against the resident's pickup code (workers only: the
+    hand-over happens at a community's counter; administrators see the list)."""
+    return (await rewards.redemption_views([await rewards.fulfil(body.code, who=who)]))[0]
+
+
+@api.get(
+    "/api/v1/redemptions",
+    roles=("worker", "district_admin", "platform_admin"),
+    query=RedemptionQuery,
+    response=Page[StaffRedemptionOut],
+)
+async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, Any]:
+    """Redemptions of the rewards the caller sees, newest first, by `status` if given."""
+    page = await paginate(rewards.staff_redemptions(who, query.status), query)
+    page["items"] = await rewards.redemption_views(page["items"], for_staff=True)
+    return page
+
+
+@api.get(
+    "/api/v1/redemptions/{redemption_id}",
+    roles=("worker", "district_admin", "platform_admin"),
+    response=StaffRedemptionOut,
+    errors=(errors.NoSuchRedemption,),
+)
+async def get_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
+    """One redemption of the rewards the caller sees."""
+    found = await rewards.get_staff_redemption(redemption_id, who=who)
+    return (await rewards.redemption_views([found], for_staff=True))[0]
 
 
 # --- the ledger for staff -------------------------------------------------------------------

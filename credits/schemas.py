@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from app.core.http import JsonDecimal, Schema
+from app.core.http import JsonDecimal, PageQuery, Schema
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
@@ -32,17 +32,71 @@ class RewardOut(Schema):
     stock: int
     community: str | None
     created_at: datetime
+    withdrawn_at: datetime | None = Field(
+        default=None, description="set when staff withdrew the reward from the catalogue"
+    )
+
+
+class RewardPatch(Schema):
+    """What staff may edit of a reward; the stock changes by restocking only."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    cost: Annotated[Credits, Field(gt=0)] | None = None
+
+
+class RestockIn(Schema):
+    quantity: int = Field(ge=1, le=1_000_000)
+    reason: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class WithdrawIn(Schema):
+    reason: Reason
+
+
+class RewardChangeOut(Schema):
+    """A recorded change of a reward: who did what, when and why."""
+
+    id: str
+    kind: Literal["edited", "restocked", "withdrawn"]
+    quantity: int | None
+    stock_after: int
+    changes: dict[str, dict[str, str | None]]
+    reason: str
+    changed_by: str
+    changed_at: datetime
 
 
 class RedemptionOut(Schema):
     id: str
     reward: str
+    reward_title: str = Field(description="the title of the reward redeemed")
     code: str
     cost: JsonDecimal
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
     created_at: datetime
     settled_at: datetime | None
+
+
+class StaffRedemptionOut(Schema):
+    """A redemption as staff see it: who redeemed what; never the pickup code."""
+
+    id: str
+    reward: str
+    reward_title: str
+    resident: str
+    resident_nickname: str
+    cost: JsonDecimal
+    status: Literal["held", "fulfilled", "voided", "expired"]
+    expires_at: datetime
+    created_at: datetime
+    settled_at: datetime | None
+    settled_by: str | None
+
+
+class RedemptionQuery(PageQuery):
+    status: Literal["held", "fulfilled", "voided", "expired"] | None = None
 
 
 class FulfilIn(Schema):
@@ -88,6 +142,9 @@ class TransactionOut(Schema):
     reverses: str | None
     actor: str
     memo: str
+    rules_version: str | None = Field(
+        description="the district rules version a participation's amounts were computed by"
+    )
     occurred_at: datetime
     created_at: datetime
     entries: list[EntryOut]

@@ -15,10 +15,11 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import DistrictRulesVersion, Resident
 from app.accounts.schemas import CreditExpiry, DistrictRules
-from app.accounts.service import rules_at
+from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
 from app.core.errors import Invalid
 from app.core.http import decode_cursor, encode_cursor
+from app.core.i18n import N_, translate
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from credits import ledger
@@ -154,6 +155,7 @@ async def record_participation(
     occurred_at: datetime,
     backfill: bool = False,
     actor: str,
+    memo: str = "",
 ) -> LedgerTransaction:
     """Posts a recognised participation: its hours and one participation count always, and
     the credits it earns by the district's rules in force when it happened. A second call for
@@ -182,6 +184,7 @@ async def record_participation(
                 ref_id=source_id,
                 legs=legs,
                 actor=actor,
+                memo=memo[:500],
                 action=action,
                 occurred_at=occurred_at,
                 rules=ledger.RulesInForce(district_id, occurred_at, version_id),
@@ -203,7 +206,11 @@ async def reverse_participation(
         ref_type=source, ref_id=source_id, kind="participation"
     )
     if original is None:
-        raise NoSuchTransaction(f"No participation was posted for {source} {source_id}.")
+        raise NoSuchTransaction(
+            N_("No participation was posted for {source} {source_id}."),
+            source=source,
+            source_id=source_id,
+        )
     return await ledger.reverse(original, reason=reason, actor=actor)
 
 
@@ -213,7 +220,9 @@ async def reverse_participation(
 async def _resident_in_scope(resident_id: str, who: Principal) -> Resident:
     resident = await Resident.get_or_none(id=resident_id)
     if resident is None or not who.sees_district(resident.district_id):
-        raise NoSuchResident(f"No resident `{resident_id}` in your district.")
+        raise NoSuchResident(
+            N_("No resident `{resident_id}` in your district."), resident_id=resident_id
+        )
     return resident
 
 
@@ -226,7 +235,7 @@ async def adjust(
     resident = await _resident_in_scope(resident_id, by)
     district_id = resident.district_id
     if district_id is None:
-        raise NotInDistrict("The resident has not joined a community yet.")
+        raise NotInDistrict(N_("The resident has not joined a community yet."))
     units = to_units(amount)
     account = resident_account(resident.id, district_id)
     if units > 0:
@@ -250,7 +259,7 @@ async def adjust(
         )
     except InsufficientCredits as refused:
         raise InsufficientCredits(
-            f"Taking {-amount} credits would leave the resident below zero."
+            N_("Taking {amount} credits would leave the resident below zero."), amount=-amount
         ) from refused
     assert posted is not None  # a fresh ref_id cannot collide
     return posted
@@ -264,7 +273,9 @@ def adjustments(who: Principal) -> QuerySet[LedgerTransaction]:
 async def get_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:
     transaction = await LedgerTransaction.get_or_none(id=transaction_id)
     if transaction is None or not who.sees_district(transaction.district_id):
-        raise NoSuchTransaction(f"No transaction `{transaction_id}` in your district.")
+        raise NoSuchTransaction(
+            N_("No transaction `{transaction_id}` in your district."), transaction_id=transaction_id
+        )
     return transaction
 
 
@@ -275,9 +286,21 @@ async def reverse_transaction(
     return await ledger.reverse(original, reason=reason, actor=by.subject)
 
 
+async def rules_version_of(transaction: LedgerTransaction) -> str | None:
+    """The district rules version a participation's amounts were computed by: the version in
+    force when it happened (the posting checked it was). Versions are only added and never
+    dated into the past, so this stays what it was when posted. None for other kinds and for
+    the platform's defaults."""
+    if transaction.kind != "participation":
+        return None
+    version = await version_at(transaction.district_id, transaction.occurred_at)
+    return version.id if version else None
+
+
 async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
     entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
     return {
+        "rules_version": await rules_version_of(transaction),
         "id": transaction.id,
         "district_id": transaction.district_id,
         "kind": transaction.kind,
@@ -286,7 +309,7 @@ async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
         "action": transaction.action,
         "reverses": transaction.reverses_id,
         "actor": transaction.actor,
-        "memo": transaction.memo,
+        "memo": translate(transaction.memo),
         "occurred_at": transaction.occurred_at,
         "created_at": transaction.created_at,
         "entries": [
@@ -379,8 +402,8 @@ async def credit_history(resident_id: str, *, cursor: str | None, limit: int) ->
         after = decode_cursor(cursor)
         if not after.isdigit():
             raise Invalid(
-                "The cursor is not valid.",
-                errors=[{"field": "query.cursor", "message": "not a cursor from this API"}],
+                N_("The cursor is not valid."),
+                errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
             )
         entries = entries.filter(id__lt=int(after))
     rows = await entries.order_by("-id").limit(limit + 1).prefetch_related("transaction")
@@ -392,7 +415,7 @@ async def credit_history(resident_id: str, *, cursor: str | None, limit: int) ->
                 "action": e.action,
                 "amount": from_units(e.amount),
                 "balance_after": None if e.balance_after is None else from_units(e.balance_after),
-                "memo": e.transaction.memo,
+                "memo": translate(e.transaction.memo),
                 "created_at": e.created_at,
             }
             for e in rows[:limit]

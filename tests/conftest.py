@@ -8,6 +8,7 @@ import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,25 @@ class World:
             openid=openid, nickname=openid, district_id=found.district_id, community_id=found.id
         )
         return await make_actor(self.app, "resident", resident.id, "resident")
+
+
+async def set_rules_since(district_code: str, since: datetime, **rules: Any) -> None:
+    """Gives a district rules from a time in the past, as a district's history (the API
+    refuses to date a change into the past)."""
+    from app.accounts.models import District
+    from app.accounts.schemas import DistrictRulesPatch
+    from app.accounts.service import change_rules
+    from app.core.auth import Principal
+    from app.core.db import transaction
+
+    async with transaction():
+        district = await District.get(code=district_code)
+        await change_rules(
+            district,
+            DistrictRulesPatch.model_validate({**rules, "effective_from": since}),
+            by=Principal(kind="staff", id="test", role="platform_admin"),
+            seeding=True,
+        )
 
 
 async def make_actor(app: Any, kind: str, subject_id: str, role: str) -> Actor:

@@ -16,6 +16,7 @@ from activities.scope import RUNS_ACTIVITIES, staff_scoped
 from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, paginate
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 api = Api("activities")
@@ -47,18 +48,20 @@ def deed_view(deed: Deed) -> dict[str, Any]:
 async def upload(who: Principal, request: Request) -> dict[str, Any]:
     """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType("Send the file as multipart/form-data, field `file`.")
+        raise UnsupportedMediaType(N_("Send the file as multipart/form-data, field `file`."))
     try:
         async with request.form(max_files=1, max_fields=5) as form:
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 raise Invalid(
-                    "The form has no file.",
-                    errors=[{"field": "file", "message": "a file is required"}],
+                    N_("The form has no file."),
+                    errors=[{"field": "file", "message": N_("a file is required")}],
                 )
             data = await file.read(get_settings().max_upload_bytes + 1)
     except MultiPartException as exc:
-        raise BadRequest(f"The multipart body is not valid: {exc.message}") from exc
+        raise BadRequest(
+            N_("The multipart body is not valid: {message}"), message=exc.message
+        ) from exc
     stored = await deeds.store_upload(data, who=who)
     base = get_settings().public_base_url.rstrip("/")
     return {

@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, Problem
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
+from app.core.i18n import N_
 
 
 class DistrictExists(Conflict):
-    code, title = "district_exists", "A district with this code exists"
+    code, title = "district_exists", N_("A district with this code exists")
 
 
 class CommunityExists(Conflict):
-    code, title = "community_exists", "A community with this code exists in the district"
+    code, title = "community_exists", N_("A community with this code exists in the district")
 
 
 class UsernameTaken(Conflict):
-    code, title = "username_taken", "The username is taken"
+    code, title = "username_taken", N_("The username is taken")
 
 
 class IdNumberInUse(Conflict):
-    code, title = "id_number_in_use", "The ID number belongs to another resident"
+    code, title = "id_number_in_use", N_("The ID number belongs to another resident")
 
 
 class InvalidIdNumber(Invalid):
-    code, title = "invalid_id_number", "The ID number is not valid"
+    code, title = "invalid_id_number", N_("The ID number is not valid")
 
 
 class InvalidStaffScope(Invalid):
-    code, title = "invalid_staff_scope", "The role and its district or communities do not fit"
+    code, title = "invalid_staff_scope", N_("The role and its district or communities do not fit")
 
 
 class LoginFailed(Problem):
-    status, code, title = 401, "login_failed", "Wrong username or password"
+    status, code, title = 401, "login_failed", N_("Wrong username or password")
+
+
+class UnknownAction(Invalid):
+    code, title = "unknown_action", N_("No such civility action in the district")
+
+
+class DefaultRequired(Invalid):
+    code, title = "default_required", N_("A per-action map keeps its `default`")
+
+
+class RetroactiveRulesChange(Invalid):
+    code, title = "retroactive_rules_change", N_("A rules change cannot take effect in the past")
+
+
+class NoSuchStaff(NotFound):
+    code, title = "staff_not_found", N_("No such member of staff")
+
+
+class CannotDisableSelf(Forbidden):
+    code, title = "cannot_disable_self", N_("You cannot disable your own account")

@@ -55,7 +55,10 @@ class Community(Model):
 
 
 class Staff(Model):
-    """A community worker, a district administrator or a platform administrator."""
+    """A community worker, a district administrator or a platform administrator.
+
+    Usernames are stored in lower case, so `ADMIN` and `admin` are one account. A disabled
+    member of staff (`disabled_at` set) can neither log in nor use a token issued before."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     username = fields.CharField(max_length=150, unique=True)
@@ -66,7 +69,7 @@ class Staff(Model):
         "models.District", related_name="staff", null=True, on_delete=fields.RESTRICT
     )
     district_id: str | None
-    is_active = fields.BooleanField(default=True)
+    disabled_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

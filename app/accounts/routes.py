@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 
 from app.accounts import service
-from app.accounts.errors import LoginFailed
-from app.accounts.models import Community, District, Resident, Staff
+from app.accounts.errors import (
+    CannotDisableSelf,
+    DefaultRequired,
+    LoginFailed,
+    NoSuchStaff,
+    RetroactiveRulesChange,
+    UnknownAction,
+)
+from app.accounts.models import Community, District, DistrictRulesVersion, Resident, Staff
 from app.accounts.schemas import (
     CommunityCreate,
     CommunityOut,
     DistrictCreate,
     DistrictDetail,
     DistrictOut,
-    DistrictRules,
     DistrictRulesPatch,
     MeOut,
     MePatch,
     PasswordLoginIn,
+    PasswordResetIn,
     RealNameIn,
     RefreshIn,
     ResidentOut,
+    RulesChangeOut,
+    RulesVersionOut,
     StaffCreate,
     StaffOut,
+    StaffQuery,
     TokenPair,
     WeChatLoginIn,
 )
@@ -33,6 +44,7 @@ from app.core.auth import (
     REFRESH_REUSED,
     Principal,
     Role,
+    current_principal,
     issue_access_token,
     issue_refresh_token,
     register_principal_loader,
@@ -40,6 +52,7 @@ from app.core.auth import (
 )
 from app.core.errors import Problem, Unauthenticated
 from app.core.http import Api, Page, PageQuery, paginate
+from app.core.i18n import N_
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
@@ -52,8 +65,8 @@ def _client_address(request: Request) -> str:
 
 
 async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
-    access, expires_in = issue_access_token(subject, role)
-    refresh = await issue_refresh_token(subject)
+    refresh, session = await issue_refresh_token(subject)
+    access, expires_in = issue_access_token(subject, role, session=session)
     return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, **who}
 
 
@@ -80,12 +93,12 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] 
 async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, Any] | Problem:
     """A community worker or administrator logs in with username and password."""
     address = _client_address(request)
-    account = body.username.lower()
+    account = service.normalise_username(body.username)
     await ratelimit.ensure_login_allowed(account, address)
-    staff = await Staff.get_or_none(username=body.username, is_active=True)
+    staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
     if not await verify_password(staff.password_hash if staff else None, body.password):
         await ratelimit.record_login_failure(account, address)
-        return LoginFailed("The username or the password is wrong.")
+        return LoginFailed(N_("The username or the password is wrong."))
     assert staff is not None
     await ratelimit.clear_login_failures(account)
     role: Role = staff.role  # type: ignore[assignment]
@@ -98,12 +111,11 @@ async def refresh(body: RefreshIn) -> dict[str, Any] | Problem:
     rotated = await rotate_refresh_token(body.refresh_token)
     if rotated is None:
         return Unauthenticated(REFRESH_REUSED)
-    subject, refresh_token = rotated
-    kind, _, subject_id = subject.partition(":")
-    who = await service.load_principal(kind, subject_id)
+    subject, refresh_token, session = rotated
+    who = await current_principal(subject, session)
     if who is None:
-        raise Unauthenticated("The account no longer exists or is disabled.")
-    access, expires_in = issue_access_token(subject, who.role)
+        raise Unauthenticated(N_("The account no longer exists or is disabled."))
+    access, expires_in = issue_access_token(subject, who.role, session=session)
     return {"access_token": access, "refresh_token": refresh_token, "expires_in": expires_in}
 
 
@@ -161,13 +173,27 @@ async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
+    rules = await service.rules_at(district.id)
+    version = await service.version_at(district.id, datetime.now(UTC))
     return {
         "id": district.id,
         "code": district.code,
         "name": district.name,
         "created_at": district.created_at,
-        "settings": await service.rules_at(district.id),
+        "settings": rules,
+        "settings_version": version.id if version else None,
         "upcoming_settings": await service.upcoming_rules(district.id),
+        "earnings": service.earnings(rules, await service.district_actions(district.id)),
+    }
+
+
+def _rules_change_view(change: service.RulesChange) -> dict[str, Any]:
+    return {
+        **change.rules.model_dump(),
+        "version": change.version,
+        "effective_from": change.effective_from,
+        "written": change.written,
+        "earnings": change.earnings,
     }
 
 
@@ -181,18 +207,53 @@ async def get_district(who: Principal, code: str) -> dict[str, Any]:
     return await _district_detail(await service.get_district(code, who=who))
 
 
+_RULES_ERRORS = (UnknownAction, DefaultRequired, RetroactiveRulesChange)
+
+
 @api.patch(
     "/api/v1/districts/{code}/settings",
     roles=("district_admin", "platform_admin"),
     body=DistrictRulesPatch,
-    response=DistrictRules,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
 )
 async def change_district_settings(
     who: Principal, code: str, body: DistrictRulesPatch
-) -> DistrictRules:
-    """Changes the district's rules from now (or from `effective_from`); history is kept."""
+) -> dict[str, Any]:
+    """Changes the district's rules from now (or a later `effective_from`), merging per key;
+    history is kept. The answer says what each action will earn; `written` is false when the
+    change changed nothing (then no version is added)."""
     district = await service.get_district(code, who=who)
-    return await service.change_rules(district, body, by=who)
+    return _rules_change_view(await service.change_rules(district, body, by=who))
+
+
+@api.post(
+    "/api/v1/districts/{code}/settings/preview",
+    roles=("district_admin", "platform_admin"),
+    body=DistrictRulesPatch,
+    response=RulesChangeOut,
+    errors=_RULES_ERRORS,
+)
+async def preview_district_settings(
+    who: Principal, code: str, body: DistrictRulesPatch
+) -> dict[str, Any]:
+    """What a settings change would make of the rules and what each action would earn; writes
+    nothing."""
+    district = await service.get_district(code, who=who)
+    return _rules_change_view(await service.preview_rules(district, body))
+
+
+@api.get(
+    "/api/v1/districts/{code}/settings/versions",
+    roles=("worker", "district_admin", "platform_admin"),
+    query=PageQuery,
+    response=Page[RulesVersionOut],
+)
+async def list_settings_versions(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
+    """Every version of the district's rules, newest first: the `rules_version` a ledger
+    transaction names is one of these."""
+    district = await service.get_district(code, who=who)
+    return await paginate(DistrictRulesVersion.filter(district_id=district.id), query)
 
 
 @api.post(
@@ -236,3 +297,57 @@ async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[
 async def create_staff(who: Principal, body: StaffCreate) -> dict[str, Any]:
     """Creates a worker or an administrator; district admins only within their district."""
     return await service.staff_view(await service.create_staff(body, by=who))
+
+
+_STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
+
+
+@api.get(
+    "/api/v1/staff",
+    roles=("platform_admin", "district_admin"),
+    query=StaffQuery,
+    response=Page[StaffOut],
+)
+async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
+    """The staff the caller manages (a district admin: their district's), with whether each
+    account is disabled."""
+    page = await paginate(service.staff_in_scope(who, role=query.role), query)
+    page["items"] = [await service.staff_view(s) for s in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/disable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def disable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Disables an account: its logins end and its tokens stop working at once."""
+    return await service.staff_view(await service.disable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/enable",
+    roles=("platform_admin", "district_admin"),
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def enable_staff(who: Principal, staff_id: str) -> dict[str, Any]:
+    """Lets a disabled account log in again (with a new login; old tokens stay ended)."""
+    return await service.staff_view(await service.enable_staff(staff_id, by=who))
+
+
+@api.post(
+    "/api/v1/staff/{staff_id}/password",
+    roles=("platform_admin", "district_admin"),
+    body=PasswordResetIn,
+    response=StaffOut,
+    errors=_STAFF_ERRORS,
+)
+async def reset_staff_password(
+    who: Principal, staff_id: str, body: PasswordResetIn
+) -> dict[str, Any]:
+    """Gives an account a new password; its current logins end."""
+    staff = await service.reset_staff_password(staff_id, body.password, by=who)
+    return await service.staff_view(staff)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
-from app.core.http import JsonDecimal, Schema
+from app.core.http import JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -74,12 +74,17 @@ class DistrictRules(Schema):
 
 
 class DistrictRulesPatch(Schema):
-    """A change of rules, merged into the rules in force; it takes effect now or later."""
+    """A change of rules, merged into the rules in force; it takes effect now or later.
+
+    Per-action maps merge key by key: `{"credits_per_hour": {"volunteering": 15}}` changes
+    volunteering only; `null` for a code drops it (it falls back to `default`); `default`
+    itself cannot be dropped. Codes must name actions of the district. `effective_from`
+    cannot lie in the past: a change never alters what pending deeds and back-fills earn."""
 
     moral_bank_enabled: bool | None = None
-    credits_per_hour: dict[ActionCode, JsonDecimal] | None = None
-    credits_per_report: dict[ActionCode, JsonDecimal] | None = None
-    report_daily_cap: dict[ActionCode, int] | None = None
+    credits_per_hour: dict[ActionCode, JsonDecimal | None] | None = None
+    credits_per_report: dict[ActionCode, JsonDecimal | None] | None = None
+    report_daily_cap: dict[ActionCode, int | None] | None = None
     max_hours_per_day: JsonDecimal | None = None
     review_hours_per_day: JsonDecimal | None = None
     backfill_earns_credits: bool | None = None
@@ -90,9 +95,31 @@ class DistrictRulesPatch(Schema):
 
 
 class RulesVersionOut(Schema):
+    id: str
     effective_from: datetime
     rules: DistrictRules
     created_by: str
+    created_at: datetime
+
+
+class EarningOut(Schema):
+    """What an action earns under a set of rules, and the sentence saying so."""
+
+    action: str
+    name: str
+    credits_per_hour: JsonDecimal
+    credits_per_report: JsonDecimal
+    report_daily_cap: int
+    example: str
+
+
+class RulesChangeOut(DistrictRules):
+    """The rules that result from a change, whether anything was written, and what earns what."""
+
+    version: str | None = Field(description="the rules version written (or in force)")
+    effective_from: datetime
+    written: bool = Field(description="false when the change changed nothing")
+    earnings: list[EarningOut]
 
 
 class DistrictCreate(Schema):
@@ -109,7 +136,9 @@ class DistrictOut(Schema):
 
 class DistrictDetail(DistrictOut):
     settings: DistrictRules
+    settings_version: str | None = None
     upcoming_settings: list[RulesVersionOut] = Field(default_factory=list)
+    earnings: list[EarningOut] = Field(default_factory=list)
 
 
 class CommunityCreate(Schema):
@@ -140,6 +169,17 @@ class StaffOut(Schema):
     display_name: str
     district: str | None
     communities: list[str]
+    disabled_at: datetime | None = Field(
+        default=None, description="set while the account is disabled: no login, no token works"
+    )
+
+
+class StaffQuery(PageQuery):
+    role: Literal["worker", "district_admin", "platform_admin"] | None = None
+
+
+class PasswordResetIn(Schema):
+    password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
 
 
 class ResidentOut(Schema):

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from app.accounts.errors import (
+    CannotDisableSelf,
     CommunityExists,
+    DefaultRequired,
     DistrictExists,
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
+    NoSuchStaff,
+    RetroactiveRulesChange,
+    UnknownAction,
     UsernameTaken,
 )
 from app.accounts.models import (
@@ -25,9 +34,10 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
-from app.core.auth import Principal, Role
+from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
+from app.core.i18n import N_, _
 from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
@@ -37,13 +47,13 @@ from app.core.passwords import hash_password
 async def get_district(code: str, *, who: Principal) -> District:
     district = await District.get_or_none(code=code)
     if district is None or not who.sees_district(district.id):
-        raise NotFound("No such district.")
+        raise NotFound(N_("No such district."))
     return district
 
 
 async def create_district(*, code: str, name: str, by: Principal) -> District:
     if await District.exists(code=code):
-        raise DistrictExists(f"District `{code}` exists already.")
+        raise DistrictExists(N_("District `{code}` exists already."), code=code)
     district = await District.create(code=code, name=name)
     await DistrictRulesVersion.create(
         district=district,
@@ -74,23 +84,185 @@ async def upcoming_rules(district_id: str) -> list[DistrictRulesVersion]:
     ).order_by("effective_from")
 
 
-async def change_rules(
-    district: District, patch: DistrictRulesPatch, *, by: Principal
-) -> DistrictRules:
-    effective_from = patch.effective_from or datetime.now(UTC)
+async def version_at(district_id: str, at: datetime) -> DistrictRulesVersion | None:
+    """The rules version in force at `at`, as `rules_at` picks it (None: the defaults)."""
+    return (
+        await DistrictRulesVersion.filter(district_id=district_id, effective_from__lte=at)
+        .order_by("-effective_from", "-created_at", "-id")
+        .first()
+    )
+
+
+# The civility actions a district knows ({code: name}), from the activities domain, which
+# registers the loader (accounts import no domain above them).
+ActionCatalogue = Callable[[str], Awaitable[dict[str, str]]]
+_action_catalogue: ActionCatalogue | None = None
+
+
+def register_action_catalogue(loader: ActionCatalogue) -> None:
+    global _action_catalogue
+    _action_catalogue = loader
+
+
+async def district_actions(district_id: str) -> dict[str, str]:
+    return await _action_catalogue(district_id) if _action_catalogue else {}
+
+
+# A change dated this little before now counts as now (clocks of clients differ).
+RULES_CLOCK_SLACK = timedelta(minutes=5)
+PER_ACTION_MAPS = ("credits_per_hour", "credits_per_report", "report_daily_cap")
+EXAMPLE_HOURS = Decimal(2)
+
+
+@dataclass
+class RulesChange:
+    """What a settings change leads to: the rules, from when, and whether it was written."""
+
+    rules: DistrictRules
+    effective_from: datetime
+    version: str | None
+    written: bool
+    earnings: list[dict[str, Any]]
+
+
+def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[dict[str, Any]]:
+    """What each action earns under `rules`, with the sentence a district admin reads."""
+    rows = []
+    for code, name in sorted(actions.items()):
+        per_hour = rules.per_action(rules.credits_per_hour, code)
+        per_report = rules.per_action(rules.credits_per_report, code)
+        cap = rules.report_daily_cap.get(code, rules.report_daily_cap.get("default", 0))
+        if not rules.moral_bank_enabled:
+            example = _("The moral bank is off: {action} earns no credits.", action=name)
+        else:
+            example = _(
+                "A {hours}-hour {action} activity earns {hour_credits} credits; "
+                "a {action} report earns {report_credits} (at most {cap} a day).",
+                hours=EXAMPLE_HOURS,
+                action=name,
+                hour_credits=_plain(per_hour * EXAMPLE_HOURS),
+                report_credits=_plain(per_report),
+                cap=cap,
+            )
+        rows.append(
+            {
+                "action": code,
+                "name": name,
+                "credits_per_hour": per_hour if rules.moral_bank_enabled else Decimal(0),
+                "credits_per_report": per_report if rules.moral_bank_enabled else Decimal(0),
+                "report_daily_cap": cap,
+                "example": example,
+            }
+        )
+    return rows
+
+
+def _plain(amount: Decimal) -> str:
+    """12.50 → 12.5, 20.00 → 20."""
+    text = f"{amount:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+async def _merged_rules(
+    district: District,
+    patch: DistrictRulesPatch,
+    actions: dict[str, str],
+    *,
+    seeding: bool = False,
+) -> tuple[DistrictRules, DistrictRules, datetime]:
+    """(rules in force at the change's start, rules after the change, the start)."""
+    now = datetime.now(UTC)
+    effective_from = patch.effective_from or now
+    if effective_from.tzinfo is None:
+        effective_from = effective_from.replace(tzinfo=UTC)
+    if seeding:
+        pass  # a new district's history (seed-demo, benchmarks): no deed exists yet
+    elif effective_from < now - RULES_CLOCK_SLACK:
+        raise RetroactiveRulesChange(
+            N_(
+                "`effective_from` is in the past; a change would alter what deeds and "
+                "back-fills already made earn. Date it now or later."
+            ),
+            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
+        )
+    else:
+        effective_from = max(effective_from, now)
     current = await rules_at(district.id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
+    merged = current.model_dump()
+    for name in PER_ACTION_MAPS:
+        if name not in changes or changes[name] is None:
+            changes.pop(name, None)
+            continue
+        table = dict(merged[name])
+        for code, value in changes.pop(name).items():
+            if code == "default":
+                if value is None:
+                    raise DefaultRequired(
+                        N_("`{setting}` must keep a `default` for the other actions."),
+                        setting=name,
+                        errors=[{"field": f"{name}.default", "message": N_("cannot be removed")}],
+                    )
+            elif code not in actions:
+                raise UnknownAction(
+                    N_("`{action}` in `{setting}` is not a civility action of the district."),
+                    action=code,
+                    setting=name,
+                    errors=[{"field": f"{name}.{code}", "message": N_("no such action")}],
+                )
+            if value is None:
+                table.pop(code, None)
+            else:
+                table[code] = value
+        if "default" not in table:  # a map written before merging existed may lack it
+            raise DefaultRequired(
+                N_("`{setting}` must keep a `default` for the other actions."),
+                setting=name,
+                errors=[{"field": f"{name}.default", "message": N_("required")}],
+            )
+        merged[name] = table
+    merged.update({k: v for k, v in changes.items() if v is not None})
     try:
-        merged = DistrictRules.model_validate({**current.model_dump(), **changes})
+        after = DistrictRules.model_validate(merged)
     except ValidationError as exc:
         raise invalid_from(exc) from exc
-    await DistrictRulesVersion.create(
+    return current, after, effective_from
+
+
+async def preview_rules(district: District, patch: DistrictRulesPatch) -> RulesChange:
+    """What `change_rules` would make of `patch`, writing nothing."""
+    actions = await district_actions(district.id)
+    _current, after, effective_from = await _merged_rules(district, patch, actions)
+    version = await version_at(district.id, effective_from)
+    return RulesChange(
+        after, effective_from, version.id if version else None, False, earnings(after, actions)
+    )
+
+
+async def change_rules(
+    district: District, patch: DistrictRulesPatch, *, by: Principal, seeding: bool = False
+) -> RulesChange:
+    """Merges `patch` into the rules in force and adds a version from `effective_from`. A
+    patch that changes nothing writes nothing. `seeding` (never from HTTP) lets the tools that
+    build a district's history from scratch date it in the past."""
+    actions = await district_actions(district.id)
+    current, after, effective_from = await _merged_rules(district, patch, actions, seeding=seeding)
+    if after == current:
+        version = await version_at(district.id, effective_from)
+        return RulesChange(
+            after,
+            effective_from,
+            version.id if version else None,
+            False,
+            earnings(after, actions),
+        )
+    written = await DistrictRulesVersion.create(
         district=district,
         effective_from=effective_from,
-        rules=merged.model_dump(mode="json"),
+        rules=after.model_dump(mode="json"),
         created_by=by.subject,
     )
-    return merged
+    return RulesChange(after, effective_from, written.id, True, earnings(after, actions))
 
 
 # --- communities ---------------------------------------------------------------------------
@@ -98,7 +270,11 @@ async def change_rules(
 
 async def create_community(district: District, *, code: str, name: str) -> Community:
     if await Community.exists(district_id=district.id, code=code):
-        raise CommunityExists(f"Community `{code}` exists already in `{district.code}`.")
+        raise CommunityExists(
+            N_("Community `{code}` exists already in `{district}`."),
+            code=code,
+            district=district.code,
+        )
     return await Community.create(district=district, code=code, name=name)
 
 
@@ -107,42 +283,54 @@ async def find_community(district_code: str, community_code: str) -> Community:
         district__code=district_code, code=community_code
     ).prefetch_related("district")
     if community is None:
-        raise NotFound(f"No community `{district_code}/{community_code}`.")
+        raise NotFound(
+            N_("No community `{district_code}/{community_code}`."),
+            district_code=district_code,
+            community_code=community_code,
+        )
     return community
 
 
 # --- staff ---------------------------------------------------------------------------------
 
 
+def normalise_username(username: str) -> str:
+    """One account per name whatever its case: `ADMIN` is `admin`."""
+    return username.strip().lower()
+
+
 async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     if by.role == "district_admin" and data.role == "platform_admin":
-        raise Forbidden("District administrators cannot create platform administrators.")
+        raise Forbidden(N_("District administrators cannot create platform administrators."))
     district = None
     if data.role == "platform_admin":
         if data.district or data.communities:
-            raise InvalidStaffScope("A platform administrator has no district or communities.")
+            raise InvalidStaffScope(N_("A platform administrator has no district or communities."))
     else:
         if not data.district:
-            raise InvalidStaffScope(f"A {data.role} needs a `district`.")
+            raise InvalidStaffScope(N_("A {role} needs a `district`."), role=data.role)
         district = await District.get_or_none(code=data.district)
         if district is None or not by.sees_district(district.id):
-            raise InvalidStaffScope(f"No district `{data.district}`.")
+            raise InvalidStaffScope(N_("No district `{district}`."), district=data.district)
     if data.role == "worker" and not data.communities:
-        raise InvalidStaffScope("A worker needs at least one community.")
+        raise InvalidStaffScope(N_("A worker needs at least one community."))
     if data.role == "district_admin" and data.communities:
-        raise InvalidStaffScope("A district administrator sees the whole district.")
+        raise InvalidStaffScope(N_("A district administrator sees the whole district."))
     communities = []
     if district is not None:
         communities = await Community.filter(district_id=district.id, code__in=data.communities)
         missing = set(data.communities) - {c.code for c in communities}
         if missing:
             raise InvalidStaffScope(
-                f"No such communities in `{district.code}`: {', '.join(sorted(missing))}."
+                N_("No such communities in `{code}`: {missing}."),
+                code=district.code,
+                missing=", ".join(sorted(missing)),
             )
-    if await Staff.exists(username=data.username):
-        raise UsernameTaken(f"The username `{data.username}` is taken.")
+    username = normalise_username(data.username)
+    if await Staff.exists(username=username):
+        raise UsernameTaken(N_("The username `{username}` is taken."), username=username)
     staff = await Staff.create(
-        username=data.username,
+        username=username,
         password_hash=await hash_password(data.password),
         role=data.role,
         display_name=data.display_name,
@@ -156,12 +344,13 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
 async def set_platform_admin(username: str, password: str) -> Staff:
     """Creates the platform administrator, or resets their password (the CLI's create-admin)."""
     password_hash = await hash_password(password)
+    username = normalise_username(username)
     staff = await Staff.get_or_none(username=username)
     if staff is None:
         return await Staff.create(
             username=username, password_hash=password_hash, role="platform_admin"
         )
-    staff.password_hash, staff.role, staff.is_active = password_hash, "platform_admin", True
+    staff.password_hash, staff.role, staff.disabled_at = password_hash, "platform_admin", None
     staff.district_id = None
     await staff.save()
     return staff
@@ -179,7 +368,57 @@ async def staff_view(staff: Staff) -> dict[str, Any]:
         "display_name": staff.display_name,
         "district": district.code if district else None,
         "communities": sorted(c.code for c in communities),
+        "disabled_at": staff.disabled_at,
     }
+
+
+def staff_in_scope(who: Principal, *, role: str | None = None) -> QuerySet[Staff]:
+    """The staff an administrator manages: a district admin their district's workers and
+    administrators, a platform admin everyone."""
+    found = Staff.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    if role:
+        found = found.filter(role=role)
+    return found
+
+
+async def manage_staff(staff_id: str, *, by: Principal) -> Staff:
+    """A member of staff `by` may disable, enable or give a new password (not themselves)."""
+    staff = await staff_in_scope(by).filter(id=staff_id).first()
+    if staff is None:
+        raise NoSuchStaff(N_("No member of staff `{staff}` in your district."), staff=staff_id)
+    if staff.id == by.id:
+        raise CannotDisableSelf(N_("Ask another administrator to change your own account."))
+    return staff
+
+
+async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
+    """Disables an account: it can no longer log in, and every token it holds stops working
+    at once (its logins are revoked; each request checks `disabled_at`)."""
+    staff = await manage_staff(staff_id, by=by)
+    if staff.disabled_at is None:
+        staff.disabled_at = datetime.now(UTC)
+        await staff.save(update_fields=["disabled_at"])
+    await revoke_sessions_of(f"staff:{staff.id}")
+    return staff
+
+
+async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
+    staff = await manage_staff(staff_id, by=by)
+    if staff.disabled_at is not None:
+        staff.disabled_at = None
+        await staff.save(update_fields=["disabled_at"])
+    return staff
+
+
+async def reset_staff_password(staff_id: str, password: str, *, by: Principal) -> Staff:
+    """Sets a new password; the account's current logins end (they must log in again)."""
+    staff = await manage_staff(staff_id, by=by)
+    staff.password_hash = await hash_password(password)
+    await staff.save(update_fields=["password_hash"])
+    await revoke_sessions_of(f"staff:{staff.id}")
+    return staff
 
 
 # --- residents -----------------------------------------------------------------------------
@@ -225,13 +464,13 @@ async def set_real_name(resident: Resident, *, name: str, id_number: str) -> Res
     id_number = id_number.upper()
     if not id_number_is_valid(id_number):
         raise InvalidIdNumber(
-            "The ID number's check digit does not match.",
-            errors=[{"field": "id_number", "message": "not a valid resident ID number"}],
+            N_("The ID number's check digit does not match."),
+            errors=[{"field": "id_number", "message": N_("not a valid resident ID number")}],
         )
     ring = get_keyring()
     lookup = ring.lookup_hash(id_number)
     if await Resident.filter(id_number_hash=lookup).exclude(id=resident.id).exists():
-        raise IdNumberInUse("This ID number is already verified by another account.")
+        raise IdNumberInUse(N_("This ID number is already verified by another account."))
     resident.real_name_cipher = ring.encrypt(name)
     resident.real_name_masked = mask_name(name)
     resident.id_number_cipher = ring.encrypt(id_number)
@@ -295,7 +534,7 @@ async def load_principal(kind: str, subject_id: str) -> Principal | None:
             community_ids=frozenset([resident.community_id] if resident.community_id else []),
         )
     if kind == "staff":
-        staff = await Staff.get_or_none(id=subject_id, is_active=True)
+        staff = await Staff.get_or_none(id=subject_id, disabled_at__isnull=True)
         if staff is None:
             return None
         links = await StaffCommunity.filter(staff_id=staff.id).values_list(

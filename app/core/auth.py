@@ -13,6 +13,7 @@ import jwt
 from starlette.requests import Request
 
 from app.core.errors import Forbidden, NotFound, Unauthenticated
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.keys import get_keyring
 from app.core.models import RefreshToken
@@ -40,7 +41,7 @@ class Principal:
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.")
+            raise Forbidden(N_("This needs one of the roles: {roles}."), roles=", ".join(roles))
 
     def sees_district(self, district_id: str | None) -> bool:
         if self.role == "platform_admin":
@@ -55,13 +56,13 @@ class Principal:
 
     def ensure_district(self, district_id: str | None, what: str = "resource") -> None:
         if not self.sees_district(district_id):
-            raise NotFound(f"No such {what}.")
+            raise NotFound(N_("No such {what}."), what=what)
 
     def ensure_community(
         self, community_id: str | None, district_id: str | None, what: str = "resource"
     ) -> None:
         if not self.sees_community(community_id, district_id):
-            raise NotFound(f"No such {what}.")
+            raise NotFound(N_("No such {what}."), what=what)
 
 
 PrincipalLoader = Callable[[str, str], Awaitable["Principal | None"]]
@@ -76,16 +77,32 @@ def register_principal_loader(loader: PrincipalLoader) -> None:
 
 async def authenticate(request: Request) -> Principal:
     claims = decode_access_token(bearer_token(request))
-    kind, _, subject_id = str(claims["sub"]).partition(":")
-    if _principal_loader is None:
-        raise RuntimeError("no principal loader registered")
-    principal = await _principal_loader(kind, subject_id)
+    session = claims.get("sid")
+    principal = await current_principal(
+        str(claims["sub"]), str(session) if session is not None else None
+    )
     if principal is None:
-        raise Unauthenticated("The account behind this token no longer exists or is disabled.")
+        raise Unauthenticated(N_("The account behind this token no longer exists or is disabled."))
     return principal
 
 
-def issue_access_token(subject: str, role: Role) -> tuple[str, int]:
+async def current_principal(subject: str, session: str | None) -> Principal | None:
+    """The caller behind a valid token, or None when its login (`sid`, the refresh family)
+    was revoked or its account is gone or disabled.
+
+    This is the one check made on every request: a cache of principals wraps this function
+    and must forget a subject whenever `revoke_session` or `revoke_sessions_of` runs."""
+    if _principal_loader is None:
+        raise RuntimeError("no principal loader registered")
+    if session is not None and await RefreshToken.exists(family=session, revoked_at__isnull=False):
+        return None
+    kind, _, subject_id = subject.partition(":")
+    return await _principal_loader(kind, subject_id)
+
+
+def issue_access_token(subject: str, role: Role, *, session: str | None = None) -> tuple[str, int]:
+    """An access token; `session` is the refresh family of the login it belongs to, so that
+    revoking the login ends the access token at once."""
     settings = get_settings()
     key = get_keyring().current
     now = datetime.now(UTC)
@@ -99,6 +116,8 @@ def issue_access_token(subject: str, role: Role) -> tuple[str, int]:
         "exp": now + timedelta(seconds=settings.access_token_seconds),
         "jti": new_id(),
     }
+    if session is not None:
+        claims["sid"] = session
     token = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
     return token, settings.access_token_seconds
 
@@ -110,7 +129,7 @@ def decode_access_token(token: str) -> dict[str, Any]:
         header = jwt.get_unverified_header(token)
         key = ring.by_kid.get(str(header.get("kid")))
         if key is None:
-            raise Unauthenticated("The token was signed by an unknown key.")
+            raise Unauthenticated(N_("The token was signed by an unknown key."))
         claims: dict[str, Any] = jwt.decode(
             token,
             key.public,
@@ -120,9 +139,9 @@ def decode_access_token(token: str) -> dict[str, Any]:
             options={"require": REQUIRED_CLAIMS},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("The access token has expired; refresh it.") from exc
+        raise Unauthenticated(N_("The access token has expired; refresh it.")) from exc
     except jwt.PyJWTError as exc:
-        raise Unauthenticated("The access token is not valid.") from exc
+        raise Unauthenticated(N_("The access token is not valid.")) from exc
     return claims
 
 
@@ -130,7 +149,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send `Authorization: Bearer <access_token>`.")
+        raise Unauthenticated(N_("Send `Authorization: Bearer <access_token>`."))
     return token.strip()
 
 
@@ -138,31 +157,48 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue_refresh_token(subject: str, family: str | None = None) -> str:
+async def issue_refresh_token(subject: str, family: str | None = None) -> tuple[str, str]:
+    """A new refresh token of `family` (a new login when None): returns (token, family)."""
     token = secrets.token_urlsafe(32)
+    family = family or new_id()
     await RefreshToken.create(
         token_hash=_hash(token),
-        family=family or new_id(),
+        family=family,
         subject=subject,
         expires_at=datetime.now(UTC) + timedelta(days=get_settings().refresh_token_days),
     )
-    return token
+    return token, family
 
 
-REFRESH_REUSED = "The refresh token was already used; every session of it is ended."
+REFRESH_REUSED = N_("The refresh token was already used; every session of it is ended.")
 
 
-async def rotate_refresh_token(token: str) -> tuple[str, str] | None:
-    """Spends a refresh token: returns (subject, new token).
+async def rotate_refresh_token(token: str) -> tuple[str, str, str] | None:
+    """Spends a refresh token: returns (subject, new token, family).
 
     A token that was already spent means it leaked: the whole family is revoked and None is
     returned, so the caller commits the revocation before refusing."""
     now = datetime.now(UTC)
     row = await RefreshToken.get_or_none(token_hash=_hash(token))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        raise Unauthenticated("The refresh token is not valid; log in again.")
+        raise Unauthenticated(N_("The refresh token is not valid; log in again."))
     spent = await RefreshToken.filter(id=row.id, used_at__isnull=True).update(used_at=now)
     if not spent:
-        await RefreshToken.filter(family=row.family, revoked_at__isnull=True).update(revoked_at=now)
+        await revoke_session(row.family)
         return None
-    return row.subject, await issue_refresh_token(row.subject, family=row.family)
+    new_token, family = await issue_refresh_token(row.subject, family=row.family)
+    return row.subject, new_token, family
+
+
+async def revoke_session(family: str) -> None:
+    """Ends one login: its refresh tokens and the access tokens issued with them."""
+    await RefreshToken.filter(family=family, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC)
+    )
+
+
+async def revoke_sessions_of(subject: str) -> None:
+    """Ends every login of `subject` (`staff:<id>`), e.g. when the account is disabled."""
+    await RefreshToken.filter(subject=subject, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC)
+    )

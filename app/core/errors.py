@@ -10,6 +10,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from app.core.i18n import N_, translate
+
 log = logging.getLogger("app.errors")
 
 PROBLEM_TYPE_BASE = "https://civility.example/problems/"
@@ -20,11 +22,17 @@ class ProblemResponse(JSONResponse):
 
 
 class Problem(Exception):
-    """A domain error. Subclasses set `status`, `code` and `title`; `detail` says what happened."""
+    """A domain error. Subclasses set `status`, `code` and `title`; `detail` says what happened.
+
+    `title` and `detail` are message templates (English msgids, marked with `N_`) filled with
+    `params`, rendered in the request's language when the answer is written:
+
+        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
+    """
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
-    title: ClassVar[str] = "Bad request"
+    title: ClassVar[str] = N_("Bad request")
 
     def __init__(
         self,
@@ -32,14 +40,27 @@ class Problem(Exception):
         *,
         errors: list[dict[str, str]] | None = None,
         headers: dict[str, str] | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(detail or self.title)
-        self.detail = detail or self.title
+        self.template = detail or self.title
+        self.params = params
+        super().__init__(self.template.format(**params) if params else self.template)
         self.errors = errors
         self.headers = headers
 
+    @property
+    def detail(self) -> str:
+        """The detail in the request's language (Chinese by default)."""
+        return translate(self.template, **self.params)
+
     def body(self) -> dict[str, Any]:
-        return problem_body(self.status, self.code, self.title, self.detail, self.errors)
+        errors = self.errors
+        if errors is not None:
+            errors = [
+                {**error, "message": translate(error["message"])} if "message" in error else error
+                for error in errors
+            ]
+        return problem_body(self.status, self.code, translate(self.title), self.detail, errors)
 
 
 def problem_body(
@@ -58,49 +79,49 @@ def problem_body(
 
 
 class BadRequest(Problem):
-    status, code, title = 400, "bad_request", "Bad request"
+    status, code, title = 400, "bad_request", N_("Bad request")
 
 
 class MalformedJSON(Problem):
-    status, code, title = 400, "malformed_json", "The body is not valid JSON"
+    status, code, title = 400, "malformed_json", N_("The body is not valid JSON")
 
 
 class Unauthenticated(Problem):
-    status, code, title = 401, "unauthenticated", "Authentication required"
+    status, code, title = 401, "unauthenticated", N_("Authentication required")
 
-    def __init__(self, detail: str | None = None) -> None:
-        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+    def __init__(self, detail: str | None = None, **params: Any) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"}, **params)
 
 
 class Forbidden(Problem):
-    status, code, title = 403, "forbidden", "Not allowed for your role"
+    status, code, title = 403, "forbidden", N_("Not allowed for your role")
 
 
 class NotFound(Problem):
-    status, code, title = 404, "not_found", "Not found"
+    status, code, title = 404, "not_found", N_("Not found")
 
 
 class Conflict(Problem):
-    status, code, title = 409, "conflict", "Conflicts with the current state"
+    status, code, title = 409, "conflict", N_("Conflicts with the current state")
 
 
 class PayloadTooLarge(Problem):
-    status, code, title = 413, "payload_too_large", "The body is too large"
+    status, code, title = 413, "payload_too_large", N_("The body is too large")
 
 
 class UnsupportedMediaType(Problem):
-    status, code, title = 415, "unsupported_media_type", "Unsupported media type"
+    status, code, title = 415, "unsupported_media_type", N_("Unsupported media type")
 
 
 class Invalid(Problem):
-    status, code, title = 422, "validation_failed", "The request is not valid"
+    status, code, title = 422, "validation_failed", N_("The request is not valid")
 
 
 class RateLimited(Problem):
-    status, code, title = 429, "rate_limited", "Too many requests"
+    status, code, title = 429, "rate_limited", N_("Too many requests")
 
-    def __init__(self, detail: str, *, retry_after: int) -> None:
-        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))})
+    def __init__(self, detail: str, *, retry_after: int, **params: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **params)
 
 
 def invalid_from(exc: ValidationError, *, prefix: str = "") -> Invalid:
@@ -110,7 +131,7 @@ def invalid_from(exc: ValidationError, *, prefix: str = "") -> Invalid:
         loc = ".".join(str(part) for part in error["loc"] if part != "__root__")
         field = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "body"
         errors.append({"field": field, "message": error["msg"]})
-    return Invalid("Some fields are missing or wrong; see `errors`.", errors=errors)
+    return Invalid(N_("Some fields are missing or wrong; see `errors`."), errors=errors)
 
 
 async def handle_problem(request: Request, exc: Exception) -> Response:
@@ -119,25 +140,29 @@ async def handle_problem(request: Request, exc: Exception) -> Response:
 
 
 _HTTP_CODES = {
-    400: ("bad_request", "Bad request"),
-    401: ("unauthenticated", "Authentication required"),
-    403: ("forbidden", "Forbidden"),
-    404: ("not_found", "Not found"),
-    405: ("method_not_allowed", "Method not allowed"),
-    413: ("payload_too_large", "The body is too large"),
+    400: ("bad_request", N_("Bad request")),
+    401: ("unauthenticated", N_("Authentication required")),
+    403: ("forbidden", N_("Forbidden")),
+    404: ("not_found", N_("Not found")),
+    405: ("method_not_allowed", N_("Method not allowed")),
+    413: ("payload_too_large", N_("The body is too large")),
 }
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    code, title = _HTTP_CODES.get(exc.status_code, ("http_error", "HTTP error"))
-    detail = exc.detail if exc.detail and exc.detail != title else title
+    code, title = _HTTP_CODES.get(exc.status_code, ("http_error", N_("HTTP error")))
+    detail = translate(exc.detail) if exc.detail and exc.detail != title else translate(title)
     if exc.status_code == 404:
-        detail = f"No resource at {request.url.path}"
+        detail = translate(N_("No resource at {path}"), path=request.url.path)
     elif exc.status_code == 405:
-        detail = f"{request.method} is not allowed on {request.url.path}"
+        detail = translate(
+            N_("{method} is not allowed on {path}"),
+            method=request.method,
+            path=request.url.path,
+        )
     return ProblemResponse(
-        problem_body(exc.status_code, code, title, str(detail)),
+        problem_body(exc.status_code, code, translate(title), str(detail)),
         status_code=exc.status_code,
         headers=dict(exc.headers or {}),
     )
@@ -146,7 +171,12 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return ProblemResponse(
-        problem_body(500, "internal_error", "Internal error", "Something went wrong on our side."),
+        problem_body(
+            500,
+            "internal_error",
+            translate(N_("Internal error")),
+            translate(N_("Something went wrong on our side.")),
+        ),
         status_code=500,
     )
 

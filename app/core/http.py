@@ -37,6 +37,7 @@ from app.core.errors import (
     UnsupportedMediaType,
     invalid_from,
 )
+from app.core.i18n import N_
 from app.core.models import IdempotencyRecord
 
 T = TypeVar("T")
@@ -63,7 +64,7 @@ class PageQuery(Schema):
 
 
 class IdempotencyKeyReused(Problem):
-    status, code, title = 422, "idempotency_key_reused", "Idempotency key reused"
+    status, code, title = 422, "idempotency_key_reused", N_("Idempotency key reused")
 
 
 @dataclass
@@ -138,18 +139,18 @@ async def read_json(request: Request) -> Any:
     if not raw.strip():
         return {}
     if content_type and "json" not in content_type.split(";")[0]:
-        raise UnsupportedMediaType("Send the body as application/json.")
+        raise UnsupportedMediaType(N_("Send the body as application/json."))
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise MalformedJSON(f"The body is not valid JSON: {exc}") from exc
+        raise MalformedJSON(N_("The body is not valid JSON: {exc}"), exc=exc) from exc
 
 
 def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
     if not isinstance(data, dict):
         raise Invalid(
-            "The body must be a JSON object.",
-            errors=[{"field": "body", "message": "expected an object"}],
+            N_("The body must be a JSON object."),
+            errors=[{"field": "body", "message": N_("expected an object")}],
         )
     try:
         return model.model_validate(data)
@@ -168,9 +169,10 @@ def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
     unknown = set(request.query_params) - set(model.model_fields)
     if unknown:
         raise Invalid(
-            "Unknown query parameters.",
+            N_("Unknown query parameters."),
             errors=[
-                {"field": f"query.{n}", "message": "not a known parameter"} for n in sorted(unknown)
+                {"field": f"query.{n}", "message": N_("not a known parameter")}
+                for n in sorted(unknown)
             ],
         )
     return data
@@ -223,7 +225,7 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
         if key is None:
             return await _in_transaction(endpoint, kwargs)
         if not 1 <= len(key) <= 200:
-            raise Invalid("Idempotency-Key must be 1 to 200 characters.")
+            raise Invalid(N_("Idempotency-Key must be 1 to 200 characters."))
         assert who is not None
         return await _idempotent(
             endpoint, kwargs, who, key, _request_hash(endpoint, request, raw_body)
@@ -250,7 +252,7 @@ async def _replay(who: Principal, key: str, request_hash: str) -> Response | Non
         return None
     if record.request_hash != request_hash:
         raise IdempotencyKeyReused(
-            "This Idempotency-Key was used for a different request; use a new key."
+            N_("This Idempotency-Key was used for a different request; use a new key.")
         )
     response_class = ProblemResponse if record.status_code >= 400 else JSONResponse
     response = response_class(record.response_body, status_code=record.status_code)
@@ -304,8 +306,8 @@ def decode_cursor(cursor: str) -> str:
         return decoded
     except (ValueError, UnicodeDecodeError) as exc:
         raise Invalid(
-            "The cursor is not valid.",
-            errors=[{"field": "query.cursor", "message": "not a cursor from this API"}],
+            N_("The cursor is not valid."),
+            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
         ) from exc
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import PayloadTooLarge, ProblemResponse
+from app.core.i18n import N_
 from app.core.ids import new_id
 
 access_log = logging.getLogger("app.access")
@@ -86,12 +87,12 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise PayloadTooLarge(f"The body is larger than {limit} bytes.")
+                    raise PayloadTooLarge(N_("The body is larger than {limit} bytes."), limit=limit)
             return message
 
         await self.app(scope, counting_receive, send)
 
 
 def _too_large(limit: int) -> Any:
-    problem = PayloadTooLarge(f"The body is larger than {limit} bytes.")
+    problem = PayloadTooLarge(N_("The body is larger than {limit} bytes."), limit=limit)
     return ProblemResponse(problem.body(), status_code=413)

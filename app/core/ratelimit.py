@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from app.core.errors import RateLimited
+from app.core.i18n import N_
 from app.core.models import LoginFailure
 from app.core.settings import get_settings
 
@@ -23,7 +24,7 @@ async def ensure_login_allowed(account: str, address: str) -> None:
             assert oldest is not None
             retry_after = int((oldest.at - since).total_seconds()) + 1
             raise RateLimited(
-                "Too many failed logins; wait before trying again.", retry_after=retry_after
+                N_("Too many failed logins; wait before trying again."), retry_after=retry_after
             )
 
 

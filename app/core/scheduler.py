@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from app.core.db import transaction
 from app.core.errors import NotFound
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.models import JobRun
 from app.core.settings import get_settings
@@ -57,7 +58,7 @@ def job(
 
 def get_job(name: str) -> Job:
     if name not in JOBS:
-        raise NotFound(f"No job named `{name}`.")
+        raise NotFound(N_("No job named `{name}`."), name=name)
     return JOBS[name]
 
 

@@ -7,15 +7,16 @@ from dataclasses import dataclass
 import httpx
 
 from app.core.errors import Problem
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 
 class WeChatLoginFailed(Problem):
-    status, code, title = 401, "wechat_login_failed", "WeChat login failed"
+    status, code, title = 401, "wechat_login_failed", N_("WeChat login failed")
 
 
 class WeChatUnavailable(Problem):
-    status, code, title = 503, "wechat_unavailable", "WeChat cannot be reached"
+    status, code, title = 503, "wechat_unavailable", N_("WeChat cannot be reached")
 
 
 @dataclass(frozen=True)
@@ -40,12 +41,14 @@ async def code_to_session(code: str) -> WeChatSession:
             response = await client.get("/sns/jscode2session", params=params)
         data = response.json()  # WeChat answers JSON, sometimes labelled text/plain
     except (httpx.HTTPError, ValueError) as exc:
-        raise WeChatUnavailable("WeChat did not answer; try again shortly.") from exc
+        raise WeChatUnavailable(N_("WeChat did not answer; try again shortly.")) from exc
     if not isinstance(data, dict):
-        raise WeChatUnavailable("WeChat answered something unexpected; try again shortly.")
+        raise WeChatUnavailable(N_("WeChat answered something unexpected; try again shortly."))
     errcode = data.get("errcode", 0)
     if errcode or not data.get("openid"):
         raise WeChatLoginFailed(
-            f"WeChat refused the login code (errcode {errcode}): {data.get('errmsg', '')}".strip()
+            N_("WeChat refused the login code (errcode {errcode}): {errmsg}"),
+            errcode=errcode,
+            errmsg=str(data.get("errmsg", "")),
         )
     return WeChatSession(openid=str(data["openid"]), unionid=data.get("unionid"))

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 from app.core.errors import Conflict, NotFound
+from app.core.i18n import N_
 
 
 class BadgeCodeTaken(Conflict):
-    code, title = "badge_code_taken", "A badge with this code exists"
+    code, title = "badge_code_taken", N_("A badge with this code exists")
 
 
 class AwardAlreadyRevoked(Conflict):
-    code, title = "award_already_revoked", "The badge award is revoked already"
+    code, title = "award_already_revoked", N_("The badge award is revoked already")
 
 
 class CredentialNotFound(NotFound):
-    code, title = "credential_not_found", "No such credential"
+    code, title = "credential_not_found", N_("No such credential")
 
 
 class HonourRollNotFound(NotFound):
-    code, title = "honour_roll_not_found", "No honour roll for this period"
+    code, title = "honour_roll_not_found", N_("No honour roll for this period")
+
+
+class HonourRollPublished(Conflict):
+    code, title = "honour_roll_published", N_("The honour roll is published already")
+
+
+class HonourRollLineNotFound(NotFound):
+    code, title = "honour_roll_line_not_found", N_("No such line on the honour roll")

@@ -86,7 +86,9 @@ class BadgeCandidate(Model):
 
 
 class HonourRoll(Model):
-    """A district honour roll for one month, a snapshot the honour-roll job takes."""
+    """A district honour roll for one month: a draft the job or an administrator takes, which
+    an administrator reviews and publishes. Residents see published rolls only; a published
+    roll is never taken again."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
@@ -95,6 +97,9 @@ class HonourRoll(Model):
     district_id: str
     period = fields.CharField(max_length=7)  # YYYY-MM
     taken_at = fields.DatetimeField()
+    status = fields.CharField(max_length=16, default="draft")  # draft, published
+    published_at = fields.DatetimeField(null=True)
+    published_by = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "honour_roll"
@@ -125,6 +130,10 @@ class HonourRollEntry(Model):
     community_id: str | None
     display_name = fields.CharField(max_length=100)
     value = fields.DecimalField(max_digits=14, decimal_places=2)
+    # Taken off the roll in review: kept, with why, who and when, and left off when published.
+    removed_reason = fields.TextField(null=True)
+    removed_by = fields.CharField(max_length=64, null=True)
+    removed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "honour_roll_entry"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field
@@ -13,17 +14,27 @@ from app.accounts.service import get_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.http import Api, Page, PageQuery, Schema, paginate
-from credits.recognition import credentials, service
-from credits.recognition.errors import AwardAlreadyRevoked, BadgeCodeTaken, CredentialNotFound
-from credits.recognition.models import BadgeAward, HonourRoll
+from app.core.i18n import N_
+from credits.recognition import credentials, honour_rolls, service
+from credits.recognition.errors import (
+    AwardAlreadyRevoked,
+    BadgeCodeTaken,
+    CredentialNotFound,
+    HonourRollLineNotFound,
+    HonourRollNotFound,
+    HonourRollPublished,
+)
+from credits.recognition.models import BadgeAward
 from credits.recognition.schemas import (
     AwardOut,
     AwardQuery,
     BadgeCreate,
     BadgeOut,
     BadgeQuery,
+    HonourRollDraftIn,
     HonourRollOut,
     HonourRollSummary,
+    RemoveLineIn,
     RevokeIn,
 )
 
@@ -125,7 +136,7 @@ async def issuer(code: str) -> dict[str, Any]:
     """A district's issuer profile, as named in its credentials."""
     district = await District.get_or_none(code=code)
     if district is None:
-        raise NotFound("No such issuer.")
+        raise NotFound(N_("No such issuer."))
     return credentials.issuer_profile(district)
 
 
@@ -135,13 +146,77 @@ async def issuer(code: str) -> dict[str, Any]:
     response=Page[HonourRollSummary],
 )
 async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
-    """The district's honour rolls, newest first."""
+    """The district's honour rolls, newest first: residents the published ones, staff also
+    the drafts."""
     district = await get_district(code, who=who)
-    return await paginate(HonourRoll.filter(district_id=district.id), query)
+    return await paginate(service.honour_rolls_of(district, who), query)
 
 
-@api.get("/api/v1/districts/{code}/honour-roll", query=PeriodQuery, response=HonourRollOut)
+@api.get(
+    "/api/v1/districts/{code}/honour-roll",
+    query=PeriodQuery,
+    response=HonourRollOut,
+    errors=(HonourRollNotFound,),
+)
 async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str, Any]:
-    """The district's honour roll of `period` (YYYY-MM), the latest by default."""
+    """The district's honour roll of `period` (YYYY-MM), the latest by default (residents:
+    the latest published)."""
     district = await get_district(code, who=who)
-    return await service.honour_roll(district, query.period)
+    return await service.honour_roll(district, query.period, who=who)
+
+
+@api.post(
+    "/api/v1/districts/{code}/honour-rolls",
+    roles=("district_admin", "platform_admin"),
+    body=HonourRollDraftIn,
+    response=HonourRollOut,
+    status=201,
+    errors=(HonourRollPublished,),
+)
+async def take_honour_roll_draft(
+    who: Principal, code: str, body: HonourRollDraftIn
+) -> dict[str, Any]:
+    """Takes (or takes again) the draft roll of a month from the ledger; lines removed in
+    review stay removed. Refused once the roll is published."""
+    district = await get_district(code, who=who)
+    roll = await honour_rolls.take_draft(district, body.period, now=datetime.now(UTC))
+    return await service.honour_roll_view(roll, district, who=who)
+
+
+@api.get(
+    "/api/v1/honour-rolls/{roll_id}",
+    roles=("worker", "district_admin", "platform_admin"),
+    response=HonourRollOut,
+    errors=(HonourRollNotFound,),
+)
+async def get_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
+    """One roll, draft or published, with every line (removed ones too) for review."""
+    return await service.honour_roll_view(await service.get_roll(roll_id, who=who), who=who)
+
+
+@api.post(
+    "/api/v1/honour-rolls/{roll_id}/lines/{line_id}/remove",
+    roles=("district_admin", "platform_admin"),
+    body=RemoveLineIn,
+    response=HonourRollOut,
+    errors=(HonourRollNotFound, HonourRollLineNotFound, HonourRollPublished),
+)
+async def remove_honour_roll_line(
+    who: Principal, roll_id: str, line_id: str, body: RemoveLineIn
+) -> dict[str, Any]:
+    """Takes a line off a draft roll with the reason (kept, shown to staff)."""
+    roll = await service.get_roll(roll_id, who=who)
+    await honour_rolls.remove_line(roll, line_id, body.reason, by=who)
+    return await service.honour_roll_view(roll, who=who)
+
+
+@api.post(
+    "/api/v1/honour-rolls/{roll_id}/publish",
+    roles=("district_admin", "platform_admin"),
+    response=HonourRollOut,
+    errors=(HonourRollNotFound, HonourRollPublished),
+)
+async def publish_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
+    """Publishes a draft roll: residents see it from now on; it is never taken again."""
+    roll = await honour_rolls.publish(await service.get_roll(roll_id, who=who), by=who)
+    return await service.honour_roll_view(roll, who=who)

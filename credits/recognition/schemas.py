@@ -80,23 +80,41 @@ class RevokeIn(Schema):
 
 
 class HonourRollLine(Schema):
-    rank: int
+    rank: int | None = Field(description="null for a line removed in review (staff only)")
     name: str = Field(description="a masked resident name, or a community's name")
     value: JsonDecimal
+    line: str | None = Field(default=None, description="the line's id, for review (staff only)")
+    removed_reason: str | None = Field(
+        default=None, description="why the line was removed in review (staff only)"
+    )
 
 
 class HonourRollOut(Schema):
+    id: str
     district: str
     period: str
     taken_at: datetime
+    status: Literal["draft", "published"] = Field(description="residents see published rolls only")
+    published_at: datetime | None
     hours: list[HonourRollLine]
     credits: list[HonourRollLine]
     communities: list[HonourRollLine]
 
 
 class HonourRollSummary(Schema):
+    id: str
     period: str
     taken_at: datetime
+    status: Literal["draft", "published"]
+    published_at: datetime | None
+
+
+class HonourRollDraftIn(Schema):
+    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class RemoveLineIn(Schema):
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)]
 
 
 def criterion_of(kind: str, action: str | None, threshold: Decimal) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 from app.accounts.models import District
 from app.core.auth import Principal
 from app.core.errors import NotFound
+from app.core.i18n import N_, _
 from app.core.outbox import queue_notification
 from credits.recognition import credentials
 from credits.recognition.errors import (
@@ -37,7 +38,7 @@ async def badges_in_scope(
     if district_code is not None:
         district = await District.get_or_none(code=district_code)
         if district is None or not who.sees_district(district.id):
-            raise NotFound("No such district.")
+            raise NotFound(N_("No such district."))
         district_id = district.id
     scope = Q(district_id__isnull=True)
     if district_id is not None:
@@ -51,7 +52,9 @@ async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
         Q(district_id__isnull=True) | Q(district_id=by.district_id), code=data.code
     ).exists()
     if taken:
-        raise BadgeCodeTaken(f"The badge code `{data.code}` is in use in this district.")
+        raise BadgeCodeTaken(
+            N_("The badge code `{code}` is in use in this district."), code=data.code
+        )
     return await BadgeDefinition.create(
         district_id=by.district_id,
         code=data.code,
@@ -125,12 +128,12 @@ async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAw
     The award stays (nothing is deleted), so the job never awards that badge again."""
     award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge")
     if award is None or not by.sees_district(award.district_id):
-        raise NotFound("No such badge award.")
+        raise NotFound(N_("No such badge award."))
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
     )
     if not revoked:
-        raise AwardAlreadyRevoked("This badge award was revoked already.")
+        raise AwardAlreadyRevoked(N_("This badge award was revoked already."))
     await award.refresh_from_db()
     await queue_notification(
         "resident",
@@ -145,7 +148,7 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
     """The credential of an award and its VC-JWT."""
     award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge", "district")
     if award is None:
-        raise CredentialNotFound("No credential with this id.")
+        raise CredentialNotFound(N_("No credential with this id."))
     credential = credentials.build_credential(award, award.badge, award.district)
     return credential, credentials.sign(credential)
 
@@ -153,20 +156,67 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-async def honour_roll(district: District, period: str | None) -> dict[str, Any]:
-    """The roll of `period` (YYYY-MM), or the latest when no period is given."""
+def _reviews(who: Principal) -> bool:
+    """Staff see drafts and removed lines; residents only what was published."""
+    return who.kind == "staff"
+
+
+def honour_rolls_of(district: District, who: Principal) -> QuerySet[HonourRoll]:
     rolls = HonourRoll.filter(district_id=district.id)
+    return rolls if _reviews(who) else rolls.filter(status="published")
+
+
+async def honour_roll(district: District, period: str | None, *, who: Principal) -> dict[str, Any]:
+    """The roll of `period` (YYYY-MM), or the latest when no period is given."""
+    rolls = honour_rolls_of(district, who)
     roll = await (
         rolls.filter(period=period).first()
         if period is not None
         else rolls.order_by("-period").first()
     )
     if roll is None:
-        raise HonourRollNotFound(f"No honour roll for {period or 'any period'} yet.")
+        raise HonourRollNotFound(
+            N_("No honour roll for {period} yet."), period=period or _("any period")
+        )
+    return await honour_roll_view(roll, district, who=who)
+
+
+async def get_roll(roll_id: str, *, who: Principal) -> HonourRoll:
+    roll = await HonourRoll.get_or_none(id=roll_id)
+    if roll is None or not who.sees_district(roll.district_id):
+        raise HonourRollNotFound(N_("No honour roll `{roll}` in your district."), roll=roll_id)
+    return roll
+
+
+async def honour_roll_view(
+    roll: HonourRoll, district: District | None = None, *, who: Principal
+) -> dict[str, Any]:
+    """The boards of a roll. Residents: the lines kept, ranked in order. Staff also see the
+    removed lines (no rank, with the reason) and each line's id for review."""
+    district = district or await District.get(id=roll.district_id)
     entries = await HonourRollEntry.filter(roll_id=roll.id).order_by("board", "rank")
     boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
+    staff = _reviews(who)
     for entry in entries:
-        boards[entry.board].append(
-            {"rank": entry.rank, "name": entry.display_name, "value": entry.value}
-        )
-    return {"district": district.code, "period": roll.period, "taken_at": roll.taken_at, **boards}
+        board = boards[entry.board]
+        if entry.removed_at is not None and not staff:
+            continue
+        kept = sum(1 for line in board if line.get("rank") is not None)
+        line: dict[str, Any] = {
+            "rank": None if entry.removed_at is not None else kept + 1,
+            "name": entry.display_name,
+            "value": entry.value,
+        }
+        if staff:
+            line["line"] = str(entry.id)
+            line["removed_reason"] = entry.removed_reason
+        board.append(line)
+    return {
+        "id": roll.id,
+        "district": district.code,
+        "period": roll.period,
+        "taken_at": roll.taken_at,
+        "status": roll.status,
+        "published_at": roll.published_at,
+        **boards,
+    }

@@ -188,7 +188,7 @@ async def test_reusing_a_refresh_token_revokes_the_whole_family(world, client):
         "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}
     )
     assert replay.status_code == 401
-    assert "already used" in replay.json()["detail"]
+    assert "已被使用" in replay.json()["detail"]
     stolen_successor = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": renewed["refresh_token"]}
     )
@@ -221,6 +221,6 @@ async def test_failed_logins_are_rate_limited_per_client_address(world, app, set
 async def test_disabled_staff_token_stops_working(world):
     from app.accounts.models import Staff
 
-    await Staff.filter(id=world.worker.id).update(is_active=False)
+    await Staff.filter(id=world.worker.id).update(disabled_at=datetime.now(UTC))
     response = await world.worker.client.get("/api/v1/me")
     assert response.status_code == 401

@@ -7,16 +7,13 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tests.activities.conftest import iso, publish, served
+from tests.conftest import set_rules_since
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 async def _moral_bank_on(world, **rules):
-    response = await world.district_admin.client.patch(
-        "/api/v1/districts/d1/settings",
-        json={"moral_bank_enabled": True, "effective_from": "2000-01-01T00:00:00Z", **rules},
-    )
-    assert response.status_code == 200, response.text
+    await set_rules_since("d1", datetime(2000, 1, 1, tzinfo=UTC), moral_bank_enabled=True, **rules)
 
 
 async def _approve(world, attendance_id):

@@ -45,7 +45,19 @@ async def test_a_worker_backfills_an_attendance_marked_backfill(world):
     assert attendance["note"] == "纸质签到表补录"
 
 
-async def test_backfill_outside_the_activity_time_is_refused(world):
+async def test_backfill_from_a_sheet_starting_before_the_activity_is_clipped_and_flagged(world):
+    activity = await _past_activity(world)
+    response = await _backfill(world, activity, start_offset=-1 / 6, hours=1 + 1 / 6)
+    assert response.status_code == 201, response.text
+    attendance = response.json()
+    assert attendance["hours"] == 1.0
+    assert datetime.fromisoformat(attendance["checked_in_at"]) == datetime.fromisoformat(
+        activity["starts_at"]
+    )
+    assert "clipped" in attendance["flags"]
+
+
+async def test_backfill_wholly_outside_the_activity_time_is_refused(world):
     activity = await _past_activity(world)
     response = await _backfill(world, activity, start_offset=-3)
     assert response.status_code == 422

@@ -12,21 +12,19 @@ from app.core.db import transaction
 from app.core.ids import new_id
 from credits.models import LedgerTransaction
 from credits.service import record_participation
-from tests.conftest import World
+from tests.conftest import World, set_rules_since
 
 RULES = {
     "moral_bank_enabled": True,
     "credits_per_hour": {"default": 10, "caring-kitchen": 15},
     "credits_per_report": {"default": 2, "zebra-crossing": 3},
-    "effective_from": "2001-01-01T00:00:00+00:00",
 }
 
 
 @pytest.fixture
 async def bank(world: World) -> World:
     """The `world`, with the moral bank of district d1 open since 2001."""
-    response = await world.district_admin.client.patch("/api/v1/districts/d1/settings", json=RULES)
-    assert response.status_code == 200, response.text
+    await set_rules_since("d1", datetime(2001, 1, 1, tzinfo=UTC), **RULES)
     return world
 
 

@@ -7,19 +7,14 @@ from datetime import UTC, datetime, timedelta
 from app.core.db import transaction
 from app.core.scheduler import run_job
 from credits.expiry import expire_credits
-from tests.conftest import World
+from tests.conftest import World, set_rules_since
 from tests.credits.conftest import credits_of, earn
 
 
 async def set_expiry(world: World, months: int, effective_from: datetime) -> None:
-    response = await world.district_admin.client.patch(
-        "/api/v1/districts/d1/settings",
-        json={
-            "credit_expiry": {"policy": "months", "months": months},
-            "effective_from": effective_from.isoformat(),
-        },
+    await set_rules_since(
+        "d1", effective_from, credit_expiry={"policy": "months", "months": months}
     )
-    assert response.status_code == 200, response.text
 
 
 async def expire_at(when: datetime) -> dict[str, object]:

@@ -12,7 +12,7 @@ from app.core.ids import new_id
 from credits.errors import AlreadyReversed, NoSuchTransaction
 from credits.models import Entry
 from credits.service import record_participation, resident_totals, reverse_participation
-from tests.conftest import World
+from tests.conftest import World, set_rules_since
 from tests.credits.conftest import credits_of, earn
 
 
@@ -52,11 +52,7 @@ async def test_backfilled_hours_earn_credits_only_when_the_district_allows(bank:
     await earn(bank, bank.resident.id, "2", backfill=True)
     assert (await resident_totals(bank.resident.id)).credits_balance == 0
 
-    response = await bank.district_admin.client.patch(
-        "/api/v1/districts/d1/settings",
-        json={"backfill_earns_credits": True, "effective_from": "2002-01-01T00:00:00Z"},
-    )
-    assert response.status_code == 200
+    await set_rules_since("d1", datetime(2002, 1, 1, tzinfo=UTC), backfill_earns_credits=True)
     await earn(bank, bank.resident.id, "2", backfill=True)
     totals = await resident_totals(bank.resident.id)
     assert (totals.hours_total, totals.credits_balance) == (Decimal("4"), Decimal("20"))
@@ -65,11 +61,7 @@ async def test_backfilled_hours_earn_credits_only_when_the_district_allows(bank:
 async def test_a_rule_change_never_rewrites_what_was_earned_before(bank: World) -> None:
     served = datetime.now(UTC) - timedelta(days=3)
     change = datetime.now(UTC) - timedelta(days=1)
-    response = await bank.district_admin.client.patch(
-        "/api/v1/districts/d1/settings",
-        json={"credits_per_hour": {"default": 100}, "effective_from": change.isoformat()},
-    )
-    assert response.status_code == 200
+    await set_rules_since("d1", change, credits_per_hour={"default": 100})
 
     await earn(bank, bank.resident.id, "1", occurred_at=served)
     await earn(bank, bank.resident.id, "1")
