@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import UTC, datetime
 
 from pydantic import ValidationError
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from app.accounts.schemas import PasswordLoginIn
 from app.console import web
 from app.console.models import ConsoleSession
 from app.console.web import token_hash as refresh_hash
+from app.core.auth import revoke_session
 from app.core.db import transaction
 from app.core.errors import Problem
 from app.core.i18n import translate
@@ -119,9 +119,7 @@ async def logout(request: Request) -> Response:
             request, session.csrf_token, sent if isinstance(sent, str) else None
         ):
             if session.refresh_family:
-                await RefreshToken.filter(
-                    family=session.refresh_family, revoked_at__isnull=True
-                ).update(revoked_at=datetime.now(UTC))
+                await revoke_session(session.refresh_family)
             await ConsoleSession.filter(id=session.id).delete()
         elif session is not None:
             return web.redirect("/console/")

@@ -95,3 +95,42 @@ def mask_phone(phone: str | None) -> str:
     if not phone:
         return ""
     return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+FIELDS = {
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "action": N_("Civility action"),
+    "community": N_("Community"),
+    "starts_at": N_("Starts (Beijing time)"),
+    "ends_at": N_("Ends (Beijing time)"),
+    "capacity": N_("Capacity"),
+    "lat": N_("Latitude"),
+    "lng": N_("Longitude"),
+    "radius_m": N_("Check-in radius"),
+    "address": N_("Address"),
+    "location": N_("Location"),
+    "hours": N_("Hours"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+    "resident": N_("Resident"),
+    "checked_in_at": N_("Arrived (Beijing time)"),
+    "checked_out_at": N_("Left (Beijing time)"),
+    "occurred_at": N_("When (Beijing time)"),
+    "consent": N_("Consent"),
+    "code": N_("Pickup code"),
+    "decision": N_("Decision"),
+    "cost": N_("Credits"),
+    "stock": N_("Stock"),
+    "username": N_("Username"),
+    "password": N_("Password"),
+    "display_name": N_("Name"),
+    "body": N_("The form"),
+}
+
+
+def field(path: str) -> str:
+    """The form field an API error names (`location.lat`), by its label."""
+    parts = [p for p in path.split(".") if p and not p.isdigit() and p not in ("body", "query")]
+    name = parts[-1] if parts else "body"
+    return translate(FIELDS.get(name, N_("The form")))

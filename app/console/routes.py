@@ -9,8 +9,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from app.console import auth
-from app.console.pages import dashboard, exports, review, worker
-from app.console.scope import RUNS_ACTIVITIES
+from app.console.pages import admin, dashboard, exports, review, worker
+from app.console.scope import ADMINS, RUNS_ACTIVITIES
 from app.console.web import Handler, page
 from app.core.auth import Role
 
@@ -54,5 +54,20 @@ routes: list[BaseRoute] = [
     _get("/dashboard", dashboard.dashboard),
     _get("/exports", exports.exports_page),
     _get("/exports/{kind}", exports.download),
+    _get("/settings", admin.settings, ADMINS),
+    _post("/settings", admin.change_settings, ADMINS),
+    _get("/staff", admin.staff_page, ADMINS),
+    _post("/staff", admin.add_staff, ADMINS),
+    _post("/staff/communities", admin.add_community, ADMINS),
+    _post("/staff/{id}/{action}", admin.staff_action, ADMINS),
+    _get("/rewards", admin.rewards_page, RUNS_ACTIVITIES),
+    _post("/rewards", admin.create_reward, RUNS_ACTIVITIES),
+    _post("/rewards/{id}/{action}", admin.reward_action, RUNS_ACTIVITIES),
+    _get("/badges", admin.badges_page, ADMINS),
+    _post("/badges", admin.create_badge, ("district_admin",)),
+    _get("/honour-roll", admin.honour_roll_page, ADMINS),
+    _post("/honour-roll/{action}", admin.honour_roll_action, ("district_admin",)),
+    _get("/jobs", admin.jobs_page, ("platform_admin",)),
+    _post("/jobs/{name}/run", admin.run_job_now, ("platform_admin",)),
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

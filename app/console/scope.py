@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from tortoise.queryset import QuerySet
 
-from activities.routes import _scoped as staff_scoped
+from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
 from app.accounts.models import Community
 from app.core.auth import Principal, Role
 
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
-RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
 ADMINS: tuple[Role, ...] = ("district_admin", "platform_admin")
 
 __all__ = ["ADMINS", "RUNS_ACTIVITIES", "STAFF", "communities_of", "staff_scoped"]

@@ -21,10 +21,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from app.accounts.models import Staff
-from app.accounts.service import load_principal
 from app.console import names
 from app.console.models import ConsoleSession
-from app.core.auth import Principal, Role
+from app.core.auth import Principal, Role, current_principal
 from app.core.db import transaction
 from app.core.errors import Problem
 from app.core.i18n import current_locale, translate
@@ -183,7 +182,9 @@ async def load(request: Request) -> Ctx | None:
     session = await find_session(request)
     if session is None:
         return None
-    who = await load_principal("staff", session.staff_id)
+    # The API's own check: the account is enabled and this login (refresh family) not revoked
+    # (signing out, a password reset or disabling the account end it at once).
+    who = await current_principal(f"staff:{session.staff_id}", session.refresh_family)
     staff = await Staff.get_or_none(id=session.staff_id) if who else None
     if who is None or staff is None:
         return None
@@ -211,12 +212,14 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def problem_text(problem: Problem) -> str:
-    """A problem in the reader's language: its detail from the catalogue, else its title."""
-    detail = translate(problem.detail)
-    if detail == problem.detail and current_locale() != "en":
-        title = translate(problem.title)
-        return f"{title}（{problem.detail}）" if title != problem.title else detail
-    return detail
+    """A problem in the reader's language; a form's field errors name the fields by label."""
+    if problem.errors:
+        parts = [
+            f"{names.field(error.get('field', ''))}：{translate(error.get('message', ''))}"
+            for error in problem.errors
+        ]
+        return translate(problem.title) + "：" + "；".join(parts)
+    return problem.detail
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]

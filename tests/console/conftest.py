@@ -106,6 +106,7 @@ async def _seed(url: str, var_dir: Path) -> dict[str, str]:
                     effective_from=datetime(2020, 1, 1, tzinfo=UTC),
                 ),
                 by=system,
+                seeding=True,
             )
             for username, role, district, communities in STAFF:
                 data = StaffCreate(

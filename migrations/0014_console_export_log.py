@@ -4,7 +4,7 @@ from app.core.ids import new_id
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_redemption_reminder')]
+    dependencies = [('models', '0013_api_honour_roll_review')]
 
     initial = False
 
