@@ -126,11 +126,28 @@ FIELDS = {
     "password": N_("Password"),
     "display_name": N_("Name"),
     "body": N_("The form"),
+    "credits_per_hour": N_("Credits per hour"),
+    "credits_per_report": N_("Credits per report"),
+    "report_daily_cap": N_("Reports a day at most"),
+    "effective_from": N_("From (Beijing time, empty: now)"),
+    "max_hours_per_day": N_("Hours counted per day at most"),
+    "review_hours_per_day": N_("Hours per day above which a worker reviews"),
+    "credit_expiry": N_("Credits expire"),
+    "months": N_("Months (when they expire after months)"),
+    "redemption_hold_hours": N_("A reward is held for (hours)"),
+    "geofence_radius_m": N_("Default check-in radius (m)"),
+    "quantity": N_("Add to stock"),
+    "threshold": N_("Threshold"),
+    "criterion": N_("Earned by"),
+    "name": N_("Name"),
 }
+PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 
 
 def field(path: str) -> str:
     """The form field an API error names (`location.lat`), by its label."""
     parts = [p for p in path.split(".") if p and not p.isdigit() and p not in ("body", "query")]
+    if len(parts) >= 2 and parts[-2] in PER_ACTION:  # a per-action setting: name the action
+        return f"{translate(FIELDS[parts[-2]])}（{parts[-1]}）"
     name = parts[-1] if parts else "body"
     return translate(FIELDS.get(name, N_("The form")))

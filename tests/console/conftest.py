@@ -37,6 +37,7 @@ CHROMIUM_FLAGS = [
 # (username, role, district, communities)
 STAFF = [
     ("d1-admin", "district_admin", "d1", []),
+    ("d2-admin", "district_admin", "d2", []),
     ("c1-worker", "worker", "d1", ["c1"]),
     ("c2-worker", "worker", "d1", ["c2"]),
     ("c3-worker", "worker", "d2", ["c3"]),
@@ -191,14 +192,18 @@ async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
-            for _ in range(300):
+            deadline = time.monotonic() + 180  # a busy machine starts slowly
+            while True:
+                if process.returncode is not None:
+                    raise RuntimeError("the service exited at start")
                 try:
                     if (await client.get(f"{base}/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the service did not start")
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the service did not start")
+                await asyncio.sleep(0.2)
         yield Live(base, ids)
     finally:
         process.terminate()
