@@ -1,6 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
 from app.core.ids import new_id
+from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -23,6 +25,19 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'console_session', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A signed-in member of staff in a browser. The cookie carries a random token, and only'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DashboardSnapshot',
+            fields=[
+                ('id', fields.CharField(primary_key=True, default=new_id, unique=True, db_index=True, max_length=26)),
+                ('scope', fields.CharField(unique=True, max_length=64)),
+                ('period_from', fields.DateField()),
+                ('period_to', fields.DateField()),
+                ('data', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('computed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'console_dashboard_snapshot', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The dashboard of a district or a community over the last twelve months, as computed by'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -42,3 +44,19 @@ class ExportLog(Model):
 
     class Meta:
         table = "console_export_log"
+
+
+class DashboardSnapshot(Model):
+    """The dashboard of a district or a community over the last twelve months, as computed by
+    the `console-dashboards` job (or the last page view that computed it): a year of records
+    takes seconds to add up, a snapshot milliseconds to show."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    scope = fields.CharField(max_length=64, unique=True)  # district:<id> or community:<id>
+    period_from = fields.DateField()
+    period_to = fields.DateField()
+    data: Any = fields.JSONField()
+    computed_at = fields.DatetimeField()
+
+    class Meta:
+        table = "console_dashboard_snapshot"

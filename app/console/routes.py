@@ -8,6 +8,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+import app.console.jobs  # noqa: F401  (registers console-dashboards)
 from app.console import auth
 from app.console.pages import admin, dashboard, exports, review, worker
 from app.console.scope import ADMINS, RUNS_ACTIVITIES

@@ -76,8 +76,8 @@ def number(value: Decimal | float | int | None) -> str:
     if isinstance(value, Decimal):
         value = value.normalize()
         return f"{value:f}"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 

@@ -14,7 +14,9 @@ from starlette.responses import Response
 
 from activities.models import Attendance, Correction, Deed
 from activities.service import STAR_HOURS, star_for
+from app.accounts.models import Community, District
 from app.console import lookups
+from app.console.models import DashboardSnapshot
 from app.console.scope import communities_of, staff_scoped
 from app.console.web import LOCAL, Ctx, parse_date
 from app.core.auth import Principal
@@ -59,10 +61,12 @@ async def scope_of(who: Principal, community_id: str | None = None) -> Scope:
     return Scope(who.district_id or "", tuple(sorted(who.community_ids)))
 
 
+SNAPSHOT_FRESH = timedelta(minutes=30)
+
+
 def period(ctx: Ctx) -> tuple[date, date]:
     """`?from=&to=` (local dates, inclusive); the last twelve months by default."""
-    today = datetime.now(LOCAL).date()
-    to = parse_date(ctx.request.query_params.get("to")) or today
+    to = parse_date(ctx.request.query_params.get("to")) or datetime.now(LOCAL).date()
     start = parse_date(ctx.request.query_params.get("from")) or (
         to.replace(day=1) - timedelta(days=335)
     ).replace(day=1)
@@ -172,35 +176,42 @@ def _dec(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
-async def dashboard(ctx: Ctx) -> Response:
-    community_id = ctx.request.query_params.get("community") or None
-    scope = await scope_of(ctx.who, community_id)
-    start, to = period(ctx)
-    begin, end = bounds(start, to)
+def _f(value: Decimal) -> float:
+    return float(value)
 
+
+async def compute(
+    scope: Scope, start: date, to: date, community_names: dict[str, str]
+) -> dict[str, Any]:
+    """Every figure of the dashboard for `scope` and the period, JSON-ready (what a snapshot
+    keeps). Names are in the language of the moment (Chinese for the job)."""
+    begin, end = bounds(start, to)
     credits = {row["month"]: row for row in await _credits_by_month(scope, begin, end)}
     months = _months(start, to)
+
+    def units(month: str, name: str) -> float:
+        return _f(from_units(int(credits[month][name] or 0))) if month in credits else 0.0
+
     credit_rows: list[dict[str, Any]] = [
         {
             "month": m,
-            "issued": from_units(int(credits[m]["issued"] or 0)) if m in credits else Decimal(0),
-            "redeemed": from_units(int(credits[m]["redeemed"] or 0))
-            if m in credits
-            else Decimal(0),
-            "expired": from_units(int(credits[m]["expired"] or 0)) if m in credits else Decimal(0),
+            "issued": units(m, "issued"),
+            "redeemed": units(m, "redeemed"),
+            "expired": units(m, "expired"),
         }
         for m in months
     ]
-    district_ids = {scope.district_id} if scope.district_id else {ctx.who.district_id}
     names: dict[str, str] = {}
-    for district_id in district_ids:
-        names.update(await lookups.action_names(district_id))
+    if scope.district_id:
+        names.update(await lookups.action_names(scope.district_id))
+    else:
+        names.update(await lookups.action_names(None))
 
     by_action: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"hours": Decimal(0), "records": 0, "deeds": 0}
+        lambda: {"hours": 0.0, "records": 0, "deeds": 0}
     )
     for row in await _records(scope, start, to, "action"):
-        by_action[row["k"]].update(hours=_dec(row["hours"]), records=int(row["records"] or 0))
+        by_action[row["k"]].update(hours=_f(_dec(row["hours"])), records=int(row["records"] or 0))
     for row in await _deeds(scope, start, to, "action"):
         by_action[row["k"]]["deeds"] = int(row["deeds"])
     action_rows = sorted(
@@ -210,47 +221,33 @@ async def dashboard(ctx: Ctx) -> Response:
         ),
         key=lambda r: (-r["records"] - r["deeds"], r["name"]),
     )
-
-    communities = {c.id: c for c in await communities_of(ctx.who)}
     by_community: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"people": 0, "hours": Decimal(0), "deeds": 0}
+        lambda: {"people": 0, "hours": 0.0, "deeds": 0}
     )
     for row in await _records(scope, start, to, "community_id"):
-        by_community[row["k"]].update(people=int(row["people"]), hours=_dec(row["hours"]))
+        by_community[row["k"]].update(people=int(row["people"]), hours=_f(_dec(row["hours"])))
     for row in await _deeds(scope, start, to, "community_id"):
         by_community[row["k"]]["deeds"] = int(row["deeds"])
     community_rows = sorted(
-        (
-            {"name": communities[cid].name if cid in communities else "—", **values}
-            for cid, values in by_community.items()
-        ),
+        ({"name": community_names.get(cid, "—"), **values} for cid, values in by_community.items()),
         key=lambda r: r["name"],
     )
-
+    stars = await _stars(scope)
     totals = {
         "participants": await _participants(scope, start, to),
-        "hours": sum((r["hours"] for r in action_rows), Decimal(0)),
-        "issued": sum((r["issued"] for r in credit_rows), Decimal(0)),
-        "redeemed": sum((r["redeemed"] for r in credit_rows), Decimal(0)),
-        "expired": sum((r["expired"] for r in credit_rows), Decimal(0)),
+        "hours": sum(r["hours"] for r in action_rows),
+        "issued": sum(r["issued"] for r in credit_rows),
+        "redeemed": sum(r["redeemed"] for r in credit_rows),
+        "expired": sum(r["expired"] for r in credit_rows),
     }
-    pending = {
-        "attendances": await staff_scoped(Attendance.filter(status="pending"), ctx.who).count(),
-        "deeds": await staff_scoped(Deed.filter(status="pending"), ctx.who).count(),
-        "corrections": await staff_scoped(Correction.filter(status="pending"), ctx.who).count(),
-    }
-    stars = await _stars(scope)
     charts = {
         "credits": {
             "kind": "line",
             "categories": months,
             "series": [
-                {"name": translate("Issued"), "data": [float(r["issued"]) for r in credit_rows]},
-                {
-                    "name": translate("Redeemed"),
-                    "data": [float(r["redeemed"]) for r in credit_rows],
-                },
-                {"name": translate("Expired"), "data": [float(r["expired"]) for r in credit_rows]},
+                {"name": translate("Issued"), "data": [r["issued"] for r in credit_rows]},
+                {"name": translate("Redeemed"), "data": [r["redeemed"] for r in credit_rows]},
+                {"name": translate("Expired"), "data": [r["expired"] for r in credit_rows]},
             ],
         },
         "actions": {
@@ -267,7 +264,7 @@ async def dashboard(ctx: Ctx) -> Response:
             "series": [
                 {
                     "name": translate("Verified hours"),
-                    "data": [float(r["hours"]) for r in community_rows],
+                    "data": [r["hours"] for r in community_rows],
                 },
                 {"name": translate("Participants"), "data": [r["people"] for r in community_rows]},
             ],
@@ -278,17 +275,91 @@ async def dashboard(ctx: Ctx) -> Response:
             "series": [{"name": translate("Residents"), "data": [r["residents"] for r in stars]}],
         },
     }
+    return {
+        "totals": totals,
+        "credit_rows": credit_rows,
+        "action_rows": action_rows,
+        "community_rows": community_rows,
+        "stars": stars,
+        "charts": charts,
+    }
+
+
+def snapshot_key(scope: Scope) -> str | None:
+    """Snapshots are kept per district and per community."""
+    if scope.community_ids is None and scope.district_id:
+        return f"district:{scope.district_id}"
+    if scope.community_ids is not None and len(scope.community_ids) == 1:
+        return f"community:{scope.community_ids[0]}"
+    return None
+
+
+def default_period() -> tuple[date, date]:
+    today = datetime.now(LOCAL).date()
+    return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
+
+
+async def store_snapshot(key: str, start: date, to: date, data: dict[str, Any]) -> None:
+    values: dict[str, Any] = {
+        "period_from": start,
+        "period_to": to,
+        "data": data,
+        "computed_at": datetime.now(UTC),
+    }
+    if not await DashboardSnapshot.filter(scope=key).update(**values):
+        await DashboardSnapshot.create(scope=key, **values)
+
+
+async def refresh_snapshots() -> int:
+    """The `console-dashboards` job: every district's and every community's dashboard over
+    the last twelve months."""
+    start, to = default_period()
+    stored = 0
+    for district in await District.all():
+        communities = {c.id: c.name for c in await Community.filter(district_id=district.id)}
+        scopes = [Scope(district.id, None)] + [Scope(district.id, (c,)) for c in communities]
+        for scope in scopes:
+            key = snapshot_key(scope)
+            assert key is not None
+            await store_snapshot(key, start, to, await compute(scope, start, to, communities))
+            stored += 1
+    return stored
+
+
+async def dashboard(ctx: Ctx) -> Response:
+    community_id = ctx.request.query_params.get("community") or None
+    scope = await scope_of(ctx.who, community_id)
+    start, to = period(ctx)
+    communities = {c.id: c for c in await communities_of(ctx.who)}
+    key = snapshot_key(scope)
+    data = None
+    as_of = None
+    if key and (start, to) == default_period():
+        snapshot = await DashboardSnapshot.get_or_none(scope=key)
+        fresh = datetime.now(UTC) - SNAPSHOT_FRESH
+        if snapshot and snapshot.period_to == to and snapshot.computed_at >= fresh:
+            data, as_of = snapshot.data, snapshot.computed_at
+    if data is None:
+        names = {c.id: c.name for c in communities.values()}
+        if scope.district_id:
+            names.update(
+                {c.id: c.name for c in await Community.filter(district_id=scope.district_id)}
+            )
+        data = await compute(scope, start, to, names)
+        if key and (start, to) == default_period():
+            await store_snapshot(key, start, to, data)
+    pending = {
+        "attendances": await staff_scoped(Attendance.filter(status="pending"), ctx.who).count(),
+        "deeds": await staff_scoped(Deed.filter(status="pending"), ctx.who).count(),
+        "corrections": await staff_scoped(Correction.filter(status="pending"), ctx.who).count(),
+    }
     return ctx.render(
         "dashboard.html",
         start=start,
         to=to,
         community_id=community_id,
         communities=sorted(communities.values(), key=lambda c: c.name),
-        totals=totals,
         pending=pending,
-        credit_rows=credit_rows,
-        action_rows=action_rows,
-        community_rows=community_rows,
-        stars=stars,
-        charts=charts,
+        as_of=as_of,
+        **data,
     )

@@ -22,7 +22,7 @@ from app.console.web import LOCAL, SECURITY_HEADERS, Ctx, form_data, parse_local
 from app.core.http import parse
 from app.core.i18n import translate
 
-LIST_LIMIT = 200
+LIST_LIMIT = 100
 
 
 async def _communities_of(ctx: Ctx) -> list[Community]:
@@ -343,6 +343,7 @@ async def checkin_code(ctx: Ctx) -> Response:
         # The screen counts validity from when it received the code, not by its own clock.
         payload["valid_for"] = int(TOKEN_LIFETIME.total_seconds()) - 5
         payload["refresh_in"] = 15
+        payload["issued_at"] = now.astimezone(LOCAL).strftime("%H:%M:%S")
     return JSONResponse(payload, headers=SECURITY_HEADERS)
 
 

@@ -80,7 +80,7 @@
     showCode(body.qr);
     state.textContent = body.message;
     state.className = "qr-state";
-    updated.textContent = updated.dataset.label + " " + new Date().toLocaleTimeString();
+    updated.textContent = updated.dataset.label + " " + body.issued_at;
     schedule(body.refresh_in);
   }
 
