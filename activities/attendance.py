@@ -11,7 +11,6 @@ from tortoise.exceptions import IntegrityError
 from activities.checkin import (
     TIME_SLACK,
     check_checkin_token,
-    distance_m,
     served_hours,
 )
 from activities.errors import (
@@ -31,11 +30,12 @@ from activities.models import (
     Attendance,
     Enrollment,
 )
-from activities.service import get_activity, local_date, lock_resident, manage_activity
+from activities.scope import managed_activity, readable_activity
+from activities.service import local_date, lock_resident, take_walk_in_seat
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal
-from app.core.errors import NotFound
+from app.core.geo import distance_m
 from app.core.i18n import N_
 from app.core.settings import get_settings
 
@@ -124,7 +124,7 @@ async def _flag_long_day(attendance: Attendance) -> None:
 async def check_in(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float, device: str | None
 ) -> Attendance:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     check_checkin_token(token, activity.id)
     if activity.status != "published":
         raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
@@ -133,13 +133,18 @@ async def check_in(
         raise OutsideTimeWindow(
             N_("Check-in opens 30 minutes before the activity starts and closes when it ends.")
         )
-    if not await Enrollment.exists(activity_id=activity.id, resident_id=who.id, status="enrolled"):
-        raise NotEnrolled(N_("Only enrolled residents check in."))
+    enrolled = await Enrollment.exists(
+        activity_id=activity.id, resident_id=who.id, status="enrolled"
+    )
+    if not enrolled and not activity.walk_ins:
+        raise NotEnrolled(N_("Only enrolled residents check in; this activity takes no walk-ins."))
     _ensure_on_site(activity, lat, lng)
     await lock_resident(who.id)
     if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
         raise AlreadyCheckedIn(N_("You have checked in to this activity already."))
     await _ensure_no_overlap(who.id, now, activity.ends_at)
+    if not enrolled:
+        await take_walk_in_seat(activity, who=who)
     try:
         attendance = await Attendance.create(
             district_id=activity.district_id,
@@ -164,7 +169,7 @@ async def check_in(
 async def check_out(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float
 ) -> Attendance:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     check_checkin_token(token, activity.id)
     attendance = await Attendance.get_or_none(
         activity_id=activity.id, resident_id=who.id, status="open"
@@ -195,7 +200,7 @@ async def backfill_attendance(
     note: str,
 ) -> Attendance:
     """A worker records an attendance after the fact (补录); it is marked and reviewed."""
-    activity = await manage_activity(activity_id, who=who)
+    activity = await managed_activity(activity_id, who=who)
     if activity.status == "cancelled":
         raise ActivityNotOpen(N_("The activity was cancelled."))
     resident = await Resident.get_or_none(id=resident_id, district_id=activity.district_id)
@@ -238,13 +243,4 @@ async def backfill_attendance(
         await attendance.save()
     except IntegrityError as exc:
         raise AttendanceExists(N_("The resident already has an attendance here.")) from exc
-    return attendance
-
-
-async def get_attendance(attendance_id: str, *, who: Principal) -> Attendance:
-    attendance = await Attendance.get_or_none(id=attendance_id)
-    if attendance is None or not who.sees_community(
-        attendance.community_id, attendance.district_id
-    ):
-        raise NotFound(N_("No such attendance."))
     return attendance

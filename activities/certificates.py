@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 from activities.checkin import qr_png
 from activities.errors import NoServiceRecords
 from activities.models import Certificate, ServiceRecord
+from activities.scope import own_certificates
 from activities.service import local_date
 from activities.storage import get_storage
 from app.accounts.models import District, Resident
@@ -139,7 +140,7 @@ async def issue_certificate(*, who: Principal) -> Certificate:
 
 
 async def certificate_pdf(number: str, *, who: Principal) -> bytes:
-    certificate = await Certificate.get_or_none(number=number, resident_id=who.id)
+    certificate = await own_certificates(who).get_or_none(number=number)
     if certificate is None:
         raise NotFound(N_("No such certificate of yours."))
     return await get_storage().get(certificate.storage_key)

@@ -4,7 +4,6 @@ the geofence, and the hours a stay counts for."""
 from __future__ import annotations
 
 import io
-import math
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,7 +19,6 @@ TOKEN_LIFETIME = timedelta(seconds=60)
 TOKEN_AUDIENCE = "civility-checkin"
 # GPS fixes drift and phones clocks differ: a little slack at the edges of a stay.
 TIME_SLACK = timedelta(minutes=30)
-EARTH_RADIUS_M = 6_371_000.0
 
 
 def issue_checkin_token(activity_id: str, now: datetime | None = None) -> tuple[str, datetime]:
@@ -66,14 +64,6 @@ def qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
-
-
-def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 def served_hours(

@@ -17,12 +17,12 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
+from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date, lock_resident
 from activities.storage import get_storage, sniff_image
-from app.accounts.models import Resident
+from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
 from app.core.auth import Principal
-from app.core.errors import NotFound
 from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
@@ -66,12 +66,7 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
 
 
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
-    upload = await Upload.get_or_none(id=upload_id)
-    if upload is None:
-        raise NotFound(N_("No such upload."))
-    staff_sees = who.kind == "staff" and who.sees_district(upload.district_id)
-    if upload.owner != who.subject and not staff_sees:
-        raise NotFound(N_("No such upload."))
+    upload = await readable_upload(upload_id, who=who)
     return upload, await get_storage().get(upload.storage_key)
 
 
@@ -183,8 +178,8 @@ async def attest_deed(
 ) -> Deed:
     """A worker vouches for a resident's deed; in proxy mode for a resident without a phone,
     whose consent is recorded. It is approved at once and earns by the district's rules."""
-    resident = await Resident.get_or_none(id=resident_id)
-    if resident is None or not who.sees_community(resident.community_id, resident.district_id):
+    resident = await served_residents(who).get_or_none(id=resident_id)
+    if resident is None:
         raise UnknownResident(
             N_("No such resident in your communities."),
             errors=[{"field": "resident", "message": N_("not a resident of your communities")}],
@@ -215,15 +210,8 @@ async def attest_deed(
     return deed
 
 
-async def get_deed(deed_id: str, *, who: Principal) -> Deed:
-    deed = await Deed.get_or_none(id=deed_id)
-    if deed is None or not who.sees_community(deed.community_id, deed.district_id):
-        raise NotFound(N_("No such deed."))
-    return deed
-
-
 async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
-    deed = await get_deed(deed_id, who=by)
+    deed = await managed_deed(deed_id, who=by)
     if deed.status != "pending":
         raise DeedNotPending(N_("The deed is {status}."), status=deed.status)
     if decision == "reject" and not reason:

@@ -136,3 +136,7 @@ class AttendanceExists(Conflict):
 
 class InvalidHours(Invalid):
     code, title = "invalid_hours", N_("The hours do not fit the activity")
+
+
+class NoFreeSeat(Conflict):
+    code, title = "no_free_seat", N_("There is no free seat")

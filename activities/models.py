@@ -39,6 +39,8 @@ class Activity(Model):
     starts_at = fields.DatetimeField(db_index=True)
     ends_at = fields.DatetimeField()
     capacity = fields.IntField()
+    # Street activities take whoever turns up: a valid check-in with a free seat enrols.
+    walk_ins = fields.BooleanField(default=False)
     enrolled_count = fields.IntField(default=0)
     lat = fields.FloatField()
     lng = fields.FloatField()

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 
-from activities.attendance import get_attendance
 from activities.checkin import (
     served_hours,
 )
@@ -30,7 +29,8 @@ from activities.models import (
     Correction,
     ServiceRecord,
 )
-from activities.service import get_activity, local_date, lock_resident
+from activities.scope import managed_attendance, managed_correction, readable_activity
+from activities.service import local_date, lock_resident
 from app.accounts.models import Community, District
 from app.accounts.service import rules_at
 from app.core.auth import Principal
@@ -153,7 +153,7 @@ async def verify_attendance(
     hours: Decimal | None = None,
     reason: str | None = None,
 ) -> Attendance:
-    attendance = await get_attendance(attendance_id, who=by)
+    attendance = await managed_attendance(attendance_id, who=by)
     if attendance.status != "pending":
         raise AttendanceNotPending(N_("The attendance is {status}."), status=attendance.status)
     now = datetime.now(UTC)
@@ -235,7 +235,7 @@ async def request_correction(
         )
     else:
         assert activity_id is not None
-        activity = await get_activity(activity_id, who=who)
+        activity = await readable_activity(activity_id, who=who)
         if hours is None:
             raise HoursRequired(N_("Say how many hours you served at that activity."))
         recorded = await ServiceRecord.filter(
@@ -258,15 +258,6 @@ async def request_correction(
         hours=hours,
         reason=reason,
     )
-
-
-async def get_correction(correction_id: str, *, who: Principal) -> Correction:
-    correction = await Correction.get_or_none(id=correction_id)
-    if correction is None or not who.sees_community(
-        correction.community_id, correction.district_id
-    ):
-        raise NotFound(N_("No such correction request."))
-    return correction
 
 
 async def reverse_record(record: ServiceRecord, *, by: Principal, reason: str) -> ServiceRecord:
@@ -308,7 +299,7 @@ async def decide_correction(
 ) -> Correction:
     """Accepting reverses the wrong record and, when hours are due, writes a new one; a
     missing record is written anew. Nothing is edited."""
-    correction = await get_correction(correction_id, who=by)
+    correction = await managed_correction(correction_id, who=by)
     if correction.status != "pending":
         raise CorrectionNotPending(N_("The request is {status}."), status=correction.status)
     now = datetime.now(UTC)

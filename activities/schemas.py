@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, create_model, model_validator
 
+from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, PageQuery, Schema
 
 ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -16,6 +17,32 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
+CoordField = Annotated[
+    Coord,
+    Field(
+        description="the system of `lat`/`lng`: `gcj02` (WeChat's and Chinese maps' default) "
+        "or `wgs84` (raw GPS); stored and compared as GCJ-02"
+    ),
+]
+
+
+class Positioned(Schema):
+    """A body with an optional point (`lat`, `lng`, `coord`), turned into GCJ-02 on parsing."""
+
+    lat: float | None
+    lng: float | None
+    coord: CoordField = "gcj02"
+
+    @model_validator(mode="after")
+    def _as_stored(self) -> Any:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("give both lat and lng, or neither")
+        if self.coord == "wgs84" and self.lat is not None and self.lng is not None:
+            self.lat, self.lng = to_stored(self.lat, self.lng, "wgs84")
+            self.coord = "gcj02"
+        return self
+
+
 Hours = Annotated[Decimal, Field(gt=0, le=24, decimal_places=1)]
 
 
@@ -34,7 +61,7 @@ class ActionIn(Schema):
     verification: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
-class Location(Schema):
+class Location(Positioned):
     lat: Latitude
     lng: Longitude
     radius_m: int | None = Field(default=None, ge=10, le=20_000)
@@ -57,6 +84,10 @@ class ActivityIn(Schema):
     ends_at: AwareDatetime
     capacity: int = Field(ge=1, le=10_000)
     location: Location
+    walk_ins: bool = Field(
+        default=False,
+        description="whoever turns up may check in while a seat is free, enrolled on the spot",
+    )
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> ActivityIn:
@@ -74,6 +105,7 @@ class ActivityPatch(Schema):
     ends_at: AwareDatetime | None = None
     capacity: int | None = Field(default=None, ge=1, le=10_000)
     location: Location | None = None
+    walk_ins: bool | None = None
 
 
 class CancelIn(Schema):
@@ -90,6 +122,16 @@ class ActivityOut(Schema):
     starts_at: datetime
     ends_at: datetime
     capacity: int
+    walk_ins: bool
+    my_status: (
+        Literal[
+            "enrolled", "waitlisted", "cancelled", "no_show", "checked_in", "attended", "rejected"
+        ]
+        | None
+    ) = Field(default=None, description="the calling resident's standing (residents only)")
+    waitlist_position: int | None = Field(
+        default=None, description="the caller's place on the waitlist, 1 = next (residents only)"
+    )
     enrolled: int
     waitlisted: int
     location: LocationOut
@@ -116,6 +158,18 @@ class EnrollmentOut(Schema):
     status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
 
 
+class MyEnrollmentsQuery(PageQuery):
+    status: Literal["enrolled", "waitlisted", "cancelled", "no_show"] | None = None
+
+
+class MyEnrollmentOut(Schema):
+    """One of the resident's sign-ups, with the activity as they see it."""
+
+    id: str
+    status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
+    activity: ActivityOut
+
+
 class RosterEntryOut(EnrollmentOut):
     resident: str
     nickname: str
@@ -132,7 +186,7 @@ class CheckinCodeOut(Schema):
     qr_png_url: str
 
 
-class CheckinIn(Schema):
+class CheckinIn(Positioned):
     token: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     lat: Latitude
     lng: Longitude
@@ -208,19 +262,13 @@ class UploadOut(Schema):
     size: int
 
 
-class DeedIn(Schema):
+class DeedIn(Positioned):
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
     occurred_at: AwareDatetime
     evidence: list[Id] = Field(default_factory=list, max_length=9)
     lat: Latitude | None = None
     lng: Longitude | None = None
-
-    @model_validator(mode="after")
-    def _position_is_whole(self) -> DeedIn:
-        if (self.lat is None) != (self.lng is None):
-            raise ValueError("give both lat and lng, or neither")
-        return self
 
 
 class AttestIn(Schema):

@@ -1,20 +1,125 @@
-"""Who may see and run what in the activities domain: the roles of each kind of endpoint and
-the rows a caller's lists are limited to."""
+"""Who may see and run what in the activities domain: the roles of each kind of endpoint, the
+rows each caller may read (querysets), and get-by-id that answers 404 outside them. Every
+route and service of the domain asks here; nothing else decides scope."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from activities.models import (
+    Activity,
+    Attendance,
+    Certificate,
+    Correction,
+    Deed,
+    ServiceRecord,
+    Upload,
+)
 from app.core.auth import Principal, Role
+from app.core.errors import NotFound
+from app.core.i18n import N_
 
 STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
+M = TypeVar("M", bound=Model)
 
 
-def staff_scoped(queryset: Any, who: Principal) -> Any:
-    """Staff lists: workers see their communities, district admins their district."""
+def staff_scoped(queryset: QuerySet[M], who: Principal) -> QuerySet[M]:
+    """Rows of the caller's communities (workers), district (district admins) or all
+    (platform admins); the rows must carry `district_id` and `community_id`."""
     if who.role == "platform_admin":
         return queryset
     if who.role == "district_admin":
         return queryset.filter(district_id=who.district_id or "")
     return queryset.filter(community_id__in=list(who.community_ids))
+
+
+def _own_or_staff_scoped(model: type[M], who: Principal) -> QuerySet[M]:
+    if who.kind == "resident":
+        return model.filter(resident_id=who.id)
+    return staff_scoped(model.all(), who)
+
+
+async def _one(queryset: QuerySet[M], what: str, **key: Any) -> M:
+    found = await queryset.get_or_none(**key)
+    if found is None:
+        raise NotFound(N_("No such {what}."), what=what)
+    return found
+
+
+def readable_activities(who: Principal) -> QuerySet[Activity]:
+    """Residents: their district's activities; staff: their communities' or district's."""
+    if who.kind == "resident":
+        return Activity.filter(district_id=who.district_id or "")
+    return staff_scoped(Activity.all(), who)
+
+
+async def readable_activity(activity_id: str, *, who: Principal) -> Activity:
+    return await _one(readable_activities(who), "activity", id=activity_id)
+
+
+async def managed_activity(activity_id: str, *, who: Principal) -> Activity:
+    """An activity the calling member of staff runs (their community, their district)."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such activity."))
+    return await readable_activity(activity_id, who=who)
+
+
+def readable_attendances(who: Principal) -> QuerySet[Attendance]:
+    return _own_or_staff_scoped(Attendance, who)
+
+
+async def managed_attendance(attendance_id: str, *, who: Principal) -> Attendance:
+    """An attendance the calling member of staff may verify."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such attendance."))
+    return await _one(readable_attendances(who), "attendance", id=attendance_id)
+
+
+def readable_deeds(who: Principal) -> QuerySet[Deed]:
+    """Residents: their own deeds; staff: those of their communities."""
+    return _own_or_staff_scoped(Deed, who)
+
+
+async def managed_deed(deed_id: str, *, who: Principal) -> Deed:
+    """A deed the calling member of staff may review."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such deed."))
+    return await _one(readable_deeds(who), "deed", id=deed_id)
+
+
+def readable_corrections(who: Principal) -> QuerySet[Correction]:
+    """Residents: their own requests; staff: those of their communities."""
+    return _own_or_staff_scoped(Correction, who)
+
+
+async def managed_correction(correction_id: str, *, who: Principal) -> Correction:
+    """A correction request the calling member of staff may decide."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such correction request."))
+    return await _one(readable_corrections(who), "correction request", id=correction_id)
+
+
+def readable_uploads(who: Principal) -> QuerySet[Upload]:
+    """An upload is for its owner, and for the staff of its district (they review evidence)."""
+    if who.kind == "resident":
+        return Upload.filter(owner=who.subject)
+    if who.role == "platform_admin":
+        return Upload.all()
+    return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
+
+
+async def readable_upload(upload_id: str, *, who: Principal) -> Upload:
+    return await _one(readable_uploads(who), "upload", id=upload_id)
+
+
+def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
+    return ServiceRecord.filter(resident_id=who.id)
+
+
+def own_certificates(who: Principal) -> QuerySet[Certificate]:
+    return Certificate.filter(resident_id=who.id)

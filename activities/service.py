@@ -20,22 +20,25 @@ from activities.errors import (
     AlreadyEnrolled,
     CapacityBelowEnrolled,
     InvalidTimes,
+    NoFreeSeat,
     NotEnrolled,
     UnknownAction,
     UnknownCommunity,
 )
 from activities.models import (
     Activity,
+    Attendance,
     CivilityAction,
     Enrollment,
 )
+from activities.scope import readable_activity
 from app.accounts.models import Community
+from app.accounts.scope import served_community
 from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
-from app.core.errors import NotFound
 from app.core.i18n import N_
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
@@ -88,6 +91,8 @@ async def action_names(district_id: str) -> dict[str, str]:
 
 
 register_action_catalogue(action_names)
+register_notice("activity_cancelled", N_("The activity “{title}” was cancelled: {reason}"))
+register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
 
 
 async def find_action(code: str, district_id: str) -> CivilityAction:
@@ -125,15 +130,8 @@ async def create_action(
 
 async def find_community(who: Principal, ref: str) -> Community:
     """`c1` in the caller's district, or `d1/c1`; only communities the caller serves."""
-    district_code, _, community_code = ref.rpartition("/")
-    query = Community.filter(code=community_code)
-    query = (
-        query.filter(district__code=district_code)
-        if district_code
-        else query.filter(district_id=who.district_id or "")
-    )
-    community = await query.first()
-    if community is None or not who.sees_community(community.id, community.district_id):
+    community = await served_community(who, ref)
+    if community is None:
         raise UnknownCommunity(
             N_("No community `{ref}` among yours."),
             errors=[{"field": "community", "message": N_("not one of your communities")}],
@@ -153,27 +151,6 @@ async def community_to_list(who: Principal, ref: str) -> str:
     return community.id if community else ""
 
 
-def sees_activity(who: Principal, activity: Activity) -> bool:
-    if who.kind == "resident":
-        return activity.district_id == who.district_id
-    return who.sees_community(activity.community_id, activity.district_id)
-
-
-async def get_activity(activity_id: str, *, who: Principal) -> Activity:
-    activity = await Activity.get_or_none(id=activity_id)
-    if activity is None or not sees_activity(who, activity):
-        raise NotFound(N_("No such activity."))
-    return activity
-
-
-async def manage_activity(activity_id: str, *, who: Principal) -> Activity:
-    """An activity the calling member of staff runs (their community)."""
-    activity = await get_activity(activity_id, who=who)
-    if who.kind == "resident":
-        raise NotFound(N_("No such activity."))
-    return activity
-
-
 async def create_activity(
     *,
     who: Principal,
@@ -184,6 +161,7 @@ async def create_activity(
     starts_at: datetime,
     ends_at: datetime,
     capacity: int,
+    walk_ins: bool = False,
     lat: float,
     lng: float,
     radius_m: int | None,
@@ -202,6 +180,7 @@ async def create_activity(
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
+        walk_ins=walk_ins,
         lat=lat,
         lng=lng,
         radius_m=radius_m or rules.geofence_radius_m,
@@ -281,7 +260,7 @@ async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
 async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     """A seat when one is free, else the end of the waitlist. The seat is taken by a
     conditional update of the counter, so capacity holds however many enrol at once."""
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
         raise ActivityNotOpen(
             N_("The activity is {status}; it takes no enrolments."), status=activity.status
@@ -310,8 +289,71 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
         raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
 
 
+async def take_walk_in_seat(activity: Activity, *, who: Principal) -> Enrollment:
+    """A walk-in at an activity that takes them: enrolled on the spot when a seat is free
+    (by the same conditional update as enrolling), else refused."""
+    seated = await Activity.filter(
+        id=activity.id, status="published", enrolled_count__lt=F("capacity")
+    ).update(enrolled_count=F("enrolled_count") + 1)
+    if not seated:
+        raise NoFreeSeat(N_("The activity is full: there is no seat for a walk-in."))
+    now = datetime.now(UTC)
+    existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
+    if existing is not None:  # waitlisted, cancelled or no-show before: seated now
+        existing.status, existing.queued_at = "enrolled", now
+        await existing.save(update_fields=["status", "queued_at", "updated_at"])
+        return existing
+    return await Enrollment.create(
+        district_id=activity.district_id,
+        activity_id=activity.id,
+        resident_id=who.id,
+        status="enrolled",
+        queued_at=now,
+    )
+
+
+async def my_statuses(resident_id: str, activity_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Where the resident stands at each activity: `my_status` (enrolled, waitlisted,
+    cancelled, no_show, checked_in, attended, rejected; None: not signed up) and, when
+    waitlisted, their place in the queue (1 = next)."""
+    if not activity_ids:
+        return {}
+    mine = {
+        e.activity_id: e
+        for e in await Enrollment.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    attended = {
+        a.activity_id: a.status
+        for a in await Attendance.filter(resident_id=resident_id, activity_id__in=activity_ids)
+    }
+    result: dict[str, dict[str, Any]] = {}
+    for activity_id in activity_ids:
+        enrollment = mine.get(activity_id)
+        status: str | None = enrollment.status if enrollment else None
+        position = None
+        if activity_id in attended:
+            status = {"open": "checked_in", "rejected": "rejected"}.get(
+                attended[activity_id], "attended"
+            )
+        elif enrollment is not None and enrollment.status == "waitlisted":
+            ahead = await Enrollment.filter(
+                Q(queued_at__lt=enrollment.queued_at)
+                | Q(queued_at=enrollment.queued_at, id__lt=enrollment.id),
+                activity_id=activity_id,
+                status="waitlisted",
+            ).count()
+            position = ahead + 1
+        result[activity_id] = {"my_status": status, "waitlist_position": position}
+    return result
+
+
+def my_enrollments(resident_id: str, status: str | None) -> Any:
+    found = Enrollment.filter(resident_id=resident_id)
+    return found.filter(status=status) if status else found
+
+
 async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
-    activity = await get_activity(activity_id, who=who)
+    activity = await readable_activity(activity_id, who=who)
     enrollment = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if enrollment is None or enrollment.status not in ("enrolled", "waitlisted"):
         raise NotEnrolled(N_("You are not enrolled in this activity."))

@@ -13,30 +13,29 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import Community, Resident
+from app.accounts.scope import served_community
 from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.i18n import N_
 from app.core.ids import new_id
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
     InvalidCommunity,
-    NoSuchRedemption,
-    NoSuchReward,
     OutOfStock,
     RedemptionExpired,
     RedemptionNotHeld,
-    RewardNotYours,
     RewardWithdrawn,
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
+from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -51,12 +50,8 @@ async def _community_for(who: Principal, code: str | None) -> Community | None:
                 errors=[{"field": "community", "message": N_("required for you")}],
             )
         return await Community.get(id=next(iter(who.community_ids)))
-    district_code, _, community_code = code.rpartition("/")
-    found = Community.filter(code=community_code, district_id=who.district_id or "")
-    if district_code:
-        found = found.filter(district__code=district_code)
-    community = await found.first()
-    if community is None or not who.sees_community(community.id, community.district_id):
+    community = await served_community(who, code)
+    if community is None or community.district_id != who.district_id:
         raise InvalidCommunity(
             N_("No community `{code}` that you serve."),
             errors=[{"field": "community", "message": N_("not a community of yours")}],
@@ -87,33 +82,6 @@ async def create_reward(
     )
 
 
-def _visible(reward: Reward, who: Principal) -> bool:
-    if reward.community_id is None or who.role in ("district_admin", "platform_admin"):
-        return who.sees_district(reward.district_id)
-    return reward.community_id in who.community_ids
-
-
-def visible_rewards(who: Principal) -> QuerySet[Reward]:
-    """The rewards the caller sees: residents the catalogue on offer, staff also the withdrawn."""
-    rewards = Reward.all()
-    if who.role != "platform_admin":
-        rewards = rewards.filter(district_id=who.district_id or "")
-    if who.role in ("resident", "worker"):
-        rewards = rewards.filter(
-            Q(community_id__in=list(who.community_ids)) | Q(community_id__isnull=True)
-        )
-    if who.role == "resident":
-        rewards = rewards.filter(withdrawn_at__isnull=True)
-    return rewards
-
-
-async def get_reward(reward_id: str, *, who: Principal) -> Reward:
-    reward = await Reward.get_or_none(id=reward_id)
-    if reward is None or not _visible(reward, who):
-        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
-    return reward
-
-
 async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
     ids = {r.community_id for r in rewards if r.community_id}
     codes = dict(await Community.filter(id__in=ids).values_list("id", "code")) if ids else {}
@@ -135,20 +103,6 @@ async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
 # --- managing the catalogue: edit, restock, withdraw (each recorded) -----------------------
 
 
-async def manage_reward(reward_id: str, *, who: Principal) -> Reward:
-    """A reward the caller may change: a worker their communities' rewards, an administrator
-    every reward of the district. Locked for the change."""
-    reward = await Reward.get_or_none(id=reward_id)
-    if reward is None or not _visible(reward, who):
-        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
-    if who.role == "worker" and reward.community_id is None:
-        raise RewardNotYours(
-            N_("`{title}` is a reward of the whole district: its administrator manages it."),
-            title=reward.title,
-        )
-    return await Reward.select_for_update().get(id=reward.id)
-
-
 async def _record(reward: Reward, kind: str, *, by: Principal, **details: Any) -> RewardChange:
     return await RewardChange.create(
         district_id=reward.district_id,
@@ -168,7 +122,7 @@ def _ensure_on_offer(reward: Reward) -> None:
 
 async def edit_reward(reward_id: str, changes: dict[str, Any], *, by: Principal) -> Reward:
     """Changes a reward's title, description or cost. Holds taken before keep their cost."""
-    reward = await manage_reward(reward_id, who=by)
+    reward = await managed_reward(reward_id, who=by)
     _ensure_on_offer(reward)
     if "cost" in changes:
         changes["cost"] = to_units(changes["cost"])
@@ -197,7 +151,7 @@ def _plain(name: str, value: Any) -> Any:
 
 async def restock_reward(reward_id: str, quantity: int, reason: str, *, by: Principal) -> Reward:
     """Adds `quantity` units to the stock, recorded with the reason."""
-    reward = await manage_reward(reward_id, who=by)
+    reward = await managed_reward(reward_id, who=by)
     _ensure_on_offer(reward)
     await Reward.filter(id=reward.id).update(stock=F("stock") + quantity)
     await reward.refresh_from_db(fields=["stock"])
@@ -208,7 +162,7 @@ async def restock_reward(reward_id: str, quantity: int, reason: str, *, by: Prin
 async def withdraw_reward(reward_id: str, reason: str, *, by: Principal) -> Reward:
     """Takes a reward off the catalogue, recorded with the reason. Holds already taken stay
     and can still be handed over or cancelled."""
-    reward = await manage_reward(reward_id, who=by)
+    reward = await managed_reward(reward_id, who=by)
     _ensure_on_offer(reward)
     reward.withdrawn_at = datetime.now(UTC)
     await reward.save(update_fields=["withdrawn_at"])
@@ -226,7 +180,7 @@ def _pickup_code() -> str:
 
 async def redeem(reward_id: str, *, who: Principal) -> Redemption:
     """Holds the reward's cost from the resident's credits and one unit of its stock."""
-    reward = await get_reward(reward_id, who=who)
+    reward = await readable_reward(reward_id, who=who)
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     rules = await rules_at(reward.district_id)
@@ -307,11 +261,7 @@ async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
 
 
 async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
-    redemption = await Redemption.get_or_none(id=redemption_id, resident_id=who.id)
-    if redemption is None:
-        raise NoSuchRedemption(
-            N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
-        )
+    redemption = await own_redemption(redemption_id, who=who)
     await _settle(redemption, "voided", by=who.subject)
     await _release(redemption, by=who.subject, memo=N_("cancelled by the resident"))
     return redemption
@@ -319,9 +269,7 @@ async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
 
 async def fulfil(code: str, *, who: Principal) -> Redemption:
     """A worker hands the reward over against the resident's pickup code."""
-    redemption = await Redemption.get_or_none(code=code).prefetch_related("reward")
-    if redemption is None or not _visible(redemption.reward, who):
-        raise NoSuchRedemption(N_("No redemption with this code in your communities."))
+    redemption = await redemption_to_fulfil(code, who=who)
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
         raise RedemptionExpired(N_("The hold has expired; the resident can redeem again."))
     await _settle(redemption, "fulfilled", by=who.subject)
@@ -358,6 +306,10 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
 
 
 HOLD_REMINDER = timedelta(hours=24)
+register_notice(
+    "redemption_expiring",
+    N_("Your “{reward}” is held until {expires_at}: show the pickup code {code} to collect it."),
+)
 
 
 async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500) -> int:
@@ -393,30 +345,6 @@ async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500
         )
         reminded += 1
     return reminded
-
-
-def staff_redemptions(who: Principal, status: str | None) -> QuerySet[Redemption]:
-    """The redemptions staff may hand over: of the rewards they see (a worker: their
-    communities' and the district's; an administrator: the district's)."""
-    found = Redemption.all()
-    if who.role != "platform_admin":
-        found = found.filter(district_id=who.district_id or "")
-    if who.role == "worker":
-        found = found.filter(
-            Q(reward__community_id__in=list(who.community_ids))
-            | Q(reward__community_id__isnull=True)
-        )
-    if status:
-        found = found.filter(status=status)
-    return found
-
-
-async def get_staff_redemption(redemption_id: str, *, who: Principal) -> Redemption:
-    found = await staff_redemptions(who, None).filter(id=redemption_id).first()
-    if found is None:
-        raise NoSuchRedemption(N_("No redemption `{redemption}` in your scope."),
-                               redemption=redemption_id)  # fmt: skip
-    return found
 
 
 async def redemption_views(

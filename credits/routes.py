@@ -8,8 +8,7 @@ from typing import Any
 import credits.jobs  # noqa: F401  (registers the moral bank's scheduled jobs)
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
-from credits import errors, rewards, service
-from credits.models import Redemption
+from credits import errors, rewards, scope, service
 from credits.schemas import (
     AdjustmentIn,
     FulfilIn,
@@ -52,7 +51,7 @@ async def create_reward(who: Principal, body: RewardIn) -> dict[str, Any]:
 @api.get("/api/v1/rewards", query=PageQuery, response=Page[RewardOut])
 async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The rewards the caller can see: their district's and their communities'."""
-    page = await paginate(rewards.visible_rewards(who), query)
+    page = await paginate(scope.catalogue(who), query)
     page["items"] = await rewards.reward_views(page["items"])
     return page
 
@@ -60,7 +59,7 @@ async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
 @api.get("/api/v1/rewards/{reward_id}", response=RewardOut)
 async def get_reward(who: Principal, reward_id: str) -> dict[str, Any]:
     """One reward, with the stock still available."""
-    return (await rewards.reward_views([await rewards.get_reward(reward_id, who=who)]))[0]
+    return (await rewards.reward_views([await scope.readable_reward(reward_id, who=who)]))[0]
 
 
 _MANAGE_ERRORS = (errors.NoSuchReward, errors.RewardNotYours, errors.RewardWithdrawn)
@@ -118,7 +117,7 @@ async def withdraw_reward(who: Principal, reward_id: str, body: WithdrawIn) -> d
 )
 async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) -> dict[str, Any]:
     """The record of edits, restocks and the withdrawal of a reward, newest first."""
-    reward = await rewards.get_reward(reward_id, who=who)
+    reward = await scope.readable_reward(reward_id, who=who)
     return await paginate(rewards.reward_changes(reward), query)
 
 
@@ -145,7 +144,7 @@ async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's redemptions, newest first, with their pickup codes."""
-    page = await paginate(Redemption.filter(resident_id=who.id), query)
+    page = await paginate(scope.own_redemptions(who), query)
     page["items"] = await rewards.redemption_views(page["items"])
     return page
 
@@ -184,7 +183,7 @@ async def fulfil_redemption(who: Principal, body: FulfilIn) -> dict[str, Any]:
 )
 async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, Any]:
     """Redemptions of the rewards the caller sees, newest first, by `status` if given."""
-    page = await paginate(rewards.staff_redemptions(who, query.status), query)
+    page = await paginate(scope.staff_redemptions(who, query.status), query)
     page["items"] = await rewards.redemption_views(page["items"], for_staff=True)
     return page
 
@@ -197,7 +196,7 @@ async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, 
 )
 async def get_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
     """One redemption of the rewards the caller sees."""
-    found = await rewards.get_staff_redemption(redemption_id, who=who)
+    found = await scope.staff_redemption(redemption_id, who=who)
     return (await rewards.redemption_views([found], for_staff=True))[0]
 
 
@@ -241,7 +240,7 @@ async def list_adjustments(who: Principal, query: PageQuery) -> dict[str, Any]:
 )
 async def get_transaction(who: Principal, transaction_id: str) -> dict[str, Any]:
     """A ledger transaction with its entries."""
-    return await service.transaction_view(await service.get_transaction(transaction_id, who=who))
+    return await service.transaction_view(await scope.readable_transaction(transaction_id, who=who))
 
 
 @api.post(

@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import DistrictRulesVersion, Resident
 from app.accounts.schemas import CreditExpiry, DistrictRules
+from app.accounts.scope import district_residents
 from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
 from app.core.errors import Invalid
@@ -31,6 +32,7 @@ from credits.errors import (
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Account, Entry, LedgerTransaction, from_units, to_units
+from credits.scope import readable_transaction, readable_transactions
 
 CENT = Decimal("0.01")
 
@@ -218,8 +220,8 @@ async def reverse_participation(
 
 
 async def _resident_in_scope(resident_id: str, who: Principal) -> Resident:
-    resident = await Resident.get_or_none(id=resident_id)
-    if resident is None or not who.sees_district(resident.district_id):
+    resident = await district_residents(who).get_or_none(id=resident_id)
+    if resident is None:
         raise NoSuchResident(
             N_("No resident `{resident_id}` in your district."), resident_id=resident_id
         )
@@ -266,23 +268,13 @@ async def adjust(
 
 
 def adjustments(who: Principal) -> QuerySet[LedgerTransaction]:
-    found = LedgerTransaction.filter(kind="adjust")
-    return found if who.role == "platform_admin" else found.filter(district_id=who.district_id)
-
-
-async def get_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:
-    transaction = await LedgerTransaction.get_or_none(id=transaction_id)
-    if transaction is None or not who.sees_district(transaction.district_id):
-        raise NoSuchTransaction(
-            N_("No transaction `{transaction_id}` in your district."), transaction_id=transaction_id
-        )
-    return transaction
+    return readable_transactions(who).filter(kind="adjust")
 
 
 async def reverse_transaction(
     transaction_id: str, *, reason: str, by: Principal
 ) -> LedgerTransaction:
-    original = await get_transaction(transaction_id, who=by)
+    original = await readable_transaction(transaction_id, who=by)
     return await ledger.reverse(original, reason=reason, actor=by.subject)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from activities import service
+from activities import scope, service
 from activities.models import Activity, CivilityAction, Enrollment
 from activities.schemas import (
     ActionIn,
@@ -17,10 +17,12 @@ from activities.schemas import (
     ActivityQuery,
     CancelIn,
     EnrollmentOut,
+    MyEnrollmentOut,
+    MyEnrollmentsQuery,
     RosterEntryOut,
     RosterQuery,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
+from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
@@ -38,7 +40,9 @@ def action_view(action: CivilityAction) -> dict[str, Any]:
     }
 
 
-async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
+async def activity_views(
+    activities: list[Activity], who: Principal | None = None
+) -> list[dict[str, Any]]:
     community_ids = {a.community_id for a in activities}
     communities = {c.id: c for c in await Community.filter(id__in=community_ids)}
     districts = {
@@ -46,6 +50,11 @@ async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
         for d in await District.filter(id__in={c.district_id for c in communities.values()})
     }
     counts = await service.activity_counts([a.id for a in activities])
+    mine = (
+        await service.my_statuses(who.id, [a.id for a in activities])
+        if who is not None and who.kind == "resident"
+        else {}
+    )
     return [
         {
             "id": a.id,
@@ -57,6 +66,8 @@ async def activity_views(activities: list[Activity]) -> list[dict[str, Any]]:
             "starts_at": a.starts_at,
             "ends_at": a.ends_at,
             "capacity": a.capacity,
+            "walk_ins": a.walk_ins,
+            **mine.get(a.id, {"my_status": None, "waitlist_position": None}),
             "enrolled": counts[a.id]["enrolled"],
             "waitlisted": counts[a.id]["waitlisted"],
             "location": {
@@ -112,6 +123,7 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
         starts_at=body.starts_at,
         ends_at=body.ends_at,
         capacity=body.capacity,
+        walk_ins=body.walk_ins,
         lat=location.lat,
         lng=location.lng,
         radius_m=location.radius_m,
@@ -123,11 +135,7 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
 @api.get("/api/v1/activities", query=ActivityQuery, response=Page[ActivityOut])
 async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, Any]:
     """Activities in scope: residents their district's, workers their communities'."""
-    activities = Activity.all()
-    if who.kind == "resident":
-        activities = activities.filter(district_id=who.district_id or "")
-    else:
-        activities = staff_scoped(activities, who)
+    activities = scope.readable_activities(who)
     if query.community is not None:
         activities = activities.filter(
             community_id=await service.community_to_list(who, query.community)
@@ -142,14 +150,14 @@ async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, A
     if query.to is not None:
         activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
     page = await paginate(activities, query)
-    page["items"] = await activity_views(page["items"])
+    page["items"] = await activity_views(page["items"], who)
     return page
 
 
 @api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
 async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
     """An activity with its enrolled and waitlisted counts."""
-    return (await activity_views([await service.get_activity(activity_id, who=who)]))[0]
+    return (await activity_views([await scope.readable_activity(activity_id, who=who)], who))[0]
 
 
 @api.patch(
@@ -160,7 +168,7 @@ async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
 )
 async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> dict[str, Any]:
     """Changes an activity before it starts; a larger capacity seats the waitlist."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     changes = body.model_dump(exclude_unset=True)
     activity = await service.update_activity(activity, changes)
     return (await activity_views([activity]))[0]
@@ -174,7 +182,7 @@ async def update_activity(who: Principal, activity_id: str, body: ActivityPatch)
 )
 async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> dict[str, Any]:
     """Cancels an activity before it starts; everyone enrolled or waiting is notified."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     activity = await service.cancel_activity(activity, reason=body.reason)
     return (await activity_views([activity]))[0]
 
@@ -194,6 +202,30 @@ async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
     return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
 
 
+@api.get(
+    "/api/v1/me/enrollments",
+    roles=("resident",),
+    query=MyEnrollmentsQuery,
+    response=Page[MyEnrollmentOut],
+)
+async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str, Any]:
+    """The resident's activities, newest sign-up first: each activity (with `my_status` and
+    the place on the waitlist) and the enrolment's own status."""
+    page = await paginate(service.my_enrollments(who.id, query.status), query)
+    enrollments: list[Enrollment] = page["items"]
+    activities = {
+        a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
+    }
+    views = {
+        v["id"]: v
+        for v in await activity_views([activities[e.activity_id] for e in enrollments], who)
+    }
+    page["items"] = [
+        {"id": e.id, "status": e.status, "activity": views[e.activity_id]} for e in enrollments
+    ]
+    return page
+
+
 @api.delete("/api/v1/activities/{activity_id}/enrollments/me", roles=("resident",), status=204)
 async def cancel_enrolment(who: Principal, activity_id: str) -> None:
     """Gives the seat up; the first waitlisted resident moves up."""
@@ -208,7 +240,7 @@ async def cancel_enrolment(who: Principal, activity_id: str) -> None:
 )
 async def roster(who: Principal, activity_id: str, query: RosterQuery) -> dict[str, Any]:
     """Who is enrolled and who waits; `queued_at` orders the waitlist."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     entries = Enrollment.filter(activity_id=activity.id)
     if query.status is not None:
         entries = entries.filter(status=query.status)

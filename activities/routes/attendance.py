@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from activities import attendance, records, service
+from activities import attendance, records, scope
 from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Attendance
 from activities.schemas import (
@@ -61,7 +61,7 @@ async def attendance_view(attendance: Attendance) -> dict[str, Any]:
 )
 async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
     """The current check-in code (valid about a minute); the worker's screen shows its QR."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     token, expires_at = issue_checkin_token(activity.id)
     base = get_settings().public_base_url.rstrip("/")
     return {
@@ -78,7 +78,7 @@ async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
 )
 async def checkin_code_png(who: Principal, activity_id: str) -> Response:
     """The current check-in code as a QR image (PNG); fetch it again to rotate."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     token, _ = issue_checkin_token(activity.id)
     return Response(qr_png(token), media_type="image/png", headers={"Cache-Control": "no-store"})
 
@@ -142,7 +142,7 @@ async def list_attendances(
     who: Principal, activity_id: str, query: AttendanceQuery
 ) -> dict[str, Any]:
     """The activity's attendances, with the flags the reviewing worker should look at."""
-    activity = await service.manage_activity(activity_id, who=who)
+    activity = await scope.managed_activity(activity_id, who=who)
     attendances = Attendance.filter(activity_id=activity.id)
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
@@ -174,7 +174,7 @@ async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) 
 )
 async def my_attendances(who: Principal, query: AttendanceQuery) -> dict[str, Any]:
     """The resident's own attendances, open, waiting, verified or rejected."""
-    attendances = Attendance.filter(resident_id=who.id)
+    attendances = scope.readable_attendances(who)
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query)

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from activities import certificates, service
+from activities import certificates, scope, service
 from activities.models import Certificate
 from activities.schemas import CertificateOut, VerificationOut
 from app.core.auth import Principal
@@ -44,7 +44,7 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
 )
 async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The certificates of service issued to the resident, newest first."""
-    page = await paginate(Certificate.filter(resident_id=who.id), query)
+    page = await paginate(scope.own_certificates(who), query)
     page["items"] = [certificate_view(c) for c in page["items"]]
     return page
 

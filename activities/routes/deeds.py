@@ -9,10 +9,10 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from activities import deeds
+from activities import deeds, scope
 from activities.models import Deed
 from activities.schemas import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
-from activities.scope import RUNS_ACTIVITIES, staff_scoped
+from activities.scope import RUNS_ACTIVITIES
 from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, paginate
@@ -82,7 +82,7 @@ async def get_upload(who: Principal, upload_id: str) -> Response:
 @api.post("/api/v1/deeds", roles=("resident",), body=DeedIn, response=DeedOut, status=201)
 async def report_deed(who: Principal, body: DeedIn) -> dict[str, Any]:
     """A resident reports a good deed with evidence; a worker reviews it."""
-    return deed_view(await deeds.report_deed(who=who, **body.model_dump()))
+    return deed_view(await deeds.report_deed(who=who, **body.model_dump(exclude={"coord"})))
 
 
 @api.post(
@@ -110,9 +110,7 @@ async def attest_deed(who: Principal, body: AttestIn) -> dict[str, Any]:
 @api.get("/api/v1/deeds", query=DeedQuery, response=Page[DeedOut])
 async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
     """Residents see their own deeds; workers those of their communities."""
-    found = (
-        Deed.filter(resident_id=who.id) if who.kind == "resident" else staff_scoped(Deed.all(), who)
-    )
+    found = scope.readable_deeds(who)
     if query.status is not None:
         found = found.filter(status=query.status)
     page = await paginate(found, query)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from activities import records, service
+from activities import records, scope, service
 from activities.models import Correction, ServiceRecord
 from activities.schemas import (
     CorrectionDecisionIn,
@@ -15,7 +15,7 @@ from activities.schemas import (
     ServiceRecordOut,
     SummaryOut,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
+from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 from credits.recognition.service import badges_held
@@ -80,7 +80,7 @@ async def my_summary(who: Principal) -> dict[str, Any]:
 )
 async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's service records, newest first; reversals name what they reverse."""
-    page = await paginate(ServiceRecord.filter(resident_id=who.id), query)
+    page = await paginate(scope.own_service_records(who), query)
     page["items"] = [record_view(r) for r in page["items"]]
     return page
 
@@ -112,7 +112,7 @@ async def request_correction(who: Principal, body: CorrectionIn) -> dict[str, An
 )
 async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
     """The resident's correction requests and their decisions."""
-    found = Correction.filter(resident_id=who.id)
+    found = scope.readable_corrections(who)
     if query.status is not None:
         found = found.filter(status=query.status)
     page = await paginate(found, query)
@@ -123,7 +123,7 @@ async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, An
 @api.get("/api/v1/corrections", roles=STAFF, query=CorrectionQuery, response=Page[CorrectionOut])
 async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
     """Correction requests from the caller's communities."""
-    found = staff_scoped(Correction.all(), who)
+    found = scope.readable_corrections(who)
     if query.status is not None:
         found = found.filter(status=query.status)
     page = await paginate(found, query)

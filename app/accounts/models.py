@@ -47,6 +47,9 @@ class Community(Model):
     district_id: str
     code = fields.CharField(max_length=64)
     name = fields.CharField(max_length=100)
+    # Where the community is (GCJ-02, as every coordinate stored), to list the nearest first.
+    lat = fields.FloatField(null=True)
+    lng = fields.FloatField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 
-from app.accounts import service
+from app.accounts import scope, service
 from app.accounts.errors import (
     CannotDisableSelf,
     DefaultRequired,
@@ -24,8 +24,13 @@ from app.accounts.schemas import (
     DistrictDetail,
     DistrictOut,
     DistrictRulesPatch,
+    JoinableCommunityOut,
+    JoinableQuery,
+    MarkedReadOut,
     MeOut,
     MePatch,
+    NotificationOut,
+    NotificationQuery,
     PasswordLoginIn,
     PasswordResetIn,
     RealNameIn,
@@ -39,7 +44,7 @@ from app.accounts.schemas import (
     TokenPair,
     WeChatLoginIn,
 )
-from app.core import ratelimit, wechat
+from app.core import outbox, ratelimit, wechat
 from app.core.auth import (
     REFRESH_REUSED,
     Principal,
@@ -50,8 +55,9 @@ from app.core.auth import (
     register_principal_loader,
     rotate_refresh_token,
 )
-from app.core.errors import Problem, Unauthenticated
-from app.core.http import Api, Page, PageQuery, paginate
+from app.core.errors import Invalid, NotFound, Problem, Unauthenticated
+from app.core.geo import to_stored
+from app.core.http import Api, Page, PageQuery, decode_cursor, paginate
 from app.core.i18n import N_
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
@@ -166,10 +172,7 @@ async def create_district(who: Principal, body: DistrictCreate) -> District:
 @api.get("/api/v1/districts", query=PageQuery, response=Page[DistrictOut])
 async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The districts the caller sees: all for platform administrators, else their own."""
-    districts = District.all()
-    if who.role != "platform_admin":
-        districts = districts.filter(id=who.district_id or "")
-    return await paginate(districts, query)
+    return await paginate(scope.readable_districts(who), query)
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
@@ -204,7 +207,7 @@ def _rules_change_view(change: service.RulesChange) -> dict[str, Any]:
 )
 async def get_district(who: Principal, code: str) -> dict[str, Any]:
     """A district with the rules in force and any changes scheduled."""
-    return await _district_detail(await service.get_district(code, who=who))
+    return await _district_detail(await scope.readable_district(code, who=who))
 
 
 _RULES_ERRORS = (UnknownAction, DefaultRequired, RetroactiveRulesChange)
@@ -223,7 +226,7 @@ async def change_district_settings(
     """Changes the district's rules from now (or a later `effective_from`), merging per key;
     history is kept. The answer says what each action will earn; `written` is false when the
     change changed nothing (then no version is added)."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return _rules_change_view(await service.change_rules(district, body, by=who))
 
 
@@ -239,7 +242,7 @@ async def preview_district_settings(
 ) -> dict[str, Any]:
     """What a settings change would make of the rules and what each action would earn; writes
     nothing."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return _rules_change_view(await service.preview_rules(district, body))
 
 
@@ -252,7 +255,7 @@ async def preview_district_settings(
 async def list_settings_versions(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """Every version of the district's rules, newest first: the `rules_version` a ledger
     transaction names is one of these."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     return await paginate(DistrictRulesVersion.filter(district_id=district.id), query)
 
 
@@ -265,8 +268,14 @@ async def list_settings_versions(who: Principal, code: str, query: PageQuery) ->
 )
 async def create_community(who: Principal, code: str, body: CommunityCreate) -> dict[str, Any]:
     """Adds a community to the district."""
-    district = await service.get_district(code, who=who)
-    community = await service.create_community(district, code=body.code, name=body.name)
+    district = await scope.readable_district(code, who=who)
+    community = await service.create_community(
+        district,
+        code=body.code,
+        name=body.name,
+        lat=body.location.lat if body.location else None,
+        lng=body.location.lng if body.location else None,
+    )
     return {
         "id": community.id,
         "code": community.code,
@@ -278,7 +287,7 @@ async def create_community(who: Principal, code: str, body: CommunityCreate) -> 
 @api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
 async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """The district's communities."""
-    district = await service.get_district(code, who=who)
+    district = await scope.readable_district(code, who=who)
     page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
     page["items"] = [
         {"id": c.id, "code": c.code, "name": c.name, "district": district.code}
@@ -311,7 +320,7 @@ _STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
 async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
     """The staff the caller manages (a district admin: their district's), with whether each
     account is disabled."""
-    page = await paginate(service.staff_in_scope(who, role=query.role), query)
+    page = await paginate(scope.managed_staff_list(who, role=query.role), query)
     page["items"] = [await service.staff_view(s) for s in page["items"]]
     return page
 
@@ -351,3 +360,68 @@ async def reset_staff_password(
     """Gives an account a new password; its current logins end."""
     staff = await service.reset_staff_password(staff_id, body.password, by=who)
     return await service.staff_view(staff)
+
+
+@api.get(
+    "/api/v1/me/notifications",
+    roles=("resident",),
+    query=NotificationQuery,
+    response=Page[NotificationOut],
+)
+async def my_notifications(who: Principal, query: NotificationQuery) -> dict[str, Any]:
+    """The resident's notices, newest first (`?unread=true` for the unread): every notice,
+    whether or not it was also sent as a WeChat subscribe message."""
+    if query.cursor and not decode_cursor(query.cursor).isdigit():
+        raise Invalid(
+            N_("The cursor is not valid."),
+            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
+        )
+    page = await paginate(outbox.inbox("resident", who.id, unread=query.unread), query)
+    page["items"] = [
+        {
+            "id": str(n.id),
+            "topic": n.topic,
+            "text": outbox.notice_text(n.topic, n.payload),
+            "payload": n.payload,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in page["items"]
+    ]
+    return page
+
+
+@api.post(
+    "/api/v1/me/notifications/{notification_id}/read",
+    roles=("resident",),
+    response=MarkedReadOut,
+)
+async def mark_notification_read(who: Principal, notification_id: str) -> dict[str, Any]:
+    """Marks one of the resident's notices read (again: nothing changes)."""
+    if not await outbox.inbox("resident", who.id).filter(id=_notice_id(notification_id)).exists():
+        raise NotFound(N_("No such notification of yours."))
+    return {"marked": await outbox.mark_read("resident", who.id, notification_id)}
+
+
+@api.post("/api/v1/me/notifications/read", roles=("resident",), response=MarkedReadOut)
+async def mark_all_notifications_read(who: Principal) -> dict[str, Any]:
+    """Marks every unread notice of the resident read."""
+    return {"marked": await outbox.mark_read("resident", who.id)}
+
+
+def _notice_id(notification_id: str) -> int:
+    return int(notification_id) if notification_id.isdigit() and len(notification_id) < 19 else -1
+
+
+@api.get(
+    "/api/v1/onboarding/communities",
+    query=JoinableQuery,
+    response=list[JoinableCommunityOut],
+)
+async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dict[str, Any]]:
+    """The communities a new resident can join, nearest first when `lat`/`lng` are given
+    (`coord`: gcj02 by default, or wgs84); join one with `PATCH /api/v1/me`."""
+    lat, lng = query.lat, query.lng
+    if lat is not None and lng is not None:
+        lat, lng = to_stored(lat, lng, query.coord)
+    return await service.joinable_communities(lat, lng, limit=query.limit)

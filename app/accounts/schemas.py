@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
+from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -141,9 +142,49 @@ class DistrictDetail(DistrictOut):
     earnings: list[EarningOut] = Field(default_factory=list)
 
 
+class Place(Schema):
+    """A point: `coord` says its system; the service stores GCJ-02."""
+
+    lat: float = Field(ge=-90, le=90)
+    lng: float = Field(ge=-180, le=180)
+    coord: Coord = Field(default="gcj02", description="gcj02 (default) or wgs84")
+
+    @model_validator(mode="after")
+    def _as_stored(self) -> Place:
+        self.lat, self.lng = to_stored(self.lat, self.lng, self.coord)
+        self.coord = "gcj02"
+        return self
+
+
 class CommunityCreate(Schema):
     code: Code
     name: Name
+    location: Place | None = Field(
+        default=None, description="where the community is, to list the nearest first"
+    )
+
+
+class JoinableQuery(Schema):
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+    coord: Coord = "gcj02"
+    limit: int = Field(default=20, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _whole_point(self) -> JoinableQuery:
+        if (self.lat is None) != (self.lng is None):
+            raise ValueError("give both lat and lng, or neither")
+        return self
+
+
+class JoinableCommunityOut(Schema):
+    """A community a resident can join with `PATCH /me {"community": ref}`."""
+
+    ref: str = Field(description="`district/community`, the value for `PATCH /me`")
+    name: str
+    district: str
+    district_name: str
+    distance_m: int | None = Field(description="from the given point, when both are known")
 
 
 class CommunityOut(Schema):
@@ -183,6 +224,12 @@ class PasswordResetIn(Schema):
 
 
 class ResidentOut(Schema):
+    missing: list[Literal["community", "nickname", "real_name"]] = Field(
+        default_factory=list,
+        description="what the resident has yet to give: `community` first (nothing is shown "
+        "without it; see GET /api/v1/onboarding/communities)",
+    )
+    next_step: str | None = Field(default=None, description="what to do next, in words")
     id: str
     nickname: str
     district: str | None
@@ -231,3 +278,22 @@ class TokenPair(Schema):
     expires_in: int
     resident: ResidentOut | None = None
     staff: StaffOut | None = None
+
+
+class NotificationQuery(PageQuery):
+    unread: bool = False
+
+
+class NotificationOut(Schema):
+    """A notice in the resident's inbox: `text` in the reader's language, `payload` for links."""
+
+    id: str
+    topic: str
+    text: str
+    payload: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class MarkedReadOut(Schema):
+    marked: int = Field(description="how many notices this marked read")

@@ -10,17 +10,14 @@ from typing import Any
 
 from pydantic import ValidationError
 from tortoise.exceptions import IntegrityError
-from tortoise.queryset import QuerySet
 
 from app.accounts.errors import (
-    CannotDisableSelf,
     CommunityExists,
     DefaultRequired,
     DistrictExists,
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
-    NoSuchStaff,
     RetroactiveRulesChange,
     UnknownAction,
     UsernameTaken,
@@ -34,21 +31,16 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
+from app.accounts.scope import managed_staff, readable_districts
 from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
-from app.core.i18n import N_, _
+from app.core.geo import distance_m
+from app.core.i18n import N_, _, translate
 from app.core.keys import get_keyring
 from app.core.passwords import hash_password
 
 # --- districts and their rules -------------------------------------------------------------
-
-
-async def get_district(code: str, *, who: Principal) -> District:
-    district = await District.get_or_none(code=code)
-    if district is None or not who.sees_district(district.id):
-        raise NotFound(N_("No such district."))
-    return district
 
 
 async def create_district(*, code: str, name: str, by: Principal) -> District:
@@ -268,14 +260,67 @@ async def change_rules(
 # --- communities ---------------------------------------------------------------------------
 
 
-async def create_community(district: District, *, code: str, name: str) -> Community:
+async def create_community(
+    district: District,
+    *,
+    code: str,
+    name: str,
+    lat: float | None = None,
+    lng: float | None = None,
+) -> Community:
     if await Community.exists(district_id=district.id, code=code):
         raise CommunityExists(
             N_("Community `{code}` exists already in `{district}`."),
             code=code,
             district=district.code,
         )
-    return await Community.create(district=district, code=code, name=name)
+    return await Community.create(district=district, code=code, name=name, lat=lat, lng=lng)
+
+
+async def joinable_communities(
+    lat: float | None, lng: float | None, *, limit: int
+) -> list[dict[str, Any]]:
+    """Every community open to join (all are), nearest first when a point (GCJ-02) is given;
+    communities without a location come after, by district and name."""
+    communities = await Community.all().prefetch_related("district")
+    rows = []
+    for c in communities:
+        distance = (
+            round(distance_m(lat, lng, c.lat, c.lng))
+            if lat is not None and lng is not None and c.lat is not None and c.lng is not None
+            else None
+        )
+        rows.append(
+            {
+                "ref": f"{c.district.code}/{c.code}",
+                "name": c.name,
+                "district": c.district.code,
+                "district_name": c.district.name,
+                "distance_m": distance,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["distance_m"] is None, r["distance_m"] or 0, r["district"], r["ref"])
+    )
+    return rows[:limit]
+
+
+def missing_for(resident: Resident) -> list[str]:
+    missing = []
+    if resident.community_id is None:
+        missing.append("community")
+    if not resident.nickname:
+        missing.append("nickname")
+    if resident.id_number_hash is None:
+        missing.append("real_name")
+    return missing
+
+
+_NEXT_STEPS = {
+    "community": N_("Choose your community to see its activities and rewards."),
+    "nickname": N_("Choose a nickname."),
+    "real_name": N_("Give your real name to receive certificates of service."),
+}
 
 
 async def find_community(district_code: str, community_code: str) -> Community:
@@ -309,8 +354,8 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     else:
         if not data.district:
             raise InvalidStaffScope(N_("A {role} needs a `district`."), role=data.role)
-        district = await District.get_or_none(code=data.district)
-        if district is None or not by.sees_district(district.id):
+        district = await readable_districts(by).get_or_none(code=data.district)
+        if district is None:
             raise InvalidStaffScope(N_("No district `{district}`."), district=data.district)
     if data.role == "worker" and not data.communities:
         raise InvalidStaffScope(N_("A worker needs at least one community."))
@@ -372,31 +417,10 @@ async def staff_view(staff: Staff) -> dict[str, Any]:
     }
 
 
-def staff_in_scope(who: Principal, *, role: str | None = None) -> QuerySet[Staff]:
-    """The staff an administrator manages: a district admin their district's workers and
-    administrators, a platform admin everyone."""
-    found = Staff.all()
-    if who.role != "platform_admin":
-        found = found.filter(district_id=who.district_id or "")
-    if role:
-        found = found.filter(role=role)
-    return found
-
-
-async def manage_staff(staff_id: str, *, by: Principal) -> Staff:
-    """A member of staff `by` may disable, enable or give a new password (not themselves)."""
-    staff = await staff_in_scope(by).filter(id=staff_id).first()
-    if staff is None:
-        raise NoSuchStaff(N_("No member of staff `{staff}` in your district."), staff=staff_id)
-    if staff.id == by.id:
-        raise CannotDisableSelf(N_("Ask another administrator to change your own account."))
-    return staff
-
-
 async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
     """Disables an account: it can no longer log in, and every token it holds stops working
     at once (its logins are revoked; each request checks `disabled_at`)."""
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     if staff.disabled_at is None:
         staff.disabled_at = datetime.now(UTC)
         await staff.save(update_fields=["disabled_at"])
@@ -405,7 +429,7 @@ async def disable_staff(staff_id: str, *, by: Principal) -> Staff:
 
 
 async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     if staff.disabled_at is not None:
         staff.disabled_at = None
         await staff.save(update_fields=["disabled_at"])
@@ -414,7 +438,7 @@ async def enable_staff(staff_id: str, *, by: Principal) -> Staff:
 
 async def reset_staff_password(staff_id: str, password: str, *, by: Principal) -> Staff:
     """Sets a new password; the account's current logins end (they must log in again)."""
-    staff = await manage_staff(staff_id, by=by)
+    staff = await managed_staff(staff_id, by=by)
     staff.password_hash = await hash_password(password)
     await staff.save(update_fields=["password_hash"])
     await revoke_sessions_of(f"staff:{staff.id}")
@@ -505,7 +529,10 @@ async def resident_view(resident: Resident) -> dict[str, Any]:
         if resident.community_id
         else None
     )
+    missing = missing_for(resident)
     return {
+        "missing": missing,
+        "next_step": translate(_NEXT_STEPS[missing[0]]) if missing else None,
         "id": resident.id,
         "nickname": resident.nickname,
         "district": community.district.code if community else None,

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import jwt
 from starlette.requests import Request
 
-from app.core.errors import Forbidden, NotFound, Unauthenticated
+from app.core.errors import Forbidden, Unauthenticated
 from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.keys import get_keyring
@@ -53,16 +53,6 @@ class Principal:
         if self.role in ("platform_admin", "district_admin"):
             return self.sees_district(district_id)
         return community_id is not None and community_id in self.community_ids
-
-    def ensure_district(self, district_id: str | None, what: str = "resource") -> None:
-        if not self.sees_district(district_id):
-            raise NotFound(N_("No such {what}."), what=what)
-
-    def ensure_community(
-        self, community_id: str | None, district_id: str | None, what: str = "resource"
-    ) -> None:
-        if not self.sees_community(community_id, district_id):
-            raise NotFound(N_("No such {what}."), what=what)
 
 
 PrincipalLoader = Callable[[str, str], Awaitable["Principal | None"]]

@@ -87,6 +87,9 @@ class Notification(Model):
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
+    # The resident's inbox shows every notice, sent as a subscribe message or not.
+    read_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "notification"
+        indexes = (("recipient_kind", "recipient_id", "id"),)

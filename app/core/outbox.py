@@ -4,9 +4,13 @@ sender, retried with backoff, and claimed row by row so that none is sent twice.
 from __future__ import annotations
 
 import logging
+import string
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
+from tortoise.queryset import QuerySet
+
+from app.core.i18n import translate
 from app.core.models import Notification
 from app.core.scheduler import job
 from app.core.settings import get_settings
@@ -29,6 +33,47 @@ async def queue_notification(
         payload=payload,
         next_attempt_at=datetime.now(UTC),
     )
+
+
+# What a notice says in the resident's inbox, per topic: a message template (English msgid,
+# translated when read) filled from the payload. Domains register their topics.
+_NOTICE_TEXTS: dict[str, str] = {}
+
+
+def register_notice(topic: str, template: str) -> None:
+    _NOTICE_TEXTS[topic] = template
+
+
+def notice_text(topic: str, payload: dict[str, Any]) -> str:
+    """The notice in the reader's language; a field the payload lacks shows empty."""
+    template = _NOTICE_TEXTS.get(topic)
+    if template is None:
+        return topic
+    return string.Formatter().vformat(translate(template), (), _Fields(payload))
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def inbox(
+    recipient_kind: str, recipient_id: str, *, unread: bool = False
+) -> QuerySet[Notification]:
+    found = Notification.filter(recipient_kind=recipient_kind, recipient_id=recipient_id)
+    return found.filter(read_at__isnull=True) if unread else found
+
+
+async def mark_read(
+    recipient_kind: str, recipient_id: str, notification_id: str | None = None
+) -> int:
+    """Marks one notice (or all) of the recipient read; returns how many changed."""
+    found = inbox(recipient_kind, recipient_id, unread=True)
+    if notification_id is not None:
+        if not notification_id.isdigit() or len(notification_id) > 18:
+            return 0
+        found = found.filter(id=int(notification_id))
+    return await found.update(read_at=datetime.now(UTC))
 
 
 class Sender(Protocol):

@@ -10,12 +10,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from app.accounts.models import District
-from app.accounts.service import get_district
+from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.http import Api, Page, PageQuery, Schema, paginate
 from app.core.i18n import N_
-from credits.recognition import credentials, honour_rolls, service
+from credits.recognition import credentials, honour_rolls, scope, service
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
     BadgeCodeTaken,
@@ -148,8 +148,8 @@ async def issuer(code: str) -> dict[str, Any]:
 async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict[str, Any]:
     """The district's honour rolls, newest first: residents the published ones, staff also
     the drafts."""
-    district = await get_district(code, who=who)
-    return await paginate(service.honour_rolls_of(district, who), query)
+    district = await readable_district(code, who=who)
+    return await paginate(scope.readable_honour_rolls(district, who), query)
 
 
 @api.get(
@@ -161,7 +161,7 @@ async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict
 async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str, Any]:
     """The district's honour roll of `period` (YYYY-MM), the latest by default (residents:
     the latest published)."""
-    district = await get_district(code, who=who)
+    district = await readable_district(code, who=who)
     return await service.honour_roll(district, query.period, who=who)
 
 
@@ -178,7 +178,7 @@ async def take_honour_roll_draft(
 ) -> dict[str, Any]:
     """Takes (or takes again) the draft roll of a month from the ledger; lines removed in
     review stay removed. Refused once the roll is published."""
-    district = await get_district(code, who=who)
+    district = await readable_district(code, who=who)
     roll = await honour_rolls.take_draft(district, body.period, now=datetime.now(UTC))
     return await service.honour_roll_view(roll, district, who=who)
 
@@ -191,7 +191,9 @@ async def take_honour_roll_draft(
 )
 async def get_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
     """One roll, draft or published, with every line (removed ones too) for review."""
-    return await service.honour_roll_view(await service.get_roll(roll_id, who=who), who=who)
+    return await service.honour_roll_view(
+        await scope.readable_honour_roll(roll_id, who=who), who=who
+    )
 
 
 @api.post(
@@ -205,7 +207,7 @@ async def remove_honour_roll_line(
     who: Principal, roll_id: str, line_id: str, body: RemoveLineIn
 ) -> dict[str, Any]:
     """Takes a line off a draft roll with the reason (kept, shown to staff)."""
-    roll = await service.get_roll(roll_id, who=who)
+    roll = await scope.readable_honour_roll(roll_id, who=who)
     await honour_rolls.remove_line(roll, line_id, body.reason, by=who)
     return await service.honour_roll_view(roll, who=who)
 
@@ -218,5 +220,5 @@ async def remove_honour_roll_line(
 )
 async def publish_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
     """Publishes a draft roll: residents see it from now on; it is never taken again."""
-    roll = await honour_rolls.publish(await service.get_roll(roll_id, who=who), by=who)
+    roll = await honour_rolls.publish(await scope.readable_honour_roll(roll_id, who=who), by=who)
     return await service.honour_roll_view(roll, who=who)

@@ -10,10 +10,11 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.accounts.models import District
+from app.accounts.scope import readable_district
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_, _
-from app.core.outbox import queue_notification
+from app.core.outbox import queue_notification, register_notice
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -23,8 +24,17 @@ from credits.recognition.errors import (
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
 from credits.recognition.schemas import BadgeCreate
+from credits.recognition.scope import (
+    readable_awards,
+    readable_honour_rolls,
+    reviews_honour_rolls,
+)
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
+
+register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
+register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
+register_notice("badge_revoked", N_("The badge “{badge_name}” was withdrawn: {reason}"))
 
 # --- badge definitions ---------------------------------------------------------------------
 
@@ -36,10 +46,7 @@ async def badges_in_scope(
     administrators, of the district they name)."""
     district_id = who.district_id
     if district_code is not None:
-        district = await District.get_or_none(code=district_code)
-        if district is None or not who.sees_district(district.id):
-            raise NotFound(N_("No such district."))
-        district_id = district.id
+        district_id = (await readable_district(district_code, who=who)).id
     scope = Q(district_id__isnull=True)
     if district_id is not None:
         scope |= Q(district_id=district_id)
@@ -113,9 +120,7 @@ async def badges_held(resident_id: str) -> list[dict[str, str]]:
 async def awards_in_scope(
     *, who: Principal, resident_id: str | None, badge_code: str | None
 ) -> QuerySet[BadgeAward]:
-    awards = BadgeAward.all().prefetch_related("badge")
-    if who.role != "platform_admin":
-        awards = awards.filter(district_id=who.district_id or "")
+    awards = readable_awards(who).prefetch_related("badge")
     if resident_id is not None:
         awards = awards.filter(resident_id=resident_id)
     if badge_code is not None:
@@ -126,8 +131,8 @@ async def awards_in_scope(
 async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAward:
     """Revokes an award: its credential's status bit is set, and the resident is told why.
     The award stays (nothing is deleted), so the job never awards that badge again."""
-    award = await BadgeAward.get_or_none(public_id=public_id).prefetch_related("badge")
-    if award is None or not by.sees_district(award.district_id):
+    award = await readable_awards(by).get_or_none(public_id=public_id).prefetch_related("badge")
+    if award is None:
         raise NotFound(N_("No such badge award."))
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
         revoked_at=datetime.now(UTC), revocation_reason=reason, revoked_by=by.subject
@@ -156,19 +161,9 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-def _reviews(who: Principal) -> bool:
-    """Staff see drafts and removed lines; residents only what was published."""
-    return who.kind == "staff"
-
-
-def honour_rolls_of(district: District, who: Principal) -> QuerySet[HonourRoll]:
-    rolls = HonourRoll.filter(district_id=district.id)
-    return rolls if _reviews(who) else rolls.filter(status="published")
-
-
 async def honour_roll(district: District, period: str | None, *, who: Principal) -> dict[str, Any]:
     """The roll of `period` (YYYY-MM), or the latest when no period is given."""
-    rolls = honour_rolls_of(district, who)
+    rolls = readable_honour_rolls(district, who)
     roll = await (
         rolls.filter(period=period).first()
         if period is not None
@@ -181,13 +176,6 @@ async def honour_roll(district: District, period: str | None, *, who: Principal)
     return await honour_roll_view(roll, district, who=who)
 
 
-async def get_roll(roll_id: str, *, who: Principal) -> HonourRoll:
-    roll = await HonourRoll.get_or_none(id=roll_id)
-    if roll is None or not who.sees_district(roll.district_id):
-        raise HonourRollNotFound(N_("No honour roll `{roll}` in your district."), roll=roll_id)
-    return roll
-
-
 async def honour_roll_view(
     roll: HonourRoll, district: District | None = None, *, who: Principal
 ) -> dict[str, Any]:
@@ -196,7 +184,7 @@ async def honour_roll_view(
     district = district or await District.get(id=roll.district_id)
     entries = await HonourRollEntry.filter(roll_id=roll.id).order_by("board", "rank")
     boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
-    staff = _reviews(who)
+    staff = reviews_honour_rolls(who)
     for entry in entries:
         board = boards[entry.board]
         if entry.removed_at is not None and not staff:

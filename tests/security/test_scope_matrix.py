@@ -1,0 +1,339 @@
+"""Nobody reaches another district's, community's or resident's things by id.
+
+The test walks every operation of the OpenAPI document that takes a path parameter and calls
+it, with the real id of an existing object of district d1 / community c1 / resident 甲, as
+each outsider below. An outsider whose role the operation admits gets 404 (the same answer as
+for an id that does not exist); one whose role it refuses gets 403 before anything is looked
+up. Nothing answers 2xx.
+
+A new route joins by adding its `(method, path)` to `ROUTES` (and, for a new kind of path
+parameter, a maker to `MAKERS`): a route missing from the table fails the test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from app.core.db import transaction
+from app.core.ids import new_id
+from app.main import all_endpoints
+from tests.activities.conftest import iso, publish
+from tests.conftest import Actor, World, set_rules_since
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RULES = {
+    "moral_bank_enabled": True,
+    "credits_per_hour": {"default": 10},
+    "credits_per_report": {"default": 2},
+}
+
+# Operations anyone may call, by design; they take no part in the matrix.
+PUBLIC = {
+    ("GET", "/verify/{number}"): "anyone checks a certificate of service by its number",
+    ("GET", "/credentials/{public_id}"): "Open Badges credentials are public by their random id",
+    ("GET", "/credentials/status/{number}"): "the revocation status list is public",
+    ("GET", "/issuers/{code}"): "an issuer profile (the district) is public",
+}
+
+SAME_DISTRICT_RESIDENT = "an activity is open to every resident of its district"
+SAME_COMMUNITY_RESIDENT = "a community's reward is open to every resident of the community"
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one operation. `body` is a valid body (so validation does not answer
+    first), or the name of one in `Objects.bodies` when it needs real ids; `sees` names the
+    outsiders that reach the object by design, with the reason."""
+
+    body: dict[str, Any] | str | None = None
+    sees: dict[str, str] = field(default_factory=dict)
+
+
+ROUTES: dict[tuple[str, str], Case] = {
+    # accounts
+    ("GET", "/api/v1/districts/{code}"): Case(
+        sees={"worker_of_other_community": "staff of a district read their district"}
+    ),
+    ("PATCH", "/api/v1/districts/{code}/settings"): Case(body=RULES),
+    ("POST", "/api/v1/districts/{code}/communities"): Case(body={"code": "c9", "name": "九社区"}),
+    ("GET", "/api/v1/districts/{code}/communities"): Case(
+        sees={
+            "worker_of_other_community": "staff of a district read their district",
+            "resident_of_same_community": "residents read the communities of their district",
+        }
+    ),
+    ("POST", "/api/v1/districts/{code}/settings/preview"): Case(body=RULES),
+    ("GET", "/api/v1/districts/{code}/settings/versions"): Case(
+        sees={"worker_of_other_community": "staff of a district read their district"}
+    ),
+    ("POST", "/api/v1/staff/{staff_id}/disable"): Case(),
+    ("POST", "/api/v1/staff/{staff_id}/enable"): Case(),
+    ("POST", "/api/v1/staff/{staff_id}/password"): Case(body={"password": "a-new-password-1"}),
+    ("POST", "/api/v1/jobs/{name}/run"): Case(),
+    ("POST", "/api/v1/me/notifications/{notification_id}/read"): Case(),
+    # activities
+    ("GET", "/api/v1/activities/{activity_id}"): Case(
+        sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT}
+    ),
+    ("PATCH", "/api/v1/activities/{activity_id}"): Case(body={"title": "改名"}),
+    ("POST", "/api/v1/activities/{activity_id}/cancel"): Case(body={"reason": "取消"}),
+    ("POST", "/api/v1/activities/{activity_id}/enrollments"): Case(
+        sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT}
+    ),
+    ("GET", "/api/v1/activities/{activity_id}/enrollments"): Case(),
+    ("DELETE", "/api/v1/activities/{activity_id}/enrollments/me"): Case(
+        sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT}
+    ),
+    ("GET", "/api/v1/activities/{activity_id}/checkin-code"): Case(),
+    ("GET", "/api/v1/activities/{activity_id}/checkin-code.png"): Case(),
+    ("POST", "/api/v1/activities/{activity_id}/check-in"): Case(
+        body={"token": "x", "lat": 29.8753, "lng": 121.544},
+        sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT},
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/check-out"): Case(
+        body={"token": "x", "lat": 29.8753, "lng": 121.544},
+        sees={"resident_of_same_community": SAME_DISTRICT_RESIDENT},
+    ),
+    ("POST", "/api/v1/activities/{activity_id}/attendances"): Case(body="backfill"),
+    ("GET", "/api/v1/activities/{activity_id}/attendances"): Case(),
+    ("POST", "/api/v1/attendances/{attendance_id}/verify"): Case(body={"decision": "approve"}),
+    ("GET", "/api/v1/uploads/{upload_id}"): Case(
+        sees={"worker_of_other_community": "an upload is for its owner and its district's staff"}
+    ),
+    ("POST", "/api/v1/deeds/{deed_id}/review"): Case(body={"decision": "approve"}),
+    ("POST", "/api/v1/corrections/{correction_id}/decide"): Case(
+        body={"decision": "reject", "reason": "不成立"}
+    ),
+    ("GET", "/api/v1/me/certificates/{number}/pdf"): Case(),
+    # credits
+    ("GET", "/api/v1/rewards/{reward_id}"): Case(
+        sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
+    ),
+    ("POST", "/api/v1/rewards/{reward_id}/redemptions"): Case(
+        sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
+    ),
+    ("POST", "/api/v1/redemptions/{redemption_id}/cancel"): Case(),
+    ("PATCH", "/api/v1/rewards/{reward_id}"): Case(body={"title": "改名"}),
+    ("POST", "/api/v1/rewards/{reward_id}/restock"): Case(body={"quantity": 1}),
+    ("POST", "/api/v1/rewards/{reward_id}/withdraw"): Case(body={"reason": "下架测试"}),
+    ("GET", "/api/v1/rewards/{reward_id}/changes"): Case(),
+    ("GET", "/api/v1/redemptions/{redemption_id}"): Case(),
+    ("GET", "/api/v1/credits/transactions/{transaction_id}"): Case(
+        sees={"worker_of_other_community": "the moral bank is kept per district (docs/credits.md)"}
+    ),
+    ("POST", "/api/v1/credits/transactions/{transaction_id}/reverse"): Case(
+        body={"reason": "撤销测试"}
+    ),
+    # recognition
+    ("POST", "/api/v1/badge-awards/{award_id}/revoke"): Case(body={"reason": "撤销测试"}),
+    ("GET", "/api/v1/districts/{code}/honour-rolls"): Case(
+        sees={
+            "worker_of_other_community": "honour rolls are published to their district",
+            "resident_of_same_community": "honour rolls are published to their district",
+        }
+    ),
+    ("GET", "/api/v1/districts/{code}/honour-roll"): Case(
+        sees={
+            "worker_of_other_community": "honour rolls are published to their district",
+            "resident_of_same_community": "honour rolls are published to their district",
+        }
+    ),
+    ("POST", "/api/v1/districts/{code}/honour-rolls"): Case(body={"period": "2026-01"}),
+    ("GET", "/api/v1/honour-rolls/{roll_id}"): Case(
+        sees={"worker_of_other_community": "staff of a district review its rolls"}
+    ),
+    ("POST", "/api/v1/honour-rolls/{roll_id}/lines/{line_id}/remove"): Case(
+        body={"reason": "测试移除"}
+    ),
+    ("POST", "/api/v1/honour-rolls/{roll_id}/publish"): Case(),
+}
+
+
+@dataclass
+class Objects:
+    """Real objects of district d1, community c1 and resident 甲, by path parameter."""
+
+    ids: dict[str, str]
+    bodies: dict[str, dict[str, Any]]
+
+
+async def _objects(world: World) -> Objects:
+    from activities.checkin import qr_png
+    from credits.recognition.models import BadgeAward, BadgeDefinition
+
+    resident, worker = world.resident.client, world.worker.client
+    await set_rules_since("d1", datetime(2001, 1, 1, tzinfo=UTC), **RULES)
+    day = datetime.now(SHANGHAI).date() - timedelta(days=3)
+    start = datetime.combine(day, time(9), SHANGHAI)
+    past = await publish(world, starts_at=iso(start), ends_at=iso(start + timedelta(hours=4)))
+    backfill = {
+        "resident": world.resident.id,
+        "checked_in_at": iso(start),
+        "checked_out_at": iso(start + timedelta(hours=3)),
+        "note": "补录",
+    }
+    attendance = await worker.post(f"/api/v1/activities/{past['id']}/attendances", json=backfill)
+    verified = await worker.post(
+        f"/api/v1/attendances/{attendance.json()['id']}/verify", json={"decision": "approve"}
+    )
+    assert verified.status_code == 200, verified.text
+    pending = await worker.post(
+        f"/api/v1/activities/{past['id']}/attendances",
+        json={**backfill, "resident": (await world.new_resident("o-pending")).id},
+    )
+    assert pending.status_code == 201, pending.text
+    activity = await publish(world)
+    assert (await resident.post(f"/api/v1/activities/{activity['id']}/enrollments")).is_success
+    upload = await resident.post(
+        "/api/v1/uploads", files={"file": ("a.png", qr_png("x"), "image/png")}
+    )
+    assert upload.status_code == 201, upload.text
+    deed = await worker.post(
+        "/api/v1/deeds/attest",
+        json={
+            "resident": world.resident.id,
+            "action": "zebra-crossing",
+            "description": "扶老人过马路",
+            "occurred_at": iso(datetime.now(UTC) - timedelta(hours=1)),
+            "proxy": False,
+        },
+    )
+    assert deed.status_code == 201, deed.text
+    reported = await resident.post(
+        "/api/v1/deeds",
+        json={
+            "action": "waste-sorting",
+            "description": "分类投放",
+            "occurred_at": iso(datetime.now(UTC) - timedelta(hours=1)),
+            "evidence": [upload.json()["id"]],
+        },
+    )
+    assert reported.status_code == 201, reported.text
+    correction = await resident.post(
+        "/api/v1/me/corrections", json={"record": verified.json()["record"], "reason": "时长不对"}
+    )
+    assert correction.status_code == 201, correction.text
+    certificate = await resident.post("/api/v1/me/certificates")
+    assert certificate.status_code == 201, certificate.text
+    reward = await worker.post("/api/v1/rewards", json={"title": "环保袋", "cost": 1, "stock": 5})
+    assert reward.status_code == 201, reward.text
+    redemption = await resident.post(f"/api/v1/rewards/{reward.json()['id']}/redemptions")
+    assert redemption.status_code == 201, redemption.text
+    async with transaction():
+        badge = await BadgeDefinition.first()
+        assert badge is not None
+        award = await BadgeAward.create(
+            public_id=new_id(),
+            district_id=world.district_id,
+            resident_id=world.resident.id,
+            badge_id=badge.id,
+            awarded_at=datetime.now(UTC),
+        )
+    from credits.models import LedgerTransaction
+
+    earned = await LedgerTransaction.filter(district_id=world.district_id).first()
+    assert earned is not None
+    assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
+    from app.core.outbox import queue_notification
+
+    async with transaction():
+        notice = await queue_notification(
+            "resident", world.resident.id, "enrolment_promoted", {"title": "河道清洁"}
+        )
+    roll = await world.district_admin.client.post(
+        "/api/v1/districts/d1/honour-rolls",
+        json={"period": datetime.now(SHANGHAI).strftime("%Y-%m")},
+    )
+    assert roll.status_code == 201, roll.text
+    return Objects(
+        ids={
+            "code": "d1",
+            "name": "close-activities",
+            "activity_id": activity["id"],
+            "attendance_id": pending.json()["id"],
+            "upload_id": upload.json()["id"],
+            "deed_id": reported.json()["id"],
+            "correction_id": correction.json()["id"],
+            "number": certificate.json()["number"],
+            "reward_id": reward.json()["id"],
+            "redemption_id": redemption.json()["id"],
+            "transaction_id": earned.id,
+            "award_id": award.public_id,
+            "roll_id": roll.json()["id"],
+            "line_id": roll.json()["hours"][0]["line"],
+            "staff_id": world.worker.id,
+            "notification_id": str(notice.id),
+        },
+        bodies={"backfill": backfill},
+    )
+
+
+async def _outsiders(world: World) -> dict[str, Actor]:
+    from app.accounts.schemas import StaffCreate
+    from app.accounts.service import create_staff
+    from app.core.auth import Principal
+
+    system = Principal(kind="staff", id="test", role="platform_admin")
+
+    async def staff(username: str, role: str, district: str, communities: list[str]) -> str:
+        data = StaffCreate(
+            username=username,
+            password="staff-password-123",
+            role=role,
+            district=district,
+            communities=communities,
+        )
+        return (await create_staff(data, by=system)).id
+
+    async with transaction():
+        other_admin = await staff("d2-admin", "district_admin", "d2", [])
+        c2_worker = await staff("c2-worker", "worker", "d1", ["c2"])
+    return {
+        "resident_of_other_district": world.other_resident,
+        "worker_of_other_district": world.other_worker,
+        "admin_of_other_district": await world.actor("staff", other_admin, "district_admin"),
+        "worker_of_other_community": await world.actor("staff", c2_worker, "worker"),
+        "resident_of_same_community": await world.new_resident("o-neighbour"),
+    }
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        if "{" in path
+        for method in operations
+    ]
+
+
+async def test_every_route_taking_an_id_is_in_the_scope_matrix(client):
+    document = (await client.get("/openapi.json")).json()
+    missing = [op for op in _operations(document) if op not in ROUTES and op not in PUBLIC]
+    assert missing == [], "add these operations to ROUTES or PUBLIC in this file"
+    stale = [op for op in [*ROUTES, *PUBLIC] if op not in _operations(document)]
+    assert stale == []
+
+
+async def test_nobody_reaches_another_district_community_or_resident_by_id(world, client):
+    document = (await client.get("/openapi.json")).json()
+    roles = {(e.method, e.path): e.roles for e in all_endpoints()}
+    objects = await _objects(world)
+    outsiders = await _outsiders(world)
+    leaks: list[str] = []
+    for method, path in _operations(document):
+        if (method, path) in PUBLIC:
+            continue
+        case = ROUTES[(method, path)]
+        url = path.format(**objects.ids)
+        body = objects.bodies[case.body] if isinstance(case.body, str) else case.body
+        admitted = roles[(method, path)]
+        for name, outsider in outsiders.items():
+            if name in case.sees:
+                continue
+            response = await outsider.client.request(method, url, json=body)
+            expected = 404 if admitted is None or outsider.role in admitted else 403
+            if response.status_code != expected:
+                leaks.append(f"{name} {method} {url}: {response.status_code} {response.text[:120]}")
+    assert leaks == []
