@@ -1,22 +1,34 @@
-"""The console decides no scope itself: it uses the domains' scope rules."""
+"""The console decides no scope itself: it uses the domains' scope modules."""
 
 from __future__ import annotations
 
-from tortoise.queryset import QuerySet
-
-from activities.scope import RUNS_ACTIVITIES, STAFF, staff_scoped
-from app.accounts.models import Community
-from app.core.auth import Principal, Role
+from activities.scope import (
+    RUNS_ACTIVITIES,
+    STAFF,
+    managed_activity,
+    managed_attendance,
+    staff_scoped,
+)
+from app.accounts.scope import managed_staff_list, served_communities, served_residents
+from app.core.auth import Role
+from credits.recognition.scope import readable_honour_roll, readable_honour_rolls
+from credits.scope import catalogue, staff_redemptions
 
 ADMINS: tuple[Role, ...] = ("district_admin", "platform_admin")
+communities_of = served_communities
 
-__all__ = ["ADMINS", "RUNS_ACTIVITIES", "STAFF", "communities_of", "staff_scoped"]
-
-
-def communities_of(who: Principal) -> QuerySet[Community]:
-    """The communities a member of staff serves (Principal.sees_community, as a query)."""
-    if who.role == "platform_admin":
-        return Community.all()
-    if who.role == "district_admin":
-        return Community.filter(district_id=who.district_id or "")
-    return Community.filter(id__in=list(who.community_ids))
+__all__ = [
+    "ADMINS",
+    "RUNS_ACTIVITIES",
+    "STAFF",
+    "catalogue",
+    "communities_of",
+    "managed_activity",
+    "managed_attendance",
+    "managed_staff_list",
+    "readable_honour_roll",
+    "readable_honour_rolls",
+    "served_residents",
+    "staff_redemptions",
+    "staff_scoped",
+]

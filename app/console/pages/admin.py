@@ -17,7 +17,7 @@ from app.accounts.schemas import (
     PasswordResetIn,
     StaffCreate,
 )
-from app.console import lookups, names
+from app.console import lookups, names, scope
 from app.console.scope import communities_of
 from app.console.web import Ctx, form_data, local, parse_local, redirect
 from app.core.errors import Invalid, NotFound
@@ -150,7 +150,7 @@ def _when(change: Any) -> str:
 async def staff_page(ctx: Ctx) -> Response:
     district = await _district(ctx)
     staff = (
-        await accounts.staff_in_scope(ctx.who)
+        await scope.managed_staff_list(ctx.who)
         .filter(district_id=district.id)
         .order_by("role", "username")
     )
@@ -227,12 +227,12 @@ async def staff_action(ctx: Ctx) -> Response:
 
 
 async def rewards_page(ctx: Ctx) -> Response:
-    found = await rewards.visible_rewards(ctx.who).order_by("withdrawn_at", "title")
+    found = await scope.catalogue(ctx.who).order_by("withdrawn_at", "title")
     communities = await lookups.communities(r.community_id for r in found if r.community_id)
     status = ctx.request.query_params.get("status") or None
     if status not in (None, "held", "fulfilled", "voided", "expired"):
         status = None
-    log = await rewards.staff_redemptions(ctx.who, status).order_by("-created_at").limit(100)
+    log = await scope.staff_redemptions(ctx.who, status).order_by("-created_at").limit(100)
     views = await rewards.redemption_views(log, for_staff=True)
     people = await lookups.people(r.resident_id for r in log)
     settled_by = await lookups.staff_names(v["settled_by"] or "" for v in views)
@@ -359,7 +359,7 @@ async def honour_roll_page(ctx: Ctx) -> Response:
         honour_rolls.month_bounds(period)
     except (ValueError, Invalid):
         period = honour_rolls.previous_period(honour_rolls.period_of(now))
-    roll = await recognition.honour_rolls_of(district, ctx.who).filter(period=period).first()
+    roll = await scope.readable_honour_rolls(district, ctx.who).filter(period=period).first()
     view = await recognition.honour_roll_view(roll, district, who=ctx.who) if roll else None
     periods = [honour_rolls.period_of(now)]
     for _ in range(11):
@@ -385,7 +385,7 @@ async def honour_roll_action(ctx: Ctx) -> Response:
         await honour_rolls.take_draft(district, period, now=datetime.now(UTC))
         message = translate("The draft of {period} is taken; review it below.", period=period)
     else:
-        roll = await recognition.get_roll(values.get("roll", ""), who=ctx.who)
+        roll = await scope.readable_honour_roll(values.get("roll", ""), who=ctx.who)
         if roll.district_id != district.id:
             raise NotFound(N_("Not found"))
         period = roll.period

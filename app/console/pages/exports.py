@@ -20,11 +20,10 @@ from starlette.responses import Response, StreamingResponse
 from tortoise.expressions import Subquery
 
 from activities.models import Activity, Attendance, Deed, ServiceRecord
-from app.accounts.models import Resident
 from app.console import lookups, names
 from app.console.models import ExportLog
 from app.console.pages.dashboard import bounds, period
-from app.console.scope import staff_scoped
+from app.console.scope import served_residents, staff_scoped
 from app.console.web import SECURITY_HEADERS, Ctx, local
 from app.core.errors import Invalid
 from app.core.i18n import N_, translate
@@ -167,7 +166,7 @@ async def _ledger(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
     if ctx.who.role != "platform_admin":
         entries = entries.filter(district_id=ctx.who.district_id or "")
     if ctx.who.role == "worker":
-        residents = staff_scoped(Resident.all(), ctx.who).values("id")
+        residents = served_residents(ctx.who).values("id")
         entries = entries.filter(owner_id__in=Subquery(residents))
     after = 0
     while True:

@@ -12,7 +12,7 @@ from activities import deeds, records
 from activities import service as activities
 from activities.models import Activity, Correction, Deed, ServiceRecord
 from activities.schemas import AttestIn, CorrectionDecisionIn, ReviewIn
-from app.console import lookups
+from app.console import lookups, scope
 from app.console.pages.worker import find_residents
 from app.console.scope import staff_scoped
 from app.console.web import Ctx, form_data, parse_local, redirect
@@ -158,7 +158,7 @@ async def decide_correction(ctx: Ctx) -> Response:
 
 async def handover_form(ctx: Ctx) -> Response:
     """Type or scan the resident's pickup code; recent hand-overs and holds below."""
-    rewards_seen = rewards.visible_rewards(ctx.who)
+    rewards_seen = scope.catalogue(ctx.who)
     reward_ids = await rewards_seen.values_list("id", flat=True)
     holds = (
         await Redemption.filter(reward_id__in=list(reward_ids), status="held")

@@ -16,7 +16,7 @@ from activities.checkin import TOKEN_LIFETIME, issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
 from activities.schemas import ActivityIn, ActivityPatch, BackfillIn, CancelIn, VerifyIn
 from app.accounts.models import Community, Resident
-from app.console import lookups
+from app.console import lookups, scope
 from app.console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
 from app.console.web import LOCAL, SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
 from app.core.http import parse
@@ -193,12 +193,12 @@ async def create_activity(ctx: Ctx) -> Response:
 
 
 async def edit_activity(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     return await _form_page(ctx, activity=activity, values=_activity_form_values(activity))
 
 
 async def update_activity(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     values = await form_data(ctx)
     body = parse(
         ActivityPatch,
@@ -216,7 +216,7 @@ async def update_activity(ctx: Ctx) -> Response:
 
 
 async def cancel_activity(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     values = await form_data(ctx)
     body = parse(CancelIn, {"reason": values.get("reason", "")})
     assert isinstance(body, CancelIn)
@@ -226,7 +226,7 @@ async def cancel_activity(ctx: Ctx) -> Response:
 
 
 async def activity_detail(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     (row,) = await _activity_rows([activity])
     enrolments = await Enrollment.filter(activity_id=activity.id).order_by("queued_at")
     attendances = await Attendance.filter(activity_id=activity.id).order_by("checked_in_at")
@@ -258,7 +258,7 @@ async def verify(ctx: Ctx) -> Response:
         data["reason"] = values["reason"]
     body = parse(VerifyIn, data)
     assert isinstance(body, VerifyIn)
-    attendance = await attendance_service.get_attendance(ctx.request.path_params["id"], who=ctx.who)
+    attendance = await scope.managed_attendance(ctx.request.path_params["id"], who=ctx.who)
     hours = body.hours
     if hours is not None and attendance.hours is not None and hours == attendance.hours:
         hours = None
@@ -272,7 +272,7 @@ async def verify(ctx: Ctx) -> Response:
 
 
 async def backfill(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     values = await form_data(ctx)
     body = parse(
         BackfillIn,
@@ -300,7 +300,7 @@ async def backfill(ctx: Ctx) -> Response:
 
 
 async def checkin_screen(ctx: Ctx) -> Response:
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     (row,) = await _activity_rows([activity])
     return ctx.render("checkin.html", row=row, activity=activity)
 
@@ -309,7 +309,7 @@ async def checkin_code(ctx: Ctx) -> Response:
     """What the check-in screen shows now: a fresh code while the activity runs (and a little
     before), who has arrived, and plainly when it is over. Polled with the session cookie, so
     it keeps going for the whole activity whatever the access tokens' lifetime."""
-    activity = await activities.manage_activity(ctx.request.path_params["id"], who=ctx.who)
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
     now = datetime.now(UTC)
     arrived = await Attendance.filter(activity_id=activity.id, source="live").order_by(
         "-checked_in_at"
@@ -355,7 +355,7 @@ async def find_residents(ctx: Ctx) -> tuple[str, list[tuple[str, str]]]:
     q = (ctx.request.query_params.get("q") or "").strip()[:50]
     if not q:
         return q, []
-    residents = staff_scoped(Resident.all(), ctx.who)
+    residents = scope.served_residents(ctx.who)
     found = list(await residents.filter(nickname__icontains=q).order_by("nickname").limit(20))
     if "phone_masked" in Resident._meta.fields_map and len(found) < 20:
         more = await residents.filter(phone_masked__icontains=q).limit(20 - len(found))

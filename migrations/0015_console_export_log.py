@@ -6,7 +6,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_api_honour_roll_review')]
+    dependencies = [('models', '0014_api_walk_ins_inbox_places')]
 
     initial = False
 
