@@ -107,6 +107,7 @@ async def generate(residents: int, activities: int, records: int, deeds: int) ->
                 "staff:bench",
                 _at(now),
                 _at(now),
+                False,
             )
         )
     await _insert(
@@ -130,6 +131,7 @@ async def generate(residents: int, activities: int, records: int, deeds: int) ->
             "created_by",
             "created_at",
             "updated_at",
+            "walk_ins",
         ],
         rows,
     )
