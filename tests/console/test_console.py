@@ -141,11 +141,16 @@ async def test_a_bad_form_says_what_is_wrong_in_chinese(page, live):
 
 async def test_a_stored_title_with_markup_shows_as_text(page, live):
     title = "<img src=x onerror=alert(1)>"
-    await publish(live, title=title)
+    activity = await publish(live, title=title)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: dialogs.append(dialog.message))
     await sign_in(page, "c1-worker")
-    for path in ("/console/", "/console/activities"):
+    for path in (
+        "/console/",
+        "/console/activities",
+        f"/console/activities/{activity['id']}",
+        f"/console/activities/{activity['id']}/checkin",
+    ):
         await page.goto(path)
         assert title in await page.locator("main").inner_text()
         assert await page.locator("main img[src=x]").count() == 0

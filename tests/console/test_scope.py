@@ -166,3 +166,11 @@ async def test_worker_cannot_reach_the_back_office(live):
             answer = await client.get(path)
             assert answer.status_code == 403, path
             assert "无权" in answer.text
+
+
+async def test_the_console_speaks_english_when_the_browser_asks_for_it(live):
+    async with httpx.AsyncClient(base_url=live.base) as client:
+        english = await client.get("/console/login", headers={"Accept-Language": "en-GB"})
+        chinese = await client.get("/console/login")
+    assert "Sign in" in english.text and "Username" in english.text
+    assert "登录" in chinese.text and "用户名" in chinese.text

@@ -161,6 +161,7 @@ async def staff_page(ctx: Ctx) -> Response:
             links.setdefault(link.staff_id, []).append(communities[link.community_id].name)
     return ctx.render(
         "staff.html",
+        districts=await District.all().order_by("code") if ctx.who.role == "platform_admin" else [],
         district=district,
         staff=staff,
         links=links,
