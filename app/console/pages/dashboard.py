@@ -76,9 +76,10 @@ def period(ctx: Ctx) -> tuple[date, date]:
 
 
 def bounds(start: date, to: date) -> tuple[datetime, datetime]:
+    """The local days `start`..`to` as UTC moments (SQLite compares stored UTC text)."""
     return (
-        datetime.combine(start, time(0), LOCAL),
-        datetime.combine(to + timedelta(days=1), time(0), LOCAL),
+        datetime.combine(start, time(0), LOCAL).astimezone(UTC),
+        datetime.combine(to + timedelta(days=1), time(0), LOCAL).astimezone(UTC),
     )
 
 

@@ -22,7 +22,7 @@ from credits import rewards
 from credits.models import Redemption, Reward, from_units
 from credits.schemas import FulfilIn
 
-LIMIT = 100
+LIMIT = 50
 
 
 async def upload(ctx: Ctx) -> Response:

@@ -53,8 +53,10 @@ async def _activity_rows(activities_: list[Activity]) -> list[dict[str, Any]]:
 async def home(ctx: Ctx) -> Response:
     """Today's activities, the next ones, and the work waiting."""
     now = datetime.now(UTC)
+    # Today in Beijing, as UTC moments (SQLite compares the stored UTC text).
     local_today = now.astimezone(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
-    tomorrow = local_today + timedelta(days=1)
+    tomorrow = (local_today + timedelta(days=1)).astimezone(UTC)
+    local_today = local_today.astimezone(UTC)
     scoped = staff_scoped(Activity.all(), ctx.who)
     today = (
         await scoped.filter(
