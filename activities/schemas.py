@@ -234,14 +234,14 @@ class VerifyIn(Schema):
 class ServiceRecordOut(Schema):
     id: str
     kind: Literal["record", "reversal"]
-    activity: str
+    activity: str = Field(validation_alias="activity_id")
     action: str
     content: str
     hours: JsonDecimal
     served_on: date
     organiser: str
     backfill: bool
-    reverses: str | None
+    reverses: str | None = Field(validation_alias="reverses_id")
     reason: str
     verified_at: datetime
 
@@ -288,7 +288,7 @@ class AttestIn(Schema):
 
 class DeedOut(Schema):
     id: str
-    resident: str
+    resident: str = Field(validation_alias="resident_id")
     action: str
     description: str
     occurred_at: datetime
@@ -321,9 +321,9 @@ class CorrectionIn(Schema):
 
 class CorrectionOut(Schema):
     id: str
-    resident: str
-    record: str | None
-    activity: str | None
+    resident: str = Field(validation_alias="resident_id")
+    record: str | None = Field(validation_alias="record_id")
+    activity: str | None = Field(validation_alias="activity_id")
     hours: JsonDecimal | None
     reason: str
     status: Literal["pending", "accepted", "rejected"]

@@ -22,25 +22,6 @@ from app.core.settings import get_settings
 api = Api("activities")
 
 
-def deed_view(deed: Deed) -> dict[str, Any]:
-    return {
-        "id": deed.id,
-        "resident": deed.resident_id,
-        "action": deed.action,
-        "description": deed.description,
-        "occurred_at": deed.occurred_at,
-        "evidence": deed.evidence,
-        "lat": deed.lat,
-        "lng": deed.lng,
-        "mode": deed.mode,
-        "consent": deed.consent,
-        "status": deed.status,
-        "flags": deed.flags,
-        "review_reason": deed.review_reason,
-        "created_at": deed.created_at,
-    }
-
-
 # --- deeds and uploads ---------------------------------------------------------------------
 
 
@@ -80,9 +61,9 @@ async def get_upload(who: Principal, upload_id: str) -> Response:
 
 
 @api.post("/api/v1/deeds", roles=("resident",), body=DeedIn, response=DeedOut, status=201)
-async def report_deed(who: Principal, body: DeedIn) -> dict[str, Any]:
+async def report_deed(who: Principal, body: DeedIn) -> Deed:
     """A resident reports a good deed with evidence; a worker reviews it."""
-    return deed_view(await deeds.report_deed(who=who, **body.model_dump(exclude={"coord"})))
+    return await deeds.report_deed(who=who, **body.model_dump(exclude={"coord"}))
 
 
 @api.post(
@@ -93,9 +74,9 @@ async def report_deed(who: Principal, body: DeedIn) -> dict[str, Any]:
     status=201,
     idempotent=True,
 )
-async def attest_deed(who: Principal, body: AttestIn) -> dict[str, Any]:
+async def attest_deed(who: Principal, body: AttestIn) -> Deed:
     """A worker attests a resident's deed (proxy mode records the resident's consent)."""
-    deed = await deeds.attest_deed(
+    return await deeds.attest_deed(
         who=who,
         resident_id=body.resident,
         action=body.action,
@@ -104,7 +85,6 @@ async def attest_deed(who: Principal, body: AttestIn) -> dict[str, Any]:
         proxy=body.proxy,
         consent=body.consent,
     )
-    return deed_view(deed)
 
 
 @api.get("/api/v1/deeds", query=DeedQuery, response=Page[DeedOut])
@@ -113,9 +93,7 @@ async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
     found = scope.readable_deeds(who)
     if query.status is not None:
         found = found.filter(status=query.status)
-    page = await paginate(found, query)
-    page["items"] = [deed_view(d) for d in page["items"]]
-    return page
+    return await paginate(found, query)
 
 
 @api.post(
@@ -125,7 +103,6 @@ async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
     response=DeedOut,
     idempotent=True,
 )
-async def review_deed(who: Principal, deed_id: str, body: ReviewIn) -> dict[str, Any]:
+async def review_deed(who: Principal, deed_id: str, body: ReviewIn) -> Deed:
     """Approves a reported deed (it earns by the district's rules) or rejects it with a reason."""
-    deed = await deeds.review_deed(deed_id, by=who, decision=body.decision, reason=body.reason)
-    return deed_view(deed)
+    return await deeds.review_deed(deed_id, by=who, decision=body.decision, reason=body.reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from activities import records, scope, service
-from activities.models import Correction, ServiceRecord
+from activities.models import Correction
 from activities.schemas import (
     CorrectionDecisionIn,
     CorrectionIn,
@@ -22,37 +22,6 @@ from credits.recognition.service import badges_held
 from credits.service import resident_totals
 
 api = Api("activities")
-
-
-def record_view(record: ServiceRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "kind": record.kind,
-        "activity": record.activity_id,
-        "action": record.action,
-        "content": record.content,
-        "hours": record.hours,
-        "served_on": record.served_on,
-        "organiser": record.organiser,
-        "backfill": record.backfill,
-        "reverses": record.reverses_id,
-        "reason": record.reason,
-        "verified_at": record.verified_at,
-    }
-
-
-def correction_view(correction: Correction) -> dict[str, Any]:
-    return {
-        "id": correction.id,
-        "resident": correction.resident_id,
-        "record": correction.record_id,
-        "activity": correction.activity_id,
-        "hours": correction.hours,
-        "reason": correction.reason,
-        "status": correction.status,
-        "decision_reason": correction.decision_reason,
-        "created_at": correction.created_at,
-    }
 
 
 # --- my records ----------------------------------------------------------------------------
@@ -80,9 +49,7 @@ async def my_summary(who: Principal) -> dict[str, Any]:
 )
 async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's service records, newest first; reversals name what they reverse."""
-    page = await paginate(scope.own_service_records(who), query)
-    page["items"] = [record_view(r) for r in page["items"]]
-    return page
+    return await paginate(scope.own_service_records(who), query)
 
 
 @api.post(
@@ -92,16 +59,15 @@ async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]
     response=CorrectionOut,
     status=201,
 )
-async def request_correction(who: Principal, body: CorrectionIn) -> dict[str, Any]:
+async def request_correction(who: Principal, body: CorrectionIn) -> Correction:
     """Asks to correct a wrong record (`record`) or add a missing one (`activity`, `hours`)."""
-    correction = await records.request_correction(
+    return await records.request_correction(
         who=who,
         record_id=body.record,
         activity_id=body.activity,
         hours=body.hours,
         reason=body.reason,
     )
-    return correction_view(correction)
 
 
 @api.get(
@@ -115,9 +81,7 @@ async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, An
     found = scope.readable_corrections(who)
     if query.status is not None:
         found = found.filter(status=query.status)
-    page = await paginate(found, query)
-    page["items"] = [correction_view(c) for c in page["items"]]
-    return page
+    return await paginate(found, query)
 
 
 @api.get("/api/v1/corrections", roles=STAFF, query=CorrectionQuery, response=Page[CorrectionOut])
@@ -126,9 +90,7 @@ async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, 
     found = scope.readable_corrections(who)
     if query.status is not None:
         found = found.filter(status=query.status)
-    page = await paginate(found, query)
-    page["items"] = [correction_view(c) for c in page["items"]]
-    return page
+    return await paginate(found, query)
 
 
 @api.post(
@@ -140,9 +102,8 @@ async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, 
 )
 async def decide_correction(
     who: Principal, correction_id: str, body: CorrectionDecisionIn
-) -> dict[str, Any]:
+) -> Correction:
     """Accepts (a reversal and/or a new record, never an edit) or rejects, with a reason."""
-    correction = await records.decide_correction(
+    return await records.decide_correction(
         correction_id, by=who, decision=body.decision, reason=body.reason, hours=body.hours
     )
-    return correction_view(correction)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 
 async def test_platform_admin_builds_a_district_with_community_and_worker(world, client):
     admin = world.admin.client
@@ -76,8 +78,6 @@ async def test_settings_change_is_versioned_and_visible(world):
 
 
 async def test_rules_in_force_at_a_past_time_are_kept(world):
-    from datetime import UTC, datetime
-
     from app.accounts.service import rules_at
 
     before = datetime.now(UTC)
@@ -90,9 +90,10 @@ async def test_rules_in_force_at_a_past_time_are_kept(world):
 
 async def test_future_settings_show_as_upcoming(world):
     admin = world.district_admin.client
+    next_year = (datetime.now(UTC) + timedelta(days=365)).isoformat()
     response = await admin.patch(
         "/api/v1/districts/d1/settings",
-        json={"max_hours_per_day": 6, "effective_from": "2030-01-01T00:00:00+08:00"},
+        json={"max_hours_per_day": 6, "effective_from": next_year},
     )
     assert response.status_code == 200
     detail = (await admin.get("/api/v1/districts/d1")).json()
