@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import io
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,9 +14,14 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from activities.checkin import qr_png
-from activities.errors import NoServiceRecords
+from activities.errors import (
+    CertificateQuotaReached,
+    CertificateRevoked,
+    NoServiceRecords,
+    RealNameNotVerified,
+)
 from activities.models import Certificate, ServiceRecord
-from activities.scope import own_certificates
+from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
 from activities.storage import get_storage
 from app.accounts.models import District, Resident
@@ -24,6 +29,7 @@ from app.accounts.service import mask_name
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_
+from app.core.keys import get_keyring
 from app.core.settings import get_settings
 
 FONT = Path(__file__).parent / "fonts" / "wqy-microhei-gb2312.ttf"
@@ -51,7 +57,7 @@ def holder_of(resident: Resident) -> str:
     return mask_name(resident.nickname or "居民")
 
 
-def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
+def render_pdf(certificate: Certificate, records: list[ServiceRecord], holder: str) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_title(f"志愿服务证明 {certificate.number}")
     pdf.add_font("cjk", fname=str(FONT))
@@ -66,7 +72,7 @@ def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
     pdf.multi_cell(
         0,
         8,
-        f"兹证明志愿者 {certificate.holder_masked} 经本平台记录，累计参加志愿服务 "
+        f"兹证明志愿者 {holder} 经本平台记录，累计参加志愿服务 "
         f"{certificate.record_count} 次，志愿服务时长共计 {certificate.hours} 小时"
         "（不含往返交通时间）。",
         align="L",
@@ -114,6 +120,21 @@ def render_pdf(certificate: Certificate, records: list[ServiceRecord]) -> bytes:
 async def issue_certificate(*, who: Principal) -> Certificate:
     """Certifies the resident's verified hours as they stand; reversed records do not count."""
     resident = await Resident.get(id=who.id)
+    if resident.real_name_verified_at is None or resident.real_name_cipher is None:
+        raise RealNameNotVerified(
+            N_(
+                "Certificates of service are issued under a verified real name: show your ID "
+                "card to a community worker first."
+            )
+        )
+    quota = get_settings().certificates_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    if await Certificate.filter(resident_id=resident.id, issued_at__gte=since).count() >= quota:
+        raise CertificateQuotaReached(
+            N_("At most {quota} certificates a day; the ones issued today are in your list."),
+            quota=quota,
+            retry_after=3600,
+        )
     records = await ServiceRecord.filter(resident_id=resident.id).order_by("served_on", "id")
     reversed_ids = {r.reverses_id for r in records if r.kind == "reversal" and r.reverses_id}
     standing = [r for r in records if r.kind == "record" and r.id not in reversed_ids]
@@ -134,7 +155,8 @@ async def issue_certificate(*, who: Principal) -> Certificate:
         storage_key=f"certificates/{number}.pdf",
         issued_at=now,
     )
-    pdf = await asyncio.to_thread(render_pdf, certificate, standing)
+    real_name = get_keyring().decrypt(resident.real_name_cipher)
+    pdf = await asyncio.to_thread(render_pdf, certificate, standing, real_name)
     await get_storage().put(certificate.storage_key, pdf)
     return certificate
 
@@ -148,3 +170,15 @@ async def certificate_pdf(number: str, *, who: Principal) -> bytes:
 
 async def check_certificate(number: str) -> Certificate | None:
     return await Certificate.get_or_none(number=number)
+
+
+async def revoke_certificate(number: str, reason: str, *, by: Principal) -> Certificate:
+    """Revokes a certificate (wrongly issued, records reversed since): kept, and `/verify`
+    says it was revoked, when and why."""
+    certificate = await managed_certificate(number, who=by)
+    moved = await Certificate.filter(id=certificate.id, revoked_at__isnull=True).update(
+        revoked_at=datetime.now(UTC), revoked_by=by.subject, revoke_reason=reason
+    )
+    if not moved:
+        raise CertificateRevoked(N_("The certificate was revoked already."))
+    return await Certificate.get(id=certificate.id)

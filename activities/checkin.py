@@ -3,11 +3,13 @@ the geofence, and the hours a stay counts for."""
 
 from __future__ import annotations
 
+import base64
+import hmac
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-import jwt
 import qrcode
 
 from activities.errors import CheckinTokenExpired, CheckinTokenInvalid
@@ -15,48 +17,62 @@ from app.core.i18n import N_
 from app.core.keys import get_keyring
 from app.core.settings import get_settings
 
-TOKEN_LIFETIME = timedelta(seconds=60)
-TOKEN_AUDIENCE = "civility-checkin"
+# A code is `{activity}.{window}.{mac}`: the activity's id, the 30-second window it was made
+# in (base 36) and 10 base-32 characters of a keyed MAC of both (50 bits). It is accepted in
+# its window and the next, so it lives 30 to 60 seconds; the worker's screen rotates it.
+WINDOW_SECONDS = 30
+MAC_CHARS = 10
+CODE_PURPOSE = "checkin"
 # GPS fixes drift and phones clocks differ: a little slack at the edges of a stay.
 TIME_SLACK = timedelta(minutes=30)
+_CODE = re.compile(r"^([0-9A-Za-z]{26})\.([0-9a-z]{1,10})\.([A-Z2-7]{10})$")
+
+
+def _mac(activity_id: str, window: int) -> str:
+    digest = get_keyring().tag(CODE_PURPOSE, f"{activity_id}.{window}")
+    return base64.b32encode(digest).decode()[:MAC_CHARS]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if number == 0:
+            return text
 
 
 def issue_checkin_token(activity_id: str, now: datetime | None = None) -> tuple[str, datetime]:
-    """A code valid for about a minute, bound to one activity; the worker's screen rotates it."""
+    """A short code (about 45 characters) bound to one activity, valid 30 to 60 seconds."""
     now = now or datetime.now(UTC)
-    expires_at = now + TOKEN_LIFETIME
-    key = get_keyring().current
-    claims = {
-        "iss": get_settings().jwt_issuer,
-        "aud": TOKEN_AUDIENCE,
-        "act": activity_id,
-        "iat": now,
-        "exp": expires_at,
-    }
-    token = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
-    return token, expires_at
+    window = int(now.timestamp()) // WINDOW_SECONDS
+    expires_at = datetime.fromtimestamp((window + 2) * WINDOW_SECONDS, UTC)
+    return f"{activity_id}.{_base36(window)}.{_mac(activity_id, window)}", expires_at
+
+
+def checkin_link(code: str) -> str:
+    """What the QR holds: the link (or mini-program path) the mini-program turns into the
+    check-in call with the code."""
+    base = get_settings().checkin_link_base or f"{get_settings().public_base_url.rstrip('/')}/c/"
+    return f"{base}{code}"
 
 
 def check_checkin_token(token: str, activity_id: str) -> None:
-    ring = get_keyring()
-    try:
-        key = ring.by_kid.get(str(jwt.get_unverified_header(token).get("kid")))
-        if key is None:
-            raise CheckinTokenInvalid(N_("This code was not made by this service."))
-        claims = jwt.decode(
-            token,
-            key.public,
-            algorithms=["EdDSA"],
-            audience=TOKEN_AUDIENCE,
-            issuer=get_settings().jwt_issuer,
-            options={"require": ["exp", "iat", "act"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise CheckinTokenExpired(N_("The code has changed; scan the screen again.")) from exc
-    except jwt.PyJWTError as exc:
-        raise CheckinTokenInvalid(N_("This is not a check-in code of this service.")) from exc
-    if claims["act"] != activity_id:
+    """Accepts the code, or the whole scanned link ending in it."""
+    code = re.split(r"[/=]", token.strip())[-1]
+    found = _CODE.match(code)
+    if found is None:
+        raise CheckinTokenInvalid(N_("This is not a check-in code of this service."))
+    code_activity, window_text, mac = found.groups()
+    window = int(window_text, 36)
+    if not hmac.compare_digest(mac, _mac(code_activity, window)):
+        raise CheckinTokenInvalid(N_("This code was not made by this service."))
+    if code_activity != activity_id:
         raise CheckinTokenInvalid(N_("This code belongs to another activity."))
+    current = int(datetime.now(UTC).timestamp()) // WINDOW_SECONDS
+    if not current - 1 <= window <= current:
+        raise CheckinTokenExpired(N_("The code has changed; scan the screen again."))
 
 
 def qr_png(text: str) -> bytes:

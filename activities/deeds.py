@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -14,12 +15,14 @@ from activities.errors import (
     ReasonRequired,
     UnknownResident,
     UnknownUpload,
+    UploadQuotaReached,
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
 from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date, lock_resident
-from activities.storage import get_storage, sniff_image
+from activities.storage import UncleanImage, clean_image, get_storage, sniff_image
+from activities.verification import ensure_attestable, ensure_reportable
 from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
 from app.core.auth import Principal
@@ -33,6 +36,9 @@ BURST_REPORTS = 5
 BURST_WINDOW = timedelta(hours=1)
 # Clocks differ between phones and the server; a deed is never in the future beyond this.
 CLOCK_SLACK = timedelta(minutes=5)
+# How far back a deed may be dated, reported or attested: the daily cap is per day of the
+# deed, so an open past would let a resident fill every day since 2001 (docs/security.md).
+DEED_WINDOW = timedelta(days=7)
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
@@ -51,6 +57,13 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     content_type = sniff_image(data)
     if content_type is None:
         raise NotAnImage(N_("The file is not a JPEG, PNG or WebP image."))
+    await _ensure_under_upload_quota(who)
+    try:
+        data = await asyncio.to_thread(clean_image, data, content_type)
+    except UncleanImage as exc:
+        raise NotAnImage(
+            N_("The file is not a plain JPEG, PNG or WebP image: {reason}."), reason=str(exc)
+        ) from exc
     upload_id = new_id()
     key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
     await get_storage().put(key, data)
@@ -58,11 +71,22 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
         id=upload_id,
         owner=who.subject,
         district_id=who.district_id,
+        # A resident's evidence belongs to their community; staff uploads to none.
+        community_id=next(iter(who.community_ids)) if who.kind == "resident" else None,
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,
     )
+
+
+async def _ensure_under_upload_quota(who: Principal) -> None:
+    quota = get_settings().uploads_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    if await Upload.filter(owner=who.subject, created_at__gte=since).count() >= quota:
+        raise UploadQuotaReached(
+            N_("At most {quota} uploads a day; try again tomorrow."), retry_after=3600, quota=quota
+        )
 
 
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
@@ -96,11 +120,18 @@ async def _ensure_under_daily_cap(
     return day
 
 
-def _ensure_past(occurred_at: datetime) -> None:
-    if occurred_at > datetime.now(UTC) + CLOCK_SLACK:
+def _ensure_recent(occurred_at: datetime) -> None:
+    now = datetime.now(UTC)
+    if occurred_at > now + CLOCK_SLACK:
         raise InvalidTimes(
             N_("A deed is reported after it happened."),
             errors=[{"field": "occurred_at", "message": N_("is in the future")}],
+        )
+    if occurred_at < now - DEED_WINDOW:
+        raise InvalidTimes(
+            N_("A deed is reported within {days} days of when it happened."),
+            errors=[{"field": "occurred_at", "message": f"more than {DEED_WINDOW.days} days ago"}],
+            days=DEED_WINDOW.days,
         )
 
 
@@ -118,8 +149,8 @@ async def report_deed(
         raise UnknownResident(
             N_("Choose your community (PATCH /api/v1/me) before reporting deeds.")
         )
-    await find_action(action, who.district_id)
-    _ensure_past(occurred_at)
+    ensure_reportable(await find_action(action, who.district_id), evidence=evidence)
+    _ensure_recent(occurred_at)
     if evidence:
         owned = await Upload.filter(id__in=evidence, owner=who.subject).count()
         if owned != len(set(evidence)):
@@ -149,7 +180,8 @@ async def report_deed(
     )
 
 
-async def _post(deed: Deed, *, by: Principal) -> None:
+async def post_approved_deed(deed: Deed, *, by: Principal) -> None:
+    """Posts what an approved deed earns (its participation), once."""
     action = await find_action(deed.action, deed.district_id)
     summary = deed.description if len(deed.description) <= 60 else deed.description[:59] + "…"
     await record_participation(
@@ -185,8 +217,8 @@ async def attest_deed(
             errors=[{"field": "resident", "message": N_("not a resident of your communities")}],
         )
     assert resident.district_id is not None and resident.community_id is not None
-    await find_action(action, resident.district_id)
-    _ensure_past(occurred_at)
+    ensure_attestable(await find_action(action, resident.district_id))
+    _ensure_recent(occurred_at)
     day = await _ensure_under_daily_cap(resident.district_id, resident.id, action, occurred_at)
     now = datetime.now(UTC)
     deed = await Deed.create(
@@ -206,7 +238,7 @@ async def attest_deed(
         reviewed_by=who.subject,
         reviewed_at=now,
     )
-    await _post(deed, by=who)
+    await post_approved_deed(deed, by=who)
     return deed
 
 
@@ -226,5 +258,5 @@ async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str
         raise DeedNotPending(N_("The deed was reviewed meanwhile."))
     await deed.refresh_from_db()
     if deed.status == "approved":
-        await _post(deed, by=by)
+        await post_approved_deed(deed, by=by)
     return deed

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, PayloadTooLarge, Problem, UnsupportedMediaType
+from app.core.errors import (
+    Conflict,
+    Invalid,
+    PayloadTooLarge,
+    Problem,
+    RateLimited,
+    UnsupportedMediaType,
+)
 from app.core.i18n import N_
 
 
@@ -114,6 +121,10 @@ class UploadTooLarge(PayloadTooLarge):
     code, title = "upload_too_large", N_("The file is too large")
 
 
+class UploadQuotaReached(RateLimited):
+    code, title = "upload_quota_reached", "Too many uploads today"
+
+
 class CorrectionTarget(Invalid):
     code, title = "correction_target", N_("Name exactly one record or one activity")
 
@@ -124,6 +135,10 @@ class CorrectionNotPending(Conflict):
 
 class RecordReversed(Conflict):
     code, title = "record_reversed", N_("The record has been reversed already")
+
+
+class CertificateQuotaReached(RateLimited):
+    code, title = "certificate_quota_reached", "Too many certificates today"
 
 
 class NoServiceRecords(Conflict):
@@ -140,3 +155,39 @@ class InvalidHours(Invalid):
 
 class NoFreeSeat(Conflict):
     code, title = "no_free_seat", N_("There is no free seat")
+
+
+class EvidenceRequired(Invalid):
+    code, title = "evidence_required", N_("This action is reported with evidence")
+
+
+class AttestationOnly(Invalid):
+    code, title = "attestation_only", N_("Only a worker's attestation records this action")
+
+
+class CheckInOnly(Invalid):
+    code, title = "check_in_only", N_("This action counts through activities with check-in")
+
+
+class EventFilingOnly(Invalid):
+    code, title = "event_filing_only", N_("This action is filed before the event")
+
+
+class NotAFiledAction(Invalid):
+    code, title = "not_a_filed_action", N_("This action is not filed ahead")
+
+
+class FilingNotDue(Conflict):
+    code, title = "filing_not_due", N_("The filed event has not taken place yet")
+
+
+class FilingDecided(Conflict):
+    code, title = "filing_decided", N_("The filing has been decided already")
+
+
+class RealNameNotVerified(Conflict):
+    code, title = "real_name_not_verified", N_("The real name has not been verified")
+
+
+class CertificateRevoked(Conflict):
+    code, title = "certificate_revoked", N_("The certificate was revoked already")

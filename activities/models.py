@@ -20,6 +20,8 @@ class CivilityAction(Model):
     name = fields.CharField(max_length=100)
     description = fields.TextField(default="")
     verification = fields.CharField(max_length=200, default="")
+    # How it is verified (activities.verification.RULES), applied by the deed endpoints.
+    verification_rule = fields.CharField(max_length=32, null=True, default="self_report")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -136,6 +138,7 @@ class Upload(Model):
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     owner = fields.CharField(max_length=64, db_index=True)
     district_id = fields.CharField(max_length=26, null=True)
+    community_id = fields.CharField(max_length=26, null=True)
     content_type = fields.CharField(max_length=32)
     size = fields.IntField()
     sha256 = fields.CharField(max_length=64)
@@ -175,6 +178,28 @@ class Deed(Model):
         indexes = (("resident_id", "action", "occurred_on"),)
 
 
+class EventFiling(Model):
+    """An event filed in advance (移风易俗: a family files a banquet before it), confirmed or
+    declined by a worker afterwards; confirmation records an approved deed, which earns."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26, db_index=True)
+    community_id = fields.CharField(max_length=26, db_index=True)
+    resident_id = fields.CharField(max_length=26, db_index=True)
+    action = fields.CharField(max_length=64)
+    description = fields.TextField()
+    planned_on = fields.DateField()
+    status = fields.CharField(max_length=16, default="filed", db_index=True)
+    decided_by = fields.CharField(max_length=64, null=True)
+    decided_at = fields.DatetimeField(null=True)
+    decision_reason = fields.TextField(null=True)
+    deed_id = fields.CharField(max_length=26, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "event_filing"
+
+
 class Correction(Model):
     """A resident's request to correct a wrong record or add a missing one, and its decision."""
 
@@ -209,6 +234,10 @@ class Certificate(Model):
     issuer = fields.CharField(max_length=200)
     storage_key = fields.CharField(max_length=200)
     issued_at = fields.DatetimeField()
+    # A revoked certificate stays checkable: `/verify` says it was revoked, when and why.
+    revoked_at = fields.DatetimeField(null=True)
+    revoked_by = fields.CharField(max_length=64, null=True)
+    revoke_reason = fields.TextField(null=True)
 
     class Meta:
         table = "certificate"

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, create_model, model_validator
+from pydantic import Field, StringConstraints, create_model, model_validator
 
+from activities.verification import Rule
 from app.core.geo import Coord, to_stored
-from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 CommunityRef = Annotated[str, StringConstraints(pattern=r"^([a-z0-9-]+/)?[a-z0-9-]+$")]
@@ -50,7 +51,8 @@ class ActionOut(Schema):
     code: str
     name: str
     description: str
-    verification: str
+    verification: str = Field(description="how the action is verified, in words")
+    verification_rule: Rule = Field(description="the rule the deed endpoints apply")
     builtin: bool
 
 
@@ -59,6 +61,7 @@ class ActionIn(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     description: Annotated[str, StringConstraints(max_length=2000)] = ""
     verification: Annotated[str, StringConstraints(max_length=200)] = ""
+    verification_rule: Rule = "self_report"
 
 
 class Location(Positioned):
@@ -80,8 +83,8 @@ class ActivityIn(Schema):
     description: Annotated[str, StringConstraints(max_length=5000)] = ""
     action: ActionCode
     community: CommunityRef
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     capacity: int = Field(ge=1, le=10_000)
     location: Location
     walk_ins: bool = Field(
@@ -101,8 +104,8 @@ class ActivityIn(Schema):
 class ActivityPatch(Schema):
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     description: Annotated[str, StringConstraints(max_length=5000)] | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     capacity: int | None = Field(default=None, ge=1, le=10_000)
     location: Location | None = None
     walk_ins: bool | None = None
@@ -144,11 +147,11 @@ class ActivityFilters(PageQuery):
     community: CommunityRef | None = None
     action: ActionCode | None = None
     status: Literal["published", "cancelled", "finished"] | None = None
-    to: AwareDatetime | None = None
+    to: Moment | None = None
 
 
 # `from` is a Python keyword, so the field that API.md names `?from=` is added by name.
-_FROM: dict[str, Any] = {"from": (AwareDatetime | None, None)}
+_FROM: dict[str, Any] = {"from": (Moment | None, None)}
 ActivityQuery = create_model("ActivityQuery", __base__=ActivityFilters, **_FROM)
 
 
@@ -181,7 +184,11 @@ class RosterQuery(PageQuery):
 
 
 class CheckinCodeOut(Schema):
-    token: str
+    token: str = Field(description="the short code (about 45 characters) the check-in takes")
+    link: str = Field(
+        description="what the QR holds: CHECKIN_LINK_BASE (default PUBLIC_BASE_URL/c/) and the "
+        "code; check-in accepts the whole link as `token` too"
+    )
     expires_at: datetime
     qr_png_url: str
 
@@ -195,8 +202,8 @@ class CheckinIn(Positioned):
 
 class BackfillIn(Schema):
     resident: Id
-    checked_in_at: AwareDatetime
-    checked_out_at: AwareDatetime
+    checked_in_at: Moment
+    checked_out_at: Moment
     note: Reason
 
     @model_validator(mode="after")
@@ -265,7 +272,7 @@ class UploadOut(Schema):
 class DeedIn(Positioned):
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     evidence: list[Id] = Field(default_factory=list, max_length=9)
     lat: Latitude | None = None
     lng: Longitude | None = None
@@ -275,7 +282,7 @@ class AttestIn(Schema):
     resident: Id
     action: ActionCode
     description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     proxy: bool = False
     consent: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
 
@@ -295,7 +302,7 @@ class DeedOut(Schema):
     evidence: list[str]
     lat: float | None
     lng: float | None
-    mode: Literal["report", "attest", "proxy"]
+    mode: Literal["report", "attest", "proxy", "filing"]
     consent: str | None
     status: Literal["pending", "approved", "rejected"]
     flags: list[str]
@@ -356,3 +363,40 @@ class VerificationOut(Schema):
     hours: JsonDecimal | None = None
     issuer: str | None = None
     issued_at: date | None = None
+    revoked: bool = Field(default=False, description="the certificate was revoked")
+    revoked_on: date | None = None
+    revoke_reason: str | None = None
+
+
+class RevokeCertificateIn(Schema):
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)]
+
+
+class FilingIn(Schema):
+    """An event filed before it happens (an `event_filing` action, e.g. frugal-banquets)."""
+
+    action: ActionCode
+    description: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    planned_on: date = Field(description="the local day of the event: today or later")
+
+
+class FilingOut(Schema):
+    id: str
+    resident: str
+    action: str
+    description: str
+    planned_on: date
+    status: Literal["filed", "confirmed", "declined"]
+    decision_reason: str | None
+    decided_at: datetime | None
+    deed: str | None = Field(description="the approved deed a confirmation recorded")
+    created_at: datetime
+
+
+class FilingQuery(PageQuery):
+    status: Literal["filed", "confirmed", "declined"] | None = None
+
+
+class FilingDecisionIn(Schema):
+    decision: Literal["confirm", "decline"]
+    reason: Annotated[str, StringConstraints(min_length=2, max_length=500)] | None = None

@@ -16,12 +16,13 @@ from activities.models import (
     Certificate,
     Correction,
     Deed,
+    EventFiling,
     ServiceRecord,
     Upload,
 )
 from app.core.auth import Principal, Role
 from app.core.errors import NotFound
-from app.core.i18n import N_
+from app.core.i18n import N_, translate
 
 STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
@@ -47,7 +48,7 @@ def _own_or_staff_scoped(model: type[M], who: Principal) -> QuerySet[M]:
 async def _one(queryset: QuerySet[M], what: str, **key: Any) -> M:
     found = await queryset.get_or_none(**key)
     if found is None:
-        raise NotFound(N_("No such {what}."), what=what)
+        raise NotFound(N_("No such {what}."), what=translate(what))
     return found
 
 
@@ -59,7 +60,7 @@ def readable_activities(who: Principal) -> QuerySet[Activity]:
 
 
 async def readable_activity(activity_id: str, *, who: Principal) -> Activity:
-    return await _one(readable_activities(who), "activity", id=activity_id)
+    return await _one(readable_activities(who), N_("activity"), id=activity_id)
 
 
 async def managed_activity(activity_id: str, *, who: Principal) -> Activity:
@@ -77,7 +78,7 @@ async def managed_attendance(attendance_id: str, *, who: Principal) -> Attendanc
     """An attendance the calling member of staff may verify."""
     if who.kind == "resident":
         raise NotFound(N_("No such attendance."))
-    return await _one(readable_attendances(who), "attendance", id=attendance_id)
+    return await _one(readable_attendances(who), N_("attendance"), id=attendance_id)
 
 
 def readable_deeds(who: Principal) -> QuerySet[Deed]:
@@ -89,7 +90,7 @@ async def managed_deed(deed_id: str, *, who: Principal) -> Deed:
     """A deed the calling member of staff may review."""
     if who.kind == "resident":
         raise NotFound(N_("No such deed."))
-    return await _one(readable_deeds(who), "deed", id=deed_id)
+    return await _one(readable_deeds(who), N_("deed"), id=deed_id)
 
 
 def readable_corrections(who: Principal) -> QuerySet[Correction]:
@@ -101,20 +102,23 @@ async def managed_correction(correction_id: str, *, who: Principal) -> Correctio
     """A correction request the calling member of staff may decide."""
     if who.kind == "resident":
         raise NotFound(N_("No such correction request."))
-    return await _one(readable_corrections(who), "correction request", id=correction_id)
+    return await _one(readable_corrections(who), N_("correction request"), id=correction_id)
 
 
 def readable_uploads(who: Principal) -> QuerySet[Upload]:
-    """An upload is for its owner, and for the staff of its district (they review evidence)."""
+    """An upload is for its owner, the workers of its community and the administrators of
+    its district (they review evidence)."""
     if who.kind == "resident":
         return Upload.filter(owner=who.subject)
     if who.role == "platform_admin":
         return Upload.all()
-    return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
+    if who.role == "district_admin":
+        return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
+    return Upload.filter(Q(owner=who.subject) | Q(community_id__in=list(who.community_ids)))
 
 
 async def readable_upload(upload_id: str, *, who: Principal) -> Upload:
-    return await _one(readable_uploads(who), "upload", id=upload_id)
+    return await _one(readable_uploads(who), N_("upload"), id=upload_id)
 
 
 def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
@@ -123,3 +127,26 @@ def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
 
 def own_certificates(who: Principal) -> QuerySet[Certificate]:
     return Certificate.filter(resident_id=who.id)
+
+
+def readable_filings(who: Principal) -> QuerySet[EventFiling]:
+    """Residents: their own filings; staff: those of their communities."""
+    return _own_or_staff_scoped(EventFiling, who)
+
+
+async def managed_filing(filing_id: str, *, who: Principal) -> EventFiling:
+    """A filing the calling member of staff may confirm or decline."""
+    if who.kind == "resident":
+        raise NotFound(N_("No such filing."))
+    return await _one(readable_filings(who), N_("filing"), id=filing_id)
+
+
+async def managed_certificate(number: str, *, who: Principal) -> Certificate:
+    """A certificate of the administrator's district (platform administrators: any)."""
+    found = Certificate.all()
+    if who.role != "platform_admin":
+        found = found.filter(district_id=who.district_id or "")
+    certificate = await found.get_or_none(number=number)
+    if certificate is None:
+        raise NotFound(N_("No such certificate."))
+    return certificate

@@ -108,7 +108,13 @@ async def find_action(code: str, district_id: str) -> CivilityAction:
 
 
 async def create_action(
-    *, who: Principal, code: str, name: str, description: str, verification: str
+    *,
+    who: Principal,
+    code: str,
+    name: str,
+    description: str,
+    verification: str,
+    verification_rule: str = "self_report",
 ) -> CivilityAction:
     assert who.district_id is not None
     exists = await CivilityAction.filter(code=code, district_id__isnull=True).exists()
@@ -122,6 +128,7 @@ async def create_action(
         name=name,
         description=description,
         verification=verification,
+        verification_rule=verification_rule,
     )
 
 

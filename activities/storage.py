@@ -4,9 +4,13 @@ default, so an object store can take its place without touching the rules."""
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+import warnings
 from pathlib import Path
 from typing import Protocol
+
+from PIL import Image, ImageOps
 
 from app.core.settings import get_settings
 
@@ -58,3 +62,46 @@ def sniff_image(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+# Bytes that make an image also a page, a script or an SVG for a browser that sniffs.
+_MARKUP = re.compile(rb"(?i)<(?:!doctype|html|head|body|script|iframe|svg|\?php|\?xml)")
+_PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_PIXELS = 40_000_000
+
+
+class UncleanImage(ValueError):
+    """Not an image we keep: markup inside, undecodable, or too many pixels."""
+
+
+def clean_image(data: bytes, content_type: str) -> bytes:
+    """The image re-encoded from its pixels: EXIF (GPS, camera, owner) and anything appended
+    or embedded beside the pixels are gone. Files carrying markup are refused outright."""
+    if _MARKUP.search(data):
+        raise UncleanImage("the file holds markup")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[content_type]]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise UncleanImage("too many pixels")
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                if upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                    upright = upright.convert("RGB")
+                if content_type == "image/jpeg" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                out = io.BytesIO()
+                options = {"quality": 90} if content_type != "image/png" else {"optimize": True}
+                upright.save(out, format=_PILLOW_FORMATS[content_type], **options)
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        if isinstance(exc, UncleanImage):
+            raise
+        raise UncleanImage("the image cannot be decoded") from exc
+    return out.getvalue()

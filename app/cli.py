@@ -131,13 +131,17 @@ async def scheduler_forever() -> None:
 def serve(host: str, port: int) -> None:
     import uvicorn
 
+    # X-Forwarded-For is believed only from the proxies named in FORWARDED_ALLOW_IPS: the
+    # client address is what login throttling counts, so it must not be forgeable.
+    trusted = get_settings().forwarded_allow_ips
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=host,
         port=port,
         log_config=None,
-        proxy_headers=True,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
 
 

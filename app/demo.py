@@ -181,8 +181,8 @@ async def _seed_participation(district: District, communities: list[Community]) 
     )
     reported = await deeds.report_deed(
         who=first_who,
-        action="serving-chopsticks",
-        description="家庭聚餐全程使用公筷公勺",
+        action="neighbourly-harmony",
+        description="帮独居的王奶奶修好了漏水的水龙头",
         occurred_at=datetime.now(UTC) - timedelta(days=1),
         evidence=[],
         lat=None,

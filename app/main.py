@@ -26,7 +26,8 @@ from app.core.http import Api, Endpoint
 from app.core.i18n import LocaleMiddleware
 from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
-from app.core.middleware import BodyLimit, RequestLog
+from app.core.logs import quiet_noisy_loggers
+from app.core.middleware import BodyLimit, RequestLog, SecurityHeaders
 from app.core.openapi import build_document
 from app.core.outbox import use_sender
 from app.core.scheduler import build_scheduler
@@ -74,6 +75,7 @@ async def jwks(request: Request) -> Response:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
+    quiet_noisy_loggers()
     document = build_document(all_endpoints(), title="Civility platform API", version=VERSION)
 
     async def openapi(request: Request) -> Response:
@@ -106,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestLog),
+            Middleware(SecurityHeaders),
             Middleware(LocaleMiddleware),
             Middleware(
                 BodyLimit,

@@ -4,13 +4,14 @@ service of `credits` asks here; nothing else decides scope."""
 
 from __future__ import annotations
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from app.accounts.models import Household, Resident
 from app.core.auth import Principal
 from app.core.i18n import N_
 from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction, RewardNotYours
-from credits.models import LedgerTransaction, Redemption, Reward
+from credits.models import Entry, LedgerTransaction, Redemption, Reward
 
 
 def readable_rewards(who: Principal) -> QuerySet[Reward]:
@@ -101,9 +102,22 @@ async def redemption_to_fulfil(code: str, *, who: Principal) -> Redemption:
 
 
 def readable_transactions(who: Principal) -> QuerySet[LedgerTransaction]:
-    """The ledger is kept per district: its staff read the district's transactions."""
+    """The ledger is kept per district: its administrators read the district's transactions,
+    a worker those with a leg of a resident or household of their communities."""
     found = LedgerTransaction.all()
-    return found if who.role == "platform_admin" else found.filter(district_id=who.district_id)
+    if who.role == "platform_admin":
+        return found
+    found = found.filter(district_id=who.district_id)
+    if who.role != "worker":
+        return found
+    communities = list(who.community_ids)
+    residents = Resident.filter(community_id__in=communities).values("id")
+    households = Household.filter(community_id__in=communities).values("id")
+    legs = Entry.filter(
+        Q(owner_kind="resident", owner_id__in=Subquery(residents))
+        | Q(owner_kind="household", owner_id__in=Subquery(households))
+    ).values("transaction_id")
+    return found.filter(id__in=Subquery(legs))
 
 
 async def readable_transaction(transaction_id: str, *, who: Principal) -> LedgerTransaction:

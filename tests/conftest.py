@@ -26,6 +26,30 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database backend: {BACKEND}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def log_audit() -> Iterator[Any]:
+    """Every record of the run at the service's level (INFO), checked for secrets; a leak
+    fails the run at its end, naming the test that logged it."""
+    import logging
+
+    from tests.log_audit import LogAudit
+
+    audit = LogAudit()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(audit)
+    root.setLevel(logging.INFO)
+    yield audit
+    root.removeHandler(audit)
+    root.setLevel(previous)
+    assert not audit.leaks, "secrets reached the log:\n" + "\n".join(audit.leaks[:20])
+
+
+@pytest.fixture(autouse=True)
+def _name_the_test_in_the_log_audit(log_audit: Any, request: pytest.FixtureRequest) -> None:
+    log_audit.current_test = request.node.nodeid
+
+
 @pytest.fixture(scope="session")
 def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("var")

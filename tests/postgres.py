@@ -8,9 +8,11 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import stat
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +89,38 @@ class Cluster:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+    def stop_server(self) -> list[str]:
+        """Stops PostgreSQL (fast: sessions are ended); returns what `start_server` needs."""
+        assert self.executor is not None, "only a cluster the tests started can be restarted"
+        datadir = Path(self.executor.datadir)
+        options = shlex.split((datadir / "postmaster.opts").read_text())[1:]
+        subprocess.run(
+            [self.executor.executable, "stop", "-D", str(datadir), "-m", "fast", "-w"],
+            check=True,
+            capture_output=True,
+        )
+        return options
+
+    def start_server(self, options: list[str]) -> None:
+        assert self.executor is not None
+        datadir = str(self.executor.datadir)
+        kept = [o for i, o in enumerate(options) if o != "-D" and options[i - 1 : i] != ["-D"]]
+        subprocess.run(
+            [
+                self.executor.executable,
+                "start",
+                "-D",
+                datadir,
+                "-w",
+                "-l",
+                str(self.executor.logfile),
+                "-o",
+                shlex.join(kept),
+            ],
+            check=True,
+            capture_output=True,
+        )
 
     def stop(self) -> None:
         if self.executor is not None:

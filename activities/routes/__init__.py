@@ -3,7 +3,14 @@ thin adapters that parse, call the service and return what the response schema s
 
 from __future__ import annotations
 
-from activities.routes import activities, attendance, certificates, deeds, records
+from activities.routes import activities, attendance, certificates, deeds, filings, records
 from app.core.http import Api
 
-APIS: list[Api] = [activities.api, attendance.api, deeds.api, records.api, certificates.api]
+APIS: list[Api] = [
+    activities.api,
+    attendance.api,
+    deeds.api,
+    filings.api,
+    records.api,
+    certificates.api,
+]

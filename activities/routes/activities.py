@@ -23,6 +23,7 @@ from activities.schemas import (
     RosterQuery,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.verification import rule_of, verification_text
 from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
@@ -35,7 +36,8 @@ def action_view(action: CivilityAction) -> dict[str, Any]:
         "code": action.code,
         "name": action.name,
         "description": action.description,
-        "verification": action.verification,
+        "verification": verification_text(action),
+        "verification_rule": rule_of(action),
         "builtin": action.district_id is None,
     }
 

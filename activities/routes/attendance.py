@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from activities import attendance, records, scope
-from activities.checkin import issue_checkin_token, qr_png
+from activities.checkin import checkin_link, issue_checkin_token, qr_png
 from activities.models import Attendance
 from activities.schemas import (
     AttendanceOut,
@@ -66,6 +66,7 @@ async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
     base = get_settings().public_base_url.rstrip("/")
     return {
         "token": token,
+        "link": checkin_link(token),
         "expires_at": expires_at,
         "qr_png_url": f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
     }
@@ -80,7 +81,9 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
     """The current check-in code as a QR image (PNG); fetch it again to rotate."""
     activity = await scope.managed_activity(activity_id, who=who)
     token, _ = issue_checkin_token(activity.id)
-    return Response(qr_png(token), media_type="image/png", headers={"Cache-Control": "no-store"})
+    return Response(
+        qr_png(checkin_link(token)), media_type="image/png", headers={"Cache-Control": "no-store"}
+    )
 
 
 @api.post(

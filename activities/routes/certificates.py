@@ -9,8 +9,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from activities import certificates, scope, service
+from activities.errors import CertificateRevoked
 from activities.models import Certificate
-from activities.schemas import CertificateOut, VerificationOut
+from activities.schemas import CertificateOut, RevokeCertificateIn, VerificationOut
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 
@@ -69,11 +70,16 @@ async def verify_certificate(request: Request, number: str) -> dict[str, Any] | 
     if certificate is not None:
         found = {
             "number": number,
-            "valid": True,
+            "valid": certificate.revoked_at is None,
             "holder": certificate.holder_masked,
             "hours": certificate.hours,
             "issuer": certificate.issuer,
             "issued_at": service.local_date(certificate.issued_at),
+            "revoked": certificate.revoked_at is not None,
+            "revoked_on": (
+                service.local_date(certificate.revoked_at) if certificate.revoked_at else None
+            ),
+            "revoke_reason": certificate.revoke_reason,
         }
     if "text/html" not in request.headers.get("accept", ""):
         return found
@@ -82,7 +88,15 @@ async def verify_certificate(request: Request, number: str) -> dict[str, Any] | 
 
 def _verification_page(found: dict[str, Any]) -> str:
     number = html.escape(str(found["number"]))
-    if not found["valid"]:
+    if found.get("revoked"):
+        body = (
+            "<h1>该志愿服务证明已撤销</h1><dl>"
+            f"<dt>证明编号</dt><dd>{number}</dd>"
+            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
+            f"<dt>撤销日期</dt><dd>{found['revoked_on']}</dd>"
+            f"<dt>撤销原因</dt><dd>{html.escape(found['revoke_reason'] or '')}</dd></dl>"
+        )
+    elif not found["valid"]:
         body = f"<h1>未找到有效证明</h1><p>编号 {number} 不是本平台出具的有效志愿服务证明。</p>"
     else:
         body = (
@@ -100,3 +114,28 @@ def _verification_page(found: dict[str, Any]) -> str:
         '<body style="font-family:sans-serif;max-width:32rem;margin:2rem auto">'
         f"{body}</body></html>"
     )
+
+
+@api.post(
+    "/api/v1/certificates/{number}/revoke",
+    roles=("district_admin", "platform_admin"),
+    body=RevokeCertificateIn,
+    response=VerificationOut,
+    errors=(CertificateRevoked,),
+)
+async def revoke_certificate(
+    who: Principal, number: str, body: RevokeCertificateIn
+) -> dict[str, Any]:
+    """Revokes a certificate of the district with a reason; `/verify` then says so."""
+    certificate = await certificates.revoke_certificate(number, body.reason, by=who)
+    return {
+        "number": certificate.number,
+        "valid": False,
+        "holder": certificate.holder_masked,
+        "hours": certificate.hours,
+        "issuer": certificate.issuer,
+        "issued_at": service.local_date(certificate.issued_at),
+        "revoked": True,
+        "revoked_on": service.local_date(certificate.revoked_at or certificate.issued_at),
+        "revoke_reason": certificate.revoke_reason,
+    }

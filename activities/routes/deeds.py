@@ -55,9 +55,14 @@ async def upload(who: Principal, request: Request) -> dict[str, Any]:
 
 @api.get("/api/v1/uploads/{upload_id}")
 async def get_upload(who: Principal, upload_id: str) -> Response:
-    """The image of an upload: for its owner, and for staff of its district."""
+    """The image of an upload: for its owner, workers of its community, admins of its district."""
     stored, data = await deeds.read_upload(upload_id, who=who)
-    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+    name = f"{stored.id}.{deeds.EXTENSIONS[stored.content_type]}"
+    headers = {
+        "Cache-Control": "private",
+        "Content-Disposition": f'attachment; filename="{name}"',
+    }
+    return Response(data, media_type=stored.content_type, headers=headers)
 
 
 @api.post("/api/v1/deeds", roles=("resident",), body=DeedIn, response=DeedOut, status=201)

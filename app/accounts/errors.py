@@ -52,3 +52,7 @@ class NoSuchStaff(NotFound):
 
 class CannotDisableSelf(Forbidden):
     code, title = "cannot_disable_self", N_("You cannot disable your own account")
+
+
+class RealNameMissing(Conflict):
+    code, title = "real_name_missing", N_("No real name has been given")

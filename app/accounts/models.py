@@ -141,6 +141,11 @@ class Resident(Model):
     id_number_cipher = fields.TextField(null=True)
     id_number_hash = fields.CharField(max_length=64, null=True, unique=True)
     id_number_masked = fields.CharField(max_length=32, null=True)
+    # A well-formed ID number is not a verification: this is set when a worker saw the
+    # resident's identity document in person (`staff:<id>`) or an identity service confirmed
+    # it (`service:<name>`), and cleared when the number changes.
+    real_name_verified_at = fields.DatetimeField(null=True)
+    real_name_verified_by = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

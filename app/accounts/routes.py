@@ -13,6 +13,7 @@ from app.accounts.errors import (
     DefaultRequired,
     LoginFailed,
     NoSuchStaff,
+    RealNameMissing,
     RetroactiveRulesChange,
     UnknownAction,
 )
@@ -80,14 +81,18 @@ async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
 async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] | Problem:
     """A resident logs in with the code from wx.login()."""
     address = _client_address(request)
-    await ratelimit.ensure_login_allowed("wechat", address)
-    if get_settings().dev_wechat_login and body.code.startswith("dev-"):
+    await ratelimit.ensure_login_allowed(None, address)
+    settings = get_settings()
+    if settings.dev_wechat_login and body.code.startswith("dev-"):
         session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
+    elif not settings.wechat_appid:
+        await ratelimit.record_login_failure(None, address)
+        return wechat.WeChatLoginFailed("WeChat login is not set up here; use a `dev-` code.")
     else:
         try:
             session = await wechat.code_to_session(body.code)
         except wechat.WeChatLoginFailed as refused:
-            await ratelimit.record_login_failure("wechat", address)
+            await ratelimit.record_login_failure(None, address)
             return refused
     resident = await service.resident_by_openid(session.openid, session.unionid)
     return await _tokens(
@@ -102,11 +107,13 @@ async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, A
     account = service.normalise_username(body.username)
     await ratelimit.ensure_login_allowed(account, address)
     staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
-    if not await verify_password(staff.password_hash if staff else None, body.password):
+    async with ratelimit.password_attempt(address):
+        right = await verify_password(staff.password_hash if staff else None, body.password)
+    if not right:
         await ratelimit.record_login_failure(account, address)
         return LoginFailed(N_("The username or the password is wrong."))
     assert staff is not None
-    await ratelimit.clear_login_failures(account)
+    await ratelimit.clear_login_failures(account, address)
     role: Role = staff.role  # type: ignore[assignment]
     return await _tokens(f"staff:{staff.id}", role, staff=await service.staff_view(staff))
 
@@ -425,3 +432,16 @@ async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dic
     if lat is not None and lng is not None:
         lat, lng = to_stored(lat, lng, query.coord)
     return await service.joinable_communities(lat, lng, limit=query.limit)
+
+
+@api.post(
+    "/api/v1/residents/{resident_id}/real-name/verify",
+    roles=("worker", "district_admin"),
+    response=ResidentOut,
+    errors=(RealNameMissing,),
+)
+async def verify_resident_real_name(who: Principal, resident_id: str) -> dict[str, Any]:
+    """A worker records that they saw the resident's identity document in person and it
+    matches the real name and ID number given: the real name becomes `verified`."""
+    resident = await service.verify_real_name_in_person(resident_id, by=who)
+    return await service.resident_view(resident)

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
 from app.core.geo import Coord, to_stored
-from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.http import JsonDecimal, Moment, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -92,7 +92,7 @@ class DistrictRulesPatch(Schema):
     credit_expiry: CreditExpiry | None = None
     redemption_hold_hours: int | None = None
     geofence_radius_m: int | None = None
-    effective_from: datetime | None = None
+    effective_from: Moment | None = None
 
 
 class RulesVersionOut(Schema):
@@ -224,7 +224,7 @@ class PasswordResetIn(Schema):
 
 
 class ResidentOut(Schema):
-    missing: list[Literal["community", "nickname", "real_name"]] = Field(
+    missing: list[Literal["community", "nickname", "real_name", "real_name_verification"]] = Field(
         default_factory=list,
         description="what the resident has yet to give: `community` first (nothing is shown "
         "without it; see GET /api/v1/onboarding/communities)",
@@ -235,7 +235,11 @@ class ResidentOut(Schema):
     district: str | None
     community: str | None
     public_profile: bool
-    real_name_verified: bool
+    real_name_status: Literal["none", "number_checked", "verified"] = Field(
+        description="`number_checked`: the ID number is well-formed; `verified`: a worker saw "
+        "the document in person (or an identity service confirmed it)"
+    )
+    real_name_verified: bool = Field(description="true only when `real_name_status` is verified")
     real_name_masked: str | None
     id_number_masked: str | None
 

@@ -18,6 +18,7 @@ from app.accounts.errors import (
     IdNumberInUse,
     InvalidIdNumber,
     InvalidStaffScope,
+    RealNameMissing,
     RetroactiveRulesChange,
     UnknownAction,
     UsernameTaken,
@@ -31,7 +32,7 @@ from app.accounts.models import (
     StaffCommunity,
 )
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, StaffCreate
-from app.accounts.scope import managed_staff, readable_districts
+from app.accounts.scope import managed_staff, readable_districts, served_residents
 from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
 from app.core.errors import Forbidden, NotFound, invalid_from
@@ -313,13 +314,40 @@ def missing_for(resident: Resident) -> list[str]:
         missing.append("nickname")
     if resident.id_number_hash is None:
         missing.append("real_name")
+    elif resident.real_name_verified_at is None:
+        missing.append("real_name_verification")
     return missing
+
+
+def real_name_status(resident: Resident) -> str:
+    """`none`; `number_checked` (a well-formed ID number, not yet seen by anyone);
+    `verified` (in person by a worker, or by an identity service)."""
+    if resident.id_number_hash is None:
+        return "none"
+    return "verified" if resident.real_name_verified_at is not None else "number_checked"
+
+
+async def verify_real_name_in_person(resident_id: str, *, by: Principal) -> Resident:
+    """A worker (or administrator) saw the resident's identity document and it matches."""
+    resident = await served_residents(by).get_or_none(id=resident_id)
+    if resident is None:
+        raise NotFound(N_("No such resident in your communities."))
+    if resident.id_number_hash is None:
+        raise RealNameMissing(N_("The resident has not given a real name and ID number yet."))
+    if resident.real_name_verified_at is None:
+        resident.real_name_verified_at = datetime.now(UTC)
+        resident.real_name_verified_by = by.subject
+        await resident.save(update_fields=["real_name_verified_at", "real_name_verified_by"])
+    return resident
 
 
 _NEXT_STEPS = {
     "community": N_("Choose your community to see its activities and rewards."),
     "nickname": N_("Choose a nickname."),
     "real_name": N_("Give your real name to receive certificates of service."),
+    "real_name_verification": N_(
+        "Show your ID card to a community worker to verify your real name."
+    ),
 }
 
 
@@ -498,9 +526,15 @@ async def set_real_name(resident: Resident, *, name: str, id_number: str) -> Res
     resident.real_name_cipher = ring.encrypt(name)
     resident.real_name_masked = mask_name(name)
     resident.id_number_cipher = ring.encrypt(id_number)
+    if resident.id_number_hash != lookup:  # a new number is not verified yet
+        resident.real_name_verified_at, resident.real_name_verified_by = None, None
     resident.id_number_hash = lookup
     resident.id_number_masked = mask_id_number(id_number)
-    await resident.save()
+    try:
+        async with transaction():  # a savepoint: two residents may verify one number at once
+            await resident.save()
+    except IntegrityError as exc:
+        raise IdNumberInUse(N_("This ID number is already verified by another account.")) from exc
     return resident
 
 
@@ -538,7 +572,8 @@ async def resident_view(resident: Resident) -> dict[str, Any]:
         "district": community.district.code if community else None,
         "community": f"{community.district.code}/{community.code}" if community else None,
         "public_profile": resident.public_profile,
-        "real_name_verified": resident.id_number_hash is not None,
+        "real_name_status": real_name_status(resident),
+        "real_name_verified": resident.real_name_verified_at is not None,
         "real_name_masked": resident.real_name_masked,
         "id_number_masked": resident.id_number_masked,
     }

@@ -34,20 +34,9 @@ PRE_COOKIE = "console_pre"
 TEMPLATES = Path(__file__).parent / "templates"
 LOCAL = ZoneInfo("Asia/Shanghai")
 STAFF_ROLES: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
-# The Content-Security-Policy of every console answer (the `security` stream's middleware
-# sets the same on /console/; this keeps the console safe on its own).
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+# The security headers and the console's strict Content-Security-Policy come from
+# `app.core.middleware.SecurityHeaders`; console answers are never cached.
+SECURITY_HEADERS = {"Cache-Control": "no-store"}
 
 
 def _gettext(message: str) -> str:

@@ -90,3 +90,12 @@ def dialect() -> str:
 
 async def ping() -> None:
     await connections.get("default").execute_query("SELECT 1")
+
+
+async def advisory_lock(name: str) -> None:
+    """Holds the lock `name` until the transaction ends, so racing requests on one thing take
+    turns. SQLite serialises writing transactions already."""
+    if dialect() == "postgres":
+        await connections.get("default").execute_query(
+            "SELECT pg_advisory_xact_lock(hashtext($1))", [name]
+        )

@@ -10,11 +10,14 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -25,13 +28,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import ValidationError as TortoiseValidationError
 from tortoise.queryset import QuerySet
 
 from app.core.auth import Principal, Role, authenticate
-from app.core.db import transaction
+from app.core.db import advisory_lock, transaction
 from app.core.errors import (
     Invalid,
     MalformedJSON,
+    NotFound,
     Problem,
     ProblemResponse,
     UnsupportedMediaType,
@@ -44,6 +49,18 @@ T = TypeVar("T")
 # Decimals (hours, credits) travel as JSON numbers, not strings.
 JsonDecimal = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 Handler = Callable[..., Awaitable[Any]]
+_ISO_8601 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _iso_8601_text(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_8601.match(value)):
+        return value
+    raise ValueError("give an ISO 8601 date and time with its offset, e.g. 2026-11-29T09:00+08:00")
+
+
+# A moment in time as the API accepts it: ISO 8601 text with an offset, never a bare number
+# (`0` is not 1970-01-01 here).
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601_text)]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -133,6 +150,26 @@ class Api:
         ]
 
 
+INT64_MAX = 2**63 - 1
+MAX_JSON_DEPTH = 32
+# Control characters other than tab, newline and carriage return; PostgreSQL refuses NUL.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class _NumberOutOfRange(ValueError):
+    pass
+
+
+def _json_int(text: str) -> int:
+    if len(text) > 20 or not -INT64_MAX - 1 <= (value := int(text)) <= INT64_MAX:
+        raise _NumberOutOfRange(text[:24])
+    return value
+
+
+def _json_constant(text: str) -> Any:
+    raise json.JSONDecodeError(f"{text} is not JSON", text, 0)
+
+
 async def read_json(request: Request) -> Any:
     content_type = request.headers.get("content-type", "")
     raw = await request.body()
@@ -141,9 +178,53 @@ async def read_json(request: Request) -> Any:
     if content_type and "json" not in content_type.split(";")[0]:
         raise UnsupportedMediaType(N_("Send the body as application/json."))
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(
+            raw, parse_int=_json_int, parse_float=Decimal, parse_constant=_json_constant
+        )
+    except _NumberOutOfRange as exc:
+        raise Invalid(
+            N_("A number in the body is out of range."),
+            errors=[{"field": "body", "message": f"integers fit in 64 bits, not {exc}…"}],
+        ) from exc
+    except RecursionError as exc:
+        raise MalformedJSON(
+            N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
+            MAX_JSON_DEPTH=MAX_JSON_DEPTH,
+        ) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedJSON(N_("The body is not valid JSON: {exc}"), exc=exc) from exc
+    refuse_unsafe_text(data)
+    return data
+
+
+def refuse_unsafe_text(data: Any) -> None:
+    """Refuses bodies nested deeper than MAX_JSON_DEPTH and strings with control characters,
+    naming the field; walked without recursion."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise Invalid(
+                N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
+                errors=[{"field": where or "body", "message": N_("nested too deeply")}],
+                MAX_JSON_DEPTH=MAX_JSON_DEPTH,
+            )
+        if isinstance(value, str):
+            if _CONTROL.search(value):
+                raise Invalid(
+                    N_("Text may not contain control characters."),
+                    errors=[{"field": where or "body", "message": N_("has a control character")}],
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = f"{where}.{key}" if where else str(key)
+                stack.append((str(key), name, depth + 1))
+                stack.append((item, name, depth + 1))
+        elif isinstance(value, list):
+            stack.extend(
+                (item, f"{where}.{n}" if where else str(n), depth + 1)
+                for n, item in enumerate(value)
+            )
 
 
 def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
@@ -166,6 +247,15 @@ def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
             continue
         annotation = str(info.annotation)
         data[name] = values if annotation.startswith(("list", "typing.List")) else values[-1]
+    if any(_CONTROL.search(v) for v in request.query_params.values()):
+        raise Invalid(
+            N_("Query parameters may not contain control characters."),
+            errors=[
+                {"field": f"query.{n}", "message": N_("has a control character")}
+                for n, v in request.query_params.multi_items()
+                if _CONTROL.search(v)
+            ],
+        )
     unknown = set(request.query_params) - set(model.model_fields)
     if unknown:
         raise Invalid(
@@ -197,8 +287,41 @@ def _respond(endpoint: Endpoint, result: Any) -> Response:
     return JSONResponse(content, status_code=endpoint.status)
 
 
+def _refuse_impossible_path_params(params: dict[str, Any]) -> None:
+    """A path id that no row can have (control characters, an integer past int64) names
+    nothing: 404, before it reaches the database."""
+    for value in params.values():
+        if isinstance(value, int):
+            if not 0 <= value <= INT64_MAX:
+                raise NotFound(N_("No such resource."))
+        elif _CONTROL.search(str(value)):
+            raise NotFound(N_("No such resource."))
+
+
+def _lookup_refused(exc: TortoiseValidationError, params: dict[str, Any]) -> Problem:
+    """The ORM refuses a value longer than its column before querying: for a path id that
+    means no such row (404); anything else the schemas let through is a 422."""
+    message = str(exc)
+    if any(isinstance(v, str) and f"'{v}'" in message for v in params.values()):
+        return NotFound(N_("No such resource."))
+    field_name, _, _ = message.partition(":")
+    return Invalid(
+        N_("A value is longer than allowed."),
+        errors=[
+            {"field": field_name if " " not in field_name else "body", "message": N_("too long")}
+        ],
+    )
+
+
 def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
     async def run(request: Request) -> Response:
+        _refuse_impossible_path_params(request.path_params)
+        try:
+            return await handle(request)
+        except TortoiseValidationError as exc:
+            raise _lookup_refused(exc, request.path_params) from exc
+
+    async def handle(request: Request) -> Response:
         kwargs: dict[str, Any] = dict(request.path_params)
         if endpoint.wants_request:
             kwargs["request"] = request
@@ -268,6 +391,11 @@ async def _idempotent(
         return replay
     try:
         async with transaction():
+            # Parallel retries of one key wait here for the first to finish, then replay it.
+            await advisory_lock(f"idempotency:{who.subject}:{key}")
+            replay = await _replay(who, key, request_hash)
+            if replay is not None:
+                return replay
             # A raised Problem rolls back and is not recorded: nothing happened, so a retry
             # is decided afresh. Successes (and returned Problems, which commit) are replayed.
             result = await endpoint.handler(**kwargs)
@@ -301,7 +429,7 @@ def decode_cursor(cursor: str) -> str:
     try:
         value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
         decoded = value.decode("ascii")
-        if not decoded.isalnum():
+        if not decoded.isalnum() or len(decoded) > 26:
             raise ValueError("not an id")
         return decoded
     except (ValueError, UnicodeDecodeError) as exc:

@@ -87,6 +87,10 @@ class KeyRing:
         except InvalidToken as exc:
             raise ValueError("cannot decrypt with the configured key") from exc
 
+    def tag(self, purpose: str, value: str) -> bytes:
+        """A keyed MAC of `value` for one purpose (short codes that must not be forged)."""
+        return hmac.new(self._lookup_key, f"{purpose}\0{value}".encode(), hashlib.sha256).digest()
+
     def lookup_hash(self, value: str) -> str:
         return hmac.new(self._lookup_key, value.encode(), hashlib.sha256).hexdigest()
 

@@ -1,7 +1,15 @@
-"""Login rate limits, counted in the database so every replica sees the same failures."""
+"""Login rate limits, counted in the database so every replica sees the same failures.
+
+Failures are counted per (account, client address) and per client address, never per account
+alone: guessing from one place is stopped, and nobody elsewhere can lock a victim out by
+failing on purpose. WeChat logins have no account before WeChat answers, so only the address
+counts (a login code is WeChat's, single-use and unguessable)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from app.core.errors import RateLimited
@@ -9,28 +17,47 @@ from app.core.i18n import N_
 from app.core.models import LoginFailure
 from app.core.settings import get_settings
 
+TOO_MANY = N_("Too many failed logins; wait before trying again.")
+_in_flight: Counter[str] = Counter()
 
-async def ensure_login_allowed(account: str, address: str) -> None:
+
+async def ensure_login_allowed(account: str | None, address: str) -> None:
     settings = get_settings()
-    now = datetime.now(UTC)
-    since = now - timedelta(seconds=settings.login_window_seconds)
-    for field, value, limit in (
-        ("account", account, settings.login_max_failures),
-        ("address", address, settings.login_max_attempts_per_address),
-    ):
-        recent = LoginFailure.filter(**{field: value}, at__gte=since)
+    since = datetime.now(UTC) - timedelta(seconds=settings.login_window_seconds)
+    budgets: list[tuple[dict[str, str], int]] = [
+        ({"address": address}, settings.login_max_attempts_per_address)
+    ]
+    if account is not None:
+        budgets.append(({"account": account, "address": address}, settings.login_max_failures))
+    for key, limit in budgets:
+        recent = LoginFailure.filter(**key, at__gte=since)
         if await recent.count() >= limit:
             oldest = await recent.order_by("at").first()
             assert oldest is not None
             retry_after = int((oldest.at - since).total_seconds()) + 1
-            raise RateLimited(
-                N_("Too many failed logins; wait before trying again."), retry_after=retry_after
-            )
+            raise RateLimited(TOO_MANY, retry_after=retry_after)
 
 
-async def record_login_failure(account: str, address: str) -> None:
-    await LoginFailure.create(account=account, address=address)
+async def record_login_failure(account: str | None, address: str) -> None:
+    await LoginFailure.create(account=account or "", address=address)
 
 
-async def clear_login_failures(account: str) -> None:
-    await LoginFailure.filter(account=account).delete()
+async def clear_login_failures(account: str, address: str) -> None:
+    """A right password from an address forgets that address's failures for the account."""
+    await LoginFailure.filter(account=account, address=address).delete()
+
+
+@contextlib.asynccontextmanager
+async def password_attempt(address: str) -> AsyncIterator[None]:
+    """One password check at a time per client address in this process: a flood of parallel
+    guesses from one address is refused at once instead of queueing for argon2 in front of
+    everyone else's logins."""
+    if _in_flight[address] >= get_settings().login_concurrent_per_address:
+        raise RateLimited(N_("A login from this address is already being checked."), retry_after=1)
+    _in_flight[address] += 1
+    try:
+        yield
+    finally:
+        _in_flight[address] -= 1
+        if not _in_flight[address]:
+            del _in_flight[address]

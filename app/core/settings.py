@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     var_dir: Path = PROJECT_ROOT / "var"
     public_base_url: str = "http://127.0.0.1:8000"
+    # What the check-in QR holds before the short code: by default `{PUBLIC_BASE_URL}/c/`
+    # (a link WeChat opens in the mini-program when the prefix is configured there), or a
+    # mini-program path such as `pages/checkin/index?c=`.
+    checkin_link_base: str = ""
     local_timezone: str = "Asia/Shanghai"
 
     wechat_appid: str = ""
@@ -57,12 +61,23 @@ class Settings(BaseSettings):
     access_token_seconds: int = Field(default=900, ge=60, le=86400)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
 
+    # Failed logins allowed per (account, client address) and per client address in the
+    # window; password checks one client address may have running at once; argon2 hashes
+    # the process computes at once (about one per core).
     login_max_failures: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=900, ge=10)
     login_max_attempts_per_address: int = Field(default=30, ge=1)
+    login_concurrent_per_address: int = Field(default=1, ge=1)
+    password_hash_concurrency: int = Field(default=2, ge=1, le=64)
+
+    # The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    # networks); empty: none, the peer address is the client.
+    forwarded_allow_ips: str = ""
 
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    uploads_per_day: int = Field(default=60, ge=1)
+    certificates_per_day: int = Field(default=5, ge=1)
 
     scheduler_enabled: bool = True
     # Operator overrides of job schedules: {"award-badges": "*/10 * * * *"}.

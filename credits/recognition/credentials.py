@@ -10,6 +10,7 @@ import base64
 import gzip
 import hashlib
 import hmac
+import html
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,7 +78,26 @@ def achievement(badge: BadgeDefinition) -> dict[str, Any]:
         "name": badge.name,
         "description": badge.description or badge.name,
         "criteria": {"narrative": narrative},
+        "image": {"id": achievement_image_url(badge.id), "type": "Image"},
     }
+
+
+def achievement_image_url(badge_id: str) -> str:
+    return f"{_base()}/achievements/{badge_id}/image.svg"
+
+
+def badge_image_svg(badge: BadgeDefinition) -> str:
+    """A plain round badge with its name (and stars): every credential's image resolves."""
+    name = html.escape(badge.name)
+    stars = "★" * (badge.star or 0)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">'
+        '<circle cx="120" cy="120" r="112" fill="#c0392b" stroke="#f1c40f" stroke-width="10"/>'
+        '<text x="120" y="128" font-size="26" text-anchor="middle" fill="#fff" '
+        f'font-family="sans-serif">{name}</text>'
+        '<text x="120" y="170" font-size="24" text-anchor="middle" fill="#f1c40f">'
+        f"{stars}</text></svg>"
+    )
 
 
 def identity(award: BadgeAward) -> dict[str, Any]:

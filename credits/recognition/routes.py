@@ -30,6 +30,7 @@ from credits.recognition.schemas import (
     AwardQuery,
     BadgeCreate,
     BadgeOut,
+    BadgeProgressOut,
     BadgeQuery,
     HonourRollDraftIn,
     HonourRollOut,
@@ -129,6 +130,45 @@ async def status_list(request: Request, number: int) -> Response:
             credentials.sign(document), media_type=credentials.MEDIA_TYPE, headers=headers
         )
     return JSONResponse(document, media_type="application/vc", headers=headers)
+
+
+@api.get(
+    "/achievements/{badge_id}",
+    auth=False,
+    response=dict[str, Any],
+    errors=(CredentialNotFound,),
+)
+async def achievement(badge_id: str) -> dict[str, Any]:
+    """A badge as an Open Badges 3.0 Achievement, as named in its credentials."""
+    return credentials.achievement(await service.badge_by_id(badge_id))
+
+
+@api.get("/achievements/{badge_id}/image.svg", auth=False, media_type="image/svg+xml")
+async def achievement_image(badge_id: str) -> Response:
+    """The badge's image."""
+    badge = await service.badge_by_id(badge_id)
+    return Response(
+        credentials.badge_image_svg(badge),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@api.get("/issuers", auth=False, response=dict[str, Any])
+async def platform_issuer() -> dict[str, Any]:
+    """The platform's issuer profile, as named in the credentials."""
+    return credentials.platform_issuer()
+
+
+@api.get(
+    "/api/v1/me/badges/progress",
+    roles=("resident",),
+    response=list[BadgeProgressOut],
+)
+async def my_badge_progress(who: Principal) -> list[dict[str, Any]]:
+    """The badges the resident does not hold yet, nearest first: where they stand and what
+    is left to earn each."""
+    return await service.badge_progress(who)
 
 
 @api.get("/issuers/{code}", auth=False, response=dict[str, Any])

@@ -119,3 +119,16 @@ class RemoveLineIn(Schema):
 
 def criterion_of(kind: str, action: str | None, threshold: Decimal) -> dict[str, Any]:
     return {"kind": kind, "action": action, "threshold": threshold}
+
+
+class BadgeProgressOut(Schema):
+    """How far the resident is from a badge they do not hold yet."""
+
+    code: str
+    name: str
+    criterion: str = Field(description="what counts: hours, an action's count, credits, …")
+    current: JsonDecimal
+    threshold: JsonDecimal
+    remaining: JsonDecimal
+    progress: float = Field(description="0 to 1")
+    image_url: str

@@ -4,6 +4,7 @@ credentials, honour rolls."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Q
@@ -29,6 +30,7 @@ from credits.recognition.scope import (
     readable_honour_rolls,
     reviews_honour_rolls,
 )
+from credits.service import resident_totals
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
 
@@ -208,3 +210,47 @@ async def honour_roll_view(
         "published_at": roll.published_at,
         **boards,
     }
+
+
+async def badge_by_id(badge_id: str) -> BadgeDefinition:
+    badge = await BadgeDefinition.get_or_none(id=badge_id)
+    if badge is None:
+        raise CredentialNotFound(N_("No such badge."))
+    return badge
+
+
+async def badge_progress(who: Principal) -> list[dict[str, Any]]:
+    """Every badge in the resident's scope they do not hold, with their standing against its
+    threshold (the same totals the awarding job reads), nearest first."""
+    held = {
+        award.badge_id
+        for award in await BadgeAward.filter(resident_id=who.id, revoked_at__isnull=True)
+    }
+    totals = await resident_totals(who.id)
+    rows = []
+    for badge in await (await badges_in_scope(who=who, district_code=None)).order_by("code"):
+        if badge.id in held:
+            continue
+        kind = badge.criterion_kind
+        if kind == "hours_total":
+            current = totals.hours_total
+        elif kind == "action_count":
+            current = Decimal(totals.actions.get(badge.criterion_action or "", 0))
+        elif kind == "credits_earned":
+            current = totals.credits_earned
+        else:
+            current = Decimal(len(totals.actions))
+        threshold = Decimal(badge.threshold)
+        rows.append(
+            {
+                "code": badge.code,
+                "name": badge.name,
+                "criterion": kind,
+                "current": current,
+                "threshold": threshold,
+                "remaining": max(threshold - current, Decimal(0)),
+                "progress": float(min(current / threshold, Decimal(1))) if threshold else 1.0,
+                "image_url": credentials.achievement_image_url(badge.id),
+            }
+        )
+    return sorted(rows, key=lambda r: (-r["progress"], r["remaining"], r["code"]))

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import jwt
-
-from activities.checkin import TOKEN_AUDIENCE, served_hours
-from app.core.keys import get_keyring
+from activities.checkin import issue_checkin_token, served_hours
 from tests.activities.conftest import (
     FAR,
     SITE,
@@ -104,25 +101,37 @@ async def test_checkin_shortly_before_the_start_is_allowed(world):
 async def test_an_expired_code_is_refused(world):
     activity = await publish(world)
     await enrol(world.resident, activity["id"])
-    key = get_keyring().current
-    past = datetime.now(UTC) - timedelta(minutes=5)
-    stale = jwt.encode(
-        {
-            "iss": "civility-platform",
-            "aud": TOKEN_AUDIENCE,
-            "act": activity["id"],
-            "iat": past,
-            "exp": past + timedelta(seconds=60),
-        },
-        key.private,
-        algorithm="EdDSA",
-        headers={"kid": key.kid},
-    )
+    stale, _ = issue_checkin_token(activity["id"], now=datetime.now(UTC) - timedelta(minutes=2))
     response = await world.resident.client.post(
         f"/api/v1/activities/{activity['id']}/check-in", json={"token": stale, **SITE}
     )
     assert response.status_code == 422
     assert response.json()["code"] == "checkin_token_expired"
+
+
+async def test_the_qr_holds_a_short_link_that_checks_in_as_a_whole(world, settings):
+    activity = await publish(world)
+    await enrol(world.resident, activity["id"])
+    shown = (
+        await world.worker.client.get(f"/api/v1/activities/{activity['id']}/checkin-code")
+    ).json()
+    assert len(shown["token"]) <= 50
+    assert shown["link"] == f"{settings.public_base_url}/c/{shown['token']}"
+    response = await world.resident.client.post(
+        f"/api/v1/activities/{activity['id']}/check-in", json={"token": shown["link"], **SITE}
+    )
+    assert response.status_code == 201, response.text
+
+
+async def test_a_code_with_a_forged_signature_is_refused(world):
+    activity = await publish(world)
+    await enrol(world.resident, activity["id"])
+    token, _ = issue_checkin_token(activity["id"])
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+    response = await world.resident.client.post(
+        f"/api/v1/activities/{activity['id']}/check-in", json={"token": forged, **SITE}
+    )
+    assert response.json()["code"] == "checkin_token_invalid"
 
 
 async def test_a_code_of_another_activity_is_refused(world):

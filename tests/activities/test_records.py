@@ -115,8 +115,21 @@ async def test_a_correction_is_decided_once(world):
     assert again.json()["code"] == "correction_not_pending"
 
 
+async def verified_identity(world) -> None:
+    """The resident gives a real name and a worker checks their ID card in person."""
+    given = await world.resident.client.post(
+        "/api/v1/me/real-name", json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert given.status_code == 200, given.text
+    checked = await world.worker.client.post(
+        f"/api/v1/residents/{world.resident.id}/real-name/verify"
+    )
+    assert checked.status_code == 200, checked.text
+
+
 async def test_a_certificate_of_service_is_a_pdf_checkable_by_anyone(world, client):
     await _verified_record(world, hours=3)
+    await verified_identity(world)
     issued = await world.resident.client.post("/api/v1/me/certificates")
     assert issued.status_code == 201, issued.text
     certificate = issued.json()
@@ -135,16 +148,19 @@ async def test_a_certificate_of_service_is_a_pdf_checkable_by_anyone(world, clie
     assert checked.json() == {
         "number": certificate["number"],
         "valid": True,
-        "holder": "居*甲",
+        "holder": "王*明",
         "hours": 3.0,
         "issuer": "一区志愿服务记录单位",
         "issued_at": datetime.now(SHANGHAI).date().isoformat(),
+        "revoked": False,
+        "revoked_on": None,
+        "revoke_reason": None,
     }
     mine = (await world.resident.client.get("/api/v1/me/certificates")).json()["items"]
     assert [c["number"] for c in mine] == [certificate["number"]]
     page = await client.get(f"/verify/{certificate['number']}", headers={"Accept": "text/html"})
     assert "志愿服务证明有效" in page.text
-    assert "居*甲" in page.text
+    assert "王*明" in page.text
 
 
 async def test_an_unknown_certificate_number_is_not_valid(client):
@@ -157,10 +173,14 @@ async def test_an_unknown_certificate_number_is_not_valid(client):
         "hours": None,
         "issuer": None,
         "issued_at": None,
+        "revoked": False,
+        "revoked_on": None,
+        "revoke_reason": None,
     }
 
 
 async def test_no_certificate_without_verified_service(world):
+    await verified_identity(world)
     response = await world.resident.client.post("/api/v1/me/certificates")
     assert response.status_code == 409
     assert response.json()["code"] == "no_service_records"
@@ -168,6 +188,7 @@ async def test_no_certificate_without_verified_service(world):
 
 async def test_someone_elses_certificate_pdf_is_not_found(world):
     await _verified_record(world)
+    await verified_identity(world)
     number = (await world.resident.client.post("/api/v1/me/certificates")).json()["number"]
     response = await world.other_resident.client.get(f"/api/v1/me/certificates/{number}/pdf")
     assert response.status_code == 404
@@ -197,3 +218,57 @@ async def test_a_missing_record_cannot_be_claimed_for_an_activity_already_record
     )
     assert response.status_code == 422
     assert response.json()["code"] == "correction_target"
+
+
+async def test_a_well_formed_id_number_alone_gets_no_certificate(world):
+    await _verified_record(world)
+    given = await world.resident.client.post(
+        "/api/v1/me/real-name", json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert (given.json()["real_name_status"], given.json()["real_name_verified"]) == (
+        "number_checked",
+        False,
+    )
+    assert given.json()["missing"] == ["real_name_verification"]
+    refused = await world.resident.client.post("/api/v1/me/certificates")
+    assert (refused.status_code, refused.json()["code"]) == (409, "real_name_not_verified")
+    checked = await world.worker.client.post(
+        f"/api/v1/residents/{world.resident.id}/real-name/verify"
+    )
+    assert checked.json()["real_name_status"] == "verified"
+    assert (await world.resident.client.post("/api/v1/me/certificates")).status_code == 201
+
+
+async def test_a_worker_cannot_verify_someone_without_a_real_name_or_outside_their_communities(
+    world,
+):
+    nothing = await world.worker.client.post(
+        f"/api/v1/residents/{world.resident.id}/real-name/verify"
+    )
+    assert nothing.json()["code"] == "real_name_missing"
+    elsewhere = await world.other_worker.client.post(
+        f"/api/v1/residents/{world.resident.id}/real-name/verify"
+    )
+    assert elsewhere.status_code == 404
+
+
+async def test_a_revoked_certificate_says_so_on_the_check_page(world, client):
+    await _verified_record(world)
+    await verified_identity(world)
+    number = (await world.resident.client.post("/api/v1/me/certificates")).json()["number"]
+    revoked = await world.district_admin.client.post(
+        f"/api/v1/certificates/{number}/revoke", json={"reason": "服务记录已更正撤销"}
+    )
+    assert revoked.status_code == 200, revoked.text
+    checked = (await client.get(f"/verify/{number}")).json()
+    assert (checked["valid"], checked["revoked"], checked["revoke_reason"]) == (
+        False,
+        True,
+        "服务记录已更正撤销",
+    )
+    page = await client.get(f"/verify/{number}", headers={"Accept": "text/html"})
+    assert "已撤销" in page.text and "服务记录已更正撤销" in page.text
+    again = await world.district_admin.client.post(
+        f"/api/v1/certificates/{number}/revoke", json={"reason": "再次撤销"}
+    )
+    assert again.json()["code"] == "certificate_revoked"

@@ -152,3 +152,47 @@ async def test_an_unknown_credential_is_not_found(client):
     response = await client.get("/credentials/nope")
     assert response.status_code == 404
     assert response.json()["code"] == "credential_not_found"
+
+
+def _urls(node: Any) -> list[str]:
+    """Every http(s) `id` or `url` in a JSON document."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("id", "url") and isinstance(value, str) and value.startswith("http"):
+                found.append(value)
+            else:
+                found.extend(_urls(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_urls(item))
+    return found
+
+
+async def test_every_url_in_a_credential_resolves_including_the_badge_image(world, client):
+    await give_badge(world.resident.id, "star-1")
+    url = (await world.resident.client.get("/api/v1/me/badges")).json()["items"][0][
+        "credential_url"
+    ]
+    credential = (await client.get(url.removeprefix("http://127.0.0.1:8000"))).json()
+    own = [u for u in _urls(credential) if u.startswith("http://127.0.0.1:8000/")]
+    assert any("/achievements/" in u and u.endswith("image.svg") for u in own)
+    for link in own:
+        path = link.removeprefix("http://127.0.0.1:8000").split("#")[0] or "/healthz"
+        response = await client.get(path)
+        assert response.status_code == 200, f"{link}: {response.status_code}"
+    image = next(u for u in own if u.endswith("image.svg"))
+    drawn = await client.get(image.removeprefix("http://127.0.0.1:8000"))
+    assert drawn.headers["content-type"].startswith("image/svg+xml")
+    assert "一星志愿者" in drawn.text
+
+
+async def test_a_resident_sees_how_far_the_next_badge_is(world):
+    from tests.recognition.test_award_badges import participate
+
+    await participate(world.district_id, world.resident.id, hours="60")
+    progress = await world.resident.client.get("/api/v1/me/badges/progress")
+    assert progress.status_code == 200, progress.text
+    by_code = {p["code"]: p for p in progress.json()}
+    assert (by_code["star-1"]["current"], by_code["star-1"]["remaining"]) == (60, 40)
+    assert progress.json()[0]["progress"] >= by_code["star-1"]["progress"]

@@ -35,6 +35,11 @@ PUBLIC = {
     ("GET", "/credentials/{public_id}"): "Open Badges credentials are public by their random id",
     ("GET", "/credentials/status/{number}"): "the revocation status list is public",
     ("GET", "/issuers/{code}"): "an issuer profile (the district) is public",
+    (
+        "GET",
+        "/achievements/{badge_id}",
+    ): "an Open Badges achievement is public, like the credential",
+    ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
 }
 
 SAME_DISTRICT_RESIDENT = "an activity is open to every resident of its district"
@@ -107,6 +112,9 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "reject", "reason": "不成立"}
     ),
     ("GET", "/api/v1/me/certificates/{number}/pdf"): Case(),
+    ("POST", "/api/v1/certificates/{number}/revoke"): Case(body={"reason": "撤销测试"}),
+    ("POST", "/api/v1/residents/{resident_id}/real-name/verify"): Case(),
+    ("POST", "/api/v1/filings/{filing_id}/decide"): Case(body={"decision": "confirm"}),
     # credits
     ("GET", "/api/v1/rewards/{reward_id}"): Case(
         sees={"resident_of_same_community": SAME_COMMUNITY_RESIDENT}
@@ -215,6 +223,12 @@ async def _objects(world: World) -> Objects:
         "/api/v1/me/corrections", json={"record": verified.json()["record"], "reason": "时长不对"}
     )
     assert correction.status_code == 201, correction.text
+    given = await resident.post(
+        "/api/v1/me/real-name", json={"name": "王小明", "id_number": "11010519491231002X"}
+    )
+    assert given.status_code == 200, given.text
+    seen = await worker.post(f"/api/v1/residents/{world.resident.id}/real-name/verify")
+    assert seen.status_code == 200, seen.text
     certificate = await resident.post("/api/v1/me/certificates")
     assert certificate.status_code == 201, certificate.text
     reward = await worker.post("/api/v1/rewards", json={"title": "环保袋", "cost": 1, "stock": 5})
@@ -237,6 +251,16 @@ async def _objects(world: World) -> Objects:
     assert earned is not None
     assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
     from app.core.outbox import queue_notification
+
+    filing = await resident.post(
+        "/api/v1/filings",
+        json={
+            "action": "frugal-banquets",
+            "description": "婚宴从简",
+            "planned_on": datetime.now(SHANGHAI).date().isoformat(),
+        },
+    )
+    assert filing.status_code == 201, filing.text
 
     async with transaction():
         notice = await queue_notification(
@@ -264,7 +288,9 @@ async def _objects(world: World) -> Objects:
             "roll_id": roll.json()["id"],
             "line_id": roll.json()["hours"][0]["line"],
             "staff_id": world.worker.id,
+            "resident_id": world.resident.id,
             "notification_id": str(notice.id),
+            "filing_id": filing.json()["id"],
         },
         bodies={"backfill": backfill},
     )

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from activities import attendance as attendance_service
 from activities import records
 from activities import service as activities
-from activities.checkin import TOKEN_LIFETIME, issue_checkin_token, qr_png
+from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
 from activities.schemas import ActivityIn, ActivityPatch, BackfillIn, CancelIn, VerifyIn
 from app.accounts.models import Community, Resident
@@ -340,11 +340,12 @@ async def checkin_code(ctx: Ctx) -> Response:
         "arrived_count": len(arrived),
     }
     if state == "live":
-        token, _expires = issue_checkin_token(activity.id, now)
+        token, expires_at = issue_checkin_token(activity.id, now)
         payload["qr"] = "data:image/png;base64," + base64.b64encode(qr_png(token)).decode()
         # The screen counts validity from when it received the code, not by its own clock.
-        payload["valid_for"] = int(TOKEN_LIFETIME.total_seconds()) - 5
-        payload["refresh_in"] = 15
+        valid_for = max(int((expires_at - now).total_seconds()) - 3, 1)
+        payload["valid_for"] = valid_for
+        payload["refresh_in"] = max(min(15, valid_for // 2), 1)
         payload["issued_at"] = now.astimezone(LOCAL).strftime("%H:%M:%S")
     return JSONResponse(payload, headers=SECURITY_HEADERS)
 

@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_api_honour_roll_review')]
+    dependencies = [("models", "0014_api_honour_roll_review")]
 
     initial = False
 

@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_api_reward_changes')]
+    dependencies = [("models", "0013_api_reward_changes")]
 
     initial = False
 

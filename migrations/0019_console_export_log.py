@@ -6,7 +6,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0014_api_walk_ins_inbox_places')]
+    dependencies = [('models', '0018_api_real_name_certificate_revocation')]
 
     initial = False
 

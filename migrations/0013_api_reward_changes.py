@@ -6,7 +6,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_security_staff_disabled_at')]
+    dependencies = [("models", "0012_security_upload_community")]
 
     initial = False
 

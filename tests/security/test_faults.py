@@ -1,0 +1,184 @@
+"""Faults on PostgreSQL: while awards and redemptions run against a real service process,
+the process is killed with SIGKILL and started again, and PostgreSQL is stopped and started.
+Afterwards everything the client saw succeed is in the database, nothing is half-written,
+the ledger invariants hold, and `/readyz` went 503 and back to 200 by itself.
+
+The bounded form runs in CI; `bench/robustness.py` runs it longer (FAULT_ROUNDS)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import httpx
+
+from tests.credits.conftest import earn
+from tests.live_service import LiveService
+from tests.security.conftest import on_postgres
+
+ROUNDS = int(os.environ.get("FAULT_ROUNDS", "1"))
+RESIDENTS = 6
+
+
+@dataclass
+class Client:
+    """A patient client: on a dropped connection or a 5xx it retries with the same key."""
+
+    base_url: str
+    seen: list[dict[str, Any]] = field(default_factory=list)
+    retries: int = 0
+
+    async def post(self, token: str, path: str, body: Any, key: str) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 300
+        async with httpx.AsyncClient(base_url=self.base_url, timeout=30) as http:
+            while True:
+                try:
+                    response = await http.post(path, json=body, headers=headers)
+                    if response.status_code < 500:
+                        return response
+                except httpx.TransportError:
+                    pass
+                if loop.time() > deadline:
+                    raise AssertionError(f"{path} never answered")
+                self.retries += 1
+                await asyncio.sleep(0.3)
+
+
+async def _readyz(base_url: str) -> int:
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            return (await http.get(f"{base_url}/readyz")).status_code
+    except httpx.TransportError:
+        return 0
+
+
+async def _wait_for_readyz(base_url: str, status: int, within: float = 120) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while await _readyz(base_url) != status:
+        assert loop.time() < deadline, f"/readyz never answered {status}"
+        await asyncio.sleep(0.2)
+
+
+async def _rows(url: str, query: str) -> list[Any]:
+    connection = await asyncpg.connect(url)
+    try:
+        return list(await connection.fetch(query))
+    finally:
+        await connection.close()
+
+
+@on_postgres
+async def test_killed_service_and_restarted_database_lose_and_half_write_nothing(
+    bank,
+    cluster,
+    database_url,
+    var_dir,
+    tmp_path,
+):
+    residents = [await bank.new_resident(f"o-fault-{n}") for n in range(RESIDENTS)]
+    for resident in residents:
+        await earn(bank, resident.id, "3")  # 30 credits each
+    offered = await bank.worker.client.post(
+        "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10_000}
+    )
+    reward_id = offered.json()["id"]
+
+    service = LiveService(database_url, var_dir, tmp_path / "service.log")
+    await service.start()
+    client = Client(service.base_url)
+    awards: dict[str, str] = {}
+    redemptions: dict[str, str] = {}
+    readiness: list[int] = []
+
+    async def workload(round_number: int) -> None:
+        for n, resident in enumerate(residents):
+            for action in ("serving-chopsticks", "zebra-crossing"):
+                key = f"attest-{round_number}-{n}-{action}"
+                answer = await client.post(
+                    bank.worker.token,
+                    "/api/v1/deeds/attest",
+                    {
+                        "resident": resident.id,
+                        "action": action,
+                        "description": "现场见证",
+                        "occurred_at": datetime.now(UTC).isoformat(),
+                    },
+                    key,
+                )
+                if answer.status_code == 201:
+                    awards[key] = answer.json()["id"]
+                else:
+                    assert answer.json()["code"] == "daily_cap_reached", answer.text
+            key = f"redeem-{round_number}-{n}"
+            answer = await client.post(
+                resident.token, f"/api/v1/rewards/{reward_id}/redemptions", None, key
+            )
+            assert answer.status_code == 201, answer.text
+            redemptions[key] = answer.json()["id"]
+
+    async def faults() -> None:
+        await asyncio.sleep(1.0)
+        await service.kill()
+        await service.start()
+        await asyncio.sleep(1.0)
+        options = await asyncio.to_thread(cluster.stop_server)
+        await _wait_for_readyz(service.base_url, 503)
+        readiness.append(503)
+        await asyncio.to_thread(cluster.start_server, options)
+        await _wait_for_readyz(service.base_url, 200)
+        readiness.append(200)
+
+    try:
+        for round_number in range(ROUNDS):
+            await asyncio.gather(workload(round_number), faults())
+    finally:
+        await service.stop()
+
+    assert readiness == [503, 200] * ROUNDS
+    assert client.retries > 0, "the faults struck while requests were running"
+    assert awards and redemptions
+    deeds = {
+        r["id"]: r["status"]
+        for r in await _rows(database_url, "SELECT id, status FROM deed WHERE mode = 'attest'")
+    }
+    assert set(awards.values()) <= set(deeds)
+    assert {deeds[d] for d in awards.values()} == {"approved"}
+    held = {r["id"] for r in await _rows(database_url, "SELECT id FROM redemption")}
+    assert set(redemptions.values()) <= held
+    # One ledger transaction per award and per redemption, whatever the retries.
+    per_deed = await _rows(
+        database_url,
+        "SELECT ref_id, COUNT(*) AS n FROM ledger_transaction WHERE ref_type = 'deed' "
+        "GROUP BY ref_id HAVING COUNT(*) > 1",
+    )
+    assert per_deed == []
+    assert len(deeds) == len(set(awards.values()))
+    assert len(held) == len(set(redemptions.values()))
+    # The ledger: every transaction balances, no bounded account below zero or drifted.
+    unbalanced = await _rows(
+        database_url,
+        "SELECT transaction_id FROM ledger_entry GROUP BY transaction_id, asset "
+        "HAVING SUM(amount) <> 0",
+    )
+    short = await _rows(
+        database_url,
+        "SELECT t.id FROM ledger_transaction t LEFT JOIN ledger_entry e "
+        "ON e.transaction_id = t.id GROUP BY t.id HAVING COUNT(e.id) < 2",
+    )
+    negative = await _rows(
+        database_url, "SELECT id FROM ledger_account WHERE bounded AND balance < 0"
+    )
+    drifted = await _rows(
+        database_url,
+        "SELECT a.id FROM ledger_account a LEFT JOIN ledger_entry e ON e.account_id = a.id "
+        "WHERE a.bounded GROUP BY a.id, a.balance "
+        "HAVING a.balance <> COALESCE(SUM(e.amount), 0)",
+    )
+    assert (unbalanced, short, negative, drifted) == ([], [], [], [])

@@ -1,0 +1,57 @@
+"""Every response carries the security headers; the console's pages a strict CSP, so it
+cannot be framed for clickjacking or run injected script."""
+
+from __future__ import annotations
+
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _assert_not_frameable_nor_sniffable(response):
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+async def test_the_console_cannot_be_framed_and_runs_only_its_own_script(client):
+    for path in ("/console/login", "/console/static/checkin.js", "/console/static/console.js"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        _assert_not_frameable_nor_sniffable(response)
+        assert response.headers["content-security-policy"] == STRICT
+
+
+async def test_the_api_verify_pages_and_errors_carry_the_headers(world, client):
+    for response in (
+        await client.get("/healthz"),
+        await client.get("/verify/NO-SUCH-NUMBER"),
+        await client.get("/api/v1/me"),
+        await world.resident.client.get("/api/v1/me"),
+        await client.get("/no/such/path"),
+    ):
+        _assert_not_frameable_nor_sniffable(response)
+
+
+def test_console_pages_hold_no_inline_script_or_style():
+    import re
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parents[2] / "app" / "console" / "static"
+    for page in static.glob("*.html"):
+        html = page.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page.name
+        assert "<style" not in html and "style=" not in html, page.name
+        assert not re.search(r"\son[a-z]+=", html), page.name
+
+
+def test_the_check_in_screen_encodes_the_activity_id_into_api_paths():
+    from pathlib import Path
+
+    script = (
+        Path(__file__).resolve().parents[2] / "app" / "console" / "static" / "checkin.js"
+    ).read_text()
+    assert "encodeURIComponent(rawActivityId)" in script
