@@ -196,7 +196,7 @@ async def test_worker_attests_a_deed_for_a_resident(page, live):
     await page.get_by_role("button", name="搜索").click()
     await page.wait_for_url("**q=*")
     await page.locator("select[name=resident]").select_option(label="李阿姨")
-    await page.get_by_label("文明行动").select_option(label="随手做志愿")
+    await page.get_by_label("文明行动").select_option("neighbourly-harmony")
     await page.get_by_label("事情经过").fill("帮助邻居搬运物资")
     await page.get_by_role("button", name="认定", exact=True).click()
     await page.wait_for_selector(".flash")
