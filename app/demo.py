@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,9 @@ from app.accounts.service import (
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.settings import get_settings
+from credits import rewards
+from credits.recognition.schemas import BadgeCreate, Criterion
+from credits.recognition.service import create_badge
 from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")
@@ -205,4 +209,63 @@ async def _seed_participation(district: District, communities: list[Community]) 
         occurred_at=datetime.now(UTC) - timedelta(days=2),
         proxy=True,
         consent="李阿姨无智能手机，口头同意由社区代为登记",
+    )
+    await _seed_console_demo(district, reviewer, residents)
+
+
+# (title, description, cost, stock)
+REWARDS = [
+    ("环保购物袋", "可重复使用的帆布购物袋", Decimal(20), 30),
+    ("公交一日票", "宁波公交一日通票", Decimal(50), 10),
+    ("社区理发券", "社区便民理发服务一次", Decimal(30), 15),
+]
+
+
+async def _seed_console_demo(
+    district: District, reviewer: Principal, residents: list[Resident]
+) -> None:
+    """What a newcomer to the console should find: rewards in stock, a redemption waiting for
+    pickup, deeds waiting for review, and residents one hour short of a badge."""
+    offered = [
+        await rewards.create_reward(
+            title=title, description=text, cost=cost, stock=stock, community=None, by=reviewer
+        )
+        for title, text, cost, stock in REWARDS
+    ]
+    third = residents[2]
+    await rewards.redeem(
+        offered[0].id,
+        who=Principal(
+            kind="resident",
+            id=third.id,
+            role="resident",
+            district_id=district.id,
+            community_ids=frozenset([third.community_id or ""]),
+        ),
+    )
+    second = residents[1]
+    await deeds.report_deed(
+        who=Principal(
+            kind="resident",
+            id=second.id,
+            role="resident",
+            district_id=district.id,
+            community_ids=frozenset([second.community_id or ""]),
+        ),
+        action="waste-sorting",
+        description="在小区垃圾分类点帮助邻居正确分类投放",
+        occurred_at=datetime.now(UTC) - timedelta(hours=5),
+        evidence=[],
+        lat=None,
+        lng=None,
+    )
+    # Every demo resident has 9 verified hours: this badge is one hour away.
+    await create_badge(
+        BadgeCreate(
+            code="haishu-rising-volunteer",
+            name="海曙志愿新星",
+            description="累计经核实的志愿服务时长达到 10 小时。",
+            criterion=Criterion(kind="hours_total", threshold=Decimal(10)),
+        ),
+        by=reviewer,
     )

@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "app.core.wechat_messages",
     "credits.recognition.models",
     "oversight.models",
+    "app.console.models",
 ]
 
 transaction = in_transaction

@@ -1,4 +1,6 @@
-"""A live service in its own process, and headless Chromium (Debian's) driven by Playwright."""
+"""The console in a real browser: one seeded database, one live service and one headless
+Chromium (Debian's) for the whole package; each test gets a fresh browser context (no
+cookies) and makes its own activities, so tests do not depend on each other."""
 
 from __future__ import annotations
 
@@ -7,14 +9,22 @@ import os
 import shutil
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from tortoise import Tortoise
+
+from tests.conftest import BACKEND, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+PASSWORD = "staff-password-123"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -23,6 +33,23 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+]
+# (username, role, district, communities)
+STAFF = [
+    ("d1-admin", "district_admin", "d1", []),
+    ("d2-admin", "district_admin", "d2", []),
+    ("c1-worker", "worker", "d1", ["c1"]),
+    ("c2-worker", "worker", "d1", ["c2"]),
+    ("c3-worker", "worker", "d2", ["c3"]),
+    ("locked-worker", "worker", "d1", ["c1"]),
+]
+# (openid, nickname, district, community)
+RESIDENTS = [
+    ("o-wang", "小王", "d1", "c1"),
+    ("o-li", "李阿姨", "d1", "c1"),
+    ("o-chen", "陈师傅", "d1", "c1"),
+    ("o-zhao", "赵大爷", "d1", "c2"),
+    ("o-qian", "钱同学", "d2", "c3"),
 ]
 
 
@@ -35,17 +62,120 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture
-async def live_server(database_url: str, var_dir: Path) -> AsyncIterator[str]:
+@pytest.fixture(scope="package")
+def console_database(cluster: Any, template_database: str, tmp_path_factory: Any) -> str:
+    if cluster is None:
+        path = tmp_path_factory.mktemp("console") / "console.sqlite3"
+        shutil.copyfile(template_database, path)
+        return f"sqlite://{path}"
+    name = f"civility_console_{os.getpid()}"
+    cluster.create_database(name, template=template_database)
+    return str(cluster.url(name))
+
+
+async def _seed(url: str, var_dir: Path) -> dict[str, str]:
+    from app.accounts.models import Community, District, Resident
+    from app.accounts.schemas import DistrictRulesPatch, StaffCreate
+    from app.accounts.service import (
+        change_rules,
+        create_community,
+        create_district,
+        create_staff,
+        set_platform_admin,
+    )
+    from app.core.auth import Principal
+    from app.core.db import tortoise_config, transaction
+    from app.core.settings import configure
+
+    settings = configure(test_settings(url, var_dir))
+    await Tortoise.init(config=tortoise_config(settings))
+    ids: dict[str, str] = {}
+    try:
+        system = Principal(kind="staff", id="test", role="platform_admin")
+        async with transaction():
+            await set_platform_admin("root", "root-password-123")
+            d1 = await create_district(code="d1", name="一区", by=system)
+            d2 = await create_district(code="d2", name="二区", by=system)
+            await create_community(d1, code="c1", name="一社区")
+            await create_community(d1, code="c2", name="二社区")
+            await create_community(d2, code="c3", name="三社区")
+            await change_rules(
+                d1,
+                DistrictRulesPatch(
+                    moral_bank_enabled=True,
+                    backfill_earns_credits=True,
+                    effective_from=datetime(2020, 1, 1, tzinfo=UTC),
+                ),
+                by=system,
+                seeding=True,
+            )
+            for username, role, district, communities in STAFF:
+                data = StaffCreate(
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
+                    district=district,
+                    communities=communities,
+                    display_name=username,
+                )
+                ids[username] = (await create_staff(data, by=system)).id
+            for openid, nickname, district, community in RESIDENTS:
+                place = await Community.get(district__code=district, code=community)
+                found = await District.get(code=district)
+                resident = await Resident.create(
+                    openid=openid, nickname=nickname, district=found, community=place
+                )
+                ids[openid] = resident.id
+    finally:
+        await Tortoise.close_connections()
+    return ids
+
+
+@dataclass
+class Live:
+    """The running service, its seeded ids, and API clients signed in as people of it."""
+
+    base: str
+    ids: dict[str, str]
+    tokens: dict[str, tuple[float, str]] = field(default_factory=dict)
+
+    async def token(self, who: str) -> str:
+        """An access token for a member of staff (username) or a resident (openid); they
+        live 60 s on this service, so a fresh one after 40 s."""
+        if who not in self.tokens or time.monotonic() - self.tokens[who][0] > 40:
+            async with httpx.AsyncClient(base_url=self.base) as client:
+                if who.startswith("o-"):
+                    answer = await client.post("/api/v1/auth/wechat", json={"code": f"dev-{who}"})
+                else:
+                    answer = await client.post(
+                        "/api/v1/auth/login", json={"username": who, "password": PASSWORD}
+                    )
+                assert answer.status_code == 200, answer.text
+                self.tokens[who] = (time.monotonic(), answer.json()["access_token"])
+        return self.tokens[who][1]
+
+    async def call(self, who: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {await self.token(who)}"}
+        async with httpx.AsyncClient(base_url=self.base, headers=headers, timeout=30) as client:
+            return await client.request(method, path, **kwargs)
+
+
+@pytest.fixture(scope="package")
+async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
+    ids = await _seed(console_database, var_dir)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": console_database,
         "VAR_DIR": str(var_dir),
         "APP_ENV": "test",
         "SCHEDULER_ENABLED": "false",
+        # The shortest access-token lifetime the service allows: the check-in screen must
+        # keep rotating past it.
+        "ACCESS_TOKEN_SECONDS": "60",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -62,29 +192,60 @@ async def live_server(database_url: str, var_dir: Path) -> AsyncIterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient() as client:
-            for _ in range(1200):  # up to two minutes: importing is slow on a busy machine
+            deadline = time.monotonic() + 180  # a busy machine starts slowly
+            while True:
+                if process.returncode is not None:
+                    raise RuntimeError("the service exited at start")
                 try:
                     if (await client.get(f"{base}/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
-                    await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the service did not start")
-        yield base
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the service did not start")
+                await asyncio.sleep(0.2)
+        yield Live(base, ids)
     finally:
         process.terminate()
         await process.wait()
 
 
-@pytest.fixture
-async def page(live_server: str) -> AsyncIterator[Any]:
+@pytest.fixture(scope="package")
+async def browser() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
+        chromium = await playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_FLAGS, headless=True
         )
-        context = await browser.new_context(base_url=live_server, locale="zh-CN")
-        page = await context.new_page()
-        yield page
-        await browser.close()
+        yield chromium
+        await chromium.close()
+
+
+@pytest.fixture
+async def context(browser: Any, live: Live) -> AsyncIterator[Any]:
+    context = await browser.new_context(
+        base_url=live.base, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    yield context
+    await context.close()
+
+
+@pytest.fixture
+async def page(context: Any) -> AsyncIterator[Any]:
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+
+
+async def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    await page.goto("/console/login")
+    await page.get_by_label("用户名").fill(username)
+    await page.get_by_label("密码").fill(password)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url("**/console/")
+
+
+async def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{BACKEND}-{name}.png"), full_page=True)

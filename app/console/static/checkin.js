@@ -1,69 +1,95 @@
+// The rotating check-in screen. Polls the console (session cookie, so no token expires
+// mid-activity), never leaves an expired code on screen, says when it is offline or over.
 "use strict";
-const $ = (id) => document.getElementById(id);
-const rawActivityId = new URLSearchParams(location.search).get("activity");
-// Encoded once here, so a crafted ?activity= cannot reach another API path.
-const activityId = rawActivityId && encodeURIComponent(rawActivityId);
-const token = sessionStorage.getItem("access_token");
-const auth = { Authorization: `Bearer ${token}` };
+(function () {
+  const screen = document.getElementById("screen");
+  if (!screen) return;
+  const url = screen.dataset.codeUrl;
+  const qr = document.getElementById("qr");
+  const gone = document.getElementById("qr-gone");
+  const state = document.getElementById("qr-state");
+  const updated = document.getElementById("qr-updated");
+  const arrivals = document.getElementById("arrivals");
+  const count = document.getElementById("arrived-count");
+  let validUntil = 0; // by this page's clock: received + valid_for
+  let timer = null;
+  let failures = 0;
 
-async function call(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { ...auth, "Content-Type": "application/json" } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.detail || body.title);
-  return body;
-}
+  function showCode(src) {
+    qr.src = src;
+    qr.hidden = false;
+    gone.hidden = true;
+  }
 
-async function rotate() {
-  const response = await fetch(`/api/v1/activities/${activityId}/checkin-code.png`, { headers: auth });
-  if (!response.ok) throw new Error((await response.json()).detail);
-  const old = $("qr").src;
-  $("qr").src = URL.createObjectURL(await response.blob());
-  if (old) URL.revokeObjectURL(old);
-  $("expires").textContent = new Date().toLocaleTimeString();
-}
+  function hideCode(message, cls) {
+    qr.hidden = true;
+    qr.removeAttribute("src");
+    gone.hidden = false;
+    state.textContent = message;
+    state.className = "qr-state " + (cls || "");
+  }
 
-function cell(text) { const td = document.createElement("td"); td.textContent = text ?? "—"; return td; }
+  function showArrivals(list, total) {
+    count.textContent = String(total);
+    const items = list.map(function (a) {
+      const li = document.createElement("li");
+      li.textContent = a.at + " " + a.name + (a.out ? " · " + arrivals.dataset.checkedOut : "");
+      return li;
+    });
+    arrivals.replaceChildren.apply(arrivals, items);
+  }
 
-async function decide(id, decision) {
-  const reason = decision === "reject" ? prompt("驳回原因 Reason") : null;
-  if (decision === "reject" && !reason) return;
-  await call(`/api/v1/attendances/${id}/verify`, { method: "POST", body: JSON.stringify(reason ? { decision, reason } : { decision }) });
-  await loadAttendances();
-}
+  function schedule(seconds) {
+    clearTimeout(timer);
+    timer = setTimeout(poll, seconds * 1000);
+  }
 
-async function loadAttendances() {
-  const page = await call(`/api/v1/activities/${activityId}/attendances?limit=100`);
-  $("rows").replaceChildren(...page.items.map((a) => {
-    const tr = document.createElement("tr");
-    const flags = document.createElement("td");
-    for (const f of a.flags) { const s = document.createElement("span"); s.className = "flag"; s.textContent = f; flags.append(s); }
-    const actions = document.createElement("td");
-    if (a.status === "pending" && a.hours !== null) {
-      for (const decision of ["approve", "reject"]) {
-        const b = document.createElement("button"); b.type = "button";
-        b.textContent = decision === "approve" ? "通过 Approve" : "驳回 Reject";
-        b.addEventListener("click", () => decide(a.id, decision).catch((e) => { $("error").textContent = e.message; }));
-        actions.append(b);
-      }
+  // Every second: a code past its validity leaves the screen at once.
+  setInterval(function () {
+    if (!qr.hidden && Date.now() > validUntil) {
+      hideCode(failures ? screen.dataset.offline : screen.dataset.expired, "offline");
     }
-    tr.append(cell(a.resident), cell(a.checked_in_at && new Date(a.checked_in_at).toLocaleTimeString()),
-      cell(a.checked_out_at && new Date(a.checked_out_at).toLocaleTimeString()), cell(a.hours), cell(a.status), flags, actions);
-    return tr;
-  }));
-  $("attendances").hidden = false;
-}
+  }, 1000);
 
-async function start() {
-  if (!token) { location.href = "../"; return; }
-  if (!activityId) throw new Error("Open this page as checkin.html?activity=<id>.");
-  const activity = await call(`/api/v1/activities/${activityId}`);
-  $("title").textContent = activity.title;
-  $("when").textContent = `${new Date(activity.starts_at).toLocaleString()} – ${new Date(activity.ends_at).toLocaleTimeString()} · ${activity.location.address}`;
-  $("code").hidden = false;
-  await rotate();
-  await loadAttendances();
-  setInterval(() => rotate().catch((e) => { $("error").textContent = e.message; }), 30000);
-  setInterval(() => loadAttendances().catch(() => {}), 15000);
-}
+  async function poll() {
+    let response;
+    try {
+      response = await fetch(url, {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "X-Console-Fetch": "1", "Accept": "application/json" },
+      });
+    } catch (e) {
+      return offline();
+    }
+    if (response.status === 401) {
+      hideCode(screen.dataset.signedOut, "offline");
+      return schedule(30);
+    }
+    if (!response.ok) return offline();
+    let body;
+    try { body = await response.json(); } catch (e) { return offline(); }
+    failures = 0;
+    showArrivals(body.arrived, body.arrived_count);
+    if (body.state !== "live") {
+      hideCode(body.message, "over");
+      updated.textContent = "";
+      return schedule(60);
+    }
+    validUntil = Date.now() + body.valid_for * 1000;
+    showCode(body.qr);
+    state.textContent = body.message;
+    state.className = "qr-state";
+    updated.textContent = updated.dataset.label + " " + body.issued_at;
+    schedule(body.refresh_in);
+  }
 
-start().catch((e) => { $("error").textContent = e.message; });
+  function offline() {
+    failures += 1;
+    if (Date.now() > validUntil) hideCode(screen.dataset.offline, "offline");
+    else { state.textContent = screen.dataset.retrying; state.className = "qr-state offline"; }
+    schedule(Math.min(2 * failures, 10));
+  }
+
+  poll();
+})();

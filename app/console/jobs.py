@@ -1,0 +1,14 @@
+"""The console's scheduled work: dashboards of every district and community, precomputed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.console.pages.dashboard import refresh_snapshots
+from app.core.scheduler import job
+
+
+@job("console-dashboards", schedule="*/10 * * * *")
+async def console_dashboards() -> dict[str, Any]:
+    """Adds up the dashboards of every district and community over the last twelve months."""
+    return {"dashboards": await refresh_snapshots()}
