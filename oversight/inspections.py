@@ -128,7 +128,7 @@ async def _evaluator(evaluator_id: str | None, district_id: str) -> str | None:
     if evaluator_id is None:
         return None
     if not await Staff.exists(
-        id=evaluator_id, role="evaluator", district_id=district_id, is_active=True
+        id=evaluator_id, role="evaluator", district_id=district_id, disabled_at__isnull=True
     ):
         raise UnknownEvaluator(
             _("No such evaluator in your district."),

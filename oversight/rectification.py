@@ -33,7 +33,7 @@ async def notify_unit(unit_id: str, topic: str, payload: dict[str, Any]) -> None
 
 async def notify_district_admins(district_id: str, topic: str, payload: dict[str, Any]) -> None:
     admins = await Staff.filter(
-        district_id=district_id, role="district_admin", is_active=True
+        district_id=district_id, role="district_admin", disabled_at__isnull=True
     ).values_list("id", flat=True)
     for staff_id in admins:
         await queue_notification("staff", str(staff_id), topic, payload)
