@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 
+from app.accounts.service import register_action_catalogue
 from app.accounts.service import rules_at as earning_rules_at
 from app.core.auth import Principal
 from app.core.db import dialect
@@ -37,6 +38,13 @@ from oversight.scope import readable_reports
 # The civility action a confirmed report is posted under; districts price it and cap it in
 # their earning rules (`credits_per_report`, `report_daily_cap`) like any reported action.
 REPORT_ACTION = "problem-report"
+
+
+async def _report_action(district_id: str) -> dict[str, str]:
+    return {REPORT_ACTION: _("Problem reports")}
+
+
+register_action_catalogue(_report_action)
 OPEN_STATUSES = ("submitted", "confirmed")
 
 

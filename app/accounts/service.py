@@ -88,19 +88,23 @@ async def version_at(district_id: str, at: datetime) -> DistrictRulesVersion | N
     )
 
 
-# The civility actions a district knows ({code: name}), from the activities domain, which
-# registers the loader (accounts import no domain above them).
+# What a district's earning rules may price ({code: name}): the civility actions from the
+# activities domain, and whatever else a domain posts credits for (oversight's confirmed
+# problem reports). Each domain registers its loader (accounts import no domain above them).
 ActionCatalogue = Callable[[str], Awaitable[dict[str, str]]]
-_action_catalogue: ActionCatalogue | None = None
+_action_catalogues: list[ActionCatalogue] = []
 
 
 def register_action_catalogue(loader: ActionCatalogue) -> None:
-    global _action_catalogue
-    _action_catalogue = loader
+    if loader not in _action_catalogues:
+        _action_catalogues.append(loader)
 
 
 async def district_actions(district_id: str) -> dict[str, str]:
-    return await _action_catalogue(district_id) if _action_catalogue else {}
+    actions: dict[str, str] = {}
+    for loader in _action_catalogues:
+        actions.update(await loader(district_id))
+    return actions
 
 
 # A change dated this little before now counts as now (clocks of clients differ).

@@ -3,7 +3,10 @@ a confirmed report earns credits through the ledger, within the district's daily
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from app.core.models import Notification
+from tests.conftest import set_rules_since
 from tests.oversight.conftest import NEARBY, SITE, in_days, photo
 
 
@@ -21,11 +24,8 @@ async def _report(actor, **overrides):
 
 
 async def _moral_bank_on(world, **rules):
-    response = await world.district_admin.client.patch(
-        "/api/v1/districts/d1/settings",
-        json={"moral_bank_enabled": True, "effective_from": "2000-01-01T00:00:00Z", **rules},
-    )
-    assert response.status_code == 200, response.text
+    """The district has run its moral bank for years (the API refuses past-dated changes)."""
+    await set_rules_since("d1", datetime(2000, 1, 1, tzinfo=UTC), moral_bank_enabled=True, **rules)
 
 
 async def test_a_resident_reports_a_problem_with_a_photo_and_follows_it(world):
