@@ -69,8 +69,9 @@ def _generate_statements(units: int, items: int, reports: int) -> list[str]:
                    timestamptz '2025-01-01 00:00+08' + random() * interval '89 days',
                    'bench', now()
             FROM bench_inspection""",
-        f"""INSERT INTO oversight_inspection_result (inspection_id, item_id, score, photos, note)
-            SELECT 'n' || lpad(to_hex(m), 25, '0'),
+        f"""INSERT INTO oversight_inspection_result
+                (district_id, inspection_id, item_id, score, photos, note)
+            SELECT '{DISTRICT}', 'n' || lpad(to_hex(m), 25, '0'),
                    'i' || lpad(((1 + (n % 6)) * 10 + k)::text, 25, '0'),
                    CASE WHEN failed THEN floor(random() * 8)::int
                         ELSE 6 + floor(random() * 5)::int END,

@@ -261,6 +261,7 @@ async def record(
         raise InspectionRecorded(_("The inspection was recorded already."))
     for result in results:
         result.inspection_id = inspection.id
+        result.district_id = inspection.district_id
     await InspectionResult.bulk_create(results)
     await inspection.refresh_from_db()
     task = await RectificationTask.get_or_none(source="inspection", source_id=_root(inspection))

@@ -178,6 +178,7 @@ class InspectionResult(Model):
     """One checklist item's score in one inspection."""
 
     id = fields.BigIntField(primary_key=True)
+    district_id = fields.CharField(max_length=26)
     inspection_id = fields.CharField(max_length=26, db_index=True)
     item_id = fields.CharField(max_length=26)
     score = fields.IntField()

@@ -15,16 +15,23 @@ DISTRICT_OWNED = {
     "deed", "enrollment", "honour_roll", "honour_roll_entry", "household", "ledger_account",
     "ledger_block", "ledger_entry", "ledger_sealed_transaction", "ledger_transaction",
     "redemption", "resident", "resident_total", "reward", "service_record", "upload",
+    "reward_change", "event_filing", "console_export_log",
+    "oversight_unit", "oversight_photo", "oversight_problem_report", "oversight_inspection",
+    "oversight_inspection_result", "oversight_notice", "oversight_rectification_task",
+    "oversight_task_step", "oversight_unit_score", "oversight_unit_list", "oversight_list_entry",
+    "oversight_list_entry_removal", "oversight_list_publication", "oversight_objection",
+    "oversight_credit_repair",
 }  # fmt: skip
 # Small catalogues copied to every node (Citus reference tables): joined with anything.
 REFERENCE = {
     "district", "community", "civility_action", "badge_definition", "district_rules_version",
-    "staff", "staff_community",
+    "staff", "staff_community", "oversight_rules_version", "oversight_checklist",
+    "oversight_checklist_item", "oversight_unit_account",
 }  # fmt: skip
 # Kept on the coordinator only: sessions, operations, the outbox; never joined with shards.
 COORDINATOR = {
     "refresh_token", "login_failure", "idempotency_record", "job_run", "notification",
-    "wechat_access_token",
+    "wechat_access_token", "console_session", "console_dashboard_snapshot",
 }  # fmt: skip
 
 # Unique keys of district-owned tables without district_id, today. Each is either implied
@@ -41,6 +48,10 @@ KNOWN_GLOBAL_KEYS = {
     ("ledger_transaction", ("ref_type", "ref_id", "kind")),
     ("service_record", ("attendance_id",)),
     ("service_record", ("reverses_id",)),
+    ("oversight_inspection_result", ("inspection_id", "item_id")),
+    ("oversight_list_entry", ("list_id", "unit_id")),
+    ("oversight_list_entry_removal", ("entry_id",)),
+    ("oversight_unit_score", ("unit_id", "period")),
     # Global on purpose: a coordinator table `global_key(kind, value)` takes the claim first.
     ("resident", ("openid",)),
     ("resident", ("id_number_hash",)),
