@@ -110,7 +110,7 @@ class HonourRollSummary(Schema):
 
 
 class HonourRollDraftIn(Schema):
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    period: str = Field(pattern=r"^20\d{2}-(0[1-9]|1[0-2])$")
 
 
 class RemoveLineIn(Schema):

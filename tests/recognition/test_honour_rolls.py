@@ -168,3 +168,12 @@ async def test_another_district_s_roll_cannot_be_reviewed(world):
     roll = (await world.district_admin.client.get("/api/v1/districts/d1/honour-roll")).json()
     response = await world.other_worker.client.get(f"/api/v1/honour-rolls/{roll['id']}")
     assert response.status_code == 404
+
+
+async def test_a_draft_for_an_impossible_month_is_refused_not_a_server_error(world):
+    for period in ("0000-01", "9999-12", "2026-13"):
+        answer = await world.district_admin.client.post(
+            "/api/v1/districts/d1/honour-rolls", json={"period": period}
+        )
+        assert answer.status_code == 422, (period, answer.text)
+        assert answer.json()["errors"][0]["field"] == "period"
