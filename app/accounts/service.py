@@ -174,17 +174,17 @@ async def _merged_rules(
     effective_from = patch.effective_from or now
     if effective_from.tzinfo is None:
         effective_from = effective_from.replace(tzinfo=UTC)
-    if seeding:
-        pass  # a new district's history (seed-demo, benchmarks): no deed exists yet
-    elif effective_from < now - RULES_CLOCK_SLACK:
-        raise RetroactiveRulesChange(
-            N_(
-                "`effective_from` is in the past; a change would alter what deeds and "
-                "back-fills already made earn. Date it now or later."
-            ),
-            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
-        )
-    else:
+    # Seeding writes a new district's history (seed-demo, benchmarks): no deed exists yet, so
+    # a past date changes nothing already earned.
+    if not seeding:
+        if effective_from < now - RULES_CLOCK_SLACK:
+            raise RetroactiveRulesChange(
+                N_(
+                    "`effective_from` is in the past; a change would alter what deeds and "
+                    "back-fills already made earn. Date it now or later."
+                ),
+                errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
+            )
         effective_from = max(effective_from, now)
     current = await rules_at(district.id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
