@@ -10,5 +10,6 @@ from app.core.scheduler import job
 
 @job("console-dashboards", schedule="*/10 * * * *")
 async def console_dashboards() -> dict[str, Any]:
-    """Adds up the dashboards of every district and community over the last twelve months."""
-    return {"dashboards": await refresh_snapshots()}
+    """Rolls up every district's past days for the dashboards and adds up the dashboards of
+    every district and community over the last twelve months."""
+    return await refresh_snapshots()

@@ -5,7 +5,6 @@ community, star levels, and the work waiting. Each chart has its numbers as a ta
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,8 +14,9 @@ from starlette.responses import Response
 from activities.models import Attendance, Correction, Deed
 from activities.service import STAR_HOURS, star_for
 from app.accounts.models import Community, District
-from app.console import lookups
+from app.console import lookups, rollup
 from app.console.models import DashboardSnapshot
+from app.console.rollup import Days, Scope
 from app.console.scope import communities_of, staff_scoped
 from app.console.web import LOCAL, Ctx, parse_date
 from app.core.auth import Principal
@@ -25,26 +25,6 @@ from app.core.i18n import translate
 from credits.ledger import query_rows
 from credits.models import from_units
 from credits.recognition.sql import db_time
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The rows a dashboard or an export covers, as SQL: a district, or some communities."""
-
-    district_id: str | None
-    community_ids: tuple[str, ...] | None  # None: the whole district (or city)
-
-    def where(self, table: str = "") -> tuple[str, list[Any]]:
-        prefix = f"{table}." if table else ""
-        clauses, values = [], []
-        if self.district_id is not None:
-            clauses.append(f"{prefix}district_id = ?")
-            values.append(self.district_id)
-        if self.community_ids is not None:
-            marks = ", ".join("?" for _ in self.community_ids) or "NULL"
-            clauses.append(f"{prefix}community_id IN ({marks})")
-            values.extend(self.community_ids)
-        return (" AND ".join(clauses) or "1 = 1"), values
 
 
 async def scope_of(who: Principal, community_id: str | None = None) -> Scope:
@@ -97,49 +77,100 @@ def _months(start: date, to: date) -> list[str]:
     return months
 
 
-async def _credits_by_month(scope: Scope, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Credits earned (net of reversed earnings), handed over in rewards, and expired, from
-    the residents' side of the ledger, so a community's share is counted too."""
-    where, values = scope.where("r")
+def _tenths(hours: Any) -> int:
+    return int((_dec(hours) * 10).to_integral_value())
+
+
+async def _credits_by_month(
+    scope: Scope, rolled: Days | None, live: Days | None, watermark: int | None
+) -> dict[str, list[int]]:
+    """Credits issued, redeemed and expired (ledger units) by month."""
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rows: list[dict[str, Any]] = []
+    if rolled:
+        where, values = scope.where()
+        rows += await query_rows(
+            f"SELECT {rollup.day_month('day')} AS month, SUM(issued) AS issued, "
+            "SUM(redeemed) AS redeemed, SUM(expired) AS expired FROM console_dashboard_day "
+            f"WHERE day >= ? AND day <= ? AND action = '' AND {where} GROUP BY 1",
+            [rolled.start, rolled.to, *values],
+        )
+    if live:
+        where, values = scope.where("r")
+        begin, end = bounds(live.start, live.to)
+        issued, redeemed, expired = rollup.CREDIT_SUMS
+        # After the rollup, the entries above its watermark (a day's worth, not the ledger).
+        after, marks = ("AND e.id > ?", [watermark]) if watermark is not None else ("", [])
+        rows += await query_rows(
+            f"SELECT {_month('e.created_at')} AS month, {issued} AS issued, "
+            f"{redeemed} AS redeemed, {expired} AS expired "
+            # CROSS JOIN: SQLite reads the entries first, by id (PostgreSQL plans freely).
+            "FROM ledger_entry e CROSS JOIN resident r WHERE r.id = e.owner_id "
+            f"AND e.owner_kind = 'resident' AND e.asset = 'credits' {after} "
+            f"AND e.created_at >= ? AND e.created_at < ? AND {where} GROUP BY 1",
+            [*marks, db_time(begin), db_time(end), *values],
+        )
+    for row in rows:
+        for n, name in enumerate(("issued", "redeemed", "expired")):
+            months[row["month"]][n] += int(row[name] or 0)
+    return months
+
+
+async def _work(
+    scope: Scope, rolled: Days | None, live: Days | None, group: str
+) -> dict[str, list[int]]:
+    """Service records, verified hours (tenths) and approved deeds by `group` (a column)."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    where, values = scope.where()
+    if rolled:
+        for row in await query_rows(
+            f"SELECT {group} AS k, SUM(records) AS records, SUM(hours_tenths) AS tenths, "
+            "SUM(deeds) AS deeds FROM console_dashboard_day "
+            f"WHERE day >= ? AND day <= ? AND action <> '' AND {where} GROUP BY 1",
+            [rolled.start, rolled.to, *values],
+        ):
+            totals = found[row["k"]]
+            totals[0] += int(row["records"] or 0)
+            totals[1] += int(row["tenths"] or 0)
+            totals[2] += int(row["deeds"] or 0)
+    if live:
+        for row in await query_rows(
+            f"SELECT {group} AS k, SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records, "
+            f"SUM(hours) AS hours FROM service_record WHERE served_on >= ? AND served_on <= ? "
+            f"AND {where} GROUP BY 1",
+            [live.start, live.to, *values],
+        ):
+            found[row["k"]][0] += int(row["records"] or 0)
+            found[row["k"]][1] += _tenths(row["hours"])
+        for row in await query_rows(
+            f"SELECT {group} AS k, COUNT(*) AS deeds FROM deed WHERE status = 'approved' "
+            f"AND occurred_on >= ? AND occurred_on <= ? AND {where} GROUP BY 1",
+            [live.start, live.to, *values],
+        ):
+            found[row["k"]][2] += int(row["deeds"])
+    return found
+
+
+async def _people_by_community(
+    scope: Scope, start: date, to: date, through: date | None
+) -> dict[str, int]:
+    """Residents who served, per community: from the rollup when it can answer, or live."""
+    rolled = await rollup.served_by_community(scope, start, to, through)
+    if rolled is not None:
+        return rolled
+    where, values = scope.where()
     rows = await query_rows(
-        f"SELECT {_month('e.created_at')} AS month, "
-        "SUM(CASE WHEN e.account_kind = 'available' AND e.earning THEN e.amount ELSE 0 END) "
-        "AS issued, "
-        "SUM(CASE WHEN e.account_kind = 'held' AND e.kind = 'fulfil' THEN -e.amount ELSE 0 END)"
-        " AS redeemed, "
-        "SUM(CASE WHEN e.account_kind = 'available' AND e.kind = 'expire' THEN -e.amount "
-        "ELSE 0 END) AS expired "
-        "FROM ledger_entry e JOIN resident r ON r.id = e.owner_id "
-        "WHERE e.owner_kind = 'resident' AND e.asset = 'credits' "
-        f"AND e.created_at >= ? AND e.created_at < ? AND {where} "
-        "GROUP BY 1 ORDER BY 1",
-        [db_time(start.astimezone(UTC)), db_time(end.astimezone(UTC)), *values],
-    )
-    return rows
-
-
-async def _records(scope: Scope, start: date, to: date, group: str) -> list[dict[str, Any]]:
-    where, values = scope.where()
-    return await query_rows(
-        f"SELECT {group} AS k, COUNT(DISTINCT resident_id) AS people, SUM(hours) AS hours, "
-        "SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records "
-        f"FROM service_record WHERE served_on >= ? AND served_on <= ? AND {where} "
-        "GROUP BY 1 ORDER BY 1",
+        "SELECT community_id AS k, COUNT(DISTINCT resident_id) AS people FROM service_record "
+        f"WHERE served_on >= ? AND served_on <= ? AND {where} GROUP BY 1",
         [start, to, *values],
     )
+    return {row["k"]: int(row["people"]) for row in rows}
 
 
-async def _deeds(scope: Scope, start: date, to: date, group: str) -> list[dict[str, Any]]:
-    where, values = scope.where()
-    return await query_rows(
-        f"SELECT {group} AS k, COUNT(*) AS deeds, COUNT(DISTINCT resident_id) AS people "
-        "FROM deed WHERE status = 'approved' AND occurred_on >= ? AND occurred_on <= ? "
-        f"AND {where} GROUP BY 1 ORDER BY 1",
-        [start, to, *values],
-    )
-
-
-async def _participants(scope: Scope, start: date, to: date) -> int:
+async def _participants(scope: Scope, start: date, to: date, through: date | None) -> int:
+    rolled = await rollup.participants(scope, start, to, through)
+    if rolled is not None:
+        return rolled
     where, values = scope.where()
     rows = await query_rows(
         "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
@@ -182,24 +213,28 @@ def _f(value: Decimal) -> float:
 
 
 async def compute(
-    scope: Scope, start: date, to: date, community_names: dict[str, str]
+    scope: Scope,
+    start: date,
+    to: date,
+    community_names: dict[str, str],
+    *,
+    through: date | None = None,
+    stars: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every figure of the dashboard for `scope` and the period, JSON-ready (what a snapshot
-    keeps). Names are in the language of the moment (Chinese for the job)."""
-    begin, end = bounds(start, to)
-    credits = {row["month"]: row for row in await _credits_by_month(scope, begin, end)}
+    keeps). Days before `through` come from the rollup, the others are added up live; star
+    levels (not of a period) are `stars` when given. Names are in the language of the moment
+    (Chinese for the job)."""
+    rolled, live = rollup.split(start, to, through)
+    watermark = await rollup.entry_watermark(scope.district_id) if through else None
+    credits = await _credits_by_month(scope, rolled, live, watermark)
     months = _months(start, to)
 
-    def units(month: str, name: str) -> float:
-        return _f(from_units(int(credits[month][name] or 0))) if month in credits else 0.0
+    def units(month: str, n: int) -> float:
+        return _f(from_units(credits[month][n])) if month in credits else 0.0
 
     credit_rows: list[dict[str, Any]] = [
-        {
-            "month": m,
-            "issued": units(m, "issued"),
-            "redeemed": units(m, "redeemed"),
-            "expired": units(m, "expired"),
-        }
+        {"month": m, "issued": units(m, 0), "redeemed": units(m, 1), "expired": units(m, 2)}
         for m in months
     ]
     names: dict[str, str] = {}
@@ -208,35 +243,24 @@ async def compute(
     else:
         names.update(await lookups.action_names(None))
 
-    by_action: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"hours": 0.0, "records": 0, "deeds": 0}
-    )
-    for row in await _records(scope, start, to, "action"):
-        by_action[row["k"]].update(hours=_f(_dec(row["hours"])), records=int(row["records"] or 0))
-    for row in await _deeds(scope, start, to, "action"):
-        by_action[row["k"]]["deeds"] = int(row["deeds"])
-    action_rows = sorted(
-        (
-            {"name": names.get(code, translate("Unknown")), **values}
-            for code, values in by_action.items()
-        ),
-        key=lambda r: (-r["records"] - r["deeds"], r["name"]),
-    )
-    by_community: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"people": 0, "hours": 0.0, "deeds": 0}
-    )
-    for row in await _records(scope, start, to, "community_id"):
-        by_community[row["k"]].update(people=int(row["people"]), hours=_f(_dec(row["hours"])))
-    for row in await _deeds(scope, start, to, "community_id"):
-        by_community[row["k"]]["deeds"] = int(row["deeds"])
-    community_rows = sorted(
-        ({"name": community_names.get(cid, "—"), **values} for cid, values in by_community.items()),
-        key=lambda r: r["name"],
-    )
-    stars = await _stars(scope)
+    action_rows: list[dict[str, Any]] = [
+        {"name": names.get(code, translate("Unknown")), "hours": tenths / 10,
+         "records": records, "deeds": deeds}
+        for code, (records, tenths, deeds) in (await _work(scope, rolled, live, "action")).items()
+    ]  # fmt: skip
+    action_rows.sort(key=lambda r: (-r["records"] - r["deeds"], r["name"]))
+    people = await _people_by_community(scope, start, to, through)
+    community_rows: list[dict[str, Any]] = [
+        {"name": community_names.get(cid, "—"), "people": people.get(cid, 0),
+         "hours": tenths / 10, "deeds": deeds}
+        for cid, (_n, tenths, deeds) in (await _work(scope, rolled, live, "community_id")).items()
+    ]  # fmt: skip
+    community_rows.sort(key=lambda r: r["name"])
+    if stars is None:
+        stars = await _stars(scope)
     totals = {
-        "participants": await _participants(scope, start, to),
-        "hours": sum(r["hours"] for r in action_rows),
+        "participants": await _participants(scope, start, to, through),
+        "hours": round(sum(r["hours"] for r in action_rows), 1),
         "issued": sum(r["issued"] for r in credit_rows),
         "redeemed": sum(r["redeemed"] for r in credit_rows),
         "expired": sum(r["expired"] for r in credit_rows),
@@ -311,20 +335,30 @@ async def store_snapshot(key: str, start: date, to: date, data: dict[str, Any]) 
         await DashboardSnapshot.create(scope=key, **values)
 
 
-async def refresh_snapshots() -> int:
-    """The `console-dashboards` job: every district's and every community's dashboard over
-    the last twelve months."""
+async def refresh_district(district_id: str) -> dict[str, int]:
+    """Rebuilds the district's rollup (every day before today), then its dashboard and its
+    communities' over the last twelve months."""
+    today = datetime.now(LOCAL).date()
+    kept = await rollup.rebuild(district_id, today)
     start, to = default_period()
-    stored = 0
-    for district in await District.all():
-        communities = {c.id: c.name for c in await Community.filter(district_id=district.id)}
-        scopes = [Scope(district.id, None)] + [Scope(district.id, (c,)) for c in communities]
-        for scope in scopes:
-            key = snapshot_key(scope)
-            assert key is not None
-            await store_snapshot(key, start, to, await compute(scope, start, to, communities))
-            stored += 1
-    return stored
+    communities = {c.id: c.name for c in await Community.filter(district_id=district_id)}
+    scopes = [Scope(district_id, None)] + [Scope(district_id, (c,)) for c in communities]
+    for scope in scopes:
+        key = snapshot_key(scope)
+        assert key is not None
+        data = await compute(scope, start, to, communities, through=today)
+        await store_snapshot(key, start, to, data)
+    return {"rollup_days": kept, "dashboards": len(scopes)}
+
+
+async def refresh_snapshots() -> dict[str, int]:
+    """The `console-dashboards` job: every district's rollup and dashboards."""
+    totals = {"districts": 0, "rollup_days": 0, "dashboards": 0}
+    for district in await District.all().order_by("id"):
+        for name, value in (await refresh_district(district.id)).items():
+            totals[name] += value
+        totals["districts"] += 1
+    return totals
 
 
 async def dashboard(ctx: Ctx) -> Response:
@@ -333,20 +367,23 @@ async def dashboard(ctx: Ctx) -> Response:
     start, to = period(ctx)
     communities = {c.id: c for c in await communities_of(ctx.who)}
     key = snapshot_key(scope)
+    snapshot = await DashboardSnapshot.get_or_none(scope=key) if key else None
+    if snapshot and snapshot.computed_at < datetime.now(UTC) - SNAPSHOT_FRESH:
+        snapshot = None
     data = None
     as_of = None
-    if key and (start, to) == default_period():
-        snapshot = await DashboardSnapshot.get_or_none(scope=key)
-        fresh = datetime.now(UTC) - SNAPSHOT_FRESH
-        if snapshot and snapshot.period_to == to and snapshot.computed_at >= fresh:
-            data, as_of = snapshot.data, snapshot.computed_at
+    if snapshot and (start, to) == default_period() and snapshot.period_to == to:
+        data, as_of = snapshot.data, snapshot.computed_at
     if data is None:
         names = {c.id: c.name for c in communities.values()}
         if scope.district_id:
             names.update(
                 {c.id: c.name for c in await Community.filter(district_id=scope.district_id)}
             )
-        data = await compute(scope, start, to, names)
+        # Star levels are not of a period: a fresh snapshot's are as good as new ones.
+        stars = snapshot.data["stars"] if snapshot else None
+        through = await rollup.through(scope.district_id)
+        data = await compute(scope, start, to, names, through=through, stars=stars)
         if key and (start, to) == default_period():
             await store_snapshot(key, start, to, data)
     pending = {

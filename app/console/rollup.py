@@ -1,0 +1,282 @@
+"""The daily rollup behind the dashboards: for every past day, per district, community and
+civility action, the service records and their verified hours, the approved deeds, and the
+credits issued, redeemed and expired. The `console-dashboards` job rebuilds a district's rows
+(all days before today, Beijing time) in one transaction; a dashboard sums the rows of its
+period and adds the days after the rollup (today) live from the records and the ledger.
+
+Distinct people (participants) cannot be added up from days; they are counted live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from app.console.models import DashboardRollup
+from app.console.web import LOCAL
+from app.core.db import dialect
+from credits.ledger import query_rows
+from credits.recognition.sql import db_time
+
+LOCAL_TZ = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows a dashboard or an export covers, as SQL: a district, or some communities."""
+
+    district_id: str | None
+    community_ids: tuple[str, ...] | None  # None: the whole district (or city)
+
+    def where(self, table: str = "") -> tuple[str, list[Any]]:
+        prefix = f"{table}." if table else ""
+        clauses, values = [], []
+        if self.district_id is not None:
+            clauses.append(f"{prefix}district_id = ?")
+            values.append(self.district_id)
+        if self.community_ids is not None:
+            marks = ", ".join("?" for _ in self.community_ids) or "NULL"
+            clauses.append(f"{prefix}community_id IN ({marks})")
+            values.extend(self.community_ids)
+        return (" AND ".join(clauses) or "1 = 1"), values
+
+
+@dataclass(frozen=True)
+class Days:
+    """Part of a period: the local days `start`..`to`, inclusive."""
+
+    start: date
+    to: date
+
+
+def split(start: date, to: date, through: date | None) -> tuple[Days | None, Days | None]:
+    """The days of a period the rollup covers (before `through`) and those added up live."""
+    if through is None:
+        return None, Days(start, to)
+    rolled = Days(start, min(to, through - timedelta(days=1))) if start < through else None
+    live = Days(max(start, through), to) if to >= through else None
+    return rolled, live
+
+
+def local_day(column: str) -> str:
+    """A stored UTC moment's day in Beijing, as SQL."""
+    if dialect() == "postgres":
+        return f"CAST({column} AT TIME ZONE '{LOCAL_TZ}' AS DATE)"
+    return f"date({column}, '+8 hours')"
+
+
+def day_month(column: str) -> str:
+    """A date column's month (`YYYY-MM`), as SQL."""
+    if dialect() == "postgres":
+        return f"to_char({column}, 'YYYY-MM')"
+    return f"strftime('%Y-%m', {column})"
+
+
+def tenths(expression: str) -> str:
+    """Hours (one decimal) as a whole number of tenths, the same on both databases."""
+    return f"CAST(ROUND(SUM({expression}) * 10) AS BIGINT)"
+
+
+async def rebuild(district_id: str, today: date) -> int:
+    """Replaces the district's rollup with every day before `today`; returns the rows kept."""
+    start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
+    await query_rows("DELETE FROM console_dashboard_day WHERE district_id = ?", [district_id])
+    columns = (
+        "INSERT INTO console_dashboard_day (district_id, community_id, day, action, records, "
+        "hours_tenths, deeds, issued, redeemed, expired) "
+    )
+    await query_rows(
+        columns + "SELECT district_id, community_id, served_on, action, "
+        "SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END), "
+        f"{tenths('hours')}, 0, 0, 0, 0 FROM service_record "
+        "WHERE district_id = ? AND served_on < ? GROUP BY district_id, community_id, served_on, "
+        "action",
+        [district_id, today],
+    )
+    await query_rows(
+        columns + "SELECT district_id, community_id, occurred_on, action, 0, 0, COUNT(*), 0, 0, 0 "
+        "FROM deed WHERE status = 'approved' AND district_id = ? AND occurred_on < ? "
+        "GROUP BY district_id, community_id, occurred_on, action",
+        [district_id, today],
+    )
+    await query_rows(
+        columns + f"SELECT r.district_id, r.community_id, {local_day('e.created_at')}, '', "
+        f"0, 0, 0, {', '.join(CREDIT_SUMS)} "
+        "FROM ledger_entry e JOIN resident r ON r.id = e.owner_id "
+        "WHERE e.owner_kind = 'resident' AND e.asset = 'credits' AND r.district_id = ? "
+        f"AND e.created_at < ? GROUP BY r.district_id, r.community_id, "
+        f"{local_day('e.created_at')}",
+        [district_id, db_time(start_of_today)],
+    )
+    await query_rows("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
+    for kind, community, deeds in FIRST_KINDS:
+        await _first(district_id, today, kind, community, deeds)
+    # Entries of the days after the rollup have ids above this: ids are taken in time order
+    # (an hour's margin for a transaction that committed late; an entry written back-dated
+    # only makes the live part scan a little more).
+    margin = db_time(start_of_today - timedelta(hours=1))
+    first = await query_rows(
+        "SELECT MIN(id) AS m FROM ledger_entry WHERE created_at >= ?", [margin]
+    )
+    last = await query_rows("SELECT MAX(id) AS m FROM ledger_entry", [])
+    watermark = int(first[0]["m"]) - 1 if first[0]["m"] is not None else int(last[0]["m"] or 0)
+    values: dict[str, Any] = {
+        "through": today,
+        "entry_watermark": watermark,
+        "built_at": datetime.now(UTC),
+    }
+    if not await DashboardRollup.filter(district_id=district_id).update(**values):
+        await DashboardRollup.create(district_id=district_id, **values)
+    found = await query_rows(
+        "SELECT COUNT(*) AS n FROM console_dashboard_day WHERE district_id = ?", [district_id]
+    )
+    return int(found[0]["n"])
+
+
+# (kind, per community, with deeds) of the distinct-people rows.
+FIRST_KINDS = (
+    ("participant", False, True),
+    ("participant", True, True),
+    ("served", True, False),
+)
+
+
+async def _first(district_id: str, today: date, kind: str, community: bool, deeds: bool) -> None:
+    """The district's rows of `console_dashboard_first` of one kind: each day a resident was
+    active (in a community, or anywhere in the district), with the day before it they were."""
+    group = "community_id" if community else "''"
+    days = (
+        f"SELECT resident_id, {group} AS c, served_on AS day FROM service_record "
+        "WHERE district_id = ? AND served_on < ?"
+    )
+    values: list[Any] = [district_id, today]
+    if deeds:
+        days += (
+            f" UNION SELECT resident_id, {group} AS c, occurred_on AS day FROM deed "
+            "WHERE status = 'approved' AND district_id = ? AND occurred_on < ?"
+        )
+        values += [district_id, today]
+    else:
+        days = days.replace("SELECT ", "SELECT DISTINCT ", 1)
+    await query_rows(
+        "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
+        f"residents) SELECT ?, '{kind}', c, day, prev, COUNT(*) FROM (SELECT c, day, "
+        "LAG(day) OVER (PARTITION BY resident_id, c ORDER BY day) AS prev "
+        f"FROM ({days}) active) chain GROUP BY c, day, prev",
+        [district_id, *values],
+    )
+
+
+# Credits earned (net of reversed earnings), handed over in rewards (out of `held`) and
+# expired (out of `available`), from the residents' side of the ledger (entries `e`).
+CREDIT_SUMS = (
+    "SUM(CASE WHEN e.account_kind = 'available' AND e.earning THEN e.amount ELSE 0 END)",
+    "SUM(CASE WHEN e.account_kind = 'held' AND e.kind = 'fulfil' THEN -e.amount ELSE 0 END)",
+    "SUM(CASE WHEN e.account_kind = 'available' AND e.kind = 'expire' THEN -e.amount ELSE 0 END)",
+)
+
+
+async def through(district_id: str | None) -> date | None:
+    """The first day the rollup does not cover for the district (for the whole city: the
+    earliest of every district's), or None when there is no rollup to use."""
+    if district_id is not None:
+        state = await DashboardRollup.get_or_none(district_id=district_id)
+        return state.through if state else None
+    from app.accounts.models import District
+
+    states = await DashboardRollup.all()
+    if not states or len(states) < await District.all().count():
+        return None
+    return min(state.through for state in states)
+
+
+async def entry_watermark(district_id: str | None) -> int:
+    """Ledger entries of the days after the rollup all have ids above this (0: no rollup)."""
+    if district_id is not None:
+        state = await DashboardRollup.get_or_none(district_id=district_id)
+        return state.entry_watermark if state else 0
+    states = await DashboardRollup.all()
+    return min((state.entry_watermark for state in states), default=0)
+
+
+def _first_key(scope: Scope, through: date | None) -> tuple[str, str] | None:
+    """The district and community (empty: all of it) of the distinct-people rows that answer
+    for `scope`; None when none do (the whole city, several communities, no rollup)."""
+    if through is None or scope.district_id is None:
+        return None
+    if scope.community_ids is None:
+        return scope.district_id, ""
+    if len(scope.community_ids) == 1:
+        return scope.district_id, scope.community_ids[0]
+    return None
+
+
+async def participants(scope: Scope, start: date, to: date, through: date | None) -> int | None:
+    """Residents with a service record or an approved deed in the period, from the rollup
+    (the days it covers) and live (residents active since, unless active earlier in the
+    period); None when the rollup cannot answer for the scope."""
+    key = _first_key(scope, through)
+    if key is None or through is None:
+        return None
+    rolled, live = split(start, to, through)
+    count = 0
+    if rolled:
+        rows = await query_rows(
+            "SELECT SUM(residents) AS n FROM console_dashboard_first WHERE district_id = ? "
+            "AND kind = 'participant' AND community_id = ? AND day >= ? AND day <= ? "
+            "AND (prev IS NULL OR prev < ?)",
+            [*key, rolled.start, rolled.to, start],
+        )
+        count += int(rows[0]["n"] or 0) if rows else 0
+    if live:
+        where, values = scope.where()
+        records, record_values = scope.where("s")
+        deeds, deed_values = scope.where("d")
+        rows = await query_rows(
+            "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
+            f"WHERE served_on >= ? AND served_on <= ? AND {where} UNION "
+            "SELECT resident_id FROM deed WHERE status = 'approved' AND occurred_on >= ? "
+            f"AND occurred_on <= ? AND {where}) p WHERE NOT EXISTS (SELECT 1 FROM "
+            "service_record s WHERE s.resident_id = p.resident_id AND s.served_on >= ? "
+            f"AND s.served_on < ? AND {records}) AND NOT EXISTS (SELECT 1 FROM deed d "
+            "WHERE d.resident_id = p.resident_id AND d.status = 'approved' "
+            f"AND d.occurred_on >= ? AND d.occurred_on < ? AND {deeds})",
+            [live.start, live.to, *values, live.start, live.to, *values,
+             start, through, *record_values, start, through, *deed_values],
+        )  # fmt: skip
+        count += int(rows[0]["n"]) if rows else 0
+    return count
+
+
+async def served_by_community(
+    scope: Scope, start: date, to: date, through: date | None
+) -> dict[str, int] | None:
+    """Residents with a service record in the period, per community, as `participants`."""
+    key = _first_key(scope, through)
+    if key is None or through is None:
+        return None
+    rolled, live = split(start, to, through)
+    found: dict[str, int] = {}
+    if rolled:
+        district_id, community_id = key
+        # `served` rows are all per community: the whole district's are every one of them.
+        which, values = ("AND community_id = ?", [community_id]) if community_id else ("", [])
+        for row in await query_rows(
+            "SELECT community_id AS k, SUM(residents) AS n FROM console_dashboard_first "
+            "WHERE district_id = ? AND kind = 'served' AND day >= ? AND day <= ? "
+            f"AND (prev IS NULL OR prev < ?) {which} GROUP BY 1",
+            [district_id, rolled.start, rolled.to, start, *values],
+        ):
+            found[row["k"]] = found.get(row["k"], 0) + int(row["n"] or 0)
+    if live:
+        where, values = scope.where()
+        for row in await query_rows(
+            "SELECT p.community_id AS k, COUNT(*) AS n FROM (SELECT DISTINCT resident_id, "
+            "community_id FROM service_record WHERE served_on >= ? AND served_on <= ? "
+            f"AND {where}) p WHERE NOT EXISTS (SELECT 1 FROM service_record s "
+            "WHERE s.resident_id = p.resident_id AND s.community_id = p.community_id "
+            "AND s.served_on >= ? AND s.served_on < ?) GROUP BY 1",
+            [live.start, live.to, *values, start, through],
+        ):
+            found[row["k"]] = found.get(row["k"], 0) + int(row["n"])
+    return found

@@ -1,0 +1,79 @@
+"""The dashboards' rollup: any period's figures from the rolled-up days plus today added up
+live are the figures added up live from the records and the ledger, on the demo district
+with a generated year (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from app.accounts.models import Community, District
+from app.console import rollup
+from app.console.models import DashboardDay
+from app.console.pages.dashboard import compute, refresh_snapshots
+from app.console.rollup import Scope
+from app.console.web import LOCAL
+from app.core.db import transaction
+from app.core.ids import new_id
+from app.demo import seed
+from bench.console import _at, _insert, generate
+
+
+async def _record_today(district: District, community: Community) -> None:
+    """A verified service record served today, after the job ran: only the live part has it."""
+    from activities.models import Activity
+    from app.accounts.models import Resident
+
+    resident = await Resident.filter(community_id=community.id).first()
+    activity = await Activity.filter(community_id=community.id).first()
+    assert resident is not None and activity is not None
+    now = datetime.now(UTC)
+    await _insert(
+        "service_record",
+        ["id", "district_id", "community_id", "resident_id", "activity_id", "attendance_id",
+         "kind", "action", "content", "organiser", "hours", "served_on", "backfill", "reason",
+         "verified_by", "verified_at"],
+        [(new_id(), district.id, community.id, resident.id, activity.id, new_id(), "record",
+          "volunteering", "今天的服务", "海曙区", Decimal("2.5"), datetime.now(LOCAL).date(),
+          False, "", "staff:test", _at(now))],
+    )  # fmt: skip
+
+
+async def _both(scope: Scope, start: date, to: date, names: dict[str, str]) -> tuple[Any, Any]:
+    through = await rollup.through(scope.district_id)
+    assert through == datetime.now(LOCAL).date()  # the job rolled up every day before today
+    rolled = await compute(scope, start, to, names, through=through, stars=[])
+    live = await compute(scope, start, to, names, through=None, stars=[])
+    return rolled, live
+
+
+async def test_any_period_from_the_rollup_agrees_with_the_live_sums(app):
+    await seed("demo-password-2026")
+    await generate(residents=300, activities=40, records=1500, deeds=200)
+    async with transaction():
+        await refresh_snapshots()
+    assert await DashboardDay.all().count() > 0
+    district = await District.get(code="haishu")
+    communities = await Community.filter(district_id=district.id).order_by("id")
+    await _record_today(district, communities[0])
+    names = {c.id: c.name for c in communities}
+    today = datetime.now(LOCAL).date()
+    periods = [
+        (date(2020, 1, 1), today),  # everything: the rollup and today
+        (today - timedelta(days=90), today - timedelta(days=1)),  # the rollup alone
+        (today - timedelta(days=40), today - timedelta(days=10)),  # starts mid-history
+        ((today.replace(day=1) - timedelta(days=1)).replace(day=1), today),  # partial months
+        (today, today),  # today alone: live
+    ]
+    scopes = [Scope(district.id, None)] + [Scope(district.id, (c.id,)) for c in communities]
+    for scope in scopes:
+        for start, to in periods:
+            rolled, live = await _both(scope, start, to, names)
+            assert rolled == live, (scope, start, to)
+    everything, _live = await _both(scopes[0], date(2020, 1, 1), today, names)
+    assert everything["totals"]["participants"] > 300 * 0.9
+    assert everything["totals"]["hours"] > 0
+    assert everything["totals"]["issued"] > 0
+    today_only, _live = await _both(scopes[1], today, today, names)
+    assert today_only["totals"]["hours"] >= 2.5  # today's record, added after the job
