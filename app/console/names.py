@@ -57,6 +57,21 @@ EXPORTS = {
     "deeds": N_("Good deeds"),
     "ledger": N_("Credit transactions"),
 }
+# Scheduled jobs, by what they do (their docstrings are the operators' English).
+JOBS = {
+    "award-badges": N_("Award badges"),
+    "close-activities": N_("Close finished activities"),
+    "expire-holds": N_("Void reward holds past their time"),
+    "remind-expiring-holds": N_("Remind residents of holds about to lapse"),
+    "expire-credits": N_("Expire credits past their date"),
+    "seal-ledger": N_("Seal the ledger"),
+    "honour-roll": N_("Draft the month's honour roll"),
+    "console-dashboards": N_("Add up the dashboards"),
+    "purge-expired-sessions": N_("Remove expired sign-ins"),
+    "dispatch-notifications": N_("Send notifications"),
+    "oversight-rectification": N_("Follow up rectification deadlines"),
+    "oversight-lists": N_("Draw up the quarterly lists"),
+}
 UNKNOWN = N_("Unknown")
 
 
@@ -88,6 +103,10 @@ def deed_mode(code: str | None) -> str:
 
 def export(code: str | None) -> str:
     return _name(EXPORTS, code)
+
+
+def job(code: str | None) -> str:
+    return _name(JOBS, code)
 
 
 def mask_phone(phone: str | None) -> str:

@@ -10,7 +10,7 @@ from starlette.staticfiles import StaticFiles
 
 import app.console.jobs  # noqa: F401  (registers console-dashboards)
 from app.console import auth
-from app.console.pages import admin, dashboard, exports, review, worker
+from app.console.pages import admin, dashboard, exports, jobs, review, worker
 from app.console.scope import ADMINS, RUNS_ACTIVITIES
 from app.console.web import Handler, page
 from app.core.auth import Role
@@ -68,7 +68,7 @@ routes: list[BaseRoute] = [
     _post("/badges", admin.create_badge, ("district_admin",)),
     _get("/honour-roll", admin.honour_roll_page, ADMINS),
     _post("/honour-roll/{action}", admin.honour_roll_action, ("district_admin",)),
-    _get("/jobs", admin.jobs_page, ("platform_admin",)),
-    _post("/jobs/{name}/run", admin.run_job_now, ("platform_admin",)),
+    _get("/jobs", jobs.jobs_page, ADMINS),
+    _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -87,6 +87,7 @@ def _env() -> Environment:
         local_input=local_input,
         number=number,
         status=names.status,
+        job=names.job,
         role=names.role,
         flag=names.flag,
         source=names.source,

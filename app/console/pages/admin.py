@@ -17,14 +17,12 @@ from app.accounts.schemas import (
     PasswordResetIn,
     StaffCreate,
 )
-from app.console import lookups, names, scope
+from app.console import lookups, scope
 from app.console.scope import communities_of
 from app.console.web import Ctx, form_data, local, parse_local, redirect
 from app.core.errors import Invalid, NotFound
 from app.core.http import parse
 from app.core.i18n import N_, translate
-from app.core.models import JobRun
-from app.core.scheduler import JOBS, get_job, last_runs, run_job
 from credits import rewards
 from credits.models import from_units
 from credits.recognition import honour_rolls
@@ -406,32 +404,3 @@ async def honour_roll_action(ctx: Ctx) -> Response:
             raise NotFound(N_("Not found"))
     await ctx.say(message)
     return redirect(f"/console/honour-roll?period={period}")
-
-
-# --- jobs ----------------------------------------------------------------------------------
-
-
-async def jobs_page(ctx: Ctx) -> Response:
-    runs = await last_runs()
-    recent = await JobRun.all().order_by("-started_at").limit(30)
-    return ctx.render(
-        "jobs.html",
-        jobs=sorted(JOBS.values(), key=lambda j: j.name),
-        runs=runs,
-        recent=recent,
-    )
-
-
-async def run_job_now(ctx: Ctx) -> Response:
-    job = get_job(ctx.request.path_params["name"])
-    run = await run_job(job.name, trigger="manual")
-    await ctx.say(
-        translate(
-            "{job}: {status}.", job=job.description, status=_status(run.status if run else None)
-        )
-    )
-    return redirect("/console/jobs")
-
-
-def _status(code: str | None) -> str:
-    return names.status(code)
