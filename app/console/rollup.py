@@ -28,8 +28,13 @@ class Scope:
     district_id: str | None
     community_ids: tuple[str, ...] | None  # None: the whole district (or city)
 
-    def where(self, table: str = "") -> tuple[str, list[Any]]:
+    def where(self, table: str = "", *, by_day: bool = False) -> tuple[str, list[Any]]:
+        """The scope as SQL. `by_day`: the query reads a few days by their date index, so
+        SQLite (which, without statistics, prefers an equality's index) is told not to use
+        the district's or the communities' index (`+column`); PostgreSQL plans by its own."""
         prefix = f"{table}." if table else ""
+        if by_day and dialect() == "sqlite":
+            prefix = "+" + prefix
         clauses, values = [], []
         if self.district_id is not None:
             clauses.append(f"{prefix}district_id = ?")
@@ -229,9 +234,9 @@ async def participants(scope: Scope, start: date, to: date, through: date | None
         )
         count += int(rows[0]["n"] or 0) if rows else 0
     if live:
-        where, values = scope.where()
-        records, record_values = scope.where("s")
-        deeds, deed_values = scope.where("d")
+        where, values = scope.where(by_day=True)
+        records, record_values = scope.where("s", by_day=True)
+        deeds, deed_values = scope.where("d", by_day=True)
         rows = await query_rows(
             "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
             f"WHERE served_on >= ? AND served_on <= ? AND {where} UNION "
@@ -269,7 +274,7 @@ async def served_by_community(
         ):
             found[row["k"]] = found.get(row["k"], 0) + int(row["n"] or 0)
     if live:
-        where, values = scope.where()
+        where, values = scope.where(by_day=True)
         for row in await query_rows(
             "SELECT p.community_id AS k, COUNT(*) AS n FROM (SELECT DISTINCT resident_id, "
             "community_id FROM service_record WHERE served_on >= ? AND served_on <= ? "

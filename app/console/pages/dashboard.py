@@ -134,6 +134,7 @@ async def _work(
             totals[1] += int(row["tenths"] or 0)
             totals[2] += int(row["deeds"] or 0)
     if live:
+        where, values = scope.where(by_day=True)
         for row in await query_rows(
             f"SELECT {group} AS k, SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records, "
             f"SUM(hours) AS hours FROM service_record WHERE served_on >= ? AND served_on <= ? "
