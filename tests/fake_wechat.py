@@ -4,7 +4,8 @@ Tests script it: `fake.sessions["code-1"] = {"openid": "o1"}`; an unknown code g
 WeChat's `errcode` 40029 (invalid code). Every request is kept in `fake.requests`.
 The stable-token endpoint issues `token-1`, `token-2`, … (the same one until it expires or a
 refresh is forced); subscribe messages sent with a valid token land in `fake.messages`, and
-residents in `fake.unsubscribed` get errcode 43101."""
+residents in `fake.unsubscribed` get errcode 43101. Phone-number codes are scripted like
+login codes: `fake.phones["phone-code-1"] = "13800001234"` (an unknown code: errcode 40029)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class FakeWeChat:
     token_expires: float = 0.0
     messages: list[dict[str, Any]] = field(default_factory=list)
     unsubscribed: set[str] = field(default_factory=set)
+    phones: dict[str, str] = field(default_factory=dict)
 
     def token_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == "/cgi-bin/stable_token"]
@@ -68,6 +70,23 @@ class FakeWeChat:
             return 200, {"errcode": 40029, "errmsg": "invalid code"}
         return 200, {"session_key": "fake-session-key", **answer}
 
+    def get_phone_number(self, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        if not self.current_token or query.get("access_token") != self.current_token:
+            return 200, {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        number = self.phones.get(body.get("code", "") if isinstance(body, dict) else "")
+        if number is None:
+            return 200, {"errcode": 40029, "errmsg": "invalid code"}
+        return 200, {
+            "errcode": 0,
+            "errmsg": "ok",
+            "phone_info": {
+                "phoneNumber": number,
+                "purePhoneNumber": number,
+                "countryCode": "86",
+                "watermark": {"timestamp": int(time.time()), "appid": self.appid},
+            },
+        }
+
 
 def _handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -84,6 +103,7 @@ def _handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                 "/sns/jscode2session": fake.jscode2session,
                 "/cgi-bin/stable_token": fake.stable_token,
                 "/cgi-bin/message/subscribe/send": fake.subscribe_send,
+                "/wxa/business/getuserphonenumber": fake.get_phone_number,
             }.get(parts.path)
             status, answer = route(query, body) if route else (404, {"errcode": -1})
             payload = json.dumps(answer).encode()

@@ -1,5 +1,6 @@
 """Every log line of the test run, as production would write it, is searched for what must
-never be logged: passwords, tokens, the WeChat secret, login codes, ID numbers."""
+never be logged: passwords, tokens, the WeChat secret, login codes, ID numbers, phone
+numbers and the codes that give them."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ FORBIDDEN = re.compile(
             r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",  # a JWT
             r"\b(?:secret|js_code|access_token|refresh_token|password)=(?!\[redacted\])",
             r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])",  # a resident ID number
+            r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])",  # a mobile phone number
+            r"phone-code-[0-9]",  # the tests' getPhoneNumber codes
         ]
     )
 )

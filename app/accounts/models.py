@@ -146,6 +146,10 @@ class Resident(Model):
     # it (`service:<name>`), and cleared when the number changes.
     real_name_verified_at = fields.DatetimeField(null=True)
     real_name_verified_by = fields.CharField(max_length=64, null=True)
+    # The mobile number WeChat vouched for (getPhoneNumber): encrypted, and its mask
+    # (138****1234), which is all anyone is shown and what staff search by.
+    phone_cipher = fields.TextField(null=True)
+    phone_masked = fields.CharField(max_length=16, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -34,6 +34,7 @@ from app.accounts.schemas import (
     NotificationQuery,
     PasswordLoginIn,
     PasswordResetIn,
+    PhoneIn,
     RealNameIn,
     RefreshIn,
     ResidentOut,
@@ -161,6 +162,29 @@ async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any]:
     resident = await service.set_real_name(
         await Resident.get(id=who.id), name=body.name, id_number=body.id_number
     )
+    return await service.resident_view(resident)
+
+
+@api.post(
+    "/api/v1/me/phone",
+    roles=("resident",),
+    body=PhoneIn,
+    response=ResidentOut,
+    errors=(wechat.WeChatPhoneRefused, wechat.WeChatUnavailable),
+)
+async def set_phone(who: Principal, body: PhoneIn) -> dict[str, Any]:
+    """The resident's mobile number, from the mini-program's getPhoneNumber button: its code
+    is exchanged at WeChat (`wxa/business/getuserphonenumber`); the number is kept encrypted
+    and only its mask (138****1234) is ever shown."""
+    settings = get_settings()
+    dev_number = body.code.removeprefix("dev-")
+    if settings.dev_wechat_login and body.code.startswith("dev-") and dev_number.isdigit():
+        number = dev_number
+    elif not settings.wechat_appid:
+        raise wechat.WeChatPhoneRefused(N_("WeChat is not set up here; use a `dev-` code."))
+    else:
+        number = await wechat.phone_number(body.code)
+    resident = await service.set_phone(await Resident.get(id=who.id), number)
     return await service.resident_view(resident)
 
 

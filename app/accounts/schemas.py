@@ -242,6 +242,9 @@ class ResidentOut(Schema):
     real_name_verified: bool = Field(description="true only when `real_name_status` is verified")
     real_name_masked: str | None
     id_number_masked: str | None
+    phone_masked: str | None = Field(
+        default=None, description="the number WeChat vouched for, masked: 138****1234"
+    )
 
 
 class MeOut(Schema):
@@ -260,6 +263,12 @@ class MePatch(Schema):
 class RealNameIn(Schema):
     name: Annotated[str, StringConstraints(min_length=2, max_length=30)]
     id_number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
+
+
+class PhoneIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(
+        description="the code the mini-program's getPhoneNumber button gave (single use)"
+    )
 
 
 class WeChatLoginIn(Schema):

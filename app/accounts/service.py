@@ -509,6 +509,19 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
 
 
+def mask_phone(number: str) -> str:
+    """138****1234: the first three and the last four digits."""
+    return number[:3] + "****" + number[-4:] if len(number) >= 7 else "****"
+
+
+async def set_phone(resident: Resident, number: str) -> Resident:
+    """Keeps the number WeChat vouched for, encrypted, and its mask."""
+    resident.phone_cipher = get_keyring().encrypt(number)
+    resident.phone_masked = mask_phone(number)
+    await resident.save(update_fields=["phone_cipher", "phone_masked"])
+    return resident
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -584,6 +597,7 @@ async def resident_view(resident: Resident) -> dict[str, Any]:
         "real_name_verified": resident.real_name_verified_at is not None,
         "real_name_masked": resident.real_name_masked,
         "id_number_masked": resident.id_number_masked,
+        "phone_masked": resident.phone_masked,
     }
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from activities.models import CivilityAction
 from app.accounts.models import Community, District, Resident, Staff
-from app.console.names import mask_phone
 from app.core.i18n import translate
 
 
@@ -29,8 +28,7 @@ class Person:
 
 
 def person(resident: Resident) -> Person:
-    phone = getattr(resident, "phone_masked", None) or mask_phone(getattr(resident, "phone", None))
-    return Person(resident.nickname, resident.real_name_masked or "", phone or "")
+    return Person(resident.nickname, resident.real_name_masked or "", resident.phone_masked or "")
 
 
 async def people(ids: Iterable[str]) -> dict[str, Person]:

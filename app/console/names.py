@@ -109,13 +109,6 @@ def job(code: str | None) -> str:
     return _name(JOBS, code)
 
 
-def mask_phone(phone: str | None) -> str:
-    """138****5678."""
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
-
 FIELDS = {
     "title": N_("Title"),
     "description": N_("Description"),

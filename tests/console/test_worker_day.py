@@ -291,3 +291,28 @@ async def test_a_worker_of_another_community_gets_nothing_of_this_one(page, live
         headers={"X-Console-Fetch": "1"},
     )
     assert forged.status == 404
+
+
+async def test_worker_finds_a_resident_by_the_last_digits_of_their_masked_phone(page, live):
+    given = await live.call("o-chen", "POST", "/api/v1/me/phone", json={"code": "dev-13912345678"})
+    assert given.status_code == 200, given.text
+    await sign_in(page, "c1-worker")
+    await page.goto("/console/deeds/attest")
+    await page.get_by_label("查找居民（昵称或手机号）").fill("5678")
+    await page.get_by_role("button", name="搜索").click()
+    await page.wait_for_url("**q=5678*")
+    options = await page.locator("select[name=resident] option").all_inner_texts()
+    assert options == ["陈师傅 · 139****5678"]
+    assert "13912345678" not in await page.content()
+    await page.locator("select[name=resident]").select_option(label="陈师傅 · 139****5678")
+    await page.get_by_label("文明行动").select_option("neighbourly-harmony")
+    await page.get_by_label("事情经过").fill("帮邻居修好了自行车")
+    await page.get_by_role("button", name="认定", exact=True).click()
+    await page.wait_for_selector(".flash")
+    assert "已认定" in await page.locator(".flash").inner_text()
+
+    # A worker of another community does not find them.
+    await page.get_by_role("button", name="退出登录").click()
+    await sign_in(page, "c2-worker")
+    await page.goto("/console/deeds/attest?q=5678")
+    assert await page.locator("select[name=resident] option").all_inner_texts() == ["未找到居民"]

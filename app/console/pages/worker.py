@@ -15,7 +15,7 @@ from activities import service as activities
 from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
 from activities.schemas import ActivityIn, ActivityPatch, BackfillIn, CancelIn, VerifyIn
-from app.accounts.models import Community, Resident
+from app.accounts.models import Community
 from app.console import lookups, scope
 from app.console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
 from app.console.web import LOCAL, SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
@@ -360,7 +360,8 @@ async def find_residents(ctx: Ctx) -> tuple[str, list[tuple[str, str]]]:
         return q, []
     residents = scope.served_residents(ctx.who)
     found = list(await residents.filter(nickname__icontains=q).order_by("nickname").limit(20))
-    if "phone_masked" in Resident._meta.fields_map and len(found) < 20:
-        more = await residents.filter(phone_masked__icontains=q).limit(20 - len(found))
-        found += [r for r in more if r not in found]
+    if len(found) < 20:  # the masked phone: its first three or last four digits, or all of it
+        seen = {r.id for r in found}
+        more = await residents.filter(phone_masked__contains=q).order_by("nickname").limit(20)
+        found += [r for r in more if r.id not in seen][: 20 - len(found)]
     return q, [(r.id, str(lookups.person(r))) for r in found]
