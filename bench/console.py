@@ -1,10 +1,11 @@
 """Render time of every console page, on the demo district plus a generated year of it.
 
-    python bench/console.py                       # 50,000 residents, 2,000 activities,
+    python -m bench.console                       # 50,000 residents, 2,000 activities,
                                                   # 200,000 service records (and attendances,
                                                   # ledger entries), 20,000 deeds
-    python bench/console.py --residents 5000 --activities 200 --records 20000   # quick
+    python -m bench.console --residents 5000 --activities 200 --records 20000   # quick
 
+(As a module: run as a script, `bench/http.py` would shadow the standard library's `http`.)
 Works on a throwaway SQLite file (the default) or `--database-url postgres://…` (an empty
 database). The year is written straight in SQL after `seed-demo`, into the demo district's
 communities, so the demo's staff see it. Each page is rendered through the application
