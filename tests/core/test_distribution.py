@@ -16,6 +16,7 @@ DISTRICT_OWNED = {
     "ledger_block", "ledger_entry", "ledger_sealed_transaction", "ledger_transaction",
     "redemption", "resident", "resident_total", "reward", "service_record", "upload",
     "reward_change", "event_filing", "console_export_log",
+    "console_dashboard_day", "console_dashboard_first", "console_dashboard_rollup",
     "oversight_unit", "oversight_photo", "oversight_problem_report", "oversight_inspection",
     "oversight_inspection_result", "oversight_notice", "oversight_rectification_task",
     "oversight_task_step", "oversight_unit_score", "oversight_unit_list", "oversight_list_entry",
