@@ -11,14 +11,8 @@ from activities import attendance, deeds, records, service
 from activities.models import Activity
 from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
 from app.accounts.schemas import DistrictRulesPatch, StaffCreate
-from app.accounts.service import (
-    change_rules,
-    create_community,
-    create_district,
-    create_staff,
-    rules_at,
-    set_platform_admin,
-)
+from app.accounts.service import change_rules, create_community, create_district, rules_at
+from app.accounts.staff import create_staff, set_platform_admin
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.settings import get_settings
