@@ -9,7 +9,6 @@ unbounded: postings only insert entries, so a district's treasury is never a loc
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from app.accounts.models import DistrictRulesVersion
 from app.core.db import dialect
 from app.core.i18n import N_
 from app.core.ids import new_id
+from app.core.sql import query_rows
 from credits.errors import (
     AlreadyReversed,
     InsufficientCredits,
@@ -74,23 +74,6 @@ class Leg:
 
 
 # --- raw statements, written once for both databases ----------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _placeholders(query: str, for_dialect: str) -> str:
-    if for_dialect != "postgres":
-        return query
-    numbers = iter(range(1, 10_000))
-    return re.sub(r"\?", lambda _: f"${next(numbers)}", query)
-
-
-async def query_rows(query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-    connection = connections.get("default")
-    found: list[dict[str, Any]] = await connection.execute_query_dict(
-        _placeholders(query, dialect()), list(values)
-    )
-    return found
-
 
 _ACCOUNT_COLUMNS = (
     "(id, district_id, owner_kind, owner_id, kind, asset, bounded, balance, created_at)"

@@ -26,6 +26,7 @@ from credits.schemas import (
     TransactionOut,
     WithdrawIn,
 )
+from credits.totals import resident_totals
 
 api = Api("credits")
 
@@ -266,7 +267,7 @@ async def reverse_transaction(
 @api.get("/api/v1/me/credits", roles=("resident",), response=MyCreditsOut)
 async def my_credits(who: Principal) -> dict[str, Any]:
     """The resident's balance, held credits, credits earned and what expires when."""
-    totals = await service.resident_totals(who.id)
+    totals = await resident_totals(who.id)
     return {
         "balance": totals.credits_balance,
         "held": totals.credits_held,

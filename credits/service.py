@@ -4,7 +4,7 @@ resident holds. Every function runs in the caller's database transaction."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -30,20 +30,11 @@ from credits.errors import (
     NoSuchTransaction,
     NotInDistrict,
 )
-from credits.ledger import Leg, district_account, query_rows, resident_account
+from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.scope import readable_transaction, readable_transactions
 
 CENT = Decimal("0.01")
-
-
-@dataclass
-class ResidentTotals:
-    hours_total: Decimal = Decimal("0.00")
-    credits_balance: Decimal = Decimal("0.00")
-    credits_held: Decimal = Decimal("0.00")
-    credits_earned: Decimal = Decimal("0.00")
-    actions: dict[str, int] = field(default_factory=dict)
 
 
 # --- earning --------------------------------------------------------------------------------
@@ -320,38 +311,6 @@ async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
 
 
 # --- what a resident holds ------------------------------------------------------------------
-
-
-# One round trip: the resident's credit balances (available, held) and running totals.
-_RESIDENT_TOTALS = (
-    "SELECT 'balance' AS source, kind AS key, '' AS action, SUM(balance) AS total "
-    "FROM ledger_account WHERE owner_kind = 'resident' AND owner_id = ? AND asset = 'credits' "
-    "GROUP BY kind "
-    "UNION ALL SELECT 'total', asset, action, SUM(amount) FROM resident_total "
-    "WHERE owner_id = ? GROUP BY asset, action"
-)
-
-
-async def resident_totals(resident_id: str) -> ResidentTotals:
-    """Hours, credits (available, held, earned) and participations per action, all districts:
-    read from the balances and the running totals the ledger posts with every entry."""
-    totals = ResidentTotals()
-    actions: dict[str, int] = defaultdict(int)
-    for row in await query_rows(_RESIDENT_TOTALS, [resident_id, resident_id]):
-        total = int(row["total"] or 0)
-        if row["source"] == "balance":
-            if row["key"] == "available":
-                totals.credits_balance = from_units(total)
-            elif row["key"] == "held":
-                totals.credits_held = from_units(total)
-        elif row["key"] == "hours":
-            totals.hours_total += from_units(total)
-        elif row["key"] == "participations" and row["action"] and total:
-            actions[row["action"]] += total // SCALE
-        elif row["key"] == "credits" and row["action"]:
-            totals.credits_earned += from_units(total)
-    totals.actions = {code: count for code, count in sorted(actions.items()) if count}
-    return totals
 
 
 async def expiring_credits(resident_id: str) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 from credits.recognition.service import badges_held
-from credits.service import resident_totals
+from credits.totals import resident_totals
 
 api = Api("activities")
 

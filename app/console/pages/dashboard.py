@@ -22,9 +22,8 @@ from app.console.web import LOCAL, Ctx, parse_date
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.i18n import translate
-from credits.ledger import query_rows
+from app.core.sql import db_time, query_rows
 from credits.models import from_units
-from credits.recognition.sql import db_time
 
 
 @dataclass(frozen=True)
