@@ -14,6 +14,7 @@ from activities.checkin import (
     check_checkin_token,
     served_hours,
 )
+from activities.enrolment import take_walk_in_seat
 from activities.errors import (
     ActivityNotOpen,
     AlreadyCheckedIn,
@@ -32,7 +33,7 @@ from activities.models import (
     Enrollment,
 )
 from activities.scope import managed_activity, readable_activity
-from activities.service import local_date, lock_resident, take_walk_in_seat
+from activities.service import local_date, lock_resident
 from app.accounts.models import Resident
 from app.accounts.service import rules_at
 from app.core.auth import Principal

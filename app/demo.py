@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from activities import attendance, deeds, records, service
+from activities import attendance, deeds, enrolment, records, service
 from activities.models import Activity
 from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
 from app.accounts.schemas import DistrictRulesPatch, StaffCreate
@@ -157,7 +157,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
                 community_ids=frozenset([resident.community_id or ""]),
             )
             if activity.status == "published":
-                await service.enrol(activity.id, who=who)
+                await enrolment.enrol(activity.id, who=who)
                 continue
             present = await attendance.backfill_attendance(
                 activity.id,
