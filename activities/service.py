@@ -4,11 +4,9 @@ and records modules share."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
@@ -36,7 +34,7 @@ from app.accounts.models import Community
 from app.accounts.scope import served_community
 from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
-from app.core.db import dialect
+from app.core.db import advisory_lock
 from app.core.i18n import N_
 from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
@@ -60,10 +58,7 @@ async def lock_resident(resident_id: str) -> None:
     """Serialises one resident's participation writes until the transaction ends, so rules
     that read before they write (daily caps, overlaps) hold when requests race. SQLite
     serialises writing transactions already."""
-    if dialect() == "postgres":
-        await connections.get("default").execute_query(
-            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
-        )
+    await advisory_lock(f"participation:{resident_id}")
 
 
 def local_date(moment: datetime) -> date:
@@ -399,13 +394,3 @@ async def _promote_waitlisted(activity: Activity) -> None:
             "enrolment_promoted",
             {"activity": activity.id, "title": activity.title},
         )
-
-
-# --- summary -------------------------------------------------------------------------------
-
-STAR_HOURS = (100, 300, 600, 1000, 1500)
-
-
-def star_for(hours: Decimal) -> int:
-    """Star rating by cumulative verified hours: ★100, ★★300, ★★★600, ★★★★1000, ★★★★★1500."""
-    return sum(1 for threshold in STAR_HOURS if hours >= threshold)

@@ -7,11 +7,10 @@ from typing import Any
 
 from starlette.requests import Request
 
-from app.accounts import scope, service
+from app.accounts import login, scope, service
 from app.accounts.errors import (
     CannotDisableSelf,
     DefaultRequired,
-    LoginFailed,
     NoSuchStaff,
     RealNameMissing,
     RetroactiveRulesChange,
@@ -45,14 +44,13 @@ from app.accounts.schemas import (
     TokenPair,
     WeChatLoginIn,
 )
-from app.core import outbox, ratelimit, wechat
+from app.core import outbox
 from app.core.auth import (
     REFRESH_REUSED,
     Principal,
     Role,
     current_principal,
     issue_access_token,
-    issue_refresh_token,
     register_principal_loader,
     rotate_refresh_token,
 )
@@ -60,8 +58,6 @@ from app.core.errors import Invalid, NotFound, Problem, Unauthenticated
 from app.core.geo import to_stored
 from app.core.http import Api, Page, PageQuery, decode_cursor, paginate
 from app.core.i18n import N_
-from app.core.passwords import verify_password
-from app.core.settings import get_settings
 
 register_principal_loader(service.load_principal)
 api = Api("accounts")
@@ -71,51 +67,25 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _tokens(subject: str, role: Role, **who: Any) -> dict[str, Any]:
-    refresh, session = await issue_refresh_token(subject)
-    access, expires_in = issue_access_token(subject, role, session=session)
-    return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in, **who}
-
-
 @api.post("/api/v1/auth/wechat", auth=False, body=WeChatLoginIn, response=TokenPair)
 async def wechat_login(request: Request, body: WeChatLoginIn) -> dict[str, Any] | Problem:
     """A resident logs in with the code from wx.login()."""
-    address = _client_address(request)
-    await ratelimit.ensure_login_allowed(None, address)
-    settings = get_settings()
-    if settings.dev_wechat_login and body.code.startswith("dev-"):
-        session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
-    elif not settings.wechat_appid:
-        await ratelimit.record_login_failure(None, address)
-        return wechat.WeChatLoginFailed("WeChat login is not set up here; use a `dev-` code.")
-    else:
-        try:
-            session = await wechat.code_to_session(body.code)
-        except wechat.WeChatLoginFailed as refused:
-            await ratelimit.record_login_failure(None, address)
-            return refused
-    resident = await service.resident_by_openid(session.openid, session.unionid)
-    return await _tokens(
-        f"resident:{resident.id}", "resident", resident=await service.resident_view(resident)
-    )
+    resident = await login.wechat_login(body.code, address=_client_address(request))
+    if isinstance(resident, Problem):
+        return resident
+    tokens = await login.issue_tokens(f"resident:{resident.id}", "resident")
+    return {**tokens, "resident": await service.resident_view(resident)}
 
 
 @api.post("/api/v1/auth/login", auth=False, body=PasswordLoginIn, response=TokenPair)
 async def password_login(request: Request, body: PasswordLoginIn) -> dict[str, Any] | Problem:
     """A community worker or administrator logs in with username and password."""
-    address = _client_address(request)
-    account = service.normalise_username(body.username)
-    await ratelimit.ensure_login_allowed(account, address)
-    staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
-    async with ratelimit.password_attempt(address):
-        right = await verify_password(staff.password_hash if staff else None, body.password)
-    if not right:
-        await ratelimit.record_login_failure(account, address)
-        return LoginFailed(N_("The username or the password is wrong."))
-    assert staff is not None
-    await ratelimit.clear_login_failures(account, address)
+    staff = await login.staff_login(body.username, body.password, address=_client_address(request))
+    if isinstance(staff, Problem):
+        return staff
     role: Role = staff.role  # type: ignore[assignment]
-    return await _tokens(f"staff:{staff.id}", role, staff=await service.staff_view(staff))
+    tokens = await login.issue_tokens(f"staff:{staff.id}", role)
+    return {**tokens, "staff": await service.staff_view(staff)}
 
 
 @api.post("/api/v1/auth/refresh", auth=False, body=RefreshIn, response=TokenPair)
