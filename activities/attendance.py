@@ -13,6 +13,7 @@ from activities.checkin import (
     served_hours,
 )
 from activities.daily_hours import exceeds_daily_hours
+from activities.enrolment import take_walk_in_seat
 from activities.errors import (
     ActivityNotOpen,
     AlreadyCheckedIn,
@@ -31,7 +32,7 @@ from activities.models import (
     Enrollment,
 )
 from activities.scope import managed_activity, readable_activity
-from activities.service import lock_resident, take_walk_in_seat
+from activities.service import lock_resident
 from app.accounts.models import Resident
 from app.core.auth import Principal
 from app.core.geo import distance_m

@@ -69,7 +69,7 @@ async def make_migrations() -> None:
 
 async def create_admin(username: str, password: str) -> None:
     import app.main  # noqa: F401  (loads every model)
-    from app.accounts.service import set_platform_admin
+    from app.accounts.staff import set_platform_admin
 
     async with database(), db.transaction():
         await set_platform_admin(username, password)

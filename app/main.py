@@ -18,7 +18,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import app.core.jobs
 import app.core.outbox  # noqa: F401
 from app.accounts.models import Resident
-from app.accounts.routes import api as accounts_api
+from app.accounts.routes import APIS as ACCOUNTS_APIS
 from app.console.routes import routes as console_routes
 from app.core import authcache, db
 from app.core.errors import EXCEPTION_HANDLERS
@@ -48,7 +48,7 @@ use_sender(SubscribeMessageSender(openid_of=_resident_openid))
 
 
 def all_apis() -> list[Api]:
-    return [accounts_api, jobs_api, *APIS]
+    return [*ACCOUNTS_APIS, jobs_api, *APIS]
 
 
 def all_endpoints() -> list[Endpoint]:

@@ -5,7 +5,10 @@ Bounded accounts (a resident's or household's credits) carry a running balance m
 `UPDATE … SET balance = balance + d WHERE id = … AND balance + d >= 0`: concurrent spends
 queue on the row and the loser finds the floor, on PostgreSQL and on SQLite alike. District
 accounts (issuance, redemption, expiry, penalty) and the hours and participation counters are
-unbounded: postings only insert entries, so a district's treasury is never a lock."""
+unbounded: postings only insert entries, so a district's treasury is never a lock.
+
+Longer than most modules on purpose: posting has two strategies (one statement on PostgreSQL,
+step by step on SQLite) that must stay side by side to be read as one rule of money."""
 
 from __future__ import annotations
 

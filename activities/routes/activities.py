@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from activities import scope, service
+from activities import enrolment, scope, service
 from activities.models import Activity, CivilityAction, Enrollment
 from activities.schemas import (
     ActionIn,
@@ -51,9 +51,9 @@ async def activity_views(
         d.id: d.code
         for d in await District.filter(id__in={c.district_id for c in communities.values()})
     }
-    counts = await service.activity_counts([a.id for a in activities])
+    counts = await enrolment.activity_counts([a.id for a in activities])
     mine = (
-        await service.my_statuses(who.id, [a.id for a in activities])
+        await enrolment.my_statuses(who.id, [a.id for a in activities])
         if who is not None and who.kind == "resident"
         else {}
     )
@@ -200,7 +200,7 @@ async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> d
 )
 async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
     """Enrols the resident, or puts them on the waitlist when the activity is full."""
-    enrollment = await service.enrol(activity_id, who=who)
+    enrollment = await enrolment.enrol(activity_id, who=who)
     return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
 
 
@@ -213,7 +213,7 @@ async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
 async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str, Any]:
     """The resident's activities, newest sign-up first: each activity (with `my_status` and
     the place on the waitlist) and the enrolment's own status."""
-    page = await paginate(service.my_enrollments(who.id, query.status), query)
+    page = await paginate(enrolment.my_enrollments(who.id, query.status), query)
     enrollments: list[Enrollment] = page["items"]
     activities = {
         a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
@@ -231,7 +231,7 @@ async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str,
 @api.delete("/api/v1/activities/{activity_id}/enrollments/me", roles=("resident",), status=204)
 async def cancel_enrolment(who: Principal, activity_id: str) -> None:
     """Gives the seat up; the first waitlisted resident moves up."""
-    await service.cancel_enrolment(activity_id, who=who)
+    await enrolment.cancel_enrolment(activity_id, who=who)
 
 
 @api.get(

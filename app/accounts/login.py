@@ -4,11 +4,12 @@ recorded must be committed for the rate limit to count it."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from app.accounts import service
 from app.accounts.errors import LoginFailed
 from app.accounts.models import Resident, Staff
+from app.accounts.residents import resident_by_openid
+from app.accounts.staff import normalise_username
 from app.core import ratelimit, wechat
 from app.core.auth import Role, issue_access_token, issue_refresh_token
 from app.core.errors import Problem
@@ -17,17 +18,25 @@ from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
 
-async def issue_tokens(subject: str, role: Role) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Tokens:
     """A new session: its refresh token and a first access token."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+async def issue_tokens(subject: str, role: Role) -> Tokens:
     refresh, session = await issue_refresh_token(subject)
     access, expires_in = issue_access_token(subject, role, session=session)
-    return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in}
+    return Tokens(access_token=access, refresh_token=refresh, expires_in=expires_in)
 
 
 async def staff_login(username: str, password: str, *, address: str) -> Staff | Problem:
     """The enabled member of staff with this username and password. Every failure counts
     against the account and the address; a success clears them."""
-    account = service.normalise_username(username)
+    account = normalise_username(username)
     await ratelimit.ensure_login_allowed(account, address)
     staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
     async with ratelimit.password_attempt(address):
@@ -55,4 +64,4 @@ async def wechat_login(code: str, *, address: str) -> Resident | Problem:
         except wechat.WeChatLoginFailed as refused:
             await ratelimit.record_login_failure(None, address)
             return refused
-    return await service.resident_by_openid(session.openid, session.unionid)
+    return await resident_by_openid(session.openid, session.unionid)

@@ -13,7 +13,7 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from app.accounts.models import Community, District, Resident
-from app.accounts.service import mask_name
+from app.accounts.residents import mask_name
 from app.core.auth import Principal
 from app.core.i18n import N_
 from app.core.settings import get_settings

@@ -76,13 +76,8 @@ def console_database(cluster: Any, template_database: str, tmp_path_factory: Any
 async def _seed(url: str, var_dir: Path) -> dict[str, str]:
     from app.accounts.models import Community, District, Resident
     from app.accounts.schemas import DistrictRulesPatch, StaffCreate
-    from app.accounts.service import (
-        change_rules,
-        create_community,
-        create_district,
-        create_staff,
-        set_platform_admin,
-    )
+    from app.accounts.service import change_rules, create_community, create_district
+    from app.accounts.staff import create_staff, set_platform_admin
     from app.core.auth import Principal
     from app.core.db import transaction
     from app.core.settings import configure
