@@ -4,11 +4,9 @@ attendance and records modules share."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tortoise import connections
 from tortoise.expressions import Q
 
 from activities.enrolment import promote_waitlisted
@@ -30,7 +28,7 @@ from app.accounts.models import Community
 from app.accounts.scope import served_community
 from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
-from app.core.db import dialect
+from app.core.db import advisory_lock
 from app.core.i18n import N_
 from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
@@ -54,10 +52,7 @@ async def lock_resident(resident_id: str) -> None:
     """Serialises one resident's participation writes until the transaction ends, so rules
     that read before they write (daily caps, overlaps) hold when requests race. SQLite
     serialises writing transactions already."""
-    if dialect() == "postgres":
-        await connections.get("default").execute_query(
-            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
-        )
+    await advisory_lock(f"participation:{resident_id}")
 
 
 def local_date(moment: datetime) -> date:
@@ -239,13 +234,3 @@ async def cancel_activity(activity: Activity, *, reason: str) -> Activity:
             {"activity": activity.id, "title": activity.title, "reason": reason},
         )
     return activity
-
-
-# --- summary -------------------------------------------------------------------------------
-
-STAR_HOURS = (100, 300, 600, 1000, 1500)
-
-
-def star_for(hours: Decimal) -> int:
-    """Star rating by cumulative verified hours: ★100, ★★300, ★★★600, ★★★★1000, ★★★★★1500."""
-    return sum(1 for threshold in STAR_HOURS if hours >= threshold)

@@ -33,7 +33,7 @@ from app.core.outbox import use_sender
 from app.core.scheduler import build_scheduler
 from app.core.settings import Settings, configure, get_settings
 from app.core.wechat_messages import SubscribeMessageSender
-from app.domains import APIS
+from app.domains import APIS, tortoise_config
 
 log = logging.getLogger("app")
 VERSION = "1.0.0"
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(application: Starlette) -> AsyncIterator[dict[str, Any]]:
         async with (
-            RegisterTortoise(application, config=db.tortoise_config(settings)),
+            RegisterTortoise(application, config=tortoise_config(settings)),
             authcache.listen(
                 None if settings.is_sqlite else db.listen_url(settings),
                 settings.principal_cache_seconds,

@@ -69,7 +69,7 @@ def test_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
 async def _migrate(url: str, var_dir: Path) -> None:
     from tortoise.migrations.api import migrate
 
-    from app.core.db import tortoise_config
+    from app.domains import tortoise_config
 
     configure(test_settings(url, var_dir))
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from activities import records, scope, service
+from activities import records, scope
 from activities.errors import (
     CorrectionNotPending,
     CorrectionTarget,
@@ -29,6 +29,7 @@ from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
 from credits.recognition.service import badges_held
+from credits.recognition.stars import star_of
 from credits.totals import resident_totals
 
 api = Api("activities")
@@ -45,7 +46,7 @@ async def my_summary(who: Principal) -> dict[str, Any]:
         "hours_total": totals.hours_total,
         "credits_balance": totals.credits_balance,
         "credits_held": totals.credits_held,
-        "star": service.star_for(totals.hours_total),
+        "star": await star_of(totals.hours_total),
         "badges": await badges_held(who.id),
         "actions": dict(totals.actions),
     }

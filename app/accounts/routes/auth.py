@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from app.accounts import principals, residents
+from app.accounts import login, principals, residents
 from app.accounts.errors import LoginFailed
-from app.accounts.models import Staff
 from app.accounts.schemas import (
     PasswordLoginIn,
     RefreshIn,
@@ -15,22 +14,19 @@ from app.accounts.schemas import (
     TokenPair,
     WeChatLoginIn,
 )
-from app.accounts.staff import normalise_username, scopes_of
-from app.core import ratelimit, wechat
+from app.accounts.staff import scopes_of
+from app.core import wechat
 from app.core.auth import (
     REFRESH_REUSED,
     Role,
     current_principal,
     issue_access_token,
-    issue_refresh_token,
     register_principal_loader,
     rotate_refresh_token,
 )
 from app.core.errors import Problem, RateLimited, Unauthenticated
 from app.core.http import Api
 from app.core.i18n import N_
-from app.core.passwords import verify_password
-from app.core.settings import get_settings
 from app.core.wechat import WeChatUnavailable
 
 register_principal_loader(principals.load_principal)
@@ -41,15 +37,14 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _tokens(
+async def _token_pair(
     subject: str, role: Role, *, resident: ResidentOut | None = None, staff: StaffOut | None = None
 ) -> TokenPair:
-    refresh_token, session = await issue_refresh_token(subject)
-    access, expires_in = issue_access_token(subject, role, session=session)
+    tokens = await login.issue_tokens(subject, role)
     return TokenPair(
-        access_token=access,
-        refresh_token=refresh_token,
-        expires_in=expires_in,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
         resident=resident,
         staff=staff,
     )
@@ -64,23 +59,11 @@ async def _tokens(
 )
 async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Problem:
     """A resident logs in with the code from wx.login()."""
-    address = _client_address(request)
-    await ratelimit.ensure_login_allowed(None, address)
-    settings = get_settings()
-    if settings.dev_wechat_login and body.code.startswith("dev-"):
-        session = wechat.WeChatSession(openid=body.code.removeprefix("dev-"), unionid=None)
-    elif not settings.wechat_appid:
-        await ratelimit.record_login_failure(None, address)
-        return wechat.WeChatLoginFailed("WeChat login is not set up here; use a `dev-` code.")
-    else:
-        try:
-            session = await wechat.code_to_session(body.code)
-        except wechat.WeChatLoginFailed as refused:
-            await ratelimit.record_login_failure(None, address)
-            return refused
-    resident = await residents.resident_by_openid(session.openid, session.unionid)
+    resident = await login.wechat_login(body.code, address=_client_address(request))
+    if isinstance(resident, Problem):
+        return resident
     community = await residents.community_of(resident)
-    return await _tokens(
+    return await _token_pair(
         f"resident:{resident.id}", "resident", resident=ResidentOut.of(resident, community)
     )
 
@@ -94,20 +77,12 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Pro
 )
 async def password_login(request: Request, body: PasswordLoginIn) -> TokenPair | Problem:
     """A community worker or administrator logs in with username and password."""
-    address = _client_address(request)
-    account = normalise_username(body.username)
-    await ratelimit.ensure_login_allowed(account, address)
-    staff = await Staff.get_or_none(username=account, disabled_at__isnull=True)
-    async with ratelimit.password_attempt(address):
-        right = await verify_password(staff.password_hash if staff else None, body.password)
-    if not right:
-        await ratelimit.record_login_failure(account, address)
-        return LoginFailed(N_("The username or the password is wrong."))
-    assert staff is not None
-    await ratelimit.clear_login_failures(account, address)
+    staff = await login.staff_login(body.username, body.password, address=_client_address(request))
+    if isinstance(staff, Problem):
+        return staff
     role: Role = staff.role  # type: ignore[assignment]
     scopes = await scopes_of([staff])
-    return await _tokens(f"staff:{staff.id}", role, staff=StaffOut.of(staff, scopes[staff.id]))
+    return await _token_pair(f"staff:{staff.id}", role, staff=StaffOut.of(staff, scopes[staff.id]))
 
 
 @api.post("/api/v1/auth/refresh", auth=False, body=RefreshIn, response=TokenPair)
