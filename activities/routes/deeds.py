@@ -27,7 +27,7 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed
-from activities.schemas import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
+from activities.schemas.deeds import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
 from activities.scope import RUNS_ACTIVITIES
 from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType

@@ -16,7 +16,7 @@ from activities.errors import (
     RecordReversed,
 )
 from activities.models import Correction
-from activities.schemas import (
+from activities.schemas.records import (
     CorrectionDecisionIn,
     CorrectionIn,
     CorrectionOut,
