@@ -218,6 +218,17 @@ class HistoryItem(Schema):
     memo: str
     created_at: datetime
 
+    @classmethod
+    def of(cls, entry: Entry) -> HistoryItem:
+        """Needs the entry's `transaction` fetched."""
+        return cls.from_model(
+            entry,
+            id=entry.transaction_id,
+            amount=from_units(entry.amount),
+            balance_after=None if entry.balance_after is None else from_units(entry.balance_after),
+            memo=translate(entry.transaction.memo),
+        )
+
 
 class ExpiringCredits(Schema):
     expires_at: datetime
