@@ -280,34 +280,12 @@ async def rules_version_of(transaction: LedgerTransaction) -> str | None:
     return version.id if version else None
 
 
-async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
-    entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
-    return {
-        "rules_version": await rules_version_of(transaction),
-        "id": transaction.id,
-        "district_id": transaction.district_id,
-        "kind": transaction.kind,
-        "ref_type": transaction.ref_type,
-        "ref_id": transaction.ref_id,
-        "action": transaction.action,
-        "reverses": transaction.reverses_id,
-        "actor": transaction.actor,
-        "memo": translate(transaction.memo),
-        "occurred_at": transaction.occurred_at,
-        "created_at": transaction.created_at,
-        "entries": [
-            {
-                "owner_kind": e.owner_kind,
-                "owner_id": e.owner_id,
-                "account": e.account_kind,
-                "asset": e.asset,
-                "amount": from_units(e.amount),
-                "balance_after": None if e.balance_after is None else from_units(e.balance_after),
-                "expires_at": e.expires_at,
-            }
-            for e in entries
-        ],
-    }
+async def entries_of(transactions: list[LedgerTransaction]) -> dict[str, list[Entry]]:
+    """Each transaction's entries in the order posted, for the transactions' responses."""
+    found: dict[str, list[Entry]] = {t.id: [] for t in transactions}
+    for entry in await Entry.filter(transaction_id__in=list(found)).order_by("id"):
+        found[entry.transaction_id].append(entry)
+    return found
 
 
 # --- what a resident holds ------------------------------------------------------------------

@@ -24,9 +24,10 @@ from app.core.auth import (
     register_principal_loader,
     rotate_refresh_token,
 )
-from app.core.errors import Problem, Unauthenticated
+from app.core.errors import Problem, RateLimited, Unauthenticated
 from app.core.http import Api
 from app.core.i18n import N_
+from app.core.wechat import WeChatUnavailable
 
 register_principal_loader(principals.load_principal)
 api = Api("accounts")
@@ -54,7 +55,7 @@ async def _token_pair(
     auth=False,
     body=WeChatLoginIn,
     response=TokenPair,
-    errors=(wechat.WeChatLoginFailed,),
+    errors=(wechat.WeChatLoginFailed, RateLimited, WeChatUnavailable),
 )
 async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Problem:
     """A resident logs in with the code from wx.login()."""
@@ -72,7 +73,7 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Pro
     auth=False,
     body=PasswordLoginIn,
     response=TokenPair,
-    errors=(LoginFailed,),
+    errors=(LoginFailed, RateLimited),
 )
 async def password_login(request: Request, body: PasswordLoginIn) -> TokenPair | Problem:
     """A community worker or administrator logs in with username and password."""

@@ -31,7 +31,7 @@ from credits.models import from_units
 from credits.recognition import honour_rolls
 from credits.recognition import service as recognition
 from credits.recognition.schemas import BadgeCreate
-from credits.schemas import RestockIn, RewardIn, RewardPatch, WithdrawIn
+from credits.schemas import RestockIn, RewardIn, RewardPatch, StaffRedemptionOut, WithdrawIn
 
 RULE_FLAGS = ("moral_bank_enabled", "backfill_earns_credits")
 RULE_NUMBERS = (
@@ -235,9 +235,10 @@ async def rewards_page(ctx: Ctx) -> Response:
     if status not in (None, "held", "fulfilled", "voided", "expired"):
         status = None
     log = await scope.staff_redemptions(ctx.who, status).order_by("-created_at").limit(100)
-    views = await rewards.redemption_views(log, for_staff=True)
+    titles, nicknames = await rewards.reward_titles(log), await rewards.redeemer_nicknames(log)
+    views = [StaffRedemptionOut.of(r, titles, nicknames) for r in log]
     people = await lookups.people(r.resident_id for r in log)
-    settled_by = await lookups.staff_names(v["settled_by"] or "" for v in views)
+    settled_by = await lookups.staff_names(v.settled_by or "" for v in views)
     return ctx.render(
         "rewards.html",
         rewards=found,
