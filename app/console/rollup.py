@@ -15,8 +15,7 @@ from typing import Any
 from app.console.models import DashboardRollup
 from app.console.web import LOCAL
 from app.core.db import dialect
-from credits.ledger import query_rows
-from credits.recognition.sql import db_time
+from app.core.sql import db_time, execute, query_rows
 
 LOCAL_TZ = "Asia/Shanghai"
 
@@ -85,12 +84,12 @@ def tenths(expression: str) -> str:
 async def rebuild(district_id: str, today: date) -> int:
     """Replaces the district's rollup with every day before `today`; returns the rows kept."""
     start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
-    await query_rows("DELETE FROM console_dashboard_day WHERE district_id = ?", [district_id])
+    await execute("DELETE FROM console_dashboard_day WHERE district_id = ?", [district_id])
     columns = (
         "INSERT INTO console_dashboard_day (district_id, community_id, day, action, records, "
         "hours_tenths, deeds, issued, redeemed, expired) "
     )
-    await query_rows(
+    await execute(
         columns + "SELECT district_id, community_id, served_on, action, "
         "SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END), "
         f"{tenths('hours')}, 0, 0, 0, 0 FROM service_record "
@@ -98,13 +97,13 @@ async def rebuild(district_id: str, today: date) -> int:
         "action",
         [district_id, today],
     )
-    await query_rows(
+    await execute(
         columns + "SELECT district_id, community_id, occurred_on, action, 0, 0, COUNT(*), 0, 0, 0 "
         "FROM deed WHERE status = 'approved' AND district_id = ? AND occurred_on < ? "
         "GROUP BY district_id, community_id, occurred_on, action",
         [district_id, today],
     )
-    await query_rows(
+    await execute(
         columns + f"SELECT r.district_id, r.community_id, {local_day('e.created_at')}, '', "
         f"0, 0, 0, {', '.join(CREDIT_SUMS)} "
         "FROM ledger_entry e JOIN resident r ON r.id = e.owner_id "
@@ -113,7 +112,7 @@ async def rebuild(district_id: str, today: date) -> int:
         f"{local_day('e.created_at')}",
         [district_id, db_time(start_of_today)],
     )
-    await query_rows("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
+    await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
     for kind, community, deeds in FIRST_KINDS:
         await _first(district_id, today, kind, community, deeds)
     # Entries of the days after the rollup have ids above this: ids are taken in time order
@@ -163,7 +162,7 @@ async def _first(district_id: str, today: date, kind: str, community: bool, deed
         values += [district_id, today]
     else:
         days = days.replace("SELECT ", "SELECT DISTINCT ", 1)
-    await query_rows(
+    await execute(
         "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
         f"residents) SELECT ?, '{kind}', c, day, prev, COUNT(*) FROM (SELECT c, day, "
         "LAG(day) OVER (PARTITION BY resident_id, c ORDER BY day) AS prev "
