@@ -81,6 +81,23 @@ def tenths(expression: str) -> str:
     return f"CAST(ROUND(SUM({expression}) * 10) AS BIGINT)"
 
 
+# Credits earned (net of reversed earnings), handed over in rewards (out of `held`) and
+# expired (out of `available`), from the residents' side of the ledger (entries `e`).
+CREDIT_SUMS = (
+    "SUM(CASE WHEN e.account_kind = 'available' AND e.earning THEN e.amount ELSE 0 END)",
+    "SUM(CASE WHEN e.account_kind = 'held' AND e.kind = 'fulfil' THEN -e.amount ELSE 0 END)",
+    "SUM(CASE WHEN e.account_kind = 'available' AND e.kind = 'expire' THEN -e.amount ELSE 0 END)",
+)
+
+
+# (kind, per community, with deeds) of the distinct-people rows.
+FIRST_KINDS = (
+    ("participant", False, True),
+    ("participant", True, True),
+    ("served", True, False),
+)
+
+
 async def rebuild(district_id: str, today: date) -> int:
     """Replaces the district's rollup with every day before `today`; returns the rows kept."""
     start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
@@ -137,14 +154,6 @@ async def rebuild(district_id: str, today: date) -> int:
     return int(found[0]["n"])
 
 
-# (kind, per community, with deeds) of the distinct-people rows.
-FIRST_KINDS = (
-    ("participant", False, True),
-    ("participant", True, True),
-    ("served", True, False),
-)
-
-
 async def _first(district_id: str, today: date, kind: str, community: bool, deeds: bool) -> None:
     """The district's rows of `console_dashboard_first` of one kind: each day a resident was
     active (in a community, or anywhere in the district), with the day before it they were."""
@@ -169,15 +178,6 @@ async def _first(district_id: str, today: date, kind: str, community: bool, deed
         f"FROM ({days}) active) chain GROUP BY c, day, prev",
         [district_id, *values],
     )
-
-
-# Credits earned (net of reversed earnings), handed over in rewards (out of `held`) and
-# expired (out of `available`), from the residents' side of the ledger (entries `e`).
-CREDIT_SUMS = (
-    "SUM(CASE WHEN e.account_kind = 'available' AND e.earning THEN e.amount ELSE 0 END)",
-    "SUM(CASE WHEN e.account_kind = 'held' AND e.kind = 'fulfil' THEN -e.amount ELSE 0 END)",
-    "SUM(CASE WHEN e.account_kind = 'available' AND e.kind = 'expire' THEN -e.amount ELSE 0 END)",
-)
 
 
 async def through(district_id: str | None) -> date | None:
