@@ -12,7 +12,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from app.accounts.errors import UsernameTaken
+from app.accounts.errors import RetroactiveRulesChange, UsernameTaken
 from app.accounts.models import Community, District
 from app.core.auth import Principal, Role
 from app.core.errors import BadRequest, Invalid, NotFound, UnsupportedMediaType
@@ -180,7 +180,7 @@ async def get_rules(who: Principal) -> OversightRules:
     roles=DISTRICT,
     body=OversightRulesPatch,
     response=OversightRules,
-    errors=(Invalid,),
+    errors=(Invalid, RetroactiveRulesChange),
 )
 async def change_rules(who: Principal, body: OversightRulesPatch) -> OversightRules:
     """Changes the rules from now (or `effective_from`); earlier versions are kept."""

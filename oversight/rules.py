@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from app.accounts.errors import RetroactiveRulesChange
+from app.accounts.service import RULES_CLOCK_SLACK
 from app.core.auth import Principal
 from app.core.errors import invalid_from
+from app.core.i18n import N_
 from app.core.settings import get_settings
 from oversight.errors import UnknownPeriod
 from oversight.models import OversightRulesVersion
@@ -38,7 +41,21 @@ async def rules_at(district_id: str, at: datetime | None = None) -> OversightRul
 async def change_rules(
     district_id: str, patch: OversightRulesPatch, *, by: Principal
 ) -> OversightRules:
-    effective_from = patch.effective_from or datetime.now(UTC)
+    now = datetime.now(UTC)
+    effective_from = patch.effective_from or now
+    if effective_from.tzinfo is None:
+        effective_from = effective_from.replace(tzinfo=UTC)
+    # As the earning rules: a change dated in the past would re-score periods already scored
+    # (and lists already sent to their units). A few minutes of clock slack are allowed.
+    if effective_from < now - RULES_CLOCK_SLACK:
+        raise RetroactiveRulesChange(
+            N_(
+                "`effective_from` is in the past; a change would alter scores and lists "
+                "already computed. Date it now or later."
+            ),
+            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
+        )
+    effective_from = max(effective_from, now)
     current = await rules_at(district_id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
     try:

@@ -35,3 +35,13 @@ async def test_black_must_stay_below_red(world):
     assert response.status_code == 422
     other = (await world.other_worker.client.get("/api/v1/oversight/rules")).json()
     assert other["black_below_score"] == 60.0
+
+
+async def test_a_rules_change_dated_in_the_past_is_refused_and_nothing_is_written(world):
+    response = await world.district_admin.client.patch(
+        "/api/v1/oversight/rules",
+        json={"black_below_score": 50, "effective_from": "2020-01-01T00:00:00+08:00"},
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "retroactive_rules_change"
+    assert await OversightRulesVersion.filter(district_id=world.district_id).count() == 0
