@@ -10,10 +10,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from app.accounts.errors import RetroactiveRulesChange, UsernameTaken
 from app.accounts.models import Community, District
+from app.core import tabular
 from app.core.auth import Principal, Role
 from app.core.errors import BadRequest, Invalid, NotFound, UnsupportedMediaType
 from app.core.http import Api, Page, PageQuery, paginate
@@ -281,13 +282,11 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
     if query.format == "json":
         return {"unit": unit, "events": events}
     name = f"unit-record-{unit.code}.{query.format}"
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if query.format == "csv":
-        return Response(record.as_csv(events), media_type="text/csv", headers=disposition)
-    return Response(
-        record.as_xlsx(events),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers=disposition,
+    body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
+    return StreamingResponse(
+        body,
+        media_type=tabular.MEDIA_TYPES[query.format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
