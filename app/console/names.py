@@ -36,6 +36,8 @@ ROLES = {
     "district_admin": N_("District administrator"),
     "platform_admin": N_("Platform administrator"),
     "resident": N_("Resident"),
+    "unit_staff": N_("Unit staff"),
+    "evaluator": N_("External evaluator"),
 }
 FLAGS = {
     "shared_device_or_position": N_(
