@@ -58,6 +58,7 @@ EXPORTS = {
     "attendances": N_("Attendances"),
     "deeds": N_("Good deeds"),
     "ledger": N_("Credit transactions"),
+    "unit-record": N_("Unit credit record"),
 }
 UNKNOWN = N_("Unknown")
 
