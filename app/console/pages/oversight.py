@@ -97,7 +97,7 @@ NOTICE_NAMES = {
 }
 IMPORT_FIELDS = {
     "code": N_("Code"),
-    "name": N_("Name"),
+    "name": N_("Unit name"),
     "type": N_("Type"),
     "community": N_("Community code"),
     "address": N_("Address"),
