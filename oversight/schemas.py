@@ -131,6 +131,15 @@ class ImportOut(Schema):
     created: int
 
 
+class WeChatCodeIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class WeChatBindingOut(Schema):
+    unit_id: str
+    wechat_bound: bool
+
+
 class UnitAccountIn(Schema):
     username: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.@-]{3,150}$")]
     password: Annotated[str, StringConstraints(min_length=10, max_length=256)]

@@ -52,3 +52,14 @@ async def code_to_session(code: str) -> WeChatSession:
             errmsg=str(data.get("errmsg", "")),
         )
     return WeChatSession(openid=str(data["openid"]), unionid=data.get("unionid"))
+
+
+async def login_session(code: str) -> WeChatSession:
+    """The WeChat session a login code stands for: WeChat's answer or, in development before
+    WeChat is set up, the openid a `dev-` code names."""
+    settings = get_settings()
+    if settings.dev_wechat_login and code.startswith("dev-"):
+        return WeChatSession(openid=code.removeprefix("dev-"), unionid=None)
+    if not settings.wechat_appid:
+        raise WeChatLoginFailed(N_("WeChat login is not set up here; use a `dev-` code."))
+    return await code_to_session(code)
