@@ -15,7 +15,7 @@ from tests.console.conftest import screenshot, sign_in
 
 
 async def _flash(page) -> str:
-    return await page.locator("p.flash").inner_text()
+    return str(await page.locator("p.flash").inner_text())
 
 
 async def test_a_residents_report_is_triaged_to_a_units_rectification_and_confirmed(
