@@ -9,9 +9,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from activities import certificates, scope, service
-from activities.errors import CertificateRevoked
+from activities.errors import (
+    CertificateQuotaReached,
+    CertificateRevoked,
+    NoServiceRecords,
+    RealNameNotVerified,
+)
 from activities.models import Certificate
-from activities.schemas import CertificateOut, RevokeCertificateIn, VerificationOut
+from activities.schemas.certificates import CertificateOut, RevokeCertificateIn, VerificationOut
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 
@@ -21,20 +26,28 @@ api = Api("activities")
 # --- certificates --------------------------------------------------------------------------
 
 
-@api.post("/api/v1/me/certificates", roles=("resident",), response=CertificateOut, status=201)
-async def request_certificate(who: Principal) -> dict[str, Any]:
+@api.post(
+    "/api/v1/me/certificates",
+    roles=("resident",),
+    response=CertificateOut,
+    status=201,
+    errors=(
+        CertificateQuotaReached,
+        NoServiceRecords,
+        RealNameNotVerified,
+    ),
+)
+async def request_certificate(who: Principal) -> CertificateOut:
     """Issues a certificate of service (志愿服务证明) for the resident's verified hours."""
-    return certificate_view(await certificates.issue_certificate(who=who))
+    return _certificate_out(await certificates.issue_certificate(who=who))
 
 
-def certificate_view(certificate: Certificate) -> dict[str, Any]:
-    return {
-        "number": certificate.number,
-        "verify_url": certificates.verify_url(certificate.number),
-        "pdf_url": certificates.pdf_url(certificate.number),
-        "hours": certificate.hours,
-        "issued_at": certificate.issued_at,
-    }
+def _certificate_out(certificate: Certificate) -> CertificateOut:
+    return CertificateOut.of(
+        certificate,
+        verify_url=certificates.verify_url(certificate.number),
+        pdf_url=certificates.pdf_url(certificate.number),
+    )
 
 
 @api.get(
@@ -46,7 +59,7 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
 async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The certificates of service issued to the resident, newest first."""
     page = await paginate(scope.own_certificates(who), query)
-    page["items"] = [certificate_view(c) for c in page["items"]]
+    page["items"] = [_certificate_out(c) for c in page["items"]]
     return page
 
 
