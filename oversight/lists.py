@@ -46,7 +46,7 @@ from oversight.models import (
 )
 from oversight.photos import ensure_own_photos
 from oversight.rectification import notify_district_admins, notify_unit
-from oversight.rules import ensure_ended, next_period, period_bounds, rules_version_at
+from oversight.rules import ensure_district_period, next_period, period_bounds, rules_version_at
 from oversight.scope import (
     readable_entries,
     readable_lists,
@@ -175,7 +175,7 @@ async def compute_district(district_id: str, period: str, *, now: datetime) -> d
 
 
 async def compute(district_id: str, period: str) -> dict[str, Any]:
-    ensure_ended(period)
+    await ensure_district_period(district_id, period)
     stats = await compute_district(district_id, period, now=datetime.now(UTC))
     return {"period": period, **stats}
 

@@ -35,7 +35,7 @@ from app.core.i18n import N_, translate
 from oversight import dashboard as figures
 from oversight import lists, record, units
 from oversight.models import CreditRepair, ListEntry, Objection, Unit
-from oversight.rules import previous_period
+from oversight.rules import previous_period, rules_at
 from oversight.schemas import ComputeIn, DecisionReason, ObjectionDecisionIn, RepairDecisionIn
 from oversight.scope import readable_lists, readable_objections, readable_repairs
 
@@ -48,8 +48,11 @@ async def lists_page(ctx: Ctx) -> Response:
         {"list": lst, "type": unit_type(lst.unit_type), "status": name_of(STATUS_NAMES, lst.status)}
         for lst in found
     ]
+    kind = "quarter"
+    if ctx.who.district_id:
+        kind = (await rules_at(ctx.who.district_id)).list_period
     return ctx.render(
-        "oversight/lists.html", rows=rows, last_period=previous_period(datetime.now(UTC))
+        "oversight/lists.html", rows=rows, last_period=previous_period(datetime.now(UTC), kind)
     )
 
 
