@@ -61,17 +61,17 @@ async def _attendances_out(attendances: list[Attendance]) -> list[AttendanceOut]
     roles=RUNS_ACTIVITIES,
     response=CheckinCodeOut,
 )
-async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
+async def checkin_code(who: Principal, activity_id: str) -> CheckinCodeOut:
     """The current check-in code (valid about a minute); the worker's screen shows its QR."""
     activity = await scope.managed_activity(activity_id, who=who)
     token, expires_at = issue_checkin_token(activity.id)
     base = get_settings().public_base_url.rstrip("/")
-    return {
-        "token": token,
-        "link": checkin_link(token),
-        "expires_at": expires_at,
-        "qr_png_url": f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
-    }
+    return CheckinCodeOut(
+        token=token,
+        link=checkin_link(token),
+        expires_at=expires_at,
+        qr_png_url=f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
+    )
 
 
 @api.get(

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from activities import certificates, scope, service
+from activities import certificates, scope
 from activities.errors import (
     CertificateQuotaReached,
     CertificateRevoked,
@@ -75,50 +75,36 @@ async def certificate_pdf(who: Principal, number: str) -> Response:
 
 
 @api.get("/verify/{number}", auth=False, response=VerificationOut)
-async def verify_certificate(request: Request, number: str) -> dict[str, Any] | Response:
+async def verify_certificate(request: Request, number: str) -> VerificationOut | Response:
     """Public check of a certificate: valid or not, masked holder, hours, issuer; nothing more.
     Browsers (Accept: text/html) get a page, other clients JSON."""
     certificate = await certificates.check_certificate(number)
-    found: dict[str, Any] = {"number": number, "valid": False}
-    if certificate is not None:
-        found = {
-            "number": number,
-            "valid": certificate.revoked_at is None,
-            "holder": certificate.holder_masked,
-            "hours": certificate.hours,
-            "issuer": certificate.issuer,
-            "issued_at": service.local_date(certificate.issued_at),
-            "revoked": certificate.revoked_at is not None,
-            "revoked_on": (
-                service.local_date(certificate.revoked_at) if certificate.revoked_at else None
-            ),
-            "revoke_reason": certificate.revoke_reason,
-        }
+    found = VerificationOut.of(number, certificate)
     if "text/html" not in request.headers.get("accept", ""):
         return found
     return HTMLResponse(_verification_page(found))
 
 
-def _verification_page(found: dict[str, Any]) -> str:
-    number = html.escape(str(found["number"]))
-    if found.get("revoked"):
+def _verification_page(found: VerificationOut) -> str:
+    number = html.escape(found.number)
+    if found.revoked:
         body = (
             "<h1>该志愿服务证明已撤销</h1><dl>"
             f"<dt>证明编号</dt><dd>{number}</dd>"
-            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
-            f"<dt>撤销日期</dt><dd>{found['revoked_on']}</dd>"
-            f"<dt>撤销原因</dt><dd>{html.escape(found['revoke_reason'] or '')}</dd></dl>"
+            f"<dt>持证人</dt><dd>{html.escape(found.holder or '')}</dd>"
+            f"<dt>撤销日期</dt><dd>{found.revoked_on}</dd>"
+            f"<dt>撤销原因</dt><dd>{html.escape(found.revoke_reason or '')}</dd></dl>"
         )
-    elif not found["valid"]:
+    elif not found.valid:
         body = f"<h1>未找到有效证明</h1><p>编号 {number} 不是本平台出具的有效志愿服务证明。</p>"
     else:
         body = (
             "<h1>志愿服务证明有效</h1><dl>"
             f"<dt>证明编号</dt><dd>{number}</dd>"
-            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
-            f"<dt>服务时长</dt><dd>{found['hours']} 小时</dd>"
-            f"<dt>出具单位</dt><dd>{html.escape(found['issuer'])}</dd>"
-            f"<dt>出具日期</dt><dd>{found['issued_at']}</dd></dl>"
+            f"<dt>持证人</dt><dd>{html.escape(found.holder or '')}</dd>"
+            f"<dt>服务时长</dt><dd>{found.hours} 小时</dd>"
+            f"<dt>出具单位</dt><dd>{html.escape(found.issuer or '')}</dd>"
+            f"<dt>出具日期</dt><dd>{found.issued_at}</dd></dl>"
         )
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -138,17 +124,7 @@ def _verification_page(found: dict[str, Any]) -> str:
 )
 async def revoke_certificate(
     who: Principal, number: str, body: RevokeCertificateIn
-) -> dict[str, Any]:
+) -> VerificationOut:
     """Revokes a certificate of the district with a reason; `/verify` then says so."""
     certificate = await certificates.revoke_certificate(number, body.reason, by=who)
-    return {
-        "number": certificate.number,
-        "valid": False,
-        "holder": certificate.holder_masked,
-        "hours": certificate.hours,
-        "issuer": certificate.issuer,
-        "issued_at": service.local_date(certificate.issued_at),
-        "revoked": True,
-        "revoked_on": service.local_date(certificate.revoked_at or certificate.issued_at),
-        "revoke_reason": certificate.revoke_reason,
-    }
+    return VerificationOut.of(certificate.number, certificate)

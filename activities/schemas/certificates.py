@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from activities.models import Certificate
+from activities.service import local_date
 from app.core.http import JsonDecimal, Schema
 
 
@@ -33,6 +34,23 @@ class VerificationOut(Schema):
     revoked: bool = Field(default=False, description="the certificate was revoked")
     revoked_on: date | None = None
     revoke_reason: str | None = None
+
+    @classmethod
+    def of(cls, number: str, certificate: Certificate | None) -> VerificationOut:
+        """What anyone may learn of a certificate number: not valid when none has it."""
+        if certificate is None:
+            return cls(number=number, valid=False)
+        return cls(
+            number=number,
+            valid=certificate.revoked_at is None,
+            holder=certificate.holder_masked,
+            hours=certificate.hours,
+            issuer=certificate.issuer,
+            issued_at=local_date(certificate.issued_at),
+            revoked=certificate.revoked_at is not None,
+            revoked_on=local_date(certificate.revoked_at) if certificate.revoked_at else None,
+            revoke_reason=certificate.revoke_reason,
+        )
 
 
 class RevokeCertificateIn(Schema):

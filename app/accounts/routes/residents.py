@@ -6,11 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.accounts import residents
-from app.accounts.errors import IdNumberInUse, InvalidIdNumber, RealNameMissing
-from app.accounts.models import Resident, Staff
-from app.accounts.schemas import (
-    JoinableCommunityOut,
-    JoinableQuery,
+from app.accounts.account_schemas import (
     MarkedReadOut,
     MeOut,
     MePatch,
@@ -18,8 +14,10 @@ from app.accounts.schemas import (
     NotificationQuery,
     RealNameIn,
     ResidentOut,
-    StaffOut,
 )
+from app.accounts.errors import IdNumberInUse, InvalidIdNumber, RealNameMissing
+from app.accounts.models import Resident, Staff
+from app.accounts.schemas import JoinableCommunityOut, JoinableQuery, StaffOut
 from app.accounts.service import joinable_communities as joinable
 from app.accounts.staff import scopes_of
 from app.core import outbox
