@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from app.accounts.account_schemas import TokenPair
 from app.accounts.errors import RetroactiveRulesChange, UsernameTaken
 from app.accounts.models import Community
-from app.accounts.schemas import TokenPair
 from app.core import ratelimit, tabular
 from app.core.auth import Principal, issue_access_token, issue_refresh_token
 from app.core.errors import Invalid, Problem, UnsupportedMediaType
@@ -218,7 +218,7 @@ async def bind_wechat(who: Principal, body: WeChatCodeIn) -> dict[str, Any]:
     response=TokenPair,
     errors=(WeChatLoginFailed, WeChatUnavailable, WeChatNotBound),
 )
-async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> dict[str, Any] | Problem:
+async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> TokenPair | Problem:
     """A unit's staff sign in with WeChat (the code from wx.login()), once bound; the same
     login rate limits as every sign-in."""
     address = request.client.host if request.client else "unknown"
@@ -231,4 +231,4 @@ async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> dict[str, A
     subject = f"staff:{staff.id}"
     refresh, session = await issue_refresh_token(subject)
     access, expires_in = issue_access_token(subject, "unit_staff", session=session)
-    return {"access_token": access, "refresh_token": refresh, "expires_in": expires_in}
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=expires_in)
