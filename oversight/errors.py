@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import Conflict, Invalid, NotFound, Problem
 from app.core.i18n import N_
 
 
@@ -192,3 +192,15 @@ class TooFarFromUnit(Invalid):
 
 class RectificationOutstanding(Conflict):
     code, title = "rectification_outstanding", N_("The unit has rectification still open")
+
+
+class WeChatNotBound(Problem):
+    status, code, title = (
+        401,
+        "wechat_not_bound",
+        N_("This WeChat account is not bound to a unit's login"),
+    )
+
+
+class WeChatBoundElsewhere(Conflict):
+    code, title = "wechat_bound_elsewhere", N_("This WeChat account signs in for another login")

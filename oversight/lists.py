@@ -6,7 +6,7 @@ repair as records of their own. A listing is public until the end of the followi
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import connections
 from tortoise.expressions import Subquery
@@ -33,6 +33,7 @@ from oversight.errors import (
     RepairPending,
 )
 from oversight.models import (
+    Appeal,
     CreditRepair,
     ListEntry,
     ListEntryRemoval,
@@ -45,7 +46,7 @@ from oversight.models import (
 )
 from oversight.photos import ensure_own_photos
 from oversight.rectification import notify_district_admins, notify_unit
-from oversight.rules import ensure_ended, next_period, period_bounds, rules_version_at
+from oversight.rules import ensure_district_period, next_period, period_bounds, rules_version_at
 from oversight.scope import (
     readable_entries,
     readable_lists,
@@ -174,7 +175,7 @@ async def compute_district(district_id: str, period: str, *, now: datetime) -> d
 
 
 async def compute(district_id: str, period: str) -> dict[str, Any]:
-    ensure_ended(period)
+    await ensure_district_period(district_id, period)
     stats = await compute_district(district_id, period, now=datetime.now(UTC))
     return {"period": period, **stats}
 
@@ -273,19 +274,7 @@ async def object_to(
     await _ensure_not_removed(entry)
     if await Objection.exists(entry_id=entry.id, decision__isnull=True):
         raise AlreadyDecided(_("An objection to this entry waits for a decision."))
-    photos = await ensure_own_photos(photos, who=who, field="photos")
-    objection = await Objection.create(
-        entry_id=entry.id,
-        district_id=entry.district_id,
-        unit_id=entry.unit_id,
-        statement=statement_text,
-        photos=photos,
-        submitted_by=who.subject,
-    )
-    await notify_district_admins(
-        entry.district_id, "oversight_objection_submitted", {"objection_id": objection.id}
-    )
-    return objection
+    return await _submit(Objection, entry, who=who, statement_text=statement_text, photos=photos)
 
 
 async def get_objection(objection_id: str, *, who: Principal) -> Objection:
@@ -299,14 +288,7 @@ async def decide_objection(
     objection: Objection, *, by: Principal, decision: str, reason: str
 ) -> Objection:
     """`uphold` keeps the listing; `remove` takes the unit off the list, with the reason."""
-    decided = await Objection.filter(id=objection.id, decision__isnull=True).update(
-        decision=decision,
-        decision_reason=reason,
-        decided_by=by.subject,
-        decided_at=datetime.now(UTC),
-    )
-    if not decided:
-        raise AlreadyDecided(_("This objection was decided already."))
+    await _decide(objection, by=by, decision=decision, reason=reason)
     if decision == "remove":
         await ListEntryRemoval.create(
             entry_id=objection.entry_id,
@@ -315,12 +297,7 @@ async def decide_objection(
             reason=reason,
             by=by.subject,
         )
-    await notify_unit(
-        objection.unit_id,
-        "oversight_objection_decided",
-        {"objection_id": objection.id, "decision": decision},
-    )
-    await objection.refresh_from_db()
+    await _told(objection, decision)
     return objection
 
 
@@ -438,19 +415,7 @@ async def apply_for_repair(
         raise RectificationOutstanding(
             _("Finish the unit's open rectification tasks before applying for credit repair.")
         )
-    photos = await ensure_own_photos(photos, who=who, field="photos")
-    repair = await CreditRepair.create(
-        entry_id=entry.id,
-        district_id=entry.district_id,
-        unit_id=entry.unit_id,
-        statement=statement_text,
-        photos=photos,
-        submitted_by=who.subject,
-    )
-    await notify_district_admins(
-        entry.district_id, "oversight_repair_submitted", {"repair_id": repair.id}
-    )
-    return repair
+    return await _submit(CreditRepair, entry, who=who, statement_text=statement_text, photos=photos)
 
 
 async def get_repair(repair_id: str, *, who: Principal) -> CreditRepair:
@@ -463,19 +428,67 @@ async def get_repair(repair_id: str, *, who: Principal) -> CreditRepair:
 async def decide_repair(
     repair: CreditRepair, *, by: Principal, decision: str, reason: str
 ) -> CreditRepair:
-    decided = await CreditRepair.filter(id=repair.id, decision__isnull=True).update(
-        decision=decision,
-        decision_reason=reason,
-        decided_by=by.subject,
-        decided_at=datetime.now(UTC),
-    )
-    if not decided:
-        raise AlreadyDecided(_("This application was decided already."))
+    await _decide(repair, by=by, decision=decision, reason=reason)
     if decision == "grant":
         entry = await ListEntry.get(id=repair.entry_id)
         await withdraw(entry, by=by, reason=reason, kind="repair")
-    await notify_unit(
-        repair.unit_id, "oversight_repair_decided", {"repair_id": repair.id, "decision": decision}
-    )
-    await repair.refresh_from_db()
+    await _told(repair, decision)
     return repair
+
+
+# --- what objections and repairs share -----------------------------------------------------
+
+AppealT = TypeVar("AppealT", Objection, CreditRepair)
+# The outbox topic and payload key of each kind: (submitted, decided, key).
+_TOPICS: dict[type[Appeal], tuple[str, str, str]] = {
+    Objection: ("oversight_objection_submitted", "oversight_objection_decided", "objection_id"),
+    CreditRepair: ("oversight_repair_submitted", "oversight_repair_decided", "repair_id"),
+}
+
+
+async def _submit(
+    model: type[AppealT],
+    entry: ListEntry,
+    *,
+    who: Principal,
+    statement_text: str,
+    photos: list[str],
+) -> AppealT:
+    """The unit's statement, with its own photos; the district's administrators are told."""
+    photos = await ensure_own_photos(photos, who=who, field="photos")
+    appeal = await model.create(
+        entry_id=entry.id,
+        district_id=entry.district_id,
+        unit_id=entry.unit_id,
+        statement=statement_text,
+        photos=photos,
+        submitted_by=who.subject,
+    )
+    submitted, _decided, key = _TOPICS[model]
+    await notify_district_admins(entry.district_id, submitted, {key: appeal.id})
+    return appeal
+
+
+async def _decide(appeal: Appeal, *, by: Principal, decision: str, reason: str) -> None:
+    """Decided once: a conditional update, so a second decision is refused."""
+    decided = (
+        await type(appeal)
+        .filter(id=appeal.id, decision__isnull=True)
+        .update(
+            decision=decision,
+            decision_reason=reason,
+            decided_by=by.subject,
+            decided_at=datetime.now(UTC),
+        )
+    )
+    if not decided:
+        if isinstance(appeal, Objection):
+            raise AlreadyDecided(_("This objection was decided already."))
+        raise AlreadyDecided(_("This application was decided already."))
+
+
+async def _told(appeal: Appeal, decision: str) -> None:
+    """The unit hears the decision; the row is read back as decided."""
+    _submitted, decided, key = _TOPICS[type(appeal)]
+    await notify_unit(appeal.unit_id, decided, {key: appeal.id, "decision": decision})
+    await appeal.refresh_from_db()

@@ -50,6 +50,8 @@ class UnitAccount(Model):
     id = fields.BigIntField(primary_key=True)
     staff_id = fields.CharField(max_length=26, unique=True)
     unit_id = fields.CharField(max_length=26, db_index=True)
+    # The WeChat account (mini-program openid) that may sign in as this login, once bound.
+    wechat_openid = fields.CharField(max_length=64, null=True, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -336,8 +338,10 @@ class ListPublication(Model):
         table = "oversight_list_publication"
 
 
-class Objection(Model):
-    """A unit's objection (异议) to its black-list entry, and the district's decision."""
+class Appeal(Model):
+    """A unit's statement against its black-list entry, and the district's decision on it:
+    an objection (异议) while the list is noticed, or credit repair (信用修复) once it is
+    published. Two tables of the same shape."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     entry_id = fields.BigIntField(db_index=True)
@@ -347,30 +351,28 @@ class Objection(Model):
     photos: Any = fields.JSONField(default=list)
     submitted_by = fields.CharField(max_length=64)
     submitted_at = fields.DatetimeField(auto_now_add=True)
-    decision = fields.CharField(max_length=16, null=True)  # uphold, remove
+    decision = fields.CharField(max_length=16, null=True)
     decision_reason = fields.TextField(null=True)
     decided_by = fields.CharField(max_length=64, null=True)
     decided_at = fields.DatetimeField(null=True)
 
     class Meta:
+        abstract = True
+
+
+class Objection(Appeal):
+    """A unit's objection (异议) to its black-list entry, and the district's decision."""
+
+    # decision: uphold (the listing stays) or remove (a ListEntryRemoval of kind objection)
+
+    class Meta:
         table = "oversight_objection"
 
 
-class CreditRepair(Model):
+class CreditRepair(Appeal):
     """A unit's application for credit repair (信用修复) after rectification, and the decision."""
 
-    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
-    entry_id = fields.BigIntField(db_index=True)
-    district_id = fields.CharField(max_length=26)
-    unit_id = fields.CharField(max_length=26, db_index=True)
-    statement = fields.TextField()
-    photos: Any = fields.JSONField(default=list)
-    submitted_by = fields.CharField(max_length=64)
-    submitted_at = fields.DatetimeField(auto_now_add=True)
-    decision = fields.CharField(max_length=16, null=True)  # grant, refuse
-    decision_reason = fields.TextField(null=True)
-    decided_by = fields.CharField(max_length=64, null=True)
-    decided_at = fields.DatetimeField(null=True)
+    # decision: grant (the entry is withdrawn, kind repair) or refuse
 
     class Meta:
         table = "oversight_credit_repair"

@@ -1,13 +1,13 @@
 """A unit's credit record: its inspections, notices, rectification, list entries, objections
 and repairs in time order — as the district sees it (with who did what, and the confirmed
-reports about it) and as the unit sees it — and its export as CSV or XLSX."""
+reports about it) and as the unit sees it — exported as CSV or XLSX through `app.core.tabular`."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import asdict, dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from app.core.auth import Principal
 from app.core.i18n import _
@@ -115,27 +115,6 @@ async def unit_record(unit: Unit, *, who: Principal) -> list[RecordEvent]:
 COLUMNS = ("at", "kind", "subject_id", "summary", "actor")
 
 
-def as_csv(events: list[RecordEvent]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for event in events:
-        row = asdict(event)
-        writer.writerow([row["at"].isoformat(), *(row[c] or "" for c in COLUMNS[1:])])
-    return ("\ufeff" + out.getvalue()).encode()  # the BOM makes spreadsheet programs read UTF-8
-
-
-def as_xlsx(events: list[RecordEvent]) -> bytes:
-    # Imported here: xlsxwriter is slow to import and only exports need it, not startup.
-    import xlsxwriter
-
-    out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
-    sheet = workbook.add_worksheet("record")
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    sheet.write_row(0, 0, COLUMNS)
-    for n, event in enumerate(events, start=1):
-        sheet.write_datetime(n, 0, event.at, when)
-        sheet.write_row(n, 1, [event.kind, event.subject_id, event.summary, event.actor or ""])
-    workbook.close()
-    return out.getvalue()
+async def as_rows(events: list[RecordEvent]) -> AsyncIterator[list[list[Any]]]:
+    """The events as rows of COLUMNS, for `app.core.tabular` (the console's export writer)."""
+    yield [[e.at.isoformat(), e.kind, e.subject_id, e.summary, e.actor or ""] for e in events]

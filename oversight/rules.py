@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from app.accounts.errors import RetroactiveRulesChange
+from app.accounts.service import RULES_CLOCK_SLACK
 from app.core.auth import Principal
 from app.core.errors import invalid_from
+from app.core.i18n import N_, _
 from app.core.settings import get_settings
 from oversight.errors import UnknownPeriod
 from oversight.models import OversightRulesVersion
@@ -38,7 +41,21 @@ async def rules_at(district_id: str, at: datetime | None = None) -> OversightRul
 async def change_rules(
     district_id: str, patch: OversightRulesPatch, *, by: Principal
 ) -> OversightRules:
-    effective_from = patch.effective_from or datetime.now(UTC)
+    now = datetime.now(UTC)
+    effective_from = patch.effective_from or now
+    if effective_from.tzinfo is None:
+        effective_from = effective_from.replace(tzinfo=UTC)
+    # As the earning rules: a change dated in the past would re-score periods already scored
+    # (and lists already sent to their units). A few minutes of clock slack are allowed.
+    if effective_from < now - RULES_CLOCK_SLACK:
+        raise RetroactiveRulesChange(
+            N_(
+                "`effective_from` is in the past; a change would alter scores and lists "
+                "already computed. Date it now or later."
+            ),
+            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
+        )
+    effective_from = max(effective_from, now)
     current = await rules_at(district_id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
     try:
@@ -55,30 +72,58 @@ async def change_rules(
 
 
 # --- periods -------------------------------------------------------------------------------
+# A district lists its units per month (`2026M07`), quarter (`2026Q3`), half-year (`2026H2`)
+# or year (`2026Y`): `list_period` of its rules, versioned with them. Periods are in local time.
+
+MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+LETTERS = {"M": "month", "Q": "quarter", "H": "half_year", "Y": "year"}
+
+
+def _parse(period: str) -> tuple[str, int, int]:
+    """`2026Q3` → (quarter, 2026, 3); a year's index is 1."""
+    kind = LETTERS[period[4]]
+    return kind, int(period[:4]), int(period[5:] or 1)
+
+
+def _name(kind: str, year: int, index: int) -> str:
+    letter = next(k for k, v in LETTERS.items() if v == kind)
+    if kind == "year":
+        return f"{year}Y"
+    return f"{year}{letter}{index:02d}" if kind == "month" else f"{year}{letter}{index}"
+
+
+def period_kind(period: str) -> str:
+    return _parse(period)[0]
 
 
 def period_bounds(period: str) -> tuple[datetime, datetime]:
-    """The start and end (exclusive) of a quarter like `2026Q3`, in local time, as UTC."""
+    """The start and end (exclusive) of a period like `2026Q3`, in local time, as UTC."""
     zone = ZoneInfo(get_settings().local_timezone)
-    year, quarter = int(period[:4]), int(period[5])
-    start = datetime(year, 3 * quarter - 2, 1, tzinfo=zone)
-    end = datetime(year + quarter // 4, 3 * (quarter % 4) + 1, 1, tzinfo=zone)
+    kind, year, index = _parse(period)
+    first = (index - 1) * MONTHS[kind] + 1
+    after = first + MONTHS[kind]
+    start = datetime(year, first, 1, tzinfo=zone)
+    end = datetime(year + (after - 1) // 12, (after - 1) % 12 + 1, 1, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def next_period(period: str) -> str:
-    year, quarter = int(period[:4]), int(period[5])
-    return f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
+    kind, year, index = _parse(period)
+    if index == 12 // MONTHS[kind]:
+        return _name(kind, year + 1, 1)
+    return _name(kind, year, index + 1)
 
 
-def period_of(moment: datetime) -> str:
+def period_of(moment: datetime, kind: str = "quarter") -> str:
     local = moment.astimezone(ZoneInfo(get_settings().local_timezone))
-    return f"{local.year}Q{(local.month - 1) // 3 + 1}"
+    return _name(kind, local.year, (local.month - 1) // MONTHS[kind] + 1)
 
 
-def previous_period(moment: datetime) -> str:
-    year, quarter = int(period_of(moment)[:4]), int(period_of(moment)[5])
-    return f"{year - 1}Q4" if quarter == 1 else f"{year}Q{quarter - 1}"
+def previous_period(moment: datetime, kind: str = "quarter") -> str:
+    kind, year, index = _parse(period_of(moment, kind))
+    if index == 1:
+        return _name(kind, year - 1, 12 // MONTHS[kind])
+    return _name(kind, year, index - 1)
 
 
 def ensure_ended(period: str) -> tuple[datetime, datetime]:
@@ -89,3 +134,26 @@ def ensure_ended(period: str) -> tuple[datetime, datetime]:
             errors=[{"field": "period", "message": "the period has not ended"}],
         )
     return start, end
+
+
+async def ensure_district_period(district_id: str, period: str) -> None:
+    """A district's lists are by the period its rules name (those in force when it ends)."""
+    _start, end = ensure_ended(period)
+    kind = (await rules_at(district_id, end - timedelta(microseconds=1))).list_period
+    if period_kind(period) != kind:
+        raise UnknownPeriod(
+            _(
+                "The district's lists are by {kind}; {period} is not one of its periods.",
+                kind=_(PERIOD_NAMES[kind]),
+                period=period,
+            ),
+            errors=[{"field": "period", "message": f"not a {kind} of this district"}],
+        )
+
+
+PERIOD_NAMES = {
+    "month": N_("month"),
+    "quarter": N_("quarter"),
+    "half_year": N_("half-year"),
+    "year": N_("year"),
+}

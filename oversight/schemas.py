@@ -19,7 +19,9 @@ Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 Photos = Annotated[list[Id], Field(max_length=9)]
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}Q[1-4]$")]
+# 2026M07 (a month), 2026Q3 (a quarter), 2026H2 (a half-year), 2026Y (a year).
+Period = Annotated[str, StringConstraints(pattern=r"^\d{4}(M(0[1-9]|1[0-2])|Q[1-4]|H[12]|Y)$")]
+ListPeriod = Literal["month", "quarter", "half_year", "year"]
 UnitType = Literal[
     "shop", "restaurant", "farmers_market", "property_service", "school", "public_venue"
 ]
@@ -61,6 +63,8 @@ class OversightRules(Schema):
     red_from_score: JsonDecimal = Field(default=Decimal(90), ge=0, le=100)
     black_below_score: JsonDecimal = Field(default=Decimal(60), ge=0, le=100)
     objection_days: int = Field(default=7, ge=1, le=60)
+    # How long a list's period is: scores and lists are per month, quarter, half-year or year.
+    list_period: ListPeriod = "quarter"
 
     @model_validator(mode="after")
     def _red_above_black(self) -> OversightRules:
@@ -84,6 +88,7 @@ class OversightRulesPatch(Schema):
     red_from_score: JsonDecimal | None = None
     black_below_score: JsonDecimal | None = None
     objection_days: int | None = None
+    list_period: ListPeriod | None = None
     effective_from: datetime | None = None
 
 
@@ -129,6 +134,15 @@ class UnitQuery(PageQuery):
 
 class ImportOut(Schema):
     created: int
+
+
+class WeChatCodeIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class WeChatBindingOut(Schema):
+    unit_id: str
+    wechat_bound: bool
 
 
 class UnitAccountIn(Schema):

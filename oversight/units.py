@@ -11,10 +11,18 @@ from pydantic import ValidationError
 
 from app.accounts.errors import UsernameTaken
 from app.accounts.models import Community, Staff
+from app.core import wechat
 from app.core.auth import Principal
 from app.core.i18n import _
 from app.core.passwords import hash_password
-from oversight.errors import ImportRejected, NoSuchUnit, UnitExists, UnknownCommunity
+from oversight.errors import (
+    ImportRejected,
+    NoSuchUnit,
+    UnitExists,
+    UnknownCommunity,
+    WeChatBoundElsewhere,
+    WeChatNotBound,
+)
 from oversight.models import Unit, UnitAccount
 from oversight.schemas import UnitAccountIn, UnitIn
 from oversight.scope import readable_units
@@ -163,3 +171,30 @@ async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, U
         district_id=unit.district_id,
     )
     return staff, await UnitAccount.create(staff_id=staff.id, unit_id=unit.id)
+
+
+# --- WeChat sign-in for a unit's staff -----------------------------------------------------
+
+
+async def bind_wechat(who: Principal, code: str) -> UnitAccount:
+    """Binds the caller's WeChat account (from a wx.login() code) to their unit login: from
+    then on it signs in with that WeChat account too. One WeChat account, one login."""
+    session = await wechat.login_session(code)
+    account = await UnitAccount.get(staff_id=who.id)
+    if await UnitAccount.filter(wechat_openid=session.openid).exclude(id=account.id).exists():
+        raise WeChatBoundElsewhere(_("This WeChat account signs in for another login already."))
+    await UnitAccount.filter(id=account.id).update(wechat_openid=session.openid)
+    await account.refresh_from_db()
+    return account
+
+
+async def staff_by_wechat(code: str) -> Staff:
+    """The enabled unit login a WeChat account was bound to."""
+    session = await wechat.login_session(code)
+    account = await UnitAccount.get_or_none(wechat_openid=session.openid)
+    staff = None
+    if account is not None:
+        staff = await Staff.get_or_none(id=account.staff_id, disabled_at__isnull=True)
+    if staff is None:
+        raise WeChatNotBound(_("Sign in with the password once and bind WeChat first."))
+    return staff

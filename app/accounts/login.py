@@ -15,7 +15,6 @@ from app.core.auth import Role, issue_access_token, issue_refresh_token
 from app.core.errors import Problem
 from app.core.i18n import N_
 from app.core.passwords import verify_password
-from app.core.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -57,16 +56,9 @@ async def wechat_login(code: str, *, address: str) -> Resident | Problem:
     """The resident of the WeChat account this `wx.login()` code belongs to, registered on
     their first login. A `dev-` code stands for an openid where the settings allow it."""
     await ratelimit.ensure_login_allowed(None, address)
-    settings = get_settings()
-    if settings.dev_wechat_login and code.startswith("dev-"):
-        session = wechat.WeChatSession(openid=code.removeprefix("dev-"), unionid=None)
-    elif not settings.wechat_appid:
+    try:
+        session = await wechat.login_session(code)
+    except wechat.WeChatLoginFailed as refused:
         await ratelimit.record_login_failure(None, address)
-        return wechat.WeChatLoginFailed("WeChat login is not set up here; use a `dev-` code.")
-    else:
-        try:
-            session = await wechat.code_to_session(code)
-        except wechat.WeChatLoginFailed as refused:
-            await ratelimit.record_login_failure(None, address)
-            return refused
+        return refused
     return await resident_by_openid(session.openid, session.unionid)

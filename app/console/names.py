@@ -36,6 +36,8 @@ ROLES = {
     "district_admin": N_("District administrator"),
     "platform_admin": N_("Platform administrator"),
     "resident": N_("Resident"),
+    "unit_staff": N_("Unit staff"),
+    "evaluator": N_("External evaluator"),
 }
 FLAGS = {
     "shared_device_or_position": N_(
@@ -56,6 +58,7 @@ EXPORTS = {
     "attendances": N_("Attendances"),
     "deeds": N_("Good deeds"),
     "ledger": N_("Credit transactions"),
+    "unit-record": N_("Unit credit record"),
 }
 # Scheduled jobs, by what they do (their docstrings are the operators' English).
 JOBS = {

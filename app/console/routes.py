@@ -10,7 +10,16 @@ from starlette.staticfiles import StaticFiles
 
 import app.console.jobs  # noqa: F401  (registers console-dashboards)
 from app.console import auth
-from app.console.pages import admin, dashboard, exports, jobs, review, worker
+from app.console.pages import (
+    admin,
+    dashboard,
+    exports,
+    jobs,
+    oversight,
+    oversight_routes,
+    review,
+    worker,
+)
 from app.console.scope import ADMINS, RUNS_ACTIVITIES
 from app.console.web import Handler, page
 from app.core.auth import Role
@@ -31,7 +40,7 @@ routes: list[BaseRoute] = [
     Route("/login", auth.login_form, methods=GET),
     Route("/login", auth.login, methods=POST),
     Route("/logout", auth.logout, methods=POST),
-    _get("/", worker.home),
+    _get("/", oversight.home, oversight.EVERYONE),
     _get("/activities", worker.activity_list),
     _get("/activities/new", worker.new_activity, RUNS_ACTIVITIES),
     _post("/activities/new", worker.create_activity, RUNS_ACTIVITIES),
@@ -70,5 +79,6 @@ routes: list[BaseRoute] = [
     _post("/honour-roll/{action}", admin.honour_roll_action, ("district_admin",)),
     _get("/jobs", jobs.jobs_page, ADMINS),
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
+    *oversight_routes.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

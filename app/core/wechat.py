@@ -103,3 +103,14 @@ async def phone_number(code: str) -> str:
             raise WeChatPhoneRefused(N_("WeChat gave no usable phone number."))
         return number
     raise WeChatUnavailable(N_("WeChat did not answer; try again shortly."))
+
+
+async def login_session(code: str) -> WeChatSession:
+    """The WeChat session a login code stands for: WeChat's answer or, in development before
+    WeChat is set up, the openid a `dev-` code names."""
+    settings = get_settings()
+    if settings.dev_wechat_login and code.startswith("dev-"):
+        return WeChatSession(openid=code.removeprefix("dev-"), unionid=None)
+    if not settings.wechat_appid:
+        raise WeChatLoginFailed(N_("WeChat login is not set up here; use a `dev-` code."))
+    return await code_to_session(code)

@@ -233,5 +233,5 @@ async def test_the_quarterly_job_drafts_lists_for_every_district(place):
     await _inspected_last_quarter(place, place.unit["id"], chopsticks=10)
     run = await run_job("oversight-lists")
     assert run is not None and run.status == "succeeded", run and run.error
-    assert run.stats["period"] == LAST_QUARTER and run.stats["entries"] == 1
+    assert run.stats["periods"] == [LAST_QUARTER] and run.stats["entries"] == 1
     assert await UnitList.filter(period=LAST_QUARTER, status="draft").count() == 1

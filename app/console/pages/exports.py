@@ -4,18 +4,11 @@ the API's lists, and recorded (who, what, when) before the first byte leaves."""
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import io
-import os
-import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-import anyio
-import xlsxwriter
 from starlette.responses import Response, StreamingResponse
 from tortoise.expressions import Subquery
 
@@ -25,6 +18,7 @@ from app.console.models import ExportLog
 from app.console.pages.dashboard import bounds, period
 from app.console.scope import served_residents, staff_scoped
 from app.console.web import SECURITY_HEADERS, Ctx, local
+from app.core import tabular
 from app.core.errors import Invalid
 from app.core.i18n import N_, translate
 from credits.models import Entry, LedgerTransaction, from_units
@@ -280,49 +274,28 @@ async def exports_page(ctx: Ctx) -> Response:
     return ctx.render("exports.html", start=start, to=to, kinds=EXPORTS, log=log)
 
 
-async def _csv(export: Export, ctx: Ctx, start: date, to: date) -> AsyncIterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([translate(h) for h in export.headers])
-    yield "\ufeff".encode() + buffer.getvalue().encode()  # a BOM: spreadsheets read UTF-8
-    async for rows in export.rows(ctx, start, to):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerows(rows)
-        yield buffer.getvalue().encode()
+def _stream(export: Export, ctx: Ctx, start: date, to: date, fmt: tabular.Format) -> Any:
+    headers = [translate(h) for h in export.headers]
+    sheet = translate(names.EXPORTS[export.kind])
+    return tabular.stream(fmt, sheet, headers, export.rows(ctx, start, to))
 
 
-async def _xlsx(export: Export, ctx: Ctx, start: date, to: date) -> AsyncIterator[bytes]:
-    """xlsxwriter in constant-memory mode writes row by row to a temporary file (chunks are
-    written in a thread), then the file is streamed out and removed."""
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "in_memory": False})
-        sheet = workbook.add_worksheet(translate(names.EXPORTS[export.kind]))
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, [translate(h) for h in export.headers], bold)
-        line = 1
-
-        def write(rows: list[Row], first: int) -> None:
-            for offset, row in enumerate(rows):
-                sheet.write_row(first + offset, 0, [_cell(v) for v in row])
-
-        async for rows in export.rows(ctx, start, to):
-            await asyncio.to_thread(write, rows, line)
-            line += len(rows)
-        await asyncio.to_thread(workbook.close)
-        async with await anyio.open_file(path, "rb") as done:
-            while chunk := await done.read(64 * 1024):
-                yield chunk
-    finally:
-        os.unlink(path)
+async def log_export(ctx: Ctx, kind: str, fmt: str, start: date, to: date) -> None:
+    """Who exported what, of which period: recorded before the first byte leaves."""
+    await ExportLog.create(
+        staff_id=ctx.staff.id,
+        district_id=ctx.who.district_id,
+        communities=",".join(sorted(ctx.who.community_ids)),
+        kind=kind,
+        format=fmt,
+        date_from=start,
+        date_to=to,
+    )
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value
+def attachment(body: AsyncIterator[bytes], fmt: tabular.Format, filename: str) -> Response:
+    headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    return StreamingResponse(body, media_type=tabular.MEDIA_TYPES[fmt], headers=headers)
 
 
 async def download(ctx: Ctx) -> Response:
@@ -335,21 +308,6 @@ async def download(ctx: Ctx) -> Response:
             errors=[{"field": "kind", "message": "not an export"}],
         )
     start, to = period(ctx)
-    await ExportLog.create(
-        staff_id=ctx.staff.id,
-        district_id=ctx.who.district_id,
-        communities=",".join(sorted(ctx.who.community_ids)),
-        kind=kind,
-        format=fmt,
-        date_from=start,
-        date_to=to,
-    )
-    filename = f"{kind}-{start}-{to}.{fmt}"
-    media = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    body = _csv(export, ctx, start, to) if fmt == "csv" else _xlsx(export, ctx, start, to)
-    headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(body, media_type=media, headers=headers)
+    await log_export(ctx, kind, fmt, start, to)
+    body = _stream(export, ctx, start, to, "csv" if fmt == "csv" else "xlsx")
+    return attachment(body, "csv" if fmt == "csv" else "xlsx", f"{kind}-{start}-{to}.{fmt}")

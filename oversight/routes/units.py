@@ -1,0 +1,234 @@
+"""The district's oversight rules; units (one by one or imported, their logins and credit
+record); evidence photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from app.accounts.account_schemas import TokenPair
+from app.accounts.errors import RetroactiveRulesChange, UsernameTaken
+from app.accounts.models import Community
+from app.core import ratelimit, tabular
+from app.core.auth import Principal, issue_access_token, issue_refresh_token
+from app.core.errors import Invalid, Problem, UnsupportedMediaType
+from app.core.http import Page, paginate
+from app.core.wechat import WeChatLoginFailed, WeChatUnavailable
+from oversight import photos, record, rules, units
+from oversight.errors import (
+    ImportRejected,
+    NoSuchPhoto,
+    NoSuchUnit,
+    NotAnImage,
+    UnitExists,
+    UnknownCommunity,
+    UploadTooLarge,
+    WeChatBoundElsewhere,
+    WeChatNotBound,
+)
+from oversight.routes._shared import DISTRICT, EVERYONE, STAFF, TRIAGE, UNIT, api, upload_file
+from oversight.schemas import (
+    ImportOut,
+    OversightRules,
+    OversightRulesPatch,
+    PhotoOut,
+    RecordQuery,
+    UnitAccountIn,
+    UnitAccountOut,
+    UnitIn,
+    UnitOut,
+    UnitQuery,
+    UnitRecordOut,
+    WeChatBindingOut,
+    WeChatCodeIn,
+)
+from oversight.scope import (
+    readable_units,
+)
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+@api.get("/api/v1/oversight/rules", roles=TRIAGE, response=OversightRules, errors=())
+async def get_rules(who: Principal) -> OversightRules:
+    """The district's oversight rules in force: categories, duplicates, scoring, lists."""
+    assert who.district_id is not None
+    return await rules.rules_at(who.district_id)
+
+
+@api.patch(
+    "/api/v1/oversight/rules",
+    roles=DISTRICT,
+    body=OversightRulesPatch,
+    response=OversightRules,
+    errors=(Invalid, RetroactiveRulesChange),
+)
+async def change_rules(who: Principal, body: OversightRulesPatch) -> OversightRules:
+    """Changes the rules from now (or `effective_from`); earlier versions are kept."""
+    assert who.district_id is not None
+    return await rules.change_rules(who.district_id, body, by=who)
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+@api.post(
+    "/api/v1/oversight/units",
+    roles=TRIAGE,
+    body=UnitIn,
+    response=UnitOut,
+    status=201,
+    errors=(UnknownCommunity, UnitExists),
+)
+async def create_unit(who: Principal, body: UnitIn) -> Any:
+    """Adds a unit the district oversees (a worker: in their communities)."""
+    return await units.create_unit(body, who=who)
+
+
+@api.post(
+    "/api/v1/oversight/units/import",
+    roles=DISTRICT,
+    response=ImportOut,
+    status=201,
+    errors=(ImportRejected, UnsupportedMediaType),
+)
+async def import_units(who: Principal, request: Request) -> dict[str, int]:
+    """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none."""
+    return {"created": await units.import_units(await upload_file(request), who=who)}
+
+
+@api.get(
+    "/api/v1/oversight/units",
+    roles=(*STAFF, "unit_staff", "evaluator"),
+    query=UnitQuery,
+    response=Page[UnitOut],
+    errors=(),
+)
+async def list_units(who: Principal, query: UnitQuery) -> dict[str, Any]:
+    """The units the caller sees."""
+    found = readable_units(who)
+    if query.type:
+        found = found.filter(type=query.type)
+    if query.community:
+        found = found.filter(community_id__in=await _community_ids(who, query.community))
+    return await paginate(found, query)
+
+
+async def _community_ids(who: Principal, code: str) -> list[str]:
+    return [
+        str(c)
+        for c in await Community.filter(district_id=who.district_id or "", code=code).values_list(
+            "id", flat=True
+        )
+    ]
+
+
+@api.get(
+    "/api/v1/oversight/units/{unit_id}",
+    roles=(*STAFF, "unit_staff", "evaluator"),
+    response=UnitOut,
+    errors=(NoSuchUnit,),
+)
+async def get_unit(who: Principal, unit_id: str) -> Any:
+    return await units.get_unit(unit_id, who=who)
+
+
+@api.post(
+    "/api/v1/oversight/units/{unit_id}/accounts",
+    roles=DISTRICT,
+    body=UnitAccountIn,
+    response=UnitAccountOut,
+    status=201,
+    errors=(NoSuchUnit, UsernameTaken),
+)
+async def create_unit_account(who: Principal, unit_id: str, body: UnitAccountIn) -> dict[str, str]:
+    """A password login for the unit's own staff."""
+    unit = await units.get_unit(unit_id, who=who)
+    staff, _account = await units.create_unit_account(unit, body)
+    return {"staff_id": staff.id, "unit_id": unit.id, "username": staff.username}
+
+
+@api.get(
+    "/api/v1/oversight/units/{unit_id}/record",
+    roles=("worker", "district_admin", "platform_admin", "unit_staff"),
+    query=RecordQuery,
+    response=UnitRecordOut,
+    errors=(NoSuchUnit,),
+)
+async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
+    """The unit's credit record (as the caller may see it); `format=csv|xlsx` exports it."""
+    unit = await units.get_unit(unit_id, who=who)
+    events = await record.unit_record(unit, who=who)
+    if query.format == "json":
+        return {"unit": unit, "events": events}
+    name = f"unit-record-{unit.code}.{query.format}"
+    body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
+    return StreamingResponse(
+        body,
+        media_type=tabular.MEDIA_TYPES[query.format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- photos --------------------------------------------------------------------------------
+
+
+@api.post(
+    "/api/v1/oversight/photos",
+    roles=EVERYONE,
+    response=PhotoOut,
+    status=201,
+    errors=(NotAnImage, UploadTooLarge, UnsupportedMediaType),
+)
+async def upload_photo(who: Principal, request: Request) -> Any:
+    """Uploads one photo (JPEG, PNG or WebP, checked by its bytes), multipart field `file`."""
+    return await photos.store_photo(await upload_file(request), who=who)
+
+
+@api.get("/api/v1/oversight/photos/{photo_id}", roles=EVERYONE, errors=(NoSuchPhoto,))
+async def get_photo(who: Principal, photo_id: str) -> Response:
+    """The image: for whoever uploaded it, and for the staff of its district."""
+    stored, data = await photos.read_photo(photo_id, who=who)
+    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+
+
+# --- WeChat sign-in for a unit's staff -----------------------------------------------------
+
+
+@api.post(
+    "/api/v1/oversight/me/wechat",
+    roles=UNIT,
+    body=WeChatCodeIn,
+    response=WeChatBindingOut,
+    errors=(WeChatLoginFailed, WeChatUnavailable, WeChatBoundElsewhere),
+)
+async def bind_wechat(who: Principal, body: WeChatCodeIn) -> dict[str, Any]:
+    """A unit's staff, signed in with the password, bind their WeChat account (a wx.login()
+    code) to their login; then they may sign in with WeChat."""
+    account = await units.bind_wechat(who, body.code)
+    return {"unit_id": account.unit_id, "wechat_bound": account.wechat_openid is not None}
+
+
+@api.post(
+    "/api/v1/auth/unit-wechat",
+    auth=False,
+    body=WeChatCodeIn,
+    response=TokenPair,
+    errors=(WeChatLoginFailed, WeChatUnavailable, WeChatNotBound),
+)
+async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> TokenPair | Problem:
+    """A unit's staff sign in with WeChat (the code from wx.login()), once bound; the same
+    login rate limits as every sign-in."""
+    address = request.client.host if request.client else "unknown"
+    await ratelimit.ensure_login_allowed(None, address)
+    try:
+        staff = await units.staff_by_wechat(body.code)
+    except (WeChatLoginFailed, WeChatNotBound) as refused:
+        await ratelimit.record_login_failure(None, address)
+        return refused
+    subject = f"staff:{staff.id}"
+    refresh, session = await issue_refresh_token(subject)
+    access, expires_in = issue_access_token(subject, "unit_staff", session=session)
+    return TokenPair(access_token=access, refresh_token=refresh, expires_in=expires_in)
