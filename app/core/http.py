@@ -24,9 +24,11 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 from tortoise.fields import IntField
@@ -145,10 +147,41 @@ class Api:
         return self.route("DELETE", path, **options)
 
     def routes(self) -> list[Route]:
-        return [
-            Route(e.path, _asgi_endpoint(e), methods=[e.method], name=e.handler.__name__)
-            for e in self.endpoints
-        ]
+        return routes_of([self])
+
+
+def routes_of(apis: Sequence[Api]) -> list[Route]:
+    """One route per path, whatever domain declares its methods: a 405's `Allow` and the
+    answer to OPTIONS list every method of the path, not one endpoint's."""
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for api in apis:
+        for endpoint in api.endpoints:
+            by_path.setdefault(endpoint.path, {})[endpoint.method] = endpoint
+    return [_path_route(path, endpoints) for path, endpoints in by_path.items()]
+
+
+def _path_route(path: str, endpoints: dict[str, Endpoint]) -> Route:
+    handlers = {method: _asgi_endpoint(e) for method, e in endpoints.items()}
+    if "GET" in handlers:
+        handlers["HEAD"] = handlers["GET"]
+    allow = ", ".join(sorted({*handlers, "OPTIONS"}))
+
+    async def dispatch(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        return await handlers[request.method](request)
+
+    first = next(iter(endpoints.values()))
+    return _PathRoute(path, dispatch, methods=[*endpoints, "OPTIONS"], name=first.handler.__name__)
+
+
+class _PathRoute(Route):
+    """A route whose 405 names its methods in a stable order."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(status_code=405, headers={"Allow": ", ".join(sorted(self.methods))})
+        await self.app(scope, receive, send)
 
 
 INT64_MAX = 2**63 - 1
