@@ -104,6 +104,10 @@ class Endpoint:
     errors: Sequence[type[Problem]] = ()
     # For endpoints answering something other than JSON (a QR code PNG, a PDF).
     media_type: str | None = None
+    # The media type the `response` model is served as (e.g. `application/vc`), and other
+    # representations the endpoint answers by `Accept` (media type -> JSON schema).
+    json_media_type: str = "application/json"
+    alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
     wants_request: bool = field(default=False, repr=False)

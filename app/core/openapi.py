@@ -99,7 +99,10 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         elif e.response is not None and e.status != 204:
             operation["responses"][str(e.status)] = {
                 "description": "Success",
-                "content": {"application/json": {"schema": response_schema(e.response)}},
+                "content": {
+                    e.json_media_type: {"schema": response_schema(e.response)},
+                    **{kind: {"schema": schema} for kind, schema in e.alternatives.items()},
+                },
             }
         else:
             operation["responses"][str(e.status if e.status != 200 else 204)] = {

@@ -89,3 +89,18 @@ async def test_a_credential_signed_before_the_keys_were_split_still_verifies(wor
     keys = KeySet.import_key_set((await client.get("/.well-known/jwks.json")).json())
     verified = jws.deserialize_compact(old, keys, algorithms=["EdDSA"])
     assert verified.headers()["kid"] == old_key.kid
+
+
+@pytest.mark.parametrize("accept", [None, "application/vc+jwt"])
+async def test_credential_routes_answer_in_a_media_type_their_document_names(world, client, accept):
+    award = await give_badge(world.resident.id, "star-1")
+    document = (await client.get("/openapi.json")).json()
+    headers = {"Accept": accept} if accept else {}
+    for template, path in (
+        ("/credentials/{public_id}", f"/credentials/{award.public_id}"),
+        ("/credentials/status/{number}", "/credentials/status/0"),
+    ):
+        answer = await client.get(path, headers=headers)
+        assert answer.status_code == 200
+        documented = document["paths"][template]["get"]["responses"]["200"]["content"]
+        assert answer.headers["content-type"].split(";")[0] in documented, template
