@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,8 @@ from app.accounts import scope, service
 from app.accounts.errors import (
     CannotDisableSelf,
     DefaultRequired,
+    IdNumberInUse,
+    InvalidIdNumber,
     LoginFailed,
     NoSuchStaff,
     RealNameMissing,
@@ -56,7 +59,7 @@ from app.core.auth import (
     register_principal_loader,
     rotate_refresh_token,
 )
-from app.core.errors import NotFound, Problem, Unauthenticated
+from app.core.errors import NotFound, Problem, RateLimited, Unauthenticated
 from app.core.geo import to_stored
 from app.core.http import Api, Page, PageQuery, paginate
 from app.core.i18n import N_
@@ -64,6 +67,7 @@ from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
 register_principal_loader(service.load_principal)
+audit_log = logging.getLogger("app.audit")
 api = Api("accounts")
 
 
@@ -155,12 +159,27 @@ async def update_me(who: Principal, body: MePatch) -> dict[str, Any]:
     return await service.resident_view(resident)
 
 
-@api.post("/api/v1/me/real-name", roles=("resident",), body=RealNameIn, response=ResidentOut)
-async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any]:
-    """Records the resident's real name and ID number, encrypted; only masks are returned."""
-    resident = await service.set_real_name(
-        await Resident.get(id=who.id), name=body.name, id_number=body.id_number
-    )
+@api.post(
+    "/api/v1/me/real-name",
+    roles=("resident",),
+    body=RealNameIn,
+    response=ResidentOut,
+    errors=(IdNumberInUse, InvalidIdNumber, RateLimited),
+)
+async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any] | Problem:
+    """Records the resident's real name and ID number, encrypted; only masks are returned.
+    Refusals are limited per resident a day and written to the audit log."""
+    await ratelimit.ensure_real_name_attempt_allowed(who.id)
+    try:
+        resident = await service.set_real_name(
+            await Resident.get(id=who.id), name=body.name, id_number=body.id_number
+        )
+    except (IdNumberInUse, InvalidIdNumber) as refused:
+        # Returned, not raised: the refusal is counted and committed (and no ID number is
+        # logged, only who was refused and why).
+        await ratelimit.record_real_name_refusal(who.id)
+        audit_log.warning("real-name refused", extra={"resident_id": who.id, "code": refused.code})
+        return refused
     return await service.resident_view(resident)
 
 

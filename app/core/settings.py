@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     uploads_per_day: int = Field(default=60, ge=1)
     certificates_per_day: int = Field(default=5, ge=1)
+    # Refused real-name verifications a resident may have in 24 hours (docs/security.md).
+    real_name_failures_per_day: int = Field(default=5, ge=1)
 
     scheduler_enabled: bool = True
     # Operator overrides of job schedules: {"award-badges": "*/10 * * * *"}.
