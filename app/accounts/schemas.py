@@ -90,12 +90,13 @@ class DistrictRulesPatch(Schema):
     credits_per_hour: dict[ActionCode, CreditRate | None] | None = None
     credits_per_report: dict[ActionCode, CreditRate | None] | None = None
     report_daily_cap: dict[ActionCode, int | None] | None = None
-    max_hours_per_day: DayHours | None = None
-    review_hours_per_day: DayHours | None = None
+    # Each bounded as in DistrictRules, so the document says what a patch may hold.
+    max_hours_per_day: DayHours | None = Field(default=None, gt=0, le=24)
+    review_hours_per_day: DayHours | None = Field(default=None, gt=0, le=24)
     backfill_earns_credits: bool | None = None
     credit_expiry: CreditExpiry | None = None
-    redemption_hold_hours: int | None = None
-    geofence_radius_m: int | None = None
+    redemption_hold_hours: int | None = Field(default=None, ge=1, le=24 * 60)
+    geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
     effective_from: Moment | None = None
 
 

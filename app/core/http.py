@@ -79,7 +79,8 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageQuery(Schema):
-    cursor: str | None = None
+    # A cursor is base64url of an id (`encode_cursor`): nothing else can be one.
+    cursor: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     limit: int = Field(default=20, ge=1, le=100)
 
 
