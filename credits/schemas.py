@@ -6,11 +6,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
 from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.i18n import translate
+from credits.models import Entry, LedgerTransaction, Redemption, Reward, from_units
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
+
+
+def _from_ledger_units(value: object) -> object:
+    return from_units(value) if isinstance(value, int) else value
+
+
+# An amount the ledger stores in integer units (`credits.models.SCALE`), read off a model.
+Units = Annotated[JsonDecimal, BeforeValidator(_from_ledger_units)]
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
 
 
@@ -28,13 +38,21 @@ class RewardOut(Schema):
     id: str
     title: str
     description: str
-    cost: JsonDecimal
+    cost: Units
     stock: int
     community: str | None
     created_at: datetime
     withdrawn_at: datetime | None = Field(
         default=None, description="set when staff withdrew the reward from the catalogue"
     )
+
+    @classmethod
+    def of(cls, reward: Reward, communities: dict[str, str]) -> RewardOut:
+        """`communities`: codes by id (`rewards.community_codes`)."""
+        return cls.from_model(
+            reward,
+            community=communities.get(reward.community_id) if reward.community_id else None,
+        )
 
 
 class RewardPatch(Schema):
@@ -72,11 +90,20 @@ class RedemptionOut(Schema):
     reward: str
     reward_title: str = Field(description="the title of the reward redeemed")
     code: str
-    cost: JsonDecimal
+    cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
     created_at: datetime
     settled_at: datetime | None
+
+    @classmethod
+    def of(cls, redemption: Redemption, titles: dict[str, str]) -> RedemptionOut:
+        """`titles`: reward titles by id (`rewards.reward_titles`)."""
+        return cls.from_model(
+            redemption,
+            reward=redemption.reward_id,
+            reward_title=titles.get(redemption.reward_id, ""),
+        )
 
 
 class StaffRedemptionOut(Schema):
@@ -87,12 +114,25 @@ class StaffRedemptionOut(Schema):
     reward_title: str
     resident: str
     resident_nickname: str
-    cost: JsonDecimal
+    cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
     created_at: datetime
     settled_at: datetime | None
     settled_by: str | None
+
+    @classmethod
+    def of(
+        cls, redemption: Redemption, titles: dict[str, str], nicknames: dict[str, str]
+    ) -> StaffRedemptionOut:
+        """`nicknames`: by resident id (`rewards.redeemer_nicknames`)."""
+        return cls.from_model(
+            redemption,
+            reward=redemption.reward_id,
+            reward_title=titles.get(redemption.reward_id, ""),
+            resident=redemption.resident_id,
+            resident_nickname=nicknames.get(redemption.resident_id, ""),
+        )
 
 
 class RedemptionQuery(PageQuery):
@@ -125,10 +165,10 @@ class ReverseIn(Schema):
 class EntryOut(Schema):
     owner_kind: str
     owner_id: str
-    account: str
+    account: str = Field(validation_alias="account_kind")
     asset: str
-    amount: JsonDecimal
-    balance_after: JsonDecimal | None
+    amount: Units
+    balance_after: Units | None
     expires_at: datetime | None
 
 
@@ -149,6 +189,19 @@ class TransactionOut(Schema):
     created_at: datetime
     entries: list[EntryOut]
 
+    @classmethod
+    def of(
+        cls, transaction: LedgerTransaction, entries: list[Entry], rules_version: str | None
+    ) -> TransactionOut:
+        """`rules_version`: `service.rules_version_of(transaction)`."""
+        return cls.from_model(
+            transaction,
+            reverses=transaction.reverses_id,
+            memo=translate(transaction.memo),
+            rules_version=rules_version,
+            entries=entries,
+        )
+
 
 class HistoryItem(Schema):
     """One movement of the resident's credits, with the balance it left."""
@@ -156,10 +209,19 @@ class HistoryItem(Schema):
     id: str
     kind: str
     action: str | None
-    amount: JsonDecimal
-    balance_after: JsonDecimal | None
+    amount: Units
+    balance_after: Units | None
     memo: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, entry: Entry) -> HistoryItem:
+        """Needs the entry's `transaction` fetched."""
+        return cls.from_model(
+            entry,
+            id=entry.transaction_id,
+            memo=translate(entry.transaction.memo),
+        )
 
 
 class ExpiringCredits(Schema):

@@ -9,8 +9,29 @@ from starlette.responses import Response
 
 from activities import attendance, records, scope
 from activities.checkin import checkin_link, issue_checkin_token, qr_png
+from activities.errors import (
+    ActivityNotOpen,
+    AlreadyCheckedIn,
+    AttendanceExists,
+    AttendanceNotPending,
+    CheckinTokenExpired,
+    CheckinTokenInvalid,
+    DailyHoursExceeded,
+    DistrictReviewRequired,
+    HoursRequired,
+    InvalidHours,
+    InvalidTimes,
+    NoFreeSeat,
+    NotCheckedIn,
+    NotEnrolled,
+    OutsideGeofence,
+    OutsideTimeWindow,
+    OverlappingAttendance,
+    ReasonRequired,
+    UnknownResident,
+)
 from activities.models import Attendance
-from activities.schemas import (
+from activities.schemas.attendance import (
     AttendanceOut,
     AttendanceQuery,
     BackfillIn,
@@ -22,33 +43,14 @@ from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
 from app.core.settings import get_settings
+from credits.errors import InsufficientCredits
 
 api = Api("activities")
 
 
-async def attendance_views(attendances: list[Attendance]) -> list[dict[str, Any]]:
+async def _attendances_out(attendances: list[Attendance]) -> list[AttendanceOut]:
     record_ids = await records.record_ids_of([a.id for a in attendances])
-    return [
-        {
-            "id": a.id,
-            "activity": a.activity_id,
-            "resident": a.resident_id,
-            "checked_in_at": a.checked_in_at,
-            "checked_out_at": a.checked_out_at,
-            "hours": a.hours,
-            "source": a.source,
-            "status": a.status,
-            "flags": a.flags,
-            "note": a.note,
-            "decision_reason": a.decision_reason,
-            "record": record_ids.get(a.id),
-        }
-        for a in attendances
-    ]
-
-
-async def attendance_view(attendance: Attendance) -> dict[str, Any]:
-    return (await attendance_views([attendance]))[0]
+    return [AttendanceOut.of(a, record_ids) for a in attendances]
 
 
 # --- check-in ------------------------------------------------------------------------------
@@ -59,17 +61,17 @@ async def attendance_view(attendance: Attendance) -> dict[str, Any]:
     roles=RUNS_ACTIVITIES,
     response=CheckinCodeOut,
 )
-async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
+async def checkin_code(who: Principal, activity_id: str) -> CheckinCodeOut:
     """The current check-in code (valid about a minute); the worker's screen shows its QR."""
     activity = await scope.managed_activity(activity_id, who=who)
     token, expires_at = issue_checkin_token(activity.id)
     base = get_settings().public_base_url.rstrip("/")
-    return {
-        "token": token,
-        "link": checkin_link(token),
-        "expires_at": expires_at,
-        "qr_png_url": f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
-    }
+    return CheckinCodeOut(
+        token=token,
+        link=checkin_link(token),
+        expires_at=expires_at,
+        qr_png_url=f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
+    )
 
 
 @api.get(
@@ -92,13 +94,24 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
     body=CheckinIn,
     response=AttendanceOut,
     status=201,
+    errors=(
+        ActivityNotOpen,
+        AlreadyCheckedIn,
+        CheckinTokenExpired,
+        CheckinTokenInvalid,
+        NoFreeSeat,
+        NotEnrolled,
+        OutsideGeofence,
+        OutsideTimeWindow,
+        OverlappingAttendance,
+    ),
 )
-async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> AttendanceOut:
     """An enrolled resident checks in on site with the code on the worker's screen."""
     recorded = await attendance.check_in(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng, device=body.device
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.post(
@@ -106,13 +119,20 @@ async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[st
     roles=("resident",),
     body=CheckinIn,
     response=AttendanceOut,
+    errors=(
+        CheckinTokenExpired,
+        CheckinTokenInvalid,
+        NotCheckedIn,
+        OutsideGeofence,
+        OutsideTimeWindow,
+    ),
 )
-async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> AttendanceOut:
     """The resident checks out on site; the hours within the activity's time are counted."""
     recorded = await attendance.check_out(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.post(
@@ -121,8 +141,15 @@ async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[s
     body=BackfillIn,
     response=AttendanceOut,
     status=201,
+    errors=(
+        ActivityNotOpen,
+        AttendanceExists,
+        InvalidTimes,
+        OverlappingAttendance,
+        UnknownResident,
+    ),
 )
-async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> dict[str, Any]:
+async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> AttendanceOut:
     """A worker back-fills an attendance (补录) with a note; it is marked `backfill`."""
     recorded = await attendance.backfill_attendance(
         activity_id,
@@ -132,7 +159,7 @@ async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn
         checked_out_at=body.checked_out_at,
         note=body.note,
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.get(
@@ -150,7 +177,7 @@ async def list_attendances(
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query, newest_first=False)
-    page["items"] = await attendance_views(page["items"])
+    page["items"] = await _attendances_out(page["items"])
     return page
 
 
@@ -160,13 +187,22 @@ async def list_attendances(
     body=VerifyIn,
     response=AttendanceOut,
     idempotent=True,
+    errors=(
+        AttendanceNotPending,
+        DailyHoursExceeded,
+        DistrictReviewRequired,
+        HoursRequired,
+        InsufficientCredits,
+        InvalidHours,
+        ReasonRequired,
+    ),
 )
-async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
+async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> AttendanceOut:
     """Approves (writing the service record and posting hours and credits) or rejects."""
     recorded = await records.verify_attendance(
         attendance_id, by=who, decision=body.decision, hours=body.hours, reason=body.reason
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.get(
@@ -181,5 +217,5 @@ async def my_attendances(who: Principal, query: AttendanceQuery) -> dict[str, An
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query)
-    page["items"] = await attendance_views(page["items"])
+    page["items"] = await _attendances_out(page["items"])
     return page

@@ -1,16 +1,20 @@
-"""Request and response models of accounts, districts and their rules."""
+"""Request and response models of districts and their rules, communities and staff."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from app.core.auth import Role
 from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, Moment, PageQuery, Schema
+
+if TYPE_CHECKING:
+    from app.accounts.models import Community, District, Staff
+    from app.accounts.service import RulesChange
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -127,6 +131,16 @@ class RulesChangeOut(DistrictRules):
     written: bool = Field(description="false when the change changed nothing")
     earnings: list[EarningOut]
 
+    @classmethod
+    def of(cls, change: RulesChange) -> RulesChangeOut:
+        return cls.from_model(
+            change.rules,
+            version=change.version,
+            effective_from=change.effective_from,
+            written=change.written,
+            earnings=change.earnings,
+        )
+
 
 class DistrictCreate(Schema):
     code: Code
@@ -191,12 +205,27 @@ class JoinableCommunityOut(Schema):
     district_name: str
     distance_m: int | None = Field(description="from the given point, when both are known")
 
+    @classmethod
+    def of(cls, community: Community, distance_m: int | None) -> JoinableCommunityOut:
+        """`community` with its district fetched."""
+        return cls.from_model(
+            community,
+            ref=f"{community.district.code}/{community.code}",
+            district=community.district.code,
+            district_name=community.district.name,
+            distance_m=distance_m,
+        )
+
 
 class CommunityOut(Schema):
     id: str
     code: str
     name: str
     district: str
+
+    @classmethod
+    def of(cls, community: Community, district: District) -> CommunityOut:
+        return cls.from_model(community, district=district.code)
 
 
 class StaffCreate(Schema):
@@ -219,6 +248,12 @@ class StaffOut(Schema):
         default=None, description="set while the account is disabled: no login, no token works"
     )
 
+    @classmethod
+    def of(cls, staff: Staff, scope: tuple[str | None, list[str]]) -> StaffOut:
+        """The account with its district code and community codes (`staff.scopes_of`)."""
+        district, communities = scope
+        return cls.from_model(staff, district=district, communities=communities)
+
 
 class StaffQuery(PageQuery):
     role: Literal["worker", "district_admin", "platform_admin"] | None = None
@@ -226,83 +261,3 @@ class StaffQuery(PageQuery):
 
 class PasswordResetIn(Schema):
     password: Annotated[str, StringConstraints(min_length=10, max_length=256)]
-
-
-class ResidentOut(Schema):
-    missing: list[Literal["community", "nickname", "real_name", "real_name_verification"]] = Field(
-        default_factory=list,
-        description="what the resident has yet to give: `community` first (nothing is shown "
-        "without it; see GET /api/v1/onboarding/communities)",
-    )
-    next_step: str | None = Field(default=None, description="what to do next, in words")
-    id: str
-    nickname: str
-    district: str | None
-    community: str | None
-    public_profile: bool
-    real_name_status: Literal["none", "number_checked", "verified"] = Field(
-        description="`number_checked`: the ID number is well-formed; `verified`: a worker saw "
-        "the document in person (or an identity service confirmed it)"
-    )
-    real_name_verified: bool = Field(description="true only when `real_name_status` is verified")
-    real_name_masked: str | None
-    id_number_masked: str | None
-
-
-class MeOut(Schema):
-    kind: Literal["resident", "staff"]
-    role: Role
-    resident: ResidentOut | None = None
-    staff: StaffOut | None = None
-
-
-class MePatch(Schema):
-    nickname: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    community: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] | None = None
-    public_profile: bool | None = None
-
-
-class RealNameIn(Schema):
-    name: Annotated[str, StringConstraints(min_length=2, max_length=30)]
-    id_number: Annotated[str, StringConstraints(pattern=r"^\d{17}[\dXx]$")]
-
-
-class WeChatLoginIn(Schema):
-    code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-
-
-class PasswordLoginIn(Schema):
-    username: Annotated[str, StringConstraints(min_length=1, max_length=150)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-
-
-class RefreshIn(Schema):
-    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-
-
-class TokenPair(Schema):
-    access_token: str
-    refresh_token: str
-    token_type: Literal["Bearer"] = "Bearer"
-    expires_in: int
-    resident: ResidentOut | None = None
-    staff: StaffOut | None = None
-
-
-class NotificationQuery(PageQuery):
-    unread: bool = False
-
-
-class NotificationOut(Schema):
-    """A notice in the resident's inbox: `text` in the reader's language, `payload` for links."""
-
-    id: str
-    topic: str
-    text: str
-    payload: dict[str, Any]
-    created_at: datetime
-    read_at: datetime | None
-
-
-class MarkedReadOut(Schema):
-    marked: int = Field(description="how many notices this marked read")

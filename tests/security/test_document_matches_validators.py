@@ -16,7 +16,7 @@ def _parameter(document, path, name):
 
 def _accepts(document, model, value) -> bool:
     schema = {"$ref": f"#/components/schemas/{model}", "components": document["components"]}
-    return Draft202012Validator(schema).is_valid(value)
+    return bool(Draft202012Validator(schema).is_valid(value))
 
 
 async def test_the_document_bounds_what_the_validators_bound(client):

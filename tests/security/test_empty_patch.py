@@ -44,7 +44,8 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
     assert patchable == set(routes), "a PATCH route this test does not know"
     ids = {"code": "d1", "activity_id": activity["id"], "reward_id": reward_id}
     for template, (who, readback) in routes.items():
-        for body in ({}, None):
+        empty_bodies: tuple[dict[str, Any] | None, ...] = ({}, None)
+        for body in empty_bodies:
             before, counts = (await who.client.get(readback)).json(), await _row_counts()
             answer = await who.client.patch(template.format(**ids), json=body)
             assert answer.status_code == 200, (template, answer.text)

@@ -38,7 +38,7 @@ async def test_probing_whose_id_numbers_are_registered_is_stopped_and_audited(wo
     assert (await _verify(prober, id_number("11010519500101001"))).status_code == 429
     refusals = [r for r in caplog.records if r.getMessage() == "real-name refused"]
     assert len(refusals) == limit
-    assert {r.resident_id for r in refusals} == {prober.id}  # type: ignore[attr-defined]
+    assert {r.resident_id for r in refusals} == {prober.id}
     assert not any(
         number in r.getMessage() + str(r.__dict__) for r in refusals for number in registered
     )
