@@ -22,7 +22,7 @@ from app.accounts.routes import APIS as ACCOUNTS_APIS
 from app.console.routes import routes as console_routes
 from app.core import authcache, db
 from app.core.errors import EXCEPTION_HANDLERS
-from app.core.http import Api, Endpoint
+from app.core.http import Api, Endpoint, routes_of
 from app.core.i18n import LocaleMiddleware
 from app.core.jobs_routes import api as jobs_api
 from app.core.keys import get_keyring
@@ -106,8 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         Mount("/console", routes=console_routes),
     ]
-    for api in all_apis():
-        routes.extend(api.routes())
+    routes.extend(routes_of(all_apis()))
     return Starlette(
         routes=routes,
         lifespan=lifespan,

@@ -1,4 +1,5 @@
-"""The long forms of the fuzzing and fault suites (CI runs them bounded), on PostgreSQL.
+"""The long forms of the fuzzing and fault suites (CI runs them bounded), on PostgreSQL; the
+faults strike while awards, redemptions and check-ins run.
 
     python bench/robustness.py                      # 50 examples/operation, 5 fault rounds
     python bench/robustness.py --examples 200 --fuzz-seconds 3600 --fault-rounds 20

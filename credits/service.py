@@ -18,7 +18,6 @@ from app.accounts.schemas import CreditExpiry, DistrictRules
 from app.accounts.scope import district_residents
 from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
-from app.core.errors import Invalid
 from app.core.http import decode_cursor, encode_cursor
 from app.core.i18n import N_
 from app.core.ids import new_id
@@ -328,12 +327,7 @@ async def credit_history(resident_id: str, *, cursor: str | None, limit: int) ->
         owner_kind="resident", owner_id=resident_id, asset="credits", account_kind="available"
     )
     if cursor:
-        after = decode_cursor(cursor)
-        if not after.isdigit():
-            raise Invalid(
-                N_("The cursor is not valid."),
-                errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
-            )
+        after = decode_cursor(cursor, integer=True)
         entries = entries.filter(id__lt=int(after))
     rows = await entries.order_by("-id").limit(limit + 1).prefetch_related("transaction")
     return {

@@ -62,6 +62,8 @@ async def change_rules(
         merged = OversightRules.model_validate({**current.model_dump(), **changes})
     except ValidationError as exc:
         raise invalid_from(exc) from exc
+    if merged == current:  # a patch that changes nothing writes no version
+        return merged
     await OversightRulesVersion.create(
         district_id=district_id,
         effective_from=effective_from,

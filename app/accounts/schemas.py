@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+# Exact to the scale they are kept at: a rate in credits (hundredths), a day's hours (tenths).
+# More digits than that is a 422, never a silent rounding.
+CreditRate = Annotated[JsonDecimal, Field(decimal_places=2)]
+DayHours = Annotated[JsonDecimal, Field(decimal_places=1)]
 
 
 class CreditExpiry(Schema):
@@ -38,17 +42,17 @@ class DistrictRules(Schema):
     """A district's rules. Per-action maps take action codes, with `default` for the rest."""
 
     moral_bank_enabled: bool = False
-    credits_per_hour: dict[ActionCode, JsonDecimal] = Field(
+    credits_per_hour: dict[ActionCode, CreditRate] = Field(
         default_factory=lambda: {"default": Decimal(10)}
     )
-    credits_per_report: dict[ActionCode, JsonDecimal] = Field(
+    credits_per_report: dict[ActionCode, CreditRate] = Field(
         default_factory=lambda: {"default": Decimal(2)}
     )
     report_daily_cap: dict[ActionCode, int] = Field(
         default_factory=lambda: {"finish-your-water": 1, "waste-sorting": 1, "default": 3}
     )
-    max_hours_per_day: JsonDecimal = Field(default=Decimal(8), gt=0, le=24)
-    review_hours_per_day: JsonDecimal = Field(default=Decimal(12), gt=0, le=24)
+    max_hours_per_day: DayHours = Field(default=Decimal(8), gt=0, le=24)
+    review_hours_per_day: DayHours = Field(default=Decimal(12), gt=0, le=24)
     backfill_earns_credits: bool = False
     credit_expiry: CreditExpiry = Field(default_factory=CreditExpiry)
     redemption_hold_hours: int = Field(default=72, ge=1, le=24 * 60)
@@ -87,15 +91,16 @@ class DistrictRulesPatch(Schema):
     cannot lie in the past: a change never alters what pending deeds and back-fills earn."""
 
     moral_bank_enabled: bool | None = None
-    credits_per_hour: dict[ActionCode, JsonDecimal | None] | None = None
-    credits_per_report: dict[ActionCode, JsonDecimal | None] | None = None
+    credits_per_hour: dict[ActionCode, CreditRate | None] | None = None
+    credits_per_report: dict[ActionCode, CreditRate | None] | None = None
     report_daily_cap: dict[ActionCode, int | None] | None = None
-    max_hours_per_day: JsonDecimal | None = None
-    review_hours_per_day: JsonDecimal | None = None
+    # Each bounded as in DistrictRules, so the document says what a patch may hold.
+    max_hours_per_day: DayHours | None = Field(default=None, gt=0, le=24)
+    review_hours_per_day: DayHours | None = Field(default=None, gt=0, le=24)
     backfill_earns_credits: bool | None = None
     credit_expiry: CreditExpiry | None = None
-    redemption_hold_hours: int | None = None
-    geofence_radius_m: int | None = None
+    redemption_hold_hours: int | None = Field(default=None, ge=1, le=24 * 60)
+    geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
     effective_from: Moment | None = None
 
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.i18n import N_, translate
@@ -181,7 +181,16 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+async def handle_client_abort(request: Request, exc: Exception) -> Response:
+    """The client closed the connection before its body arrived (a dropped mobile link, a
+    cancelled upload): nothing was done and no one is left to answer. Logged as the client's
+    abort, not as our error; the status is nginx's 499 for the access log."""
+    log.info("client closed the connection mid-request on %s %s", request.method, request.url.path)
+    return Response(status_code=499)
+
+
 EXCEPTION_HANDLERS = {
+    ClientDisconnect: handle_client_abort,
     Problem: handle_problem,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,

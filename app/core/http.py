@@ -24,11 +24,14 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as TortoiseValidationError
+from tortoise.fields import IntField
 from tortoise.queryset import QuerySet
 
 from app.core.auth import Principal, Role, authenticate
@@ -103,7 +106,8 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageQuery(Schema):
-    cursor: str | None = None
+    # A cursor is base64url of an id (`encode_cursor`): nothing else can be one.
+    cursor: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     limit: int = Field(default=20, ge=1, le=100)
 
 
@@ -128,6 +132,10 @@ class Endpoint:
     errors: Sequence[type[Problem]] = ()
     # For endpoints answering something other than JSON (a QR code PNG, a PDF).
     media_type: str | None = None
+    # The media type the `response` model is served as (e.g. `application/vc`), and other
+    # representations the endpoint answers by `Accept` (media type -> JSON schema).
+    json_media_type: str = "application/json"
+    alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
     wants_request: bool = field(default=False, repr=False)
@@ -171,10 +179,41 @@ class Api:
         return self.route("DELETE", path, **options)
 
     def routes(self) -> list[Route]:
-        return [
-            Route(e.path, _asgi_endpoint(e), methods=[e.method], name=e.handler.__name__)
-            for e in self.endpoints
-        ]
+        return routes_of([self])
+
+
+def routes_of(apis: Sequence[Api]) -> list[Route]:
+    """One route per path, whatever domain declares its methods: a 405's `Allow` and the
+    answer to OPTIONS list every method of the path, not one endpoint's."""
+    by_path: dict[str, dict[str, Endpoint]] = {}
+    for api in apis:
+        for endpoint in api.endpoints:
+            by_path.setdefault(endpoint.path, {})[endpoint.method] = endpoint
+    return [_path_route(path, endpoints) for path, endpoints in by_path.items()]
+
+
+def _path_route(path: str, endpoints: dict[str, Endpoint]) -> Route:
+    handlers = {method: _asgi_endpoint(e) for method, e in endpoints.items()}
+    if "GET" in handlers:
+        handlers["HEAD"] = handlers["GET"]
+    allow = ", ".join(sorted({*handlers, "OPTIONS"}))
+
+    async def dispatch(request: Request) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        return await handlers[request.method](request)
+
+    first = next(iter(endpoints.values()))
+    return _PathRoute(path, dispatch, methods=[*endpoints, "OPTIONS"], name=first.handler.__name__)
+
+
+class _PathRoute(Route):
+    """A route whose 405 names its methods in a stable order."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(status_code=405, headers={"Allow": ", ".join(sorted(self.methods))})
+        await self.app(scope, receive, send)
 
 
 def _request_hash(endpoint: Endpoint, request: Request, body: Any) -> str:
@@ -332,11 +371,20 @@ def encode_cursor(value: str) -> str:
     return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> str:
+_ULID = re.compile(r"^[0-9a-hjkmnp-tv-z]{26}$")
+
+
+def decode_cursor(cursor: str, *, integer: bool = False) -> str:
+    """The id a cursor of this API points after: for integer ids, digits within int64; for
+    the others, a ULID. Anything else (forged, oversized, from another route's kind of id)
+    is a 422 before the database sees it."""
     try:
         value = base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True)
         decoded = value.decode("ascii")
-        if not decoded.isalnum() or len(decoded) > 26:
+        if integer:
+            if not (decoded.isascii() and decoded.isdigit() and int(decoded) <= INT64_MAX):
+                raise ValueError("not an integer id")
+        elif not _ULID.match(decoded):
             raise ValueError("not an id")
         return decoded
     except (ValueError, UnicodeDecodeError) as exc:
@@ -349,9 +397,12 @@ def decode_cursor(cursor: str) -> str:
 async def paginate(
     queryset: QuerySet[Any], page: PageQuery, *, newest_first: bool = True
 ) -> dict[str, Any]:
-    """Keyset pagination over the sortable string id."""
+    """Keyset pagination over the sortable id (a ULID, or an integer serial)."""
     if page.cursor:
-        after = decode_cursor(page.cursor)
+        integer = isinstance(queryset.model._meta.pk, IntField)
+        after: str | int = decode_cursor(page.cursor, integer=integer)
+        if integer:
+            after = int(after)
         queryset = queryset.filter(id__lt=after) if newest_first else queryset.filter(id__gt=after)
     rows = await queryset.order_by("-id" if newest_first else "id").limit(page.limit + 1)
     next_cursor = encode_cursor(str(rows[page.limit - 1].id)) if len(rows) > page.limit else None

@@ -56,25 +56,45 @@ class SigningKey:
 
 
 class KeyRing:
-    """The keys this process signs and verifies with: the first key signs, every key verifies."""
+    """The keys this process signs and verifies with. Access tokens and credentials have key
+    lists of their own: in each, the first key signs and every key verifies. A token is only
+    ever checked against the token keys (`by_kid`), so a credential key cannot mint logins."""
 
-    def __init__(self, signing: list[SigningKey], field_key: bytes, lookup_key: bytes) -> None:
+    def __init__(
+        self,
+        signing: list[SigningKey],
+        field_key: bytes,
+        lookup_key: bytes,
+        credential_signing: list[SigningKey] | None = None,
+    ) -> None:
         if not signing:
             raise ValueError("at least one signing key is needed")
         self.signing = signing
         self.by_kid = {key.kid: key for key in signing}
+        self.credential_signing = credential_signing or signing
         self._fernet = Fernet(field_key)
         self._lookup_key = lookup_key
 
     @property
     def current(self) -> SigningKey:
+        """The key that signs access tokens."""
         return self.signing[0]
 
+    @property
+    def credential_key(self) -> SigningKey:
+        """The key that signs public credentials and status lists."""
+        return self.credential_signing[0]
+
     def jwks(self) -> dict[str, list[dict[str, str]]]:
+        """Every public key: the token keys, then the credential keys (a verifier of an old
+        credential finds its key here for as long as the key is configured)."""
+        published: dict[str, SigningKey] = {}
+        for key in [*self.signing, *self.credential_signing]:
+            published.setdefault(key.kid, key)
         return {
             "keys": [
                 {**key.public_jwk, "kid": key.kid, "use": "sig", "alg": "EdDSA"}
-                for key in self.signing
+                for key in published.values()
             ]
         }
 
@@ -121,7 +141,13 @@ def load_keyring(settings: Settings) -> KeyRing:
         if settings.lookup_hash_key
         else _dev_file(keys_dir / "lookup.key", Fernet.generate_key())
     )
-    return KeyRing(signing, field_key, lookup_key)
+    if settings.credential_signing_keys:
+        credential = [SigningKey.from_pem(pem) for pem in settings.credential_signing_keys]
+    else:
+        new_pem = SigningKey(Ed25519PrivateKey.generate()).to_pem().encode()
+        pem = _dev_file(keys_dir / "credential-signing.pem", new_pem).decode()
+        credential = [SigningKey.from_pem(pem)]
+    return KeyRing(signing, field_key, lookup_key, credential)
 
 
 _keyrings: dict[int, KeyRing] = {}

@@ -39,12 +39,44 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
+# What `app.core.http` refuses in any text of a request: control characters other than tab
+# and newlines. Every request string the document leaves open says so.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+
+DECIMAL_TEXT = "^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$"
+
+
+def _refuse_control_characters(schema: Any) -> None:
+    """Adds NO_CONTROL_CHARACTERS to every free-text string (and free map key) of a request
+    schema, so the document accepts only what the validators accept."""
+    if isinstance(schema, list):
+        for item in schema:
+            _refuse_control_characters(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    branches = schema.get("anyOf", [])
+    if any(b.get("type") == "number" for b in branches):  # a Decimal: a number, or its text
+        for branch in branches:
+            if branch.get("type") == "string" and "pattern" not in branch:
+                branch["pattern"] = DECIMAL_TEXT
+    if schema.get("type") == "string" and not {"pattern", "enum", "const", "format"} & set(schema):
+        schema["pattern"] = NO_CONTROL_CHARACTERS
+    if isinstance(schema.get("additionalProperties"), dict) and "propertyNames" not in schema:
+        schema["propertyNames"] = {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
+    for value in schema.values():
+        if isinstance(value, dict | list):
+            _refuse_control_characters(value)
+
+
 def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str, Any]:
     components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
     models = {m for e in endpoints for m in (e.body, e.query) if m is not None}
     if models:
         _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
-        components.update(defs.get("$defs", {}))
+        request_defs = defs.get("$defs", {})
+        _refuse_control_characters(request_defs)
+        components.update(request_defs)
 
     def response_schema(annotation: Any) -> dict[str, Any]:
         schema = TypeAdapter(annotation).json_schema(ref_template=REF, mode="serialization")
@@ -65,11 +97,16 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             "responses": {},
         }
         if e.query is not None:
-            for name, info in e.query.model_fields.items():
-                schema = TypeAdapter(info.annotation or Any).json_schema(ref_template=REF)
-                components.update(schema.pop("$defs", {}))
+            # The model's own schema: each parameter keeps its bounds (`limit` 1..100) and
+            # patterns, which the field's bare type would lose.
+            query_schema = e.query.model_json_schema(ref_template=REF)
+            components.update(query_schema.pop("$defs", {}))
+            required = set(query_schema.get("required", []))
+            for name, schema in query_schema["properties"].items():
+                schema.pop("title", None)
+                _refuse_control_characters(schema)
                 operation["parameters"].append(
-                    {"name": name, "in": "query", "required": info.is_required(), "schema": schema}
+                    {"name": name, "in": "query", "required": name in required, "schema": schema}
                 )
         if e.idempotent:
             operation["parameters"].append(
@@ -100,7 +137,10 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         elif e.response is not None and e.status != 204:
             operation["responses"][str(e.status)] = {
                 "description": "Success",
-                "content": {"application/json": {"schema": response_schema(e.response)}},
+                "content": {
+                    e.json_media_type: {"schema": response_schema(e.response)},
+                    **{kind: {"schema": schema} for kind, schema in e.alternatives.items()},
+                },
             }
         else:
             operation["responses"][str(e.status if e.status != 200 else 204)] = {

@@ -47,6 +47,32 @@ async def clear_login_failures(account: str, address: str) -> None:
     await LoginFailure.filter(account=account, address=address).delete()
 
 
+REAL_NAME_TOO_MANY = N_(
+    "Too many refused real-name attempts today; try again tomorrow or ask your community office."
+)
+
+
+def _real_name_key(resident_id: str) -> str:
+    return f"real-name:{resident_id}"
+
+
+async def ensure_real_name_attempt_allowed(resident_id: str) -> None:
+    """A resident may be refused a real-name verification (a wrong check digit, a number
+    bound to another account) `real_name_failures_per_day` times in 24 hours: enough for
+    typing mistakes, too few to probe whose ID numbers are registered."""
+    since = datetime.now(UTC) - timedelta(days=1)
+    recent = LoginFailure.filter(account=_real_name_key(resident_id), at__gte=since)
+    if await recent.count() >= get_settings().real_name_failures_per_day:
+        oldest = await recent.order_by("at").first()
+        assert oldest is not None
+        retry_after = int((oldest.at - since).total_seconds()) + 1
+        raise RateLimited(REAL_NAME_TOO_MANY, retry_after=retry_after)
+
+
+async def record_real_name_refusal(resident_id: str) -> None:
+    await LoginFailure.create(account=_real_name_key(resident_id), address="")
+
+
 @contextlib.asynccontextmanager
 async def password_attempt(address: str) -> AsyncIterator[None]:
     """One password check at a time per client address in this process: a flood of parallel

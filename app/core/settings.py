@@ -55,6 +55,9 @@ class Settings(BaseSettings):
 
     # Signing keys: PEM text of Ed25519 private keys; the first signs, all verify.
     signing_keys: list[str] = Field(default_factory=list)
+    # The keys of public credentials (Open Badges) and their status lists, apart from the
+    # token keys: the first signs, all are published so older credentials still verify.
+    credential_signing_keys: list[str] = Field(default_factory=list)
     # Key for encrypting personal data at rest (Fernet, urlsafe base64, 32 bytes).
     field_encryption_key: str = ""
     # Key for the keyed hash that finds a resident by ID number without decrypting.
@@ -85,6 +88,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     uploads_per_day: int = Field(default=60, ge=1)
     certificates_per_day: int = Field(default=5, ge=1)
+    # Refused real-name verifications a resident may have in 24 hours (docs/security.md).
+    real_name_failures_per_day: int = Field(default=5, ge=1)
 
     scheduler_enabled: bool = True
     # Operator overrides of job schedules: {"award-badges": "*/10 * * * *"}.
@@ -99,6 +104,7 @@ class Settings(BaseSettings):
             name
             for name, value in (
                 ("SIGNING_KEYS", self.signing_keys),
+                ("CREDENTIAL_SIGNING_KEYS", self.credential_signing_keys),
                 ("FIELD_ENCRYPTION_KEY", self.field_encryption_key),
                 ("LOOKUP_HASH_KEY", self.lookup_hash_key),
                 ("WECHAT_APPID", self.wechat_appid),

@@ -101,14 +101,18 @@ def badge_image_svg(badge: BadgeDefinition) -> str:
 
 
 def identity(award: BadgeAward) -> dict[str, Any]:
-    """The subject is named by a salted hash of the resident's id, never by personal data.
-    The salt is a keyed hash of the award, so it need not be stored and cannot be guessed."""
+    """The subject is named by a salted hash of a secret of the platform's, never by personal
+    data nor by the resident's id (which staff screens and other answers show). The hashed
+    value is a keyed MAC of the resident, stable but known only to the platform, so no one
+    who knows resident ids can link a public credential to one; the salt is per credential
+    (a keyed hash of the award, not stored, not guessable), so two credentials of one
+    resident do not share a hash either."""
+    ring = get_keyring()
     salt = hmac.new(
-        get_keyring().lookup_hash("credential-salt").encode(),
-        award.public_id.encode(),
-        hashlib.sha256,
+        ring.lookup_hash("credential-salt").encode(), award.public_id.encode(), hashlib.sha256
     ).hexdigest()[:32]
-    digest = hashlib.sha256((award.resident_id + salt).encode()).hexdigest()
+    subject = ring.tag("credential-subject", award.resident_id).hex()
+    digest = hashlib.sha256((subject + salt).encode()).hexdigest()
     return {
         "type": "IdentityObject",
         "identityType": "identifier",
@@ -118,8 +122,31 @@ def identity(award: BadgeAward) -> dict[str, Any]:
     }
 
 
+_SLOT_BITS = STATUS_LIST_SIZE.bit_length() - 1  # 17: a list has 2**17 slots
+_HALF_BITS = (_SLOT_BITS + 1) // 2  # a Feistel network over 18 bits, walked back into 17
+
+
+def status_slot(number: int, position: int) -> int:
+    """The slot of a list's `position`-th award: a keyed permutation of the list's slots
+    (a Feistel network with cycle walking), so the index a credential publishes says nothing
+    of when it was issued or how many were, and two awards never share a slot. The W3C
+    Bitstring Status List asks for exactly this: indexes assigned at random."""
+    ring = get_keyring()
+    mask = (1 << _HALF_BITS) - 1
+    value = position
+    while True:
+        left, right = value >> _HALF_BITS, value & mask
+        for round_number in range(4):
+            mac = ring.tag("status-slot", f"{number}:{round_number}:{right}")
+            left, right = right, left ^ (int.from_bytes(mac[:4], "big") & mask)
+        value = (left << _HALF_BITS) | right
+        if value < STATUS_LIST_SIZE:
+            return value
+
+
 def status_entry(award: BadgeAward) -> dict[str, Any]:
-    number, index = divmod(award.id, STATUS_LIST_SIZE)
+    number, position = divmod(award.id, STATUS_LIST_SIZE)
+    index = status_slot(number, position)
     return {
         "id": f"{status_list_url(number)}#{index}",
         "type": "BitstringStatusListEntry",
@@ -154,7 +181,7 @@ def build_credential(
 
 def sign(credential: dict[str, Any]) -> str:
     """VC-JOSE-COSE: the JWS payload is the credential itself, typed `vc+jwt`."""
-    key = get_keyring().current
+    key = get_keyring().credential_key
     return jwt.encode(
         credential,
         key.private,
@@ -188,6 +215,8 @@ async def status_list_credential(number: int) -> dict[str, Any]:
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_status_list([index - first for index in revoked]),
+            "encodedList": encoded_status_list(
+                [status_slot(number, award_id - first) for award_id in revoked]
+            ),
         },
     }

@@ -110,8 +110,19 @@ async def revoke_award(who: Principal, award_id: str, body: RevokeIn) -> AwardOu
     return AwardOut.of(await service.revoke_award(award_id, reason=body.reason, by=who))
 
 
+# A credential is a W3C verifiable credential: `application/vc` (JSON-LD), or the VC-JWT.
+_VC = {
+    "json_media_type": "application/vc",
+    "alternatives": {credentials.MEDIA_TYPE: {"type": "string"}},
+}
+
+
 @api.get(
-    "/credentials/{public_id}", auth=False, response=dict[str, Any], errors=(CredentialNotFound,)
+    "/credentials/{public_id}",
+    auth=False,
+    response=dict[str, Any],
+    errors=(CredentialNotFound,),
+    **_VC,
 )
 async def credential(request: Request, public_id: str) -> Response:
     """An award's Open Badges 3.0 credential: JSON, or its VC-JWT when asked for with
@@ -122,7 +133,7 @@ async def credential(request: Request, public_id: str) -> Response:
     return JSONResponse(document, media_type="application/vc")
 
 
-@api.get("/credentials/status/{number:int}", auth=False, response=dict[str, Any])
+@api.get("/credentials/status/{number:int}", auth=False, response=dict[str, Any], **_VC)
 async def status_list(request: Request, number: int) -> Response:
     """A revocation status list (W3C Bitstring Status List), signed like the credentials."""
     document = await credentials.status_list_credential(number)

@@ -1,5 +1,6 @@
-"""Faults on PostgreSQL: while awards and redemptions run against a real service process,
-the process is killed with SIGKILL and started again, and PostgreSQL is stopped and started.
+"""Faults on PostgreSQL: while awards, redemptions and check-ins run against a real service
+process, the process is killed with SIGKILL and started again, and PostgreSQL is stopped and
+started.
 Afterwards everything the client saw succeed is in the database, nothing is half-written,
 the ledger invariants hold, and `/readyz` went 503 and back to 200 by itself.
 
@@ -16,12 +17,16 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.activities.conftest import NEARBY, activity_body
 from tests.credits.conftest import earn
 from tests.live_service import LiveService
 from tests.security.conftest import on_postgres
 
 ROUNDS = int(os.environ.get("FAULT_ROUNDS", "1"))
 RESIDENTS = 6
+# Walk-in activities, one per pass of the workload while they last: each resident checks in
+# (taking a seat on the spot: enrolment, seat count and attendance in one transaction) and out.
+ACTIVITIES_PER_ROUND = 6
 
 
 @dataclass
@@ -33,13 +38,20 @@ class Client:
     retries: int = 0
 
     async def post(self, token: str, path: str, body: Any, key: str) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        return await self.send("POST", token, path, body, key=key)
+
+    async def send(
+        self, method: str, token: str, path: str, body: Any = None, *, key: str | None = None
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 300
         async with httpx.AsyncClient(base_url=self.base_url, timeout=30) as http:
             while True:
                 try:
-                    response = await http.post(path, json=body, headers=headers)
+                    response = await http.request(method, path, json=body, headers=headers)
                     if response.status_code < 500:
                         return response
                 except httpx.TransportError:
@@ -89,12 +101,21 @@ async def test_killed_service_and_restarted_database_lose_and_half_write_nothing
         "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10_000}
     )
     reward_id = offered.json()["id"]
+    activities = []
+    for _ in range(ACTIVITIES_PER_ROUND * ROUNDS):
+        published = await bank.worker.client.post(
+            "/api/v1/activities", json=activity_body(walk_ins=True, capacity=RESIDENTS)
+        )
+        assert published.status_code == 201, published.text
+        activities.append(published.json()["id"])
 
     service = LiveService(database_url, var_dir, tmp_path / "service.log")
     await service.start()
     client = Client(service.base_url)
     awards: dict[str, str] = {}
     redemptions: dict[str, str] = {}
+    checked_in: set[tuple[str, str]] = set()
+    checked_out: set[tuple[str, str]] = set()
     readiness: list[int] = []
 
     faults_over = asyncio.Event()
@@ -103,12 +124,43 @@ async def test_killed_service_and_restarted_database_lose_and_half_write_nothing
         """Passes over the residents until the faults are over, so they strike mid-request
         however fast the machine is."""
         passes = 0
+        own = activities[
+            round_number * ACTIVITIES_PER_ROUND : (round_number + 1) * ACTIVITIES_PER_ROUND
+        ]
         while passes == 0 or not faults_over.is_set():
-            await one_pass(f"{round_number}-{passes}")
+            await one_pass(f"{round_number}-{passes}", own[passes] if passes < len(own) else None)
             passes += 1
 
-    async def one_pass(tag: str) -> None:
+    async def attend(resident: Any, activity_id: str) -> None:
+        """Checks in and out with a fresh code each try, as a resident rescanning the screen.
+        A retry that finds the step done (its first answer was lost) counts as done."""
+        steps = (("check-in", 201, "already_checked_in"), ("check-out", 200, "not_checked_in"))
+        for step, done_status, done_already in steps:
+            retried = False
+            while True:
+                code = await client.send(
+                    "GET", bank.worker.token, f"/api/v1/activities/{activity_id}/checkin-code"
+                )
+                before = client.retries
+                answer = await client.send(
+                    "POST",
+                    resident.token,
+                    f"/api/v1/activities/{activity_id}/{step}",
+                    {"token": code.json()["token"], **NEARBY},
+                )
+                retried = retried or client.retries > before
+                if answer.status_code == done_status:
+                    break
+                problem = answer.json()["code"]
+                if problem == done_already and retried:
+                    break
+                assert problem == "checkin_token_expired", answer.text
+            (checked_in if step == "check-in" else checked_out).add((activity_id, resident.id))
+
+    async def one_pass(tag: str, activity_id: str | None) -> None:
         for n, resident in enumerate(residents):
+            if activity_id is not None:
+                await attend(resident, activity_id)
             for action in ("serving-chopsticks", "zebra-crossing"):
                 key = f"attest-{tag}-{n}-{action}"
                 answer = await client.post(
@@ -159,7 +211,7 @@ async def test_killed_service_and_restarted_database_lose_and_half_write_nothing
 
     assert readiness == [503, 200] * ROUNDS
     assert client.retries > 0, "the faults struck while requests were running"
-    assert awards and redemptions
+    assert awards and redemptions and checked_out
     deeds = {
         r["id"]: r["status"]
         for r in await _rows(database_url, "SELECT id, status FROM deed WHERE mode = 'attest'")
@@ -198,3 +250,31 @@ async def test_killed_service_and_restarted_database_lose_and_half_write_nothing
         "HAVING a.balance <> COALESCE(SUM(e.amount), 0)",
     )
     assert (unbalanced, short, negative, drifted) == ([], [], [], [])
+    # Check-ins: each one seen is there, each check-out seen closed its attendance, and no
+    # attendance is half-written (open exactly while it has no check-out and no hours), none
+    # lacks the seat its walk-in took, and every seat count matches its enrolments.
+    attendances = {
+        (r["activity_id"], r["resident_id"]): r["status"]
+        for r in await _rows(
+            database_url, "SELECT activity_id, resident_id, status FROM attendance"
+        )
+    }
+    assert checked_in <= set(attendances)
+    assert {attendances[seen] for seen in checked_out} == {"pending"}
+    half_written = await _rows(
+        database_url,
+        "SELECT id FROM attendance WHERE (status = 'open') <> (checked_out_at IS NULL) "
+        "OR (checked_out_at IS NULL) <> (hours IS NULL)",
+    )
+    unseated = await _rows(
+        database_url,
+        "SELECT a.id FROM attendance a LEFT JOIN enrollment e ON e.activity_id = a.activity_id "
+        "AND e.resident_id = a.resident_id AND e.status = 'enrolled' WHERE e.id IS NULL",
+    )
+    miscounted = await _rows(
+        database_url,
+        "SELECT a.id FROM activity a LEFT JOIN enrollment e ON e.activity_id = a.id "
+        "AND e.status = 'enrolled' GROUP BY a.id, a.enrolled_count "
+        "HAVING a.enrolled_count <> COUNT(e.id)",
+    )
+    assert (half_written, unseated, miscounted) == ([], [], [])

@@ -12,9 +12,21 @@ from pathlib import Path
 from tests.live_service import LiveService
 from tests.security.conftest import on_postgres
 
+ROOT = Path(__file__).resolve().parents[2]
 # CI's bounded form; `bench/robustness.py` sets these for the long one.
 EXAMPLES_IN_CI = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 SECONDS_PER_TOKEN_IN_CI = int(os.environ.get("FUZZ_SECONDS", "100"))
+# No 5xx; every answer inside the document: its schema, its declared content types and
+# statuses, and an `Allow` naming the path's methods on a 405.
+CHECKS = ",".join(
+    (
+        "not_a_server_error",
+        "response_schema_conformance",
+        "content_type_conformance",
+        "status_code_conformance",
+        "allow_header_conformance",
+    )
+)
 
 
 async def run_schemathesis(
@@ -27,7 +39,7 @@ async def run_schemathesis(
         "--header",
         f"Authorization: Bearer {token}",
         "--checks",
-        "not_a_server_error,response_schema_conformance",
+        CHECKS,
         "--max-examples",
         str(examples),
         "--seed",
@@ -47,6 +59,9 @@ async def run_schemathesis(
         str(report),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        # Credentials (`application/vc`) are validated against the document too.
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.security.schemathesis_hooks"},
+        cwd=ROOT,
     )
     output, _ = await process.communicate()
     return process.returncode or 0, output.decode(errors="replace")

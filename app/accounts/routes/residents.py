@@ -3,6 +3,7 @@ verification of a resident's real name."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from app.accounts import residents
@@ -21,14 +22,15 @@ from app.accounts.models import Resident, Staff
 from app.accounts.schemas import JoinableCommunityOut, JoinableQuery, StaffOut
 from app.accounts.service import joinable_communities as joinable
 from app.accounts.staff import scopes_of
-from app.core import outbox, wechat
+from app.core import outbox, ratelimit, wechat
 from app.core.auth import Principal
-from app.core.errors import Invalid, NotFound
+from app.core.errors import NotFound, Problem, RateLimited
 from app.core.geo import to_stored
-from app.core.http import Api, Page, decode_cursor, paginate
+from app.core.http import Api, Page, paginate
 from app.core.i18n import N_
 from app.core.settings import get_settings
 
+audit_log = logging.getLogger("app.audit")
 api = Api("accounts")
 
 
@@ -84,13 +86,22 @@ async def give_phone(who: Principal, body: PhoneIn) -> ResidentOut:
     roles=("resident",),
     body=RealNameIn,
     response=ResidentOut,
-    errors=(InvalidIdNumber, IdNumberInUse),
+    errors=(InvalidIdNumber, IdNumberInUse, RateLimited),
 )
-async def verify_real_name(who: Principal, body: RealNameIn) -> ResidentOut:
-    """Records the resident's real name and ID number, encrypted; only masks are returned."""
-    resident = await residents.set_real_name(
-        await Resident.get(id=who.id), name=body.name, id_number=body.id_number
-    )
+async def verify_real_name(who: Principal, body: RealNameIn) -> ResidentOut | Problem:
+    """Records the resident's real name and ID number, encrypted; only masks are returned.
+    Refusals are limited per resident a day and written to the audit log."""
+    await ratelimit.ensure_real_name_attempt_allowed(who.id)
+    try:
+        resident = await residents.set_real_name(
+            await Resident.get(id=who.id), name=body.name, id_number=body.id_number
+        )
+    except (IdNumberInUse, InvalidIdNumber) as refused:
+        # Returned, not raised: the refusal is counted and committed (and no ID number is
+        # logged, only who was refused and why).
+        await ratelimit.record_real_name_refusal(who.id)
+        audit_log.warning("real-name refused", extra={"resident_id": who.id, "code": refused.code})
+        return refused
     return await _resident_out(resident)
 
 
@@ -103,11 +114,6 @@ async def verify_real_name(who: Principal, body: RealNameIn) -> ResidentOut:
 async def my_notifications(who: Principal, query: NotificationQuery) -> dict[str, Any]:
     """The resident's notices, newest first (`?unread=true` for the unread): every notice,
     whether or not it was also sent as a WeChat subscribe message."""
-    if query.cursor and not decode_cursor(query.cursor).isdigit():
-        raise Invalid(
-            N_("The cursor is not valid."),
-            errors=[{"field": "query.cursor", "message": N_("not a cursor from this API")}],
-        )
     page = await paginate(outbox.inbox("resident", who.id, unread=query.unread), query)
     page["items"] = [NotificationOut.of(n) for n in page["items"]]
     return page
