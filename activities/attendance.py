@@ -32,11 +32,11 @@ from activities.models import (
     Enrollment,
 )
 from activities.scope import managed_activity, readable_activity
-from activities.service import lock_resident
 from app.accounts.models import Resident
 from app.core.auth import Principal
 from app.core.geo import distance_m
 from app.core.i18n import N_
+from credits.service import lock_resident
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
 # are flagged: one phone checking in a group, or a position replayed.

@@ -20,7 +20,7 @@ from activities.errors import (
 )
 from activities.models import Deed, Upload
 from activities.scope import managed_deed, readable_upload
-from activities.service import find_action, local_date, lock_resident
+from activities.service import find_action, local_date
 from activities.verification import ensure_attestable, ensure_reportable
 from app.accounts.scope import served_residents
 from app.accounts.service import rules_at
@@ -29,7 +29,7 @@ from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from app.core.storage import UncleanImage, clean_image, get_storage, sniff_image
-from credits.service import record_participation
+from credits.service import lock_resident, record_participation
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
 BURST_REPORTS = 5

@@ -29,12 +29,12 @@ from activities.models import (
     ServiceRecord,
 )
 from activities.scope import managed_attendance, managed_correction, readable_activity
-from activities.service import local_date, lock_resident
+from activities.service import local_date
 from app.accounts.models import Community, District
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_
-from credits.service import record_participation, reverse_participation
+from credits.service import lock_resident, record_participation, reverse_participation
 
 # --- verification and service records ------------------------------------------------------
 

@@ -28,7 +28,6 @@ from app.accounts.models import Community
 from app.accounts.scope import served_community
 from app.accounts.service import register_action_catalogue, rules_at
 from app.core.auth import Principal
-from app.core.db import advisory_lock
 from app.core.i18n import N_
 from app.core.outbox import queue_notification, register_notice
 from app.core.settings import get_settings
@@ -46,13 +45,6 @@ TEN_ACTIONS = (
     "frugal-banquets",
     "finish-your-water",
 )
-
-
-async def lock_resident(resident_id: str) -> None:
-    """Serialises one resident's participation writes until the transaction ends, so rules
-    that read before they write (daily caps, overlaps) hold when requests race. SQLite
-    serialises writing transactions already."""
-    await advisory_lock(f"participation:{resident_id}")
 
 
 def local_date(moment: datetime) -> date:

@@ -18,6 +18,7 @@ from app.accounts.schemas import CreditExpiry, DistrictRules
 from app.accounts.scope import district_residents
 from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
+from app.core.db import advisory_lock
 from app.core.http import decode_cursor, encode_cursor
 from app.core.i18n import N_
 from app.core.ids import new_id
@@ -38,6 +39,13 @@ CENT = Decimal("0.01")
 
 
 # --- earning --------------------------------------------------------------------------------
+
+
+async def lock_resident(resident_id: str) -> None:
+    """Serialises one resident's participation writes until the transaction ends, so rules
+    that read before they write (daily caps, overlaps) hold when requests race. SQLite
+    serialises writing transactions already."""
+    await advisory_lock(f"participation:{resident_id}")
 
 
 def credit_expiry_time(policy: CreditExpiry, earned_at: datetime) -> datetime | None:

@@ -9,17 +9,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tortoise import connections
-
 from app.accounts.service import register_action_catalogue
 from app.accounts.service import rules_at as earning_rules_at
 from app.core.auth import Principal
-from app.core.db import dialect
 from app.core.geo import distance_m
 from app.core.i18n import _
 from app.core.outbox import queue_notification
 from app.core.settings import get_settings
-from credits.service import record_participation
+from credits.service import lock_resident, record_participation
 from oversight.errors import (
     CannotMergeIntoItself,
     NoSuchReport,
@@ -189,17 +186,8 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
     return report
 
 
-async def _lock_reporter(resident_id: str) -> None:
-    # The same lock the resident's other participations take, so the daily cap holds
-    # when two reports are confirmed at once. SQLite serialises writers already.
-    if dialect() == "postgres":
-        await connections.get("default").execute_query(
-            "SELECT pg_advisory_xact_lock(hashtext($1))", [f"participation:{resident_id}"]
-        )
-
-
 async def _credit(report: ProblemReport, *, by: Principal) -> None:
-    await _lock_reporter(report.reporter_id)
+    await lock_resident(report.reporter_id)
     rules = await earning_rules_at(report.district_id, report.created_at)
     cap = rules.report_daily_cap.get(REPORT_ACTION, rules.report_daily_cap.get("default", 0))
     earned = await ProblemReport.filter(
