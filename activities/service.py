@@ -65,9 +65,12 @@ async def list_actions(who: Principal) -> list[CivilityAction]:
     return [*ten, *own]
 
 
-async def action_names(district_id: str) -> dict[str, str]:
-    """The codes and names of the actions a district knows: the city's ten and its own."""
-    found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
+async def action_names(district_id: str | None) -> dict[str, str]:
+    """The codes and names of the actions a district knows: the city's ten and its own (the
+    ten alone when no district is named, as for a platform administrator)."""
+    found = CivilityAction.filter(district_id__isnull=True)
+    if district_id:
+        found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
     return dict(await found.values_list("code", "name"))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from activities.models import CivilityAction
+from activities.service import action_names as action_names  # the one definition
 from app.accounts.models import Community, District, Resident, Staff
 from app.core.i18n import translate
 
@@ -45,14 +45,6 @@ async def communities(ids: Iterable[str] | None = None) -> dict[str, Community]:
 
 async def districts(ids: Iterable[str]) -> dict[str, District]:
     return {d.id: d for d in await District.filter(id__in={i for i in ids if i})}
-
-
-async def action_names(district_id: str | None) -> dict[str, str]:
-    """Code → name of the ten actions and the district's own."""
-    rows = await CivilityAction.filter(district_id__isnull=True)
-    if district_id:
-        rows += await CivilityAction.filter(district_id=district_id)
-    return {a.code: a.name for a in rows}
 
 
 async def staff_names(subjects: Iterable[str]) -> dict[str, str]:
