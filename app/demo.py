@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from activities import attendance, deeds, enrolment, records, service
 from activities.models import Activity
 from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
+from app.accounts.residents import set_phone
 from app.accounts.schemas import DistrictRulesPatch, StaffCreate
 from app.accounts.service import change_rules, create_community, create_district, rules_at
 from app.accounts.staff import create_staff, set_platform_admin
@@ -28,6 +29,9 @@ RESIDENTS = [
     ("demo-resident-2", "李阿姨"),
     ("demo-resident-3", "陈师傅"),
 ]
+# The numbers residents shared through WeChat's phone button (one chose not to), so workers
+# can try finding a resident by the last four digits.
+PHONES = {"demo-resident-1": "13800001234", "demo-resident-3": "13900005678"}
 # (community, title, action, days from today, local start hour, hours, capacity, place)
 ACTIVITIES = [
     ("gulou", "鼓楼步行街文明劝导", "volunteering", -12, 9, 3, 20, (29.8753, 121.5440, "鼓楼")),
@@ -77,13 +81,15 @@ async def seed(password: str) -> dict[str, Any]:
         for index, (openid, nickname) in enumerate(RESIDENTS):
             if not await Resident.exists(openid=openid):
                 community = communities[index % len(communities)]
-                await Resident.create(
+                resident = await Resident.create(
                     openid=openid,
                     nickname=nickname,
                     district=district,
                     community=community,
                     public_profile=index != 1,
                 )
+                if openid in PHONES:
+                    await set_phone(resident, PHONES[openid])
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
     return {

@@ -26,3 +26,14 @@ async def test_demo_residents_have_hours_and_credits(app):
     totals = await resident_totals(resident.id)
     assert totals.hours_total == 9
     assert totals.credits_balance == 92
+
+
+async def test_demo_residents_who_shared_a_phone_show_it_masked_only(app):
+    from app.accounts.models import Resident
+
+    await seed("demo-password-2026")
+    shared = await Resident.get(openid="demo-resident-1")
+    kept = await Resident.get(openid="demo-resident-2")
+    assert shared.phone_masked == "138****1234"
+    assert shared.phone_cipher and "13800001234" not in shared.phone_cipher
+    assert kept.phone_masked is None
