@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from app.core.auth import Principal
 from app.core.i18n import _
+from app.core.settings import get_settings
 from oversight.models import (
     CreditRepair,
     Inspection,
@@ -24,6 +26,14 @@ from oversight.models import (
     Unit,
     UnitList,
 )
+
+
+def period_covered(unit: Unit) -> tuple[date, date]:
+    """The days a unit's record covers, as an export log states them: from the unit's
+    registration to today, local time."""
+    zone = ZoneInfo(get_settings().local_timezone)
+    today = datetime.now(UTC).astimezone(zone).date()
+    return (unit.created_at.astimezone(zone).date() if unit.created_at else today), today
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Tables of the console: staff sessions held by a cookie, and the log of exports."""
+"""Tables of the console: staff sessions held by a cookie, dashboard snapshots and rollups
+(the log of exports is the kernel's: `app.core.models.ExportLog`)."""
 
 from __future__ import annotations
 
@@ -26,24 +27,6 @@ class ConsoleSession(Model):
 
     class Meta:
         table = "console_session"
-
-
-class ExportLog(Model):
-    """Who exported what, of which period, and when."""
-
-    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
-    staff_id = fields.CharField(max_length=26, db_index=True)
-    district_id = fields.CharField(max_length=26, null=True, db_index=True)
-    # The communities a worker's export covered (comma-separated), empty for a district.
-    communities = fields.TextField(default="")
-    kind = fields.CharField(max_length=32)
-    format = fields.CharField(max_length=8)
-    date_from = fields.DateField()
-    date_to = fields.DateField()
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        table = "console_export_log"
 
 
 class DashboardSnapshot(Model):

@@ -1,4 +1,5 @@
-"""Kernel tables: refresh tokens, login failures, idempotency, job runs, the notification outbox."""
+"""Kernel tables: refresh tokens, login failures, idempotency, job runs, the notification outbox,
+the log of exports."""
 
 from __future__ import annotations
 
@@ -93,3 +94,23 @@ class Notification(Model):
     class Meta:
         table = "notification"
         indexes = (("recipient_kind", "recipient_id", "id"),)
+
+
+# Every export, from the console or the API, is recorded before its first byte leaves
+# (`app.core.tabular.record_export`).
+class ExportLog(Model):
+    """Who exported what, of which period, and when."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    staff_id = fields.CharField(max_length=26, db_index=True)
+    district_id = fields.CharField(max_length=26, null=True, db_index=True)
+    # The communities a worker's export covered (comma-separated), empty for a district.
+    communities = fields.TextField(default="")
+    kind = fields.CharField(max_length=32)
+    format = fields.CharField(max_length=8)
+    date_from = fields.DateField()
+    date_to = fields.DateField()
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "console_export_log"

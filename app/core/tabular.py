@@ -15,6 +15,9 @@ from typing import Any, Literal
 
 import anyio
 
+from app.core.auth import Principal
+from app.core.models import ExportLog
+
 Row = list[Any]
 Format = Literal["csv", "xlsx"]
 MEDIA_TYPES = {
@@ -80,3 +83,19 @@ def _cell(value: Any) -> Any:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value
+
+
+async def record_export(
+    who: Principal, *, kind: str, fmt: str, date_from: date, date_to: date
+) -> None:
+    """Records who exported what, of which period (the communities a worker's export covered,
+    empty for a district's), before the first byte leaves."""
+    await ExportLog.create(
+        staff_id=who.id,
+        district_id=who.district_id,
+        communities=",".join(sorted(who.community_ids)),
+        kind=kind,
+        format=fmt,
+        date_from=date_from,
+        date_to=date_to,
+    )

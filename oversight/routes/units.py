@@ -164,6 +164,10 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
     if query.format == "json":
         return {"unit": unit, "events": events}
     name = f"unit-record-{unit.code}.{query.format}"
+    first, last = record.period_covered(unit)
+    await tabular.record_export(
+        who, kind="unit-record", fmt=query.format, date_from=first, date_to=last
+    )
     body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
     return StreamingResponse(
         body,

@@ -43,6 +43,20 @@ async def test_the_record_exports_as_csv_and_xlsx(place):
     assert sheet.max_row == len(lines)
 
 
+async def test_an_export_of_the_record_through_the_api_is_recorded_like_the_consoles(place):
+    from app.core.models import ExportLog
+
+    await _failed_inspection(place)
+    url = f"/api/v1/oversight/units/{place.unit['id']}/record"
+    admin = place.world.district_admin
+    assert (await admin.client.get(url)).status_code == 200  # reading it is not exporting
+    assert await ExportLog.all().count() == 0
+    assert (await admin.client.get(url, params={"format": "xlsx"})).status_code == 200
+    log = await ExportLog.get(kind="unit-record")
+    assert (log.staff_id, log.format) == (admin.id, "xlsx")
+    assert log.date_from <= log.date_to
+
+
 async def test_the_dashboard_counts_open_problems_rectification_and_scores(place):
     world = place.world
     for _ in range(2):

@@ -14,13 +14,13 @@ from tortoise.expressions import Subquery
 
 from activities.models import Activity, Attendance, Deed, ServiceRecord
 from app.console import lookups, names
-from app.console.models import ExportLog
 from app.console.pages.dashboard import bounds, period
 from app.console.scope import served_residents, staff_scoped
 from app.console.web import SECURITY_HEADERS, Ctx, local
 from app.core import tabular
 from app.core.errors import Invalid
 from app.core.i18n import N_, translate
+from app.core.models import ExportLog
 from credits.models import Entry, LedgerTransaction, from_units
 
 CHUNK = 2000
@@ -282,15 +282,7 @@ def _stream(export: Export, ctx: Ctx, start: date, to: date, fmt: tabular.Format
 
 async def log_export(ctx: Ctx, kind: str, fmt: str, start: date, to: date) -> None:
     """Who exported what, of which period: recorded before the first byte leaves."""
-    await ExportLog.create(
-        staff_id=ctx.staff.id,
-        district_id=ctx.who.district_id,
-        communities=",".join(sorted(ctx.who.community_ids)),
-        kind=kind,
-        format=fmt,
-        date_from=start,
-        date_to=to,
-    )
+    await tabular.record_export(ctx.who, kind=kind, fmt=fmt, date_from=start, date_to=to)
 
 
 def attachment(body: AsyncIterator[bytes], fmt: tabular.Format, filename: str) -> Response:

@@ -6,7 +6,7 @@ oversight dashboard (charts with their numbers beside them)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.responses import Response
@@ -27,7 +27,7 @@ from app.console.pages.oversight import (
     nice_score,
     unit_type,
 )
-from app.console.web import LOCAL, Ctx, form_data, local, redirect
+from app.console.web import Ctx, form_data, local, redirect
 from app.core import tabular
 from app.core.errors import Invalid
 from app.core.http import parse
@@ -251,8 +251,7 @@ async def record_export(ctx: Ctx) -> Response:
     if fmt not in ("csv", "xlsx"):
         raise Invalid("Choose CSV or XLSX.", errors=[{"field": "format", "message": "csv|xlsx"}])
     rows = await _record_rows(ctx, unit)
-    today = datetime.now(UTC).astimezone(LOCAL).date()
-    await log_export(ctx, "unit-record", fmt, _first_day(unit, today), today)
+    await log_export(ctx, "unit-record", fmt, *record.period_covered(unit))
 
     async def chunks() -> AsyncIterator[list[list[Any]]]:
         yield rows
@@ -261,10 +260,6 @@ async def record_export(ctx: Ctx) -> Response:
     headers = [translate(h) for h in RECORD_HEADERS]
     body = tabular.stream(chosen, translate("Credit record"), headers, chunks())
     return attachment(body, chosen, f"unit-record-{unit.code}.{fmt}")
-
-
-def _first_day(unit: Unit, today: date) -> date:
-    return unit.created_at.astimezone(LOCAL).date() if unit.created_at else today
 
 
 # --- dashboard -----------------------------------------------------------------------------
