@@ -56,3 +56,7 @@ class CannotDisableSelf(Forbidden):
 
 class RealNameMissing(Conflict):
     code, title = "real_name_missing", N_("No real name has been given")
+
+
+class CommunityClosed(Conflict):
+    code, title = "community_closed", N_("The community is not taking new residents")

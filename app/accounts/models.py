@@ -50,6 +50,10 @@ class Community(Model):
     # Where the community is (GCJ-02, as every coordinate stored), to list the nearest first.
     lat = fields.FloatField(null=True)
     lng = fields.FloatField(null=True)
+    # Closed to joining (by a district administrator): new residents cannot choose it;
+    # residents already in it stay. Null: open.
+    joining_closed_at = fields.DatetimeField(null=True)
+    joining_closed_by = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

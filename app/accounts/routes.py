@@ -10,6 +10,7 @@ from starlette.requests import Request
 from app.accounts import scope, service
 from app.accounts.errors import (
     CannotDisableSelf,
+    CommunityClosed,
     DefaultRequired,
     LoginFailed,
     NoSuchStaff,
@@ -21,6 +22,7 @@ from app.accounts.models import Community, District, DistrictRulesVersion, Resid
 from app.accounts.schemas import (
     CommunityCreate,
     CommunityOut,
+    CommunityPatch,
     DistrictCreate,
     DistrictDetail,
     DistrictOut,
@@ -146,9 +148,16 @@ async def me(who: Principal) -> dict[str, Any]:
     return {"kind": "staff", "role": who.role, "staff": await service.staff_view(staff)}
 
 
-@api.patch("/api/v1/me", roles=("resident",), body=MePatch, response=ResidentOut)
+@api.patch(
+    "/api/v1/me",
+    roles=("resident",),
+    body=MePatch,
+    response=ResidentOut,
+    errors=(CommunityClosed,),
+)
 async def update_me(who: Principal, body: MePatch) -> dict[str, Any]:
-    """A resident sets their nickname, community and whether honour rolls may show them."""
+    """A resident sets their nickname, community and whether honour rolls may show them. A
+    community closed to joining is `409 community_closed` (unless it is already theirs)."""
     resident = await service.update_resident(
         await Resident.get(id=who.id), **body.model_dump(exclude_unset=True)
     )
@@ -180,6 +189,19 @@ async def create_district(who: Principal, body: DistrictCreate) -> District:
 async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The districts the caller sees: all for platform administrators, else their own."""
     return await paginate(scope.readable_districts(who), query)
+
+
+@api.get(
+    "/api/v1/districts/open",
+    auth=False,
+    query=JoinableQuery,
+    response=list[JoinableCommunityOut],
+)
+async def open_communities(query: JoinableQuery) -> list[dict[str, Any]]:
+    """Public: the districts' communities open to joining, each with its district, nearest
+    first when `lat`/`lng` are given; the same list as `/api/v1/onboarding/communities`,
+    before login."""
+    return await _joinable(query)
 
 
 async def _district_detail(district: District) -> dict[str, Any]:
@@ -283,12 +305,7 @@ async def create_community(who: Principal, code: str, body: CommunityCreate) -> 
         lat=body.location.lat if body.location else None,
         lng=body.location.lng if body.location else None,
     )
-    return {
-        "id": community.id,
-        "code": community.code,
-        "name": community.name,
-        "district": district.code,
-    }
+    return _community_view(community, district)
 
 
 @api.get("/api/v1/districts/{code}/communities", query=PageQuery, response=Page[CommunityOut])
@@ -296,11 +313,37 @@ async def list_communities(who: Principal, code: str, query: PageQuery) -> dict[
     """The district's communities."""
     district = await scope.readable_district(code, who=who)
     page = await paginate(Community.filter(district_id=district.id), query, newest_first=False)
-    page["items"] = [
-        {"id": c.id, "code": c.code, "name": c.name, "district": district.code}
-        for c in page["items"]
-    ]
+    page["items"] = [_community_view(c, district) for c in page["items"]]
     return page
+
+
+def _community_view(community: Community, district: District) -> dict[str, Any]:
+    return {
+        "id": community.id,
+        "code": community.code,
+        "name": community.name,
+        "district": district.code,
+        "open_to_join": community.joining_closed_at is None,
+    }
+
+
+@api.patch(
+    "/api/v1/districts/{code}/communities/{community_code}",
+    roles=("district_admin", "platform_admin"),
+    body=CommunityPatch,
+    response=CommunityOut,
+)
+async def change_community(
+    who: Principal, code: str, community_code: str, body: CommunityPatch
+) -> dict[str, Any]:
+    """Opens or closes a community to new residents (`open_to_join`): a closed one is not
+    listed for onboarding and cannot be chosen with `PATCH /me`; residents already in it
+    stay."""
+    district = await scope.readable_district(code, who=who)
+    community = await service.set_community_joining(
+        district, community_code, open_to_join=body.open_to_join, by=who
+    )
+    return _community_view(community, district)
 
 
 @api.post(
@@ -426,8 +469,13 @@ def _notice_id(notification_id: str) -> int:
     response=list[JoinableCommunityOut],
 )
 async def joinable_communities(who: Principal, query: JoinableQuery) -> list[dict[str, Any]]:
-    """The communities a new resident can join, nearest first when `lat`/`lng` are given
-    (`coord`: gcj02 by default, or wgs84); join one with `PATCH /api/v1/me`."""
+    """The communities a new resident can join (those open to joining), nearest first when
+    `lat`/`lng` are given (`coord`: gcj02 by default, or wgs84); join one with
+    `PATCH /api/v1/me`."""
+    return await _joinable(query)
+
+
+async def _joinable(query: JoinableQuery) -> list[dict[str, Any]]:
     lat, lng = query.lat, query.lng
     if lat is not None and lng is not None:
         lat, lng = to_stored(lat, lng, query.coord)

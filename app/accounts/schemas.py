@@ -192,6 +192,16 @@ class CommunityOut(Schema):
     code: str
     name: str
     district: str
+    open_to_join: bool = Field(
+        default=True, description="whether new residents may choose it (`PATCH /me`)"
+    )
+
+
+class CommunityPatch(Schema):
+    open_to_join: bool = Field(
+        description="false closes the community to new residents (those in it stay); true "
+        "opens it again"
+    )
 
 
 class StaffCreate(Schema):

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.signals import post_delete, post_save
 
 from app.accounts.errors import (
+    CommunityClosed,
     CommunityExists,
     DefaultRequired,
     DistrictExists,
@@ -37,7 +38,7 @@ from app.accounts.scope import managed_staff, readable_districts, served_residen
 from app.core import authcache
 from app.core.auth import Principal, Role, revoke_sessions_of
 from app.core.db import transaction
-from app.core.errors import Forbidden, NotFound, invalid_from
+from app.core.errors import Forbidden, Invalid, NotFound, invalid_from
 from app.core.geo import distance_m
 from app.core.i18n import N_, _, translate
 from app.core.keys import get_keyring
@@ -46,7 +47,16 @@ from app.core.passwords import hash_password
 # --- districts and their rules -------------------------------------------------------------
 
 
+RESERVED_DISTRICT_CODES = frozenset({"open"})  # `/api/v1/districts/open` lists communities
+
+
 async def create_district(*, code: str, name: str, by: Principal) -> District:
+    if code in RESERVED_DISTRICT_CODES:
+        raise Invalid(
+            N_("`{code}` is a reserved word of the API; choose another district code."),
+            errors=[{"field": "code", "message": N_("reserved")}],
+            code=code,
+        )
     if await District.exists(code=code):
         raise DistrictExists(N_("District `{code}` exists already."), code=code)
     district = await District.create(code=code, name=name)
@@ -287,9 +297,11 @@ async def create_community(
 async def joinable_communities(
     lat: float | None, lng: float | None, *, limit: int
 ) -> list[dict[str, Any]]:
-    """Every community open to join (all are), nearest first when a point (GCJ-02) is given;
+    """Every community open to join, nearest first when a point (GCJ-02) is given;
     communities without a location come after, by district and name."""
-    communities = await Community.all().prefetch_related("district")
+    communities = await Community.filter(joining_closed_at__isnull=True).prefetch_related(
+        "district"
+    )
     rows = []
     for c in communities:
         distance = (
@@ -310,6 +322,25 @@ async def joinable_communities(
         key=lambda r: (r["distance_m"] is None, r["distance_m"] or 0, r["district"], r["ref"])
     )
     return rows[:limit]
+
+
+async def set_community_joining(
+    district: District, community_code: str, *, open_to_join: bool, by: Principal
+) -> Community:
+    """Opens or closes a community to new residents; those already in it stay."""
+    community = await Community.get_or_none(district_id=district.id, code=community_code)
+    if community is None:
+        raise NotFound(
+            N_("No community `{district_code}/{community_code}`."),
+            district_code=district.code,
+            community_code=community_code,
+        )
+    if open_to_join:
+        community.joining_closed_at, community.joining_closed_by = None, None
+    elif community.joining_closed_at is None:
+        community.joining_closed_at, community.joining_closed_by = datetime.now(UTC), by.subject
+    await community.save(update_fields=["joining_closed_at", "joining_closed_by"])
+    return community
 
 
 def missing_for(resident: Resident) -> list[str]:
@@ -560,6 +591,12 @@ async def update_resident(
     if community is not None:
         district_code, community_code = community.split("/", 1)
         found = await find_community(district_code, community_code)
+        if found.joining_closed_at is not None and found.id != resident.community_id:
+            raise CommunityClosed(
+                N_("{name} is not taking new residents; choose another community."),
+                errors=[{"field": "community", "message": N_("closed to joining")}],
+                name=found.name,
+            )
         resident.community_id, resident.district_id = found.id, found.district_id
     await resident.save()
     return resident

@@ -68,6 +68,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("PATCH", "/api/v1/districts/{code}/settings"): Case(body=RULES),
     ("POST", "/api/v1/districts/{code}/communities"): Case(body={"code": "c9", "name": "九社区"}),
+    ("PATCH", "/api/v1/districts/{code}/communities/{community_code}"): Case(
+        body={"open_to_join": False}
+    ),
     ("GET", "/api/v1/districts/{code}/communities"): Case(
         sees={
             "worker_of_other_community": "staff of a district read their district",
@@ -419,6 +422,7 @@ async def _objects(world: World) -> Objects:
     return Objects(
         ids={
             "code": "d1",
+            "community_code": "c1",
             "name": "close-activities",
             "activity_id": activity["id"],
             "attendance_id": pending.json()["id"],
