@@ -9,6 +9,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 import qrcode
 
@@ -58,8 +59,9 @@ def checkin_link(code: str) -> str:
     return f"{base}{code}"
 
 
-def check_checkin_token(token: str, activity_id: str) -> None:
-    """Accepts the code, or the whole scanned link ending in it."""
+def _read_code(token: str) -> tuple[str, bool]:
+    """The activity a code (or a scanned link ending in one) was made for, and whether it is
+    still in its time; `CheckinTokenInvalid` if this service did not make it."""
     code = re.split(r"[/=]", token.strip())[-1]
     found = _CODE.match(code)
     if found is None:
@@ -68,11 +70,27 @@ def check_checkin_token(token: str, activity_id: str) -> None:
     window = int(window_text, 36)
     if not hmac.compare_digest(mac, _mac(code_activity, window)):
         raise CheckinTokenInvalid(N_("This code was not made by this service."))
+    current = int(datetime.now(UTC).timestamp()) // WINDOW_SECONDS
+    return code_activity, current - 1 <= window <= current
+
+
+def check_checkin_token(token: str, activity_id: str) -> None:
+    """Accepts the code, or the whole scanned link ending in it."""
+    code_activity, in_time = _read_code(token)
     if code_activity != activity_id:
         raise CheckinTokenInvalid(N_("This code belongs to another activity."))
-    current = int(datetime.now(UTC).timestamp()) // WINDOW_SECONDS
-    if not current - 1 <= window <= current:
+    if not in_time:
         raise CheckinTokenExpired(N_("The code has changed; scan the screen again."))
+
+
+def checkin_code_state(code: str) -> Literal["current", "expired", "invalid"]:
+    """What a scanned code is, without using it: made by this service and in its time,
+    made by it but past its time, or not one of its codes."""
+    try:
+        _activity, in_time = _read_code(code)
+    except CheckinTokenInvalid:
+        return "invalid"
+    return "current" if in_time else "expired"
 
 
 def qr_png(text: str) -> bytes:

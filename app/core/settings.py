@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # (a link WeChat opens in the mini-program when the prefix is configured there), or a
     # mini-program path such as `pages/checkin/index?c=`.
     checkin_link_base: str = ""
+    # What the page at `/c/<code>` (a check-in QR scanned with WeChat's camera or a phone's
+    # browser) offers to open the mini-program with: a URL Scheme or URL Link of the
+    # mini-program's check-in page, `{code}` standing for the scanned code (URL-encoded), e.g.
+    # `weixin://dl/business/?appid=wx…&path=pages/checkin/index&query=c%3D{code}`. Empty: the
+    # page says how to open the mini-program and scan again.
+    checkin_miniprogram_link: str = ""
+    # The mini-program's name, as residents find it in WeChat.
+    miniprogram_name: str = ""
     local_timezone: str = "Asia/Shanghai"
 
     wechat_appid: str = ""

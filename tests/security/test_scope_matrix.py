@@ -42,6 +42,7 @@ PUBLIC = {
     ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
     ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
+    ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
