@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem, RateLimited
 from app.core.i18n import N_
 
 
@@ -60,3 +60,11 @@ class RealNameMissing(Conflict):
 
 class CommunityClosed(Conflict):
     code, title = "community_closed", N_("The community is not taking new residents")
+
+
+class IdentityMismatch(Invalid):
+    code, title = "identity_mismatch", N_("The identity service did not confirm the real name")
+
+
+class IdentityChecksExhausted(RateLimited):
+    code, title = "identity_checks_exhausted", N_("Too many identity checks today")

@@ -154,3 +154,18 @@ class Resident(Model):
 
     class Meta:
         table = "resident"
+
+
+class RealNameCheck(Model):
+    """One question put to the identity service about a resident's real name: who, when, which
+    service and what it said (`match`, `no_match`, `unavailable`). Never the name or number."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    resident_id = fields.CharField(max_length=26)
+    service = fields.CharField(max_length=64)
+    result = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "real_name_check"
+        indexes = (("resident_id", "created_at"),)

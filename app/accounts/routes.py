@@ -12,6 +12,8 @@ from app.accounts.errors import (
     CannotDisableSelf,
     CommunityClosed,
     DefaultRequired,
+    IdentityChecksExhausted,
+    IdentityMismatch,
     LoginFailed,
     NoSuchStaff,
     RealNameMissing,
@@ -62,6 +64,7 @@ from app.core.errors import Invalid, NotFound, Problem, Unauthenticated
 from app.core.geo import to_stored
 from app.core.http import Api, Page, PageQuery, decode_cursor, paginate
 from app.core.i18n import N_
+from app.core.identity import IdentityServiceNotConfigured, IdentityServiceUnavailable
 from app.core.passwords import verify_password
 from app.core.settings import get_settings
 
@@ -171,6 +174,31 @@ async def verify_real_name(who: Principal, body: RealNameIn) -> dict[str, Any]:
         await Resident.get(id=who.id), name=body.name, id_number=body.id_number
     )
     return await service.resident_view(resident)
+
+
+@api.post(
+    "/api/v1/me/real-name/service-check",
+    roles=("resident",),
+    response=ResidentOut,
+    errors=(
+        RealNameMissing,
+        IdentityServiceNotConfigured,
+        IdentityMismatch,
+        IdentityChecksExhausted,
+        IdentityServiceUnavailable,
+    ),
+)
+async def check_real_name_with_service(who: Principal) -> dict[str, Any] | Problem:
+    """Asks the configured identity service (二要素核验) whether the resident's ID number
+    belongs to their name; a match makes the real name `verified` (by `service:<name>`).
+    Without a configured service: `409 identity_service_not_configured` (verification is in
+    person, by a worker). A mismatch is `422 identity_mismatch`; at most
+    `IDENTITY_CHECKS_PER_DAY` checks in 24 hours (`429 identity_checks_exhausted`); the
+    service not answering is `503 identity_service_unavailable`."""
+    checked = await service.verify_real_name_by_service(await Resident.get(id=who.id))
+    if isinstance(checked, Problem):
+        return checked
+    return await service.resident_view(checked)
 
 
 @api.post(

@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     # The cached access_token is refreshed this long before WeChat says it expires.
     wechat_token_refresh_margin_seconds: int = Field(default=300, ge=0, le=3600)
 
+    # An identity service for real-name verification (二要素核验: does this ID number belong to
+    # this name?), besides a worker seeing the ID card in person. Empty URL: none configured.
+    # The service is called `POST {IDENTITY_SERVICE_URL}` with `{"name", "id_number"}` and the
+    # token as `Authorization: Bearer …`, and answers `{"result": "match" | "no_match"}`.
+    identity_service_url: str = ""
+    identity_service_token: str = ""
+    # Recorded on the resident as `service:<name>` when it verifies them.
+    identity_service_name: str = "identity-service"
+    identity_service_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Checks one resident may ask for in 24 hours (each may cost the programme money).
+    identity_checks_per_day: int = Field(default=3, ge=1, le=100)
+
     # Signing keys: PEM text of Ed25519 private keys; the first signs, all verify.
     signing_keys: list[str] = Field(default_factory=list)
     # Key for encrypting personal data at rest (Fernet, urlsafe base64, 32 bytes).
