@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -14,6 +12,8 @@ from activities.checkin import (
     check_checkin_token,
     served_hours,
 )
+from activities.daily_hours import exceeds_daily_hours
+from activities.enrolment import take_walk_in_seat
 from activities.errors import (
     ActivityNotOpen,
     AlreadyCheckedIn,
@@ -32,13 +32,11 @@ from activities.models import (
     Enrollment,
 )
 from activities.scope import managed_activity, readable_activity
-from activities.service import local_date, lock_resident, take_walk_in_seat
+from activities.service import lock_resident
 from app.accounts.models import Resident
-from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.geo import distance_m
 from app.core.i18n import N_
-from app.core.settings import get_settings
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
 # are flagged: one phone checking in a group, or a position replayed.
@@ -115,26 +113,8 @@ async def _flag_shared_spot(attendance: Attendance) -> None:
             await flagged.save(update_fields=["flags"])
 
 
-async def _hours_on(resident_id: str, day: date, *, exclude: str | None = None) -> Decimal:
-    """Hours of the resident's attendances on `day` that are waiting or verified."""
-    local_midnight = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
-    start = local_midnight.astimezone(UTC)
-    query = Attendance.filter(
-        resident_id=resident_id,
-        status__in=("pending", "verified"),
-        checked_in_at__gte=start,
-        checked_in_at__lt=start + timedelta(days=1),
-    )
-    if exclude is not None:
-        query = query.exclude(id=exclude)
-    return sum((a.hours or Decimal(0) for a in await query), Decimal(0))
-
-
 async def _flag_long_day(attendance: Attendance) -> None:
-    rules = await rules_at(attendance.district_id, attendance.checked_in_at)
-    day = local_date(attendance.checked_in_at)
-    total = await _hours_on(attendance.resident_id, day, exclude=attendance.id)
-    if total + (attendance.hours or Decimal(0)) > rules.max_hours_per_day:
+    if await exceeds_daily_hours(attendance):
         attendance.flags = _flag(attendance.flags, "too_many_hours_in_a_day")
 
 

@@ -25,7 +25,7 @@ from activities.notices import tell_certificate_revoked
 from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
 from app.accounts.models import District, Resident
-from app.accounts.service import mask_name
+from app.accounts.residents import mask_name
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_

@@ -1,4 +1,4 @@
-"""Verification into immutable service records, daily hour caps, and corrections (a new
+"""Verification into immutable service records (within the daily hours cap) and corrections (a new
 record or a reversal, never an edit)."""
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from tortoise.exceptions import IntegrityError
 from activities.checkin import (
     served_hours,
 )
+from activities.daily_hours import ensure_daily_cap
 from activities.errors import (
     AttendanceNotPending,
     CorrectionNotPending,
     CorrectionTarget,
-    DailyHoursExceeded,
-    DistrictReviewRequired,
     HoursRequired,
     InvalidHours,
     ReasonRequired,
@@ -33,7 +32,6 @@ from activities.notices import tell_attendance_decided, tell_correction_decided
 from activities.scope import managed_attendance, managed_correction, readable_activity
 from activities.service import local_date, lock_resident
 from app.accounts.models import Community, District
-from app.accounts.service import rules_at
 from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_
@@ -60,41 +58,16 @@ class RecordDraft:
     reason: str = ""
 
 
-async def _ensure_daily_cap(draft: RecordDraft, by: Principal) -> None:
-    """≤ max_hours_per_day counts at once; up to review_hours_per_day only with the
-    district's review; beyond that never."""
-    rules = await rules_at(draft.activity.district_id, draft.served_at)
-    day = local_date(draft.served_at)
-    earlier = await ServiceRecord.filter(resident_id=draft.resident_id, served_on=day).values_list(
-        "hours", flat=True
-    )
-    total = sum((Decimal(str(h)) for h in earlier), Decimal(0)) + draft.hours
-    if total > rules.review_hours_per_day:
-        raise DailyHoursExceeded(
-            N_(
-                "That makes {total} h on {day}; the district counts at most "
-                "{review_hours_per_day} h a day."
-            ),
-            total=total,
-            day=day,
-            review_hours_per_day=rules.review_hours_per_day,
-        )
-    if total > rules.max_hours_per_day and by.role == "worker":
-        raise DistrictReviewRequired(
-            N_(
-                "That makes {total} h on {day}, above {max_hours_per_day} h: "
-                "a district administrator must approve it."
-            ),
-            total=total,
-            day=day,
-            max_hours_per_day=rules.max_hours_per_day,
-        )
-
-
 async def write_service_record(draft: RecordDraft, *, by: Principal) -> ServiceRecord:
     """The immutable record, and its hours and credits posted in the same transaction."""
     await lock_resident(draft.resident_id)
-    await _ensure_daily_cap(draft, by)
+    await ensure_daily_cap(
+        district_id=draft.activity.district_id,
+        resident_id=draft.resident_id,
+        served_at=draft.served_at,
+        hours=draft.hours,
+        by=by,
+    )
     activity = draft.activity
     record = await ServiceRecord.create(
         district_id=activity.district_id,

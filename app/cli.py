@@ -21,9 +21,15 @@ from app.core.settings import Settings, get_settings
 DEMO_PASSWORD = "demo-password-2026"
 
 
+def _tortoise_config() -> dict[str, Any]:
+    from app.domains import tortoise_config
+
+    return tortoise_config(get_settings())
+
+
 @contextlib.asynccontextmanager
 async def database() -> AsyncIterator[None]:
-    await Tortoise.init(config=db.tortoise_config(get_settings()))
+    await Tortoise.init(config=_tortoise_config())
     try:
         yield
     finally:
@@ -34,7 +40,7 @@ async def migrate() -> None:
     from tortoise.migrations.api import migrate as apply_migrations
 
     try:
-        await apply_migrations(config=db.tortoise_config(get_settings()))
+        await apply_migrations(config=_tortoise_config())
     finally:
         await Tortoise.close_connections()
     print("migrations applied")
@@ -44,7 +50,7 @@ async def pending_model_changes() -> list[str]:
     """Describes model changes that no migration holds yet (empty when they agree)."""
     from tortoise.migrations.autodetector import MigrationAutodetector
 
-    config = db.tortoise_config(get_settings())
+    config = _tortoise_config()
     async with database():
         detector = MigrationAutodetector(Tortoise.apps, config["apps"])
         writers = await detector.changes()
@@ -55,7 +61,7 @@ async def make_migrations() -> None:
     """For developers: writes a migration for the models' changes into migrations/."""
     from tortoise.migrations.autodetector import MigrationAutodetector
 
-    config = db.tortoise_config(get_settings())
+    config = _tortoise_config()
     async with database():
         written = await MigrationAutodetector(Tortoise.apps, config["apps"]).write()
     print("\n".join(written) or "no changes")
@@ -63,7 +69,7 @@ async def make_migrations() -> None:
 
 async def create_admin(username: str, password: str) -> None:
     import app.main  # noqa: F401  (loads every model)
-    from app.accounts.service import set_platform_admin
+    from app.accounts.staff import set_platform_admin
 
     async with database(), db.transaction():
         await set_platform_admin(username, password)

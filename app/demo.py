@@ -7,18 +7,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from activities import attendance, deeds, records, service
+from activities import attendance, deeds, enrolment, records, service
 from activities.models import Activity
 from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
 from app.accounts.schemas import DistrictRulesPatch, StaffCreate
-from app.accounts.service import (
-    change_rules,
-    create_community,
-    create_district,
-    create_staff,
-    rules_at,
-    set_platform_admin,
-)
+from app.accounts.service import change_rules, create_community, create_district, rules_at
+from app.accounts.staff import create_staff, set_platform_admin
 from app.core.auth import Principal
 from app.core.db import transaction
 from app.core.settings import get_settings
@@ -163,7 +157,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
                 community_ids=frozenset([resident.community_id or ""]),
             )
             if activity.status == "published":
-                await service.enrol(activity.id, who=who)
+                await enrolment.enrol(activity.id, who=who)
                 continue
             present = await attendance.backfill_attendance(
                 activity.id,

@@ -18,7 +18,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import app.core.jobs
 import app.core.outbox  # noqa: F401
 from app.accounts.models import Resident
-from app.accounts.routes import api as accounts_api
+from app.accounts.routes import APIS as ACCOUNTS_APIS
 from app.console.routes import routes as console_routes
 from app.core import authcache, db
 from app.core.errors import EXCEPTION_HANDLERS
@@ -33,7 +33,7 @@ from app.core.outbox import use_sender
 from app.core.scheduler import build_scheduler
 from app.core.settings import Settings, configure, get_settings
 from app.core.wechat_messages import SubscribeMessageSender
-from app.domains import APIS
+from app.domains import APIS, tortoise_config
 
 log = logging.getLogger("app")
 VERSION = "1.0.0"
@@ -48,7 +48,7 @@ use_sender(SubscribeMessageSender(openid_of=_resident_openid))
 
 
 def all_apis() -> list[Api]:
-    return [accounts_api, jobs_api, *APIS]
+    return [*ACCOUNTS_APIS, jobs_api, *APIS]
 
 
 def all_endpoints() -> list[Endpoint]:
@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(application: Starlette) -> AsyncIterator[dict[str, Any]]:
         async with (
-            RegisterTortoise(application, config=db.tortoise_config(settings)),
+            RegisterTortoise(application, config=tortoise_config(settings)),
             authcache.listen(
                 None if settings.is_sqlite else db.listen_url(settings),
                 settings.principal_cache_seconds,

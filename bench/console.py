@@ -285,9 +285,9 @@ async def main() -> None:
     args = parser.parse_args()
     from tortoise.migrations.api import migrate
 
-    from app.core.db import tortoise_config
     from app.core.settings import Settings, configure
     from app.demo import seed
+    from app.domains import tortoise_config
     from app.main import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="bench-console-"))

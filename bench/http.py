@@ -102,9 +102,10 @@ async def prepare(url: str, env: dict[str, str], args: argparse.Namespace) -> di
     from app.accounts.schemas import DistrictRulesPatch
     from app.accounts.service import change_rules, create_community
     from app.core.auth import Principal
-    from app.core.db import tortoise_config, transaction
+    from app.core.db import transaction
     from app.core.scheduler import run_job
     from app.core.settings import Settings, configure
+    from app.domains import tortoise_config
     from bench.badges import _generate_statements
 
     settings = configure(Settings(app_env="test", database_url=url, scheduler_enabled=False))

@@ -56,8 +56,9 @@ async def _prepare(url: str, districts: int, residents_per_district: int) -> lis
     from app.accounts.schemas import DistrictRulesPatch
     from app.accounts.service import change_rules, create_community, create_district
     from app.core.auth import Principal
-    from app.core.db import tortoise_config, transaction
+    from app.core.db import transaction
     from app.core.settings import configure
+    from app.domains import tortoise_config
 
     settings = configure(_settings(url))
     await migrate(config=tortoise_config(settings))
@@ -95,9 +96,10 @@ async def _post_awards(
     (wall clock) for `seconds`; connections are opened before the clock starts."""
     from tortoise import Tortoise
 
-    from app.core.db import tortoise_config, transaction
+    from app.core.db import transaction
     from app.core.ids import new_id
     from app.core.settings import configure
+    from app.domains import tortoise_config
     from credits.service import record_participation
 
     settings = _settings(url)
@@ -298,8 +300,9 @@ async def _prepare_one(url: str, residents: int) -> list[tuple[str, str]]:
     from app.accounts.schemas import DistrictRulesPatch
     from app.accounts.service import change_rules, create_community, create_district
     from app.core.auth import Principal
-    from app.core.db import tortoise_config, transaction
+    from app.core.db import transaction
     from app.core.settings import configure
+    from app.domains import tortoise_config
 
     await Tortoise.init(config=tortoise_config(configure(_settings(url))))
     system = Principal(kind="staff", id="bench", role="platform_admin")

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from app.core.i18n import N_
 from app.core.settings import get_settings
+from app.core.sql import query_rows
 from credits import ledger
-from credits.ledger import Leg, district_account, query_rows, resident_account
+from credits.ledger import Leg, district_account, resident_account
 from credits.models import from_units
 
 _DUE = (

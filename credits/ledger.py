@@ -5,11 +5,13 @@ Bounded accounts (a resident's or household's credits) carry a running balance m
 `UPDATE … SET balance = balance + d WHERE id = … AND balance + d >= 0`: concurrent spends
 queue on the row and the loser finds the floor, on PostgreSQL and on SQLite alike. District
 accounts (issuance, redemption, expiry, penalty) and the hours and participation counters are
-unbounded: postings only insert entries, so a district's treasury is never a lock."""
+unbounded: postings only insert entries, so a district's treasury is never a lock.
+
+Longer than most modules on purpose: posting has two strategies (one statement on PostgreSQL,
+step by step on SQLite) that must stay side by side to be read as one rule of money."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from app.accounts.models import DistrictRulesVersion
 from app.core.db import dialect
 from app.core.i18n import N_
 from app.core.ids import new_id
+from app.core.sql import query_rows
 from credits.errors import (
     AlreadyReversed,
     InsufficientCredits,
@@ -74,23 +77,6 @@ class Leg:
 
 
 # --- raw statements, written once for both databases ----------------------------------------
-
-
-@lru_cache(maxsize=64)
-def _placeholders(query: str, for_dialect: str) -> str:
-    if for_dialect != "postgres":
-        return query
-    numbers = iter(range(1, 10_000))
-    return re.sub(r"\?", lambda _: f"${next(numbers)}", query)
-
-
-async def query_rows(query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-    connection = connections.get("default")
-    found: list[dict[str, Any]] = await connection.execute_query_dict(
-        _placeholders(query, dialect()), list(values)
-    )
-    return found
-
 
 _ACCOUNT_COLUMNS = (
     "(id, district_id, owner_kind, owner_id, kind, asset, bounded, balance, created_at)"

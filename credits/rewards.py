@@ -83,22 +83,10 @@ async def create_reward(
     )
 
 
-async def reward_views(rewards: list[Reward]) -> list[dict[str, Any]]:
+async def community_codes(rewards: list[Reward]) -> dict[str, str]:
+    """The code of each community a reward is limited to, for the rewards' responses."""
     ids = {r.community_id for r in rewards if r.community_id}
-    codes = dict(await Community.filter(id__in=ids).values_list("id", "code")) if ids else {}
-    return [
-        {
-            "id": r.id,
-            "title": r.title,
-            "description": r.description,
-            "cost": from_units(r.cost),
-            "stock": r.stock,
-            "community": codes.get(r.community_id) if r.community_id else None,
-            "created_at": r.created_at,
-            "withdrawn_at": r.withdrawn_at,
-        }
-        for r in rewards
-    ]
+    return dict(await Community.filter(id__in=ids).values_list("id", "code")) if ids else {}
 
 
 # --- managing the catalogue: edit, restock, withdraw (each recorded) -----------------------
@@ -351,44 +339,13 @@ async def remind_expiring_holds(now: datetime | None = None, *, batch: int = 500
     return reminded
 
 
-async def redemption_views(
-    redemptions: list[Redemption], *, for_staff: bool = False
-) -> list[dict[str, Any]]:
-    """Redemptions with the title of what they are for (and, for staff, who redeemed)."""
-    reward_ids = {r.reward_id for r in redemptions}
-    titles = (
-        dict(await Reward.filter(id__in=reward_ids).values_list("id", "title"))
-        if reward_ids
-        else {}
-    )
-    names: dict[str, str] = {}
-    if for_staff and redemptions:
-        names = dict(
-            await Resident.filter(id__in={r.resident_id for r in redemptions}).values_list(
-                "id", "nickname"
-            )
-        )
-    views = []
-    for redemption in redemptions:
-        view = redemption_view(redemption, reward_title=str(titles.get(redemption.reward_id, "")))
-        if for_staff:
-            view["resident"] = redemption.resident_id
-            view["resident_nickname"] = names.get(redemption.resident_id, "")
-            view["settled_by"] = redemption.settled_by
-            view.pop("code")  # the pickup code is the resident's to show, not staff's to read
-        views.append(view)
-    return views
+async def reward_titles(redemptions: list[Redemption]) -> dict[str, str]:
+    """The title of what each redemption is for, for the redemptions' responses."""
+    ids = {r.reward_id for r in redemptions}
+    return dict(await Reward.filter(id__in=ids).values_list("id", "title")) if ids else {}
 
 
-def redemption_view(redemption: Redemption, *, reward_title: str) -> dict[str, Any]:
-    return {
-        "id": redemption.id,
-        "reward": redemption.reward_id,
-        "reward_title": reward_title,
-        "code": redemption.code,
-        "cost": from_units(redemption.cost),
-        "status": redemption.status,
-        "expires_at": redemption.expires_at,
-        "created_at": redemption.created_at,
-        "settled_at": redemption.settled_at,
-    }
+async def redeemer_nicknames(redemptions: list[Redemption]) -> dict[str, str]:
+    """Who redeemed, by nickname, for the responses staff read."""
+    ids = {r.resident_id for r in redemptions}
+    return dict(await Resident.filter(id__in=ids).values_list("id", "nickname")) if ids else {}

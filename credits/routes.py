@@ -9,6 +9,8 @@ import credits.jobs  # noqa: F401  (registers the moral bank's scheduled jobs)
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 from credits import errors, rewards, scope, service
+from credits.errors import InsufficientCredits, NoSuchReward, NoSuchTransaction
+from credits.models import LedgerTransaction, Redemption, Reward
 from credits.schemas import (
     AdjustmentIn,
     FulfilIn,
@@ -26,8 +28,29 @@ from credits.schemas import (
     TransactionOut,
     WithdrawIn,
 )
+from credits.totals import resident_totals
 
 api = Api("credits")
+
+
+async def _rewards_out(found: list[Reward]) -> list[RewardOut]:
+    communities = await rewards.community_codes(found)
+    return [RewardOut.of(r, communities) for r in found]
+
+
+async def _redemptions_out(found: list[Redemption]) -> list[RedemptionOut]:
+    titles = await rewards.reward_titles(found)
+    return [RedemptionOut.of(r, titles) for r in found]
+
+
+async def _staff_redemptions_out(found: list[Redemption]) -> list[StaffRedemptionOut]:
+    titles, nicknames = await rewards.reward_titles(found), await rewards.redeemer_nicknames(found)
+    return [StaffRedemptionOut.of(r, titles, nicknames) for r in found]
+
+
+async def _transactions_out(found: list[LedgerTransaction]) -> list[TransactionOut]:
+    entries = await service.entries_of(found)
+    return [TransactionOut.of(t, entries[t.id], await service.rules_version_of(t)) for t in found]
 
 
 # --- rewards and redemptions ----------------------------------------------------------------
@@ -42,24 +65,28 @@ api = Api("credits")
     idempotent=True,
     errors=(errors.InvalidCommunity,),
 )
-async def create_reward(who: Principal, body: RewardIn) -> dict[str, Any]:
+async def create_reward(who: Principal, body: RewardIn) -> RewardOut:
     """Adds a reward to the catalogue of a community (or, for administrators, the district)."""
     reward = await rewards.create_reward(**body.model_dump(), by=who)
-    return (await rewards.reward_views([reward]))[0]
+    return (await _rewards_out([reward]))[0]
 
 
 @api.get("/api/v1/rewards", query=PageQuery, response=Page[RewardOut])
 async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The rewards the caller can see: their district's and their communities'."""
     page = await paginate(scope.catalogue(who), query)
-    page["items"] = await rewards.reward_views(page["items"])
+    page["items"] = await _rewards_out(page["items"])
     return page
 
 
-@api.get("/api/v1/rewards/{reward_id}", response=RewardOut)
-async def get_reward(who: Principal, reward_id: str) -> dict[str, Any]:
+@api.get(
+    "/api/v1/rewards/{reward_id}",
+    response=RewardOut,
+    errors=(NoSuchReward,),
+)
+async def get_reward(who: Principal, reward_id: str) -> RewardOut:
     """One reward, with the stock still available."""
-    return (await rewards.reward_views([await scope.readable_reward(reward_id, who=who)]))[0]
+    return (await _rewards_out([await scope.readable_reward(reward_id, who=who)]))[0]
 
 
 _MANAGE_ERRORS = (errors.NoSuchReward, errors.RewardNotYours, errors.RewardWithdrawn)
@@ -72,11 +99,11 @@ _MANAGE_ERRORS = (errors.NoSuchReward, errors.RewardNotYours, errors.RewardWithd
     response=RewardOut,
     errors=_MANAGE_ERRORS,
 )
-async def edit_reward(who: Principal, reward_id: str, body: RewardPatch) -> dict[str, Any]:
+async def edit_reward(who: Principal, reward_id: str, body: RewardPatch) -> RewardOut:
     """Edits a reward's title, description or cost (recorded); holds taken keep their cost."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     reward = await rewards.edit_reward(reward_id, changes, by=who)
-    return (await rewards.reward_views([reward]))[0]
+    return (await _rewards_out([reward]))[0]
 
 
 @api.post(
@@ -87,10 +114,10 @@ async def edit_reward(who: Principal, reward_id: str, body: RewardPatch) -> dict
     idempotent=True,
     errors=_MANAGE_ERRORS,
 )
-async def restock_reward(who: Principal, reward_id: str, body: RestockIn) -> dict[str, Any]:
+async def restock_reward(who: Principal, reward_id: str, body: RestockIn) -> RewardOut:
     """Adds units to a reward's stock; recorded with who, when and why."""
     reward = await rewards.restock_reward(reward_id, body.quantity, body.reason, by=who)
-    return (await rewards.reward_views([reward]))[0]
+    return (await _rewards_out([reward]))[0]
 
 
 @api.post(
@@ -101,11 +128,11 @@ async def restock_reward(who: Principal, reward_id: str, body: RestockIn) -> dic
     idempotent=True,
     errors=_MANAGE_ERRORS,
 )
-async def withdraw_reward(who: Principal, reward_id: str, body: WithdrawIn) -> dict[str, Any]:
+async def withdraw_reward(who: Principal, reward_id: str, body: WithdrawIn) -> RewardOut:
     """Takes a reward off the residents' catalogue, with a reason; holds already taken can
     still be handed over or cancelled."""
     reward = await rewards.withdraw_reward(reward_id, body.reason, by=who)
-    return (await rewards.reward_views([reward]))[0]
+    return (await _rewards_out([reward]))[0]
 
 
 @api.get(
@@ -134,9 +161,9 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
         errors.NoSuchReward,
     ),
 )
-async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
+async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
     """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
-    return (await rewards.redemption_views([await rewards.redeem(reward_id, who=who)]))[0]
+    return (await _redemptions_out([await rewards.redeem(reward_id, who=who)]))[0]
 
 
 @api.get(
@@ -145,7 +172,7 @@ async def redeem(who: Principal, reward_id: str) -> dict[str, Any]:
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's redemptions, newest first, with their pickup codes."""
     page = await paginate(scope.own_redemptions(who), query)
-    page["items"] = await rewards.redemption_views(page["items"])
+    page["items"] = await _redemptions_out(page["items"])
     return page
 
 
@@ -154,11 +181,11 @@ async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     roles=("resident",),
     response=RedemptionOut,
     idempotent=True,
-    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption),
+    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption, InsufficientCredits),
 )
-async def cancel_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
+async def cancel_redemption(who: Principal, redemption_id: str) -> RedemptionOut:
     """The resident cancels a held redemption: credits and stock are given back."""
-    return (await rewards.redemption_views([await rewards.cancel(redemption_id, who=who)]))[0]
+    return (await _redemptions_out([await rewards.cancel(redemption_id, who=who)]))[0]
 
 
 @api.post(
@@ -167,12 +194,17 @@ async def cancel_redemption(who: Principal, redemption_id: str) -> dict[str, Any
     body=FulfilIn,
     response=RedemptionOut,
     idempotent=True,
-    errors=(errors.RedemptionNotHeld, errors.RedemptionExpired, errors.NoSuchRedemption),
+    errors=(
+        errors.RedemptionNotHeld,
+        errors.RedemptionExpired,
+        errors.NoSuchRedemption,
+        InsufficientCredits,
+    ),
 )
-async def fulfil_redemption(who: Principal, body: FulfilIn) -> dict[str, Any]:
+async def fulfil_redemption(who: Principal, body: FulfilIn) -> RedemptionOut:
     """A worker hands over the reward against the resident's pickup code (workers only: the
     hand-over happens at a community's counter; administrators see the list)."""
-    return (await rewards.redemption_views([await rewards.fulfil(body.code, who=who)]))[0]
+    return (await _redemptions_out([await rewards.fulfil(body.code, who=who)]))[0]
 
 
 @api.get(
@@ -184,7 +216,7 @@ async def fulfil_redemption(who: Principal, body: FulfilIn) -> dict[str, Any]:
 async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, Any]:
     """Redemptions of the rewards the caller sees, newest first, by `status` if given."""
     page = await paginate(scope.staff_redemptions(who, query.status), query)
-    page["items"] = await rewards.redemption_views(page["items"], for_staff=True)
+    page["items"] = await _staff_redemptions_out(page["items"])
     return page
 
 
@@ -194,10 +226,10 @@ async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, 
     response=StaffRedemptionOut,
     errors=(errors.NoSuchRedemption,),
 )
-async def get_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
+async def get_redemption(who: Principal, redemption_id: str) -> StaffRedemptionOut:
     """One redemption of the rewards the caller sees."""
     found = await scope.staff_redemption(redemption_id, who=who)
-    return (await rewards.redemption_views([found], for_staff=True))[0]
+    return (await _staff_redemptions_out([found]))[0]
 
 
 # --- the ledger for staff -------------------------------------------------------------------
@@ -212,12 +244,12 @@ async def get_redemption(who: Principal, redemption_id: str) -> dict[str, Any]:
     idempotent=True,
     errors=(errors.InsufficientCredits, errors.NoSuchResident, errors.NotInDistrict),
 )
-async def adjust_credits(who: Principal, body: AdjustmentIn) -> dict[str, Any]:
+async def adjust_credits(who: Principal, body: AdjustmentIn) -> TransactionOut:
     """Gives or takes a resident's credits by hand, with a reason; never below zero."""
     transaction = await service.adjust(
         resident_id=body.resident, amount=body.amount, reason=body.reason, by=who
     )
-    return await service.transaction_view(transaction)
+    return (await _transactions_out([transaction]))[0]
 
 
 @api.get(
@@ -229,7 +261,7 @@ async def adjust_credits(who: Principal, body: AdjustmentIn) -> dict[str, Any]:
 async def list_adjustments(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The audit trail of manual adjustments in the caller's district, newest first."""
     page = await paginate(service.adjustments(who), query)
-    page["items"] = [await service.transaction_view(t) for t in page["items"]]
+    page["items"] = await _transactions_out(page["items"])
     return page
 
 
@@ -237,10 +269,11 @@ async def list_adjustments(who: Principal, query: PageQuery) -> dict[str, Any]:
     "/api/v1/credits/transactions/{transaction_id}",
     roles=("worker", "district_admin", "platform_admin"),
     response=TransactionOut,
+    errors=(NoSuchTransaction,),
 )
-async def get_transaction(who: Principal, transaction_id: str) -> dict[str, Any]:
+async def get_transaction(who: Principal, transaction_id: str) -> TransactionOut:
     """A ledger transaction with its entries."""
-    return await service.transaction_view(await scope.readable_transaction(transaction_id, who=who))
+    return (await _transactions_out([await scope.readable_transaction(transaction_id, who=who)]))[0]
 
 
 @api.post(
@@ -250,14 +283,19 @@ async def get_transaction(who: Principal, transaction_id: str) -> dict[str, Any]
     response=TransactionOut,
     status=201,
     idempotent=True,
-    errors=(errors.AlreadyReversed, errors.NotReversible, errors.InsufficientCredits),
+    errors=(
+        errors.AlreadyReversed,
+        errors.NotReversible,
+        errors.InsufficientCredits,
+        NoSuchTransaction,
+    ),
 )
 async def reverse_transaction(
     who: Principal, transaction_id: str, body: ReverseIn
-) -> dict[str, Any]:
+) -> TransactionOut:
     """Posts the mirror of a participation or an adjustment, once, with a reason."""
     reversal = await service.reverse_transaction(transaction_id, reason=body.reason, by=who)
-    return await service.transaction_view(reversal)
+    return (await _transactions_out([reversal]))[0]
 
 
 # --- the resident's own credits -------------------------------------------------------------
@@ -266,7 +304,7 @@ async def reverse_transaction(
 @api.get("/api/v1/me/credits", roles=("resident",), response=MyCreditsOut)
 async def my_credits(who: Principal) -> dict[str, Any]:
     """The resident's balance, held credits, credits earned and what expires when."""
-    totals = await service.resident_totals(who.id)
+    totals = await resident_totals(who.id)
     return {
         "balance": totals.credits_balance,
         "held": totals.credits_held,

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from app.core.http import JsonDecimal, PageQuery, Schema
+from app.core.i18n import translate
+from credits.models import Entry, LedgerTransaction, Redemption, Reward, from_units
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
@@ -35,6 +37,15 @@ class RewardOut(Schema):
     withdrawn_at: datetime | None = Field(
         default=None, description="set when staff withdrew the reward from the catalogue"
     )
+
+    @classmethod
+    def of(cls, reward: Reward, communities: dict[str, str]) -> RewardOut:
+        """`communities`: codes by id (`rewards.community_codes`)."""
+        return cls.from_model(
+            reward,
+            cost=from_units(reward.cost),
+            community=communities.get(reward.community_id) if reward.community_id else None,
+        )
 
 
 class RewardPatch(Schema):
@@ -78,6 +89,16 @@ class RedemptionOut(Schema):
     created_at: datetime
     settled_at: datetime | None
 
+    @classmethod
+    def of(cls, redemption: Redemption, titles: dict[str, str]) -> RedemptionOut:
+        """`titles`: reward titles by id (`rewards.reward_titles`)."""
+        return cls.from_model(
+            redemption,
+            reward=redemption.reward_id,
+            reward_title=titles.get(redemption.reward_id, ""),
+            cost=from_units(redemption.cost),
+        )
+
 
 class StaffRedemptionOut(Schema):
     """A redemption as staff see it: who redeemed what; never the pickup code."""
@@ -93,6 +114,20 @@ class StaffRedemptionOut(Schema):
     created_at: datetime
     settled_at: datetime | None
     settled_by: str | None
+
+    @classmethod
+    def of(
+        cls, redemption: Redemption, titles: dict[str, str], nicknames: dict[str, str]
+    ) -> StaffRedemptionOut:
+        """`nicknames`: by resident id (`rewards.redeemer_nicknames`)."""
+        return cls.from_model(
+            redemption,
+            reward=redemption.reward_id,
+            reward_title=titles.get(redemption.reward_id, ""),
+            resident=redemption.resident_id,
+            resident_nickname=nicknames.get(redemption.resident_id, ""),
+            cost=from_units(redemption.cost),
+        )
 
 
 class RedemptionQuery(PageQuery):
@@ -131,6 +166,15 @@ class EntryOut(Schema):
     balance_after: JsonDecimal | None
     expires_at: datetime | None
 
+    @classmethod
+    def of(cls, entry: Entry) -> EntryOut:
+        return cls.from_model(
+            entry,
+            account=entry.account_kind,
+            amount=from_units(entry.amount),
+            balance_after=None if entry.balance_after is None else from_units(entry.balance_after),
+        )
+
 
 class TransactionOut(Schema):
     id: str
@@ -148,6 +192,19 @@ class TransactionOut(Schema):
     occurred_at: datetime
     created_at: datetime
     entries: list[EntryOut]
+
+    @classmethod
+    def of(
+        cls, transaction: LedgerTransaction, entries: list[Entry], rules_version: str | None
+    ) -> TransactionOut:
+        """`rules_version`: `service.rules_version_of(transaction)`."""
+        return cls.from_model(
+            transaction,
+            reverses=transaction.reverses_id,
+            memo=translate(transaction.memo),
+            rules_version=rules_version,
+            entries=[EntryOut.of(e) for e in entries],
+        )
 
 
 class HistoryItem(Schema):

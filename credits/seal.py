@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from credits.ledger import query_rows
+from app.core.sql import query_rows
 from credits.models import Entry, LedgerBlock, LedgerTransaction, SealedTransaction
 
 GENESIS = "0" * 64

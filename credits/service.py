@@ -4,7 +4,7 @@ resident holds. Every function runs in the caller's database transaction."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -30,21 +30,12 @@ from credits.errors import (
     NoSuchTransaction,
     NotInDistrict,
 )
-from credits.ledger import Leg, district_account, query_rows, resident_account
+from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.notices import tell_credits_adjusted, tell_transaction_reversed
 from credits.scope import readable_transaction, readable_transactions
 
 CENT = Decimal("0.01")
-
-
-@dataclass
-class ResidentTotals:
-    hours_total: Decimal = Decimal("0.00")
-    credits_balance: Decimal = Decimal("0.00")
-    credits_held: Decimal = Decimal("0.00")
-    credits_earned: Decimal = Decimal("0.00")
-    actions: dict[str, int] = field(default_factory=dict)
 
 
 # --- earning --------------------------------------------------------------------------------
@@ -293,69 +284,15 @@ async def rules_version_of(transaction: LedgerTransaction) -> str | None:
     return version.id if version else None
 
 
-async def transaction_view(transaction: LedgerTransaction) -> dict[str, Any]:
-    entries = await Entry.filter(transaction_id=transaction.id).order_by("id")
-    return {
-        "rules_version": await rules_version_of(transaction),
-        "id": transaction.id,
-        "district_id": transaction.district_id,
-        "kind": transaction.kind,
-        "ref_type": transaction.ref_type,
-        "ref_id": transaction.ref_id,
-        "action": transaction.action,
-        "reverses": transaction.reverses_id,
-        "actor": transaction.actor,
-        "memo": translate(transaction.memo),
-        "occurred_at": transaction.occurred_at,
-        "created_at": transaction.created_at,
-        "entries": [
-            {
-                "owner_kind": e.owner_kind,
-                "owner_id": e.owner_id,
-                "account": e.account_kind,
-                "asset": e.asset,
-                "amount": from_units(e.amount),
-                "balance_after": None if e.balance_after is None else from_units(e.balance_after),
-                "expires_at": e.expires_at,
-            }
-            for e in entries
-        ],
-    }
+async def entries_of(transactions: list[LedgerTransaction]) -> dict[str, list[Entry]]:
+    """Each transaction's entries in the order posted, for the transactions' responses."""
+    found: dict[str, list[Entry]] = {t.id: [] for t in transactions}
+    for entry in await Entry.filter(transaction_id__in=list(found)).order_by("id"):
+        found[entry.transaction_id].append(entry)
+    return found
 
 
 # --- what a resident holds ------------------------------------------------------------------
-
-
-# One round trip: the resident's credit balances (available, held) and running totals.
-_RESIDENT_TOTALS = (
-    "SELECT 'balance' AS source, kind AS key, '' AS action, SUM(balance) AS total "
-    "FROM ledger_account WHERE owner_kind = 'resident' AND owner_id = ? AND asset = 'credits' "
-    "GROUP BY kind "
-    "UNION ALL SELECT 'total', asset, action, SUM(amount) FROM resident_total "
-    "WHERE owner_id = ? GROUP BY asset, action"
-)
-
-
-async def resident_totals(resident_id: str) -> ResidentTotals:
-    """Hours, credits (available, held, earned) and participations per action, all districts:
-    read from the balances and the running totals the ledger posts with every entry."""
-    totals = ResidentTotals()
-    actions: dict[str, int] = defaultdict(int)
-    for row in await query_rows(_RESIDENT_TOTALS, [resident_id, resident_id]):
-        total = int(row["total"] or 0)
-        if row["source"] == "balance":
-            if row["key"] == "available":
-                totals.credits_balance = from_units(total)
-            elif row["key"] == "held":
-                totals.credits_held = from_units(total)
-        elif row["key"] == "hours":
-            totals.hours_total += from_units(total)
-        elif row["key"] == "participations" and row["action"] and total:
-            actions[row["action"]] += total // SCALE
-        elif row["key"] == "credits" and row["action"]:
-            totals.credits_earned += from_units(total)
-    totals.actions = {code: count for code, count in sorted(actions.items()) if count}
-    return totals
 
 
 async def expiring_credits(resident_id: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from tortoise.expressions import Subquery
 from app.accounts.models import Community
 from app.core.auth import Principal
 from app.core.i18n import _
-from credits.recognition.sql import db_time, execute, statement
+from app.core.sql import db_time, execute, statement
 from oversight.errors import (
     AlreadyDecided,
     EntryRemoved,

@@ -69,7 +69,7 @@ def test_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
 async def _migrate(url: str, var_dir: Path) -> None:
     from tortoise.migrations.api import migrate
 
-    from app.core.db import tortoise_config
+    from app.domains import tortoise_config
 
     configure(test_settings(url, var_dir))
     try:
@@ -217,12 +217,8 @@ async def make_actor(app: Any, kind: str, subject_id: str, role: str) -> Actor:
 async def world(app: Any) -> AsyncIterator[World]:
     from app.accounts.models import Resident
     from app.accounts.schemas import StaffCreate
-    from app.accounts.service import (
-        create_community,
-        create_district,
-        create_staff,
-        set_platform_admin,
-    )
+    from app.accounts.service import create_community, create_district
+    from app.accounts.staff import create_staff, set_platform_admin
     from app.core.auth import Principal
     from app.core.db import transaction
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from activities import scope, service
+from activities import enrolment, scope, service
+from activities.errors import (
+    ActionExists,
+    ActivityNotOpen,
+    ActivityStarted,
+    AlreadyEnrolled,
+    CapacityBelowEnrolled,
+    InvalidTimes,
+    NotEnrolled,
+    UnknownAction,
+    UnknownCommunity,
+)
 from activities.models import Activity, CivilityAction, Enrollment
 from activities.schemas import (
     ActionIn,
@@ -51,9 +62,9 @@ async def activity_views(
         d.id: d.code
         for d in await District.filter(id__in={c.district_id for c in communities.values()})
     }
-    counts = await service.activity_counts([a.id for a in activities])
+    counts = await enrolment.activity_counts([a.id for a in activities])
     mine = (
-        await service.my_statuses(who.id, [a.id for a in activities])
+        await enrolment.my_statuses(who.id, [a.id for a in activities])
         if who is not None and who.kind == "resident"
         else {}
     )
@@ -96,7 +107,12 @@ async def list_actions(who: Principal) -> list[dict[str, Any]]:
 
 
 @api.post(
-    "/api/v1/actions", roles=("district_admin",), body=ActionIn, response=ActionOut, status=201
+    "/api/v1/actions",
+    roles=("district_admin",),
+    body=ActionIn,
+    response=ActionOut,
+    status=201,
+    errors=(ActionExists,),
 )
 async def create_action(who: Principal, body: ActionIn) -> dict[str, Any]:
     """A district adds its own civility action; the ten are never edited."""
@@ -112,6 +128,10 @@ async def create_action(who: Principal, body: ActionIn) -> dict[str, Any]:
     body=ActivityIn,
     response=ActivityOut,
     status=201,
+    errors=(
+        UnknownAction,
+        UnknownCommunity,
+    ),
 )
 async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
     """Publishes an activity; one already over is accepted `finished`, for back-filling."""
@@ -134,7 +154,12 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
     return (await activity_views([activity]))[0]
 
 
-@api.get("/api/v1/activities", query=ActivityQuery, response=Page[ActivityOut])
+@api.get(
+    "/api/v1/activities",
+    query=ActivityQuery,
+    response=Page[ActivityOut],
+    errors=(UnknownCommunity,),
+)
 async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, Any]:
     """Activities in scope: residents their district's, workers their communities'."""
     activities = scope.readable_activities(who)
@@ -167,6 +192,12 @@ async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
     roles=RUNS_ACTIVITIES,
     body=ActivityPatch,
     response=ActivityOut,
+    errors=(
+        ActivityNotOpen,
+        ActivityStarted,
+        CapacityBelowEnrolled,
+        InvalidTimes,
+    ),
 )
 async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> dict[str, Any]:
     """Changes an activity before it starts; a larger capacity seats the waitlist."""
@@ -181,6 +212,10 @@ async def update_activity(who: Principal, activity_id: str, body: ActivityPatch)
     roles=RUNS_ACTIVITIES,
     body=CancelIn,
     response=ActivityOut,
+    errors=(
+        ActivityNotOpen,
+        ActivityStarted,
+    ),
 )
 async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> dict[str, Any]:
     """Cancels an activity before it starts; everyone enrolled or waiting is notified."""
@@ -197,10 +232,14 @@ async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> d
     roles=("resident",),
     response=EnrollmentOut,
     status=201,
+    errors=(
+        ActivityNotOpen,
+        AlreadyEnrolled,
+    ),
 )
 async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
     """Enrols the resident, or puts them on the waitlist when the activity is full."""
-    enrollment = await service.enrol(activity_id, who=who)
+    enrollment = await enrolment.enrol(activity_id, who=who)
     return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
 
 
@@ -213,7 +252,7 @@ async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
 async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str, Any]:
     """The resident's activities, newest sign-up first: each activity (with `my_status` and
     the place on the waitlist) and the enrolment's own status."""
-    page = await paginate(service.my_enrollments(who.id, query.status), query)
+    page = await paginate(enrolment.my_enrollments(who.id, query.status), query)
     enrollments: list[Enrollment] = page["items"]
     activities = {
         a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
@@ -228,10 +267,15 @@ async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str,
     return page
 
 
-@api.delete("/api/v1/activities/{activity_id}/enrollments/me", roles=("resident",), status=204)
+@api.delete(
+    "/api/v1/activities/{activity_id}/enrollments/me",
+    roles=("resident",),
+    status=204,
+    errors=(NotEnrolled,),
+)
 async def cancel_enrolment(who: Principal, activity_id: str) -> None:
     """Gives the seat up; the first waitlisted resident moves up."""
-    await service.cancel_enrolment(activity_id, who=who)
+    await enrolment.cancel_enrolment(activity_id, who=who)
 
 
 @api.get(

@@ -9,6 +9,27 @@ from starlette.responses import Response
 
 from activities import attendance, records, scope
 from activities.checkin import checkin_link, issue_checkin_token, qr_png
+from activities.errors import (
+    ActivityNotOpen,
+    AlreadyCheckedIn,
+    AttendanceExists,
+    AttendanceNotPending,
+    CheckinTokenExpired,
+    CheckinTokenInvalid,
+    DailyHoursExceeded,
+    DistrictReviewRequired,
+    HoursRequired,
+    InvalidHours,
+    InvalidTimes,
+    NoFreeSeat,
+    NotCheckedIn,
+    NotEnrolled,
+    OutsideGeofence,
+    OutsideTimeWindow,
+    OverlappingAttendance,
+    ReasonRequired,
+    UnknownResident,
+)
 from activities.models import Attendance
 from activities.schemas import (
     AttendanceOut,
@@ -22,6 +43,7 @@ from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
 from app.core.settings import get_settings
+from credits.errors import InsufficientCredits
 
 api = Api("activities")
 
@@ -92,6 +114,17 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
     body=CheckinIn,
     response=AttendanceOut,
     status=201,
+    errors=(
+        ActivityNotOpen,
+        AlreadyCheckedIn,
+        CheckinTokenExpired,
+        CheckinTokenInvalid,
+        NoFreeSeat,
+        NotEnrolled,
+        OutsideGeofence,
+        OutsideTimeWindow,
+        OverlappingAttendance,
+    ),
 )
 async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
     """An enrolled resident checks in on site with the code on the worker's screen."""
@@ -106,6 +139,13 @@ async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[st
     roles=("resident",),
     body=CheckinIn,
     response=AttendanceOut,
+    errors=(
+        CheckinTokenExpired,
+        CheckinTokenInvalid,
+        NotCheckedIn,
+        OutsideGeofence,
+        OutsideTimeWindow,
+    ),
 )
 async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
     """The resident checks out on site; the hours within the activity's time are counted."""
@@ -121,6 +161,13 @@ async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[s
     body=BackfillIn,
     response=AttendanceOut,
     status=201,
+    errors=(
+        ActivityNotOpen,
+        AttendanceExists,
+        InvalidTimes,
+        OverlappingAttendance,
+        UnknownResident,
+    ),
 )
 async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> dict[str, Any]:
     """A worker back-fills an attendance (补录) with a note; it is marked `backfill`."""
@@ -160,6 +207,15 @@ async def list_attendances(
     body=VerifyIn,
     response=AttendanceOut,
     idempotent=True,
+    errors=(
+        AttendanceNotPending,
+        DailyHoursExceeded,
+        DistrictReviewRequired,
+        HoursRequired,
+        InsufficientCredits,
+        InvalidHours,
+        ReasonRequired,
+    ),
 )
 async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
     """Approves (writing the service record and posting hours and credits) or rejects."""

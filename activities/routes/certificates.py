@@ -9,7 +9,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from activities import certificates, scope, service
-from activities.errors import CertificateRevoked
+from activities.errors import (
+    CertificateQuotaReached,
+    CertificateRevoked,
+    NoServiceRecords,
+    RealNameNotVerified,
+)
 from activities.models import Certificate
 from activities.schemas import CertificateOut, RevokeCertificateIn, VerificationOut
 from app.core.auth import Principal
@@ -21,7 +26,17 @@ api = Api("activities")
 # --- certificates --------------------------------------------------------------------------
 
 
-@api.post("/api/v1/me/certificates", roles=("resident",), response=CertificateOut, status=201)
+@api.post(
+    "/api/v1/me/certificates",
+    roles=("resident",),
+    response=CertificateOut,
+    status=201,
+    errors=(
+        CertificateQuotaReached,
+        NoServiceRecords,
+        RealNameNotVerified,
+    ),
+)
 async def request_certificate(who: Principal) -> dict[str, Any]:
     """Issues a certificate of service (志愿服务证明) for the resident's verified hours."""
     return certificate_view(await certificates.issue_certificate(who=who))

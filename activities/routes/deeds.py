@@ -10,6 +10,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from activities import deeds, scope
+from activities.errors import (
+    AttestationOnly,
+    CheckInOnly,
+    DailyCapReached,
+    DeedNotPending,
+    EventFilingOnly,
+    EvidenceRequired,
+    InvalidTimes,
+    NotAnImage,
+    ReasonRequired,
+    UnknownAction,
+    UnknownResident,
+    UnknownUpload,
+    UploadQuotaReached,
+    UploadTooLarge,
+)
 from activities.models import Deed
 from activities.schemas import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
 from activities.scope import RUNS_ACTIVITIES
@@ -18,6 +34,7 @@ from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, paginate
 from app.core.i18n import N_
 from app.core.settings import get_settings
+from credits.errors import InsufficientCredits
 
 api = Api("activities")
 
@@ -25,7 +42,18 @@ api = Api("activities")
 # --- deeds and uploads ---------------------------------------------------------------------
 
 
-@api.post("/api/v1/uploads", roles=("resident", "worker"), response=UploadOut, status=201)
+@api.post(
+    "/api/v1/uploads",
+    roles=("resident", "worker"),
+    response=UploadOut,
+    status=201,
+    errors=(
+        BadRequest,
+        NotAnImage,
+        UploadQuotaReached,
+        UploadTooLarge,
+    ),
+)
 async def upload(who: Principal, request: Request) -> dict[str, Any]:
     """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
@@ -65,7 +93,24 @@ async def get_upload(who: Principal, upload_id: str) -> Response:
     return Response(data, media_type=stored.content_type, headers=headers)
 
 
-@api.post("/api/v1/deeds", roles=("resident",), body=DeedIn, response=DeedOut, status=201)
+@api.post(
+    "/api/v1/deeds",
+    roles=("resident",),
+    body=DeedIn,
+    response=DeedOut,
+    status=201,
+    errors=(
+        AttestationOnly,
+        CheckInOnly,
+        DailyCapReached,
+        EventFilingOnly,
+        EvidenceRequired,
+        InvalidTimes,
+        UnknownAction,
+        UnknownResident,
+        UnknownUpload,
+    ),
+)
 async def report_deed(who: Principal, body: DeedIn) -> Deed:
     """A resident reports a good deed with evidence; a worker reviews it."""
     return await deeds.report_deed(who=who, **body.model_dump(exclude={"coord"}))
@@ -78,6 +123,15 @@ async def report_deed(who: Principal, body: DeedIn) -> Deed:
     response=DeedOut,
     status=201,
     idempotent=True,
+    errors=(
+        CheckInOnly,
+        DailyCapReached,
+        EventFilingOnly,
+        InsufficientCredits,
+        InvalidTimes,
+        UnknownAction,
+        UnknownResident,
+    ),
 )
 async def attest_deed(who: Principal, body: AttestIn) -> Deed:
     """A worker attests a resident's deed (proxy mode records the resident's consent)."""
@@ -107,6 +161,12 @@ async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
     body=ReviewIn,
     response=DeedOut,
     idempotent=True,
+    errors=(
+        DeedNotPending,
+        InsufficientCredits,
+        ReasonRequired,
+        UnknownAction,
+    ),
 )
 async def review_deed(who: Principal, deed_id: str, body: ReviewIn) -> Deed:
     """Approves a reported deed (it earns by the district's rules) or rejects it with a reason."""

@@ -11,12 +11,14 @@ from activities.errors import (
     FilingNotDue,
     InvalidTimes,
     NotAFiledAction,
+    UnknownAction,
 )
 from activities.models import EventFiling
 from activities.schemas import FilingDecisionIn, FilingIn, FilingOut, FilingQuery
 from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
+from credits.errors import InsufficientCredits
 
 api = Api("activities")
 
@@ -43,7 +45,7 @@ def filing_view(filing: EventFiling) -> dict[str, Any]:
     response=FilingOut,
     status=201,
     idempotent=True,
-    errors=(NotAFiledAction, InvalidTimes),
+    errors=(NotAFiledAction, InvalidTimes, UnknownAction),
 )
 async def file_event(who: Principal, body: FilingIn) -> dict[str, Any]:
     """Files an event before it happens (移风易俗: a frugal banquet); a worker confirms it
@@ -75,7 +77,7 @@ async def list_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     body=FilingDecisionIn,
     response=FilingOut,
     idempotent=True,
-    errors=(FilingNotDue, FilingDecided, EventFilingOnly),
+    errors=(FilingNotDue, FilingDecided, EventFilingOnly, InsufficientCredits, UnknownAction),
 )
 async def decide_filing(who: Principal, filing_id: str, body: FilingDecisionIn) -> dict[str, Any]:
     """Confirms the filed event took place as filed (an approved deed, credits) or declines

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from activities import records, scope, service
+from activities import records, scope
+from activities.errors import (
+    CorrectionNotPending,
+    CorrectionTarget,
+    DailyHoursExceeded,
+    DistrictReviewRequired,
+    HoursRequired,
+    InvalidHours,
+    RecordReversed,
+)
 from activities.models import Correction
 from activities.schemas import (
     CorrectionDecisionIn,
@@ -18,8 +27,10 @@ from activities.schemas import (
 from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
+from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
 from credits.recognition.service import badges_held
-from credits.service import resident_totals
+from credits.recognition.stars import star_of
+from credits.totals import resident_totals
 
 api = Api("activities")
 
@@ -35,7 +46,7 @@ async def my_summary(who: Principal) -> dict[str, Any]:
         "hours_total": totals.hours_total,
         "credits_balance": totals.credits_balance,
         "credits_held": totals.credits_held,
-        "star": service.star_for(totals.hours_total),
+        "star": await star_of(totals.hours_total),
         "badges": await badges_held(who.id),
         "actions": dict(totals.actions),
     }
@@ -58,6 +69,10 @@ async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]
     body=CorrectionIn,
     response=CorrectionOut,
     status=201,
+    errors=(
+        CorrectionTarget,
+        HoursRequired,
+    ),
 )
 async def request_correction(who: Principal, body: CorrectionIn) -> Correction:
     """Asks to correct a wrong record (`record`) or add a missing one (`activity`, `hours`)."""
@@ -99,6 +114,17 @@ async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, 
     body=CorrectionDecisionIn,
     response=CorrectionOut,
     idempotent=True,
+    errors=(
+        AlreadyReversed,
+        CorrectionNotPending,
+        DailyHoursExceeded,
+        DistrictReviewRequired,
+        InsufficientCredits,
+        InvalidHours,
+        NoSuchTransaction,
+        NotReversible,
+        RecordReversed,
+    ),
 )
 async def decide_correction(
     who: Principal, correction_id: str, body: CorrectionDecisionIn

@@ -155,6 +155,32 @@ class Resident(Model):
     class Meta:
         table = "resident"
 
+    @property
+    def missing(self) -> list[str]:
+        """What the resident has yet to give, most needed first."""
+        missing = []
+        if self.community_id is None:
+            missing.append("community")
+        if not self.nickname:
+            missing.append("nickname")
+        if self.id_number_hash is None:
+            missing.append("real_name")
+        elif self.real_name_verified_at is None:
+            missing.append("real_name_verification")
+        return missing
+
+    @property
+    def real_name_status(self) -> str:
+        """`none`; `number_checked` (a well-formed ID number, not yet seen by anyone);
+        `verified` (in person by a worker, or by an identity service)."""
+        if self.id_number_hash is None:
+            return "none"
+        return "verified" if self.real_name_verified_at is not None else "number_checked"
+
+    @property
+    def real_name_verified(self) -> bool:
+        return self.real_name_verified_at is not None
+
 
 class RealNameCheck(Model):
     """One question put to the identity service about a resident's real name: who, when, which

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from app.core import outbox
 from app.core.auth import Role
 from app.core.geo import Coord, to_stored
 from app.core.http import JsonDecimal, Moment, PageQuery, Schema
+from app.core.i18n import N_, translate
+
+if TYPE_CHECKING:
+    from app.accounts.models import Community, District, Resident, Staff
+    from app.accounts.service import RulesChange
+    from app.core.models import Notification
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -122,6 +129,16 @@ class RulesChangeOut(DistrictRules):
     written: bool = Field(description="false when the change changed nothing")
     earnings: list[EarningOut]
 
+    @classmethod
+    def of(cls, change: RulesChange) -> RulesChangeOut:
+        return cls.from_model(
+            change.rules,
+            version=change.version,
+            effective_from=change.effective_from,
+            written=change.written,
+            earnings=change.earnings,
+        )
+
 
 class DistrictCreate(Schema):
     code: Code
@@ -186,6 +203,17 @@ class JoinableCommunityOut(Schema):
     district_name: str
     distance_m: int | None = Field(description="from the given point, when both are known")
 
+    @classmethod
+    def of(cls, community: Community, distance_m: int | None) -> JoinableCommunityOut:
+        """`community` with its district fetched."""
+        return cls.from_model(
+            community,
+            ref=f"{community.district.code}/{community.code}",
+            district=community.district.code,
+            district_name=community.district.name,
+            distance_m=distance_m,
+        )
+
 
 class CommunityOut(Schema):
     id: str
@@ -195,6 +223,14 @@ class CommunityOut(Schema):
     open_to_join: bool = Field(
         default=True, description="whether new residents may choose it (`PATCH /me`)"
     )
+
+    @classmethod
+    def of(cls, community: Community, district: District) -> CommunityOut:
+        return cls.from_model(
+            community,
+            district=district.code,
+            open_to_join=community.joining_closed_at is None,
+        )
 
 
 class CommunityPatch(Schema):
@@ -224,6 +260,12 @@ class StaffOut(Schema):
         default=None, description="set while the account is disabled: no login, no token works"
     )
 
+    @classmethod
+    def of(cls, staff: Staff, scope: tuple[str | None, list[str]]) -> StaffOut:
+        """The account with its district code and community codes (`staff.scopes_of`)."""
+        district, communities = scope
+        return cls.from_model(staff, district=district, communities=communities)
+
 
 class StaffQuery(PageQuery):
     role: Literal["worker", "district_admin", "platform_admin"] | None = None
@@ -252,6 +294,32 @@ class ResidentOut(Schema):
     real_name_verified: bool = Field(description="true only when `real_name_status` is verified")
     real_name_masked: str | None
     id_number_masked: str | None
+
+    @model_validator(mode="after")
+    def _say_next_step(self) -> ResidentOut:
+        if self.next_step is None and self.missing:
+            self.next_step = translate(NEXT_STEPS[self.missing[0]])
+        return self
+
+    @classmethod
+    def of(cls, resident: Resident, community: Community | None) -> ResidentOut:
+        """The resident as they see themselves; `community` with its district fetched."""
+        return cls.from_model(
+            resident,
+            district=community.district.code if community else None,
+            community=f"{community.district.code}/{community.code}" if community else None,
+            next_step=None,
+        )
+
+
+NEXT_STEPS = {
+    "community": N_("Choose your community to see its activities and rewards."),
+    "nickname": N_("Choose a nickname."),
+    "real_name": N_("Give your real name to receive certificates of service."),
+    "real_name_verification": N_(
+        "Show your ID card to a community worker to verify your real name."
+    ),
+}
 
 
 class MeOut(Schema):
@@ -307,6 +375,12 @@ class NotificationOut(Schema):
     payload: dict[str, Any]
     created_at: datetime
     read_at: datetime | None
+
+    @classmethod
+    def of(cls, notice: Notification) -> NotificationOut:
+        return cls.from_model(
+            notice, id=str(notice.id), text=outbox.notice_text(notice.topic, notice.payload)
+        )
 
 
 class MarkedReadOut(Schema):

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.accounts.routes import password_login
+from app.accounts.routes.auth import password_login
 from app.accounts.schemas import PasswordLoginIn
 from app.console import web
 from app.console.models import ConsoleSession

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -12,17 +13,8 @@ from tortoise.transactions import in_transaction
 
 from app.core.settings import Settings
 
-# Every module holding models; one Tortoise app so that one migration history covers them.
-MODEL_MODULES = [
-    "app.core.models",
-    "app.accounts.models",
-    "credits.models",
-    "activities.models",
-    "app.core.wechat_messages",
-    "credits.recognition.models",
-    "oversight.models",
-    "app.console.models",
-]
+# The kernel's own models; the shell (`app.domains`) adds the domains' modules.
+KERNEL_MODELS = ("app.core.models", "app.core.wechat_messages")
 
 transaction = in_transaction
 
@@ -76,12 +68,14 @@ def connection_config(settings: Settings) -> str | dict[str, Any]:
     return config
 
 
-def tortoise_config(settings: Settings) -> dict[str, Any]:
+def tortoise_config(settings: Settings, model_modules: Sequence[str]) -> dict[str, Any]:
+    """One Tortoise app of the kernel's models and `model_modules`, so that one migration
+    history covers them all."""
     return {
         "connections": {"default": connection_config(settings)},
         "apps": {
             "models": {
-                "models": MODEL_MODULES,
+                "models": [*KERNEL_MODELS, *model_modules],
                 "default_connection": "default",
                 "migrations": "migrations",
             }

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
     AwareDatetime,
@@ -35,15 +35,22 @@ from app.core.auth import Principal, Role, authenticate
 from app.core.db import advisory_lock, transaction
 from app.core.errors import (
     Invalid,
-    MalformedJSON,
     NotFound,
     Problem,
     ProblemResponse,
-    UnsupportedMediaType,
     invalid_from,
 )
 from app.core.i18n import N_
 from app.core.models import IdempotencyRecord
+from app.core.request_input import (
+    CONTROL_CHARACTERS,
+    INT64_MAX,
+    query_dict,
+    read_json,
+)
+from app.core.request_input import (
+    parse as parse,
+)
 
 T = TypeVar("T")
 # Decimals (hours, credits) travel as JSON numbers, not strings.
@@ -68,6 +75,26 @@ class Schema(BaseModel):
     """Base for request and response models: unknown request fields are refused."""
 
     model_config = ConfigDict(extra="forbid", from_attributes=True, str_strip_whitespace=True)
+
+    @classmethod
+    def from_model(cls, model: Any, **extras: Any) -> Self:
+        """The response read from a model's attributes, with `extras` for the fields the model
+        does not hold itself (a name or a code looked up elsewhere, in bulk)."""
+        return cls.model_validate(_Overlay(model, extras))
+
+
+class _Overlay:
+    """A model seen with a few extra attributes, for `Schema.from_model`."""
+
+    __slots__ = ("_extras", "_model")
+
+    def __init__(self, model: Any, extras: dict[str, Any]) -> None:
+        self._model, self._extras = model, extras
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._extras:
+            return self._extras[name]
+        return getattr(self._model, name)
 
 
 class Page(BaseModel, Generic[T]):
@@ -150,124 +177,6 @@ class Api:
         ]
 
 
-INT64_MAX = 2**63 - 1
-MAX_JSON_DEPTH = 32
-# Control characters other than tab, newline and carriage return; PostgreSQL refuses NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-class _NumberOutOfRange(ValueError):
-    pass
-
-
-def _json_int(text: str) -> int:
-    if len(text) > 20 or not -INT64_MAX - 1 <= (value := int(text)) <= INT64_MAX:
-        raise _NumberOutOfRange(text[:24])
-    return value
-
-
-def _json_constant(text: str) -> Any:
-    raise json.JSONDecodeError(f"{text} is not JSON", text, 0)
-
-
-async def read_json(request: Request) -> Any:
-    content_type = request.headers.get("content-type", "")
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    if content_type and "json" not in content_type.split(";")[0]:
-        raise UnsupportedMediaType(N_("Send the body as application/json."))
-    try:
-        data = json.loads(
-            raw, parse_int=_json_int, parse_float=Decimal, parse_constant=_json_constant
-        )
-    except _NumberOutOfRange as exc:
-        raise Invalid(
-            N_("A number in the body is out of range."),
-            errors=[{"field": "body", "message": f"integers fit in 64 bits, not {exc}…"}],
-        ) from exc
-    except RecursionError as exc:
-        raise MalformedJSON(
-            N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
-            MAX_JSON_DEPTH=MAX_JSON_DEPTH,
-        ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedJSON(N_("The body is not valid JSON: {exc}"), exc=exc) from exc
-    refuse_unsafe_text(data)
-    return data
-
-
-def refuse_unsafe_text(data: Any) -> None:
-    """Refuses bodies nested deeper than MAX_JSON_DEPTH and strings with control characters,
-    naming the field; walked without recursion."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
-    while stack:
-        value, where, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise Invalid(
-                N_("The body is nested deeper than {MAX_JSON_DEPTH} levels."),
-                errors=[{"field": where or "body", "message": N_("nested too deeply")}],
-                MAX_JSON_DEPTH=MAX_JSON_DEPTH,
-            )
-        if isinstance(value, str):
-            if _CONTROL.search(value):
-                raise Invalid(
-                    N_("Text may not contain control characters."),
-                    errors=[{"field": where or "body", "message": N_("has a control character")}],
-                )
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                name = f"{where}.{key}" if where else str(key)
-                stack.append((str(key), name, depth + 1))
-                stack.append((item, name, depth + 1))
-        elif isinstance(value, list):
-            stack.extend(
-                (item, f"{where}.{n}" if where else str(n), depth + 1)
-                for n, item in enumerate(value)
-            )
-
-
-def parse(model: type[BaseModel], data: Any, *, prefix: str = "") -> BaseModel:
-    if not isinstance(data, dict):
-        raise Invalid(
-            N_("The body must be a JSON object."),
-            errors=[{"field": "body", "message": N_("expected an object")}],
-        )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise invalid_from(exc, prefix=prefix) from exc
-
-
-def _query_dict(request: Request, model: type[BaseModel]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        values = request.query_params.getlist(name)
-        if not values:
-            continue
-        annotation = str(info.annotation)
-        data[name] = values if annotation.startswith(("list", "typing.List")) else values[-1]
-    if any(_CONTROL.search(v) for v in request.query_params.values()):
-        raise Invalid(
-            N_("Query parameters may not contain control characters."),
-            errors=[
-                {"field": f"query.{n}", "message": N_("has a control character")}
-                for n, v in request.query_params.multi_items()
-                if _CONTROL.search(v)
-            ],
-        )
-    unknown = set(request.query_params) - set(model.model_fields)
-    if unknown:
-        raise Invalid(
-            N_("Unknown query parameters."),
-            errors=[
-                {"field": f"query.{n}", "message": N_("not a known parameter")}
-                for n in sorted(unknown)
-            ],
-        )
-    return data
-
-
 def _request_hash(endpoint: Endpoint, request: Request, body: Any) -> str:
     canonical = json.dumps(
         [endpoint.method, endpoint.path, request.path_params, body], sort_keys=True, default=str
@@ -294,7 +203,7 @@ def _refuse_impossible_path_params(params: dict[str, Any]) -> None:
         if isinstance(value, int):
             if not 0 <= value <= INT64_MAX:
                 raise NotFound(N_("No such resource."))
-        elif _CONTROL.search(str(value)):
+        elif CONTROL_CHARACTERS.search(str(value)):
             raise NotFound(N_("No such resource."))
 
 
@@ -337,9 +246,7 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
             kwargs["body"] = parse(endpoint.body, raw_body)
         if endpoint.query is not None:
             try:
-                kwargs["query"] = endpoint.query.model_validate(
-                    _query_dict(request, endpoint.query)
-                )
+                kwargs["query"] = endpoint.query.model_validate(query_dict(request, endpoint.query))
             except ValidationError as exc:
                 raise invalid_from(exc, prefix="query.") from exc
         if endpoint.method not in WRITE_METHODS:

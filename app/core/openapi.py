@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
+from app.core.errors import Forbidden, Invalid, NotFound, Problem
 from app.core.http import Endpoint
 
 REF = "#/components/schemas/{model}"
@@ -105,9 +106,11 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             operation["responses"][str(e.status if e.status != 200 else 204)] = {
                 "description": "Success, no content"
             }
-        for error in e.errors:
+        for error in [*e.errors, *_generic_errors(e)]:
             described = operation["responses"].get(str(error.status))
             line = f"`{error.code}`: {error.title}"
+            if described is not None and f"`{error.code}`" in described["description"]:
+                continue
             if described is None:
                 operation["responses"][str(error.status)] = _problem(line)
             else:
@@ -127,6 +130,19 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             },
         },
     }
+
+
+def _generic_errors(e: Endpoint) -> list[type[Problem]]:
+    """What every endpoint of this shape may answer, declared or not: an id outside the
+    caller's scope is 404, a role the endpoint does not admit 403, a refused body or query 422."""
+    generic: list[type[Problem]] = []
+    if e.path_params:
+        generic.append(NotFound)
+    if e.auth and e.roles:
+        generic.append(Forbidden)
+    if e.body is not None or e.query is not None:
+        generic.append(Invalid)
+    return generic
 
 
 def _openapi_path(path: str) -> str:

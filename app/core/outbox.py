@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import string
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
@@ -14,6 +15,7 @@ from app.core.i18n import translate
 from app.core.models import Notification
 from app.core.scheduler import job
 from app.core.settings import get_settings
+from app.core.sql import db_time, execute
 
 log = logging.getLogger("app.notifications")
 BATCH = 200
@@ -32,6 +34,20 @@ async def queue_notification(
         topic=topic,
         payload=payload,
         next_attempt_at=datetime.now(UTC),
+    )
+
+
+async def queue_notifications_from(select: str, params: Mapping[str, Any]) -> int:
+    """Queues one notice per row of `select` in one statement, inside the caller's transaction:
+    for jobs that notify thousands at once. `select` is raw SQL (`app.core.sql`: `:name`
+    markers, `{json}` parts) yielding `recipient_kind`, `recipient_id`, `topic` and `payload`
+    (a JSON object, `{json_cast}` on it). Returns how many were queued."""
+    return await execute(
+        "INSERT INTO notification (recipient_kind, recipient_id, topic, payload, status, "
+        "attempts, next_attempt_at, created_at) "
+        "SELECT q.recipient_kind, q.recipient_id, q.topic, q.payload, 'pending', 0, "
+        f":queued_at, :queued_at FROM ({select}) q",
+        {**params, "queued_at": db_time(datetime.now(UTC))},
     )
 
 

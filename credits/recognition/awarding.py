@@ -4,12 +4,9 @@ per chunk of residents and in its own transaction, one statement inserts the awa
 (`ON CONFLICT DO NOTHING`, so a re-run or a concurrent run adds nothing), one revokes the
 awards no longer met, and the last ones queue the notices.
 
-Totals are the sums of the ledger's `available` entries of residents, as the ledger keeps them
-in `resident_total` (posted with the entries): verified hours (`hours`),
-participations per action (`participations`, one per verified attendance or approved deed)
-and credits earned (`credits` entries that carry an action: earnings and their reversals,
-never spending or expiry). Amounts are hundredths (the ledger's SCALE). Platform badges count
-a resident's entries in every district; a district's own badges count those in the district.
+A badge's criterion is one of the residents' metrics (`credits.totals.METRICS`, read from the
+running totals the ledger posts). Platform badges count a resident's entries in every
+district; a district's own badges count those in the district.
 
 Revocation policy: only a reversal lowers these totals. When reversals take a resident below
 a badge's threshold (a record found false, fraud included), the award is revoked with that
@@ -28,55 +25,24 @@ from tortoise import connections
 
 from app.core.db import dialect
 from app.core.models import JobRun
+from app.core.outbox import queue_notifications_from
 from app.core.settings import get_settings
+from app.core.sql import db_time, execute, script, statement
+from credits.models import SCALE
 from credits.recognition.models import BadgeDefinition
-from credits.recognition.sql import db_time, execute, script, statement
+from credits.totals import METRICS
 
 CHUNK = 20_000
 ABOVE_EVERY_ID = "z" * 27  # ids are 26 lower-case letters and digits
-SCALE = 100
 REVERSED = "撤销：冲正后的记录已不满足该徽章的条件"
 
 # One pass over the ledger finds every (resident, badge) whose criterion is met: each
 # resident's totals per district (`scope` = the district) and over all districts (`scope`
 # NULL, for platform badges), in hundredths, joined with the badges they reach.
-CANDIDATES = f"""
-INSERT INTO badge_candidate (run, resident_id, badge_id, district_id, created_at)
-WITH sums AS (
-    SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,
-           e.amount AS total
-    FROM resident_total e
-    WHERE e.asset IN ('hours', 'participations', 'credits') /*affected residents*/
-),
-metrics AS (
-    SELECT resident_id, district_id AS scope, 'hours_total' AS kind, NULL AS action,
-           SUM(total) AS value
-    FROM sums WHERE asset = 'hours' GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'hours_total', NULL, SUM(total)
-    FROM sums WHERE asset = 'hours' GROUP BY resident_id
-    UNION ALL
-    SELECT resident_id, district_id, 'credits_earned', NULL, SUM(total)
-    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'credits_earned', NULL, SUM(total)
-    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id
-    UNION ALL
-    SELECT resident_id, district_id, 'action_count', action, total
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
-    UNION ALL
-    SELECT resident_id, NULL, 'action_count', action, SUM(total)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
-    GROUP BY resident_id, action
-    UNION ALL
-    SELECT resident_id, district_id, 'distinct_actions', NULL, 100 * COUNT(*)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
-    GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'distinct_actions', NULL, 100 * COUNT(DISTINCT action)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
-    GROUP BY resident_id
-)
+CANDIDATES = (
+    "INSERT INTO badge_candidate (run, resident_id, badge_id, district_id, created_at)"
+    + METRICS.replace("/*residents*/", "/*affected residents*/")
+    + f"""
 SELECT CAST(:run AS VARCHAR(26)), m.resident_id, b.id, COALESCE(b.district_id, r.district_id), :now
 FROM metrics m
 JOIN badge_definition b
@@ -87,6 +53,7 @@ JOIN resident r ON r.id = m.resident_id
 WHERE m.value >= CAST(b.threshold AS NUMERIC) * {SCALE}
   AND COALESCE(b.district_id, r.district_id) IS NOT NULL
 """
+)
 
 AWARD = """
 INSERT INTO badge_award (public_id, district_id, resident_id, badge_id, awarded_at, awarded_run)
@@ -158,17 +125,11 @@ async def plan_pass(now: datetime) -> Pass:
     return Pass(int(since), until, str(full_pass_at))
 
 
-NOTICE_COLUMNS = (
-    "INSERT INTO notification "
-    "(recipient_kind, recipient_id, topic, payload, status, attempts, next_attempt_at, created_at)"
-)
-
-BADGE_NOTICES = f"""
-{NOTICE_COLUMNS}
-SELECT 'resident', a.resident_id, 'badge_awarded',
-       {{json}}('badge_code', b.code, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
-                'credential_url', CAST(:credentials AS TEXT) || a.public_id){{json_cast}},
-       'pending', 0, :now, :now
+# The notices, queued through the outbox in one statement each.
+BADGE_NOTICES = """
+SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'badge_awarded' AS topic,
+       {json}('badge_code', b.code, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
+              'credential_url', CAST(:credentials AS TEXT) || a.public_id){json_cast} AS payload
 FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
 WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
   AND b.star IS NULL
@@ -176,12 +137,10 @@ WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
 
 # Crossing several star levels at once (a first run, a large back-fill) is one notice, of the
 # highest level reached.
-STAR_NOTICES = f"""
-{NOTICE_COLUMNS}
-SELECT 'resident', a.resident_id, 'star_upgraded',
-       {{json}}('star', b.star, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
-                'credential_url', CAST(:credentials AS TEXT) || a.public_id){{json_cast}},
-       'pending', 0, :now, :now
+STAR_NOTICES = """
+SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'star_upgraded' AS topic,
+       {json}('star', b.star, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
+              'credential_url', CAST(:credentials AS TEXT) || a.public_id){json_cast} AS payload
 FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
 WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
   AND b.star IS NOT NULL
@@ -191,12 +150,10 @@ WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
   )
 """
 
-REVOKED_NOTICES = f"""
-{NOTICE_COLUMNS}
-SELECT 'resident', a.resident_id, 'badge_revoked',
-       {{json}}('badge_code', b.code, 'badge_name', b.name,
-                'reason', a.revocation_reason){{json_cast}},
-       'pending', 0, :now, :now
+REVOKED_NOTICES = """
+SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'badge_revoked' AS topic,
+       {json}('badge_code', b.code, 'badge_name', b.name,
+              'reason', a.revocation_reason){json_cast} AS payload
 FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
 WHERE a.revoked_by = :revoked_by AND a.resident_id > :low AND a.resident_id <= :high
 """
@@ -257,10 +214,10 @@ async def award_chunk(
     revoked = await execute(scope.only_affected(REVOKE, "resident_id"), params)
     notices = 0
     if awarded:
-        notices += await execute(BADGE_NOTICES, params)
-        notices += await execute(STAR_NOTICES, params)
+        notices += await queue_notifications_from(BADGE_NOTICES, params)
+        notices += await queue_notifications_from(STAR_NOTICES, params)
     if revoked:
-        notices += await execute(REVOKED_NOTICES, params)
+        notices += await queue_notifications_from(REVOKED_NOTICES, params)
     return {"awarded": awarded, "revoked": revoked, "notices": notices}
 
 

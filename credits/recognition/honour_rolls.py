@@ -13,14 +13,14 @@ from tortoise import connections
 from tortoise.expressions import Q
 
 from app.accounts.models import Community, District, Resident
-from app.accounts.service import mask_name
+from app.accounts.residents import mask_name
 from app.core.auth import Principal
 from app.core.i18n import N_
 from app.core.settings import get_settings
-from credits.recognition.awarding import SCALE
+from app.core.sql import db_time, statement
+from credits.models import SCALE
 from credits.recognition.errors import HonourRollLineNotFound, HonourRollPublished
 from credits.recognition.models import HonourRoll, HonourRollEntry
-from credits.recognition.sql import db_time, statement
 
 TOP = 10
 

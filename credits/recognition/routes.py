@@ -143,7 +143,12 @@ async def achievement(badge_id: str) -> dict[str, Any]:
     return credentials.achievement(await service.badge_by_id(badge_id))
 
 
-@api.get("/achievements/{badge_id}/image.svg", auth=False, media_type="image/svg+xml")
+@api.get(
+    "/achievements/{badge_id}/image.svg",
+    auth=False,
+    media_type="image/svg+xml",
+    errors=(CredentialNotFound,),
+)
 async def achievement_image(badge_id: str) -> Response:
     """The badge's image."""
     badge = await service.badge_by_id(badge_id)

@@ -30,7 +30,7 @@ from credits.recognition.scope import (
     readable_honour_rolls,
     reviews_honour_rolls,
 )
-from credits.service import resident_totals
+from credits.totals import resident_totals
 
 HONOUR_BOARDS = ("hours", "credits", "communities")
 
@@ -232,14 +232,7 @@ async def badge_progress(who: Principal) -> list[dict[str, Any]]:
         if badge.id in held:
             continue
         kind = badge.criterion_kind
-        if kind == "hours_total":
-            current = totals.hours_total
-        elif kind == "action_count":
-            current = Decimal(totals.actions.get(badge.criterion_action or "", 0))
-        elif kind == "credits_earned":
-            current = totals.credits_earned
-        else:
-            current = Decimal(len(totals.actions))
+        current = totals.standing(kind, badge.criterion_action)
         threshold = Decimal(badge.threshold)
         rows.append(
             {

@@ -290,7 +290,7 @@ async def test_lists_page_with_cursor(world):
 
 
 async def test_create_admin_command_makes_a_working_login(settings, client, app):
-    from app.accounts.service import set_platform_admin
+    from app.accounts.staff import set_platform_admin
     from app.core.db import transaction
 
     async with transaction():

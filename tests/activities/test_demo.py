@@ -19,7 +19,7 @@ async def test_seed_demo_fills_activities_records_and_deeds_and_can_run_again(ap
 
 async def test_demo_residents_have_hours_and_credits(app):
     from app.accounts.models import Resident
-    from credits.service import resident_totals
+    from credits.totals import resident_totals
 
     await seed("demo-password-2026")
     resident = await Resident.get(openid="demo-resident-1")

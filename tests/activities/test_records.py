@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from activities.models import ServiceRecord
-from activities.service import star_for
+from credits.recognition.stars import star_for, star_thresholds
 from tests.activities.conftest import iso, publish
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -194,10 +194,12 @@ async def test_someone_elses_certificate_pdf_is_not_found(world):
     assert response.status_code == 404
 
 
-def test_stars_follow_cumulative_verified_hours():
+async def test_stars_follow_cumulative_verified_hours(world):
     from decimal import Decimal
 
-    assert [star_for(Decimal(h)) for h in (0, 99.9, 100, 300, 599, 600, 1000, 1500, 9000)] == [
+    thresholds = await star_thresholds()
+    hours = (0, 99.9, 100, 300, 599, 600, 1000, 1500, 9000)
+    assert [star_for(Decimal(h), thresholds) for h in hours] == [
         0,
         0,
         1,

@@ -7,8 +7,8 @@ async def test_models_and_migrations_agree(app):
     from tortoise import Tortoise
     from tortoise.migrations.autodetector import MigrationAutodetector
 
-    from app.core.db import tortoise_config
     from app.core.settings import get_settings
+    from app.domains import tortoise_config
 
     config = tortoise_config(get_settings())
     detector = MigrationAutodetector(Tortoise.apps, config["apps"])

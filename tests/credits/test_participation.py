@@ -11,7 +11,8 @@ from app.core.db import transaction
 from app.core.ids import new_id
 from credits.errors import AlreadyReversed, NoSuchTransaction
 from credits.models import Entry
-from credits.service import record_participation, resident_totals, reverse_participation
+from credits.service import record_participation, reverse_participation
+from credits.totals import resident_totals
 from tests.conftest import World, set_rules_since
 from tests.credits.conftest import credits_of, earn
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from activities.service import TEN_ACTIONS
 from app.core.db import transaction
 from app.core.models import Notification
 from app.core.scheduler import run_job
@@ -101,17 +102,7 @@ async def test_crossing_several_star_levels_at_once_is_one_upgrade_notice(world)
 
 
 async def test_action_badges_count_participations_and_all_ten_needs_every_action(world):
-    actions = [
-        "family-tradition",
-        "zebra-crossing",
-        "serving-chopsticks",
-        "volunteering",
-        "keep-promises",
-        "waste-sorting",
-        "neighbourly-harmony",
-        "caring-kitchen",
-        "frugal-banquets",
-    ]
+    actions = [code for code in TEN_ACTIONS if code != "finish-your-water"]
     for action in actions:
         await participate(world.district_id, world.resident.id, action=action)
     for _ in range(9):

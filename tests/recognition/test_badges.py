@@ -2,19 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from activities.service import TEN_ACTIONS
+
 STAR_HOURS = {1: 100, 2: 300, 3: 600, 4: 1000, 5: 1500}
-TEN_ACTIONS = {
-    "family-tradition",
-    "zebra-crossing",
-    "serving-chopsticks",
-    "volunteering",
-    "keep-promises",
-    "waste-sorting",
-    "neighbourly-harmony",
-    "caring-kitchen",
-    "frugal-banquets",
-    "finish-your-water",
-}
 
 
 async def all_badges(client) -> list[dict[str, Any]]:

@@ -42,7 +42,7 @@ async def operated_app(database_url, var_dir) -> AsyncIterator[Any]:
 
 
 async def test_platform_admin_sees_every_job_with_its_schedule_and_last_run(operated_app):
-    from app.accounts.service import set_platform_admin
+    from app.accounts.staff import set_platform_admin
     from app.core.db import transaction
 
     async with transaction():

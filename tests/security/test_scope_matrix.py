@@ -449,7 +449,7 @@ async def _objects(world: World) -> Objects:
 
 async def _outsiders(world: World) -> dict[str, Actor]:
     from app.accounts.schemas import StaffCreate
-    from app.accounts.service import create_staff
+    from app.accounts.staff import create_staff
     from app.core.auth import Principal
 
     system = Principal(kind="staff", id="test", role="platform_admin")

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.responses import Response
 
 from app.accounts import service as accounts
+from app.accounts import staff as staff_accounts
 from app.accounts.models import Community, District, StaffCommunity
 from app.accounts.schemas import (
     CommunityCreate,
@@ -30,7 +31,7 @@ from credits.models import from_units
 from credits.recognition import honour_rolls
 from credits.recognition import service as recognition
 from credits.recognition.schemas import BadgeCreate
-from credits.schemas import RestockIn, RewardIn, RewardPatch, WithdrawIn
+from credits.schemas import RestockIn, RewardIn, RewardPatch, StaffRedemptionOut, WithdrawIn
 
 RULE_FLAGS = ("moral_bank_enabled", "backfill_earns_credits")
 RULE_NUMBERS = (
@@ -197,7 +198,7 @@ async def add_staff(ctx: Ctx) -> Response:
         },
     )
     assert isinstance(body, StaffCreate)
-    created = await accounts.create_staff(body, by=ctx.who)
+    created = await staff_accounts.create_staff(body, by=ctx.who)
     await ctx.say(translate("{name} can sign in now.", name=created.display_name or body.username))
     return redirect(f"/console/staff?district={district.code}")
 
@@ -207,15 +208,15 @@ async def staff_action(ctx: Ctx) -> Response:
     action = ctx.request.path_params["action"]
     values = await form_data(ctx)
     if action == "disable":
-        changed = await accounts.disable_staff(staff_id, by=ctx.who)
+        changed = await staff_accounts.disable_staff(staff_id, by=ctx.who)
         message = translate("{name} is disabled and signed out.", name=changed.username)
     elif action == "enable":
-        changed = await accounts.enable_staff(staff_id, by=ctx.who)
+        changed = await staff_accounts.enable_staff(staff_id, by=ctx.who)
         message = translate("{name} is enabled.", name=changed.username)
     elif action == "password":
         body = parse(PasswordResetIn, {"password": values.get("password", "")})
         assert isinstance(body, PasswordResetIn)
-        changed = await accounts.reset_staff_password(staff_id, body.password, by=ctx.who)
+        changed = await staff_accounts.reset_staff_password(staff_id, body.password, by=ctx.who)
         message = translate("{name} has a new password.", name=changed.username)
     else:
         raise NotFound(N_("Not found"))
@@ -234,9 +235,10 @@ async def rewards_page(ctx: Ctx) -> Response:
     if status not in (None, "held", "fulfilled", "voided", "expired"):
         status = None
     log = await scope.staff_redemptions(ctx.who, status).order_by("-created_at").limit(100)
-    views = await rewards.redemption_views(log, for_staff=True)
+    titles, nicknames = await rewards.reward_titles(log), await rewards.redeemer_nicknames(log)
+    views = [StaffRedemptionOut.of(r, titles, nicknames) for r in log]
     people = await lookups.people(r.resident_id for r in log)
-    settled_by = await lookups.staff_names(v["settled_by"] or "" for v in views)
+    settled_by = await lookups.staff_names(v.settled_by or "" for v in views)
     return ctx.render(
         "rewards.html",
         rewards=found,

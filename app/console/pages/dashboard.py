@@ -13,7 +13,6 @@ from typing import Any
 from starlette.responses import Response
 
 from activities.models import Attendance, Correction, Deed
-from activities.service import STAR_HOURS, star_for
 from app.accounts.models import Community, District
 from app.console import lookups
 from app.console.models import DashboardSnapshot
@@ -22,9 +21,9 @@ from app.console.web import LOCAL, Ctx, parse_date
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.i18n import translate
-from credits.ledger import query_rows
+from app.core.sql import db_time, query_rows
 from credits.models import from_units
-from credits.recognition.sql import db_time
+from credits.recognition.stars import star_for, star_thresholds
 
 
 @dataclass(frozen=True)
@@ -158,18 +157,19 @@ async def _stars(scope: Scope) -> list[dict[str, Any]]:
         f"SELECT SUM(hours) AS hours FROM service_record WHERE {where} GROUP BY resident_id",
         values,
     )
+    thresholds = await star_thresholds()
     counts: dict[int, int] = defaultdict(int)
     for row in rows:
-        counts[star_for(Decimal(str(row["hours"] or 0)))] += 1
+        counts[star_for(Decimal(str(row["hours"] or 0)), thresholds)] += 1
     return [
         {
             "star": level,
             "label": translate("No star yet")
             if level == 0
-            else "★" * level + translate(" ({hours} h and more)", hours=STAR_HOURS[level - 1]),
+            else "★" * level + translate(" ({hours} h and more)", hours=thresholds[level - 1]),
             "residents": counts.get(level, 0),
         }
-        for level in range(len(STAR_HOURS) + 1)
+        for level in range(len(thresholds) + 1)
     ]
 
 

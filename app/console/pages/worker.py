@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 
 from activities import attendance as attendance_service
-from activities import records
+from activities import enrolment, records
 from activities import service as activities
 from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
@@ -31,7 +31,7 @@ async def _communities_of(ctx: Ctx) -> list[Community]:
 
 async def _activity_rows(activities_: list[Activity]) -> list[dict[str, Any]]:
     communities = await lookups.communities(a.community_id for a in activities_)
-    counts = await activities.activity_counts([a.id for a in activities_])
+    counts = await enrolment.activity_counts([a.id for a in activities_])
     names: dict[str, dict[str, str]] = {}
     rows = []
     for a in activities_:

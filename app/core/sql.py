@@ -1,10 +1,12 @@
-"""Raw SQL for the set-based work of recognition, written once for PostgreSQL and SQLite:
-`{part}` fills a dialect's spelling, `:name` markers become its placeholders."""
+"""Raw SQL written once for PostgreSQL and SQLite: `{part}` fills a dialect's spelling, and
+`:name` (values by name) or `?` (values in order) markers become its placeholders."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from tortoise import connections
@@ -19,29 +21,50 @@ DIALECT_PARTS = {
     },
     "sqlite": {"random_id": "lower(hex(randomblob(16)))", "json": "json_object", "json_cast": ""},
 }
+Params = Mapping[str, Any] | Sequence[Any]
+
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
-def statement(template: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
-    """Fills the dialect's parts and turns `:name` markers into its placeholders."""
-    kind = dialect()
+@lru_cache(maxsize=512)
+def _compiled(template: str, kind: str, named: bool) -> tuple[str, tuple[str, ...]]:
+    """The statement in the dialect, and the names of its values in order (named markers)."""
     sql = template.format(**DIALECT_PARTS[kind])
-    values: list[Any] = []
-    positions: dict[str, int] = {}
+    if not named:
+        if kind == "sqlite":
+            return sql, ()
+        numbers = iter(range(1, 100_000))
+        return re.sub(r"\?", lambda _: f"${next(numbers)}", sql), ()
+    order: list[str] = []
 
     def placeholder(match: re.Match[str]) -> str:
         name = match.group(1)
         if kind == "sqlite":
-            values.append(params[name])
+            order.append(name)
             return "?"
-        if name not in positions:
-            values.append(params[name])
-            positions[name] = len(values)
-        return f"${positions[name]}"
+        if name not in order:
+            order.append(name)
+        return f"${order.index(name) + 1}"
 
-    return re.sub(r"(?<![:\w]):(\w+)", placeholder, sql), values
+    return _NAMED.sub(placeholder, sql), tuple(order)
 
 
-async def execute(template: str, params: dict[str, Any]) -> int:
+def statement(template: str, params: Params) -> tuple[str, list[Any]]:
+    """The statement and its values, as the database in use takes them."""
+    if isinstance(params, Mapping):
+        sql, names = _compiled(template, dialect(), True)
+        return sql, [params[name] for name in names]
+    sql, _ = _compiled(template, dialect(), False)
+    return sql, list(params)
+
+
+async def query_rows(template: str, params: Params) -> list[dict[str, Any]]:
+    sql, values = statement(template, params)
+    found: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, values)
+    return found
+
+
+async def execute(template: str, params: Params) -> int:
     """Runs an INSERT, UPDATE or DELETE; returns the number of rows it touched."""
     sql, values = statement(template, params)
     client = connections.get("default")

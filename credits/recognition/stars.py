@@ -1,0 +1,35 @@
+"""Volunteer star levels (★ to ★★★★★) by cumulative verified hours. The platform's five star
+badges (`star` 1 to 5, inserted by migration 0009) are their one definition: the badge job
+awards them and a resident's summary and the dashboards rate by their thresholds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from credits.recognition.models import BadgeDefinition
+
+
+async def star_thresholds() -> list[Decimal]:
+    """The verified hours each star level needs, level 1 first."""
+    thresholds = (
+        await BadgeDefinition.filter(
+            district_id__isnull=True, star__isnull=False, criterion_kind="hours_total"
+        )
+        .order_by("star")
+        .values_list("threshold", flat=True)
+    )
+    return [_plain(Decimal(str(threshold))) for threshold in thresholds]
+
+
+def _plain(hours: Decimal) -> Decimal:
+    """100.00 reads 100, as the badges' descriptions say it."""
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral_value() else hours
+
+
+def star_for(hours: Decimal, thresholds: list[Decimal]) -> int:
+    """The star level reached with `hours` (0: none yet)."""
+    return sum(1 for threshold in thresholds if hours >= threshold)
+
+
+async def star_of(hours: Decimal) -> int:
+    return star_for(hours, await star_thresholds())
