@@ -33,6 +33,11 @@ async def issue_tokens(subject: str, role: Role) -> Tokens:
     return Tokens(access_token=access, refresh_token=refresh, expires_in=expires_in)
 
 
+async def issue_staff_tokens(staff: Staff) -> Tokens:
+    role: Role = staff.role  # type: ignore[assignment]
+    return await issue_tokens(f"staff:{staff.id}", role)
+
+
 async def staff_login(username: str, password: str, *, address: str) -> Staff | Problem:
     """The enabled member of staff with this username and password. Every failure counts
     against the account and the address; a success clears them."""

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.accounts.routes.auth import password_login
+from app.accounts.login import issue_staff_tokens, staff_login
 from app.accounts.schemas import PasswordLoginIn
 from app.console import web
 from app.console.models import ConsoleSession
@@ -82,19 +82,21 @@ async def login(request: Request) -> Response:
             status=422,
             username=values.get("username", ""),
         )
-    # The API's login itself: the same accounts, lockout and rate limits. A refused login is
-    # committed (the failure counts), then shown.
+    # The API's login policy itself (`app.accounts.login`): the same accounts, lockout and
+    # rate limits. A refused login is committed (the failure counts), then shown.
     try:
         async with transaction():
-            result = await password_login(request, body)
-            if isinstance(result, Problem):
-                refused: Problem | None = result
+            address = request.client.host if request.client else "unknown"
+            staff = await staff_login(body.username, body.password, address=address)
+            if isinstance(staff, Problem):
+                refused: Problem | None = staff
             else:
                 refused = None
+                tokens = await issue_staff_tokens(staff)
                 family = await RefreshToken.get(
-                    token_hash=refresh_hash(result["refresh_token"])
+                    token_hash=refresh_hash(tokens.refresh_token)
                 ).values_list("family", flat=True)
-                token, _session = await web.open_session(result["staff"]["id"], str(family))
+                token, _session = await web.open_session(staff.id, str(family))
     except Problem as problem:
         refused = problem
     if refused is not None:

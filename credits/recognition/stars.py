@@ -8,9 +8,20 @@ from decimal import Decimal
 
 from credits.recognition.models import BadgeDefinition
 
+# Read once per process: the star badges are the platform's, inserted by migrations, and no
+# endpoint edits them (districts define badges without a star).
+_thresholds: tuple[Decimal, ...] = ()
+
 
 async def star_thresholds() -> list[Decimal]:
     """The verified hours each star level needs, level 1 first."""
+    global _thresholds
+    if not _thresholds:
+        _thresholds = tuple(await _read_thresholds())
+    return list(_thresholds)
+
+
+async def _read_thresholds() -> list[Decimal]:
     thresholds = (
         await BadgeDefinition.filter(
             district_id__isnull=True, star__isnull=False, criterion_kind="hours_total"

@@ -220,3 +220,24 @@ async def test_racing_approvals_write_one_record(world):
     )
     assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
     assert await ServiceRecord.filter(resident_id=world.resident.id).count() == 1
+
+
+async def test_a_record_reversed_by_a_correction_frees_its_hours_for_the_long_day_flag(world):
+    """The flag counts the day's hours as the cap does: records (a reversal takes its
+    record's back) and attendances still waiting, not attendances once verified."""
+    morning = await _past_activity(world, at=8, length=6)
+    first = (await _backfill(world, morning, hours=6)).json()
+    verified = await world.worker.client.post(
+        f"/api/v1/attendances/{first['id']}/verify", json={"decision": "approve"}
+    )
+    asked = await world.resident.client.post(
+        "/api/v1/me/corrections", json={"record": verified.json()["record"], "reason": "不是我"}
+    )
+    decided = await world.worker.client.post(
+        f"/api/v1/corrections/{asked.json()['id']}/decide",
+        json={"decision": "accept", "reason": "确认不是本人"},
+    )
+    assert decided.status_code == 200, decided.text
+    evening = await _past_activity(world, at=15, length=4)
+    second = (await _backfill(world, evening, hours=4)).json()
+    assert "too_many_hours_in_a_day" not in second["flags"]

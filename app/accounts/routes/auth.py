@@ -18,7 +18,6 @@ from app.accounts.staff import scopes_of
 from app.core import wechat
 from app.core.auth import (
     REFRESH_REUSED,
-    Role,
     current_principal,
     issue_access_token,
     register_principal_loader,
@@ -37,10 +36,9 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _token_pair(
-    subject: str, role: Role, *, resident: ResidentOut | None = None, staff: StaffOut | None = None
+def _token_pair(
+    tokens: login.Tokens, *, resident: ResidentOut | None = None, staff: StaffOut | None = None
 ) -> TokenPair:
-    tokens = await login.issue_tokens(subject, role)
     return TokenPair(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
@@ -63,9 +61,8 @@ async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Pro
     if isinstance(resident, Problem):
         return resident
     community = await residents.community_of(resident)
-    return await _token_pair(
-        f"resident:{resident.id}", "resident", resident=ResidentOut.of(resident, community)
-    )
+    tokens = await login.issue_tokens(f"resident:{resident.id}", "resident")
+    return _token_pair(tokens, resident=ResidentOut.of(resident, community))
 
 
 @api.post(
@@ -80,9 +77,10 @@ async def password_login(request: Request, body: PasswordLoginIn) -> TokenPair |
     staff = await login.staff_login(body.username, body.password, address=_client_address(request))
     if isinstance(staff, Problem):
         return staff
-    role: Role = staff.role  # type: ignore[assignment]
     scopes = await scopes_of([staff])
-    return await _token_pair(f"staff:{staff.id}", role, staff=StaffOut.of(staff, scopes[staff.id]))
+    return _token_pair(
+        await login.issue_staff_tokens(staff), staff=StaffOut.of(staff, scopes[staff.id])
+    )
 
 
 @api.post("/api/v1/auth/refresh", auth=False, body=RefreshIn, response=TokenPair)
