@@ -161,3 +161,28 @@ async def test_a_revoked_certificate_reaches_the_holders_inbox(world):
     assert revoked.status_code == 200, revoked.text
     newest = (await _inbox(world.resident))[0]
     assert newest["text"] == f"您的志愿服务证明 {number} 已被撤销：记录已更正"
+
+
+async def test_residents_signed_up_are_told_when_an_activity_moves_but_not_when_it_is_renamed(
+    world,
+):
+    start = datetime.combine(datetime.now(SHANGHAI).date() + timedelta(days=2), time(9), SHANGHAI)
+    activity = await publish(world, starts_at=iso(start), ends_at=iso(start + timedelta(hours=2)))
+    enrolled = await world.resident.client.post(f"/api/v1/activities/{activity['id']}/enrollments")
+    assert enrolled.status_code == 201, enrolled.text
+    renamed = await world.worker.client.patch(
+        f"/api/v1/activities/{activity['id']}", json={"title": "月湖河道清洁"}
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert await _inbox(world.resident) == []
+    later = start + timedelta(hours=5)
+    moved = await world.worker.client.patch(
+        f"/api/v1/activities/{activity['id']}",
+        json={"starts_at": iso(later), "ends_at": iso(later + timedelta(hours=2))},
+    )
+    assert moved.status_code == 200, moved.text
+    [notice] = await _inbox(world.resident)
+    assert notice["text"] == (
+        f"活动“月湖河道清洁”有变更：时间改为 {later:%Y-%m-%d} 14:00 至 16:00，地点：鼓楼步行街。"
+    )
+    assert await _inbox(world.other_resident) == []
