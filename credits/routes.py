@@ -302,16 +302,16 @@ async def reverse_transaction(
 
 
 @api.get("/api/v1/me/credits", roles=("resident",), response=MyCreditsOut)
-async def my_credits(who: Principal) -> dict[str, Any]:
+async def my_credits(who: Principal) -> MyCreditsOut:
     """The resident's balance, held credits, credits earned and what expires when."""
     totals = await resident_totals(who.id)
-    return {
-        "balance": totals.credits_balance,
-        "held": totals.credits_held,
-        "earned": totals.credits_earned,
-        "hours_total": totals.hours_total,
-        "expiring": await service.expiring_credits(who.id),
-    }
+    return MyCreditsOut(
+        balance=totals.credits_balance,
+        held=totals.credits_held,
+        earned=totals.credits_earned,
+        hours_total=totals.hours_total,
+        expiring=await service.expiring_credits(who.id),
+    )
 
 
 @api.get(

@@ -6,13 +6,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
 from app.core.http import JsonDecimal, PageQuery, Schema
 from app.core.i18n import translate
 from credits.models import Entry, LedgerTransaction, Redemption, Reward, from_units
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
+
+
+def _from_ledger_units(value: object) -> object:
+    return from_units(value) if isinstance(value, int) else value
+
+
+# An amount the ledger stores in integer units (`credits.models.SCALE`), read off a model.
+Units = Annotated[JsonDecimal, BeforeValidator(_from_ledger_units)]
 Reason = Annotated[str, StringConstraints(min_length=2, max_length=500)]
 
 
@@ -30,7 +38,7 @@ class RewardOut(Schema):
     id: str
     title: str
     description: str
-    cost: JsonDecimal
+    cost: Units
     stock: int
     community: str | None
     created_at: datetime
@@ -43,7 +51,6 @@ class RewardOut(Schema):
         """`communities`: codes by id (`rewards.community_codes`)."""
         return cls.from_model(
             reward,
-            cost=from_units(reward.cost),
             community=communities.get(reward.community_id) if reward.community_id else None,
         )
 
@@ -83,7 +90,7 @@ class RedemptionOut(Schema):
     reward: str
     reward_title: str = Field(description="the title of the reward redeemed")
     code: str
-    cost: JsonDecimal
+    cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
     created_at: datetime
@@ -96,7 +103,6 @@ class RedemptionOut(Schema):
             redemption,
             reward=redemption.reward_id,
             reward_title=titles.get(redemption.reward_id, ""),
-            cost=from_units(redemption.cost),
         )
 
 
@@ -108,7 +114,7 @@ class StaffRedemptionOut(Schema):
     reward_title: str
     resident: str
     resident_nickname: str
-    cost: JsonDecimal
+    cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
     created_at: datetime
@@ -126,7 +132,6 @@ class StaffRedemptionOut(Schema):
             reward_title=titles.get(redemption.reward_id, ""),
             resident=redemption.resident_id,
             resident_nickname=nicknames.get(redemption.resident_id, ""),
-            cost=from_units(redemption.cost),
         )
 
 
@@ -160,20 +165,11 @@ class ReverseIn(Schema):
 class EntryOut(Schema):
     owner_kind: str
     owner_id: str
-    account: str
+    account: str = Field(validation_alias="account_kind")
     asset: str
-    amount: JsonDecimal
-    balance_after: JsonDecimal | None
+    amount: Units
+    balance_after: Units | None
     expires_at: datetime | None
-
-    @classmethod
-    def of(cls, entry: Entry) -> EntryOut:
-        return cls.from_model(
-            entry,
-            account=entry.account_kind,
-            amount=from_units(entry.amount),
-            balance_after=None if entry.balance_after is None else from_units(entry.balance_after),
-        )
 
 
 class TransactionOut(Schema):
@@ -203,7 +199,7 @@ class TransactionOut(Schema):
             reverses=transaction.reverses_id,
             memo=translate(transaction.memo),
             rules_version=rules_version,
-            entries=[EntryOut.of(e) for e in entries],
+            entries=entries,
         )
 
 
@@ -213,10 +209,19 @@ class HistoryItem(Schema):
     id: str
     kind: str
     action: str | None
-    amount: JsonDecimal
-    balance_after: JsonDecimal | None
+    amount: Units
+    balance_after: Units | None
     memo: str
     created_at: datetime
+
+    @classmethod
+    def of(cls, entry: Entry) -> HistoryItem:
+        """Needs the entry's `transaction` fetched."""
+        return cls.from_model(
+            entry,
+            id=entry.transaction_id,
+            memo=translate(entry.transaction.memo),
+        )
 
 
 class ExpiringCredits(Schema):

@@ -20,7 +20,7 @@ from app.accounts.service import rules_at, version_at
 from app.core.auth import Principal
 from app.core.errors import Invalid
 from app.core.http import decode_cursor, encode_cursor
-from app.core.i18n import N_, translate
+from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
 from credits import ledger
@@ -33,6 +33,7 @@ from credits.errors import (
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.notices import tell_credits_adjusted, tell_transaction_reversed
+from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
 
 CENT = Decimal("0.01")
@@ -340,17 +341,6 @@ async def credit_history(resident_id: str, *, cursor: str | None, limit: int) ->
         entries = entries.filter(id__lt=int(after))
     rows = await entries.order_by("-id").limit(limit + 1).prefetch_related("transaction")
     return {
-        "items": [
-            {
-                "id": e.transaction_id,
-                "kind": e.kind,
-                "action": e.action,
-                "amount": from_units(e.amount),
-                "balance_after": None if e.balance_after is None else from_units(e.balance_after),
-                "memo": translate(e.transaction.memo),
-                "created_at": e.created_at,
-            }
-            for e in rows[:limit]
-        ],
+        "items": [HistoryItem.of(e) for e in rows[:limit]],
         "next_cursor": encode_cursor(str(rows[limit - 1].id)) if len(rows) > limit else None,
     }

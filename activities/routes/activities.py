@@ -17,8 +17,8 @@ from activities.errors import (
     UnknownAction,
     UnknownCommunity,
 )
-from activities.models import Activity, CivilityAction, Enrollment
-from activities.schemas import (
+from activities.models import Activity, Enrollment
+from activities.schemas.activities import (
     ActionIn,
     ActionOut,
     ActivityFilters,
@@ -34,7 +34,6 @@ from activities.schemas import (
     RosterQuery,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from activities.verification import rule_of, verification_text
 from app.accounts.models import Community, District, Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
@@ -42,26 +41,19 @@ from app.core.http import Api, Page, paginate
 api = Api("activities")
 
 
-def action_view(action: CivilityAction) -> dict[str, Any]:
-    return {
-        "code": action.code,
-        "name": action.name,
-        "description": action.description,
-        "verification": verification_text(action),
-        "verification_rule": rule_of(action),
-        "builtin": action.district_id is None,
-    }
-
-
-async def activity_views(
+async def _activities_out(
     activities: list[Activity], who: Principal | None = None
-) -> list[dict[str, Any]]:
-    community_ids = {a.community_id for a in activities}
-    communities = {c.id: c for c in await Community.filter(id__in=community_ids)}
-    districts = {
-        d.id: d.code
-        for d in await District.filter(id__in={c.district_id for c in communities.values()})
+) -> list[ActivityOut]:
+    """The activities with their community and district codes, their counts and, for a
+    resident, where they stand at each; in four queries however many."""
+    communities = {
+        c.id: c for c in await Community.filter(id__in={a.community_id for a in activities})
     }
+    districts = dict(
+        await District.filter(id__in={c.district_id for c in communities.values()}).values_list(
+            "id", "code"
+        )
+    )
     counts = await enrolment.activity_counts([a.id for a in activities])
     mine = (
         await enrolment.my_statuses(who.id, [a.id for a in activities])
@@ -69,30 +61,13 @@ async def activity_views(
         else {}
     )
     return [
-        {
-            "id": a.id,
-            "title": a.title,
-            "description": a.description,
-            "action": a.action,
-            "district": districts[a.district_id],
-            "community": communities[a.community_id].code,
-            "starts_at": a.starts_at,
-            "ends_at": a.ends_at,
-            "capacity": a.capacity,
-            "walk_ins": a.walk_ins,
-            **mine.get(a.id, {"my_status": None, "waitlist_position": None}),
-            "enrolled": counts[a.id]["enrolled"],
-            "waitlisted": counts[a.id]["waitlisted"],
-            "location": {
-                "lat": a.lat,
-                "lng": a.lng,
-                "radius_m": a.radius_m,
-                "address": a.address,
-            },
-            "status": a.status,
-            "cancel_reason": a.cancel_reason,
-            "created_at": a.created_at,
-        }
+        ActivityOut.of(
+            a,
+            community=communities[a.community_id],
+            district_code=districts[a.district_id],
+            counts=counts[a.id],
+            standing=mine.get(a.id),
+        )
         for a in activities
     ]
 
@@ -101,9 +76,9 @@ async def activity_views(
 
 
 @api.get("/api/v1/actions", response=list[ActionOut])
-async def list_actions(who: Principal) -> list[dict[str, Any]]:
+async def list_actions(who: Principal) -> list[ActionOut]:
     """The ten civility actions, then the caller's district's own."""
-    return [action_view(a) for a in await service.list_actions(who)]
+    return [ActionOut.of(a) for a in await service.list_actions(who)]
 
 
 @api.post(
@@ -114,9 +89,9 @@ async def list_actions(who: Principal) -> list[dict[str, Any]]:
     status=201,
     errors=(ActionExists,),
 )
-async def create_action(who: Principal, body: ActionIn) -> dict[str, Any]:
+async def create_action(who: Principal, body: ActionIn) -> ActionOut:
     """A district adds its own civility action; the ten are never edited."""
-    return action_view(await service.create_action(who=who, **body.model_dump()))
+    return ActionOut.of(await service.create_action(who=who, **body.model_dump()))
 
 
 # --- activities ----------------------------------------------------------------------------
@@ -133,7 +108,7 @@ async def create_action(who: Principal, body: ActionIn) -> dict[str, Any]:
         UnknownCommunity,
     ),
 )
-async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
+async def create_activity(who: Principal, body: ActivityIn) -> ActivityOut:
     """Publishes an activity; one already over is accepted `finished`, for back-filling."""
     location = body.location
     activity = await service.create_activity(
@@ -151,7 +126,7 @@ async def create_activity(who: Principal, body: ActivityIn) -> dict[str, Any]:
         radius_m=location.radius_m,
         address=location.address,
     )
-    return (await activity_views([activity]))[0]
+    return (await _activities_out([activity]))[0]
 
 
 @api.get(
@@ -177,14 +152,14 @@ async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, A
     if query.to is not None:
         activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
     page = await paginate(activities, query)
-    page["items"] = await activity_views(page["items"], who)
+    page["items"] = await _activities_out(page["items"], who)
     return page
 
 
 @api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
-async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
+async def get_activity(who: Principal, activity_id: str) -> ActivityOut:
     """An activity with its enrolled and waitlisted counts."""
-    return (await activity_views([await scope.readable_activity(activity_id, who=who)], who))[0]
+    return (await _activities_out([await scope.readable_activity(activity_id, who=who)], who))[0]
 
 
 @api.patch(
@@ -199,12 +174,12 @@ async def get_activity(who: Principal, activity_id: str) -> dict[str, Any]:
         InvalidTimes,
     ),
 )
-async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> dict[str, Any]:
+async def update_activity(who: Principal, activity_id: str, body: ActivityPatch) -> ActivityOut:
     """Changes an activity before it starts; a larger capacity seats the waitlist."""
     activity = await scope.managed_activity(activity_id, who=who)
     changes = body.model_dump(exclude_unset=True)
     activity = await service.update_activity(activity, changes)
-    return (await activity_views([activity]))[0]
+    return (await _activities_out([activity]))[0]
 
 
 @api.post(
@@ -217,11 +192,11 @@ async def update_activity(who: Principal, activity_id: str, body: ActivityPatch)
         ActivityStarted,
     ),
 )
-async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> dict[str, Any]:
+async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> ActivityOut:
     """Cancels an activity before it starts; everyone enrolled or waiting is notified."""
     activity = await scope.managed_activity(activity_id, who=who)
     activity = await service.cancel_activity(activity, reason=body.reason)
-    return (await activity_views([activity]))[0]
+    return (await _activities_out([activity]))[0]
 
 
 # --- enrolment -----------------------------------------------------------------------------
@@ -237,10 +212,10 @@ async def cancel_activity(who: Principal, activity_id: str, body: CancelIn) -> d
         AlreadyEnrolled,
     ),
 )
-async def enrol(who: Principal, activity_id: str) -> dict[str, Any]:
+async def enrol(who: Principal, activity_id: str) -> Enrollment:
     """Enrols the resident, or puts them on the waitlist when the activity is full."""
     enrollment = await enrolment.enrol(activity_id, who=who)
-    return {"id": enrollment.id, "activity": enrollment.activity_id, "status": enrollment.status}
+    return enrollment
 
 
 @api.get(
@@ -257,12 +232,12 @@ async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str,
     activities = {
         a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
     }
-    views = {
-        v["id"]: v
-        for v in await activity_views([activities[e.activity_id] for e in enrollments], who)
+    shown = {
+        out.id: out
+        for out in await _activities_out([activities[e.activity_id] for e in enrollments], who)
     }
     page["items"] = [
-        {"id": e.id, "status": e.status, "activity": views[e.activity_id]} for e in enrollments
+        MyEnrollmentOut.from_model(e, activity=shown[e.activity_id]) for e in enrollments
     ]
     return page
 
@@ -297,14 +272,7 @@ async def roster(who: Principal, activity_id: str, query: RosterQuery) -> dict[s
         )
     )
     page["items"] = [
-        {
-            "id": e.id,
-            "activity": e.activity_id,
-            "status": e.status,
-            "resident": e.resident_id,
-            "nickname": nicknames.get(e.resident_id, ""),
-            "queued_at": e.queued_at,
-        }
+        RosterEntryOut.from_model(e, nickname=nicknames.get(e.resident_id, ""))
         for e in page["items"]
     ]
     return page

@@ -31,7 +31,7 @@ from activities.errors import (
     UnknownResident,
 )
 from activities.models import Attendance
-from activities.schemas import (
+from activities.schemas.attendance import (
     AttendanceOut,
     AttendanceQuery,
     BackfillIn,
@@ -48,29 +48,9 @@ from credits.errors import InsufficientCredits
 api = Api("activities")
 
 
-async def attendance_views(attendances: list[Attendance]) -> list[dict[str, Any]]:
+async def _attendances_out(attendances: list[Attendance]) -> list[AttendanceOut]:
     record_ids = await records.record_ids_of([a.id for a in attendances])
-    return [
-        {
-            "id": a.id,
-            "activity": a.activity_id,
-            "resident": a.resident_id,
-            "checked_in_at": a.checked_in_at,
-            "checked_out_at": a.checked_out_at,
-            "hours": a.hours,
-            "source": a.source,
-            "status": a.status,
-            "flags": a.flags,
-            "note": a.note,
-            "decision_reason": a.decision_reason,
-            "record": record_ids.get(a.id),
-        }
-        for a in attendances
-    ]
-
-
-async def attendance_view(attendance: Attendance) -> dict[str, Any]:
-    return (await attendance_views([attendance]))[0]
+    return [AttendanceOut.of(a, record_ids) for a in attendances]
 
 
 # --- check-in ------------------------------------------------------------------------------
@@ -81,17 +61,17 @@ async def attendance_view(attendance: Attendance) -> dict[str, Any]:
     roles=RUNS_ACTIVITIES,
     response=CheckinCodeOut,
 )
-async def checkin_code(who: Principal, activity_id: str) -> dict[str, Any]:
+async def checkin_code(who: Principal, activity_id: str) -> CheckinCodeOut:
     """The current check-in code (valid about a minute); the worker's screen shows its QR."""
     activity = await scope.managed_activity(activity_id, who=who)
     token, expires_at = issue_checkin_token(activity.id)
     base = get_settings().public_base_url.rstrip("/")
-    return {
-        "token": token,
-        "link": checkin_link(token),
-        "expires_at": expires_at,
-        "qr_png_url": f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
-    }
+    return CheckinCodeOut(
+        token=token,
+        link=checkin_link(token),
+        expires_at=expires_at,
+        qr_png_url=f"{base}/api/v1/activities/{activity.id}/checkin-code.png",
+    )
 
 
 @api.get(
@@ -126,12 +106,12 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
         OverlappingAttendance,
     ),
 )
-async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> AttendanceOut:
     """An enrolled resident checks in on site with the code on the worker's screen."""
     recorded = await attendance.check_in(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng, device=body.device
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.post(
@@ -147,12 +127,12 @@ async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> dict[st
         OutsideTimeWindow,
     ),
 )
-async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[str, Any]:
+async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> AttendanceOut:
     """The resident checks out on site; the hours within the activity's time are counted."""
     recorded = await attendance.check_out(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.post(
@@ -169,7 +149,7 @@ async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> dict[s
         UnknownResident,
     ),
 )
-async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> dict[str, Any]:
+async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn) -> AttendanceOut:
     """A worker back-fills an attendance (补录) with a note; it is marked `backfill`."""
     recorded = await attendance.backfill_attendance(
         activity_id,
@@ -179,7 +159,7 @@ async def backfill_attendance(who: Principal, activity_id: str, body: BackfillIn
         checked_out_at=body.checked_out_at,
         note=body.note,
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.get(
@@ -197,7 +177,7 @@ async def list_attendances(
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query, newest_first=False)
-    page["items"] = await attendance_views(page["items"])
+    page["items"] = await _attendances_out(page["items"])
     return page
 
 
@@ -217,12 +197,12 @@ async def list_attendances(
         ReasonRequired,
     ),
 )
-async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> dict[str, Any]:
+async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) -> AttendanceOut:
     """Approves (writing the service record and posting hours and credits) or rejects."""
     recorded = await records.verify_attendance(
         attendance_id, by=who, decision=body.decision, hours=body.hours, reason=body.reason
     )
-    return await attendance_view(recorded)
+    return (await _attendances_out([recorded]))[0]
 
 
 @api.get(
@@ -237,5 +217,5 @@ async def my_attendances(who: Principal, query: AttendanceQuery) -> dict[str, An
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query)
-    page["items"] = await attendance_views(page["items"])
+    page["items"] = await _attendances_out(page["items"])
     return page

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from activities import certificates, scope, service
+from activities import certificates, scope
 from activities.errors import (
     CertificateQuotaReached,
     CertificateRevoked,
@@ -16,7 +16,7 @@ from activities.errors import (
     RealNameNotVerified,
 )
 from activities.models import Certificate
-from activities.schemas import CertificateOut, RevokeCertificateIn, VerificationOut
+from activities.schemas.certificates import CertificateOut, RevokeCertificateIn, VerificationOut
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 
@@ -37,19 +37,17 @@ api = Api("activities")
         RealNameNotVerified,
     ),
 )
-async def request_certificate(who: Principal) -> dict[str, Any]:
+async def request_certificate(who: Principal) -> CertificateOut:
     """Issues a certificate of service (志愿服务证明) for the resident's verified hours."""
-    return certificate_view(await certificates.issue_certificate(who=who))
+    return _certificate_out(await certificates.issue_certificate(who=who))
 
 
-def certificate_view(certificate: Certificate) -> dict[str, Any]:
-    return {
-        "number": certificate.number,
-        "verify_url": certificates.verify_url(certificate.number),
-        "pdf_url": certificates.pdf_url(certificate.number),
-        "hours": certificate.hours,
-        "issued_at": certificate.issued_at,
-    }
+def _certificate_out(certificate: Certificate) -> CertificateOut:
+    return CertificateOut.of(
+        certificate,
+        verify_url=certificates.verify_url(certificate.number),
+        pdf_url=certificates.pdf_url(certificate.number),
+    )
 
 
 @api.get(
@@ -61,7 +59,7 @@ def certificate_view(certificate: Certificate) -> dict[str, Any]:
 async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The certificates of service issued to the resident, newest first."""
     page = await paginate(scope.own_certificates(who), query)
-    page["items"] = [certificate_view(c) for c in page["items"]]
+    page["items"] = [_certificate_out(c) for c in page["items"]]
     return page
 
 
@@ -77,50 +75,36 @@ async def certificate_pdf(who: Principal, number: str) -> Response:
 
 
 @api.get("/verify/{number}", auth=False, response=VerificationOut)
-async def verify_certificate(request: Request, number: str) -> dict[str, Any] | Response:
+async def verify_certificate(request: Request, number: str) -> VerificationOut | Response:
     """Public check of a certificate: valid or not, masked holder, hours, issuer; nothing more.
     Browsers (Accept: text/html) get a page, other clients JSON."""
     certificate = await certificates.check_certificate(number)
-    found: dict[str, Any] = {"number": number, "valid": False}
-    if certificate is not None:
-        found = {
-            "number": number,
-            "valid": certificate.revoked_at is None,
-            "holder": certificate.holder_masked,
-            "hours": certificate.hours,
-            "issuer": certificate.issuer,
-            "issued_at": service.local_date(certificate.issued_at),
-            "revoked": certificate.revoked_at is not None,
-            "revoked_on": (
-                service.local_date(certificate.revoked_at) if certificate.revoked_at else None
-            ),
-            "revoke_reason": certificate.revoke_reason,
-        }
+    found = VerificationOut.of(number, certificate)
     if "text/html" not in request.headers.get("accept", ""):
         return found
     return HTMLResponse(_verification_page(found))
 
 
-def _verification_page(found: dict[str, Any]) -> str:
-    number = html.escape(str(found["number"]))
-    if found.get("revoked"):
+def _verification_page(found: VerificationOut) -> str:
+    number = html.escape(found.number)
+    if found.revoked:
         body = (
             "<h1>该志愿服务证明已撤销</h1><dl>"
             f"<dt>证明编号</dt><dd>{number}</dd>"
-            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
-            f"<dt>撤销日期</dt><dd>{found['revoked_on']}</dd>"
-            f"<dt>撤销原因</dt><dd>{html.escape(found['revoke_reason'] or '')}</dd></dl>"
+            f"<dt>持证人</dt><dd>{html.escape(found.holder or '')}</dd>"
+            f"<dt>撤销日期</dt><dd>{found.revoked_on}</dd>"
+            f"<dt>撤销原因</dt><dd>{html.escape(found.revoke_reason or '')}</dd></dl>"
         )
-    elif not found["valid"]:
+    elif not found.valid:
         body = f"<h1>未找到有效证明</h1><p>编号 {number} 不是本平台出具的有效志愿服务证明。</p>"
     else:
         body = (
             "<h1>志愿服务证明有效</h1><dl>"
             f"<dt>证明编号</dt><dd>{number}</dd>"
-            f"<dt>持证人</dt><dd>{html.escape(found['holder'])}</dd>"
-            f"<dt>服务时长</dt><dd>{found['hours']} 小时</dd>"
-            f"<dt>出具单位</dt><dd>{html.escape(found['issuer'])}</dd>"
-            f"<dt>出具日期</dt><dd>{found['issued_at']}</dd></dl>"
+            f"<dt>持证人</dt><dd>{html.escape(found.holder or '')}</dd>"
+            f"<dt>服务时长</dt><dd>{found.hours} 小时</dd>"
+            f"<dt>出具单位</dt><dd>{html.escape(found.issuer or '')}</dd>"
+            f"<dt>出具日期</dt><dd>{found.issued_at}</dd></dl>"
         )
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
@@ -140,17 +124,7 @@ def _verification_page(found: dict[str, Any]) -> str:
 )
 async def revoke_certificate(
     who: Principal, number: str, body: RevokeCertificateIn
-) -> dict[str, Any]:
+) -> VerificationOut:
     """Revokes a certificate of the district with a reason; `/verify` then says so."""
     certificate = await certificates.revoke_certificate(number, body.reason, by=who)
-    return {
-        "number": certificate.number,
-        "valid": False,
-        "holder": certificate.holder_masked,
-        "hours": certificate.hours,
-        "issuer": certificate.issuer,
-        "issued_at": service.local_date(certificate.issued_at),
-        "revoked": True,
-        "revoked_on": service.local_date(certificate.revoked_at or certificate.issued_at),
-        "revoke_reason": certificate.revoke_reason,
-    }
+    return VerificationOut.of(certificate.number, certificate)

@@ -27,7 +27,7 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed
-from activities.schemas import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
+from activities.schemas.deeds import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
 from activities.scope import RUNS_ACTIVITIES
 from app.core.auth import Principal
 from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
@@ -54,7 +54,7 @@ api = Api("activities")
         UploadTooLarge,
     ),
 )
-async def upload(who: Principal, request: Request) -> dict[str, Any]:
+async def upload(who: Principal, request: Request) -> UploadOut:
     """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType(N_("Send the file as multipart/form-data, field `file`."))
@@ -73,12 +73,7 @@ async def upload(who: Principal, request: Request) -> dict[str, Any]:
         ) from exc
     stored = await deeds.store_upload(data, who=who)
     base = get_settings().public_base_url.rstrip("/")
-    return {
-        "id": stored.id,
-        "url": f"{base}/api/v1/uploads/{stored.id}",
-        "content_type": stored.content_type,
-        "size": stored.size,
-    }
+    return UploadOut.from_model(stored, url=f"{base}/api/v1/uploads/{stored.id}")
 
 
 @api.get("/api/v1/uploads/{upload_id}")

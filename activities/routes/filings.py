@@ -14,28 +14,13 @@ from activities.errors import (
     UnknownAction,
 )
 from activities.models import EventFiling
-from activities.schemas import FilingDecisionIn, FilingIn, FilingOut, FilingQuery
+from activities.schemas.deeds import FilingDecisionIn, FilingIn, FilingOut, FilingQuery
 from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
 from credits.errors import InsufficientCredits
 
 api = Api("activities")
-
-
-def filing_view(filing: EventFiling) -> dict[str, Any]:
-    return {
-        "id": filing.id,
-        "resident": filing.resident_id,
-        "action": filing.action,
-        "description": filing.description,
-        "planned_on": filing.planned_on,
-        "status": filing.status,
-        "decision_reason": filing.decision_reason,
-        "decided_at": filing.decided_at,
-        "deed": filing.deed_id,
-        "created_at": filing.created_at,
-    }
 
 
 @api.post(
@@ -47,28 +32,24 @@ def filing_view(filing: EventFiling) -> dict[str, Any]:
     idempotent=True,
     errors=(NotAFiledAction, InvalidTimes, UnknownAction),
 )
-async def file_event(who: Principal, body: FilingIn) -> dict[str, Any]:
+async def file_event(who: Principal, body: FilingIn) -> EventFiling:
     """Files an event before it happens (移风易俗: a frugal banquet); a worker confirms it
     afterwards and it then earns like an approved deed."""
-    return filing_view(await filings.file_event(who=who, **body.model_dump()))
+    return await filings.file_event(who=who, **body.model_dump())
 
 
 @api.get("/api/v1/me/filings", roles=("resident",), query=FilingQuery, response=Page[FilingOut])
 async def my_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     """The resident's filings, newest first."""
     found = scope.readable_filings(who)
-    page = await paginate(found.filter(status=query.status) if query.status else found, query)
-    page["items"] = [filing_view(f) for f in page["items"]]
-    return page
+    return await paginate(found.filter(status=query.status) if query.status else found, query)
 
 
 @api.get("/api/v1/filings", roles=STAFF, query=FilingQuery, response=Page[FilingOut])
 async def list_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     """Filings of the caller's communities (administrators: district), newest first."""
     found = scope.readable_filings(who)
-    page = await paginate(found.filter(status=query.status) if query.status else found, query)
-    page["items"] = [filing_view(f) for f in page["items"]]
-    return page
+    return await paginate(found.filter(status=query.status) if query.status else found, query)
 
 
 @api.post(
@@ -79,10 +60,9 @@ async def list_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     idempotent=True,
     errors=(FilingNotDue, FilingDecided, EventFilingOnly, InsufficientCredits, UnknownAction),
 )
-async def decide_filing(who: Principal, filing_id: str, body: FilingDecisionIn) -> dict[str, Any]:
+async def decide_filing(who: Principal, filing_id: str, body: FilingDecisionIn) -> EventFiling:
     """Confirms the filed event took place as filed (an approved deed, credits) or declines
     it with a reason; only once its day has come."""
-    decided = await filings.decide_filing(
+    return await filings.decide_filing(
         filing_id, by=who, decision=body.decision, reason=body.reason
     )
-    return filing_view(decided)

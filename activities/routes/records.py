@@ -16,7 +16,7 @@ from activities.errors import (
     RecordReversed,
 )
 from activities.models import Correction
-from activities.schemas import (
+from activities.schemas.records import (
     CorrectionDecisionIn,
     CorrectionIn,
     CorrectionOut,
@@ -39,17 +39,15 @@ api = Api("activities")
 
 
 @api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
-async def my_summary(who: Principal) -> dict[str, Any]:
+async def my_summary(who: Principal) -> SummaryOut:
     """Verified hours, credits, star rating, badges held and the count of each action."""
     totals = await resident_totals(who.id)
-    return {
-        "hours_total": totals.hours_total,
-        "credits_balance": totals.credits_balance,
-        "credits_held": totals.credits_held,
-        "star": await star_of(totals.hours_total),
-        "badges": await badges_held(who.id),
-        "actions": dict(totals.actions),
-    }
+    return SummaryOut.from_model(
+        totals,
+        star=await star_of(totals.hours_total),
+        badges=await badges_held(who.id),
+        actions=dict(totals.actions),
+    )
 
 
 @api.get(

@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -18,7 +17,7 @@ from app.accounts.errors import (
     UnknownAction,
 )
 from app.accounts.models import Community, District, DistrictRulesVersion
-from app.accounts.schemas import DistrictRules, DistrictRulesPatch
+from app.accounts.schemas import DistrictRules, DistrictRulesPatch, EarningOut
 from app.core.auth import Principal
 from app.core.errors import Invalid, NotFound, invalid_from
 from app.core.geo import distance_m
@@ -111,10 +110,10 @@ class RulesChange:
     effective_from: datetime
     version: str | None
     written: bool
-    earnings: list[dict[str, Any]]
+    earnings: list[EarningOut]
 
 
-def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[dict[str, Any]]:
+def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[EarningOut]:
     """What each action earns under `rules`, with the sentence a district admin reads."""
     rows = []
     for code, name in sorted(actions.items()):
@@ -134,14 +133,14 @@ def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[dict[str, An
                 cap=cap,
             )
         rows.append(
-            {
-                "action": code,
-                "name": name,
-                "credits_per_hour": per_hour if rules.moral_bank_enabled else Decimal(0),
-                "credits_per_report": per_report if rules.moral_bank_enabled else Decimal(0),
-                "report_daily_cap": cap,
-                "example": example,
-            }
+            EarningOut(
+                action=code,
+                name=name,
+                credits_per_hour=per_hour if rules.moral_bank_enabled else Decimal(0),
+                credits_per_report=per_report if rules.moral_bank_enabled else Decimal(0),
+                report_daily_cap=cap,
+                example=example,
+            )
         )
     return rows
 

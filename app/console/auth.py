@@ -10,8 +10,8 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.accounts.account_schemas import PasswordLoginIn
 from app.accounts.login import issue_staff_tokens, staff_login
-from app.accounts.schemas import PasswordLoginIn
 from app.console import web
 from app.console.models import ConsoleSession
 from app.console.web import token_hash as refresh_hash

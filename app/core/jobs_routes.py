@@ -52,14 +52,7 @@ async def list_jobs(who: Principal) -> dict[str, Any]:
     runs = await last_runs()
     return {
         "items": [
-            {
-                "name": job.name,
-                "description": job.description,
-                "schedule": job.schedule,
-                "default_schedule": job.default_schedule,
-                "next_run_at": _next_run(job.schedule),
-                "last_run": runs.get(job.name),
-            }
+            JobOut.from_model(job, next_run_at=_next_run(job.schedule), last_run=runs.get(job.name))
             for job in sorted(JOBS.values(), key=lambda job: job.name)
         ],
         "next_cursor": None,

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from app.accounts.models import Community, District, Resident
 
 
+HONOUR_BOARDS = ("hours", "credits", "communities")
+
+
 class BadgeDefinition(Model):
     """A badge and the criterion that earns it. Platform badges have no district and hold in all."""
 

@@ -55,7 +55,8 @@ async def list_badges(who: Principal, query: BadgeQuery) -> dict[str, Any]:
     """The platform's badges and the district's own."""
     badges = await service.badges_in_scope(who=who, district_code=query.district)
     page = await paginate(badges, query, newest_first=False)
-    page["items"] = [await service.badge_view(badge) for badge in page["items"]]
+    districts = await service.district_codes(page["items"])
+    page["items"] = [BadgeOut.of(badge, districts) for badge in page["items"]]
     return page
 
 
@@ -67,16 +68,17 @@ async def list_badges(who: Principal, query: BadgeQuery) -> dict[str, Any]:
     status=201,
     errors=(BadgeCodeTaken,),
 )
-async def create_badge(who: Principal, body: BadgeCreate) -> dict[str, Any]:
+async def create_badge(who: Principal, body: BadgeCreate) -> BadgeOut:
     """Defines a badge of the district; the award-badges job awards it from its next run."""
-    return await service.badge_view(await service.create_badge(body, by=who))
+    badge = await service.create_badge(body, by=who)
+    return BadgeOut.of(badge, await service.district_codes([badge]))
 
 
 @api.get("/api/v1/me/badges", roles=("resident",), query=PageQuery, response=Page[AwardOut])
 async def my_badges(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The caller's badges, newest first, each with its verifiable credential."""
     page = await paginate(BadgeAward.filter(resident_id=who.id).prefetch_related("badge"), query)
-    page["items"] = [service.award_view(award) for award in page["items"]]
+    page["items"] = [AwardOut.of(award) for award in page["items"]]
     return page
 
 
@@ -92,7 +94,7 @@ async def list_awards(who: Principal, query: AwardQuery) -> dict[str, Any]:
         who=who, resident_id=query.resident, badge_code=query.badge
     )
     page = await paginate(awards, query)
-    page["items"] = [service.award_view(award) for award in page["items"]]
+    page["items"] = [AwardOut.of(award) for award in page["items"]]
     return page
 
 
@@ -103,9 +105,9 @@ async def list_awards(who: Principal, query: AwardQuery) -> dict[str, Any]:
     response=AwardOut,
     errors=(AwardAlreadyRevoked,),
 )
-async def revoke_award(who: Principal, award_id: str, body: RevokeIn) -> dict[str, Any]:
+async def revoke_award(who: Principal, award_id: str, body: RevokeIn) -> AwardOut:
     """Revokes a badge award (e.g. earned by fraud); its credential then fails verification."""
-    return service.award_view(await service.revoke_award(award_id, reason=body.reason, by=who))
+    return AwardOut.of(await service.revoke_award(award_id, reason=body.reason, by=who))
 
 
 @api.get(
@@ -203,7 +205,7 @@ async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict
     response=HonourRollOut,
     errors=(HonourRollNotFound,),
 )
-async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str, Any]:
+async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> HonourRollOut:
     """The district's honour roll of `period` (YYYY-MM), the latest by default (residents:
     the latest published)."""
     district = await readable_district(code, who=who)
@@ -220,12 +222,12 @@ async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> dict[str
 )
 async def take_honour_roll_draft(
     who: Principal, code: str, body: HonourRollDraftIn
-) -> dict[str, Any]:
+) -> HonourRollOut:
     """Takes (or takes again) the draft roll of a month from the ledger; lines removed in
     review stay removed. Refused once the roll is published."""
     district = await readable_district(code, who=who)
     roll = await honour_rolls.take_draft(district, body.period, now=datetime.now(UTC))
-    return await service.honour_roll_view(roll, district, who=who)
+    return await service.shown_honour_roll(roll, district, who=who)
 
 
 @api.get(
@@ -234,9 +236,9 @@ async def take_honour_roll_draft(
     response=HonourRollOut,
     errors=(HonourRollNotFound,),
 )
-async def get_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
+async def get_honour_roll(who: Principal, roll_id: str) -> HonourRollOut:
     """One roll, draft or published, with every line (removed ones too) for review."""
-    return await service.honour_roll_view(
+    return await service.shown_honour_roll(
         await scope.readable_honour_roll(roll_id, who=who), who=who
     )
 
@@ -250,11 +252,11 @@ async def get_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
 )
 async def remove_honour_roll_line(
     who: Principal, roll_id: str, line_id: str, body: RemoveLineIn
-) -> dict[str, Any]:
+) -> HonourRollOut:
     """Takes a line off a draft roll with the reason (kept, shown to staff)."""
     roll = await scope.readable_honour_roll(roll_id, who=who)
     await honour_rolls.remove_line(roll, line_id, body.reason, by=who)
-    return await service.honour_roll_view(roll, who=who)
+    return await service.shown_honour_roll(roll, who=who)
 
 
 @api.post(
@@ -263,7 +265,7 @@ async def remove_honour_roll_line(
     response=HonourRollOut,
     errors=(HonourRollNotFound, HonourRollPublished),
 )
-async def publish_honour_roll(who: Principal, roll_id: str) -> dict[str, Any]:
+async def publish_honour_roll(who: Principal, roll_id: str) -> HonourRollOut:
     """Publishes a draft roll: residents see it from now on; it is never taken again."""
     roll = await honour_rolls.publish(await scope.readable_honour_roll(roll_id, who=who), by=who)
-    return await service.honour_roll_view(roll, who=who)
+    return await service.shown_honour_roll(roll, who=who)

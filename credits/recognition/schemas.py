@@ -9,6 +9,14 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from app.core.http import JsonDecimal, PageQuery, Schema
+from credits.recognition.credentials import credential_url
+from credits.recognition.models import (
+    HONOUR_BOARDS,
+    BadgeAward,
+    BadgeDefinition,
+    HonourRoll,
+    HonourRollEntry,
+)
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 CriterionKind = Literal["hours_total", "action_count", "credits_earned", "distinct_actions"]
@@ -48,6 +56,19 @@ class BadgeOut(Schema):
     district: str | None = Field(description="the district's code; null for platform badges")
     star: int | None = Field(description="1-5 for the volunteer star levels")
 
+    @classmethod
+    def of(cls, badge: BadgeDefinition, districts: dict[str, str]) -> BadgeOut:
+        """`districts`: codes by id, for the district badges among them."""
+        return cls.from_model(
+            badge,
+            criterion=Criterion(
+                kind=badge.criterion_kind,
+                action=badge.criterion_action,
+                threshold=badge.threshold,
+            ),
+            district=districts.get(badge.district_id) if badge.district_id else None,
+        )
+
 
 class BadgeQuery(PageQuery):
     district: Code | None = Field(
@@ -61,13 +82,18 @@ class BadgeRef(Schema):
 
 
 class AwardOut(Schema):
-    id: str
+    id: str = Field(validation_alias="public_id")
     badge: BadgeRef
-    resident: str
+    resident: str = Field(validation_alias="resident_id")
     awarded_at: datetime
     credential_url: str
     revoked_at: datetime | None = None
     revocation_reason: str | None = None
+
+    @classmethod
+    def of(cls, award: BadgeAward) -> AwardOut:
+        """Needs the award's `badge` fetched."""
+        return cls.from_model(award, credential_url=credential_url(award.public_id))
 
 
 class AwardQuery(PageQuery):
@@ -88,6 +114,16 @@ class HonourRollLine(Schema):
         default=None, description="why the line was removed in review (staff only)"
     )
 
+    @classmethod
+    def of(cls, entry: HonourRollEntry, rank: int | None, *, staff: bool) -> HonourRollLine:
+        return cls(
+            rank=rank,
+            name=entry.display_name,
+            value=entry.value,
+            line=str(entry.id) if staff else None,
+            removed_reason=entry.removed_reason if staff else None,
+        )
+
 
 class HonourRollOut(Schema):
     id: str
@@ -99,6 +135,28 @@ class HonourRollOut(Schema):
     hours: list[HonourRollLine]
     credits: list[HonourRollLine]
     communities: list[HonourRollLine]
+
+    @classmethod
+    def of(
+        cls,
+        roll: HonourRoll,
+        *,
+        district_code: str,
+        entries: list[HonourRollEntry],
+        staff: bool,
+    ) -> HonourRollOut:
+        """The boards of a roll from its entries (by board and rank). Residents: the lines
+        kept, ranked in order. Staff also see the removed lines (no rank, with the reason)
+        and each line's id for review."""
+        boards: dict[str, list[HonourRollLine]] = {board: [] for board in HONOUR_BOARDS}
+        for entry in entries:
+            if entry.removed_at is not None and not staff:
+                continue
+            board = boards[entry.board]
+            kept = sum(1 for line in board if line.rank is not None)
+            rank = None if entry.removed_at is not None else kept + 1
+            board.append(HonourRollLine.of(entry, rank, staff=staff))
+        return cls.from_model(roll, district=district_code, **boards)
 
 
 class HonourRollSummary(Schema):

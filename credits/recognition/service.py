@@ -24,15 +24,13 @@ from credits.recognition.errors import (
     HonourRollNotFound,
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
-from credits.recognition.schemas import BadgeCreate
+from credits.recognition.schemas import BadgeCreate, HonourRollOut
 from credits.recognition.scope import (
     readable_awards,
     readable_honour_rolls,
     reviews_honour_rolls,
 )
 from credits.totals import resident_totals
-
-HONOUR_BOARDS = ("hours", "credits", "communities")
 
 register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
 register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
@@ -76,37 +74,13 @@ async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
     )
 
 
-async def badge_view(badge: BadgeDefinition) -> dict[str, Any]:
-    district = await District.get(id=badge.district_id) if badge.district_id else None
-    return {
-        "id": badge.id,
-        "code": badge.code,
-        "name": badge.name,
-        "description": badge.description,
-        "criterion": {
-            "kind": badge.criterion_kind,
-            "action": badge.criterion_action,
-            "threshold": badge.threshold,
-        },
-        "district": district.code if district else None,
-        "star": badge.star,
-    }
+async def district_codes(badges: list[BadgeDefinition]) -> dict[str, str]:
+    """The codes of the districts that own any of these badges, for their responses."""
+    ids = {b.district_id for b in badges if b.district_id}
+    return dict(await District.filter(id__in=ids).values_list("id", "code")) if ids else {}
 
 
 # --- awards --------------------------------------------------------------------------------
-
-
-def award_view(award: BadgeAward) -> dict[str, Any]:
-    """Needs the award's `badge` fetched."""
-    return {
-        "id": award.public_id,
-        "badge": {"code": award.badge.code, "name": award.badge.name},
-        "resident": award.resident_id,
-        "awarded_at": award.awarded_at,
-        "credential_url": credentials.credential_url(award.public_id),
-        "revoked_at": award.revoked_at,
-        "revocation_reason": award.revocation_reason,
-    }
 
 
 async def badges_held(resident_id: str) -> list[dict[str, str]]:
@@ -163,7 +137,7 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-async def honour_roll(district: District, period: str | None, *, who: Principal) -> dict[str, Any]:
+async def honour_roll(district: District, period: str | None, *, who: Principal) -> HonourRollOut:
     """The roll of `period` (YYYY-MM), or the latest when no period is given."""
     rolls = readable_honour_rolls(district, who)
     roll = await (
@@ -175,41 +149,18 @@ async def honour_roll(district: District, period: str | None, *, who: Principal)
         raise HonourRollNotFound(
             N_("No honour roll for {period} yet."), period=period or _("any period")
         )
-    return await honour_roll_view(roll, district, who=who)
+    return await shown_honour_roll(roll, district, who=who)
 
 
-async def honour_roll_view(
+async def shown_honour_roll(
     roll: HonourRoll, district: District | None = None, *, who: Principal
-) -> dict[str, Any]:
-    """The boards of a roll. Residents: the lines kept, ranked in order. Staff also see the
-    removed lines (no rank, with the reason) and each line's id for review."""
+) -> HonourRollOut:
+    """The roll as the caller may see it (`HonourRollOut.of`), its entries in one query."""
     district = district or await District.get(id=roll.district_id)
     entries = await HonourRollEntry.filter(roll_id=roll.id).order_by("board", "rank")
-    boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
-    staff = reviews_honour_rolls(who)
-    for entry in entries:
-        board = boards[entry.board]
-        if entry.removed_at is not None and not staff:
-            continue
-        kept = sum(1 for line in board if line.get("rank") is not None)
-        line: dict[str, Any] = {
-            "rank": None if entry.removed_at is not None else kept + 1,
-            "name": entry.display_name,
-            "value": entry.value,
-        }
-        if staff:
-            line["line"] = str(entry.id)
-            line["removed_reason"] = entry.removed_reason
-        board.append(line)
-    return {
-        "id": roll.id,
-        "district": district.code,
-        "period": roll.period,
-        "taken_at": roll.taken_at,
-        "status": roll.status,
-        "published_at": roll.published_at,
-        **boards,
-    }
+    return HonourRollOut.of(
+        roll, district_code=district.code, entries=entries, staff=reviews_honour_rolls(who)
+    )
 
 
 async def badge_by_id(badge_id: str) -> BadgeDefinition:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from app.accounts import login, principals, residents
-from app.accounts.errors import LoginFailed
-from app.accounts.schemas import (
+from app.accounts.account_schemas import (
     PasswordLoginIn,
     RefreshIn,
     ResidentOut,
-    StaffOut,
     TokenPair,
     WeChatLoginIn,
 )
+from app.accounts.errors import LoginFailed
+from app.accounts.schemas import StaffOut
 from app.accounts.staff import scopes_of
 from app.core import wechat
 from app.core.auth import (

@@ -6,6 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from app.accounts import residents
+from app.accounts.account_schemas import (
+    MarkedReadOut,
+    MeOut,
+    MePatch,
+    NotificationOut,
+    NotificationQuery,
+    RealNameIn,
+    ResidentOut,
+)
 from app.accounts.errors import (
     CommunityClosed,
     IdentityChecksExhausted,
@@ -15,18 +24,7 @@ from app.accounts.errors import (
     RealNameMissing,
 )
 from app.accounts.models import Resident, Staff
-from app.accounts.schemas import (
-    JoinableCommunityOut,
-    JoinableQuery,
-    MarkedReadOut,
-    MeOut,
-    MePatch,
-    NotificationOut,
-    NotificationQuery,
-    RealNameIn,
-    ResidentOut,
-    StaffOut,
-)
+from app.accounts.schemas import JoinableCommunityOut, JoinableQuery, StaffOut
 from app.accounts.service import joinable_communities as joinable
 from app.accounts.staff import scopes_of
 from app.core import outbox

@@ -363,7 +363,7 @@ async def honour_roll_page(ctx: Ctx) -> Response:
     except (ValueError, Invalid):
         period = honour_rolls.previous_period(honour_rolls.period_of(now))
     roll = await scope.readable_honour_rolls(district, ctx.who).filter(period=period).first()
-    view = await recognition.honour_roll_view(roll, district, who=ctx.who) if roll else None
+    view = await recognition.shown_honour_roll(roll, district, who=ctx.who) if roll else None
     periods = [honour_rolls.period_of(now)]
     for _ in range(11):
         periods.append(honour_rolls.previous_period(periods[-1]))

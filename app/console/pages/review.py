@@ -11,7 +11,8 @@ from starlette.responses import Response
 from activities import deeds, records
 from activities import service as activities
 from activities.models import Activity, Correction, Deed, ServiceRecord
-from activities.schemas import AttestIn, CorrectionDecisionIn, ReviewIn
+from activities.schemas.deeds import AttestIn, ReviewIn
+from activities.schemas.records import CorrectionDecisionIn
 from app.console import lookups, scope
 from app.console.pages.worker import find_residents
 from app.console.scope import staff_scoped

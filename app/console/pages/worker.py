@@ -14,7 +14,8 @@ from activities import enrolment, records
 from activities import service as activities
 from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
-from activities.schemas import ActivityIn, ActivityPatch, BackfillIn, CancelIn, VerifyIn
+from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
+from activities.schemas.attendance import BackfillIn, VerifyIn
 from app.accounts.models import Community, Resident
 from app.console import lookups, scope
 from app.console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped

@@ -1,0 +1,1 @@
+"""Request and response models of the activities domain, one module per concern."""

@@ -1,0 +1,68 @@
+"""Request and response models of service records, the resident's summary and corrections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from activities.schemas.common import (
+    Hours,
+    Id,
+    Reason,
+)
+from app.core.http import JsonDecimal, PageQuery, Schema
+
+
+class ServiceRecordOut(Schema):
+    id: str
+    kind: Literal["record", "reversal"]
+    activity: str = Field(validation_alias="activity_id")
+    action: str
+    content: str
+    hours: JsonDecimal
+    served_on: date
+    organiser: str
+    backfill: bool
+    reverses: str | None = Field(validation_alias="reverses_id")
+    reason: str
+    verified_at: datetime
+
+
+class SummaryOut(Schema):
+    hours_total: JsonDecimal
+    credits_balance: JsonDecimal
+    credits_held: JsonDecimal
+    star: int
+    badges: list[dict[str, str]]
+    actions: dict[str, int]
+
+
+class CorrectionIn(Schema):
+    record: Id | None = None
+    activity: Id | None = None
+    hours: Hours | None = None
+    reason: Reason
+
+
+class CorrectionOut(Schema):
+    id: str
+    resident: str = Field(validation_alias="resident_id")
+    record: str | None = Field(validation_alias="record_id")
+    activity: str | None = Field(validation_alias="activity_id")
+    hours: JsonDecimal | None
+    reason: str
+    status: Literal["pending", "accepted", "rejected"]
+    decision_reason: str | None
+    created_at: datetime
+
+
+class CorrectionQuery(PageQuery):
+    status: Literal["pending", "accepted", "rejected"] | None = None
+
+
+class CorrectionDecisionIn(Schema):
+    decision: Literal["accept", "reject"]
+    reason: Reason
+    hours: Hours | None = None
