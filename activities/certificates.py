@@ -21,6 +21,7 @@ from activities.errors import (
     RealNameNotVerified,
 )
 from activities.models import Certificate, ServiceRecord
+from activities.notices import tell_certificate_revoked
 from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
 from app.accounts.models import District, Resident
@@ -181,4 +182,6 @@ async def revoke_certificate(number: str, reason: str, *, by: Principal) -> Cert
     )
     if not moved:
         raise CertificateRevoked(N_("The certificate was revoked already."))
-    return await Certificate.get(id=certificate.id)
+    revoked = await Certificate.get(id=certificate.id)
+    await tell_certificate_revoked(revoked)
+    return revoked

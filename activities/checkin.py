@@ -9,6 +9,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 import qrcode
 
@@ -58,21 +59,45 @@ def checkin_link(code: str) -> str:
     return f"{base}{code}"
 
 
+def _parse(token: str) -> tuple[str, int, str] | None:
+    """The activity, window and MAC of a code (or of a scanned link ending in one)."""
+    found = _CODE.match(re.split(r"[/=]", token.strip())[-1])
+    if found is None:
+        return None
+    code_activity, window_text, mac = found.groups()
+    return code_activity, int(window_text, 36), mac
+
+
+def _genuine(code_activity: str, window: int, mac: str) -> bool:
+    return hmac.compare_digest(mac, _mac(code_activity, window))
+
+
+def _in_time(window: int) -> bool:
+    current = int(datetime.now(UTC).timestamp()) // WINDOW_SECONDS
+    return current - 1 <= window <= current
+
+
 def check_checkin_token(token: str, activity_id: str) -> None:
     """Accepts the code, or the whole scanned link ending in it."""
-    code = re.split(r"[/=]", token.strip())[-1]
-    found = _CODE.match(code)
-    if found is None:
+    parsed = _parse(token)
+    if parsed is None:
         raise CheckinTokenInvalid(N_("This is not a check-in code of this service."))
-    code_activity, window_text, mac = found.groups()
-    window = int(window_text, 36)
-    if not hmac.compare_digest(mac, _mac(code_activity, window)):
+    if not _genuine(*parsed):
         raise CheckinTokenInvalid(N_("This code was not made by this service."))
+    code_activity, window, _mac_text = parsed
     if code_activity != activity_id:
         raise CheckinTokenInvalid(N_("This code belongs to another activity."))
-    current = int(datetime.now(UTC).timestamp()) // WINDOW_SECONDS
-    if not current - 1 <= window <= current:
+    if not _in_time(window):
         raise CheckinTokenExpired(N_("The code has changed; scan the screen again."))
+
+
+def checkin_code_state(code: str) -> Literal["current", "expired", "invalid"]:
+    """What a scanned code is, without using it: made by this service and in its time,
+    made by it but past its time, or not one of its codes."""
+    parsed = _parse(code)
+    if parsed is None or not _genuine(*parsed):
+        return "invalid"
+    return "current" if _in_time(parsed[1]) else "expired"
 
 
 def qr_png(text: str) -> bytes:

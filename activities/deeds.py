@@ -19,6 +19,7 @@ from activities.errors import (
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
+from activities.notices import tell_deed_reviewed
 from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date
 from activities.verification import ensure_attestable, ensure_reportable
@@ -259,4 +260,5 @@ async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str
     await deed.refresh_from_db()
     if deed.status == "approved":
         await post_approved_deed(deed, by=by)
+    await tell_deed_reviewed(deed)
     return deed

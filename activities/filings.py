@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from activities.deeds import post_approved_deed
 from activities.errors import FilingDecided, FilingNotDue, InvalidTimes, NotAFiledAction
 from activities.models import Deed, EventFiling
+from activities.notices import tell_filing_decided
 from activities.scope import managed_filing
 from activities.service import find_action, local_date
 from activities.verification import rule_of
@@ -95,4 +96,6 @@ async def decide_filing(
         )
         await post_approved_deed(deed, by=by)
         await EventFiling.filter(id=filing.id).update(deed_id=deed.id)
-    return await EventFiling.get(id=filing.id)
+    decided = await EventFiling.get(id=filing.id)
+    await tell_filing_decided(decided)
+    return decided

@@ -28,6 +28,7 @@ from activities.models import (
     Correction,
     ServiceRecord,
 )
+from activities.notices import tell_attendance_decided, tell_correction_decided
 from activities.scope import managed_attendance, managed_correction, readable_activity
 from activities.service import local_date
 from app.accounts.models import Community, District
@@ -139,6 +140,7 @@ async def verify_attendance(
         if not decided:
             raise AttendanceNotPending(N_("The attendance was decided meanwhile."))
         await attendance.refresh_from_db()
+        await tell_attendance_decided(attendance, await Activity.get(id=attendance.activity_id))
         return attendance
     activity = await Activity.get(id=attendance.activity_id)
     if attendance.hours is None and hours is None:
@@ -171,6 +173,7 @@ async def verify_attendance(
         by=by,
     )
     await attendance.refresh_from_db()
+    await tell_attendance_decided(attendance, activity)
     return attendance
 
 
@@ -287,6 +290,7 @@ async def decide_correction(
     if decision == "accept":
         await _apply_correction(correction, by=by, reason=reason, hours=hours)
     await correction.refresh_from_db()
+    await tell_correction_decided(correction)
     return correction
 
 

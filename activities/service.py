@@ -76,6 +76,10 @@ async def action_names(district_id: str | None) -> dict[str, str]:
 
 register_action_catalogue(action_names)
 register_notice("activity_cancelled", N_("The activity “{title}” was cancelled: {reason}"))
+register_notice(
+    "activity_moved",
+    N_("The activity “{title}” has changed: now {starts_at} to {ends_at}, at {address}."),
+)
 
 
 async def find_action(code: str, district_id: str) -> CivilityAction:
@@ -189,6 +193,7 @@ def _ensure_not_started(activity: Activity) -> None:
 
 async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activity:
     _ensure_not_started(activity)
+    before = (activity.starts_at, activity.ends_at, activity.lat, activity.lng, activity.address)
     location = changes.pop("location", None)
     if location is not None:
         activity.lat, activity.lng = location["lat"], location["lng"]
@@ -211,7 +216,39 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
     await activity.save()
     await promote_waitlisted(activity)
     await activity.refresh_from_db()
+    if (
+        activity.starts_at,
+        activity.ends_at,
+        activity.lat,
+        activity.lng,
+        activity.address,
+    ) != before:
+        await _tell_signed_up(activity, "activity_moved", _when_and_where(activity))
     return activity
+
+
+def _when_and_where(activity: Activity) -> dict[str, str]:
+    """The time and place a resident signed up for, as they read it (local time)."""
+    zone = ZoneInfo(get_settings().local_timezone)
+    return {
+        "starts_at": activity.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        "ends_at": activity.ends_at.astimezone(zone).strftime("%H:%M"),
+        "address": activity.address or f"{activity.lat:.5f}, {activity.lng:.5f}",
+    }
+
+
+async def _tell_signed_up(activity: Activity, topic: str, details: dict[str, str]) -> None:
+    """A notice to everyone enrolled or waitlisted, in the change's transaction."""
+    signed_up = await Enrollment.filter(
+        activity_id=activity.id, status__in=("enrolled", "waitlisted")
+    ).values_list("resident_id", flat=True)
+    for resident_id in signed_up:
+        await queue_notification(
+            "resident",
+            str(resident_id),
+            topic,
+            {"activity": activity.id, "title": activity.title, **details},
+        )
 
 
 async def cancel_activity(activity: Activity, *, reason: str) -> Activity:

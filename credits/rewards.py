@@ -35,6 +35,7 @@ from credits.errors import (
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
+from credits.notices import tell_redemption_settled
 from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
 
 
@@ -274,6 +275,7 @@ async def fulfil(code: str, *, who: Principal) -> Redemption:
         actor=who.subject,
         memo=redemption.reward.title,
     )  # fmt: skip
+    await tell_redemption_settled(redemption, reward_title=redemption.reward.title)
     return redemption
 
 
@@ -289,6 +291,8 @@ async def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
         except RedemptionNotHeld:
             continue  # settled meanwhile by the resident or a worker
         await _release(redemption, by="system:expire-holds", memo=N_("the hold expired"))
+        reward = await Reward.get(id=redemption.reward_id)
+        await tell_redemption_settled(redemption, reward_title=reward.title)
         expired += 1
     return expired
 

@@ -32,6 +32,7 @@ from credits.errors import (
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
+from credits.notices import tell_credits_adjusted, tell_transaction_reversed
 from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
 
@@ -263,6 +264,7 @@ async def adjust(
             N_("Taking {amount} credits would leave the resident below zero."), amount=-amount
         ) from refused
     assert posted is not None  # a fresh ref_id cannot collide
+    await tell_credits_adjusted(resident.id, posted, amount)
     return posted
 
 
@@ -274,7 +276,9 @@ async def reverse_transaction(
     transaction_id: str, *, reason: str, by: Principal
 ) -> LedgerTransaction:
     original = await readable_transaction(transaction_id, who=by)
-    return await ledger.reverse(original, reason=reason, actor=by.subject)
+    reversal = await ledger.reverse(original, reason=reason, actor=by.subject)
+    await tell_transaction_reversed(reversal)
+    return reversal
 
 
 async def rules_version_of(transaction: LedgerTransaction) -> str | None:

@@ -3,7 +3,15 @@ thin adapters that parse, call the service and return what the response schema s
 
 from __future__ import annotations
 
-from activities.routes import activities, attendance, certificates, deeds, filings, records
+from activities.routes import (
+    activities,
+    attendance,
+    certificates,
+    checkin_link,
+    deeds,
+    filings,
+    records,
+)
 from app.core.http import Api
 
 APIS: list[Api] = [
@@ -13,4 +21,5 @@ APIS: list[Api] = [
     filings.api,
     records.api,
     certificates.api,
+    checkin_link.api,
 ]

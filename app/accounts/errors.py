@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem, RateLimited
 from app.core.i18n import N_
 
 
@@ -56,3 +56,15 @@ class CannotDisableSelf(Forbidden):
 
 class RealNameMissing(Conflict):
     code, title = "real_name_missing", N_("No real name has been given")
+
+
+class CommunityClosed(Conflict):
+    code, title = "community_closed", N_("The community is not taking new residents")
+
+
+class IdentityMismatch(Invalid):
+    code, title = "identity_mismatch", N_("The identity service did not confirm the real name")
+
+
+class IdentityChecksExhausted(RateLimited):
+    code, title = "identity_checks_exhausted", N_("Too many identity checks today")

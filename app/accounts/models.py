@@ -50,6 +50,10 @@ class Community(Model):
     # Where the community is (GCJ-02, as every coordinate stored), to list the nearest first.
     lat = fields.FloatField(null=True)
     lng = fields.FloatField(null=True)
+    # Closed to joining (by a district administrator): new residents cannot choose it;
+    # residents already in it stay. Null: open.
+    joining_closed_at = fields.DatetimeField(null=True)
+    joining_closed_by = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -180,3 +184,18 @@ class Resident(Model):
     @property
     def real_name_verified(self) -> bool:
         return self.real_name_verified_at is not None
+
+
+class RealNameCheck(Model):
+    """One question put to the identity service about a resident's real name: who, when, which
+    service and what it said (`match`, `no_match`, `unavailable`). Never the name or number."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    resident_id = fields.CharField(max_length=26)
+    service = fields.CharField(max_length=64)
+    result = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "real_name_check"
+        indexes = (("resident_id", "created_at"),)

@@ -3,19 +3,28 @@ its verification in person, and their own settings."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from app.accounts.errors import IdNumberInUse, InvalidIdNumber, RealNameMissing
-from app.accounts.models import Community, Resident
+from app.accounts.errors import (
+    CommunityClosed,
+    IdentityChecksExhausted,
+    IdentityMismatch,
+    IdNumberInUse,
+    InvalidIdNumber,
+    RealNameMissing,
+)
+from app.accounts.models import Community, RealNameCheck, Resident
 from app.accounts.scope import served_residents
 from app.accounts.service import find_community
 from app.core.auth import Principal
 from app.core.db import transaction
-from app.core.errors import NotFound
+from app.core.errors import NotFound, Problem
 from app.core.i18n import N_
+from app.core.identity import IdentityServiceUnavailable, check_identity, ensure_identity_service
 from app.core.keys import get_keyring
+from app.core.settings import get_settings
 
 
 async def verify_real_name_in_person(resident_id: str, *, by: Principal) -> Resident:
@@ -29,6 +38,50 @@ async def verify_real_name_in_person(resident_id: str, *, by: Principal) -> Resi
         resident.real_name_verified_at = datetime.now(UTC)
         resident.real_name_verified_by = by.subject
         await resident.save(update_fields=["real_name_verified_at", "real_name_verified_by"])
+    return resident
+
+
+async def verify_real_name_by_service(resident: Resident) -> Resident | Problem:
+    """Asks the configured identity service whether the resident's ID number belongs to their
+    name; a match verifies the real name (`service:<name>`). Each question is recorded (never
+    the name or number), so a refusal is returned, not raised: the record stays."""
+    ensure_identity_service()
+    settings = get_settings()
+    if resident.id_number_hash is None or resident.id_number_cipher is None:
+        raise RealNameMissing(N_("Give your real name and ID number first."))
+    if resident.real_name_verified_at is not None:
+        return resident
+    since = datetime.now(UTC) - timedelta(days=1)
+    asked = await RealNameCheck.filter(
+        resident_id=resident.id, created_at__gte=since, result__in=("match", "no_match")
+    ).count()
+    if asked >= settings.identity_checks_per_day:
+        raise IdentityChecksExhausted(
+            N_("At most {quota} identity checks a day; try again tomorrow, or show your ID card "
+               "to a community worker."),
+            quota=settings.identity_checks_per_day,
+            retry_after=3600,
+        )  # fmt: skip
+    ring = get_keyring()
+    service = settings.identity_service_name
+    assert resident.real_name_cipher is not None
+    try:
+        result = await check_identity(
+            ring.decrypt(resident.real_name_cipher), ring.decrypt(resident.id_number_cipher)
+        )
+    except IdentityServiceUnavailable as unavailable:
+        await RealNameCheck.create(resident_id=resident.id, service=service, result="unavailable")
+        return unavailable
+    await RealNameCheck.create(resident_id=resident.id, service=service, result=result)
+    if result == "no_match":
+        return IdentityMismatch(
+            N_("The identity service says this ID number does not belong to this name: check "
+               "both and give them again, or show your ID card to a community worker."),
+            errors=[{"field": "id_number", "message": N_("does not match the name")}],
+        )  # fmt: skip
+    resident.real_name_verified_at = datetime.now(UTC)
+    resident.real_name_verified_by = f"service:{service}"
+    await resident.save(update_fields=["real_name_verified_at", "real_name_verified_by"])
     return resident
 
 
@@ -121,6 +174,12 @@ async def update_resident(
     if community is not None:
         district_code, community_code = community.split("/", 1)
         found = await find_community(district_code, community_code)
+        if found.joining_closed_at is not None and found.id != resident.community_id:
+            raise CommunityClosed(
+                N_("{name} is not taking new residents; choose another community."),
+                errors=[{"field": "community", "message": N_("closed to joining")}],
+                name=found.name,
+            )
         resident.community_id, resident.district_id = found.id, found.district_id
     await resident.save()
     return resident

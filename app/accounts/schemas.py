@@ -222,10 +222,24 @@ class CommunityOut(Schema):
     code: str
     name: str
     district: str
+    open_to_join: bool = Field(
+        default=True, description="whether new residents may choose it (`PATCH /me`)"
+    )
 
     @classmethod
     def of(cls, community: Community, district: District) -> CommunityOut:
-        return cls.from_model(community, district=district.code)
+        return cls.from_model(
+            community,
+            district=district.code,
+            open_to_join=community.joining_closed_at is None,
+        )
+
+
+class CommunityPatch(Schema):
+    open_to_join: bool = Field(
+        description="false closes the community to new residents (those in it stay); true "
+        "opens it again"
+    )
 
 
 class StaffCreate(Schema):

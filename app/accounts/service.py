@@ -19,14 +19,23 @@ from app.accounts.errors import (
 from app.accounts.models import Community, District, DistrictRulesVersion
 from app.accounts.schemas import DistrictRules, DistrictRulesPatch, EarningOut
 from app.core.auth import Principal
-from app.core.errors import NotFound, invalid_from
+from app.core.errors import Invalid, NotFound, invalid_from
 from app.core.geo import distance_m
 from app.core.i18n import N_, _
 
 # --- districts and their rules -------------------------------------------------------------
 
 
+RESERVED_DISTRICT_CODES = frozenset({"open"})  # `/api/v1/districts/open` lists communities
+
+
 async def create_district(*, code: str, name: str, by: Principal) -> District:
+    if code in RESERVED_DISTRICT_CODES:
+        raise Invalid(
+            N_("`{code}` is a reserved word of the API; choose another district code."),
+            errors=[{"field": "code", "message": N_("reserved")}],
+            code=code,
+        )
     if await District.exists(code=code):
         raise DistrictExists(N_("District `{code}` exists already."), code=code)
     district = await District.create(code=code, name=name)
@@ -267,10 +276,12 @@ async def create_community(
 async def joinable_communities(
     lat: float | None, lng: float | None, *, limit: int
 ) -> list[tuple[Community, int | None]]:
-    """Every community open to join (all are) with its distance in metres, nearest first when
-    a point (GCJ-02) is given; communities without a location come after, by district and
-    code. Each community comes with its district."""
-    communities = await Community.all().prefetch_related("district")
+    """Every community open to join with its distance in metres, nearest first when a point
+    (GCJ-02) is given; communities without a location come after, by district and code. Each
+    community comes with its district."""
+    communities = await Community.filter(joining_closed_at__isnull=True).prefetch_related(
+        "district"
+    )
     rows = [
         (
             c,
@@ -282,6 +293,26 @@ async def joinable_communities(
     ]
     rows.sort(key=lambda r: (r[1] is None, r[1] or 0, r[0].district.code, r[0].code))
     return rows[:limit]
+
+
+async def set_community_joining(
+    district: District, community_code: str, *, open_to_join: bool, by: Principal
+) -> Community:
+    """Opens or closes a community to new residents; those already in it stay."""
+    community = await Community.get_or_none(district_id=district.id, code=community_code)
+    if community is None:
+        raise NotFound(
+            N_("No community `{district_code}/{community_code}`."),
+            district_code=district.code,
+            community_code=community_code,
+        )
+    if open_to_join:
+        community.joining_closed_at, community.joining_closed_by = None, None
+    elif community.joining_closed_at is None:
+        community.joining_closed_at, community.joining_closed_by = datetime.now(UTC), by.subject
+    await community.save(update_fields=["joining_closed_at", "joining_closed_by"])
+    community.district = district
+    return community
 
 
 async def find_community(district_code: str, community_code: str) -> Community:

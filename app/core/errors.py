@@ -11,6 +11,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 from app.core.i18n import N_, translate
+from app.core.validation import FieldMessage, field_message
 
 log = logging.getLogger("app.errors")
 
@@ -57,10 +58,14 @@ class Problem(Exception):
         errors = self.errors
         if errors is not None:
             errors = [
-                {**error, "message": translate(error["message"])} if "message" in error else error
+                {**error, "message": _rendered(error["message"])} if "message" in error else error
                 for error in errors
             ]
         return problem_body(self.status, self.code, translate(self.title), self.detail, errors)
+
+
+def _rendered(message: str) -> str:
+    return message.render() if isinstance(message, FieldMessage) else translate(message)
 
 
 def problem_body(
@@ -130,7 +135,7 @@ def invalid_from(exc: ValidationError, *, prefix: str = "") -> Invalid:
     for error in exc.errors(include_url=False):
         loc = ".".join(str(part) for part in error["loc"] if part != "__root__")
         field = f"{prefix}{loc}" if loc else prefix.rstrip(".") or "body"
-        errors.append({"field": field, "message": error["msg"]})
+        errors.append({"field": field, "message": field_message(error)})
     return Invalid(N_("Some fields are missing or wrong; see `errors`."), errors=errors)
 
 

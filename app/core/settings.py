@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # (a link WeChat opens in the mini-program when the prefix is configured there), or a
     # mini-program path such as `pages/checkin/index?c=`.
     checkin_link_base: str = ""
+    # What the page at `/c/<code>` (a check-in QR scanned with WeChat's camera or a phone's
+    # browser) offers to open the mini-program with: a URL Scheme or URL Link of the
+    # mini-program's check-in page, `{code}` standing for the scanned code (URL-encoded), e.g.
+    # `weixin://dl/business/?appid=wx…&path=pages/checkin/index&query=c%3D{code}`. Empty: the
+    # page says how to open the mini-program and scan again.
+    checkin_miniprogram_link: str = ""
+    # The mini-program's name, as residents find it in WeChat.
+    miniprogram_name: str = ""
     local_timezone: str = "Asia/Shanghai"
 
     wechat_appid: str = ""
@@ -52,6 +60,18 @@ class Settings(BaseSettings):
     wechat_miniprogram_state: Literal["developer", "trial", "formal"] = "formal"
     # The cached access_token is refreshed this long before WeChat says it expires.
     wechat_token_refresh_margin_seconds: int = Field(default=300, ge=0, le=3600)
+
+    # An identity service for real-name verification (二要素核验: does this ID number belong to
+    # this name?), besides a worker seeing the ID card in person. Empty URL: none configured.
+    # The service is called `POST {IDENTITY_SERVICE_URL}` with `{"name", "id_number"}` and the
+    # token as `Authorization: Bearer …`, and answers `{"result": "match" | "no_match"}`.
+    identity_service_url: str = ""
+    identity_service_token: str = ""
+    # Recorded on the resident as `service:<name>` when it verifies them.
+    identity_service_name: str = "identity-service"
+    identity_service_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Checks one resident may ask for in 24 hours (each may cost the programme money).
+    identity_checks_per_day: int = Field(default=3, ge=1, le=100)
 
     # Signing keys: PEM text of Ed25519 private keys; the first signs, all verify.
     signing_keys: list[str] = Field(default_factory=list)

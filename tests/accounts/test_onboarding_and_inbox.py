@@ -80,3 +80,53 @@ async def test_notices_wait_in_the_inbox_and_can_be_marked_read(world):
     }
     others = await world.other_resident.client.post(f"/api/v1/me/notifications/{first.id}/read")
     assert others.status_code == 404
+
+
+async def test_a_community_closed_to_joining_is_not_offered_and_cannot_be_joined(world, client):
+    admin = world.district_admin.client
+    closed = await admin.patch("/api/v1/districts/d1/communities/c2", json={"open_to_join": False})
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["open_to_join"] is False
+    listed = await client.get("/api/v1/districts/open")
+    assert listed.status_code == 200, listed.text
+    refs = {c["ref"] for c in listed.json()}
+    assert "d1/c2" not in refs and {"d1/c1", "d2/c3"} <= refs
+
+    newcomer = await world.new_resident("o-newcomer", community="d2/c3")
+    refused = await newcomer.client.patch("/api/v1/me", json={"community": "d1/c2"})
+    assert (refused.status_code, refused.json()["code"]) == (409, "community_closed")
+    assert refused.json()["detail"] == "“二社区”暂停接收新居民，请选择其他社区。"
+    assert refused.json()["errors"] == [{"field": "community", "message": "暂停加入"}]
+
+    already_there = await world.new_resident("o-already-there", community="d1/c2")
+    stays = await already_there.client.patch(
+        "/api/v1/me", json={"community": "d1/c2", "nickname": "老住户"}
+    )
+    assert stays.status_code == 200, stays.text
+    assert stays.json()["community"] == "d1/c2"
+
+    reopened = await admin.patch("/api/v1/districts/d1/communities/c2", json={"open_to_join": True})
+    assert reopened.json()["open_to_join"] is True
+    joined = await newcomer.client.patch("/api/v1/me", json={"community": "d1/c2"})
+    assert joined.status_code == 200, joined.text
+
+
+async def test_only_a_district_administrator_of_the_district_closes_its_communities(world):
+    body = {"open_to_join": False}
+    by_worker = await world.worker.client.patch("/api/v1/districts/d1/communities/c1", json=body)
+    assert by_worker.status_code == 403
+    by_other = await world.other_worker.client.patch(
+        "/api/v1/districts/d1/communities/c1", json=body
+    )
+    assert by_other.status_code == 403
+    unknown = await world.district_admin.client.patch(
+        "/api/v1/districts/d1/communities/c9", json=body
+    )
+    assert unknown.status_code == 404
+    by_platform = await world.admin.client.patch("/api/v1/districts/d1/communities/c1", json=body)
+    assert by_platform.status_code == 200, by_platform.text
+
+
+async def test_open_is_not_a_district_code(world):
+    refused = await world.admin.client.post("/api/v1/districts", json={"code": "open", "name": "x"})
+    assert (refused.status_code, refused.json()["errors"][0]["field"]) == (422, "code")

@@ -197,7 +197,7 @@ async def test_proxy_mode_without_consent_is_refused(world):
         },
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["message"].endswith("give `consent`")
+    assert response.json()["errors"][0]["message"] == "代办模式须记录居民同意：请填写 `consent`"
 
 
 async def test_a_worker_cannot_attest_for_a_resident_outside_their_communities(world):

@@ -91,3 +91,61 @@ async def test_field_messages_of_a_refusal_are_translated_too(world) -> None:
     assert response.json()["errors"] == [
         {"field": "credits_per_hour.no-such-action", "message": "没有这项行动"}
     ]
+
+
+def _validator_messages() -> Iterator[tuple[str, str]]:
+    """(file:line, text) of every `raise ValueError("…")` in a schemas module: pydantic shows
+    that text as the field's message."""
+    for path in sorted(ROOT.rglob("schemas.py")):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] in NOT_CODE or parts[0].startswith("."):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Raise)
+                and isinstance(node.exc, ast.Call)
+                and isinstance(node.exc.func, ast.Name)
+                and node.exc.func.id == "ValueError"
+                and node.exc.args
+                and isinstance(node.exc.args[0], ast.Constant)
+            ):
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", str(node.exc.args[0].value)
+
+
+def test_every_validators_message_has_a_chinese_translation() -> None:
+    chinese = catalogue("zh")
+    messages = list(_validator_messages())
+    assert len(messages) > 10
+    assert sorted(f"{where}: {text}" for where, text in messages if text not in chinese) == []
+
+
+async def test_a_422_names_the_field_in_chinese_by_default_and_in_english_when_asked(world):
+    chinese = await world.district_admin.client.post(
+        "/api/v1/districts/d1/communities", json={"name": "", "code": 7, "location": {"lat": 1}}
+    )
+    assert chinese.status_code == 422, chinese.text
+    assert chinese.json()["code"] == "validation_failed"
+    assert chinese.json()["errors"] == [
+        {"field": "code", "message": "应为文本"},
+        {"field": "name", "message": "至少 1 个字符"},
+        {"field": "location.lng", "message": "必填"},
+    ]
+    english = await world.district_admin.client.post(
+        "/api/v1/districts/d1/communities",
+        json={"name": "", "code": 7, "location": {"lat": 1}},
+        headers={"Accept-Language": "en"},
+    )
+    assert english.json()["errors"] == [
+        {"field": "code", "message": "must be text"},
+        {"field": "name", "message": "at least 1 character(s)"},
+        {"field": "location.lng", "message": "required"},
+    ]
+    staff = await world.district_admin.client.post(
+        "/api/v1/staff",
+        json={"username": "ab", "password": "short", "role": "boss", "district": "d1"},
+    )
+    assert {e["field"]: e["message"] for e in staff.json()["errors"]} == {
+        "username": "格式不正确",
+        "password": "至少 10 个字符",
+        "role": "应为以下之一：'worker', 'district_admin', 'platform_admin' or 'evaluator'",
+    }

@@ -42,6 +42,7 @@ PUBLIC = {
     ("GET", "/achievements/{badge_id}/image.svg"): "a badge's image is public, like the credential",
     ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
+    ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -68,6 +69,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("PATCH", "/api/v1/districts/{code}/settings"): Case(body=RULES),
     ("POST", "/api/v1/districts/{code}/communities"): Case(body={"code": "c9", "name": "九社区"}),
+    ("PATCH", "/api/v1/districts/{code}/communities/{community_code}"): Case(
+        body={"open_to_join": False}
+    ),
     ("GET", "/api/v1/districts/{code}/communities"): Case(
         sees={
             "worker_of_other_community": "staff of a district read their district",
@@ -419,6 +423,7 @@ async def _objects(world: World) -> Objects:
     return Objects(
         ids={
             "code": "d1",
+            "community_code": "c1",
             "name": "close-activities",
             "activity_id": activity["id"],
             "attendance_id": pending.json()["id"],

@@ -17,6 +17,7 @@ from app.accounts.models import Community, District, DistrictRulesVersion
 from app.accounts.schemas import (
     CommunityCreate,
     CommunityOut,
+    CommunityPatch,
     DistrictCreate,
     DistrictDetail,
     DistrictOut,
@@ -134,6 +135,25 @@ async def create_community(who: Principal, code: str, body: CommunityCreate) -> 
         name=body.name,
         lat=body.location.lat if body.location else None,
         lng=body.location.lng if body.location else None,
+    )
+    return CommunityOut.of(community, district)
+
+
+@api.patch(
+    "/api/v1/districts/{code}/communities/{community_code}",
+    roles=("district_admin", "platform_admin"),
+    body=CommunityPatch,
+    response=CommunityOut,
+)
+async def change_community(
+    who: Principal, code: str, community_code: str, body: CommunityPatch
+) -> CommunityOut:
+    """Opens or closes a community to new residents (`open_to_join`): a closed one is not
+    listed for onboarding and cannot be chosen with `PATCH /me`; residents already in it
+    stay."""
+    district = await scope.readable_district(code, who=who)
+    community = await service.set_community_joining(
+        district, community_code, open_to_join=body.open_to_join, by=who
     )
     return CommunityOut.of(community, district)
 

@@ -17,7 +17,14 @@ from app.accounts.account_schemas import (
     RealNameIn,
     ResidentOut,
 )
-from app.accounts.errors import IdNumberInUse, InvalidIdNumber, RealNameMissing
+from app.accounts.errors import (
+    CommunityClosed,
+    IdentityChecksExhausted,
+    IdentityMismatch,
+    IdNumberInUse,
+    InvalidIdNumber,
+    RealNameMissing,
+)
 from app.accounts.models import Resident, Staff
 from app.accounts.schemas import JoinableCommunityOut, JoinableQuery, StaffOut
 from app.accounts.service import joinable_communities as joinable
@@ -28,6 +35,7 @@ from app.core.errors import NotFound, Problem, RateLimited
 from app.core.geo import to_stored
 from app.core.http import Api, Page, paginate
 from app.core.i18n import N_
+from app.core.identity import IdentityServiceNotConfigured, IdentityServiceUnavailable
 from app.core.settings import get_settings
 
 audit_log = logging.getLogger("app.audit")
@@ -49,9 +57,16 @@ async def me(who: Principal) -> MeOut:
     return MeOut(kind="staff", role=who.role, staff=StaffOut.of(staff, scopes[staff.id]))
 
 
-@api.patch("/api/v1/me", roles=("resident",), body=MePatch, response=ResidentOut)
+@api.patch(
+    "/api/v1/me",
+    roles=("resident",),
+    body=MePatch,
+    response=ResidentOut,
+    errors=(CommunityClosed,),
+)
 async def update_me(who: Principal, body: MePatch) -> ResidentOut:
-    """A resident sets their nickname, community and whether honour rolls may show them."""
+    """A resident sets their nickname, community and whether honour rolls may show them. A
+    community closed to joining is `409 community_closed` (unless it is already theirs)."""
     resident = await residents.update_resident(
         await Resident.get(id=who.id), **body.model_dump(exclude_unset=True)
     )
@@ -105,6 +120,31 @@ async def verify_real_name(who: Principal, body: RealNameIn) -> ResidentOut | Pr
     return await _resident_out(resident)
 
 
+@api.post(
+    "/api/v1/me/real-name/service-check",
+    roles=("resident",),
+    response=ResidentOut,
+    errors=(
+        RealNameMissing,
+        IdentityServiceNotConfigured,
+        IdentityMismatch,
+        IdentityChecksExhausted,
+        IdentityServiceUnavailable,
+    ),
+)
+async def check_real_name_with_service(who: Principal) -> ResidentOut | Problem:
+    """Asks the configured identity service (二要素核验) whether the resident's ID number
+    belongs to their name; a match makes the real name `verified` (by `service:<name>`).
+    Without a configured service: `409 identity_service_not_configured` (verification is in
+    person, by a worker). A mismatch is `422 identity_mismatch`; at most
+    `IDENTITY_CHECKS_PER_DAY` checks in 24 hours (`429 identity_checks_exhausted`); the
+    service not answering is `503 identity_service_unavailable`."""
+    checked = await residents.verify_real_name_by_service(await Resident.get(id=who.id))
+    if isinstance(checked, Problem):
+        return checked
+    return await _resident_out(checked)
+
+
 @api.get(
     "/api/v1/me/notifications",
     roles=("resident",),
@@ -147,8 +187,26 @@ def _notice_id(notification_id: str) -> int:
     response=list[JoinableCommunityOut],
 )
 async def joinable_communities(who: Principal, query: JoinableQuery) -> list[JoinableCommunityOut]:
-    """The communities a new resident can join, nearest first when `lat`/`lng` are given
-    (`coord`: gcj02 by default, or wgs84); join one with `PATCH /api/v1/me`."""
+    """The communities a new resident can join (those open to joining), nearest first when
+    `lat`/`lng` are given (`coord`: gcj02 by default, or wgs84); join one with
+    `PATCH /api/v1/me`."""
+    return await _joinable(query)
+
+
+@api.get(
+    "/api/v1/districts/open",
+    auth=False,
+    query=JoinableQuery,
+    response=list[JoinableCommunityOut],
+)
+async def open_communities(query: JoinableQuery) -> list[JoinableCommunityOut]:
+    """Public: the districts' communities open to joining, each with its district, nearest
+    first when `lat`/`lng` are given; the same list as `/api/v1/onboarding/communities`,
+    before login."""
+    return await _joinable(query)
+
+
+async def _joinable(query: JoinableQuery) -> list[JoinableCommunityOut]:
     lat, lng = query.lat, query.lng
     if lat is not None and lng is not None:
         lat, lng = to_stored(lat, lng, query.coord)

@@ -1,0 +1,63 @@
+"""What a resident is told when their credits or a redemption move by someone else's hand (a
+worker, an administrator, the hold running out): a notice queued in that transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.core.i18n import N_
+from app.core.outbox import queue_notification, register_notice
+from credits.models import Entry, LedgerTransaction, Redemption, from_units
+
+register_notice("redemption_fulfilled", N_("You collected “{reward}”. Enjoy it!"))
+register_notice(
+    "redemption_expired",
+    N_("Your hold on “{reward}” ran out; its {cost} credits are back in your balance."),
+)
+register_notice("credits_added", N_("{amount} credits were added to your balance: {reason}"))
+register_notice("credits_taken", N_("{amount} credits were taken from your balance: {reason}"))
+register_notice("credits_reversed", N_("An entry of your credit history was reversed: {reason}"))
+
+
+def _plain(amount: Decimal) -> str:
+    return format(amount.normalize(), "f")
+
+
+async def tell_redemption_settled(redemption: Redemption, *, reward_title: str) -> None:
+    """A hold fulfilled at the counter or lapsed (not one the resident cancelled themselves)."""
+    await queue_notification(
+        "resident",
+        redemption.resident_id,
+        f"redemption_{redemption.status}",
+        {
+            "redemption": redemption.id,
+            "reward": reward_title,
+            "cost": _plain(from_units(redemption.cost)),
+        },
+    )
+
+
+async def tell_credits_adjusted(
+    resident_id: str, posted: LedgerTransaction, amount: Decimal
+) -> None:
+    await queue_notification(
+        "resident",
+        resident_id,
+        "credits_added" if amount > 0 else "credits_taken",
+        {"transaction": posted.id, "amount": _plain(abs(amount)), "reason": posted.memo},
+    )
+
+
+async def tell_transaction_reversed(reversal: LedgerTransaction) -> None:
+    residents = (
+        await Entry.filter(transaction_id=reversal.id, owner_kind="resident")
+        .distinct()
+        .values_list("owner_id", flat=True)
+    )
+    for resident_id in sorted(set(residents)):
+        await queue_notification(
+            "resident",
+            str(resident_id),
+            "credits_reversed",
+            {"transaction": reversal.id, "reverses": reversal.reverses_id, "reason": reversal.memo},
+        )
