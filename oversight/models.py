@@ -9,16 +9,26 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from app.core.i18n import N_
 from app.core.ids import new_id
 
-UNIT_TYPES = (
-    "shop",
-    "restaurant",
-    "farmers_market",
-    "property_service",
-    "school",
-    "public_venue",
-)
+# The kinds of unit a district oversees, by their names (translated where shown).
+UNIT_TYPE_NAMES = {
+    "shop": N_("Shop"),
+    "restaurant": N_("Restaurant"),
+    "farmers_market": N_("Farmers' market"),
+    "property_service": N_("Property service"),
+    "school": N_("School"),
+    "public_venue": N_("Public venue"),
+}
+UNIT_TYPES = tuple(UNIT_TYPE_NAMES)
+# Why a unit is on a list (`ListEntry.reason_category`), by their names.
+REASON_NAMES = {
+    "high_score": N_("High score"),
+    "failed_inspection": N_("Failed inspection"),
+    "confirmed_reports": N_("Confirmed problem reports"),
+    "low_score": N_("Low score"),
+}
 
 
 class Unit(Model):

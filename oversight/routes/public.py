@@ -12,10 +12,11 @@ from starlette.responses import HTMLResponse
 from app.accounts.models import District
 from app.core.auth import Principal
 from app.core.errors import NotFound
-from app.core.i18n import N_, _
+from app.core.i18n import _
 from app.core.settings import get_settings
 from oversight import dashboard as figures
 from oversight import lists
+from oversight.models import REASON_NAMES, UNIT_TYPE_NAMES
 from oversight.routes._shared import STAFF, api
 from oversight.schemas import (
     DashboardOut,
@@ -104,18 +105,7 @@ async def public_page(district_code: str, query: PublicQuery) -> HTMLResponse:
     )
 
 
-DISPLAY_NAMES = {
-    "shop": N_("Shop"),
-    "restaurant": N_("Restaurant"),
-    "farmers_market": N_("Farmers' market"),
-    "property_service": N_("Property service"),
-    "school": N_("School"),
-    "public_venue": N_("Public venue"),
-    "high_score": N_("High score"),
-    "failed_inspection": N_("Failed inspection"),
-    "confirmed_reports": N_("Confirmed problem reports"),
-    "low_score": N_("Low score"),
-}
+DISPLAY_NAMES = {**UNIT_TYPE_NAMES, **REASON_NAMES}
 
 
 def _display(value: str) -> str:

@@ -22,7 +22,7 @@ from app.core.i18n import N_, translate
 from app.core.settings import get_settings
 from oversight import inspections, photos, reports, rules, units
 from oversight.errors import ImportRejected
-from oversight.models import UNIT_TYPES, Checklist, Unit, UnitAccount
+from oversight.models import UNIT_TYPE_NAMES, UNIT_TYPES, Checklist, Unit, UnitAccount
 from oversight.schemas import ChecklistIn, MergeIn, RejectIn, TaskOpenIn
 from oversight.scope import readable_checklists, readable_reports, readable_units
 
@@ -34,14 +34,6 @@ INSPECTORS: tuple[Role, ...] = ("worker", "district_admin", "evaluator")
 EVERYONE: tuple[Role, ...] = (*STAFF, "unit_staff", "evaluator")
 LIMIT = 100
 
-UNIT_TYPE_NAMES = {
-    "shop": N_("Shop"),
-    "restaurant": N_("Restaurant"),
-    "farmers_market": N_("Farmers' market"),
-    "property_service": N_("Property service"),
-    "school": N_("School"),
-    "public_venue": N_("Public venue"),
-}
 STATUS_NAMES = {
     # problem reports
     "submitted": N_("Waiting for triage"),
@@ -62,12 +54,6 @@ STATUS_NAMES = {
     "published": N_("Published"),
 }
 TASK_STATUS_NAMES = {**STATUS_NAMES, "submitted": N_("Evidence submitted")}
-REASON_NAMES = {
-    "high_score": N_("High score"),
-    "failed_inspection": N_("Failed inspection"),
-    "confirmed_reports": N_("Confirmed problem reports"),
-    "low_score": N_("Low score"),
-}
 COLOUR_NAMES = {"red": N_("Red list"), "black": N_("Black list")}
 DECISION_NAMES = {
     "uphold": N_("Listing upheld"),

@@ -18,7 +18,6 @@ from app.console.pages.oversight import (
     DECISION_NAMES,
     LIMIT,
     NOTICE_NAMES,
-    REASON_NAMES,
     REMOVAL_NAMES,
     STATUS_NAMES,
     STEP_NAMES,
@@ -34,7 +33,7 @@ from app.core.http import parse
 from app.core.i18n import N_, translate
 from oversight import dashboard as figures
 from oversight import lists, record, units
-from oversight.models import CreditRepair, ListEntry, Objection, Unit
+from oversight.models import REASON_NAMES, CreditRepair, ListEntry, Objection, Unit
 from oversight.rules import previous_period, rules_at
 from oversight.schemas import ComputeIn, DecisionReason, ObjectionDecisionIn, RepairDecisionIn
 from oversight.scope import readable_lists, readable_objections, readable_repairs
