@@ -236,9 +236,10 @@ class CommunityOut(Schema):
 
 
 class CommunityPatch(Schema):
-    open_to_join: bool = Field(
+    open_to_join: bool | None = Field(
+        default=None,
         description="false closes the community to new residents (those in it stay); true "
-        "opens it again"
+        "opens it again; left out, nothing changes",
     )
 
 

@@ -296,9 +296,10 @@ async def joinable_communities(
 
 
 async def set_community_joining(
-    district: District, community_code: str, *, open_to_join: bool, by: Principal
+    district: District, community_code: str, *, open_to_join: bool | None, by: Principal
 ) -> Community:
-    """Opens or closes a community to new residents; those already in it stay."""
+    """Opens or closes a community to new residents; those already in it stay. `None` (an
+    empty PATCH) changes nothing and writes nothing."""
     community = await Community.get_or_none(district_id=district.id, code=community_code)
     if community is None:
         raise NotFound(
@@ -306,11 +307,10 @@ async def set_community_joining(
             district_code=district.code,
             community_code=community_code,
         )
-    if open_to_join:
-        community.joining_closed_at, community.joining_closed_by = None, None
-    elif community.joining_closed_at is None:
-        community.joining_closed_at, community.joining_closed_by = datetime.now(UTC), by.subject
-    await community.save(update_fields=["joining_closed_at", "joining_closed_by"])
+    if open_to_join is not None and open_to_join != (community.joining_closed_at is None):
+        closed = None if open_to_join else (datetime.now(UTC), by.subject)
+        community.joining_closed_at, community.joining_closed_by = closed or (None, None)
+        await community.save(update_fields=["joining_closed_at", "joining_closed_by"])
     community.district = district
     return community
 

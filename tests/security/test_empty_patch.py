@@ -38,11 +38,20 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
         ),
         "/api/v1/rewards/{reward_id}": (world.worker, f"/api/v1/rewards/{reward_id}"),
         "/api/v1/oversight/rules": (world.district_admin, "/api/v1/oversight/rules"),
+        "/api/v1/districts/{code}/communities/{community_code}": (
+            world.admin,
+            "/api/v1/districts/d1/communities",
+        ),
     }
     document = (await world.admin.client.get("/openapi.json")).json()
     patchable = {path for path, operations in document["paths"].items() if "patch" in operations}
     assert patchable == set(routes), "a PATCH route this test does not know"
-    ids = {"code": "d1", "activity_id": activity["id"], "reward_id": reward_id}
+    ids = {
+        "code": "d1",
+        "community_code": "c1",
+        "activity_id": activity["id"],
+        "reward_id": reward_id,
+    }
     for template, (who, readback) in routes.items():
         empty_bodies: tuple[dict[str, Any] | None, ...] = ({}, None)
         for body in empty_bodies:
