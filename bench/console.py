@@ -370,7 +370,11 @@ async def measure(app: Any, rounds: int) -> list[tuple[str, str, float, float, i
     gulou = await Community.get(code="gulou")
     unit = await Unit.filter(code__startswith="bench-", community_id=gulou.id).first()
     inspection = await Inspection.filter(unit_id=unit.id if unit else "").first()
-    task = await RectificationTask.filter(status="open", community_id=gulou.id).order_by("-created_at").first()
+    task = (
+        await RectificationTask.filter(status="open", community_id=gulou.id)
+        .order_by("-created_at")
+        .first()
+    )
     unit_list = await UnitList.all().order_by("-id").first()
     oversight = [
         "/console/oversight/reports",
