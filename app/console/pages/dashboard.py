@@ -353,12 +353,14 @@ async def refresh_district(district_id: str) -> dict[str, int]:
 
 
 async def refresh_snapshots() -> dict[str, int]:
-    """The `console-dashboards` job: every district's rollup and dashboards."""
+    """The `console-dashboards` job: every district's rollup and dashboards, then the whole
+    city's participants."""
     totals = {"districts": 0, "rollup_days": 0, "dashboards": 0}
     for district in await District.all().order_by("id"):
         for name, value in (await refresh_district(district.id)).items():
             totals[name] += value
         totals["districts"] += 1
+    await rollup.rebuild_city(datetime.now(LOCAL).date())
     return totals
 
 
