@@ -144,7 +144,7 @@ async def rebuild(district_id: str, today: date) -> int:
     for kind, community, deeds in FIRST_KINDS:
         group = "community_id" if community else "''"
         await _first(district_id, today, kind, group, deeds, Scope(district_id, None))
-    for communities in await _worker_sets(district_id):
+    for communities in await worker_sets(district_id):
         key = set_key(communities)
         await _first(district_id, today, "participant", f"'{key}'", True,
                      Scope(district_id, communities))  # fmt: skip
@@ -191,7 +191,7 @@ async def rebuild_city(today: date) -> None:
     await _keep_state(CITY, today)
 
 
-async def _worker_sets(district_id: str) -> list[tuple[str, ...]]:
+async def worker_sets(district_id: str) -> list[tuple[str, ...]]:
     """The sets of several communities of the district that a worker serves."""
     served: dict[str, set[str]] = {}
     for row in await query_rows(
