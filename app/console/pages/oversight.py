@@ -204,9 +204,7 @@ async def reports_page(ctx: Ctx) -> Response:
     choices = await readable_units(ctx.who).order_by("name").limit(500)
     # The unit picker of every report (up to 500 units × 100 reports) is written once and
     # copied with the report's unit selected: rendered option by option it took a second.
-    options = "".join(
-        f'<option value="{escape(u.id)}">{escape(u.name)}</option>' for u in choices
-    )
+    options = "".join(f'<option value="{escape(u.id)}">{escape(u.name)}</option>' for u in choices)
 
     def unit_options(selected: str | None) -> Markup:
         if not selected:
