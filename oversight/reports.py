@@ -114,14 +114,17 @@ async def suggested_duplicates(report: ProblemReport) -> list[Duplicate]:
     # Only those that can match are read: the same unit, or (with a place) within a box
     # around the radius (the distance is checked below). A district's open reports of a
     # category in the window are hundreds; 100 reports on the triage page read them each.
-    near = Q(id__in=[])
+    near: Q | None = None  # a plain `unit_id = ?` when alone: SQLite then reads its index
     if report.unit_id is not None:
-        near |= Q(unit_id=report.unit_id)
+        near = Q(unit_id=report.unit_id)
     if report.lat is not None and report.lng is not None:
         lat = 2 * rules.duplicate_radius_m / 111_000  # degrees, with a margin of two
         lng = lat / max(math.cos(math.radians(report.lat)), 0.01)
-        near |= Q(lat__gte=report.lat - lat, lat__lte=report.lat + lat,
-                  lng__gte=report.lng - lng, lng__lte=report.lng + lng)  # fmt: skip
+        box = Q(lat__gte=report.lat - lat, lat__lte=report.lat + lat,
+                lng__gte=report.lng - lng, lng__lte=report.lng + lng)  # fmt: skip
+        near = box if near is None else near | box
+    if near is None:
+        return []
     found = []
     for other in await candidates.filter(near):
         distance = None
