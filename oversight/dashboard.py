@@ -10,9 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
 from app.core.auth import Principal
+from app.core.db import dialect
 from app.core.settings import get_settings
 from oversight.models import ListEntry, ListEntryRemoval
 from oversight.scope import readable_inspections, readable_lists, readable_reports, readable_tasks
@@ -57,16 +59,28 @@ async def rectification(who: Principal, now: datetime) -> dict[str, int]:
     return stats
 
 
+def _local_month(column: str) -> str:
+    """A stored moment's month (`YYYY-MM`) in the city's time, as SQL."""
+    zone = get_settings().local_timezone
+    if dialect() == "postgres":
+        return f"to_char({column} AT TIME ZONE '{zone}', 'YYYY-MM')"
+    # SQLite has no time zones: the zone's offset now (the city's, Asia/Shanghai, is fixed).
+    offset = datetime.now(ZoneInfo(zone)).utcoffset() or timedelta(0)
+    return f"strftime('%Y-%m', {column}, '{int(offset.total_seconds()) // 60:+d} minutes')"
+
+
 async def inspection_scores(who: Principal, since: datetime) -> list[dict[str, Any]]:
-    zone = ZoneInfo(get_settings().local_timezone)
     months: dict[str, list[Decimal]] = defaultdict(list)
+    # The local month in SQL: a year of inspections turned into datetimes one by one took
+    # most of the page's time.
     rows = (
         await readable_inspections(who)
         .filter(status="recorded", inspected_at__gte=since)
-        .values_list("inspected_at", "score")
+        .annotate(month=RawSQL(_local_month("inspected_at")))
+        .values_list("month", "score")
     )
-    for inspected_at, score in rows:
-        months[inspected_at.astimezone(zone).strftime("%Y-%m")].append(Decimal(score))
+    for month, score in rows:
+        months[str(month)].append(Decimal(score))
     return [
         {
             "month": month,

@@ -4,10 +4,13 @@ report earns credits through the ledger by the district's earning rules, under a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Q
 
 from app.accounts.service import register_action_catalogue
 from app.accounts.service import rules_at as earning_rules_at
@@ -101,15 +104,29 @@ async def suggested_duplicates(report: ProblemReport) -> list[Duplicate]:
     district's radius) and in time (within its window either side)."""
     rules = await rules_at(report.district_id, report.created_at)
     window = timedelta(hours=rules.duplicate_window_hours)
-    candidates = await ProblemReport.filter(
+    candidates = ProblemReport.filter(
         district_id=report.district_id,
         category=report.category,
         status__in=OPEN_STATUSES,
         created_at__gte=report.created_at - window,
         created_at__lte=report.created_at + window,
     ).exclude(id=report.id)
+    # Only those that can match are read: the same unit, or (with a place) within a box
+    # around the radius (the distance is checked below). A district's open reports of a
+    # category in the window are hundreds; 100 reports on the triage page read them each.
+    near: Q | None = None  # a plain `unit_id = ?` when alone: SQLite then reads its index
+    if report.unit_id is not None:
+        near = Q(unit_id=report.unit_id)
+    if report.lat is not None and report.lng is not None:
+        lat = 2 * rules.duplicate_radius_m / 111_000  # degrees, with a margin of two
+        lng = lat / max(math.cos(math.radians(report.lat)), 0.01)
+        box = Q(lat__gte=report.lat - lat, lat__lte=report.lat + lat,
+                lng__gte=report.lng - lng, lng__lte=report.lng + lng)  # fmt: skip
+        near = box if near is None else near | box
+    if near is None:
+        return []
     found = []
-    for other in candidates:
+    for other in await candidates.filter(near):
         distance = None
         if None not in (report.lat, report.lng, other.lat, other.lng):
             assert report.lat is not None and report.lng is not None

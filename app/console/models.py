@@ -35,7 +35,8 @@ class DashboardSnapshot(Model):
     takes seconds to add up, a snapshot milliseconds to show."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
-    scope = fields.CharField(max_length=64, unique=True)  # district:<id> or community:<id>
+    # district:<id>, community:<id>, communities:<set key> (a worker's several) or city
+    scope = fields.CharField(max_length=64, unique=True)
     period_from = fields.DateField()
     period_to = fields.DateField()
     data: Any = fields.JSONField()

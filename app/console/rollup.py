@@ -4,10 +4,13 @@ credits issued, redeemed and expired. The `console-dashboards` job rebuilds a di
 (all days before today, Beijing time) in one transaction; a dashboard sums the rows of its
 period and adds the days after the rollup (today) live from the records and the ledger.
 
-Distinct people (participants) cannot be added up from days; they are counted live."""
+Distinct people (participants, residents who served) are kept as `console_dashboard_first`
+rows: per community, per district, per set of communities a worker serves, and for the whole
+city (district `CITY`)."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -18,6 +21,14 @@ from app.core.db import dialect
 from app.core.sql import db_time, execute, query_rows
 
 LOCAL_TZ = "Asia/Shanghai"
+CITY = ""  # the district of the whole city's distinct-people rows and rollup state
+
+
+def set_key(community_ids: tuple[str, ...]) -> str:
+    """The `community_id` of the distinct-people rows of several communities together (a
+    worker's): not an id (ids have no `+`), the same for the same communities in any order."""
+    digest = hashlib.sha256(",".join(sorted(community_ids)).encode()).hexdigest()
+    return "+" + digest[:25]
 
 
 @dataclass(frozen=True)
@@ -131,10 +142,32 @@ async def rebuild(district_id: str, today: date) -> int:
     )
     await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
     for kind, community, deeds in FIRST_KINDS:
-        await _first(district_id, today, kind, community, deeds)
+        group = "community_id" if community else "''"
+        await _first(district_id, today, kind, group, deeds, Scope(district_id, None))
+    for communities in await worker_sets(district_id):
+        key = set_key(communities)
+        await _first(district_id, today, "participant", f"'{key}'", True,
+                     Scope(district_id, communities))  # fmt: skip
+        # Built (even with nobody active): the marker `participants` looks for.
+        await execute(
+            "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
+            "residents) VALUES (?, 'participant', ?, ?, NULL, 0)",
+            [district_id, key, today],
+        )
+    await _keep_state(district_id, today)
+    found = await query_rows(
+        "SELECT COUNT(*) AS n FROM console_dashboard_day WHERE district_id = ?", [district_id]
+    )
+    return int(found[0]["n"])
+
+
+async def _keep_state(district_id: str, today: date) -> None:
+    """Records that the rollup of `district_id` (or `CITY`) covers every day before `today`,
+    with the ledger-entry id watermark of the days after it."""
     # Entries of the days after the rollup have ids above this: ids are taken in time order
     # (an hour's margin for a transaction that committed late; an entry written back-dated
     # only makes the live part scan a little more).
+    start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
     margin = db_time(start_of_today - timedelta(hours=1))
     first = await query_rows(
         "SELECT MIN(id) AS m FROM ledger_entry WHERE created_at >= ?", [margin]
@@ -148,27 +181,46 @@ async def rebuild(district_id: str, today: date) -> int:
     }
     if not await DashboardRollup.filter(district_id=district_id).update(**values):
         await DashboardRollup.create(district_id=district_id, **values)
-    found = await query_rows(
-        "SELECT COUNT(*) AS n FROM console_dashboard_day WHERE district_id = ?", [district_id]
-    )
-    return int(found[0]["n"])
 
 
-async def _first(district_id: str, today: date, kind: str, community: bool, deeds: bool) -> None:
-    """The district's rows of `console_dashboard_first` of one kind: each day a resident was
-    active (in a community, or anywhere in the district), with the day before it they were."""
-    group = "community_id" if community else "''"
+async def rebuild_city(today: date) -> None:
+    """The whole city's participants (every district's rollup is the rest of the city's
+    dashboard): run after every district's `rebuild`."""
+    await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [CITY])
+    await _first(CITY, today, "participant", "''", True, Scope(None, None))
+    await _keep_state(CITY, today)
+
+
+async def worker_sets(district_id: str) -> list[tuple[str, ...]]:
+    """The sets of several communities of the district that a worker serves."""
+    served: dict[str, set[str]] = {}
+    for row in await query_rows(
+        "SELECT sc.staff_id AS s, sc.community_id AS c FROM staff_community sc "
+        "JOIN community c ON c.id = sc.community_id WHERE c.district_id = ?",
+        [district_id],
+    ):
+        served.setdefault(row["s"], set()).add(row["c"])
+    return sorted({tuple(sorted(ids)) for ids in served.values() if len(ids) > 1})
+
+
+async def _first(
+    district_id: str, today: date, kind: str, group: str, deeds: bool, scope: Scope
+) -> None:
+    """Rows of `console_dashboard_first` of one kind, stored under `district_id`: each day a
+    resident was active in `scope` (per community, or together: `group` is the column or a
+    literal), with the day before it they were."""
+    where, scoped = scope.where()
     days = (
         f"SELECT resident_id, {group} AS c, served_on AS day FROM service_record "
-        "WHERE district_id = ? AND served_on < ?"
+        f"WHERE {where} AND served_on < ?"
     )
-    values: list[Any] = [district_id, today]
+    values: list[Any] = [*scoped, today]
     if deeds:
         days += (
             f" UNION SELECT resident_id, {group} AS c, occurred_on AS day FROM deed "
-            "WHERE status = 'approved' AND district_id = ? AND occurred_on < ?"
+            f"WHERE status = 'approved' AND {where} AND occurred_on < ?"
         )
-        values += [district_id, today]
+        values += [*scoped, today]
     else:
         days = days.replace("SELECT ", "SELECT DISTINCT ", 1)
     await execute(
@@ -182,14 +234,15 @@ async def _first(district_id: str, today: date, kind: str, community: bool, deed
 
 async def through(district_id: str | None) -> date | None:
     """The first day the rollup does not cover for the district (for the whole city: the
-    earliest of every district's), or None when there is no rollup to use."""
+    earliest of every district's and the city's own), or None when there is no rollup to use."""
     if district_id is not None:
         state = await DashboardRollup.get_or_none(district_id=district_id)
         return state.through if state else None
     from app.accounts.models import District
 
     states = await DashboardRollup.all()
-    if not states or len(states) < await District.all().count():
+    districts = [state for state in states if state.district_id != CITY]
+    if not districts or len(districts) < await District.all().count():
         return None
     return min(state.through for state in states)
 
@@ -203,23 +256,34 @@ async def entry_watermark(district_id: str | None) -> int:
     return min((state.entry_watermark for state in states), default=0)
 
 
-def _first_key(scope: Scope, through: date | None) -> tuple[str, str] | None:
-    """The district and community (empty: all of it) of the distinct-people rows that answer
-    for `scope`; None when none do (the whole city, several communities, no rollup)."""
-    if through is None or scope.district_id is None:
+async def _first_key(scope: Scope, through: date | None) -> tuple[str, str] | None:
+    """The district and community (empty: all of it) of the participants' rows that answer
+    for `scope` up to `through`; None when none do (no rollup; a set of communities or the
+    city whose rows the job has not built up to `through`)."""
+    if through is None:
         return None
+    if scope.district_id is None:
+        city = await DashboardRollup.get_or_none(district_id=CITY)
+        return (CITY, "") if city and city.through >= through else None
     if scope.community_ids is None:
         return scope.district_id, ""
     if len(scope.community_ids) == 1:
         return scope.district_id, scope.community_ids[0]
-    return None
+    key = set_key(scope.community_ids)
+    built = await query_rows(
+        "SELECT COUNT(*) AS n FROM console_dashboard_first WHERE district_id = ? "
+        "AND kind = 'participant' AND day = ? AND community_id = ? AND prev IS NULL "
+        "AND residents = 0",
+        [scope.district_id, through, key],
+    )
+    return (scope.district_id, key) if built and int(built[0]["n"]) else None
 
 
 async def participants(scope: Scope, start: date, to: date, through: date | None) -> int | None:
     """Residents with a service record or an approved deed in the period, from the rollup
     (the days it covers) and live (residents active since, unless active earlier in the
     period); None when the rollup cannot answer for the scope."""
-    key = _first_key(scope, through)
+    key = await _first_key(scope, through)
     if key is None or through is None:
         return None
     rolled, live = split(start, to, through)
@@ -255,21 +319,19 @@ async def participants(scope: Scope, start: date, to: date, through: date | None
 async def served_by_community(
     scope: Scope, start: date, to: date, through: date | None
 ) -> dict[str, int] | None:
-    """Residents with a service record in the period, per community, as `participants`."""
-    key = _first_key(scope, through)
-    if key is None or through is None:
+    """Residents with a service record in the period, per community, as `participants` (the
+    `served` rows are per community: any scope's are the rows of its communities)."""
+    if through is None:
         return None
     rolled, live = split(start, to, through)
     found: dict[str, int] = {}
     if rolled:
-        district_id, community_id = key
-        # `served` rows are all per community: the whole district's are every one of them.
-        which, values = ("AND community_id = ?", [community_id]) if community_id else ("", [])
+        where, values = scope.where()
         for row in await query_rows(
             "SELECT community_id AS k, SUM(residents) AS n FROM console_dashboard_first "
-            "WHERE district_id = ? AND kind = 'served' AND day >= ? AND day <= ? "
-            f"AND (prev IS NULL OR prev < ?) {which} GROUP BY 1",
-            [district_id, rolled.start, rolled.to, start, *values],
+            "WHERE kind = 'served' AND day >= ? AND day <= ? AND (prev IS NULL OR prev < ?) "
+            f"AND {where} GROUP BY 1",
+            [rolled.start, rolled.to, start, *values],
         ):
             found[row["k"]] = found.get(row["k"], 0) + int(row["n"] or 0)
     if live:

@@ -67,10 +67,15 @@ async def test_any_period_from_the_rollup_agrees_with_the_live_sums(app):
         (today, today),  # today alone: live
     ]
     scopes = [Scope(district.id, None)] + [Scope(district.id, (c.id,)) for c in communities]
+    # A worker of two communities (the demo's yuehu-worker) and the platform administrator.
+    served = tuple(sorted(c.id for c in communities if c.code in ("yuehu", "nanmen")))
+    scopes += [Scope(district.id, served), Scope(None, None)]
     for scope in scopes:
         for start, to in periods:
             rolled, live = await _both(scope, start, to, names)
             assert rolled == live, (scope, start, to)
+    for scope in scopes[-2:]:  # their distinct counts are read from rows the job built
+        assert await rollup._first_key(scope, today) is not None, scope
     everything, _live = await _both(scopes[0], date(2020, 1, 1), today, names)
     assert everything["totals"]["participants"] > 300 * 0.9
     assert everything["totals"]["hours"] > 0

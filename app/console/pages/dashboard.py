@@ -312,12 +312,15 @@ async def compute(
 
 
 def snapshot_key(scope: Scope) -> str | None:
-    """Snapshots are kept per district and per community."""
-    if scope.community_ids is None and scope.district_id:
+    """Snapshots are kept per district, per community, per set of communities (a worker's)
+    and for the whole city."""
+    if scope.district_id is None:
+        return "city" if scope.community_ids is None else None
+    if scope.community_ids is None:
         return f"district:{scope.district_id}"
-    if scope.community_ids is not None and len(scope.community_ids) == 1:
+    if len(scope.community_ids) == 1:
         return f"community:{scope.community_ids[0]}"
-    return None
+    return f"communities:{rollup.set_key(scope.community_ids)}"
 
 
 def default_period() -> tuple[date, date]:
@@ -344,6 +347,7 @@ async def refresh_district(district_id: str) -> dict[str, int]:
     start, to = default_period()
     communities = {c.id: c.name for c in await Community.filter(district_id=district_id)}
     scopes = [Scope(district_id, None)] + [Scope(district_id, (c,)) for c in communities]
+    scopes += [Scope(district_id, ids) for ids in await rollup.worker_sets(district_id)]
     for scope in scopes:
         key = snapshot_key(scope)
         assert key is not None
@@ -353,12 +357,24 @@ async def refresh_district(district_id: str) -> dict[str, int]:
 
 
 async def refresh_snapshots() -> dict[str, int]:
-    """The `console-dashboards` job: every district's rollup and dashboards."""
+    """The `console-dashboards` job: every district's rollup and dashboards, then the whole
+    city's participants and dashboard."""
     totals = {"districts": 0, "rollup_days": 0, "dashboards": 0}
     for district in await District.all().order_by("id"):
         for name, value in (await refresh_district(district.id)).items():
             totals[name] += value
         totals["districts"] += 1
+    today = datetime.now(LOCAL).date()
+    await rollup.rebuild_city(today)
+    start, to = default_period()
+    names = {c.id: c.name for c in await Community.all()}
+    await store_snapshot(
+        "city",
+        start,
+        to,
+        await compute(Scope(None, None), start, to, names, through=await rollup.through(None)),
+    )
+    totals["dashboards"] += 1
     return totals
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from tortoise.expressions import Q
@@ -201,8 +202,22 @@ async def reports_page(ctx: Ctx) -> Response:
             }
         )
     choices = await readable_units(ctx.who).order_by("name").limit(500)
+    # The unit picker of every report (up to 500 units × 100 reports) is written once and
+    # copied with the report's unit selected: rendered option by option it took a second.
+    options = "".join(f'<option value="{escape(u.id)}">{escape(u.name)}</option>' for u in choices)
+
+    def unit_options(selected: str | None) -> Markup:
+        if not selected:
+            return Markup(options)  # escaped above
+        mark = f'<option value="{escape(selected)}">'
+        return Markup(options.replace(mark, mark[:-1] + " selected>", 1))
+
     return ctx.render(
-        "oversight/reports.html", rows=rows, shown=status, units=choices, statuses=STATUS_NAMES
+        "oversight/reports.html",
+        rows=rows,
+        shown=status,
+        unit_options=unit_options,
+        statuses=STATUS_NAMES,
     )
 
 
