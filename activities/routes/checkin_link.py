@@ -33,7 +33,15 @@ PAGE_HEADERS = {
 _STATUS = {"current": 200, "expired": 410, "invalid": 404}
 
 
-@api.get("/c/{code}", auth=False, media_type="text/html")
+@api.get(
+    "/c/{code}",
+    auth=False,
+    media_type="text/html",
+    pages={
+        404: "Not a check-in code of this service (a page saying so)",
+        410: "A check-in code past its time (a page saying to scan again)",
+    },
+)
 async def checkin_link_page(code: str) -> HTMLResponse:
     """Public: a check-in QR opened outside the mini-program (WeChat's camera, a phone
     browser). A page in the reader's language saying to check in from the mini-program, with

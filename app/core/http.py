@@ -136,6 +136,9 @@ class Endpoint:
     # representations the endpoint answers by `Accept` (media type -> JSON schema).
     json_media_type: str = "application/json"
     alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Statuses a page answers as a page of its own (in `media_type`), not problem+json:
+    # status -> what it means (documented so).
+    pages: dict[int, str] = field(default_factory=dict)
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
     wants_request: bool = field(default=False, repr=False)

@@ -155,6 +155,11 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
                 operation["responses"][str(error.status)] = _problem(line)
             else:
                 described["description"] += f"; {line}"
+        for status, meaning in e.pages.items():
+            operation["responses"][str(status)] = {
+                "description": meaning,
+                "content": {e.media_type or "text/html": {"schema": {"type": "string"}}},
+            }
         operation["responses"]["4XX"] = _problem("A problem with the request (problem+json)")
         if e.auth:
             operation["responses"]["401"] = _problem("Not authenticated")

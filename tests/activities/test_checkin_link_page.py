@@ -85,3 +85,10 @@ async def test_a_garbled_check_in_link_gets_a_clear_page_not_an_error(client):
         assert page.status_code == 404, garbled
         assert page.headers["content-type"].startswith("text/html")
         assert "不是有效的签到码" in page.text
+
+
+async def test_the_document_says_the_link_pages_refusals_are_pages_too(client):
+    """A client reading the document knows a 404 or 410 here is a page, not problem+json."""
+    answers = (await client.get("/openapi.json")).json()["paths"]["/c/{code}"]["get"]["responses"]
+    for status in ("404", "410"):
+        assert list(answers[status]["content"]) == ["text/html"], status
