@@ -156,9 +156,12 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             else:
                 described["description"] += f"; {line}"
         for status, meaning in e.pages.items():
+            # The page itself; problem+json when the kernel refuses the request before the
+            # page is reached (a path with control characters or too long is a 404 there).
+            problem = _problem("")["content"]
             operation["responses"][str(status)] = {
                 "description": meaning,
-                "content": {e.media_type or "text/html": {"schema": {"type": "string"}}},
+                "content": {e.media_type or "text/html": {"schema": {"type": "string"}}, **problem},
             }
         operation["responses"]["4XX"] = _problem("A problem with the request (problem+json)")
         if e.auth:
