@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from app.core.auth import STAFF_ROLES, Principal
 from app.core.i18n import _
 from app.core.ids import new_id
 from app.core.settings import get_settings
-from app.core.storage import get_storage, sniff_image
+from app.core.storage import UncleanImage, clean_image, get_storage, sniff_image
 from oversight.errors import NoSuchPhoto, NotAnImage, UnknownPhoto, UploadTooLarge
 from oversight.models import Photo
 
@@ -28,6 +29,14 @@ async def store_photo(data: bytes, *, who: Principal) -> Photo:
     content_type = sniff_image(data)
     if content_type is None:
         raise NotAnImage(_("The file is not a JPEG, PNG or WebP image."))
+    # Re-encoded from its pixels as evidence uploads are: a resident's photo shown to a unit
+    # must not carry the reporter's GPS or phone in its EXIF, nor markup beside the pixels.
+    try:
+        data = await asyncio.to_thread(clean_image, data, content_type)
+    except UncleanImage as exc:
+        raise NotAnImage(
+            _("The file is not a plain JPEG, PNG or WebP image: {reason}.", reason=str(exc))
+        ) from exc
     photo_id = new_id()
     key = f"oversight/{photo_id[-2:]}/{photo_id}.{EXTENSIONS[content_type]}"
     await get_storage().put(key, data)

@@ -3,15 +3,24 @@ login, an external evaluator, a restaurant checklist."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from tests.conftest import Actor, World, make_actor
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 128, 0)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()  # a real image: photos are re-encoded from their pixels
 SITE = {"lat": 29.8753, "lng": 121.5440}  # 鼓楼, Ningbo
 NEARBY = {"lat": 29.8755, "lng": 121.5442}  # about 30 m away
 FAR = {"lat": 29.8853, "lng": 121.5440}  # about 1.1 km away

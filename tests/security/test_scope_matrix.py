@@ -21,6 +21,7 @@ from app.core.ids import new_id
 from app.main import all_endpoints
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
+from tests.oversight.conftest import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
@@ -251,7 +252,7 @@ async def _oversight_objects(world: World) -> dict[str, str]:
     assert inspection.status_code == 201, inspection.text
     photo = await worker.post(
         "/api/v1/oversight/photos",
-        files={"file": ("p.png", b"\x89PNG\r\n\x1a\n" + b"0" * 32, "image/png")},
+        files={"file": ("p.png", PNG, "image/png")},
     )
     assert photo.status_code == 201, photo.text
     reports = []

@@ -98,3 +98,26 @@ async def test_a_worker_cannot_read_ledger_transactions_of_another_community(wor
     assert (await world.worker.client.get(path.format(ours.id))).status_code == 200
     assert (await world.district_admin.client.get(path.format(theirs.id))).status_code == 200
     await neighbour.client.aclose()
+
+
+async def test_a_problem_report_photo_shown_to_staff_carries_no_exif_gps(world):
+    original = _photo_with_gps()
+    uploaded = await world.resident.client.post(
+        "/api/v1/oversight/photos", files={"file": ("photo", original, "image/jpeg")}
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    served = await world.worker.client.get(f"/api/v1/oversight/photos/{uploaded.json()['id']}")
+    assert served.status_code == 200, served.text
+    with Image.open(io.BytesIO(served.content)) as image:
+        assert image.size == (64, 48)
+        assert not image.getexif()
+    assert b"PhoneMaker" not in served.content
+
+
+async def test_a_problem_report_photo_with_html_after_it_is_refused(world):
+    polyglot = _png() + b"<html><script>alert(document.domain)</script></html>"
+    response = await world.resident.client.post(
+        "/api/v1/oversight/photos", files={"file": ("p.png", polyglot, "image/png")}
+    )
+    assert response.status_code == 422  # oversight answers a non-image as 422 (issue 11)
+    assert response.json()["code"] == "not_an_image"
