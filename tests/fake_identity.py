@@ -6,6 +6,7 @@ token are 401. Every request is kept in `fake.requests`."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -46,14 +47,13 @@ def _handler(fake: FakeIdentityService) -> type[BaseHTTPRequestHandler]:
             fake.requests.append({"path": self.path, "headers": headers, "body": body})
             status, answer = fake.answer(headers, body)
             payload = json.dumps(answer).encode()
-            try:
+            # In the timeout case the client has given up waiting: its answer goes nowhere.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up waiting (the timeout case)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
