@@ -15,44 +15,76 @@ from decimal import Decimal
 from app.core.sql import query_rows
 from credits.models import SCALE, from_units
 
-# `/*residents*/` is where a caller narrows the residents read (an `AND e.owner_id …` clause).
-METRICS = f"""
+# The metrics, one SELECT each: (kind, scope, value, which sums, grouped by). A scope of
+# `district_id` is per district, NULL all districts.
+_BRANCHES = (
+    ("hours_total", "district_id", "SUM(total)", "asset = 'hours'", "resident_id, district_id"),
+    ("hours_total", None, "SUM(total)", "asset = 'hours'", "resident_id"),
+    ("credits_earned", "district_id", "SUM(total)", "asset = 'credits' AND action IS NOT NULL",
+     "resident_id, district_id"),
+    ("credits_earned", None, "SUM(total)", "asset = 'credits' AND action IS NOT NULL",
+     "resident_id"),
+    ("action_count", "district_id", "total", "asset = 'participations' AND action IS NOT NULL",
+     None),
+    ("action_count", None, "SUM(total)", "asset = 'participations' AND action IS NOT NULL",
+     "resident_id, action"),
+    ("distinct_actions", "district_id", f"{SCALE} * COUNT(*)",
+     "asset = 'participations' AND action IS NOT NULL AND total > 0", "resident_id, district_id"),
+    ("distinct_actions", None, f"{SCALE} * COUNT(DISTINCT action)",
+     "asset = 'participations' AND action IS NOT NULL AND total > 0", "resident_id"),
+)  # fmt: skip
+UNION = "\n    UNION ALL\n    "
+_ASSET_OF_KIND = (
+    "CASE b.criterion_kind WHEN 'hours_total' THEN 'hours' WHEN 'credits_earned' THEN 'credits' "
+    "ELSE 'participations' END"
+)
+
+
+def metrics_sql(*, within_reach: bool = False) -> str:
+    """The `metrics` CTE. `within_reach` (the badge job) leaves out what no badge can be met
+    with: the assets and the (kind, scope) pairs no badge is defined on, and values below the
+    lowest threshold of their kind and scope. It prunes, never adds: a resident meets a badge
+    by it exactly when they do by the whole metrics. `/*residents*/` is where a caller narrows
+    the residents read (an `AND e.owner_id …` clause)."""
+    assets = "e.asset IN ('hours', 'participations', 'credits')"
+    if within_reach:
+        assets += f" AND e.asset IN (SELECT {_ASSET_OF_KIND} FROM badge_definition b)"
+    branches: list[str] = []
+    for kind, scope, value, where, group_by in _BRANCHES:
+        names = (" AS scope", " AS kind", " AS action", " AS value") if not branches else ("",) * 4
+        action = "action" if kind == "action_count" else "NULL"
+        branch = (
+            f"SELECT resident_id, {scope or 'NULL'}{names[0]}, '{kind}'{names[1]}, "
+            f"{action}{names[2]}, {value}{names[3]}\n    FROM sums WHERE {where}"
+        )
+        if within_reach:
+            badges = (
+                f"FROM badge_definition b WHERE b.criterion_kind = '{kind}' "
+                f"AND b.district_id IS {'NOT ' if scope else ''}NULL"
+            )
+            lowest = f"(SELECT MIN(CAST(b.threshold AS NUMERIC)) * {SCALE} {badges})"
+            branch += f"\n      AND EXISTS (SELECT 1 {badges})"
+            if group_by is None:
+                branch += f"\n      AND {value} >= {lowest}"
+        if group_by is not None:
+            branch += f"\n    GROUP BY {group_by}"
+            if within_reach:
+                branch += f" HAVING {value} >= {lowest}"
+        branches.append(branch)
+    return f"""
 WITH sums AS (
     SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,
            e.amount AS total
     FROM resident_total e
-    WHERE e.asset IN ('hours', 'participations', 'credits') /*residents*/
+    WHERE {assets} /*residents*/
 ),
 metrics AS (
-    SELECT resident_id, district_id AS scope, 'hours_total' AS kind, NULL AS action,
-           SUM(total) AS value
-    FROM sums WHERE asset = 'hours' GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'hours_total', NULL, SUM(total)
-    FROM sums WHERE asset = 'hours' GROUP BY resident_id
-    UNION ALL
-    SELECT resident_id, district_id, 'credits_earned', NULL, SUM(total)
-    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'credits_earned', NULL, SUM(total)
-    FROM sums WHERE asset = 'credits' AND action IS NOT NULL GROUP BY resident_id
-    UNION ALL
-    SELECT resident_id, district_id, 'action_count', action, total
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
-    UNION ALL
-    SELECT resident_id, NULL, 'action_count', action, SUM(total)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL
-    GROUP BY resident_id, action
-    UNION ALL
-    SELECT resident_id, district_id, 'distinct_actions', NULL, {SCALE} * COUNT(*)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
-    GROUP BY resident_id, district_id
-    UNION ALL
-    SELECT resident_id, NULL, 'distinct_actions', NULL, {SCALE} * COUNT(DISTINCT action)
-    FROM sums WHERE asset = 'participations' AND action IS NOT NULL AND total > 0
-    GROUP BY resident_id
+    {UNION.join(branches)}
 )
 """
+
+
+METRICS = metrics_sql()
 
 # One round trip: the resident's credit balances (available, held) and metrics, all districts.
 _RESIDENT_TOTALS = (
