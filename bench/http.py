@@ -246,10 +246,16 @@ async def time_award_badges(client: Any) -> dict[str, Any]:
         rows = await client.execute_query_dict(query)
         found[name] = (round(time.perf_counter() - started, 1), int(rows[0]["n"]))
         _progress(f"{name}: {found[name]}")
+    # A full pass, as after a badge is defined or once a day (no earlier run to start from).
+    await client.execute_script("DELETE FROM job_run WHERE job = 'award-badges'")
     started = time.perf_counter()
     run = await run_job("award-badges")
     assert run is not None and run.status == "succeeded", run and run.error
-    found["full_pass"] = (round(time.perf_counter() - started, 1), run.stats.get("awarded"))
+    found["full_pass"] = (
+        round(time.perf_counter() - started, 1),
+        run.stats.get("awarded"),
+        run.stats.get("candidates"),
+    )
     _progress(f"award-badges full pass: {found['full_pass']}")
     return found
 
@@ -707,7 +713,8 @@ def main() -> None:
                         f"{badges['sums_from_entries'][0]} s ({badges['sums_from_entries'][1]:,} "
                         f"sums), from the running totals {badges['sums_from_totals'][0]} s; "
                         f"full pass {badges['full_pass'][0]} s "
-                        f"({badges['full_pass'][1]:,} awards).",
+                        f"({badges['full_pass'][2]:,} badges met, {badges['full_pass'][1]:,} "
+                        "of them awarded by this pass).",
                     ]
                     if badges
                     else []
