@@ -15,7 +15,6 @@ from activities.errors import (
     ReasonRequired,
     UnknownResident,
     UnknownUpload,
-    UploadQuotaReached,
     UploadTooLarge,
 )
 from activities.models import Deed, Upload
@@ -29,7 +28,13 @@ from app.core.auth import Principal
 from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
-from app.core.storage import UncleanImage, clean_image, get_storage, sniff_image
+from app.core.storage import (
+    UncleanImage,
+    clean_image,
+    ensure_under_upload_quota,
+    get_storage,
+    sniff_image,
+)
 from credits.service import lock_resident, record_participation
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
@@ -58,7 +63,7 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
     content_type = sniff_image(data)
     if content_type is None:
         raise NotAnImage(N_("The file is not a JPEG, PNG or WebP image."))
-    await _ensure_under_upload_quota(who)
+    await ensure_under_upload_quota(who.subject)
     try:
         data = await asyncio.to_thread(clean_image, data, content_type)
     except UncleanImage as exc:
@@ -79,15 +84,6 @@ async def store_upload(data: bytes, *, who: Principal) -> Upload:
         sha256=hashlib.sha256(data).hexdigest(),
         storage_key=key,
     )
-
-
-async def _ensure_under_upload_quota(who: Principal) -> None:
-    quota = get_settings().uploads_per_day
-    since = datetime.now(UTC) - timedelta(days=1)
-    if await Upload.filter(owner=who.subject, created_at__gte=since).count() >= quota:
-        raise UploadQuotaReached(
-            N_("At most {quota} uploads a day; try again tomorrow."), retry_after=3600, quota=quota
-        )
 
 
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:

@@ -121,10 +121,6 @@ class UploadTooLarge(PayloadTooLarge):
     code, title = "upload_too_large", N_("The file is too large")
 
 
-class UploadQuotaReached(RateLimited):
-    code, title = "upload_quota_reached", N_("Too many uploads today")
-
-
 class CorrectionTarget(Invalid):
     code, title = "correction_target", N_("Name exactly one record or one activity")
 

@@ -9,6 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app.core.ids import new_id
+from app.core.storage import upload_store
 
 
 class CivilityAction(Model):
@@ -132,6 +133,7 @@ class ServiceRecord(Model):
         table = "service_record"
 
 
+@upload_store
 class Upload(Model):
     """An uploaded image, kept by the storage under `storage_key`."""
 

@@ -11,6 +11,7 @@ from tortoise.models import Model
 
 from app.core.i18n import N_
 from app.core.ids import new_id
+from app.core.storage import upload_store
 
 # The kinds of unit a district oversees, by their names (translated where shown).
 UNIT_TYPE_NAMES = {
@@ -84,6 +85,7 @@ class OversightRulesVersion(Model):
         indexes = (("district_id", "effective_from"),)
 
 
+@upload_store
 class Photo(Model):
     """An image kept as evidence: of a problem, a failed checklist item, a rectification."""
 

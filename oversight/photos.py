@@ -9,7 +9,13 @@ from app.core.auth import STAFF_ROLES, Principal
 from app.core.i18n import _
 from app.core.ids import new_id
 from app.core.settings import get_settings
-from app.core.storage import UncleanImage, clean_image, get_storage, sniff_image
+from app.core.storage import (
+    UncleanImage,
+    clean_image,
+    ensure_under_upload_quota,
+    get_storage,
+    sniff_image,
+)
 from oversight.errors import NoSuchPhoto, NotAnImage, UnknownPhoto, UploadTooLarge
 from oversight.models import Photo
 
@@ -17,6 +23,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 async def store_photo(data: bytes, *, who: Principal) -> Photo:
+    await ensure_under_upload_quota(who.subject)
     limit = get_settings().max_upload_bytes
     if len(data) > limit:
         raise UploadTooLarge(

@@ -23,7 +23,6 @@ from activities.errors import (
     UnknownAction,
     UnknownResident,
     UnknownUpload,
-    UploadQuotaReached,
     UploadTooLarge,
 )
 from activities.models import Deed
@@ -34,6 +33,7 @@ from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
 from app.core.http import Api, Page, paginate
 from app.core.i18n import N_
 from app.core.settings import get_settings
+from app.core.storage import UploadQuotaReached
 from credits.errors import InsufficientCredits
 
 api = Api("activities")

@@ -7,11 +7,15 @@ import asyncio
 import io
 import re
 import warnings
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PIL import Image, ImageOps
+from tortoise.models import Model
 
+from app.core.errors import RateLimited
+from app.core.i18n import N_
 from app.core.settings import get_settings
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/._-]{0,199}$")
@@ -105,3 +109,35 @@ def clean_image(data: bytes, content_type: str) -> bytes:
             raise
         raise UncleanImage("the image cannot be decoded") from exc
     return out.getvalue()
+
+
+# --- the daily upload quota ---------------------------------------------------------------
+
+
+class UploadQuotaReached(RateLimited):
+    code, title = "upload_quota_reached", N_("Too many uploads today")
+
+
+_UPLOAD_STORES: list[type[Model]] = []
+M = TypeVar("M", bound=type[Model])
+
+
+def upload_store(model: M) -> M:
+    """Registers a model whose rows are files people uploaded (with `owner` and `created_at`):
+    the daily quota counts a person's uploads in every such store together."""
+    _UPLOAD_STORES.append(model)
+    return model
+
+
+async def ensure_under_upload_quota(owner: str) -> None:
+    """At most `UPLOADS_PER_DAY` files a person uploads in 24 hours, whatever they are evidence
+    of (a deed, a problem report, an inspection)."""
+    quota = get_settings().uploads_per_day
+    since = datetime.now(UTC) - timedelta(days=1)
+    uploaded = 0
+    for store in _UPLOAD_STORES:
+        uploaded += await store.filter(owner=owner, created_at__gte=since).count()
+    if uploaded >= quota:
+        raise UploadQuotaReached(
+            N_("At most {quota} uploads a day; try again tomorrow."), retry_after=3600, quota=quota
+        )

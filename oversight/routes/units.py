@@ -15,6 +15,7 @@ from app.core import ratelimit, tabular
 from app.core.auth import Principal, issue_access_token, issue_refresh_token
 from app.core.errors import Invalid, Problem, UnsupportedMediaType
 from app.core.http import Page, paginate
+from app.core.storage import UploadQuotaReached
 from app.core.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
 from oversight.errors import (
@@ -184,7 +185,7 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
     roles=EVERYONE,
     response=PhotoOut,
     status=201,
-    errors=(NotAnImage, UploadTooLarge, UnsupportedMediaType),
+    errors=(NotAnImage, UploadQuotaReached, UploadTooLarge, UnsupportedMediaType),
 )
 async def upload_photo(who: Principal, request: Request) -> Any:
     """Uploads one photo (JPEG, PNG or WebP, checked by its bytes), multipart field `file`."""

@@ -75,6 +75,21 @@ async def test_uploads_beyond_the_daily_quota_are_refused(world, settings):
     assert "retry-after" in refused.headers
 
 
+async def test_evidence_and_problem_photos_share_one_daily_quota(world, settings):
+    settings.uploads_per_day = 2
+    assert (await _upload(world.resident, _png(), "image/png")).status_code == 201
+    photos = "/api/v1/oversight/photos"
+    first = await world.resident.client.post(photos, files={"file": ("p", _png(), "image/png")})
+    assert first.status_code == 201, first.text
+    refused = await world.resident.client.post(photos, files={"file": ("p", _png(), "image/png")})
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "upload_quota_reached"
+    assert "retry-after" in refused.headers
+    assert (await _upload(world.resident, _png(), "image/png")).status_code == 429
+    # Someone else's quota is their own.
+    assert (await _upload(world.worker, _png(), "image/png")).status_code == 201
+
+
 async def test_a_worker_cannot_open_evidence_of_another_community_of_their_district(world):
     neighbour = await world.new_resident("o-c2-neighbour", community="d1/c2")
     uploaded = await _upload(neighbour, _png(), "image/png")
