@@ -36,7 +36,7 @@ class Criterion(Schema):
         if (self.kind == "action_count") != (self.action is not None):
             raise ValueError("`action` is given exactly when the kind is `action_count`")
         if self.kind in COUNTED_KINDS and self.threshold != self.threshold.to_integral_value():
-            raise ValueError(f"a `{self.kind}` threshold is a whole number")
+            raise ValueError("an `action_count` or `distinct_actions` threshold is a whole number")
         return self
 
 

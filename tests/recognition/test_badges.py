@@ -88,6 +88,10 @@ async def test_a_count_threshold_is_a_whole_number(world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_failed"
+    assert (
+        response.json()["errors"][0]["message"]
+        == "`action_count` 或 `distinct_actions` 类型的门槛须为整数"
+    )
 
 
 async def test_a_platform_badge_code_cannot_be_taken_by_a_district(world):
