@@ -6,13 +6,20 @@
 --   select:              <resident access token> <resident id>    (reference: one SELECT)
 --   adjust, insert:      <admin access token> <resident id>       (Idempotency-Key per request)
 --   flow:                <resident access token> <resident id> <activity id> <check-in code> <lat> <lng>
--- `done` prints one JSON line with the counts and the latency percentiles.
+-- `done` prints one JSON line with the counts, the latency percentiles and, for the flow, how
+-- many data lines the run used (the next run starts past them).
+--
+-- The check-in flow sends a resident's next step only once the previous one is answered, as a
+-- resident's phone does: each step carries `X-Request-Id: flow-<resident>-<step>`, which the
+-- service echoes, and `response()` queues the resident for their next step.
 
 local threads = 0
+local all_threads = {}
 
 function setup(thread)
   thread:set("tid", threads)
   threads = threads + 1
+  all_threads[#all_threads + 1] = thread
 end
 
 local function split(line)
@@ -25,22 +32,29 @@ end
 
 function init(args)
   mode, run = args[1], args[4]
-  lines = {}
-  for line in io.lines(args[2]) do
-    lines[#lines + 1] = split(line)
-  end
-  -- Each thread takes every `stride`-th line from `first`: no two requests share a resident
-  -- where the mode needs it (the check-in flow).
+  -- Each thread takes every `stride`-th line from `first`: no two threads share a resident
+  -- (the check-in flow), and a thread keeps only its own lines.
   stride = tonumber(args[5] or "1")
   first = tonumber(args[3]) + tid
-  position = first
+  lines = {}
+  local index = 0
+  for line in io.lines(args[2]) do
+    if mode ~= "flow" or (index >= first and (index - first) % stride == 0) then
+      lines[#lines + 1] = split(line)
+    end
+    index = index + 1
+  end
+  position = mode == "flow" and 0 or first
   sent = 0
-  enrolled, checked_in, checked_out = 0, 0, 0
-  lag = tonumber(args[6] or "64")
+  enrolled = 0
+  ready, head, tail = {}, 1, 0 -- residents answered, waiting for their next step
 end
 
 local function flow_line(n)
-  return lines[((first + n * stride) % #lines) + 1]
+  if n >= #lines then
+    error("out of flow residents")
+  end
+  return lines[n + 1]
 end
 
 local function next_line()
@@ -77,28 +91,25 @@ function request()
     local path = mode == "adjust" and "/api/v1/credits/adjustments" or "/insert"
     return wrk.format("POST", path, headers, body)
   elseif mode == "flow" then
-    -- Enrol, check in, check out, each resident once. A step follows its previous one by
-    -- `lag` requests, so with every connection holding one request at most, the previous step
-    -- has been answered (a step sent too early would show up as an error).
-    local step, n
-    if enrolled - checked_in > lag then
-      step, n = "/check-in", checked_in
-      checked_in = checked_in + 1
-    elseif checked_in - checked_out > lag then
-      step, n = "/check-out", checked_out
-      checked_out = checked_out + 1
+    -- Enrol, check in, check out, each resident once: a step follows its previous one's answer.
+    local n, step
+    if head <= tail then
+      n, step = ready[head][1], ready[head][2]
+      ready[head] = nil
+      head = head + 1
     else
-      step, n = "/enrollments", enrolled
+      n, step = enrolled, 1
       enrolled = enrolled + 1
     end
     local f = flow_line(n)
     local headers = json_headers(f[1])
-    local path = "/api/v1/activities/" .. f[3] .. step
-    if step == "/enrollments" then
+    headers["X-Request-Id"] = "flow-" .. n .. "-" .. step
+    local path = "/api/v1/activities/" .. f[3] .. STEPS[step]
+    if step == 1 then
       return wrk.format("POST", path, headers, "")
     end
     local body = '{"token":"' .. f[4] .. '","lat":' .. f[5] .. ',"lng":' .. f[6]
-    if step == "/check-in" then
+    if step == 2 then
       body = body .. ',"device":"bench-' .. f[2] .. '"'
     end
     return wrk.format("POST", path, headers, body .. "}")
@@ -106,11 +117,36 @@ function request()
   error("unknown mode " .. tostring(mode))
 end
 
+STEPS = {"/enrollments", "/check-in", "/check-out"}
+
+function response(status, headers, body)
+  if mode ~= "flow" then
+    return
+  end
+  local id = headers["x-request-id"] or headers["X-Request-Id"]
+  local n, step = string.match(id or "", "^flow%-(%d+)%-(%d)$")
+  if n and status < 300 and tonumber(step) < 3 then
+    tail = tail + 1
+    ready[tail] = {tonumber(n), tonumber(step) + 1}
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  -- Data lines used: past the last resident any thread enrolled.
+  local used = 0
+  for _, thread in ipairs(all_threads) do
+    local n = thread:get("enrolled") or 0
+    if n > 0 then
+      local last = thread:get("tid") + (n - 1) * thread:get("stride") + 1
+      if last > used then
+        used = last
+      end
+    end
+  end
   io.write(string.format(
     '{"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,' ..
-    '"timeout":%d,"p50_us":%d,"p99_us":%d}\n',
+    '"timeout":%d,"p50_us":%d,"p99_us":%d,"lines_used":%d}\n',
     summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(99), used))
 end
