@@ -246,10 +246,14 @@ async def get_redemption(who: Principal, redemption_id: str) -> StaffRedemptionO
 )
 async def adjust_credits(who: Principal, body: AdjustmentIn) -> TransactionOut:
     """Gives or takes a resident's credits by hand, with a reason; never below zero."""
-    transaction = await service.adjust(
+    posted = await service.adjust(
         resident_id=body.resident, amount=body.amount, reason=body.reason, by=who
     )
-    return (await _transactions_out([transaction]))[0]
+    # Answered from the entries as posted: nothing is read back.
+    transaction = posted.transaction
+    return TransactionOut.of(
+        transaction, posted.entries, await service.rules_version_of(transaction)
+    )
 
 
 @api.get(
