@@ -163,7 +163,8 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
 )
 async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
     """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
-    return (await _redemptions_out([await rewards.redeem(reward_id, who=who)]))[0]
+    redemption, title = await rewards.redeem(reward_id, who=who)
+    return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
 
 
 @api.get(
