@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import BACKEND, World
 from tests.credits.conftest import credits_of, earn
 from tests.credits.test_adjustments import adjust
+from tests.credits.test_rewards import redeem, reward
 from tests.security.conftest import on_postgres
 
 
@@ -112,3 +113,21 @@ async def test_parallel_retries_of_one_adjustment_post_it_once(bank: World) -> N
     assert all(a.json() == answers[0].json() for a in answers)
     assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 11
     assert (await credits_of(bank.resident))["balance"] == 3
+
+
+async def test_a_redemption_opens_no_savepoint_and_answers_what_it_wrote(
+    bank: World, statements: _Statements
+) -> None:
+    await earn(bank, bank.resident.id, "1")
+    offered = await reward(bank, cost=4, stock=2)
+    await redeem(bank.resident, offered["id"], key="warm")  # accounts known, principal too
+    statements.sent.clear()
+
+    held = await redeem(bank.resident, offered["id"], key="counted")
+
+    assert held.status_code == 201, held.text
+    sent = _from_the_claim(statements.sent)
+    assert not any("SAVEPOINT" in s.upper() for s in sent), sent
+    assert not any(s.startswith("SELECT") and ' FROM "redemption"' in s for s in sent), sent
+    mine = (await bank.resident.client.get("/api/v1/me/redemptions")).json()["items"]
+    assert mine[0] == held.json()
