@@ -23,7 +23,7 @@ BATCH = 200
 
 _QUEUE = (
     "INSERT INTO notification (recipient_kind, recipient_id, topic, payload, status, attempts, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?{json_cast}, 'pending', 0, ?, ?)"
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?{json_cast}, 'pending', 0, ?, ?) RETURNING id"
 )
 _PAYLOAD = Notification._meta.fields_map["payload"]
 
@@ -33,12 +33,27 @@ async def queue_notification(
     recipient_id: str,
     topic: str,
     payload: dict[str, Any],
-) -> None:
+) -> Notification:
     """Call inside the transaction of the event, so the notice exists exactly when it happened.
     One prepared statement (it is on the path of every value-moving write)."""
-    now = db_time(datetime.now(UTC))
+    now = datetime.now(UTC)
     stored = _PAYLOAD.to_db_value(payload, Notification)  # as the model stores it
-    await query_rows(_QUEUE, [recipient_kind, recipient_id, topic, stored, now, now])
+    found = await query_rows(
+        _QUEUE, [recipient_kind, recipient_id, topic, stored, db_time(now), db_time(now)]
+    )
+    notice = Notification(
+        id=found[0]["id"],
+        recipient_kind=recipient_kind,
+        recipient_id=recipient_id,
+        topic=topic,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    notice._saved_in_db = True
+    return notice
 
 
 async def queue_notifications_from(select: str, params: Mapping[str, Any]) -> int:
