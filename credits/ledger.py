@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -152,6 +152,14 @@ async def _fetch_accounts(keys: set[AccountKey]) -> dict[AccountKey, str]:
     return {key: account_id for key, account_id in by_key.items() if key in keys}
 
 
+def remember_accounts(found: dict[AccountKey, str]) -> None:
+    """Account ids the caller read in its transaction (e.g. in the statement that read the
+    resident), so the posting need not look them up; it checks they exist all the same."""
+    if len(_KNOWN_ACCOUNTS) + len(found) > _KNOWN_ACCOUNTS_MAX:
+        _KNOWN_ACCOUNTS.clear()
+    _KNOWN_ACCOUNTS.update(found)
+
+
 def _known_accounts(keys: Sequence[AccountKey]) -> dict[AccountKey, str] | None:
     try:
         return {key: _KNOWN_ACCOUNTS[key] for key in keys}
@@ -199,6 +207,17 @@ class _Outcome:
     rules_in_force: bool
     posted: bool
     refused: Leg | None = None
+    # The bounded accounts' balances after the posting, by account id.
+    balances: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A transaction just posted and its entries as written (in the order posted; their
+    serial ids are not read back), so an answer needs not read them again."""
+
+    transaction: LedgerTransaction
+    entries: list[Entry]
 
 
 async def post(
@@ -222,6 +241,37 @@ async def post(
     `InsufficientCredits` (and the caller's transaction rolls back) when a bounded account
     would go below zero, and `StaleRules`, posting nothing, when `rules` is no longer the
     version in force."""
+    posted = await post_entries(
+        district_id=district_id,
+        kind=kind,
+        ref_type=ref_type,
+        ref_id=ref_id,
+        legs=legs,
+        actor=actor,
+        memo=memo,
+        action=action,
+        occurred_at=occurred_at,
+        reverses_id=reverses_id,
+        rules=rules,
+    )
+    return posted.transaction if posted else None
+
+
+async def post_entries(
+    *,
+    district_id: str,
+    kind: str,
+    ref_type: str,
+    ref_id: str,
+    legs: Sequence[Leg],
+    actor: str,
+    memo: str = "",
+    action: str | None = None,
+    occurred_at: datetime | None = None,
+    reverses_id: str | None = None,
+    rules: RulesInForce | None = None,
+) -> Posted | None:
+    """`post`, answering the transaction with its entries as posted."""
     _check_balanced(legs)
     keys = [leg.account for leg in legs]
     resolved = _known_accounts(keys)
@@ -268,7 +318,28 @@ async def post(
         created_at=now,
     )
     transaction._saved_in_db = True
-    return transaction
+    entries = []
+    for leg in legs:
+        account_id = resolved[leg.account]
+        entry = Entry(
+            transaction_id=transaction.id,
+            account_id=account_id,
+            district_id=leg.account.district_id,
+            owner_kind=leg.account.owner_kind,
+            owner_id=leg.account.owner_id,
+            account_kind=leg.account.kind,
+            asset=leg.account.asset,
+            action=action,
+            kind=kind,
+            amount=leg.amount,
+            balance_after=outcome.balances.get(account_id),
+            earning=leg.earning,
+            expires_at=leg.expires_at,
+            created_at=now,
+        )
+        entry._saved_in_db = True
+        entries.append(entry)
+    return Posted(transaction, entries)
 
 
 async def _refused(account_id: str, leg: Leg) -> InsufficientCredits:
@@ -329,7 +400,7 @@ async def _post_step_by_step(
     placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
     await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
     await _add_to_totals(legs, action)
-    return _Outcome(True, True, posted=True)
+    return _Outcome(True, True, posted=True, balances=balances)
 
 
 async def _add_to_totals(legs: Sequence[Leg], action: str | None) -> None:
@@ -405,7 +476,7 @@ def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
         "AND (NOT v.bounded OR EXISTS (SELECT 1 FROM moved)) GROUP BY 1, 2, 3, 4 "
         f"ORDER BY 1, 2, 3, 4 {_ADD_TO_TOTAL} RETURNING 1) "
         "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
-        "(SELECT COUNT(*) FROM moved) AS moved FROM ok"
+        "(SELECT COUNT(*) FROM moved) AS moved, (SELECT balance FROM moved) AS balance FROM ok"
     )
 
 
@@ -438,7 +509,10 @@ async def _post_in_one_statement(
     )[0]
     posted = bool(result["posted"])
     refused = bounded if posted and bounded is not None and not result["moved"] else None
-    return _Outcome(bool(result["accounts"]), bool(result["rules"]), posted, refused)
+    balances = {}
+    if bounded is not None and posted and not refused:
+        balances[resolved[bounded.account]] = int(result["balance"])
+    return _Outcome(bool(result["accounts"]), bool(result["rules"]), posted, refused, balances)
 
 
 async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) -> LedgerTransaction:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
@@ -20,10 +19,10 @@ from app.accounts.models import Community, Resident
 from app.accounts.scope import served_community
 from app.accounts.service import rules_at
 from app.core.auth import Principal
-from app.core.db import transaction
 from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.outbox import queue_notification, register_notice
+from app.core.sql import db_time, query_rows
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -167,8 +166,9 @@ def _pickup_code() -> str:
     return f"{secrets.randbelow(10**10):010d}"
 
 
-async def redeem(reward_id: str, *, who: Principal) -> Redemption:
-    """Holds the reward's cost from the resident's credits and one unit of its stock."""
+async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
+    """Holds the reward's cost from the resident's credits and one unit of its stock; answers
+    the redemption and the reward's title."""
     reward = await readable_reward(reward_id, who=who)
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
@@ -200,21 +200,37 @@ async def redeem(reward_id: str, *, who: Principal) -> Redemption:
         if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
             raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
         raise OutOfStock(N_("`{title}` is out of stock."), title=reward.title)
-    expires_at = datetime.now(UTC) + timedelta(hours=rules.redemption_hold_hours)
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(hours=rules.redemption_hold_hours)
+    # The pickup code may collide with one in use, rarely: the insert then adds nothing and
+    # is tried with another code (no savepoint needed, nothing else is undone).
     while True:
-        try:
-            async with transaction():  # a savepoint: the pickup code may collide, rarely
-                return await Redemption.create(
-                    id=redemption_id,
-                    district_id=reward.district_id,
-                    reward_id=reward.id,
-                    resident_id=who.id,
-                    code=_pickup_code(),
-                    cost=reward.cost,
-                    expires_at=expires_at,
-                )
-        except IntegrityError:
-            continue
+        code = _pickup_code()
+        if await query_rows(_INSERT_REDEMPTION, [
+            redemption_id, reward.district_id, reward.id, who.id, code, reward.cost,
+            db_time(expires_at), db_time(now),
+        ]):  # fmt: skip
+            break
+    redemption = Redemption(
+        id=redemption_id,
+        district_id=reward.district_id,
+        reward_id=reward.id,
+        resident_id=who.id,
+        code=code,
+        cost=reward.cost,
+        status="held",
+        expires_at=expires_at,
+        created_at=now,
+    )
+    redemption._saved_in_db = True
+    return redemption, reward.title
+
+
+_INSERT_REDEMPTION = (
+    "INSERT INTO redemption (id, district_id, reward_id, resident_id, code, cost, status, "
+    "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'held', ?, ?) "
+    "ON CONFLICT (code) DO NOTHING RETURNING id"
+)
 
 
 async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption:

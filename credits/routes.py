@@ -163,7 +163,8 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
 )
 async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
     """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
-    return (await _redemptions_out([await rewards.redeem(reward_id, who=who)]))[0]
+    redemption, title = await rewards.redeem(reward_id, who=who)
+    return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
 
 
 @api.get(
@@ -246,10 +247,14 @@ async def get_redemption(who: Principal, redemption_id: str) -> StaffRedemptionO
 )
 async def adjust_credits(who: Principal, body: AdjustmentIn) -> TransactionOut:
     """Gives or takes a resident's credits by hand, with a reason; never below zero."""
-    transaction = await service.adjust(
+    posted = await service.adjust(
         resident_id=body.resident, amount=body.amount, reason=body.reason, by=who
     )
-    return (await _transactions_out([transaction]))[0]
+    # Answered from the entries as posted: nothing is read back.
+    transaction = posted.transaction
+    return TransactionOut.of(
+        transaction, posted.entries, await service.rules_version_of(transaction)
+    )
 
 
 @api.get(

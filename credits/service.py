@@ -3,6 +3,7 @@ resident holds. Every function runs in the caller's database transaction."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,16 +14,16 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import DistrictRulesVersion, Resident
+from app.accounts.models import DistrictRulesVersion
 from app.accounts.schemas import CreditExpiry, DistrictRules
-from app.accounts.scope import district_residents
-from app.accounts.service import rules_at, version_at
+from app.accounts.service import version_at
 from app.core.auth import Principal
 from app.core.db import advisory_lock
 from app.core.http import decode_cursor, encode_cursor
 from app.core.i18n import N_
 from app.core.ids import new_id
 from app.core.settings import get_settings
+from app.core.sql import db_time, query_rows
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -219,38 +220,81 @@ async def reverse_participation(
 # --- adjustments and reversals by staff -----------------------------------------------------
 
 
-async def _resident_in_scope(resident_id: str, who: Principal) -> Resident:
-    resident = await district_residents(who).get_or_none(id=resident_id)
-    if resident is None:
+# The resident an adjustment is for (in the caller's district unless a platform
+# administrator), the district's rules in force now (picked as `rules_at` picks them) and the
+# ids of the two accounts it moves: one statement.
+_ADJUSTMENT_TARGET = """
+SELECT r.id, r.district_id,
+  (SELECT v.rules FROM district_rules_version v
+    WHERE v.district_id = r.district_id AND v.effective_from <= :now
+    ORDER BY v.effective_from DESC, v.created_at DESC LIMIT 1) AS rules,
+  (SELECT a.id FROM ledger_account a
+    WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
+      AND a.kind = 'available' AND a.asset = 'credits') AS resident_account,
+  (SELECT a.id FROM ledger_account a
+    WHERE a.owner_kind = 'district' AND a.owner_id = r.district_id
+      AND a.district_id = r.district_id AND a.kind = :district_kind
+      AND a.asset = 'credits') AS district_account
+FROM resident r WHERE r.id = :resident {in_district}
+"""
+
+
+async def _adjustment_target(
+    resident_id: str, who: Principal, district_kind: str
+) -> tuple[str, DistrictRules, dict[ledger.AccountKey, str]]:
+    """The resident's district, its rules in force now and the ids of the accounts already
+    open among the resident's and the district's `district_kind` one."""
+    in_district = "" if who.role == "platform_admin" else "AND r.district_id = :district"
+    found = await query_rows(
+        _ADJUSTMENT_TARGET.replace("{in_district}", in_district),
+        {
+            "now": db_time(datetime.now(UTC)),
+            "district_kind": district_kind,
+            "resident": resident_id,
+            "district": who.district_id or "",
+        },
+    )
+    if not found:
         raise NoSuchResident(
             N_("No resident `{resident_id}` in your district."), resident_id=resident_id
         )
-    return resident
+    row = found[0]
+    district_id = row["district_id"]
+    if district_id is None:
+        raise NotInDistrict(N_("The resident has not joined a community yet."))
+    rules = row["rules"]
+    if isinstance(rules, (str, bytes)):
+        rules = json.loads(rules)
+    known = {
+        resident_account(resident_id, district_id): row["resident_account"],
+        district_account(district_id, district_kind): row["district_account"],
+    }
+    return (
+        district_id,
+        DistrictRules() if rules is None else DistrictRules.model_validate(rules),
+        {key: str(account_id) for key, account_id in known.items() if account_id is not None},
+    )
 
 
-async def adjust(
-    *, resident_id: str, amount: Decimal, reason: str, by: Principal
-) -> LedgerTransaction:
+async def adjust(*, resident_id: str, amount: Decimal, reason: str, by: Principal) -> ledger.Posted:
     """A manual correction of a resident's credits by a district administrator. Credits given
     are issued by the district (and expire like earned ones); credits taken go to its penalty
     account and never take the resident below zero."""
-    resident = await _resident_in_scope(resident_id, by)
-    district_id = resident.district_id
-    if district_id is None:
-        raise NotInDistrict(N_("The resident has not joined a community yet."))
     units = to_units(amount)
-    account = resident_account(resident.id, district_id)
+    district_kind = "issuance" if units > 0 else "penalty"
+    district_id, rules, known = await _adjustment_target(resident_id, by, district_kind)
+    ledger.remember_accounts(known)
+    account = resident_account(resident_id, district_id)
     if units > 0:
-        rules = await rules_at(district_id)
         expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
         legs = [
             Leg(account, units, earning=True, expires_at=expires_at),
-            Leg(district_account(district_id, "issuance"), -units),
+            Leg(district_account(district_id, district_kind), -units),
         ]
     else:
-        legs = [Leg(account, units), Leg(district_account(district_id, "penalty"), -units)]
+        legs = [Leg(account, units), Leg(district_account(district_id, district_kind), -units)]
     try:
-        posted = await ledger.post(
+        posted = await ledger.post_entries(
             district_id=district_id,
             kind="adjust",
             ref_type="adjustment",
@@ -264,7 +308,7 @@ async def adjust(
             N_("Taking {amount} credits would leave the resident below zero."), amount=-amount
         ) from refused
     assert posted is not None  # a fresh ref_id cannot collide
-    await tell_credits_adjusted(resident.id, posted, amount)
+    await tell_credits_adjusted(resident_id, posted.transaction, amount)
     return posted
 
 

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Self, TypeVar
 
@@ -29,13 +29,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
-from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as TortoiseValidationError
 from tortoise.fields import IntField
 from tortoise.queryset import QuerySet
 
 from app.core.auth import Principal, Role, authenticate
-from app.core.db import advisory_lock, transaction
+from app.core.db import transaction
 from app.core.errors import (
     Invalid,
     NotFound,
@@ -54,6 +53,7 @@ from app.core.request_input import (
 from app.core.request_input import (
     parse as parse,
 )
+from app.core.sql import db_time, query_rows
 
 T = TypeVar("T")
 # Decimals (hours, credits) travel as JSON numbers, not strings.
@@ -318,10 +318,8 @@ async def _in_transaction(endpoint: Endpoint, kwargs: dict[str, Any]) -> Respons
     return response
 
 
-async def _replay(who: Principal, key: str, request_hash: str) -> Response | None:
-    record = await IdempotencyRecord.get_or_none(principal=who.subject, key=key)
-    if record is None:
-        return None
+async def _replay(who: Principal, key: str, request_hash: str) -> Response:
+    record = await IdempotencyRecord.get(principal=who.subject, key=key)
     if record.request_hash != request_hash:
         raise IdempotencyKeyReused(
             N_("This Idempotency-Key was used for a different request; use a new key.")
@@ -332,39 +330,41 @@ async def _replay(who: Principal, key: str, request_hash: str) -> Response | Non
     return response
 
 
+# The key is claimed by the transaction's first statement, before the handler runs; the answer
+# is written over the claim before the transaction commits. A claim is only ever seen
+# committed with its answer (status 0 never is).
+_CLAIM = (
+    "INSERT INTO idempotency_record (principal, key, request_hash, status_code, response_body, "
+    "created_at) VALUES (?, ?, ?, 0, ?{json_cast}, ?) "
+    "ON CONFLICT (principal, key) DO NOTHING RETURNING id"
+)
+_ANSWER = "UPDATE idempotency_record SET status_code = ?, response_body = ?{json_cast} WHERE id = ?"
+_RESPONSE_BODY = IdempotencyRecord._meta.fields_map["response_body"]
+
+
 async def _idempotent(
     endpoint: Endpoint, kwargs: dict[str, Any], who: Principal, key: str, request_hash: str
 ) -> Response:
-    replay = await _replay(who, key, request_hash)
-    if replay is not None:
-        return replay
-    try:
-        async with transaction():
-            # Parallel retries of one key wait here for the first to finish, then replay it.
-            await advisory_lock(f"idempotency:{who.subject}:{key}")
-            replay = await _replay(who, key, request_hash)
-            if replay is not None:
-                return replay
-            # A raised Problem rolls back and is not recorded: nothing happened, so a retry
-            # is decided afresh. Successes (and returned Problems, which commit) are replayed.
-            result = await endpoint.handler(**kwargs)
-            if isinstance(result, Problem):
-                status, body = result.status, result.body()
-            else:
-                response = _respond(endpoint, result)
-                status, body = response.status_code, json.loads(bytes(response.body) or b"null")
-            await IdempotencyRecord.create(
-                principal=who.subject,
-                key=key,
-                request_hash=request_hash,
-                status_code=status,
-                response_body=body,
-            )
-    except IntegrityError:
-        replay = await _replay(who, key, request_hash)
-        if replay is None:
-            raise
-        return replay
+    async with transaction():
+        # One statement claims the key or finds it taken. A parallel retry's claim waits on
+        # the unique key until the first transaction ends: committed, it is replayed; rolled
+        # back (nothing happened), the retry claims the key and runs afresh.
+        claimed = await query_rows(
+            _CLAIM,
+            [who.subject, key, request_hash, "null", db_time(datetime.now(UTC))],
+        )
+        if not claimed:
+            return await _replay(who, key, request_hash)
+        # A raised Problem rolls back and is not recorded: nothing happened, so a retry
+        # is decided afresh. Successes (and returned Problems, which commit) are replayed.
+        result = await endpoint.handler(**kwargs)
+        if isinstance(result, Problem):
+            status, body = result.status, result.body()
+        else:
+            response = _respond(endpoint, result)
+            status, body = response.status_code, json.loads(bytes(response.body) or b"null")
+        stored = _RESPONSE_BODY.to_db_value(body, IdempotencyRecord)  # as the model stores it
+        await query_rows(_ANSWER, [status, stored, claimed[0]["id"]])
     if isinstance(result, Problem):
         raise result
     return response

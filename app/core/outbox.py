@@ -15,10 +15,17 @@ from app.core.i18n import translate
 from app.core.models import Notification
 from app.core.scheduler import job
 from app.core.settings import get_settings
-from app.core.sql import db_time, execute
+from app.core.sql import db_time, execute, query_rows
 
 log = logging.getLogger("app.notifications")
 BATCH = 200
+
+
+_QUEUE = (
+    "INSERT INTO notification (recipient_kind, recipient_id, topic, payload, status, attempts, "
+    "next_attempt_at, created_at) VALUES (?, ?, ?, ?{json_cast}, 'pending', 0, ?, ?) RETURNING id"
+)
+_PAYLOAD = Notification._meta.fields_map["payload"]
 
 
 async def queue_notification(
@@ -27,14 +34,26 @@ async def queue_notification(
     topic: str,
     payload: dict[str, Any],
 ) -> Notification:
-    """Call inside the transaction of the event, so the notice exists exactly when it happened."""
-    return await Notification.create(
+    """Call inside the transaction of the event, so the notice exists exactly when it happened.
+    One prepared statement (it is on the path of every value-moving write)."""
+    now = datetime.now(UTC)
+    stored = _PAYLOAD.to_db_value(payload, Notification)  # as the model stores it
+    found = await query_rows(
+        _QUEUE, [recipient_kind, recipient_id, topic, stored, db_time(now), db_time(now)]
+    )
+    notice = Notification(
+        id=found[0]["id"],
         recipient_kind=recipient_kind,
         recipient_id=recipient_id,
         topic=topic,
         payload=payload,
-        next_attempt_at=datetime.now(UTC),
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
     )
+    notice._saved_in_db = True
+    return notice
 
 
 async def queue_notifications_from(select: str, params: Mapping[str, Any]) -> int:
