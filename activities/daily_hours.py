@@ -6,15 +6,28 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from activities.errors import DailyHoursExceeded, DistrictReviewRequired
-from activities.models import Attendance, ServiceRecord
+from activities.models import Attendance
 from activities.service import local_date
 from app.accounts.service import rules_at
 from app.core.auth import Principal
+from app.core.db import dialect
 from app.core.i18n import N_
 from app.core.settings import get_settings
+from app.core.sql import db_time, query_rows
+
+# The day's hours in one statement: its service records and, when waiting hours count, its
+# attendances waiting for verification (the request runs it on every check-out).
+_RECORDED_HOURS = (
+    "SELECT hours FROM service_record WHERE resident_id = :resident AND served_on = :day"
+)
+_WAITING_HOURS = (
+    " UNION ALL SELECT hours FROM attendance WHERE resident_id = :resident"
+    " AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end"
+)
 
 
 async def hours_on(
@@ -23,22 +36,21 @@ async def hours_on(
     """The resident's hours on the local `day`: those of their service records served that day
     (a reversal takes its record's back) and, when `waiting`, those of their attendances
     checked in that day and still waiting for verification (other than `besides`)."""
-    recorded = await ServiceRecord.filter(resident_id=resident_id, served_on=day).values_list(
-        "hours", flat=True
-    )
-    total = sum((Decimal(str(hours)) for hours in recorded), Decimal(0))
+    params: dict[str, Any] = {
+        "resident": resident_id,
+        "day": day if dialect() == "postgres" else day.isoformat(),
+    }
+    template = _RECORDED_HOURS
     if waiting:
         start = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
-        pending = Attendance.filter(
-            resident_id=resident_id,
-            status="pending",
-            checked_in_at__gte=start.astimezone(UTC),
-            checked_in_at__lt=(start + timedelta(days=1)).astimezone(UTC),
-        )
+        params["start"] = db_time(start.astimezone(UTC))
+        params["end"] = db_time((start + timedelta(days=1)).astimezone(UTC))
+        template += _WAITING_HOURS
         if besides is not None:
-            pending = pending.exclude(id=besides)
-        total += sum((a.hours or Decimal(0) for a in await pending), Decimal(0))
-    return total
+            template += " AND id <> :besides"
+            params["besides"] = besides
+    rows = await query_rows(template, params)
+    return sum((Decimal(str(row["hours"])) for row in rows if row["hours"] is not None), Decimal(0))
 
 
 async def exceeds_daily_hours(attendance: Attendance) -> bool:
