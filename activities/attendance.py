@@ -40,7 +40,7 @@ from app.core.errors import NotFound
 from app.core.geo import distance_m
 from app.core.i18n import N_, translate
 from app.core.ids import new_id
-from app.core.sql import db_time, execute, query_rows
+from app.core.sql import db_time, query_rows
 from credits.service import lock_resident, participation_lock
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
@@ -266,7 +266,7 @@ async def check_in(
     # The flags are decided before the insert (the candidates exclude the new row either way).
     await _flag_shared_spot(attendance, spot)
     try:
-        await execute(
+        await query_rows(
             _INSERT_ATTENDANCE,
             {
                 "id": attendance.id,
