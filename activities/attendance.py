@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -163,6 +162,11 @@ _CHECKED_IN_AT = Attendance._meta.fields_map["checked_in_at"]
 _FLAGS = Attendance._meta.fields_map["flags"]
 
 
+def _db_flags(flags: list[str]) -> Any:
+    """The flags as the ORM writes them (its JSON encoder), on either database."""
+    return _FLAGS.to_db_value(flags, Attendance)
+
+
 def _db_hours(hours: Decimal) -> Any:
     return hours if dialect() == "postgres" else str(hours)
 
@@ -278,7 +282,7 @@ async def check_in(
                 "lat": lat,
                 "lng": lng,
                 "device": device,
-                "flags": json.dumps(attendance.flags),
+                "flags": _db_flags(attendance.flags),
                 "recorded_by": attendance.recorded_by,
             },
         )
@@ -308,7 +312,7 @@ def _ensure_no_overlap_of(mine: list[dict[str, Any]], start: datetime) -> None:
 async def check_out(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float
 ) -> Attendance:
-    """Four statements: the activity with the open attendance, the day's rules and hours
+    """Three statements: the activity with the open attendance, the day's rules and hours
     (the long-day flag), and the update that answers with the row."""
     row = await _readable_row(
         _ACTIVITY_FOR_CHECK_OUT,
@@ -340,7 +344,7 @@ async def check_out(
             "lat": lat,
             "lng": lng,
             "hours": _db_hours(attendance.hours),
-            "flags": json.dumps(attendance.flags),
+            "flags": _db_flags(attendance.flags),
             "id": attendance.id,
         },
     )
