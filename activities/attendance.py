@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 
 from activities.checkin import (
     TIME_SLACK,
@@ -29,14 +30,17 @@ from activities.errors import (
 from activities.models import (
     Activity,
     Attendance,
-    Enrollment,
 )
-from activities.scope import managed_activity, readable_activity
+from activities.scope import managed_activity
 from app.accounts.models import Resident
 from app.core.auth import Principal
+from app.core.db import dialect
+from app.core.errors import NotFound
 from app.core.geo import distance_m
-from app.core.i18n import N_
-from credits.service import lock_resident
+from app.core.i18n import N_, translate
+from app.core.ids import new_id
+from app.core.sql import db_time, query_rows
+from credits.service import lock_resident, participation_lock
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
 # are flagged: one phone checking in a group, or a position replayed.
@@ -80,37 +84,115 @@ async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -
             )
 
 
-async def _flag_shared_spot(attendance: Attendance) -> None:
-    lat, lng = attendance.check_in_lat or 0, attendance.check_in_lng or 0
-    spot = (round(lat, 5), round(lng, 5))
-    candidates = Attendance.filter(activity_id=attendance.activity_id, source="live").exclude(
-        id=attendance.id
-    )
-    if spot != (0, 0):
-        # Only rows that may share the device or the spot come back (the test below decides):
-        # a check-in reads a few rows, not every attendance of a city-wide activity.
-        near = Q(
-            check_in_lat__gte=lat - NEAR,
-            check_in_lat__lte=lat + NEAR,
-            check_in_lng__gte=lng - NEAR,
-            check_in_lng__lte=lng + NEAR,
-        )
-        candidates = candidates.filter(
-            near | Q(device=attendance.device) if attendance.device else near
-        )
-    others = await candidates
-    same = [
-        other
-        for other in others
-        if (attendance.device and other.device == attendance.device)
-        or (round(other.check_in_lat or 0, 5), round(other.check_in_lng or 0, 5)) == spot
-    ]
+# Check-in and check-out are the busiest writes of a city-wide event: each reads what it
+# needs in as few statements as it can (the round trips to the database cost more than the
+# Python around them) and answers from what it wrote. See docs/activities.md.
+
+# The activity as the resident may read it (their district's), whether they hold a seat and,
+# on PostgreSQL, the resident's participation lock (taken before any later statement reads).
+_ACTIVITY_FOR_CHECK_IN = """
+SELECT a.*, EXISTS (
+    SELECT 1 FROM enrollment e
+    WHERE e.activity_id = a.id AND e.resident_id = :resident AND e.status = 'enrolled'
+) AS is_enrolled{lock}
+FROM activity a WHERE a.id = :activity AND a.district_id = :district
+"""
+_LOCK = ", pg_advisory_xact_lock(hashtext(:lock)) AS locked"
+# After the lock: the resident's attendance at this activity or those that may overlap it
+# (`mine`), and the live check-ins at this activity near the spot or from the device
+# (`spot`: a box on indexed columns; the exact test is `_shares_spot`).
+_ATTENDANCES_FOR_CHECK_IN = """
+SELECT 'mine' AS kind, t.id, t.activity_id, t.status, t.checked_in_at, t.checked_out_at,
+    a.ends_at, t.check_in_lat, t.check_in_lng, t.device, t.flags
+FROM attendance t JOIN activity a ON a.id = t.activity_id
+WHERE t.resident_id = :resident AND (
+    t.activity_id = :activity
+    OR (t.status IN ('open', 'pending', 'verified') AND t.checked_in_at < :end)
+)
+UNION ALL
+SELECT 'spot' AS kind, t.id, t.activity_id, t.status, t.checked_in_at, t.checked_out_at,
+    NULL, t.check_in_lat, t.check_in_lng, t.device, t.flags
+FROM attendance t
+WHERE t.activity_id = :activity AND t.source = 'live' AND (
+    (t.check_in_lat BETWEEN :lat_low AND :lat_high
+        AND t.check_in_lng BETWEEN :lng_low AND :lng_high)
+    OR t.device = :device
+)
+"""
+_INSERT_ATTENDANCE = """
+INSERT INTO attendance (id, district_id, community_id, activity_id, resident_id, source, status,
+    checked_in_at, check_in_lat, check_in_lng, device, note, flags, recorded_by, created_at)
+VALUES (:id, :district, :community, :activity, :resident, 'live', 'open', :now, :lat, :lng,
+    :device, '', :flags{json_cast}, :recorded_by, :now)
+"""
+# The activity and the resident's open attendance at it.
+_ACTIVITY_FOR_CHECK_OUT = """
+SELECT a.*, t.id AS attendance_id, t.checked_in_at AS attendance_checked_in_at,
+    t.flags AS attendance_flags
+FROM activity a LEFT JOIN attendance t
+    ON t.activity_id = a.id AND t.resident_id = :resident AND t.status = 'open'
+WHERE a.id = :activity AND a.district_id = :district
+"""
+_CHECK_OUT = """
+UPDATE attendance SET checked_out_at = :now, check_out_lat = :lat, check_out_lng = :lng,
+    hours = :hours, status = 'pending', flags = :flags{json_cast}
+WHERE id = :id AND status = 'open'
+RETURNING *
+"""
+
+
+def _spot(lat: float | None, lng: float | None) -> tuple[float, float]:
+    return round(lat or 0, 5), round(lng or 0, 5)
+
+
+def _shares_spot(other: dict[str, Any], spot: tuple[float, float], device: str | None) -> bool:
+    """One device, or one spot to about a metre (positions rounded to 5 decimals)."""
+    if device and other["device"] == device:
+        return True
+    return _spot(other["check_in_lat"], other["check_in_lng"]) == spot
+
+
+def _moment(value: Any) -> datetime:
+    """A timestamp read by raw SQL (SQLite gives text) as the models hold it."""
+    found: datetime = _CHECKED_IN_AT.to_python_value(value)
+    return found
+
+
+_CHECKED_IN_AT = Attendance._meta.fields_map["checked_in_at"]
+_FLAGS = Attendance._meta.fields_map["flags"]
+
+
+def _db_flags(flags: list[str]) -> Any:
+    """The flags as the ORM writes them (its JSON encoder), on either database."""
+    return _FLAGS.to_db_value(flags, Attendance)
+
+
+def _db_hours(hours: Decimal) -> Any:
+    return hours if dialect() == "postgres" else str(hours)
+
+
+async def _readable_row(template: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The one row of an activity the resident may read, or 404 as `readable_activity`."""
+    rows = await query_rows(template, params)
+    if not rows:
+        raise NotFound(N_("No such {what}."), what=translate(N_("activity")))
+    return rows[0]
+
+
+async def _flag_shared_spot(attendance: Attendance, others: list[dict[str, Any]]) -> None:
+    """Flags the new check-in and the live check-ins sharing its device or spot, when there
+    are `SHARED_SPOT_THRESHOLD` of those. `others`: the candidates read before the insert."""
+    spot = _spot(attendance.check_in_lat, attendance.check_in_lng)
+    same = [o for o in others if _shares_spot(o, spot, attendance.device)]
     if len(same) < SHARED_SPOT_THRESHOLD:
         return
-    for flagged in [*same, attendance]:
-        if "shared_device_or_position" not in flagged.flags:
-            flagged.flags = _flag(flagged.flags, "shared_device_or_position")
-            await flagged.save(update_fields=["flags"])
+    attendance.flags = _flag(attendance.flags, "shared_device_or_position")
+    for other in same:
+        flags = _FLAGS.to_python_value(other["flags"]) or []
+        if "shared_device_or_position" not in flags:
+            await Attendance.filter(id=other["id"]).update(
+                flags=_flag(flags, "shared_device_or_position")
+            )
 
 
 async def _flag_long_day(attendance: Attendance) -> None:
@@ -121,7 +203,20 @@ async def _flag_long_day(attendance: Attendance) -> None:
 async def check_in(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float, device: str | None
 ) -> Attendance:
-    activity = await readable_activity(activity_id, who=who)
+    """Four statements on the way of a check-in: the activity (with the seat and the lock),
+    the attendances that decide it, the insert, and, when the spot is shared, the flags."""
+    postgres = dialect() == "postgres"
+    row = await _readable_row(
+        _ACTIVITY_FOR_CHECK_IN.replace("{lock}", _LOCK if postgres else ""),
+        {
+            "activity": activity_id,
+            "district": who.district_id or "",
+            "resident": who.id,
+            **({"lock": participation_lock(who.id)} if postgres else {}),
+        },
+    )
+    activity = Activity._init_from_db(**row)
+    enrolled = bool(row["is_enrolled"])
     check_checkin_token(token, activity.id)
     if activity.status != "published":
         raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
@@ -130,61 +225,132 @@ async def check_in(
         raise OutsideTimeWindow(
             N_("Check-in opens 30 minutes before the activity starts and closes when it ends.")
         )
-    enrolled = await Enrollment.exists(
-        activity_id=activity.id, resident_id=who.id, status="enrolled"
-    )
     if not enrolled and not activity.walk_ins:
         raise NotEnrolled(N_("Only enrolled residents check in; this activity takes no walk-ins."))
     _ensure_on_site(activity, lat, lng)
-    await lock_resident(who.id)
-    if await Attendance.exists(activity_id=activity.id, resident_id=who.id):
+    # The resident's lock was taken by the first statement on PostgreSQL (SQLite serialises
+    # writing transactions already): the attendances below are read under it.
+    found = await query_rows(
+        _ATTENDANCES_FOR_CHECK_IN,
+        {
+            "resident": who.id,
+            "activity": activity.id,
+            "end": db_time(activity.ends_at),
+            "lat_low": lat - NEAR,
+            "lat_high": lat + NEAR,
+            "lng_low": lng - NEAR,
+            "lng_high": lng + NEAR,
+            "device": device,
+        },
+    )
+    mine = [r for r in found if r["kind"] == "mine"]
+    if any(r["activity_id"] == activity.id for r in mine):
         raise AlreadyCheckedIn(N_("You have checked in to this activity already."))
-    await _ensure_no_overlap(who.id, now, activity.ends_at)
+    _ensure_no_overlap_of(mine, now)
     if not enrolled:
         await take_walk_in_seat(activity, who=who)
+    attendance = Attendance(
+        id=new_id(),
+        district_id=activity.district_id,
+        community_id=activity.community_id,
+        activity_id=activity.id,
+        resident_id=who.id,
+        source="live",
+        status="open",
+        checked_in_at=now,
+        check_in_lat=lat,
+        check_in_lng=lng,
+        device=device,
+        note="",
+        flags=[],
+        recorded_by=who.subject,
+        created_at=now,
+    )
+    spot = [r for r in found if r["kind"] == "spot"]
+    # The flags are decided before the insert (the candidates exclude the new row either way).
+    await _flag_shared_spot(attendance, spot)
     try:
-        attendance = await Attendance.create(
-            district_id=activity.district_id,
-            community_id=activity.community_id,
-            activity_id=activity.id,
-            resident_id=who.id,
-            source="live",
-            status="open",
-            checked_in_at=now,
-            check_in_lat=lat,
-            check_in_lng=lng,
-            device=device,
-            flags=[],
-            recorded_by=who.subject,
+        await query_rows(
+            _INSERT_ATTENDANCE,
+            {
+                "id": attendance.id,
+                "district": attendance.district_id,
+                "community": attendance.community_id,
+                "activity": attendance.activity_id,
+                "resident": attendance.resident_id,
+                "now": db_time(now),
+                "lat": lat,
+                "lng": lng,
+                "device": device,
+                "flags": _db_flags(attendance.flags),
+                "recorded_by": attendance.recorded_by,
+            },
         )
     except IntegrityError as exc:
         raise AlreadyCheckedIn(N_("You have checked in to this activity already.")) from exc
-    await _flag_shared_spot(attendance)
     return attendance
+
+
+def _ensure_no_overlap_of(mine: list[dict[str, Any]], start: datetime) -> None:
+    """`_ensure_no_overlap` on rows read already: live attendances of the resident checked in
+    before the end, with their activity's end."""
+    for other in mine:
+        checked_out_at = other["checked_out_at"]
+        other_end = (
+            _moment(checked_out_at)
+            if checked_out_at is not None
+            else _moment(other["ends_at"]) + TIME_SLACK
+        )
+        if other_end > start:
+            raise OverlappingAttendance(
+                N_("This overlaps the attendance {id} (activity {activity_id})."),
+                id=other["id"],
+                activity_id=other["activity_id"],
+            )
 
 
 async def check_out(
     activity_id: str, *, who: Principal, token: str, lat: float, lng: float
 ) -> Attendance:
-    activity = await readable_activity(activity_id, who=who)
-    check_checkin_token(token, activity.id)
-    attendance = await Attendance.get_or_none(
-        activity_id=activity.id, resident_id=who.id, status="open"
+    """Three statements: the activity with the open attendance, the day's rules and hours
+    (the long-day flag), and the update that answers with the row."""
+    row = await _readable_row(
+        _ACTIVITY_FOR_CHECK_OUT,
+        {"activity": activity_id, "district": who.district_id or "", "resident": who.id},
     )
-    if attendance is None:
+    activity = Activity._init_from_db(**row)
+    check_checkin_token(token, activity.id)
+    if row["attendance_id"] is None:
         raise NotCheckedIn(N_("Check in first; there is no open attendance of yours here."))
     now = datetime.now(UTC)
     if now > activity.ends_at + TIME_SLACK:
         raise OutsideTimeWindow(N_("Check-out closes 30 minutes after the activity ends."))
     _ensure_on_site(activity, lat, lng)
-    attendance.checked_out_at, attendance.check_out_lat, attendance.check_out_lng = now, lat, lng
-    attendance.hours = served_hours(
-        attendance.checked_in_at, now, activity.starts_at, activity.ends_at
+    checked_in_at = _moment(row["attendance_checked_in_at"])
+    attendance = Attendance(
+        id=row["attendance_id"],
+        district_id=activity.district_id,
+        resident_id=who.id,
+        checked_in_at=checked_in_at,
+        hours=served_hours(checked_in_at, now, activity.starts_at, activity.ends_at),
+        flags=_FLAGS.to_python_value(row["attendance_flags"]) or [],
     )
-    attendance.status = "pending"
     await _flag_long_day(attendance)
-    await attendance.save()
-    return attendance
+    assert attendance.hours is not None
+    updated = await query_rows(
+        _CHECK_OUT,
+        {
+            "now": db_time(now),
+            "lat": lat,
+            "lng": lng,
+            "hours": _db_hours(attendance.hours),
+            "flags": _db_flags(attendance.flags),
+            "id": attendance.id,
+        },
+    )
+    if not updated:  # checked out by a racing request meanwhile
+        raise NotCheckedIn(N_("Check in first; there is no open attendance of yours here."))
+    return Attendance._init_from_db(**updated[0])
 
 
 async def backfill_attendance(

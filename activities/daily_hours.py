@@ -6,15 +6,30 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from activities.errors import DailyHoursExceeded, DistrictReviewRequired
-from activities.models import Attendance, ServiceRecord
+from activities.models import Attendance
 from activities.service import local_date
+from app.accounts.models import DistrictRulesVersion
+from app.accounts.schemas import DistrictRules
 from app.accounts.service import rules_at
 from app.core.auth import Principal
+from app.core.db import dialect
 from app.core.i18n import N_
 from app.core.settings import get_settings
+from app.core.sql import db_time, query_rows
+
+# The day's hours in one statement: its service records and, when waiting hours count, its
+# attendances waiting for verification (the request runs it on every check-out).
+_RECORDED_HOURS = (
+    "SELECT hours FROM service_record WHERE resident_id = :resident AND served_on = :day"
+)
+_WAITING_HOURS = (
+    " UNION ALL SELECT hours FROM attendance WHERE resident_id = :resident"
+    " AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end"
+)
 
 
 async def hours_on(
@@ -23,30 +38,64 @@ async def hours_on(
     """The resident's hours on the local `day`: those of their service records served that day
     (a reversal takes its record's back) and, when `waiting`, those of their attendances
     checked in that day and still waiting for verification (other than `besides`)."""
-    recorded = await ServiceRecord.filter(resident_id=resident_id, served_on=day).values_list(
-        "hours", flat=True
-    )
-    total = sum((Decimal(str(hours)) for hours in recorded), Decimal(0))
+    params: dict[str, Any] = {
+        "resident": resident_id,
+        "day": day if dialect() == "postgres" else day.isoformat(),
+    }
+    template = _RECORDED_HOURS
     if waiting:
         start = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
-        pending = Attendance.filter(
-            resident_id=resident_id,
-            status="pending",
-            checked_in_at__gte=start.astimezone(UTC),
-            checked_in_at__lt=(start + timedelta(days=1)).astimezone(UTC),
-        )
+        params["start"] = db_time(start.astimezone(UTC))
+        params["end"] = db_time((start + timedelta(days=1)).astimezone(UTC))
+        template += _WAITING_HOURS
         if besides is not None:
-            pending = pending.exclude(id=besides)
-        total += sum((a.hours or Decimal(0) for a in await pending), Decimal(0))
-    return total
+            template += " AND id <> :besides"
+            params["besides"] = besides
+    rows = await query_rows(template, params)
+    return sum((Decimal(str(row["hours"])) for row in rows if row["hours"] is not None), Decimal(0))
+
+
+# The long-day flag of every check-out in one statement: the district's rules in force when
+# the attendance began (picked as `app.accounts.service.rules_at` picks them: the latest
+# `effective_from` not after it, then the latest created) beside the day's hours. The rules
+# come first so that PostgreSQL types each column from a real one.
+_RULES_AND_HOURS = """
+SELECT * FROM (
+    SELECT CAST(NULL AS NUMERIC) AS hours, rules FROM district_rules_version
+    WHERE district_id = :district AND effective_from <= :at
+    ORDER BY effective_from DESC, created_at DESC LIMIT 1
+) AS version
+UNION ALL SELECT hours, NULL FROM service_record WHERE resident_id = :resident AND served_on = :day
+UNION ALL SELECT hours, NULL FROM attendance WHERE resident_id = :resident
+    AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end AND id <> :besides
+"""
+_RULES = DistrictRulesVersion._meta.fields_map["rules"]
 
 
 async def exceeds_daily_hours(attendance: Attendance) -> bool:
     """Whether the attendance takes its day above the hours counted at once (a flag for the
     worker who verifies it, not a refusal)."""
-    rules = await rules_at(attendance.district_id, attendance.checked_in_at)
     day = local_date(attendance.checked_in_at)
-    total = await hours_on(attendance.resident_id, day, waiting=True, besides=attendance.id)
+    start = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
+    rows = await query_rows(
+        _RULES_AND_HOURS,
+        {
+            "district": attendance.district_id,
+            "at": db_time(attendance.checked_in_at),
+            "resident": attendance.resident_id,
+            "day": day if dialect() == "postgres" else day.isoformat(),
+            "start": db_time(start.astimezone(UTC)),
+            "end": db_time((start + timedelta(days=1)).astimezone(UTC)),
+            "besides": attendance.id,
+        },
+    )
+    rules = DistrictRules()
+    total = Decimal(0)
+    for row in rows:
+        if row["rules"] is not None:
+            rules = DistrictRules.model_validate(_RULES.to_python_value(row["rules"]))
+        elif row["hours"] is not None:
+            total += Decimal(str(row["hours"]))
     return total + (attendance.hours or Decimal(0)) > rules.max_hours_per_day
 
 

@@ -14,8 +14,12 @@ from activities.errors import ActivityNotOpen, AlreadyEnrolled, NoFreeSeat, NotE
 from activities.models import Activity, Attendance, Enrollment
 from activities.scope import readable_activity
 from app.core.auth import Principal
-from app.core.i18n import N_
+from app.core.db import dialect
+from app.core.errors import NotFound
+from app.core.i18n import N_, translate
+from app.core.ids import new_id
 from app.core.outbox import queue_notification, register_notice
+from app.core.sql import db_time, execute, query_rows
 
 register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
 
@@ -33,36 +37,95 @@ async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
     return counts
 
 
+# The activity as the resident may read it (their district's) and their enrolment at it.
+_ACTIVITY_FOR_ENROLMENT = """
+SELECT a.id, a.district_id, a.status, a.ends_at, e.id AS enrollment_id,
+    e.status AS enrollment_status, e.created_at AS enrollment_created_at
+FROM activity a LEFT JOIN enrollment e ON e.activity_id = a.id AND e.resident_id = :resident
+WHERE a.id = :activity AND a.district_id = :district
+"""
+# The seat is taken by a conditional update of the counter: capacity holds however many
+# enrol at once.
+_TAKE_SEAT = """
+UPDATE activity SET enrolled_count = enrolled_count + 1
+WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
+"""
+_INSERT_ENROLLMENT = """
+INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
+    updated_at)
+VALUES (:id, :district, :activity, :resident, :status, :now, :now, :now)
+"""
+# PostgreSQL: the seat and the enrolment in one statement (a data-modifying WITH runs whether
+# or not a seat is free; a unique violation undoes both).
+_SEAT_AND_ENROL = """
+WITH seat AS (
+    UPDATE activity SET enrolled_count = enrolled_count + 1
+    WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
+    RETURNING id
+)
+INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
+    updated_at)
+SELECT :id, :district, :activity, :resident,
+    CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END, :now, :now, :now
+RETURNING status
+"""
+
+
 async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
-    """A seat when one is free, else the end of the waitlist. The seat is taken by a
-    conditional update of the counter, so capacity holds however many enrol at once."""
-    activity = await readable_activity(activity_id, who=who)
-    if activity.status != "published" or activity.ends_at <= datetime.now(UTC):
+    """A seat when one is free, else the end of the waitlist. Two statements on PostgreSQL
+    (three on SQLite): the activity with the resident's enrolment, then the seat and the
+    enrolment."""
+    rows = await query_rows(
+        _ACTIVITY_FOR_ENROLMENT,
+        {"activity": activity_id, "district": who.district_id or "", "resident": who.id},
+    )
+    if not rows:
+        raise NotFound(N_("No such {what}."), what=translate(N_("activity")))
+    row = rows[0]
+    ends_at = _ENDS_AT.to_python_value(row["ends_at"])
+    if row["status"] != "published" or ends_at <= datetime.now(UTC):
         raise ActivityNotOpen(
-            N_("The activity is {status}; it takes no enrolments."), status=activity.status
+            N_("The activity is {status}; it takes no enrolments."), status=row["status"]
         )
-    existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
-    if existing is not None and existing.status in ("enrolled", "waitlisted"):
-        raise AlreadyEnrolled(N_("You are {status} already."), status=existing.status)
-    seated = await Activity.filter(
-        id=activity.id, status="published", enrolled_count__lt=F("capacity")
-    ).update(enrolled_count=F("enrolled_count") + 1)
-    status = "enrolled" if seated else "waitlisted"
+    if row["enrollment_status"] in ("enrolled", "waitlisted"):
+        raise AlreadyEnrolled(N_("You are {status} already."), status=row["enrollment_status"])
     now = datetime.now(UTC)
-    if existing is not None:
-        existing.status, existing.queued_at = status, now
-        await existing.save(update_fields=["status", "queued_at", "updated_at"])
-        return existing
-    try:
-        return await Enrollment.create(
-            district_id=activity.district_id,
-            activity_id=activity.id,
-            resident_id=who.id,
-            status=status,
-            queued_at=now,
+    if row["enrollment_id"] is not None:  # cancelled or a no-show before: signs up again
+        seated = await execute(_TAKE_SEAT, {"activity": row["id"]})
+        status = "enrolled" if seated else "waitlisted"
+        await Enrollment.filter(id=row["enrollment_id"]).update(
+            status=status, queued_at=now, updated_at=now
         )
+        return await Enrollment.get(id=row["enrollment_id"])
+    enrollment = Enrollment(
+        id=new_id(),
+        district_id=row["district_id"],
+        activity_id=row["id"],
+        resident_id=who.id,
+        queued_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    values = {
+        "id": enrollment.id,
+        "district": enrollment.district_id,
+        "activity": enrollment.activity_id,
+        "resident": who.id,
+        "now": db_time(now),
+    }
+    try:
+        if dialect() == "postgres":
+            enrollment.status = (await query_rows(_SEAT_AND_ENROL, values))[0]["status"]
+        else:
+            seated = await execute(_TAKE_SEAT, {"activity": enrollment.activity_id})
+            enrollment.status = "enrolled" if seated else "waitlisted"
+            await execute(_INSERT_ENROLLMENT, {**values, "status": enrollment.status})
     except IntegrityError as exc:
         raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
+    return enrollment
+
+
+_ENDS_AT = Activity._meta.fields_map["ends_at"]
 
 
 async def take_walk_in_seat(activity: Activity, *, who: Principal) -> Enrollment:

@@ -105,6 +105,9 @@ class Attendance(Model):
     class Meta:
         table = "attendance"
         unique_together = (("activity_id", "resident_id"),)
+        # The shared-spot check reads the check-ins near one spot or from one device at an
+        # activity (a few rows), not all of a city-wide activity's attendances.
+        indexes = (("activity_id", "check_in_lat", "check_in_lng"), ("activity_id", "device"))
 
 
 class ServiceRecord(Model):

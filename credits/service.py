@@ -43,11 +43,16 @@ CENT = Decimal("0.01")
 # --- earning --------------------------------------------------------------------------------
 
 
+def participation_lock(resident_id: str) -> str:
+    """The name of the advisory lock `lock_resident` takes (a statement may take it itself)."""
+    return f"participation:{resident_id}"
+
+
 async def lock_resident(resident_id: str) -> None:
     """Serialises one resident's participation writes until the transaction ends, so rules
     that read before they write (daily caps, overlaps) hold when requests race. SQLite
     serialises writing transactions already."""
-    await advisory_lock(f"participation:{resident_id}")
+    await advisory_lock(participation_lock(resident_id))
 
 
 def credit_expiry_time(policy: CreditExpiry, earned_at: datetime) -> datetime | None:

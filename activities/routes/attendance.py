@@ -111,7 +111,8 @@ async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> Attenda
     recorded = await attendance.check_in(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng, device=body.device
     )
-    return (await _attendances_out([recorded]))[0]
+    # An open attendance has no service record (one is written when it is verified).
+    return AttendanceOut.of(recorded, {})
 
 
 @api.post(
@@ -132,7 +133,8 @@ async def check_out(who: Principal, activity_id: str, body: CheckinIn) -> Attend
     recorded = await attendance.check_out(
         activity_id, who=who, token=body.token, lat=body.lat, lng=body.lng
     )
-    return (await _attendances_out([recorded]))[0]
+    # A pending attendance has no service record (one is written when it is verified).
+    return AttendanceOut.of(recorded, {})
 
 
 @api.post(
