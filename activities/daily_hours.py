@@ -14,7 +14,7 @@ from activities.models import Attendance
 from activities.service import local_date
 from app.accounts.models import DistrictRulesVersion
 from app.accounts.schemas import DistrictRules
-from app.accounts.service import rules_at
+from app.accounts.service import rules_at, rules_version_sql
 from app.core.auth import Principal
 from app.core.db import dialect
 from app.core.i18n import N_
@@ -56,14 +56,11 @@ async def hours_on(
 
 
 # The long-day flag of every check-out in one statement: the district's rules in force when
-# the attendance began (picked as `app.accounts.service.rules_at` picks them: the latest
-# `effective_from` not after it, then the latest created) beside the day's hours. The rules
-# come first so that PostgreSQL types each column from a real one.
-_RULES_AND_HOURS = """
+# the attendance began (`app.accounts.service.rules_version_sql`) beside the day's hours. The
+# rules come first so that PostgreSQL types each column from a real one.
+_RULES_AND_HOURS = f"""
 SELECT * FROM (
-    SELECT CAST(NULL AS NUMERIC) AS hours, rules FROM district_rules_version
-    WHERE district_id = :district AND effective_from <= :at
-    ORDER BY effective_from DESC, created_at DESC LIMIT 1
+    SELECT CAST(NULL AS NUMERIC) AS hours, ({rules_version_sql(":district", ":at")}) AS rules
 ) AS version
 UNION ALL SELECT hours, NULL FROM service_record WHERE resident_id = :resident AND served_on = :day
 UNION ALL SELECT hours, NULL FROM attendance WHERE resident_id = :resident

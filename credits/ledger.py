@@ -22,6 +22,7 @@ from typing import Any
 from tortoise import connections
 
 from app.accounts.models import DistrictRulesVersion
+from app.accounts.service import rules_version_sql
 from app.core.db import dialect
 from app.core.i18n import N_
 from app.core.ids import new_id
@@ -427,9 +428,7 @@ _ENTRY_VALUE = (
 )
 # The version of a district's rules in force at a time, as `rules_at` picks it.
 _RULES_IN_FORCE = (
-    "COALESCE((SELECT id FROM district_rules_version WHERE district_id = $16::varchar "
-    "AND effective_from <= $17::timestamptz ORDER BY effective_from DESC, created_at DESC, "
-    "id COLLATE \"C\" DESC LIMIT 1), '') = $18::varchar"
+    f"COALESCE(({rules_version_sql('$16::varchar', '$17::timestamptz', 'id')}), '') = $18::varchar"
 )
 
 

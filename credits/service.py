@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet
 
 from app.accounts.models import DistrictRulesVersion
 from app.accounts.schemas import CreditExpiry, DistrictRules
-from app.accounts.service import version_at
+from app.accounts.service import rules_version_sql, version_at
 from app.core.auth import Principal
 from app.core.db import advisory_lock
 from app.core.http import decode_cursor, encode_cursor
@@ -228,11 +228,9 @@ async def reverse_participation(
 # The resident an adjustment is for (in the caller's district unless a platform
 # administrator), the district's rules in force now (picked as `rules_at` picks them) and the
 # ids of the two accounts it moves: one statement.
-_ADJUSTMENT_TARGET = """
+_ADJUSTMENT_TARGET = f"""
 SELECT r.id, r.district_id,
-  (SELECT v.rules FROM district_rules_version v
-    WHERE v.district_id = r.district_id AND v.effective_from <= :now
-    ORDER BY v.effective_from DESC, v.created_at DESC LIMIT 1) AS rules,
+  ({rules_version_sql("r.district_id", ":now")}) AS rules,
   (SELECT a.id FROM ledger_account a
     WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
       AND a.kind = 'available' AND a.asset = 'credits') AS resident_account,
@@ -240,7 +238,7 @@ SELECT r.id, r.district_id,
     WHERE a.owner_kind = 'district' AND a.owner_id = r.district_id
       AND a.district_id = r.district_id AND a.kind = :district_kind
       AND a.asset = 'credits') AS district_account
-FROM resident r WHERE r.id = :resident {in_district}
+FROM resident r WHERE r.id = :resident {{in_district}}
 """
 
 

@@ -22,6 +22,7 @@ from app.core.auth import Principal
 from app.core.errors import Invalid, NotFound, invalid_from
 from app.core.geo import distance_m
 from app.core.i18n import N_, _
+from app.core.sql import db_time, query_rows
 
 # --- districts and their rules -------------------------------------------------------------
 
@@ -48,15 +49,22 @@ async def create_district(*, code: str, name: str, by: Principal) -> District:
     return district
 
 
+def rules_version_sql(district: str, at: str, column: str = "rules") -> str:
+    """SQL of the `column` of a district's rules version in force at `at` (both SQL
+    expressions): the latest `effective_from` not after it, then the latest created, then the
+    highest id. Which version applies is decided here only: `version_at` and `rules_at` run it,
+    and the hot paths (a posting's guard, an adjustment's read, a check-out's long-day flag) embed
+    it in statements of their own."""
+    return (
+        f"SELECT v.{column} FROM district_rules_version v WHERE v.district_id = {district} "
+        f"AND v.effective_from <= {at} ORDER BY v.effective_from DESC, v.created_at DESC, "
+        "v.id DESC LIMIT 1"
+    )
+
+
 async def rules_at(district_id: str, at: datetime | None = None) -> DistrictRules:
     """The district's rules in force at `at` (now by default)."""
-    version = (
-        await DistrictRulesVersion.filter(
-            district_id=district_id, effective_from__lte=at or datetime.now(UTC)
-        )
-        .order_by("-effective_from", "-created_at")
-        .first()
-    )
+    version = await version_at(district_id, at or datetime.now(UTC))
     if version is None:
         return DistrictRules()
     return DistrictRules.model_validate(version.rules)
@@ -69,12 +77,11 @@ async def upcoming_rules(district_id: str) -> list[DistrictRulesVersion]:
 
 
 async def version_at(district_id: str, at: datetime) -> DistrictRulesVersion | None:
-    """The rules version in force at `at`, as `rules_at` picks it (None: the defaults)."""
-    return (
-        await DistrictRulesVersion.filter(district_id=district_id, effective_from__lte=at)
-        .order_by("-effective_from", "-created_at", "-id")
-        .first()
+    """The rules version in force at `at` (None: the defaults), by `rules_version_sql`."""
+    rows = await query_rows(
+        rules_version_sql(":district", ":at", "*"), {"district": district_id, "at": db_time(at)}
     )
+    return DistrictRulesVersion._init_from_db(**rows[0]) if rows else None
 
 
 # What a district's earning rules may price ({code: name}): the civility actions from the
