@@ -59,6 +59,21 @@ def readable_activities(who: Principal) -> QuerySet[Activity]:
     return staff_scoped(Activity.all(), who)
 
 
+def readable_activities_sql(who: Principal) -> tuple[str, dict[str, Any]]:
+    """`readable_activities` as a condition on `activity a` and its values, for the one
+    statement that lists activities (`activities.listing`)."""
+    if who.kind == "resident" or who.role == "district_admin":
+        return "a.district_id = :scope_district", {"scope_district": who.district_id or ""}
+    if who.role == "platform_admin":
+        return "1 = 1", {}
+    communities = sorted(who.community_ids)
+    if not communities:
+        return "1 = 0", {}
+    markers = ", ".join(f":scope_community{n}" for n in range(len(communities)))
+    values = {f"scope_community{n}": c for n, c in enumerate(communities)}
+    return f"a.community_id IN ({markers})", values
+
+
 async def readable_activity(activity_id: str, *, who: Principal) -> Activity:
     return await _one(readable_activities(who), N_("activity"), id=activity_id)
 

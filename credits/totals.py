@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from app.core.sql import query_rows
 from credits.models import SCALE, from_units
@@ -86,8 +87,10 @@ metrics AS (
 
 METRICS = metrics_sql()
 
-# One round trip: the resident's credit balances (available, held) and metrics, all districts.
-_RESIDENT_TOTALS = (
+# One round trip: the resident's credit balances (available, held) and metrics, all districts
+# (`source`, `key`, `action`, `value`; a caller may append rows of another `source` with
+# UNION ALL, as the summary does with the badges held).
+RESIDENT_TOTALS = (
     METRICS.replace("/*residents*/", "AND e.owner_id = :resident")
     + "SELECT 'metric' AS source, kind AS key, action, value FROM metrics WHERE scope IS NULL "
     "UNION ALL SELECT 'balance', kind, NULL, SUM(balance) FROM ledger_account "
@@ -117,8 +120,15 @@ class ResidentTotals:
 
 async def resident_totals(resident_id: str) -> ResidentTotals:
     """Hours, credits (available, held, earned) and participations per action, all districts."""
+    return totals_from(await query_rows(RESIDENT_TOTALS, {"resident": resident_id}))
+
+
+def totals_from(rows: list[dict[str, Any]]) -> ResidentTotals:
+    """The totals from the rows of `RESIDENT_TOTALS` (rows of other sources are left out)."""
     totals = ResidentTotals()
-    for row in await query_rows(_RESIDENT_TOTALS, {"resident": resident_id}):
+    for row in rows:
+        if row["source"] not in ("balance", "metric"):
+            continue
         value = int(row["value"] or 0)
         if row["source"] == "balance":
             if row["key"] == "available":

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
-from activities import enrolment, scope, service
+from activities import enrolment, listing, scope, service
 from activities.errors import (
     ActionExists,
     ActivityNotOpen,
@@ -34,7 +33,7 @@ from activities.schemas.activities import (
     RosterQuery,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from app.accounts.models import Community, District, Resident
+from app.accounts.models import Resident
 from app.core.auth import Principal
 from app.core.http import Api, Page, paginate
 
@@ -44,32 +43,8 @@ api = Api("activities")
 async def _activities_out(
     activities: list[Activity], who: Principal | None = None
 ) -> list[ActivityOut]:
-    """The activities with their community and district codes, their counts and, for a
-    resident, where they stand at each; in four queries however many."""
-    communities = {
-        c.id: c for c in await Community.filter(id__in={a.community_id for a in activities})
-    }
-    districts = dict(
-        await District.filter(id__in={c.district_id for c in communities.values()}).values_list(
-            "id", "code"
-        )
-    )
-    counts = await enrolment.activity_counts([a.id for a in activities])
-    mine = (
-        await enrolment.my_statuses(who.id, [a.id for a in activities])
-        if who is not None and who.kind == "resident"
-        else {}
-    )
-    return [
-        ActivityOut.of(
-            a,
-            community=communities[a.community_id],
-            district_code=districts[a.district_id],
-            counts=counts[a.id],
-            standing=mine.get(a.id),
-        )
-        for a in activities
-    ]
+    """The activities as shown (`listing.activities_out`): one statement however many."""
+    return await listing.activities_out([a.id for a in activities], who)
 
 
 # --- civility actions ----------------------------------------------------------------------
@@ -137,23 +112,21 @@ async def create_activity(who: Principal, body: ActivityIn) -> ActivityOut:
 )
 async def list_activities(who: Principal, query: ActivityFilters) -> dict[str, Any]:
     """Activities in scope: residents their district's, workers their communities'."""
-    activities = scope.readable_activities(who)
-    if query.community is not None:
-        activities = activities.filter(
-            community_id=await service.community_to_list(who, query.community)
-        )
-    if query.action is not None:
-        activities = activities.filter(action=query.action)
-    if query.status is not None:
-        activities = activities.filter(status=query.status)
-    starts_from = getattr(query, "from")
-    if starts_from is not None:
-        activities = activities.filter(ends_at__gte=starts_from.astimezone(UTC))
-    if query.to is not None:
-        activities = activities.filter(starts_at__lte=query.to.astimezone(UTC))
-    page = await paginate(activities, query)
-    page["items"] = await _activities_out(page["items"], who)
-    return page
+    community = (
+        await service.community_to_list(who, query.community)
+        if query.community is not None
+        else None
+    )
+    return await listing.activities_page(
+        who,
+        cursor=query.cursor,
+        limit=query.limit,
+        community_id=community,
+        action=query.action,
+        status=query.status,
+        ends_from=getattr(query, "from"),
+        starts_to=query.to,
+    )
 
 
 @api.get("/api/v1/activities/{activity_id}", response=ActivityOut)
@@ -229,12 +202,9 @@ async def my_enrollments(who: Principal, query: MyEnrollmentsQuery) -> dict[str,
     the place on the waitlist) and the enrolment's own status."""
     page = await paginate(enrolment.my_enrollments(who.id, query.status), query)
     enrollments: list[Enrollment] = page["items"]
-    activities = {
-        a.id: a for a in await Activity.filter(id__in=[e.activity_id for e in enrollments])
-    }
     shown = {
         out.id: out
-        for out in await _activities_out([activities[e.activity_id] for e in enrollments], who)
+        for out in await listing.activities_out([e.activity_id for e in enrollments], who)
     }
     page["items"] = [
         MyEnrollmentOut.from_model(e, activity=shown[e.activity_id]) for e in enrollments

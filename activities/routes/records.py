@@ -28,9 +28,8 @@ from activities.scope import RUNS_ACTIVITIES, STAFF
 from app.core.auth import Principal
 from app.core.http import Api, Page, PageQuery, paginate
 from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
-from credits.recognition.service import badges_held
+from credits.recognition.service import resident_summary
 from credits.recognition.stars import star_of
-from credits.totals import resident_totals
 
 api = Api("activities")
 
@@ -41,12 +40,9 @@ api = Api("activities")
 @api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
 async def my_summary(who: Principal) -> SummaryOut:
     """Verified hours, credits, star rating, badges held and the count of each action."""
-    totals = await resident_totals(who.id)
+    totals, badges = await resident_summary(who.id)
     return SummaryOut.from_model(
-        totals,
-        star=await star_of(totals.hours_total),
-        badges=await badges_held(who.id),
-        actions=dict(totals.actions),
+        totals, star=await star_of(totals.hours_total), badges=badges, actions=dict(totals.actions)
     )
 
 

@@ -9,38 +9,48 @@ from tortoise.signals import post_delete, post_save
 
 from app.accounts.models import Resident, Staff, StaffCommunity
 from app.core import authcache
-from app.core.auth import Principal, Role
+from app.core.auth import REVOKED, Principal, Role
+from app.core.sql import query_rows
+
+# The caller and their scope in one statement; no row: gone, disabled or the login revoked.
+_RESIDENT = "SELECT r.district_id, r.community_id FROM resident r WHERE r.id = :id"
+_STAFF = (
+    "SELECT s.role, s.district_id, l.community_id FROM staff s "
+    "LEFT JOIN staff_community l ON l.staff_id = s.id "
+    "WHERE s.id = :id AND s.disabled_at IS NULL"
+)
+_UNREVOKED = f" AND NOT {REVOKED}"
 
 
-async def load_principal(kind: str, subject_id: str) -> Principal | None:
-    """Turns a token's subject into the caller with their current role and scope."""
+async def load_principal(kind: str, subject_id: str, session: str | None) -> Principal | None:
+    """Turns a token's subject into the caller with their current role and scope, unless the
+    account is gone or disabled or the token's login (`session`) was revoked."""
+    if kind not in ("resident", "staff"):
+        return None
+    template = _RESIDENT if kind == "resident" else _STAFF
+    if session is not None:
+        template += _UNREVOKED
+    rows = await query_rows(template, {"id": subject_id, "session": session})
+    if not rows:
+        return None
+    first = rows[0]
     if kind == "resident":
-        resident = await Resident.get_or_none(id=subject_id)
-        if resident is None:
-            return None
+        community = first["community_id"]
         return Principal(
             kind="resident",
-            id=resident.id,
+            id=subject_id,
             role="resident",
-            district_id=resident.district_id,
-            community_ids=frozenset([resident.community_id] if resident.community_id else []),
+            district_id=first["district_id"],
+            community_ids=frozenset([community] if community else []),
         )
-    if kind == "staff":
-        staff = await Staff.get_or_none(id=subject_id, disabled_at__isnull=True)
-        if staff is None:
-            return None
-        links = await StaffCommunity.filter(staff_id=staff.id).values_list(
-            "community_id", flat=True
-        )
-        role: Role = staff.role  # type: ignore[assignment]
-        return Principal(
-            kind="staff",
-            id=staff.id,
-            role=role,
-            district_id=staff.district_id,
-            community_ids=frozenset(str(c) for c in links),
-        )
-    return None
+    role: Role = first["role"]
+    return Principal(
+        kind="staff",
+        id=subject_id,
+        role=role,
+        district_id=first["district_id"],
+        community_ids=frozenset(str(r["community_id"]) for r in rows if r["community_id"]),
+    )
 
 
 # Saved or deleted through the ORM in this process: the cached principal is forgotten at once

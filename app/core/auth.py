@@ -59,12 +59,20 @@ class Principal:
         return community_id is not None and community_id in self.community_ids
 
 
-PrincipalLoader = Callable[[str, str], Awaitable["Principal | None"]]
+# (kind, id, session) -> the Principal, or None when the account is gone or disabled or the
+# login `session` (a refresh family; None for a token of no login) is revoked: `REVOKED`.
+PrincipalLoader = Callable[[str, str, str | None], Awaitable["Principal | None"]]
 _principal_loader: PrincipalLoader | None = None
+# What "the login was revoked" means, as a condition a loader's one statement includes (`:session`
+# the refresh family): any token of the family revoked (`revoke_session` revokes them all).
+REVOKED = (
+    "EXISTS (SELECT 1 FROM refresh_token t WHERE t.family = :session AND t.revoked_at IS NOT NULL)"
+)
 
 
 def register_principal_loader(loader: PrincipalLoader) -> None:
-    """`app.accounts` tells the kernel how to turn a token's subject into a Principal."""
+    """`app.accounts` tells the kernel how to turn a token's subject into a Principal: in one
+    statement, refusing a revoked login by `REVOKED`."""
     global _principal_loader
     _principal_loader = loader
 
@@ -89,10 +97,8 @@ async def current_principal(subject: str, session: str | None) -> Principal | No
     and must forget a subject whenever `revoke_session` or `revoke_sessions_of` runs."""
     if _principal_loader is None:
         raise RuntimeError("no principal loader registered")
-    if session is not None and await RefreshToken.exists(family=session, revoked_at__isnull=False):
-        return None
     kind, _, subject_id = subject.partition(":")
-    return await _principal_loader(kind, subject_id)
+    return await _principal_loader(kind, subject_id, session)
 
 
 def issue_access_token(subject: str, role: Role, *, session: str | None = None) -> tuple[str, int]:

@@ -231,11 +231,12 @@ def _respond(endpoint: Endpoint, result: Any) -> Response:
         return result
     if endpoint.status == 204 or endpoint.response is None:
         return Response(status_code=endpoint.status if endpoint.status != 200 else 204)
-    assert endpoint.response_adapter is not None
-    content = endpoint.response_adapter.dump_python(
-        endpoint.response_adapter.validate_python(result, from_attributes=True), mode="json"
-    )
-    return JSONResponse(content, status_code=endpoint.status)
+    adapter = endpoint.response_adapter
+    assert adapter is not None
+    # Validated against the response schema (the contract), then written to JSON bytes once
+    # by pydantic-core: the same compact UTF-8 text `JSONResponse` writes from a dump.
+    content = adapter.dump_json(adapter.validate_python(result, from_attributes=True))
+    return Response(content, status_code=endpoint.status, media_type="application/json")
 
 
 def _refuse_impossible_path_params(params: dict[str, Any]) -> None:

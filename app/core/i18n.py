@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +75,10 @@ def N_(message: str) -> str:
     return message
 
 
+@lru_cache(maxsize=512)
 def negotiate(accept_language: str | None) -> str:
-    """The supported language the client prefers most; Chinese when it names none of ours."""
+    """The supported language the client prefers most; Chinese when it names none of ours.
+    Remembered per header (clients send the same few), the most recently used first."""
     if not accept_language:
         return DEFAULT_LOCALE
     ranked: list[tuple[float, int, str]] = []

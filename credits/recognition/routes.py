@@ -219,8 +219,7 @@ async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict
 async def honour_roll(who: Principal, code: str, query: PeriodQuery) -> HonourRollOut:
     """The district's honour roll of `period` (YYYY-MM), the latest by default (residents:
     the latest published)."""
-    district = await readable_district(code, who=who)
-    return await service.honour_roll(district, query.period, who=who)
+    return await service.honour_roll(code, query.period, who=who)
 
 
 @api.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -105,6 +107,29 @@ class RevokeIn(Schema):
     reason: Annotated[str, StringConstraints(min_length=3, max_length=500)]
 
 
+@dataclass(frozen=True, slots=True)
+class RollRead:
+    """A roll as one statement reads it (`service.honour_roll`), beside the model."""
+
+    id: str
+    period: str
+    taken_at: datetime
+    status: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineRead:
+    """A roll's line as one statement reads it, beside the model."""
+
+    id: int
+    board: str
+    display_name: str
+    value: Decimal
+    removed_reason: str | None
+    removed_at: datetime | None
+
+
 class HonourRollLine(Schema):
     rank: int | None = Field(description="null for a line removed in review (staff only)")
     name: str = Field(description="a masked resident name, or a community's name")
@@ -115,7 +140,9 @@ class HonourRollLine(Schema):
     )
 
     @classmethod
-    def of(cls, entry: HonourRollEntry, rank: int | None, *, staff: bool) -> HonourRollLine:
+    def of(
+        cls, entry: HonourRollEntry | LineRead, rank: int | None, *, staff: bool
+    ) -> HonourRollLine:
         return cls(
             rank=rank,
             name=entry.display_name,
@@ -139,23 +166,24 @@ class HonourRollOut(Schema):
     @classmethod
     def of(
         cls,
-        roll: HonourRoll,
+        roll: HonourRoll | RollRead,
         *,
         district_code: str,
-        entries: list[HonourRollEntry],
+        entries: Sequence[HonourRollEntry | LineRead],
         staff: bool,
     ) -> HonourRollOut:
         """The boards of a roll from its entries (by board and rank). Residents: the lines
         kept, ranked in order. Staff also see the removed lines (no rank, with the reason)
         and each line's id for review."""
         boards: dict[str, list[HonourRollLine]] = {board: [] for board in HONOUR_BOARDS}
+        kept = dict.fromkeys(HONOUR_BOARDS, 0)
         for entry in entries:
             if entry.removed_at is not None and not staff:
                 continue
-            board = boards[entry.board]
-            kept = sum(1 for line in board if line.rank is not None)
-            rank = None if entry.removed_at is not None else kept + 1
-            board.append(HonourRollLine.of(entry, rank, staff=staff))
+            rank = None
+            if entry.removed_at is None:
+                kept[entry.board] = rank = kept[entry.board] + 1
+            boards[entry.board].append(HonourRollLine.of(entry, rank, staff=staff))
         return cls.from_model(roll, district=district_code, **boards)
 
 

@@ -16,6 +16,7 @@ from app.core.auth import Principal
 from app.core.errors import NotFound
 from app.core.i18n import N_, _
 from app.core.outbox import queue_notification, register_notice
+from app.core.sql import query_rows
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -24,13 +25,12 @@ from credits.recognition.errors import (
     HonourRollNotFound,
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
-from credits.recognition.schemas import BadgeCreate, HonourRollOut
+from credits.recognition.schemas import BadgeCreate, HonourRollOut, LineRead, RollRead
 from credits.recognition.scope import (
     readable_awards,
-    readable_honour_rolls,
     reviews_honour_rolls,
 )
-from credits.totals import resident_totals
+from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_totals, totals_from
 
 register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
 register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
@@ -81,6 +81,24 @@ async def district_codes(badges: list[BadgeDefinition]) -> dict[str, str]:
 
 
 # --- awards --------------------------------------------------------------------------------
+
+
+# The summary in one statement: the totals' rows, then one row per badge held (`value`: its
+# place in the order earned).
+_SUMMARY = (
+    RESIDENT_TOTALS + " UNION ALL SELECT 'badge', b.code, b.name, "
+    "ROW_NUMBER() OVER (ORDER BY a.awarded_at, a.id) "
+    "FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id "
+    "WHERE a.resident_id = :resident AND a.revoked_at IS NULL"
+)
+
+
+async def resident_summary(resident_id: str) -> tuple[ResidentTotals, list[dict[str, str]]]:
+    """A resident's totals (`resident_totals`) and the badges they hold (`badges_held`), read
+    in one round trip."""
+    rows = await query_rows(_SUMMARY, {"resident": resident_id})
+    badges = sorted((row for row in rows if row["source"] == "badge"), key=lambda r: r["value"])
+    return totals_from(rows), [{"code": r["key"], "name": r["action"]} for r in badges]
 
 
 async def badges_held(resident_id: str) -> list[dict[str, str]]:
@@ -137,19 +155,65 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-async def honour_roll(district: District, period: str | None, *, who: Principal) -> HonourRollOut:
-    """The roll of `period` (YYYY-MM), or the latest when no period is given."""
-    rolls = readable_honour_rolls(district, who)
-    roll = await (
-        rolls.filter(period=period).first()
-        if period is not None
-        else rolls.order_by("-period").first()
+# A district's roll (the latest, or of a period) and its lines, in one statement: no row means
+# no such district in the caller's scope, a row without a roll id means no such roll.
+_HONOUR_ROLL = """
+SELECT d.code AS district_code, r.id, r.period, r.taken_at, r.status, r.published_at,
+       e.id AS line_id, e.board, e.display_name, e.value, e.removed_reason, e.removed_at
+FROM district d
+LEFT JOIN honour_roll r ON r.id = (
+    SELECT h.id FROM honour_roll h
+    WHERE h.district_id = d.id /*roll*/
+    ORDER BY h.period DESC LIMIT 1
+)
+LEFT JOIN honour_roll_entry e ON e.roll_id = r.id
+WHERE d.code = :code /*district*/
+ORDER BY e.board, e.rank
+"""
+
+
+async def honour_roll(code: str, period: str | None, *, who: Principal) -> HonourRollOut:
+    """The roll of `period` (YYYY-MM), or the latest when no period is given, of the district
+    `code` in the caller's scope (`readable_district`, `readable_honour_rolls`): residents
+    see published rolls only."""
+    staff = reviews_honour_rolls(who)
+    roll_filter = ("" if staff else " AND h.status = 'published'") + (
+        "" if period is None else " AND h.period = :period"
     )
-    if roll is None:
+    district_filter = "" if who.role == "platform_admin" else " AND d.id = :district"
+    template = _HONOUR_ROLL.replace("/*roll*/", roll_filter).replace(
+        "/*district*/", district_filter
+    )
+    params: dict[str, Any] = {"code": code, "period": period, "district": who.district_id or ""}
+    rows = await query_rows(template, params)
+    if not rows:
+        raise NotFound(N_("No such district."))
+    first = rows[0]
+    if first["id"] is None:
         raise HonourRollNotFound(
             N_("No honour roll for {period} yet."), period=period or _("any period")
         )
-    return await shown_honour_roll(roll, district, who=who)
+    roll_fields, entry_fields = HonourRoll._meta.fields_map, HonourRollEntry._meta.fields_map
+    roll = RollRead(
+        id=first["id"],
+        period=first["period"],
+        taken_at=roll_fields["taken_at"].to_python_value(first["taken_at"]),
+        status=first["status"],
+        published_at=roll_fields["published_at"].to_python_value(first["published_at"]),
+    )
+    lines = [
+        LineRead(
+            id=row["line_id"],
+            board=row["board"],
+            display_name=row["display_name"],
+            value=entry_fields["value"].to_python_value(row["value"]),
+            removed_reason=row["removed_reason"],
+            removed_at=entry_fields["removed_at"].to_python_value(row["removed_at"]),
+        )
+        for row in rows
+        if row["line_id"] is not None
+    ]
+    return HonourRollOut.of(roll, district_code=first["district_code"], entries=lines, staff=staff)
 
 
 async def shown_honour_roll(
