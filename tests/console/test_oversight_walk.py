@@ -34,7 +34,9 @@ async def test_a_residents_report_is_triaged_to_a_units_rectification_and_confir
     assert "小王" in await card.inner_text()  # the reporter by name, never by id
     shown = card.locator(".photos img")
     await shown.first.wait_for()
-    assert await shown.first.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Loaded and decoded (on a busy machine the page can be read before the image arrives).
+    decoded = "img => img.decode().then(() => img.naturalWidth, () => 0)"
+    assert await shown.first.evaluate(decoded) > 0
     # The repeat is suggested as a duplicate of the first: merge it.
     dup = page.locator(f"section[data-report='{repeat}']")
     assert "相距" not in await dup.locator(".duplicates").inner_text()  # same unit, no place

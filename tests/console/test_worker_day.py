@@ -181,7 +181,8 @@ async def test_worker_reviews_a_deed_with_its_photo_visible(page, live):
     assert "小王" in await card.inner_text()
     photo = card.locator("img")
     await photo.wait_for()
-    assert await photo.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Loaded and decoded (on a busy machine the page can be read before the image arrives).
+    assert await photo.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)") > 0
     await screenshot(page, "deed-review")
     await card.get_by_role("button", name="通过").click()
     await page.wait_for_selector(".flash")
