@@ -487,7 +487,12 @@ def run_wrk(server: Server, mode: str, data: Path, first: int, clients: int, sec
         "-s", str(LUA), server.url, "--", mode, str(data), str(first), secrets.token_hex(4),
         str(threads),
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"wrk failed ({mode}): {done.stderr.strip()[-500:]}"
+            + (" — raise --flows (and --residents)" if "out of flow" in done.stderr else "")
+        )
     line = next(x for x in done.stdout.splitlines() if x.startswith('{"requests"'))
     found = json.loads(line)
     errors = sum(found[k] for k in ("connect", "read", "write", "status", "timeout"))

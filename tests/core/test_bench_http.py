@@ -30,7 +30,7 @@ pytestmark = [
 
 async def _bench(url: str, table: Path) -> str:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "bench/http.py", "--residents", "2000", "--flows", "400",
+        sys.executable, "bench/http.py", "--residents", "2000", "--flows", "1500",
         "--activities", "2", "--clients", "2", "--seconds", "1", "--rounds", "1",
         "--database-url", url, "--write", str(table),
         cwd=ROOT, env={**os.environ}, stdout=asyncio.subprocess.PIPE,
