@@ -234,45 +234,15 @@ async def post(
     occurred_at: datetime | None = None,
     reverses_id: str | None = None,
     rules: RulesInForce | None = None,
-) -> LedgerTransaction | None:
-    """Posts a balanced transaction in the caller's database transaction.
+) -> Posted | None:
+    """Posts a balanced transaction in the caller's database transaction; answers it with its
+    entries as posted.
 
     Returns None, posting nothing, when a transaction of this `kind` for this cause (`ref_type`,
     `ref_id`) exists already: that is how retries and races end up with exactly one. Raises
     `InsufficientCredits` (and the caller's transaction rolls back) when a bounded account
     would go below zero, and `StaleRules`, posting nothing, when `rules` is no longer the
     version in force."""
-    posted = await post_entries(
-        district_id=district_id,
-        kind=kind,
-        ref_type=ref_type,
-        ref_id=ref_id,
-        legs=legs,
-        actor=actor,
-        memo=memo,
-        action=action,
-        occurred_at=occurred_at,
-        reverses_id=reverses_id,
-        rules=rules,
-    )
-    return posted.transaction if posted else None
-
-
-async def post_entries(
-    *,
-    district_id: str,
-    kind: str,
-    ref_type: str,
-    ref_id: str,
-    legs: Sequence[Leg],
-    actor: str,
-    memo: str = "",
-    action: str | None = None,
-    occurred_at: datetime | None = None,
-    reverses_id: str | None = None,
-    rules: RulesInForce | None = None,
-) -> Posted | None:
-    """`post`, answering the transaction with its entries as posted."""
     _check_balanced(legs)
     keys = [leg.account for leg in legs]
     resolved = _known_accounts(keys)
@@ -537,4 +507,4 @@ async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) ->
     )
     if posted is None:
         raise AlreadyReversed(N_("Transaction {id} was reversed already."), id=transaction.id)
-    return posted
+    return posted.transaction

@@ -200,7 +200,7 @@ async def record_participation(
         except ledger.StaleRules:
             continue
         if posted is not None:
-            return posted
+            return posted.transaction
         return await LedgerTransaction.get(ref_type=source, ref_id=source_id, kind="participation")
     raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
 
@@ -297,7 +297,7 @@ async def adjust(*, resident_id: str, amount: Decimal, reason: str, by: Principa
     else:
         legs = [Leg(account, units), Leg(district_account(district_id, district_kind), -units)]
     try:
-        posted = await ledger.post_entries(
+        posted = await ledger.post(
             district_id=district_id,
             kind="adjust",
             ref_type="adjustment",
