@@ -17,6 +17,9 @@ RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app 
 WORKDIR /srv
 COPY --from=build /srv/.venv /srv/.venv
 COPY app ./app
+COPY kernel ./kernel
+COPY accounts ./accounts
+COPY console ./console
 COPY activities ./activities
 COPY credits ./credits
 COPY oversight ./oversight

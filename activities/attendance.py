@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from accounts.models import Resident
 from activities.checkin import (
     TIME_SLACK,
     check_checkin_token,
@@ -32,15 +33,14 @@ from activities.models import (
     Attendance,
 )
 from activities.scope import managed_activity
-from app.accounts.models import Resident
-from app.core.auth import Principal
-from app.core.db import dialect
-from app.core.errors import NotFound
-from app.core.geo import distance_m
-from app.core.i18n import N_, translate
-from app.core.ids import new_id
-from app.core.sql import db_time, query_rows
 from credits.service import lock_resident, participation_lock
+from kernel.auth import Principal
+from kernel.db import dialect
+from kernel.errors import NotFound
+from kernel.geo import distance_m
+from kernel.i18n import N_, translate
+from kernel.ids import new_id
+from kernel.sql import db_time, query_rows
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
 # are flagged: one phone checking in a group, or a position replayed.

@@ -13,6 +13,8 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from accounts.models import District, Resident
+from accounts.residents import mask_name
 from activities.checkin import qr_png
 from activities.errors import (
     CertificateQuotaReached,
@@ -24,14 +26,12 @@ from activities.models import Certificate, ServiceRecord
 from activities.notices import tell_certificate_revoked
 from activities.scope import managed_certificate, own_certificates
 from activities.service import local_date
-from app.accounts.models import District, Resident
-from app.accounts.residents import mask_name
-from app.core.auth import Principal
-from app.core.errors import NotFound
-from app.core.i18n import N_
-from app.core.keys import get_keyring
-from app.core.settings import get_settings
-from app.core.storage import get_storage
+from kernel.auth import Principal
+from kernel.errors import NotFound
+from kernel.i18n import N_
+from kernel.keys import get_keyring
+from kernel.settings import get_settings
+from kernel.storage import get_storage
 
 FONT = Path(__file__).parent / "fonts" / "wqy-microhei-gb2312.ttf"
 NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -14,9 +14,9 @@ from typing import Literal
 import qrcode
 
 from activities.errors import CheckinTokenExpired, CheckinTokenInvalid
-from app.core.i18n import N_
-from app.core.keys import get_keyring
-from app.core.settings import get_settings
+from kernel.i18n import N_
+from kernel.keys import get_keyring
+from kernel.settings import get_settings
 
 # A code is `{activity}.{window}.{mac}`: the activity's id, the 30-second window it was made
 # in (base 36) and 10 base-32 characters of a keyed MAC of both (50 bits). It is accepted in

@@ -9,17 +9,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accounts.models import DistrictRulesVersion
+from accounts.schemas import DistrictRules
+from accounts.service import rules_at, rules_version_sql
 from activities.errors import DailyHoursExceeded, DistrictReviewRequired
 from activities.models import Attendance
 from activities.service import local_date
-from app.accounts.models import DistrictRulesVersion
-from app.accounts.schemas import DistrictRules
-from app.accounts.service import rules_at, rules_version_sql
-from app.core.auth import Principal
-from app.core.db import dialect
-from app.core.i18n import N_
-from app.core.settings import get_settings
-from app.core.sql import db_time, query_rows
+from kernel.auth import Principal
+from kernel.db import dialect
+from kernel.i18n import N_
+from kernel.settings import get_settings
+from kernel.sql import db_time, query_rows
 
 # The day's hours in one statement: its service records and, when waiting hours count, its
 # attendances waiting for verification (the request runs it on every check-out).
@@ -56,7 +56,7 @@ async def hours_on(
 
 
 # The long-day flag of every check-out in one statement: the district's rules in force when
-# the attendance began (`app.accounts.service.rules_version_sql`) beside the day's hours. The
+# the attendance began (`accounts.service.rules_version_sql`) beside the day's hours. The
 # rules come first so that PostgreSQL types each column from a real one.
 _RULES_AND_HOURS = f"""
 SELECT * FROM (

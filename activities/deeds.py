@@ -7,6 +7,8 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from accounts.scope import served_residents
+from accounts.service import rules_at
 from activities.errors import (
     DailyCapReached,
     DeedNotPending,
@@ -22,20 +24,18 @@ from activities.notices import tell_deed_reviewed
 from activities.scope import managed_deed, readable_upload
 from activities.service import find_action, local_date
 from activities.verification import ensure_attestable, ensure_reportable
-from app.accounts.scope import served_residents
-from app.accounts.service import rules_at
-from app.core.auth import Principal
-from app.core.i18n import N_
-from app.core.ids import new_id
-from app.core.settings import get_settings
-from app.core.storage import (
+from credits.service import lock_resident, record_participation
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.settings import get_settings
+from kernel.storage import (
     UncleanImage,
     clean_image,
     ensure_under_upload_quota,
     get_storage,
     sniff_image,
 )
-from credits.service import lock_resident, record_participation
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
 BURST_REPORTS = 5

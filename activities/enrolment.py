@@ -13,13 +13,13 @@ from tortoise.functions import Count
 from activities.errors import ActivityNotOpen, AlreadyEnrolled, NoFreeSeat, NotEnrolled
 from activities.models import Activity, Attendance, Enrollment
 from activities.scope import readable_activity
-from app.core.auth import Principal
-from app.core.db import dialect
-from app.core.errors import NotFound
-from app.core.i18n import N_, translate
-from app.core.ids import new_id
-from app.core.outbox import queue_notification, register_notice
-from app.core.sql import db_time, execute, query_rows
+from kernel.auth import Principal
+from kernel.db import dialect
+from kernel.errors import NotFound
+from kernel.i18n import N_, translate
+from kernel.ids import new_id
+from kernel.outbox import queue_notification, register_notice
+from kernel.sql import db_time, execute, query_rows
 
 register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.errors import (
+from kernel.errors import (
     Conflict,
     Invalid,
     PayloadTooLarge,
@@ -10,7 +10,7 @@ from app.core.errors import (
     RateLimited,
     UnsupportedMediaType,
 )
-from app.core.i18n import N_
+from kernel.i18n import N_
 
 
 class UnknownAction(Invalid):

@@ -14,10 +14,10 @@ from activities.notices import tell_filing_decided
 from activities.scope import managed_filing
 from activities.service import find_action, local_date
 from activities.verification import rule_of
-from app.core.auth import Principal
-from app.core.errors import Invalid
-from app.core.i18n import N_
-from app.core.settings import get_settings
+from kernel.auth import Principal
+from kernel.errors import Invalid
+from kernel.i18n import N_
+from kernel.settings import get_settings
 
 FILE_AHEAD_AT_MOST = timedelta(days=366)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from activities.checkin import TIME_SLACK
 from activities.models import Activity, Attendance, Enrollment
-from app.core.scheduler import job
+from kernel.scheduler import job
 
 
 @job("close-activities", schedule="*/10 * * * *")

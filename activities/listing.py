@@ -2,7 +2,7 @@
 activity, its community's and district's codes, its enrolled and waitlisted counts and, for a
 resident, where they stand at it (`enrolment.my_statuses` says the same one activity at a time).
 
-Written once for both databases (`app.core.sql`); the columns the ORM would convert (SQLite's
+Written once for both databases (`kernel.sql`); the columns the ORM would convert (SQLite's
 text timestamps) are converted by the model's own fields, so both read alike."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 from activities.models import Activity
 from activities.schemas.activities import ActivityOut, LocationOut
 from activities.scope import readable_activities_sql
-from app.core.auth import Principal
-from app.core.http import decode_cursor, encode_cursor
-from app.core.sql import db_time, query_rows
+from kernel.auth import Principal
+from kernel.http import decode_cursor, encode_cursor
+from kernel.sql import db_time, query_rows
 
 _COLUMNS = """
 SELECT a.id, a.title, a.description, a.action, d.code AS district_code,

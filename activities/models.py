@@ -8,8 +8,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from app.core.ids import new_id
-from app.core.storage import upload_store
+from kernel.ids import new_id
+from kernel.storage import upload_store
 
 
 class CivilityAction(Model):

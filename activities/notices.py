@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from activities.models import Activity, Attendance, Certificate, Correction, Deed, EventFiling
 from activities.service import find_action
-from app.core.i18n import N_
-from app.core.outbox import queue_notification, register_notice
+from kernel.i18n import N_
+from kernel.outbox import queue_notification, register_notice
 
 register_notice("attendance_approved", N_("Your {hours} h at “{title}” were confirmed."))
 register_notice(

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 
+from accounts.models import Community, District
 from activities.checkin import (
     served_hours,
 )
@@ -31,11 +32,10 @@ from activities.models import (
 from activities.notices import tell_attendance_decided, tell_correction_decided
 from activities.scope import managed_attendance, managed_correction, readable_activity
 from activities.service import local_date
-from app.accounts.models import Community, District
-from app.core.auth import Principal
-from app.core.errors import NotFound
-from app.core.i18n import N_
 from credits.service import lock_resident, record_participation, reverse_participation
+from kernel.auth import Principal
+from kernel.errors import NotFound
+from kernel.i18n import N_
 
 # --- verification and service records ------------------------------------------------------
 

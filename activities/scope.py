@@ -20,9 +20,9 @@ from activities.models import (
     ServiceRecord,
     Upload,
 )
-from app.core.auth import STAFF_ROLES, Principal, Role
-from app.core.errors import NotFound
-from app.core.i18n import N_, translate
+from kernel.auth import STAFF_ROLES, Principal, Role
+from kernel.errors import NotFound
+from kernel.i18n import N_, translate
 
 STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")

@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
+from accounts.models import Community
+from accounts.scope import served_community
+from accounts.service import register_action_catalogue, rules_at
 from activities.enrolment import promote_waitlisted
 from activities.errors import (
     ActionExists,
@@ -24,13 +27,10 @@ from activities.models import (
     CivilityAction,
     Enrollment,
 )
-from app.accounts.models import Community
-from app.accounts.scope import served_community
-from app.accounts.service import register_action_catalogue, rules_at
-from app.core.auth import Principal
-from app.core.i18n import N_
-from app.core.outbox import queue_notification, register_notice
-from app.core.settings import get_settings
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.outbox import queue_notification, register_notice
+from kernel.settings import get_settings
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
 TEN_ACTIONS = (

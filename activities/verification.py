@@ -14,7 +14,7 @@ from typing import Literal
 
 from activities.errors import AttestationOnly, CheckInOnly, EventFilingOnly, EvidenceRequired
 from activities.models import CivilityAction
-from app.core.i18n import N_, translate
+from kernel.i18n import N_, translate
 
 Rule = Literal[
     "self_report_with_evidence", "self_report", "attestation_only", "event_filing", "check_in_only"

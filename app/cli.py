@@ -14,9 +14,9 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from app.core import db
-from app.core.logs import setup_logging
-from app.core.settings import Settings, get_settings
+from kernel import db
+from kernel.logs import setup_logging
+from kernel.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -69,7 +69,7 @@ async def make_migrations() -> None:
 
 async def create_admin(username: str, password: str) -> None:
     import app.main  # noqa: F401  (loads every model)
-    from app.accounts.staff import set_platform_admin
+    from accounts.staff import set_platform_admin
 
     async with database(), db.transaction():
         await set_platform_admin(username, password)
@@ -85,7 +85,7 @@ async def seed_demo() -> dict[str, Any]:
 
 async def run_job(name: str) -> int:
     import app.main  # noqa: F401  (registers every job)
-    from app.core.scheduler import run_job as run
+    from kernel.scheduler import run_job as run
 
     async with database():
         result = await run(name, trigger="manual")
@@ -124,7 +124,7 @@ async def verify_ledger() -> int:
 
 async def scheduler_forever() -> None:
     import app.main  # noqa: F401
-    from app.core.scheduler import build_scheduler
+    from kernel.scheduler import build_scheduler
 
     async with database():
         scheduler = build_scheduler()
@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
         _run(scheduler_forever)
     elif args.command == "run-job":
         import app.main  # noqa: F401  (registers every job)
-        from app.core.scheduler import JOBS
+        from kernel.scheduler import JOBS
 
         if args.name not in JOBS:
             print(f"No job named `{args.name}`; jobs: {', '.join(sorted(JOBS))}", file=sys.stderr)

@@ -7,19 +7,19 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from accounts.models import Community, District, Resident, Staff, StaffCommunity
+from accounts.residents import set_phone
+from accounts.schemas import DistrictRulesPatch, StaffCreate
+from accounts.service import change_rules, create_community, create_district, rules_at
+from accounts.staff import create_staff, set_platform_admin
 from activities import attendance, deeds, enrolment, records, service
 from activities.models import Activity
-from app.accounts.models import Community, District, Resident, Staff, StaffCommunity
-from app.accounts.residents import set_phone
-from app.accounts.schemas import DistrictRulesPatch, StaffCreate
-from app.accounts.service import change_rules, create_community, create_district, rules_at
-from app.accounts.staff import create_staff, set_platform_admin
-from app.core.auth import Principal
-from app.core.db import transaction
-from app.core.settings import get_settings
 from credits import rewards
 from credits.recognition.schemas import BadgeCreate, Criterion
 from credits.recognition.service import create_badge
+from kernel.auth import Principal
+from kernel.db import transaction
+from kernel.settings import get_settings
 from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")

@@ -9,11 +9,11 @@ import activities.jobs  # noqa: F401  (registers its jobs)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
 import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
-from app.core import db
-from app.core.http import Api
-from app.core.settings import Settings
 from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
+from kernel import db
+from kernel.http import Api
+from kernel.settings import Settings
 from oversight.routes import api as oversight_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
@@ -21,12 +21,12 @@ APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
 MODEL_MODULES = (
-    "app.accounts.models",
+    "accounts.models",
     "credits.models",
     "activities.models",
     "credits.recognition.models",
     "oversight.models",
-    "app.console.models",
+    "console.models",
 )
 
 

@@ -15,25 +15,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from tortoise.contrib.starlette import RegisterTortoise
 
-import app.core.jobs
-import app.core.outbox  # noqa: F401
-from app.accounts.models import Resident
-from app.accounts.routes import APIS as ACCOUNTS_APIS
-from app.console.routes import routes as console_routes
-from app.core import authcache, db
-from app.core.errors import EXCEPTION_HANDLERS
-from app.core.http import Api, Endpoint, routes_of
-from app.core.i18n import LocaleMiddleware
-from app.core.jobs_routes import api as jobs_api
-from app.core.keys import get_keyring
-from app.core.logs import quiet_noisy_loggers
-from app.core.middleware import BodyLimit, RequestLog, SecurityHeaders
-from app.core.openapi import build_document
-from app.core.outbox import use_sender
-from app.core.scheduler import build_scheduler
-from app.core.settings import Settings, configure, get_settings
-from app.core.wechat_messages import SubscribeMessageSender
+import kernel.jobs
+import kernel.outbox  # noqa: F401
+from accounts.models import Resident
+from accounts.routes import APIS as ACCOUNTS_APIS
 from app.domains import APIS, tortoise_config
+from console.routes import routes as console_routes
+from kernel import authcache, db
+from kernel.errors import EXCEPTION_HANDLERS
+from kernel.http import Api, Endpoint, routes_of
+from kernel.i18n import LocaleMiddleware
+from kernel.jobs_routes import api as jobs_api
+from kernel.keys import get_keyring
+from kernel.logs import quiet_noisy_loggers
+from kernel.middleware import BodyLimit, RequestLog, SecurityHeaders
+from kernel.openapi import build_document
+from kernel.outbox import use_sender
+from kernel.scheduler import build_scheduler
+from kernel.settings import Settings, configure, get_settings
+from kernel.wechat_messages import SubscribeMessageSender
 
 log = logging.getLogger("app")
 VERSION = "1.0.0"

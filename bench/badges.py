@@ -120,11 +120,11 @@ async def naive_award(resident_ids: list[str]) -> int:
     """What set-based SQL replaces: per resident, read the totals, then check every badge."""
     from tortoise.functions import Sum
 
-    from app.accounts.models import Resident
-    from app.core.outbox import queue_notification
-    from app.core.settings import get_settings
+    from accounts.models import Resident
     from credits.models import Entry
     from credits.recognition.models import BadgeAward, BadgeDefinition
+    from kernel.outbox import queue_notification
+    from kernel.settings import get_settings
 
     badges = await BadgeDefinition.all()
     base = get_settings().public_base_url.rstrip("/")
@@ -182,7 +182,7 @@ async def naive_award(resident_ids: list[str]) -> int:
 
 async def _award_badges() -> dict[str, Any]:
     """A run as the scheduler makes it (its stats are the next run's starting point)."""
-    from app.core.scheduler import run_job
+    from kernel.scheduler import run_job
 
     run = await run_job("award-badges")
     assert run is not None and run.status == "succeeded", run and run.error
@@ -193,10 +193,10 @@ async def run(database_url: str, residents: int, entries: int, sample: int) -> d
     from tortoise.migrations.api import migrate
 
     import app.main  # noqa: F401  (registers every model and job)
-    from app.core.db import transaction
-    from app.core.ids import new_id
-    from app.core.settings import Settings, configure
     from app.domains import tortoise_config
+    from kernel.db import transaction
+    from kernel.ids import new_id
+    from kernel.settings import Settings, configure
 
     settings = configure(Settings(app_env="test", database_url=database_url))
     config = tortoise_config(settings)

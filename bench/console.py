@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 from tortoise import Tortoise, connections
 
-from app.core.ids import new_id
+from kernel.ids import new_id
 
 TARGET_MS = 300
 ACTIONS = ["volunteering", "caring-kitchen", "waste-sorting", "zebra-crossing"]
@@ -65,7 +65,7 @@ async def _insert(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -
 async def generate(residents: int, activities: int, records: int, deeds: int) -> None:
     """A year of the demo district: residents in its communities, activities spread over the
     year, service records (each with its attendance and its credits), deeds."""
-    from app.accounts.models import Community, District
+    from accounts.models import Community, District
 
     district = await District.get(code="haishu")
     communities = await Community.filter(district_id=district.id)
@@ -240,7 +240,7 @@ async def generate_oversight(units: int, inspections: int, reports: int, tasks: 
     """A year of the demo district's oversight: units in its communities, recorded inspections
     with an item result per checklist item, problem reports (most decided) and rectification
     tasks, spread over the year."""
-    from app.accounts.models import Community, District
+    from accounts.models import Community, District
     from oversight.models import Checklist, ChecklistItem
 
     district = await District.get(code="haishu")
@@ -333,8 +333,8 @@ async def _signed_in(app: Any, username: str, password: str) -> httpx.AsyncClien
 
 
 async def measure(app: Any, rounds: int) -> list[tuple[str, str, float, float, int]]:
+    from accounts.models import Community
     from activities.models import Activity
-    from app.accounts.models import Community
     from oversight.models import Inspection, RectificationTask, Unit, UnitList
 
     busiest = await Activity.filter(status="finished").order_by("-starts_at").first()
@@ -415,8 +415,8 @@ async def measure(app: Any, rounds: int) -> list[tuple[str, str, float, float, i
 
 async def draft_lists() -> str:
     """The district's red and black lists of the last complete quarter (as the job drafts them)."""
-    from app.accounts.models import District
-    from app.core.db import transaction
+    from accounts.models import District
+    from kernel.db import transaction
     from oversight.lists import compute_district
 
     today = datetime.now(UTC).date()
@@ -443,10 +443,10 @@ async def main() -> None:
     args = parser.parse_args()
     from tortoise.migrations.api import migrate
 
-    from app.core.settings import Settings, configure
     from app.demo import seed
     from app.domains import tortoise_config
     from app.main import create_app
+    from kernel.settings import Settings, configure
 
     folder = Path(tempfile.mkdtemp(prefix="bench-console-"))
     url = args.database_url or f"sqlite://{folder / 'bench.sqlite3'}"
@@ -475,7 +475,7 @@ async def main() -> None:
         )
         if "postgres" in url:  # statistics, as autovacuum gathers within a minute of a load
             await connections.get("default").execute_script("ANALYZE")
-        from app.console.pages.dashboard import refresh_snapshots
+        from console.pages.dashboard import refresh_snapshots
 
         started = time.perf_counter()
         dashboards = await refresh_snapshots()

@@ -102,16 +102,16 @@ async def prepare(url: str, env: dict[str, str], args: argparse.Namespace) -> di
     from tortoise.migrations.api import migrate
 
     import app.main  # noqa: F401  (every model and job)
+    from accounts.models import District
+    from accounts.schemas import DistrictRulesPatch
+    from accounts.service import change_rules, create_community
     from activities.models import Activity
-    from app.accounts.models import District
-    from app.accounts.schemas import DistrictRulesPatch
-    from app.accounts.service import change_rules, create_community
-    from app.core.auth import Principal
-    from app.core.db import transaction
-    from app.core.scheduler import run_job
-    from app.core.settings import Settings, configure
     from app.domains import tortoise_config
     from bench.badges import _generate_statements
+    from kernel.auth import Principal
+    from kernel.db import transaction
+    from kernel.scheduler import run_job
+    from kernel.settings import Settings, configure
 
     settings = configure(Settings(app_env="test", database_url=url, scheduler_enabled=False))
     config = tortoise_config(settings)
@@ -201,10 +201,10 @@ async def prepare(url: str, env: dict[str, str], args: argparse.Namespace) -> di
 
 async def _publish_rolls() -> None:
     """Residents read the published honour roll only: the bench publishes the job's drafts."""
-    from app.core.auth import Principal
-    from app.core.db import transaction
     from credits.recognition.honour_rolls import publish
     from credits.recognition.models import HonourRoll
+    from kernel.auth import Principal
+    from kernel.db import transaction
 
     async with transaction():
         for roll in await HonourRoll.filter(status="draft"):
@@ -241,7 +241,7 @@ SUMS_FROM_TOTALS = (
 
 async def time_award_badges(client: Any) -> dict[str, Any]:
     """award-badges' full pass, and the step that changed (the residents' sums) both ways."""
-    from app.core.scheduler import run_job
+    from kernel.scheduler import run_job
 
     found: dict[str, Any] = {}
     for name, query in (("sums_from_entries", SUMS_FROM_ENTRIES),
@@ -270,8 +270,8 @@ def _progress(message: str) -> None:
 
 def mint(env: dict[str, str], layout: dict[str, Any], args: argparse.Namespace, work: Path) -> int:
     """Writes the wrk data files; returns how many check-in flows the flow file holds."""
-    from app.core.auth import issue_access_token
-    from app.core.settings import Settings, configure
+    from kernel.auth import issue_access_token
+    from kernel.settings import Settings, configure
 
     configure(Settings(**_settings_kwargs(env)))
     residents: int = args.residents
@@ -309,7 +309,7 @@ def mint(env: dict[str, str], layout: dict[str, Any], args: argparse.Namespace, 
 def write_flow_codes(env: dict[str, str], work: Path) -> None:
     """The check-in codes rotate: each run gets the codes the workers' screens show now."""
     from activities.checkin import issue_checkin_token
-    from app.core.settings import Settings, configure
+    from kernel.settings import Settings, configure
 
     configure(Settings(**_settings_kwargs(env)))
     codes: dict[str, str] = {}
@@ -343,7 +343,7 @@ def service_env(url: str, args: argparse.Namespace) -> dict[str, str]:
     from cryptography.fernet import Fernet
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from app.core.keys import SigningKey
+    from kernel.keys import SigningKey
 
     env = {
         **os.environ,

@@ -41,7 +41,7 @@ MARK_START, MARK_END = "<!-- ledger-bench:start -->", "<!-- ledger-bench:end -->
 
 
 def _settings(url: str) -> Any:
-    from app.core.settings import Settings
+    from kernel.settings import Settings
 
     return Settings(app_env="test", database_url=url, scheduler_enabled=False)
 
@@ -52,13 +52,13 @@ async def _prepare(url: str, districts: int, residents_per_district: int) -> lis
     from tortoise import Tortoise
     from tortoise.migrations.api import migrate
 
-    from app.accounts.models import Resident
-    from app.accounts.schemas import DistrictRulesPatch
-    from app.accounts.service import change_rules, create_community, create_district
-    from app.core.auth import Principal
-    from app.core.db import transaction
-    from app.core.settings import configure
+    from accounts.models import Resident
+    from accounts.schemas import DistrictRulesPatch
+    from accounts.service import change_rules, create_community, create_district
     from app.domains import tortoise_config
+    from kernel.auth import Principal
+    from kernel.db import transaction
+    from kernel.settings import configure
 
     settings = configure(_settings(url))
     await migrate(config=tortoise_config(settings))
@@ -96,11 +96,11 @@ async def _post_awards(
     (wall clock) for `seconds`; connections are opened before the clock starts."""
     from tortoise import Tortoise
 
-    from app.core.db import transaction
-    from app.core.ids import new_id
-    from app.core.settings import configure
     from app.domains import tortoise_config
     from credits.service import record_participation
+    from kernel.db import transaction
+    from kernel.ids import new_id
+    from kernel.settings import configure
 
     settings = _settings(url)
     settings.database_pool_size = max(1, len(pairs))
@@ -296,13 +296,13 @@ async def _prepare_one(url: str, residents: int) -> list[tuple[str, str]]:
     """One more district with a resident per client: every award debits its one treasury."""
     from tortoise import Tortoise
 
-    from app.accounts.models import Community, District, Resident
-    from app.accounts.schemas import DistrictRulesPatch
-    from app.accounts.service import change_rules, create_community, create_district
-    from app.core.auth import Principal
-    from app.core.db import transaction
-    from app.core.settings import configure
+    from accounts.models import Community, District, Resident
+    from accounts.schemas import DistrictRulesPatch
+    from accounts.service import change_rules, create_community, create_district
     from app.domains import tortoise_config
+    from kernel.auth import Principal
+    from kernel.db import transaction
+    from kernel.settings import configure
 
     await Tortoise.init(config=tortoise_config(configure(_settings(url))))
     system = Principal(kind="staff", id="bench", role="platform_admin")

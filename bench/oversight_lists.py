@@ -136,9 +136,9 @@ async def run(
     from tortoise.migrations.api import migrate
 
     import app.main  # noqa: F401  (registers every model and job)
-    from app.core.db import transaction
-    from app.core.settings import Settings, configure
     from app.domains import tortoise_config
+    from kernel.db import transaction
+    from kernel.settings import Settings, configure
     from oversight.lists import compute_district
 
     settings = configure(Settings(app_env="test", database_url=database_url))

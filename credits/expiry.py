@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.core.i18n import N_
-from app.core.settings import get_settings
-from app.core.sql import query_rows
 from credits import ledger
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import from_units
+from kernel.i18n import N_
+from kernel.settings import get_settings
+from kernel.sql import query_rows
 
 _DUE = (
     "SUM(CASE WHEN earning AND expires_at IS NOT NULL AND expires_at <= ? THEN amount ELSE 0 END)"

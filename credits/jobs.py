@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.scheduler import job
 from credits import expiry, rewards, seal
+from kernel.scheduler import job
 
 
 @job("expire-holds", schedule="*/5 * * * *")

@@ -21,12 +21,8 @@ from typing import Any
 
 from tortoise import connections
 
-from app.accounts.models import DistrictRulesVersion
-from app.accounts.service import rules_version_sql
-from app.core.db import dialect
-from app.core.i18n import N_
-from app.core.ids import new_id
-from app.core.sql import query_rows
+from accounts.models import DistrictRulesVersion
+from accounts.service import rules_version_sql
 from credits.errors import (
     AlreadyReversed,
     InsufficientCredits,
@@ -34,6 +30,10 @@ from credits.errors import (
     UnbalancedTransaction,
 )
 from credits.models import Account, Entry, LedgerTransaction, from_units
+from kernel.db import dialect
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.sql import query_rows
 
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 

@@ -13,7 +13,7 @@ from tortoise import fields
 from tortoise.indexes import PartialIndex
 from tortoise.models import Model
 
-from app.core.ids import new_id
+from kernel.ids import new_id
 
 SCALE = 100
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.core.i18n import N_
-from app.core.outbox import queue_notification, register_notice
 from credits.models import Entry, LedgerTransaction, Redemption, from_units
+from kernel.i18n import N_
+from kernel.outbox import queue_notification, register_notice
 
 register_notice("redemption_fulfilled", N_("You collected “{reward}”. Enjoy it!"))
 register_notice(

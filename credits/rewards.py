@@ -15,14 +15,9 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import Community, Resident
-from app.accounts.scope import served_community
-from app.accounts.service import rules_at
-from app.core.auth import Principal
-from app.core.i18n import N_
-from app.core.ids import new_id
-from app.core.outbox import queue_notification, register_notice
-from app.core.sql import db_time, query_rows
+from accounts.models import Community, Resident
+from accounts.scope import served_community
+from accounts.service import rules_at
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -36,6 +31,11 @@ from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 from credits.notices import tell_redemption_settled
 from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.outbox import queue_notification, register_notice
+from kernel.sql import db_time, query_rows
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:

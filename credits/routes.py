@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import credits.jobs  # noqa: F401  (registers the moral bank's scheduled jobs)
-from app.core.auth import Principal
-from app.core.http import Api, Page, PageQuery, paginate
 from credits import errors, rewards, scope, service
 from credits.errors import InsufficientCredits, NoSuchReward, NoSuchTransaction
 from credits.models import LedgerTransaction, Redemption, Reward
@@ -29,6 +27,8 @@ from credits.schemas import (
     WithdrawIn,
 )
 from credits.totals import resident_totals
+from kernel.auth import Principal
+from kernel.http import Api, Page, PageQuery, paginate
 
 api = Api("credits")
 

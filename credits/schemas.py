@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
-from app.core.http import JsonDecimal, PageQuery, Schema
-from app.core.i18n import translate
 from credits.models import Entry, LedgerTransaction, Redemption, Reward, from_units
+from kernel.http import JsonDecimal, PageQuery, Schema
+from kernel.i18n import translate
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
 

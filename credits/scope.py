@@ -7,11 +7,11 @@ from __future__ import annotations
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import Household, Resident
-from app.core.auth import Principal
-from app.core.i18n import N_
+from accounts.models import Household, Resident
 from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction, RewardNotYours
 from credits.models import Entry, LedgerTransaction, Redemption, Reward
+from kernel.auth import Principal
+from kernel.i18n import N_
 
 
 def readable_rewards(who: Principal) -> QuerySet[Reward]:

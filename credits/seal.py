@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from app.core.sql import query_rows
 from credits.models import Entry, LedgerBlock, LedgerTransaction, SealedTransaction
+from kernel.sql import query_rows
 
 GENESIS = "0" * 64
 BLOCK_SIZE = 1000

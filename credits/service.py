@@ -14,16 +14,9 @@ from zoneinfo import ZoneInfo
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import DistrictRulesVersion
-from app.accounts.schemas import CreditExpiry, DistrictRules
-from app.accounts.service import rules_version_sql, version_at
-from app.core.auth import Principal
-from app.core.db import advisory_lock
-from app.core.http import decode_cursor, encode_cursor
-from app.core.i18n import N_
-from app.core.ids import new_id
-from app.core.settings import get_settings
-from app.core.sql import db_time, query_rows
+from accounts.models import DistrictRulesVersion
+from accounts.schemas import CreditExpiry, DistrictRules
+from accounts.service import rules_version_sql, version_at
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -36,6 +29,13 @@ from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.notices import tell_credits_adjusted, tell_transaction_reversed
 from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
+from kernel.auth import Principal
+from kernel.db import advisory_lock
+from kernel.http import decode_cursor, encode_cursor
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.settings import get_settings
+from kernel.sql import db_time, query_rows
 
 CENT = Decimal("0.01")
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from app.core.sql import query_rows
 from credits.models import SCALE, from_units
+from kernel.sql import query_rows
 
 # The metrics, one SELECT each: (kind, scope, value, which sums, grouped by). A scope of
 # `district_id` is per district, NULL all districts.

@@ -1,4 +1,4 @@
-"""Every worker's cache of principals (`app/core/authcache.py`) hears of each change that
+"""Every worker's cache of principals (`kernel/authcache.py`) hears of each change that
 could end or narrow an access: on PostgreSQL, triggers `NOTIFY auth_changed` when a login
 (refresh family) is revoked, and when staff, their communities or residents change or go,
 whatever statement made the change. The notice is sent on commit. SQLite caches no principals

@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
-from app.core.ids import new_id
+from kernel.ids import new_id
 from json import dumps, loads
 from tortoise import fields
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from app.core.ids import new_id
+from kernel.ids import new_id
 from tortoise import fields
 from tortoise.indexes import Index
 

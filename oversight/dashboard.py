@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
-from app.core.auth import Principal
-from app.core.db import dialect
-from app.core.settings import get_settings
+from kernel.auth import Principal
+from kernel.db import dialect
+from kernel.settings import get_settings
 from oversight.models import ListEntry, ListEntryRemoval
 from oversight.scope import readable_inspections, readable_lists, readable_reports, readable_tasks
 

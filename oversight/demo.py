@@ -7,9 +7,9 @@ import base64
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from app.accounts.models import Community, District, Resident, Staff
-from app.core.auth import Principal
-from app.core.passwords import hash_password
+from accounts.models import Community, District, Resident, Staff
+from kernel.auth import Principal
+from kernel.passwords import hash_password
 from oversight import inspections, photos, reports
 from oversight.models import Unit
 from oversight.schemas import (

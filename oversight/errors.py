@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, Invalid, NotFound, Problem
-from app.core.i18n import N_
+from kernel.errors import Conflict, Invalid, NotFound, Problem
+from kernel.i18n import N_
 
 
 class UnitExists(Conflict):

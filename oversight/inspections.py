@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.accounts.models import Staff
-from app.accounts.service import rules_at as district_rules_at
-from app.core.auth import Principal
-from app.core.geo import distance_m
-from app.core.i18n import _
+from accounts.models import Staff
+from accounts.service import rules_at as district_rules_at
+from kernel.auth import Principal
+from kernel.geo import distance_m
+from kernel.i18n import _
 from oversight.errors import (
     InspectionNotFailed,
     InspectionRecorded,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from app.accounts.models import District
-from app.core.scheduler import job
+from accounts.models import District
+from kernel.scheduler import job
 from oversight.lists import compute_district
 from oversight.rectification import remind_and_escalate
 from oversight.rules import previous_period, rules_at

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 from tortoise import connections
 from tortoise.expressions import Subquery
 
-from app.accounts.models import Community
-from app.core.auth import Principal
-from app.core.i18n import _
-from app.core.sql import db_time, execute, statement
+from accounts.models import Community
+from kernel.auth import Principal
+from kernel.i18n import _
+from kernel.sql import db_time, execute, statement
 from oversight.errors import (
     AlreadyDecided,
     EntryRemoved,

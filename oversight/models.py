@@ -9,9 +9,9 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from app.core.i18n import N_
-from app.core.ids import new_id
-from app.core.storage import upload_store
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.storage import upload_store
 
 # The kinds of unit a district oversees, by their names (translated where shown).
 UNIT_TYPE_NAMES = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from app.core.auth import STAFF_ROLES, Principal
-from app.core.i18n import _
-from app.core.ids import new_id
-from app.core.settings import get_settings
-from app.core.storage import (
+from kernel.auth import STAFF_ROLES, Principal
+from kernel.i18n import _
+from kernel.ids import new_id
+from kernel.settings import get_settings
+from kernel.storage import (
     UncleanImage,
     clean_image,
     ensure_under_upload_quota,

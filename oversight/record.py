@@ -1,6 +1,6 @@
 """A unit's credit record: its inspections, notices, rectification, list entries, objections
 and repairs in time order — as the district sees it (with who did what, and the confirmed
-reports about it) and as the unit sees it — exported as CSV or XLSX through `app.core.tabular`."""
+reports about it) and as the unit sees it — exported as CSV or XLSX through `kernel.tabular`."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.core.auth import Principal
-from app.core.i18n import _
-from app.core.settings import get_settings
+from kernel.auth import Principal
+from kernel.i18n import _
+from kernel.settings import get_settings
 from oversight.models import (
     CreditRepair,
     Inspection,
@@ -126,5 +126,5 @@ COLUMNS = ("at", "kind", "subject_id", "summary", "actor")
 
 
 async def as_rows(events: list[RecordEvent]) -> AsyncIterator[list[list[Any]]]:
-    """The events as rows of COLUMNS, for `app.core.tabular` (the console's export writer)."""
+    """The events as rows of COLUMNS, for `kernel.tabular` (the console's export writer)."""
     yield [[e.at.isoformat(), e.kind, e.subject_id, e.summary, e.actor or ""] for e in events]

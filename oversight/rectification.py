@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.accounts.models import Staff
-from app.core.auth import Principal
-from app.core.i18n import _
-from app.core.outbox import queue_notification
+from accounts.models import Staff
+from kernel.auth import Principal
+from kernel.i18n import _
+from kernel.outbox import queue_notification
 from oversight.errors import (
     DeadlineInPast,
     InvalidTaskTarget,

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
-from app.accounts.service import register_action_catalogue
-from app.accounts.service import rules_at as earning_rules_at
-from app.core.auth import Principal
-from app.core.geo import distance_m
-from app.core.i18n import _
-from app.core.outbox import queue_notification
-from app.core.settings import get_settings
+from accounts.service import register_action_catalogue
+from accounts.service import rules_at as earning_rules_at
 from credits.service import lock_resident, record_participation
+from kernel.auth import Principal
+from kernel.geo import distance_m
+from kernel.i18n import _
+from kernel.outbox import queue_notification
+from kernel.settings import get_settings
 from oversight.errors import (
     CannotMergeIntoItself,
     NoSuchReport,

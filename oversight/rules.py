@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from app.accounts.errors import RetroactiveRulesChange
-from app.accounts.service import RULES_CLOCK_SLACK
-from app.core.auth import Principal
-from app.core.errors import invalid_from
-from app.core.i18n import N_, _
-from app.core.settings import get_settings
+from accounts.errors import RetroactiveRulesChange
+from accounts.service import RULES_CLOCK_SLACK
+from kernel.auth import Principal
+from kernel.errors import invalid_from
+from kernel.i18n import N_, _
+from kernel.settings import get_settings
 from oversight.errors import UnknownPeriod
 from oversight.models import OversightRulesVersion
 from oversight.schemas import OversightRules, OversightRulesPatch

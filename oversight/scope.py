@@ -13,7 +13,7 @@ from tortoise.expressions import Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from app.core.auth import Principal
+from kernel.auth import Principal
 from oversight.models import (
     Checklist,
     CreditRepair,

@@ -9,12 +9,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.accounts.errors import UsernameTaken
-from app.accounts.models import Community, Staff
-from app.core import wechat
-from app.core.auth import Principal
-from app.core.i18n import _
-from app.core.passwords import hash_password
+from accounts.errors import UsernameTaken
+from accounts.models import Community, Staff
+from kernel import wechat
+from kernel.auth import Principal
+from kernel.i18n import _
+from kernel.passwords import hash_password
 from oversight.errors import (
     ImportRejected,
     NoSuchUnit,

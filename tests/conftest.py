@@ -16,7 +16,7 @@ import httpx
 import pytest
 from tortoise import Tortoise
 
-from app.core.settings import Settings, configure
+from kernel.settings import Settings, configure
 
 BACKEND = os.environ.get("TEST_DB", "sqlite")
 _numbers = itertools.count()
@@ -171,7 +171,7 @@ class World:
         return await make_actor(self.app, kind, subject_id, role)
 
     async def new_resident(self, openid: str, community: str = "d1/c1") -> Actor:
-        from app.accounts.models import Community, Resident
+        from accounts.models import Community, Resident
 
         district_code, community_code = community.split("/")
         found = await Community.get(district__code=district_code, code=community_code)
@@ -184,11 +184,11 @@ class World:
 async def set_rules_since(district_code: str, since: datetime, **rules: Any) -> None:
     """Gives a district rules from a time in the past, as a district's history (the API
     refuses to date a change into the past)."""
-    from app.accounts.models import District
-    from app.accounts.schemas import DistrictRulesPatch
-    from app.accounts.service import change_rules
-    from app.core.auth import Principal
-    from app.core.db import transaction
+    from accounts.models import District
+    from accounts.schemas import DistrictRulesPatch
+    from accounts.service import change_rules
+    from kernel.auth import Principal
+    from kernel.db import transaction
 
     async with transaction():
         district = await District.get(code=district_code)
@@ -201,7 +201,7 @@ async def set_rules_since(district_code: str, since: datetime, **rules: Any) -> 
 
 
 async def make_actor(app: Any, kind: str, subject_id: str, role: str) -> Actor:
-    from app.core.auth import issue_access_token
+    from kernel.auth import issue_access_token
 
     token, _ = issue_access_token(f"{kind}:{subject_id}", role)  # type: ignore[arg-type]
     transport = httpx.ASGITransport(app=app, client=("203.0.113.8", 50001))
@@ -215,12 +215,12 @@ async def make_actor(app: Any, kind: str, subject_id: str, role: str) -> Actor:
 
 @pytest.fixture
 async def world(app: Any) -> AsyncIterator[World]:
-    from app.accounts.models import Resident
-    from app.accounts.schemas import StaffCreate
-    from app.accounts.service import create_community, create_district
-    from app.accounts.staff import create_staff, set_platform_admin
-    from app.core.auth import Principal
-    from app.core.db import transaction
+    from accounts.models import Resident
+    from accounts.schemas import StaffCreate
+    from accounts.service import create_community, create_district
+    from accounts.staff import create_staff, set_platform_admin
+    from kernel.auth import Principal
+    from kernel.db import transaction
 
     system = Principal(kind="staff", id="test", role="platform_admin")
     async with transaction():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import re
 
-from app.core.logs import JsonFormatter, Redacting
+from kernel.logs import JsonFormatter, Redacting
 
 # The passwords, secrets and codes the tests use, and the shapes of tokens and ID numbers.
 FORBIDDEN = re.compile(

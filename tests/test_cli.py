@@ -67,7 +67,7 @@ async def test_migrate_is_safe_to_run_again(database_url, var_dir):
 
 def test_workers_share_the_web_tiers_connections_when_a_total_is_set(var_dir):
     from app.cli import pool_per_worker
-    from app.core.settings import Settings
+    from kernel.settings import Settings
 
     shared = Settings(app_env="test", var_dir=var_dir, database_pool_total=40)
     assert pool_per_worker(shared, 4) == 10

@@ -12,7 +12,7 @@ from activities.routes import (
     filings,
     records,
 )
-from app.core.http import Api
+from kernel.http import Api
 
 APIS: list[Api] = [
     activities.api,

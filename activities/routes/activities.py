@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.models import Resident
 from activities import enrolment, listing, scope, service
 from activities.errors import (
     ActionExists,
@@ -33,9 +34,8 @@ from activities.schemas.activities import (
     RosterQuery,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from app.accounts.models import Resident
-from app.core.auth import Principal
-from app.core.http import Api, Page, paginate
+from kernel.auth import Principal
+from kernel.http import Api, Page, paginate
 
 api = Api("activities")
 

@@ -40,10 +40,10 @@ from activities.schemas.attendance import (
     VerifyIn,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from app.core.auth import Principal
-from app.core.http import Api, Page, paginate
-from app.core.settings import get_settings
 from credits.errors import InsufficientCredits
+from kernel.auth import Principal
+from kernel.http import Api, Page, paginate
+from kernel.settings import get_settings
 
 api = Api("activities")
 

@@ -17,8 +17,8 @@ from activities.errors import (
 )
 from activities.models import Certificate
 from activities.schemas.certificates import CertificateOut, RevokeCertificateIn, VerificationOut
-from app.core.auth import Principal
-from app.core.http import Api, Page, PageQuery, paginate
+from kernel.auth import Principal
+from kernel.http import Api, Page, PageQuery, paginate
 
 api = Api("activities")
 

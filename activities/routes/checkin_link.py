@@ -11,9 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from activities.checkin import checkin_code_state
-from app.core.http import Api
-from app.core.i18n import _, current_locale
-from app.core.settings import get_settings
+from kernel.http import Api
+from kernel.i18n import _, current_locale
+from kernel.settings import get_settings
 
 api = Api("activities")
 _pages = Environment(

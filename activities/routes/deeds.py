@@ -28,13 +28,13 @@ from activities.errors import (
 from activities.models import Deed
 from activities.schemas.deeds import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
 from activities.scope import RUNS_ACTIVITIES
-from app.core.auth import Principal
-from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
-from app.core.http import Api, Page, paginate
-from app.core.i18n import N_
-from app.core.settings import get_settings
-from app.core.storage import UploadQuotaReached
 from credits.errors import InsufficientCredits
+from kernel.auth import Principal
+from kernel.errors import BadRequest, Invalid, UnsupportedMediaType
+from kernel.http import Api, Page, paginate
+from kernel.i18n import N_
+from kernel.settings import get_settings
+from kernel.storage import UploadQuotaReached
 
 api = Api("activities")
 

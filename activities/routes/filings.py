@@ -16,9 +16,9 @@ from activities.errors import (
 from activities.models import EventFiling
 from activities.schemas.deeds import FilingDecisionIn, FilingIn, FilingOut, FilingQuery
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from app.core.auth import Principal
-from app.core.http import Api, Page, paginate
 from credits.errors import InsufficientCredits
+from kernel.auth import Principal
+from kernel.http import Api, Page, paginate
 
 api = Api("activities")
 

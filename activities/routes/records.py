@@ -25,11 +25,11 @@ from activities.schemas.records import (
     SummaryOut,
 )
 from activities.scope import RUNS_ACTIVITIES, STAFF
-from app.core.auth import Principal
-from app.core.http import Api, Page, PageQuery, paginate
 from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
 from credits.recognition.service import resident_summary
 from credits.recognition.stars import star_of
+from kernel.auth import Principal
+from kernel.http import Api, Page, PageQuery, paginate
 
 api = Api("activities")
 

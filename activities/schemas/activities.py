@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, create_model, model_validator
 
+from accounts.models import Community
 from activities.models import Activity, CivilityAction
 from activities.schemas.common import (
     ActionCode,
@@ -17,8 +18,7 @@ from activities.schemas.common import (
     Reason,
 )
 from activities.verification import Rule, rule_of, verification_text
-from app.accounts.models import Community
-from app.core.http import Moment, PageQuery, Schema
+from kernel.http import Moment, PageQuery, Schema
 
 
 class ActionOut(Schema):

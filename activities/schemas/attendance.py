@@ -16,7 +16,7 @@ from activities.schemas.common import (
     Positioned,
     Reason,
 )
-from app.core.http import JsonDecimal, Moment, PageQuery, Schema
+from kernel.http import JsonDecimal, Moment, PageQuery, Schema
 
 
 class CheckinCodeOut(Schema):

@@ -9,7 +9,7 @@ from pydantic import Field, StringConstraints
 
 from activities.models import Certificate
 from activities.service import local_date
-from app.core.http import JsonDecimal, Schema
+from kernel.http import JsonDecimal, Schema
 
 
 class CertificateOut(Schema):

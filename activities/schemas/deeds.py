@@ -15,7 +15,7 @@ from activities.schemas.common import (
     Positioned,
     Reason,
 )
-from app.core.http import Moment, PageQuery, Schema
+from kernel.http import Moment, PageQuery, Schema
 
 
 class UploadOut(Schema):

@@ -12,7 +12,7 @@ from activities.schemas.common import (
     Id,
     Reason,
 )
-from app.core.http import JsonDecimal, PageQuery, Schema
+from kernel.http import JsonDecimal, PageQuery, Schema
 
 
 class ServiceRecordOut(Schema):

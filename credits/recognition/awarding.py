@@ -24,14 +24,14 @@ from typing import Any
 
 from tortoise import connections
 
-from app.core.db import dialect
-from app.core.models import JobRun
-from app.core.outbox import queue_notifications_from
-from app.core.settings import get_settings
-from app.core.sql import db_time, execute, script, statement
 from credits.models import SCALE
 from credits.recognition.models import BadgeDefinition
 from credits.totals import metrics_sql
+from kernel.db import dialect
+from kernel.models import JobRun
+from kernel.outbox import queue_notifications_from
+from kernel.settings import get_settings
+from kernel.sql import db_time, execute, script, statement
 
 CHUNK = 20_000
 ABOVE_EVERY_ID = "z" * 27  # ids are 26 lower-case letters and digits

@@ -16,10 +16,10 @@ from typing import Any
 
 import jwt
 
-from app.accounts.models import District
-from app.core.keys import get_keyring
-from app.core.settings import get_settings
+from accounts.models import District
 from credits.recognition.models import BadgeAward, BadgeDefinition
+from kernel.keys import get_keyring
+from kernel.settings import get_settings
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

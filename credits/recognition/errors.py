@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.core.errors import Conflict, NotFound
-from app.core.i18n import N_
+from kernel.errors import Conflict, NotFound
+from kernel.i18n import N_
 
 
 class BadgeCodeTaken(Conflict):

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 from tortoise.expressions import Q
 
-from app.accounts.models import Community, District, Resident
-from app.accounts.residents import mask_name
-from app.core.auth import Principal
-from app.core.i18n import N_
-from app.core.settings import get_settings
-from app.core.sql import db_time, statement
+from accounts.models import Community, District, Resident
+from accounts.residents import mask_name
 from credits.models import SCALE
 from credits.recognition.errors import HonourRollLineNotFound, HonourRollPublished
 from credits.recognition.models import HonourRoll, HonourRollEntry
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.settings import get_settings
+from kernel.sql import db_time, statement
 
 TOP = 10
 

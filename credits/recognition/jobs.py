@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from app.core.db import transaction
-from app.core.ids import new_id
-from app.core.scheduler import job
 from credits.recognition import awarding, honour_rolls
+from kernel.db import transaction
+from kernel.ids import new_id
+from kernel.scheduler import job
 
 
 @job("award-badges", schedule="*/15 * * * *", transactional=False)

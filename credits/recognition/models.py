@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from app.core.ids import new_id
+from kernel.ids import new_id
 
 if TYPE_CHECKING:
-    from app.accounts.models import Community, District, Resident
+    from accounts.models import Community, District, Resident
 
 
 HONOUR_BOARDS = ("hours", "credits", "communities")

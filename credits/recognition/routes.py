@@ -9,12 +9,8 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from app.accounts.models import District
-from app.accounts.scope import readable_district
-from app.core.auth import Principal
-from app.core.errors import NotFound
-from app.core.http import Api, Page, PageQuery, Schema, paginate
-from app.core.i18n import N_
+from accounts.models import District
+from accounts.scope import readable_district
 from credits.recognition import credentials, honour_rolls, scope, service
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -38,6 +34,10 @@ from credits.recognition.schemas import (
     RemoveLineIn,
     RevokeIn,
 )
+from kernel.auth import Principal
+from kernel.errors import NotFound
+from kernel.http import Api, Page, PageQuery, Schema, paginate
+from kernel.i18n import N_
 
 api = Api("recognition")
 

@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.core.http import JsonDecimal, PageQuery, Schema
 from credits.recognition.credentials import credential_url
 from credits.recognition.models import (
     HONOUR_BOARDS,
@@ -19,6 +18,7 @@ from credits.recognition.models import (
     HonourRoll,
     HonourRollEntry,
 )
+from kernel.http import JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 CriterionKind = Literal["hours_total", "action_count", "credits_earned", "distinct_actions"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import District
-from app.core.auth import Principal
-from app.core.i18n import N_
+from accounts.models import District
 from credits.recognition.errors import HonourRollNotFound
 from credits.recognition.models import BadgeAward, HonourRoll
+from kernel.auth import Principal
+from kernel.i18n import N_
 
 
 def readable_awards(who: Principal) -> QuerySet[BadgeAward]:

@@ -10,13 +10,8 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from app.accounts.models import District
-from app.accounts.scope import readable_district
-from app.core.auth import Principal
-from app.core.errors import NotFound
-from app.core.i18n import N_, _
-from app.core.outbox import queue_notification, register_notice
-from app.core.sql import query_rows
+from accounts.models import District
+from accounts.scope import readable_district
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -31,6 +26,11 @@ from credits.recognition.scope import (
     reviews_honour_rolls,
 )
 from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_totals, totals_from
+from kernel.auth import Principal
+from kernel.errors import NotFound
+from kernel.i18n import N_, _
+from kernel.outbox import queue_notification, register_notice
+from kernel.sql import query_rows
 
 register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
 register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))

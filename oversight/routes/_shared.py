@@ -7,11 +7,11 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from app.core.auth import Role
-from app.core.errors import BadRequest, Invalid, UnsupportedMediaType
-from app.core.http import Api
-from app.core.i18n import _
-from app.core.settings import get_settings
+from kernel.auth import Role
+from kernel.errors import BadRequest, Invalid, UnsupportedMediaType
+from kernel.http import Api
+from kernel.i18n import _
+from kernel.settings import get_settings
 
 api = Api("oversight")
 

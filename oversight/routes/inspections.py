@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core.auth import Principal
-from app.core.http import Page, paginate
+from kernel.auth import Principal
+from kernel.http import Page, paginate
 from oversight import inspections
 from oversight.errors import (
     DeadlineInPast,

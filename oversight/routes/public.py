@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
-from app.accounts.models import District
-from app.core.auth import Principal
-from app.core.errors import NotFound
-from app.core.i18n import _
-from app.core.settings import get_settings
+from accounts.models import District
+from kernel.auth import Principal
+from kernel.errors import NotFound
+from kernel.i18n import _
+from kernel.settings import get_settings
 from oversight import dashboard as figures
 from oversight import lists
 from oversight.models import REASON_NAMES, UNIT_TYPE_NAMES

@@ -8,15 +8,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from app.accounts.account_schemas import TokenPair
-from app.accounts.errors import RetroactiveRulesChange, UsernameTaken
-from app.accounts.models import Community
-from app.core import ratelimit, tabular
-from app.core.auth import Principal, issue_access_token, issue_refresh_token
-from app.core.errors import Invalid, Problem, UnsupportedMediaType
-from app.core.http import Page, paginate
-from app.core.storage import UploadQuotaReached
-from app.core.wechat import WeChatLoginFailed, WeChatUnavailable
+from accounts.account_schemas import TokenPair
+from accounts.errors import RetroactiveRulesChange, UsernameTaken
+from accounts.models import Community
+from kernel import ratelimit, tabular
+from kernel.auth import Principal, issue_access_token, issue_refresh_token
+from kernel.errors import Invalid, Problem, UnsupportedMediaType
+from kernel.http import Page, paginate
+from kernel.storage import UploadQuotaReached
+from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
 from oversight.errors import (
     ImportRejected,

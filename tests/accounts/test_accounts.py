@@ -78,7 +78,7 @@ async def test_settings_change_is_versioned_and_visible(world):
 
 
 async def test_rules_in_force_at_a_past_time_are_kept(world):
-    from app.accounts.service import rules_at
+    from accounts.service import rules_at
 
     before = datetime.now(UTC)
     await world.district_admin.client.patch(
@@ -227,7 +227,7 @@ VALID_ID = "11010519491231002X"
 
 
 async def test_real_name_is_stored_encrypted_and_only_shown_masked(world):
-    from app.accounts.models import Resident
+    from accounts.models import Resident
 
     response = await world.resident.client.post(
         "/api/v1/me/real-name", json={"name": "王小明", "id_number": VALID_ID}
@@ -290,8 +290,8 @@ async def test_lists_page_with_cursor(world):
 
 
 async def test_create_admin_command_makes_a_working_login(settings, client, app):
-    from app.accounts.staff import set_platform_admin
-    from app.core.db import transaction
+    from accounts.staff import set_platform_admin
+    from kernel.db import transaction
 
     async with transaction():
         await set_platform_admin("ops", "ops-password-1")

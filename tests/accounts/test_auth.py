@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from app.core.keys import get_keyring
+from kernel.keys import get_keyring
 
 
 async def _login(client, username="root", password="root-password-123"):
@@ -219,7 +219,7 @@ async def test_failed_logins_are_rate_limited_per_client_address(world, app, set
 
 
 async def test_disabled_staff_token_stops_working(world):
-    from app.accounts.models import Staff
+    from accounts.models import Staff
 
     await Staff.filter(id=world.worker.id).update(disabled_at=datetime.now(UTC))
     response = await world.worker.client.get("/api/v1/me")

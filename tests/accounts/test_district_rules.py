@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.accounts.models import DistrictRulesVersion
+from accounts.models import DistrictRulesVersion
 
 SETTINGS = "/api/v1/districts/d1/settings"
 
@@ -127,8 +127,8 @@ async def test_preview_shows_the_outcome_and_writes_nothing(world):
 async def test_a_participation_names_the_rules_version_it_was_computed_by(world):
     from decimal import Decimal
 
-    from app.core.db import transaction
     from credits.service import record_participation
+    from kernel.db import transaction
 
     changed = await world.district_admin.client.patch(SETTINGS, json={"moral_bank_enabled": True})
     version = changed.json()["version"]

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.accounts.models import RealNameCheck, Resident
-from app.core.settings import configure, get_settings
+from accounts.models import RealNameCheck, Resident
+from kernel.settings import configure, get_settings
 from tests import conftest
 from tests.fake_identity import TOKEN, FakeIdentityService, serve_fake_identity_service
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from app.core.db import transaction
-from app.core.geo import gcj02_to_wgs84
-from app.core.outbox import queue_notification
+from kernel.db import transaction
+from kernel.geo import gcj02_to_wgs84
+from kernel.outbox import queue_notification
 
 
 async def test_a_new_resident_is_told_to_choose_a_community_first(world, client):

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.accounts.models import Resident
+from accounts.models import Resident
 
 
 async def _resident(client: httpx.AsyncClient, fake_wechat: Any) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.core.models import Notification
+from kernel.models import Notification
 from tests.activities.conftest import activity_body, enrol, iso, publish
 
 TEN = [

@@ -127,7 +127,7 @@ def _of_the_step(sent: list[str]) -> list[str]:
 async def test_each_step_of_the_flow_sends_a_few_statements(world):
     """Enrol two (PostgreSQL) or three, check in three, check out three: the round trips of
     the flow do not creep back (they cost more than the Python around them)."""
-    from app.core.db import dialect
+    from kernel.db import dialect
 
     activity = await publish(world)
     path = f"/api/v1/activities/{activity['id']}"

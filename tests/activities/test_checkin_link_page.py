@@ -40,8 +40,8 @@ async def test_a_check_in_qr_opened_in_a_browser_says_to_use_the_mini_program(wo
 async def test_the_page_links_to_the_mini_program_when_a_link_is_configured(database_url, var_dir):
     from httpx import ASGITransport, AsyncClient
 
-    from app.core.settings import configure, get_settings
     from app.main import create_app
+    from kernel.settings import configure, get_settings
 
     previous = get_settings()
     settings = conftest.test_settings(

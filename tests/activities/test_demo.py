@@ -18,7 +18,7 @@ async def test_seed_demo_fills_activities_records_and_deeds_and_can_run_again(ap
 
 
 async def test_demo_residents_have_hours_and_credits(app):
-    from app.accounts.models import Resident
+    from accounts.models import Resident
     from credits.totals import resident_totals
 
     await seed("demo-password-2026")
@@ -29,7 +29,7 @@ async def test_demo_residents_have_hours_and_credits(app):
 
 
 async def test_demo_residents_who_shared_a_phone_show_it_masked_only(app):
-    from app.accounts.models import Resident
+    from accounts.models import Resident
 
     await seed("demo-password-2026")
     shared = await Resident.get(openid="demo-resident-1")

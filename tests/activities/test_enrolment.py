@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from app.accounts.models import Resident
-from app.core.models import Notification
+from accounts.models import Resident
+from kernel.models import Notification
 from tests.activities.conftest import enrol, iso, publish
 from tests.conftest import make_actor
 

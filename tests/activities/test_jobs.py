@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from activities.models import Activity, Enrollment
-from app.core.scheduler import run_job
+from kernel.scheduler import run_job
 from tests.activities.conftest import check_in, enrol, publish
 
 

@@ -3,7 +3,7 @@ at street activities, and check-in from raw GPS as well as from WeChat's coordin
 
 from __future__ import annotations
 
-from app.core.geo import gcj02_to_wgs84, wgs84_to_gcj02
+from kernel.geo import gcj02_to_wgs84, wgs84_to_gcj02
 from tests.activities.conftest import SITE, check_in, checkin_token, enrol, publish
 
 

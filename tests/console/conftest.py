@@ -74,14 +74,14 @@ def console_database(cluster: Any, template_database: str, tmp_path_factory: Any
 
 
 async def _seed(url: str, var_dir: Path) -> dict[str, str]:
-    from app.accounts.models import Community, District, Resident
-    from app.accounts.schemas import DistrictRulesPatch, StaffCreate
-    from app.accounts.service import change_rules, create_community, create_district
-    from app.accounts.staff import create_staff, set_platform_admin
-    from app.core.auth import Principal
-    from app.core.db import transaction
-    from app.core.settings import configure
+    from accounts.models import Community, District, Resident
+    from accounts.schemas import DistrictRulesPatch, StaffCreate
+    from accounts.service import change_rules, create_community, create_district
+    from accounts.staff import create_staff, set_platform_admin
     from app.domains import tortoise_config
+    from kernel.auth import Principal
+    from kernel.db import transaction
+    from kernel.settings import configure
 
     settings = configure(test_settings(url, var_dir))
     await Tortoise.init(config=tortoise_config(settings))

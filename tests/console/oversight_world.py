@@ -152,8 +152,8 @@ async def inspected(live: Live, unit_id: str, checklist_id: str, score: int) -> 
 @contextlib.asynccontextmanager
 async def database(url: str, var_dir: Path) -> AsyncIterator[None]:
     """The live service's database, from the test (for what only time would do)."""
-    from app.core.settings import configure
     from app.domains import tortoise_config
+    from kernel.settings import configure
 
     await Tortoise.init(config=tortoise_config(configure(test_settings(url, var_dir))))
     try:

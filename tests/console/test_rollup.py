@@ -8,22 +8,22 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from app.accounts.models import Community, District
-from app.console import rollup
-from app.console.models import DashboardDay
-from app.console.pages.dashboard import compute, refresh_snapshots
-from app.console.rollup import Scope
-from app.console.web import LOCAL
-from app.core.db import transaction
-from app.core.ids import new_id
+from accounts.models import Community, District
 from app.demo import seed
 from bench.console import _at, _insert, generate
+from console import rollup
+from console.models import DashboardDay
+from console.pages.dashboard import compute, refresh_snapshots
+from console.rollup import Scope
+from console.web import LOCAL
+from kernel.db import transaction
+from kernel.ids import new_id
 
 
 async def _record_today(district: District, community: Community) -> None:
     """A verified service record served today, after the job ran: only the live part has it."""
+    from accounts.models import Resident
     from activities.models import Activity
-    from app.accounts.models import Resident
 
     resident = await Resident.filter(community_id=community.id).first()
     activity = await Activity.filter(community_id=community.id).first()

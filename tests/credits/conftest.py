@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from app.core.db import transaction
-from app.core.ids import new_id
 from credits.models import LedgerTransaction
 from credits.service import record_participation
+from kernel.db import transaction
+from kernel.ids import new_id
 from tests.conftest import World, set_rules_since
 
 RULES = {

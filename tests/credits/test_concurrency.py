@@ -10,11 +10,11 @@ from decimal import Decimal
 
 import asyncpg
 
-from app.core.db import dialect, transaction
-from app.core.ids import new_id
-from app.core.settings import Settings
 from credits.models import Account
 from credits.service import record_participation
+from kernel.db import dialect, transaction
+from kernel.ids import new_id
+from kernel.settings import Settings
 from tests.conftest import World
 from tests.credits.conftest import credits_of, earn
 

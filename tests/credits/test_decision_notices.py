@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.core.scheduler import run_job
 from credits.models import Redemption
+from kernel.scheduler import run_job
 from tests.conftest import Actor, World
 from tests.credits.conftest import earn
 

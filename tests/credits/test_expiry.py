@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.core.db import transaction
-from app.core.scheduler import run_job
 from credits.expiry import expire_credits
+from kernel.db import transaction
+from kernel.scheduler import run_job
 from tests.conftest import World, set_rules_since
 from tests.credits.conftest import credits_of, earn
 

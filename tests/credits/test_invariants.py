@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tortoise import connections
 
-from app.core.ids import new_id
 from credits.models import LedgerTransaction, Reward
+from kernel.ids import new_id
 from tests.conftest import Actor, World
 from tests.credits.conftest import earn
 

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from app.core.db import transaction
-from app.core.ids import new_id
 from credits.errors import AlreadyReversed, NoSuchTransaction
 from credits.models import Entry
 from credits.service import record_participation, reverse_participation
 from credits.totals import resident_totals
+from kernel.db import transaction
+from kernel.ids import new_id
 from tests.conftest import World, set_rules_since
 from tests.credits.conftest import credits_of, earn
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from app.core.scheduler import run_job
 from credits.models import Redemption
+from kernel.scheduler import run_job
 from tests.conftest import Actor, World
 from tests.credits.conftest import credits_of, earn
 
@@ -216,7 +216,7 @@ async def test_lapsed_holds_are_voided_by_the_expire_holds_job(bank: World) -> N
 
 
 async def test_a_resident_is_reminded_once_before_a_hold_lapses(bank: World) -> None:
-    from app.core.models import Notification
+    from kernel.models import Notification
 
     await earn(bank, bank.resident.id, "3")
     soon = (await redeem(bank.resident, (await reward(bank, cost=1, stock=5))["id"])).json()

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from tortoise import connections
 
-from app.core.db import dialect
-from app.core.scheduler import run_job
-from app.core.settings import Settings
 from credits.models import Entry, LedgerBlock
 from credits.seal import verify
+from kernel.db import dialect
+from kernel.scheduler import run_job
+from kernel.settings import Settings
 from tests.conftest import World
 from tests.credits.conftest import earn
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.core.models import Notification
+from kernel.models import Notification
 from oversight.models import Inspection, UnitList
 from oversight.rules import period_bounds, previous_period
 from tests.oversight.conftest import create_unit
@@ -228,7 +228,7 @@ async def test_credit_repair_after_rectification_takes_a_unit_off_the_public_lis
 
 
 async def test_the_quarterly_job_drafts_lists_for_every_district(place):
-    from app.core.scheduler import run_job
+    from kernel.scheduler import run_job
 
     await _inspected_last_quarter(place, place.unit["id"], chopsticks=10)
     run = await run_job("oversight-lists")

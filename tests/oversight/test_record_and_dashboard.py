@@ -44,7 +44,7 @@ async def test_the_record_exports_as_csv_and_xlsx(place):
 
 
 async def test_an_export_of_the_record_through_the_api_is_recorded_like_the_consoles(place):
-    from app.core.models import ExportLog
+    from kernel.models import ExportLog
 
     await _failed_inspection(place)
     url = f"/api/v1/oversight/units/{place.unit['id']}/record"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app.core.models import Notification
-from app.core.scheduler import run_job
+from kernel.models import Notification
+from kernel.scheduler import run_job
 from oversight.models import RectificationTask
 from tests.oversight.conftest import SITE, in_days, photo
 

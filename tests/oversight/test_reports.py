@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.core.models import Notification
+from kernel.models import Notification
 from tests.conftest import set_rules_since
 from tests.oversight.conftest import NEARBY, SITE, in_days, photo
 

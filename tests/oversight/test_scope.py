@@ -120,10 +120,10 @@ async def test_another_districts_staff_find_nothing(place, method, path, body):
 
 
 async def test_a_worker_of_another_community_finds_nothing_of_c1(place):
-    from app.accounts.schemas import StaffCreate
-    from app.accounts.staff import create_staff
-    from app.core.auth import Principal
-    from app.core.db import transaction
+    from accounts.schemas import StaffCreate
+    from accounts.staff import create_staff
+    from kernel.auth import Principal
+    from kernel.db import transaction
     from tests.conftest import make_actor
 
     async with transaction():

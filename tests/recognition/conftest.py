@@ -12,7 +12,7 @@ async def give_badge(
     resident_id: str, code: str, *, awarded_at: datetime | None = None
 ) -> BadgeAward:
     """An award as the award-badges job writes it (one row; the credential follows from it)."""
-    from app.accounts.models import Resident
+    from accounts.models import Resident
 
     resident = await Resident.get(id=resident_id)
     badge = await BadgeDefinition.get(code=code)

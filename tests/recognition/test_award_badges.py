@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from activities.service import TEN_ACTIONS
-from app.core.db import transaction
-from app.core.models import Notification
-from app.core.scheduler import run_job
 from credits import service as ledger
+from kernel.db import transaction
+from kernel.models import Notification
+from kernel.scheduler import run_job
 from tests.recognition.test_credentials import JWT, status_bit, verify_offline
 
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")

@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 
-from app.core.models import JobRun
-from app.core.scheduler import JOBS
+from kernel.models import JobRun
+from kernel.scheduler import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.core.scheduler import JOBS, job, run_job
+from kernel.scheduler import JOBS, job, run_job
 from tests import conftest
 from tests.conftest import make_actor
 
@@ -42,8 +42,8 @@ async def operated_app(database_url, var_dir) -> AsyncIterator[Any]:
 
 
 async def test_platform_admin_sees_every_job_with_its_schedule_and_last_run(operated_app):
-    from app.accounts.staff import set_platform_admin
-    from app.core.db import transaction
+    from accounts.staff import set_platform_admin
+    from kernel.db import transaction
 
     async with transaction():
         admin = await set_platform_admin("root", "root-password-123")

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from app.core.models import Notification
-from app.core.outbox import queue_notification
-from app.core.scheduler import run_job
+from kernel.models import Notification
+from kernel.outbox import queue_notification
+from kernel.scheduler import run_job
 from tests import conftest
 
 TEMPLATES = {
@@ -25,7 +25,7 @@ TEMPLATES = {
 @pytest.fixture
 async def messaging(database_url, var_dir, fake_wechat) -> AsyncIterator[Any]:
     """The service with WeChat set up against the fake, and one resident."""
-    from app.accounts.models import Resident
+    from accounts.models import Resident
     from app.main import create_app
 
     settings = conftest.test_settings(
@@ -82,9 +82,9 @@ async def test_a_badge_award_reaches_the_resident_as_a_subscribe_message(messagi
 
 
 async def test_the_access_token_is_fetched_once_and_shared_by_every_worker(messaging):
-    from app.core.outbox import use_sender
-    from app.core.wechat_messages import SubscribeMessageSender
     from app.main import _resident_openid
+    from kernel.outbox import use_sender
+    from kernel.wechat_messages import SubscribeMessageSender
 
     for _ in range(3):
         await award_notice(messaging.resident.id)
@@ -105,7 +105,7 @@ async def test_the_access_token_is_fetched_once_and_shared_by_every_worker(messa
 
 
 async def test_the_access_token_is_refreshed_shortly_before_it_expires(messaging):
-    from app.core.wechat_messages import WeChatAccessToken
+    from kernel.wechat_messages import WeChatAccessToken
 
     await award_notice(messaging.resident.id)
     await dispatch()
@@ -148,7 +148,7 @@ async def test_a_topic_without_a_template_is_only_logged(messaging):
 
 
 async def test_wechat_out_of_reach_leaves_the_notification_pending(database_url, var_dir):
-    from app.accounts.models import Resident
+    from accounts.models import Resident
     from app.main import create_app
 
     settings = conftest.test_settings(

@@ -50,7 +50,7 @@ async def test_status_list_indexes_do_not_count_or_order_the_awards(world, clien
 
 
 async def test_credentials_are_signed_by_their_own_key_not_the_token_key(world, client):
-    from app.core.keys import get_keyring
+    from kernel.keys import get_keyring
 
     award = await give_badge(world.resident.id, "star-1")
     token = (await client.get(f"/credentials/{award.public_id}", headers=JWT)).text
@@ -62,7 +62,7 @@ async def test_credentials_are_signed_by_their_own_key_not_the_token_key(world, 
 
 
 async def test_an_access_token_signed_with_the_credential_key_is_refused(world, client):
-    from app.core.keys import get_keyring
+    from kernel.keys import get_keyring
 
     key = get_keyring().credential_key
     now = datetime.now(UTC)
@@ -80,7 +80,7 @@ async def test_an_access_token_signed_with_the_credential_key_is_refused(world, 
 async def test_a_credential_signed_before_the_keys_were_split_still_verifies(world, client):
     """Credentials handed out when the token key signed them name that key's kid: it stays
     in the JWKS as long as it signs tokens, so those credentials keep verifying."""
-    from app.core.keys import get_keyring
+    from kernel.keys import get_keyring
 
     award = await give_badge(world.resident.id, "star-1")
     document = await _credential(client, award)

@@ -40,7 +40,7 @@ def test_console_pages_hold_no_inline_script_or_style():
     import re
     from pathlib import Path
 
-    static = Path(__file__).resolve().parents[2] / "app" / "console" / "static"
+    static = Path(__file__).resolve().parents[2] / "console" / "static"
     for page in static.glob("*.html"):
         html = page.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page.name
@@ -53,8 +53,6 @@ def test_the_check_in_screen_takes_its_api_path_from_the_page_not_the_address_ba
     activity id was checked and escaped there); nothing from `location` reaches a request."""
     from pathlib import Path
 
-    script = (
-        Path(__file__).resolve().parents[2] / "app" / "console" / "static" / "checkin.js"
-    ).read_text()
+    script = (Path(__file__).resolve().parents[2] / "console" / "static" / "checkin.js").read_text()
     assert "screen.dataset.codeUrl" in script
     assert "location" not in script and "innerHTML" not in script

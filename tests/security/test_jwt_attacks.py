@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from app.core.keys import get_keyring
+from kernel.keys import get_keyring
 
 
 def _claims(subject: str, **overrides):

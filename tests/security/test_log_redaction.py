@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from app.core.logs import JsonFormatter, Redacting
+from kernel.logs import JsonFormatter, Redacting
 from tests.recognition.test_wechat_messages import TEMPLATES, award_notice, dispatch
 
 SECRET = "wx-test-secret"
@@ -39,7 +39,7 @@ def every_record() -> Iterator[_Everything]:
 async def test_wechat_login_and_subscribe_send_log_no_secret_code_or_token(
     database_url, var_dir, fake_wechat, every_record
 ):
-    from app.accounts.models import Resident
+    from accounts.models import Resident
     from app.main import create_app
     from tests.conftest import test_settings
 

@@ -32,7 +32,7 @@ async def test_five_bad_wechat_codes_do_not_lock_out_other_residents(wechat_app,
 
 
 async def test_bad_wechat_codes_are_limited_per_address(wechat_app, fake_wechat):
-    from app.core.settings import get_settings
+    from kernel.settings import get_settings
 
     get_settings().login_max_attempts_per_address = 3
     fake_wechat.sessions["good-code"] = {"openid": "o-someone"}

@@ -22,7 +22,7 @@ async def _verify(actor, number: str):
 
 
 async def test_probing_whose_id_numbers_are_registered_is_stopped_and_audited(world, caplog):
-    from app.core.settings import get_settings
+    from kernel.settings import get_settings
 
     limit = get_settings().real_name_failures_per_day
     registered = [id_number(f"1101051949123{n:04d}") for n in range(limit + 1)]

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.core.db import transaction
-from app.core.ids import new_id
 from app.main import all_endpoints
+from kernel.db import transaction
+from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
 from tests.oversight.conftest import PNG
@@ -399,7 +399,7 @@ async def _objects(world: World) -> Objects:
     earned = await LedgerTransaction.filter(district_id=world.district_id).first()
     assert earned is not None
     assert (await resident.patch("/api/v1/me", json={"public_profile": True})).is_success
-    from app.core.outbox import queue_notification
+    from kernel.outbox import queue_notification
 
     filing = await resident.post(
         "/api/v1/filings",
@@ -449,9 +449,9 @@ async def _objects(world: World) -> Objects:
 
 
 async def _outsiders(world: World) -> dict[str, Actor]:
-    from app.accounts.schemas import StaffCreate
-    from app.accounts.staff import create_staff
-    from app.core.auth import Principal
+    from accounts.schemas import StaffCreate
+    from accounts.staff import create_staff
+    from kernel.auth import Principal
 
     system = Principal(kind="staff", id="test", role="platform_admin")
 

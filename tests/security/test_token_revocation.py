@@ -40,8 +40,8 @@ async def test_access_token_stops_working_when_its_refresh_family_is_revoked(wor
 async def test_revoking_one_login_leaves_the_other_logins_working(world, client):
     import jwt
 
-    from app.core.auth import revoke_session
-    from app.core.db import transaction
+    from kernel.auth import revoke_session
+    from kernel.db import transaction
 
     laptop = await _login(client)
     phone = await _login(client)
@@ -56,7 +56,7 @@ async def test_revoking_one_login_leaves_the_other_logins_working(world, client)
 
 
 async def test_disabled_staff_access_token_stops_working_at_once(world, client):
-    from app.accounts.models import Staff
+    from accounts.models import Staff
 
     tokens = await _login(client)
     await Staff.filter(id=world.worker.id).update(disabled_at=datetime.now(UTC))
@@ -70,7 +70,7 @@ async def test_disabled_staff_access_token_stops_working_at_once(world, client):
 
 
 async def test_disabled_staff_cannot_log_in(world, client):
-    from app.accounts.models import Staff
+    from accounts.models import Staff
 
     await Staff.filter(id=world.worker.id).update(disabled_at=datetime.now(UTC))
     response = await client.post(
@@ -81,8 +81,8 @@ async def test_disabled_staff_cannot_log_in(world, client):
 
 
 async def test_revoking_every_login_of_a_subject_ends_all_its_access_tokens(world, client):
-    from app.core.auth import revoke_sessions_of
-    from app.core.db import transaction
+    from kernel.auth import revoke_sessions_of
+    from kernel.db import transaction
 
     tokens = [await _login(client) for _ in range(2)]
     async with transaction():
@@ -114,7 +114,7 @@ async def test_a_username_differing_only_by_case_is_the_same_account(world, clie
 async def test_the_database_refuses_a_second_username_of_another_case(world):
     from tortoise.exceptions import IntegrityError
 
-    from app.accounts.models import Staff
+    from accounts.models import Staff
 
     try:
         await Staff.create(username="ROOT", password_hash="x", role="platform_admin")

@@ -1,0 +1,168 @@
+"""Every code the console shows, by its name in the reader's language (from the catalogue).
+A code with no name here is shown as "unknown" in words, never as the raw code."""
+
+from __future__ import annotations
+
+from kernel.i18n import N_, translate
+
+STATUSES = {
+    # activities
+    "published": N_("Published"),
+    "cancelled": N_("Cancelled"),
+    "finished": N_("Finished"),
+    # enrolments
+    "enrolled": N_("Enrolled"),
+    "waitlisted": N_("Waitlisted"),
+    "no_show": N_("No-show"),
+    # attendances, deeds, corrections
+    "open": N_("Checked in"),
+    "pending": N_("Waiting for review"),
+    "verified": N_("Verified"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "accepted": N_("Accepted"),
+    # redemptions
+    "held": N_("Waiting for pickup"),
+    "fulfilled": N_("Handed over"),
+    "voided": N_("Withdrawn"),
+    "expired": N_("Expired"),
+    # jobs
+    "running": N_("Running"),
+    "succeeded": N_("Succeeded"),
+    "failed": N_("Failed"),
+}
+ROLES = {
+    "worker": N_("Community worker"),
+    "district_admin": N_("District administrator"),
+    "platform_admin": N_("Platform administrator"),
+    "resident": N_("Resident"),
+    "unit_staff": N_("Unit staff"),
+    "evaluator": N_("External evaluator"),
+}
+FLAGS = {
+    "shared_device_or_position": N_(
+        "Checked in from the same phone or the very same spot as another resident"
+    ),
+    "too_many_hours_in_a_day": N_("More hours in one day than the district allows"),
+    "backfill": N_("Back-filled by a worker, not checked in on site"),
+    "burst_of_reports": N_("Many reports in a short time"),
+}
+SOURCES = {"live": N_("On site"), "backfill": N_("Back-filled")}
+DEED_MODES = {
+    "report": N_("Reported by the resident"),
+    "attest": N_("Attested by a worker"),
+    "proxy": N_("Attested on the resident's behalf"),
+}
+EXPORTS = {
+    "service-records": N_("Service records"),
+    "attendances": N_("Attendances"),
+    "deeds": N_("Good deeds"),
+    "ledger": N_("Credit transactions"),
+    "unit-record": N_("Unit credit record"),
+}
+# Scheduled jobs, by what they do (their docstrings are the operators' English).
+JOBS = {
+    "award-badges": N_("Award badges"),
+    "close-activities": N_("Close finished activities"),
+    "expire-holds": N_("Void reward holds past their time"),
+    "remind-expiring-holds": N_("Remind residents of holds about to lapse"),
+    "expire-credits": N_("Expire credits past their date"),
+    "seal-ledger": N_("Seal the ledger"),
+    "honour-roll": N_("Draft the month's honour roll"),
+    "console-dashboards": N_("Add up the dashboards"),
+    "purge-expired-sessions": N_("Remove expired sign-ins"),
+    "dispatch-notifications": N_("Send notifications"),
+    "oversight-rectification": N_("Follow up rectification deadlines"),
+    "oversight-lists": N_("Draw up the quarterly lists"),
+}
+UNKNOWN = N_("Unknown")
+
+
+def _name(table: dict[str, str], code: str | None) -> str:
+    if code is None:
+        return "—"
+    return translate(table.get(code, UNKNOWN))
+
+
+def status(code: str | None) -> str:
+    return _name(STATUSES, code)
+
+
+def role(code: str | None) -> str:
+    return _name(ROLES, code)
+
+
+def flag(code: str | None) -> str:
+    return _name(FLAGS, code)
+
+
+def source(code: str | None) -> str:
+    return _name(SOURCES, code)
+
+
+def deed_mode(code: str | None) -> str:
+    return _name(DEED_MODES, code)
+
+
+def export(code: str | None) -> str:
+    return _name(EXPORTS, code)
+
+
+def job(code: str | None) -> str:
+    return _name(JOBS, code)
+
+
+FIELDS = {
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "action": N_("Civility action"),
+    "community": N_("Community"),
+    "starts_at": N_("Starts (Beijing time)"),
+    "ends_at": N_("Ends (Beijing time)"),
+    "capacity": N_("Capacity"),
+    "lat": N_("Latitude"),
+    "lng": N_("Longitude"),
+    "radius_m": N_("Check-in radius"),
+    "address": N_("Address"),
+    "location": N_("Location"),
+    "hours": N_("Hours"),
+    "reason": N_("Reason"),
+    "note": N_("Note"),
+    "resident": N_("Resident"),
+    "checked_in_at": N_("Arrived (Beijing time)"),
+    "checked_out_at": N_("Left (Beijing time)"),
+    "occurred_at": N_("When (Beijing time)"),
+    "consent": N_("Consent"),
+    "code": N_("Pickup code"),
+    "decision": N_("Decision"),
+    "cost": N_("Credits"),
+    "stock": N_("Stock"),
+    "username": N_("Username"),
+    "password": N_("Password"),
+    "display_name": N_("Name"),
+    "body": N_("The form"),
+    "credits_per_hour": N_("Credits per hour"),
+    "credits_per_report": N_("Credits per report"),
+    "report_daily_cap": N_("Reports a day at most"),
+    "effective_from": N_("From (Beijing time, empty: now)"),
+    "max_hours_per_day": N_("Hours counted per day at most"),
+    "review_hours_per_day": N_("Hours per day above which a worker reviews"),
+    "credit_expiry": N_("Credits expire"),
+    "months": N_("Months (when they expire after months)"),
+    "redemption_hold_hours": N_("A reward is held for (hours)"),
+    "geofence_radius_m": N_("Default check-in radius (m)"),
+    "quantity": N_("Add to stock"),
+    "threshold": N_("Threshold"),
+    "criterion": N_("Earned by"),
+    "name": N_("Name"),
+}
+PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
+
+
+def field(path: str) -> str:
+    """The form field an API error names (`location.lat`), by its label."""
+    parts = [p for p in path.split(".") if p and not p.isdigit() and p not in ("body", "query")]
+    if len(parts) >= 2 and parts[-2] in PER_ACTION:  # a per-action setting: name the action
+        return f"{translate(FIELDS[parts[-2]])}（{parts[-1]}）"
+    name = parts[-1] if parts else "body"
+    return translate(FIELDS.get(name, N_("The form")))

@@ -1,0 +1,116 @@
+"""The jobs page: the platform administrator's every scheduled job, and a district
+administrator's district jobs — the scheduled work that can be done for one district (its
+dashboards, its honour roll's draft), with their last runs and a button to run one now for
+their district only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import Response
+from tortoise.expressions import Q
+
+from accounts.models import District
+from console import names
+from console.pages.dashboard import refresh_district
+from console.web import Ctx, redirect
+from credits.recognition import honour_rolls
+from kernel.errors import NotFound
+from kernel.i18n import N_, translate
+from kernel.ids import new_id
+from kernel.models import JobRun
+from kernel.scheduler import JOBS, Job, get_job, last_runs, run_job
+
+DISTRICT_TRIGGER = "district"
+
+
+async def _dashboards(district: District) -> dict[str, Any]:
+    return await refresh_district(district.id)
+
+
+async def _honour_roll(district: District) -> dict[str, Any]:
+    """The draft of the month in progress, as a district administrator takes it through the
+    API (`POST /api/v1/districts/{code}/honour-rolls`): refused once published."""
+    now = datetime.now(UTC)
+    roll = await honour_rolls.take_draft(district, honour_rolls.period_of(now), now=now)
+    return {"period": roll.period}
+
+
+# The scheduled jobs a district administrator may run for their district, and how.
+DISTRICT_JOBS: dict[str, Callable[[District], Awaitable[dict[str, Any]]]] = {
+    "console-dashboards": _dashboards,
+    "honour-roll": _honour_roll,
+}
+
+
+def _district_slot(district_id: str) -> str:
+    """A district run's slot: the district, then a unique tail (the slot is 40 characters)."""
+    return f"{district_id}/{new_id()[-12:]}"
+
+
+def _jobs_of(ctx: Ctx) -> list[Job]:
+    if ctx.who.role == "platform_admin":
+        return sorted(JOBS.values(), key=lambda j: j.name)
+    return [JOBS[name] for name in sorted(DISTRICT_JOBS) if name in JOBS]
+
+
+def _runs_seen_by(ctx: Ctx) -> Q:
+    """Every run for the platform administrator; for a district administrator the district
+    jobs' scheduled and platform runs (which cover every district) and their own district's
+    runs, never another district's."""
+    if ctx.who.role == "platform_admin":
+        return Q()
+    return Q(job__in=list(DISTRICT_JOBS)) & (
+        ~Q(trigger=DISTRICT_TRIGGER) | Q(slot__startswith=f"{ctx.who.district_id}/")
+    )
+
+
+async def jobs_page(ctx: Ctx) -> Response:
+    seen = _runs_seen_by(ctx)
+    jobs = _jobs_of(ctx)
+    if ctx.who.role == "platform_admin":
+        runs = await last_runs()
+    else:
+        runs = {}
+        for job in jobs:
+            run = await JobRun.filter(seen, job=job.name).order_by("-started_at").first()
+            if run is not None:
+                runs[job.name] = run
+    recent = await JobRun.filter(seen).order_by("-started_at").limit(30)
+    return ctx.render(
+        "jobs.html",
+        jobs=jobs,
+        runs=runs,
+        recent=recent,
+    )
+
+
+async def run_job_now(ctx: Ctx) -> Response:
+    name = ctx.request.path_params["name"]
+    if ctx.who.role == "platform_admin":
+        job = get_job(name)
+        run = await run_job(job.name, trigger="manual")
+    else:
+        if name not in DISTRICT_JOBS:
+            raise NotFound(N_("No job named `{name}`."), name=name)
+        job = get_job(name)
+        district = await District.get(id=ctx.who.district_id)
+        work = DISTRICT_JOBS[name]
+
+        async def for_district() -> dict[str, Any]:
+            return await work(district)
+
+        run = await run_job(
+            job.name, trigger=DISTRICT_TRIGGER, slot=_district_slot(district.id), call=for_district
+        )
+    await ctx.say(
+        translate(
+            "{job}: {status}.",
+            job=names.job(job.name),
+            status=names.status(run.status if run else None),
+        ),
+        error=run is None or run.status != "succeeded",
+    )
+    return redirect("/console/jobs")

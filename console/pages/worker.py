@@ -1,0 +1,368 @@
+"""A worker's day: today's and upcoming activities, the activity form, roster, attendances
+(approve / reject / change hours), back-fill, and the rotating check-in screen."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from starlette.responses import JSONResponse, Response
+
+from accounts.models import Community
+from activities import attendance as attendance_service
+from activities import enrolment, records
+from activities import service as activities
+from activities.checkin import issue_checkin_token, qr_png
+from activities.models import Activity, Attendance, Correction, Deed, Enrollment
+from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
+from activities.schemas.attendance import BackfillIn, VerifyIn
+from console import lookups, scope
+from console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
+from console.web import LOCAL, SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from kernel.http import parse
+from kernel.i18n import translate
+
+LIST_LIMIT = 100
+
+
+async def _communities_of(ctx: Ctx) -> list[Community]:
+    return list(await communities_of(ctx.who).order_by("name"))
+
+
+async def _activity_rows(activities_: list[Activity]) -> list[dict[str, Any]]:
+    communities = await lookups.communities(a.community_id for a in activities_)
+    counts = await enrolment.activity_counts([a.id for a in activities_])
+    names: dict[str, dict[str, str]] = {}
+    rows = []
+    for a in activities_:
+        if a.district_id not in names:
+            names[a.district_id] = await lookups.action_names(a.district_id)
+        community = communities.get(a.community_id)
+        rows.append(
+            {
+                "activity": a,
+                "community": community.name if community else "—",
+                "action": names[a.district_id].get(a.action, translate("Unknown")),
+                "enrolled": counts[a.id]["enrolled"],
+                "waitlisted": counts[a.id]["waitlisted"],
+            }
+        )
+    return rows
+
+
+async def home(ctx: Ctx) -> Response:
+    """Today's activities, the next ones, and the work waiting."""
+    now = datetime.now(UTC)
+    # Today in Beijing, as UTC moments (SQLite compares the stored UTC text).
+    local_today = now.astimezone(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
+    tomorrow = (local_today + timedelta(days=1)).astimezone(UTC)
+    local_today = local_today.astimezone(UTC)
+    scoped = staff_scoped(Activity.all(), ctx.who)
+    today = (
+        await scoped.filter(
+            starts_at__lt=tomorrow, ends_at__gte=local_today, status__in=("published", "finished")
+        )
+        .order_by("starts_at")
+        .limit(LIST_LIMIT)
+    )
+    upcoming = (
+        await scoped.filter(starts_at__gte=tomorrow, status="published")
+        .order_by("starts_at")
+        .limit(20)
+    )
+    pending = {
+        "attendances": await staff_scoped(Attendance.filter(status="pending"), ctx.who).count(),
+        "deeds": await staff_scoped(Deed.filter(status="pending"), ctx.who).count(),
+        "corrections": await staff_scoped(Correction.filter(status="pending"), ctx.who).count(),
+    }
+    return ctx.render(
+        "home.html",
+        today=await _activity_rows(today),
+        upcoming=await _activity_rows(upcoming),
+        pending=pending,
+        now=now,
+    )
+
+
+async def activity_list(ctx: Ctx) -> Response:
+    scoped = staff_scoped(Activity.all(), ctx.who)
+    rows = await scoped.order_by("-starts_at").limit(LIST_LIMIT)
+    return ctx.render("activities.html", rows=await _activity_rows(rows))
+
+
+def _activity_form_values(a: Activity | None) -> dict[str, Any]:
+    if a is None:
+        start = (datetime.now(UTC) + timedelta(days=1)).astimezone(LOCAL)
+        start = start.replace(hour=9, minute=0, second=0, microsecond=0)
+        return {
+            "title": "",
+            "description": "",
+            "action": "volunteering",
+            "community": "",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "capacity": "20",
+            "address": "",
+            "lat": "",
+            "lng": "",
+            "radius_m": "",
+        }
+    return {
+        "title": a.title,
+        "description": a.description,
+        "action": a.action,
+        "community": a.community_id,
+        "starts_at": a.starts_at.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": a.ends_at.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": str(a.capacity),
+        "address": a.address,
+        "lat": str(a.lat),
+        "lng": str(a.lng),
+        "radius_m": str(a.radius_m),
+    }
+
+
+async def _form_page(
+    ctx: Ctx, *, activity: Activity | None, values: dict[str, Any], error: str | None = None
+) -> Response:
+    communities = await _communities_of(ctx)
+    actions = await activities.list_actions(ctx.who)
+    return ctx.render(
+        "activity_form.html",
+        status=422 if error else 200,
+        activity=activity,
+        values=values,
+        communities=communities,
+        actions=actions,
+        error=error,
+    )
+
+
+def _location(values: dict[str, str]) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "lat": values.get("lat") or None,
+        "lng": values.get("lng") or None,
+        "address": values.get("address", ""),
+    }
+    if values.get("radius_m"):
+        location["radius_m"] = values["radius_m"]
+    return location
+
+
+def _times(values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "starts_at": parse_local(values.get("starts_at", "")) or values.get("starts_at") or None,
+        "ends_at": parse_local(values.get("ends_at", "")) or values.get("ends_at") or None,
+    }
+
+
+async def new_activity(ctx: Ctx) -> Response:
+    return await _form_page(ctx, activity=None, values=_activity_form_values(None))
+
+
+async def create_activity(ctx: Ctx) -> Response:
+    values = await form_data(ctx)
+    community = await Community.get_or_none(id=values.get("community", ""))
+    body = parse(
+        ActivityIn,
+        {
+            "title": values.get("title", ""),
+            "description": values.get("description", ""),
+            "action": values.get("action", ""),
+            "community": community.code if community else "-",
+            "capacity": values.get("capacity") or None,
+            "location": _location(values),
+            **_times(values),
+        },
+    )
+    assert isinstance(body, ActivityIn)
+    created = await activities.create_activity(
+        who=ctx.who,
+        title=body.title,
+        description=body.description,
+        action=body.action,
+        community=body.community,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        capacity=body.capacity,
+        lat=body.location.lat,
+        lng=body.location.lng,
+        radius_m=body.location.radius_m,
+        address=body.location.address,
+    )
+    await ctx.say(translate("The activity is published."))
+    return redirect(f"/console/activities/{created.id}")
+
+
+async def edit_activity(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    return await _form_page(ctx, activity=activity, values=_activity_form_values(activity))
+
+
+async def update_activity(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    values = await form_data(ctx)
+    body = parse(
+        ActivityPatch,
+        {
+            "title": values.get("title", ""),
+            "description": values.get("description", ""),
+            "capacity": values.get("capacity") or None,
+            "location": _location(values),
+            **_times(values),
+        },
+    )
+    await activities.update_activity(activity, body.model_dump(exclude_unset=True))
+    await ctx.say(translate("The activity is saved."))
+    return redirect(f"/console/activities/{activity.id}")
+
+
+async def cancel_activity(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    values = await form_data(ctx)
+    body = parse(CancelIn, {"reason": values.get("reason", "")})
+    assert isinstance(body, CancelIn)
+    await activities.cancel_activity(activity, reason=body.reason)
+    await ctx.say(translate("The activity is cancelled; enrolled residents are told."))
+    return redirect(f"/console/activities/{activity.id}")
+
+
+async def activity_detail(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    (row,) = await _activity_rows([activity])
+    enrolments = await Enrollment.filter(activity_id=activity.id).order_by("queued_at")
+    attendances = await Attendance.filter(activity_id=activity.id).order_by("checked_in_at")
+    people = await lookups.people(
+        [e.resident_id for e in enrolments] + [a.resident_id for a in attendances]
+    )
+    q, found = await find_residents(ctx)
+    return ctx.render(
+        "activity.html",
+        q=q,
+        found=found,
+        row=row,
+        activity=activity,
+        enrolments=enrolments,
+        attendances=attendances,
+        people=people,
+        can_change=activity.status == "published" and activity.starts_at > datetime.now(UTC),
+        runs=ctx.who.role in RUNS_ACTIVITIES,
+    )
+
+
+async def verify(ctx: Ctx) -> Response:
+    """Approve (with the hours as checked, or changed with a reason) or reject with a reason."""
+    values = await form_data(ctx)
+    data: dict[str, Any] = {"decision": values.get("decision", "")}
+    if values.get("hours"):
+        data["hours"] = values["hours"]
+    if values.get("reason"):
+        data["reason"] = values["reason"]
+    body = parse(VerifyIn, data)
+    assert isinstance(body, VerifyIn)
+    attendance = await scope.managed_attendance(ctx.request.path_params["id"], who=ctx.who)
+    hours = body.hours
+    if hours is not None and attendance.hours is not None and hours == attendance.hours:
+        hours = None
+    decided = await records.verify_attendance(
+        attendance.id, by=ctx.who, decision=body.decision, hours=hours, reason=body.reason
+    )
+    await ctx.say(
+        translate("Approved.") if decided.status == "verified" else translate("Rejected.")
+    )
+    return redirect(f"/console/activities/{decided.activity_id}#attendances")
+
+
+async def backfill(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    values = await form_data(ctx)
+    body = parse(
+        BackfillIn,
+        {
+            "resident": values.get("resident", ""),
+            "checked_in_at": parse_local(values.get("checked_in_at", "")),
+            "checked_out_at": parse_local(values.get("checked_out_at", "")),
+            "note": values.get("note", ""),
+        },
+    )
+    assert isinstance(body, BackfillIn)
+    await attendance_service.backfill_attendance(
+        activity.id,
+        who=ctx.who,
+        resident_id=body.resident,
+        checked_in_at=body.checked_in_at,
+        checked_out_at=body.checked_out_at,
+        note=body.note,
+    )
+    await ctx.say(translate("The attendance is back-filled; approve it below."))
+    return redirect(f"/console/activities/{activity.id}#attendances")
+
+
+# --- the check-in screen -------------------------------------------------------------------
+
+
+async def checkin_screen(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    (row,) = await _activity_rows([activity])
+    return ctx.render("checkin.html", row=row, activity=activity)
+
+
+async def checkin_code(ctx: Ctx) -> Response:
+    """What the check-in screen shows now: a fresh code while the activity runs (and a little
+    before), who has arrived, and plainly when it is over. Polled with the session cookie, so
+    it keeps going for the whole activity whatever the access tokens' lifetime."""
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    now = datetime.now(UTC)
+    arrived = await Attendance.filter(activity_id=activity.id, source="live").order_by(
+        "-checked_in_at"
+    )
+    people = await lookups.people(a.resident_id for a in arrived)
+    state = "live"
+    if activity.status == "cancelled":
+        state = "cancelled"
+    elif activity.status == "finished" or activity.ends_at <= now:
+        state = "over"
+    payload: dict[str, Any] = {
+        "state": state,
+        "message": {
+            "live": translate("Scan to check in or out"),
+            "over": translate("The activity is over; check-in is closed."),
+            "cancelled": translate("The activity was cancelled."),
+        }[state],
+        "arrived": [
+            {
+                "name": str(people[a.resident_id]) if a.resident_id in people else "—",
+                "at": a.checked_in_at.astimezone(LOCAL).strftime("%H:%M"),
+                "out": a.checked_out_at is not None,
+            }
+            for a in arrived[:100]
+        ],
+        "arrived_count": len(arrived),
+    }
+    if state == "live":
+        token, expires_at = issue_checkin_token(activity.id, now)
+        payload["qr"] = "data:image/png;base64," + base64.b64encode(qr_png(token)).decode()
+        # The screen counts validity from when it received the code, not by its own clock.
+        valid_for = max(int((expires_at - now).total_seconds()) - 3, 1)
+        payload["valid_for"] = valid_for
+        payload["refresh_in"] = max(min(15, valid_for // 2), 1)
+        payload["issued_at"] = now.astimezone(LOCAL).strftime("%H:%M:%S")
+    return JSONResponse(payload, headers=SECURITY_HEADERS)
+
+
+# --- residents, for back-fill and attest --------------------------------------------------
+
+
+async def find_residents(ctx: Ctx) -> tuple[str, list[tuple[str, str]]]:
+    """Residents of the caller's communities whose nickname (or masked phone) has `?q=`."""
+    q = (ctx.request.query_params.get("q") or "").strip()[:50]
+    if not q:
+        return q, []
+    residents = scope.served_residents(ctx.who)
+    found = list(await residents.filter(nickname__icontains=q).order_by("nickname").limit(20))
+    if len(found) < 20:  # the masked phone: its first three or last four digits, or all of it
+        seen = {r.id for r in found}
+        more = await residents.filter(phone_masked__contains=q).order_by("nickname").limit(20)
+        found += [r for r in more if r.id not in seen][: 20 - len(found)]
+    return q, [(r.id, str(lookups.person(r))) for r in found]
