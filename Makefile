@@ -12,8 +12,16 @@ $(VENV)/.synced: pyproject.toml uv.lock
 	$(VENV)/bin/uv sync --frozen --python $(PY)
 	touch $@
 
+# make run [PORT=8000] [DB=sqlite|postgres]
+PORT ?= 8000
+DB ?= sqlite
+
 run: $(VENV)/.synced
-	$(PY) -m app dev
+ifeq ($(DB),postgres)
+	$(PY) scripts/dev_postgres.py --port $(PORT)
+else
+	$(PY) -m app dev --port $(PORT)
+endif
 
 test: $(VENV)/.synced
 	bash scripts/test
