@@ -79,8 +79,9 @@ def main() -> int:
     print(f"PostgreSQL runs on 127.0.0.1:{pg_port} (data in {base})", flush=True)
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{pg_port}/{DATABASE}"}
     try:
-        serve = ["--host", args.host, "--port", str(args.port)]
-        return subprocess.run([sys.executable, "-m", "app", "dev", *serve], env=env, cwd=ROOT).returncode
+        command = [sys.executable, "-m", "app", "dev", "--host", args.host]
+        command += ["--port", str(args.port)]
+        return subprocess.run(command, env=env, cwd=ROOT).returncode
     except KeyboardInterrupt:
         return 0
     finally:
