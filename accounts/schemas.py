@@ -81,6 +81,11 @@ class DistrictRules(Schema):
     def per_action(self, table: dict[str, JsonDecimal], action: str) -> Decimal:
         return table.get(action, table.get("default", Decimal(0)))
 
+    def cap_for(self, action: str) -> int:
+        """How many reported participations of `action` (deeds, problem reports) one resident
+        may have counted per local day (docs/credits.md, "The daily cap of reports")."""
+        return self.report_daily_cap.get(action, self.report_daily_cap.get("default", 0))
+
 
 class DistrictRulesPatch(Schema):
     """A change of rules, merged into the rules in force; it takes effect now or later.

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from pydantic import ValidationError
 
+from accounts import versions
 from accounts.errors import (
     CommunityExists,
     DefaultRequired,
     DistrictExists,
-    RetroactiveRulesChange,
     UnknownAction,
 )
 from accounts.models import Community, District, DistrictRulesVersion
 from accounts.schemas import DistrictRules, DistrictRulesPatch, EarningOut
+from accounts.versions import Versions
 from kernel.auth import Principal
 from kernel.errors import Invalid, NotFound, invalid_from
 from kernel.geo import distance_m
 from kernel.i18n import N_, _
-from kernel.sql import db_time, query_rows
 
 # --- districts and their rules -------------------------------------------------------------
 
@@ -49,17 +49,11 @@ async def create_district(*, code: str, name: str, by: Principal) -> District:
     return district
 
 
-def rules_version_sql(district: str, at: str, column: str = "rules") -> str:
-    """SQL of the `column` of a district's rules version in force at `at` (both SQL
-    expressions): the latest `effective_from` not after it, then the latest created, then the
-    highest id. Which version applies is decided here only: `version_at` and `rules_at` run it,
-    and the hot paths (a posting's guard, an adjustment's read, a check-out's long-day flag) embed
-    it in statements of their own."""
-    return (
-        f"SELECT v.{column} FROM district_rules_version v WHERE v.district_id = {district} "
-        f"AND v.effective_from <= {at} ORDER BY v.effective_from DESC, v.created_at DESC, "
-        "v.id DESC LIMIT 1"
-    )
+# Which version of a district's rules is in force (`accounts.versions`): `version_at` and
+# `rules_at` read it, the posting's cache picks it alike (`versions.in_force`), and the hot
+# paths (a posting's guard, an adjustment's read, a check-out's long-day flag, a daily cap)
+# embed `DISTRICT_RULES.in_force_sql` in statements of their own.
+DISTRICT_RULES = Versions(DistrictRulesVersion)
 
 
 async def rules_at(district_id: str, at: datetime | None = None) -> DistrictRules:
@@ -77,11 +71,8 @@ async def upcoming_rules(district_id: str) -> list[DistrictRulesVersion]:
 
 
 async def version_at(district_id: str, at: datetime) -> DistrictRulesVersion | None:
-    """The rules version in force at `at` (None: the defaults), by `rules_version_sql`."""
-    rows = await query_rows(
-        rules_version_sql(":district", ":at", "*"), {"district": district_id, "at": db_time(at)}
-    )
-    return DistrictRulesVersion._init_from_db(**rows[0]) if rows else None
+    """The rules version in force at `at` (None: the defaults)."""
+    return await DISTRICT_RULES.version_at(district_id, at)
 
 
 # What a district's earning rules may price ({code: name}): the civility actions from the
@@ -103,8 +94,6 @@ async def district_actions(district_id: str) -> dict[str, str]:
     return actions
 
 
-# A change dated this little before now counts as now (clocks of clients differ).
-RULES_CLOCK_SLACK = timedelta(minutes=5)
 PER_ACTION_MAPS = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 EXAMPLE_HOURS = Decimal(2)
 
@@ -126,7 +115,7 @@ def earnings(rules: DistrictRules, actions: dict[str, str]) -> list[EarningOut]:
     for code, name in sorted(actions.items()):
         per_hour = rules.per_action(rules.credits_per_hour, code)
         per_report = rules.per_action(rules.credits_per_report, code)
-        cap = rules.report_daily_cap.get(code, rules.report_daily_cap.get("default", 0))
+        cap = rules.cap_for(code)
         if not rules.moral_bank_enabled:
             example = _("The moral bank is off: {action} earns no credits.", action=name)
         else:
@@ -166,22 +155,17 @@ async def _merged_rules(
     seeding: bool = False,
 ) -> tuple[DistrictRules, DistrictRules, datetime]:
     """(rules in force at the change's start, rules after the change, the start)."""
-    now = datetime.now(UTC)
-    effective_from = patch.effective_from or now
-    if effective_from.tzinfo is None:
-        effective_from = effective_from.replace(tzinfo=UTC)
     # Seeding writes a new district's history (seed-demo, benchmarks): no deed exists yet, so
     # a past date changes nothing already earned.
-    if not seeding:
-        if effective_from < now - RULES_CLOCK_SLACK:
-            raise RetroactiveRulesChange(
-                N_(
-                    "`effective_from` is in the past; a change would alter what deeds and "
-                    "back-fills already made earn. Date it now or later."
-                ),
-                errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
-            )
-        effective_from = max(effective_from, now)
+    effective_from = versions.effective_from(
+        patch.effective_from,
+        now=datetime.now(UTC),
+        detail=N_(
+            "`effective_from` is in the past; a change would alter what deeds and "
+            "back-fills already made earn. Date it now or later."
+        ),
+        history=seeding,
+    )
     current = await rules_at(district.id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
     merged = current.model_dump()

@@ -25,11 +25,11 @@ from activities.errors import (
 from activities.models import Certificate, ServiceRecord
 from activities.notices import tell_certificate_revoked
 from activities.scope import managed_certificate, own_certificates
-from activities.service import local_date
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_
 from kernel.keys import get_keyring
+from kernel.localtime import local_date
 from kernel.settings import get_settings
 from kernel.storage import get_storage
 

@@ -4,96 +4,89 @@ administrator's review, beyond that never."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from accounts.models import DistrictRulesVersion
 from accounts.schemas import DistrictRules
-from accounts.service import rules_at, rules_version_sql
+from accounts.service import DISTRICT_RULES, rules_at
 from activities.errors import DailyHoursExceeded, DistrictReviewRequired
 from activities.models import Attendance
-from activities.service import local_date
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import dialect
 from kernel.i18n import N_
-from kernel.settings import get_settings
 from kernel.sql import db_time, query_rows
 
-# The day's hours in one statement: its service records and, when waiting hours count, its
-# attendances waiting for verification (the request runs it on every check-out).
-_RECORDED_HOURS = (
-    "SELECT hours FROM service_record WHERE resident_id = :resident AND served_on = :day"
-)
-_WAITING_HOURS = (
-    " UNION ALL SELECT hours FROM attendance WHERE resident_id = :resident"
-    " AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end"
-)
 
-
-async def hours_on(
-    resident_id: str, day: date, *, waiting: bool = False, besides: str | None = None
-) -> Decimal:
-    """The resident's hours on the local `day`: those of their service records served that day
-    (a reversal takes its record's back) and, when `waiting`, those of their attendances
-    checked in that day and still waiting for verification (other than `besides`)."""
-    params: dict[str, Any] = {
-        "resident": resident_id,
-        "day": day if dialect() == "postgres" else day.isoformat(),
-    }
-    template = _RECORDED_HOURS
-    if waiting:
-        start = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
-        params["start"] = db_time(start.astimezone(UTC))
-        params["end"] = db_time((start + timedelta(days=1)).astimezone(UTC))
-        template += _WAITING_HOURS
-        if besides is not None:
-            template += " AND id <> :besides"
-            params["besides"] = besides
-    rows = await query_rows(template, params)
-    return sum((Decimal(str(row["hours"])) for row in rows if row["hours"] is not None), Decimal(0))
+def _day_hours(columns: str = "hours", *, waiting: bool) -> str:
+    """Hours in a day, written once: a resident's service records served on the local `:day`
+    (a reversal takes its record's back) and, when `waiting`, their attendances checked in
+    that day (from `:start` to `:end`) still waiting for verification, other than `:besides`;
+    one row each. The cap on records counts what is recorded, the long-day flag both."""
+    recorded = (
+        f"SELECT {columns} FROM service_record WHERE resident_id = :resident AND served_on = :day"
+    )
+    if not waiting:
+        return recorded
+    return (
+        f"{recorded} UNION ALL SELECT {columns} FROM attendance WHERE resident_id = :resident"
+        " AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end"
+        " AND id <> :besides"
+    )
 
 
 # The long-day flag of every check-out in one statement: the district's rules in force when
-# the attendance began (`accounts.service.rules_version_sql`) beside the day's hours. The
-# rules come first so that PostgreSQL types each column from a real one.
-_RULES_AND_HOURS = f"""
-SELECT * FROM (
-    SELECT CAST(NULL AS NUMERIC) AS hours, ({rules_version_sql(":district", ":at")}) AS rules
-) AS version
-UNION ALL SELECT hours, NULL FROM service_record WHERE resident_id = :resident AND served_on = :day
-UNION ALL SELECT hours, NULL FROM attendance WHERE resident_id = :resident
-    AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end AND id <> :besides
-"""
+# the attendance began beside the day's hours. The rules come first so that PostgreSQL types
+# each column from a real one.
+_RULES_AND_HOURS = (
+    "SELECT * FROM (SELECT CAST(NULL AS NUMERIC) AS hours, "
+    f"({DISTRICT_RULES.in_force_sql(':district', ':at')}) AS rules) AS version "
+    f"UNION ALL {_day_hours('hours, NULL', waiting=True)}"
+)
 _RULES = DistrictRulesVersion._meta.fields_map["rules"]
+
+
+def _date(day: date) -> Any:
+    return day if dialect() == "postgres" else day.isoformat()
+
+
+def _hours(rows: list[dict[str, Any]]) -> Decimal:
+    return sum((Decimal(str(row["hours"])) for row in rows if row["hours"] is not None), Decimal(0))
+
+
+async def hours_on(resident_id: str, day: date) -> Decimal:
+    """The resident's recorded hours on the local `day` (`_day_hours`)."""
+    return _hours(
+        await query_rows(_day_hours(waiting=False), {"resident": resident_id, "day": _date(day)})
+    )
 
 
 async def exceeds_daily_hours(attendance: Attendance) -> bool:
     """Whether the attendance takes its day above the hours counted at once (a flag for the
-    worker who verifies it, not a refusal)."""
-    day = local_date(attendance.checked_in_at)
-    start = datetime.combine(day, time(), ZoneInfo(get_settings().local_timezone))
+    worker who verifies it, not a refusal): the day's recorded hours, those of its other
+    attendances waiting for verification, and the rules, in one statement (`_day_hours`)."""
+    day = localtime.local_date(attendance.checked_in_at)
+    start, end = localtime.day_bounds(day)
     rows = await query_rows(
         _RULES_AND_HOURS,
         {
             "district": attendance.district_id,
             "at": db_time(attendance.checked_in_at),
             "resident": attendance.resident_id,
-            "day": day if dialect() == "postgres" else day.isoformat(),
-            "start": db_time(start.astimezone(UTC)),
-            "end": db_time((start + timedelta(days=1)).astimezone(UTC)),
+            "day": _date(day),
+            "start": db_time(start),
+            "end": db_time(end),
             "besides": attendance.id,
         },
     )
     rules = DistrictRules()
-    total = Decimal(0)
     for row in rows:
         if row["rules"] is not None:
             rules = DistrictRules.model_validate(_RULES.to_python_value(row["rules"]))
-        elif row["hours"] is not None:
-            total += Decimal(str(row["hours"]))
-    return total + (attendance.hours or Decimal(0)) > rules.max_hours_per_day
+    hours = _hours([row for row in rows if row["rules"] is None])
+    return hours + (attendance.hours or Decimal(0)) > rules.max_hours_per_day
 
 
 async def ensure_daily_cap(
@@ -102,7 +95,7 @@ async def ensure_daily_cap(
     """Refuses a record that takes its day above the district's limits: above
     `review_hours_per_day` always, above `max_hours_per_day` when a worker verifies it."""
     rules = await rules_at(district_id, served_at)
-    day = local_date(served_at)
+    day = localtime.local_date(served_at)
     total = await hours_on(resident_id, day) + hours
     if total > rules.review_hours_per_day:
         raise DailyHoursExceeded(

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from accounts.scope import served_residents
-from accounts.service import rules_at
 from activities.errors import (
     DailyCapReached,
     DeedNotPending,
@@ -22,12 +21,13 @@ from activities.errors import (
 from activities.models import Deed, Upload
 from activities.notices import tell_deed_reviewed
 from activities.scope import managed_deed, readable_upload
-from activities.service import find_action, local_date
+from activities.service import find_action
 from activities.verification import ensure_attestable, ensure_reportable
-from credits.service import lock_resident, record_participation
+from credits.service import daily_cap, lock_resident, record_participation
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.ids import new_id
+from kernel.localtime import local_date
 from kernel.settings import get_settings
 from kernel.storage import (
     UncleanImage,
@@ -97,24 +97,23 @@ async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]
 async def _ensure_under_daily_cap(
     district_id: str, resident_id: str, action: str, at: datetime
 ) -> date:
+    """A deed past the day's cap is refused up front; a deed waiting for review holds its
+    place (a rejected one frees it). What fills the day is `credits.service.daily_cap`'s."""
     await lock_resident(resident_id)
-    rules = await rules_at(district_id, at)
-    cap = rules.report_daily_cap.get(action, rules.report_daily_cap.get("default", 0))
-    day = local_date(at)
-    done = await Deed.filter(
-        resident_id=resident_id,
-        action=action,
-        occurred_on=day,
-        status__in=("pending", "approved"),
+    waiting = await Deed.filter(
+        resident_id=resident_id, action=action, occurred_on=local_date(at), status="pending"
     ).count()
-    if done >= cap:
+    day = await daily_cap(
+        district_id=district_id, resident_id=resident_id, action=action, at=at, waiting=waiting
+    )
+    if day.reached:
         raise DailyCapReached(
             N_("`{action}` counts at most {cap} time(s) a day; {day} is full."),
             action=action,
-            cap=cap,
-            day=day,
+            cap=day.cap,
+            day=day.day,
         )
-    return day
+    return day.day
 
 
 def _ensure_recent(occurred_at: datetime) -> None:

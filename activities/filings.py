@@ -5,19 +5,18 @@ approved deed and posts what it earns, like any approved deed."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from activities.deeds import post_approved_deed
 from activities.errors import FilingDecided, FilingNotDue, InvalidTimes, NotAFiledAction
 from activities.models import Deed, EventFiling
 from activities.notices import tell_filing_decided
 from activities.scope import managed_filing
-from activities.service import find_action, local_date
+from activities.service import find_action
 from activities.verification import rule_of
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import Invalid
 from kernel.i18n import N_
-from kernel.settings import get_settings
 
 FILE_AHEAD_AT_MOST = timedelta(days=366)
 
@@ -32,7 +31,7 @@ async def file_event(
         raise NotAFiledAction(
             N_("“{action}” is not filed ahead; report it as a deed."), action=found.name
         )
-    today = local_date(datetime.now(UTC))
+    today = localtime.today()
     if planned_on < today or planned_on > today + FILE_AHEAD_AT_MOST:
         raise InvalidTimes(
             N_("An event is filed before it happens, at most a year ahead."),
@@ -56,7 +55,7 @@ async def decide_filing(
     filing = await managed_filing(filing_id, who=by)
     if filing.status != "filed":
         raise FilingDecided(N_("The filing was {status} already."), status=filing.status)
-    if filing.planned_on > local_date(datetime.now(UTC)):
+    if filing.planned_on > localtime.today():
         raise FilingNotDue(
             N_("The event is on {day}: confirm it once it has taken place."),
             day=filing.planned_on,
@@ -76,8 +75,7 @@ async def decide_filing(
     if not moved:
         raise FilingDecided(N_("The filing was decided meanwhile."))
     if decision == "confirm":
-        zone = ZoneInfo(get_settings().local_timezone)
-        occurred_at = min(datetime.combine(filing.planned_on, time(12), zone).astimezone(UTC), now)
+        occurred_at = min(localtime.at(filing.planned_on, time(12)).astimezone(UTC), now)
         deed = await Deed.create(
             district_id=filing.district_id,
             community_id=filing.community_id,

@@ -31,11 +31,11 @@ from activities.models import (
 )
 from activities.notices import tell_attendance_decided, tell_correction_decided
 from activities.scope import managed_attendance, managed_correction, readable_activity
-from activities.service import local_date
 from credits.service import lock_resident, record_participation, reverse_participation
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_
+from kernel.localtime import local_date
 
 # --- verification and service records ------------------------------------------------------
 

@@ -3,9 +3,8 @@ attendance and records modules share."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
@@ -27,10 +26,10 @@ from activities.models import (
     CivilityAction,
     Enrollment,
 )
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.outbox import queue_notification, register_notice
-from kernel.settings import get_settings
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
 TEN_ACTIONS = (
@@ -45,10 +44,6 @@ TEN_ACTIONS = (
     "frugal-banquets",
     "finish-your-water",
 )
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(ZoneInfo(get_settings().local_timezone)).date()
 
 
 # --- civility actions ----------------------------------------------------------------------
@@ -229,7 +224,7 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
 
 def _when_and_where(activity: Activity) -> dict[str, str]:
     """The time and place a resident signed up for, as they read it (local time)."""
-    zone = ZoneInfo(get_settings().local_timezone)
+    zone = localtime.zone()
     return {
         "starts_at": activity.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
         "ends_at": activity.ends_at.astimezone(zone).strftime("%H:%M"),

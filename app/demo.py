@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from accounts.models import Community, District, Resident, Staff, StaffCommunity
 from accounts.residents import set_phone
@@ -17,9 +16,9 @@ from activities.models import Activity
 from credits import rewards
 from credits.recognition.schemas import BadgeCreate, Criterion
 from credits.recognition.service import create_badge
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
-from kernel.settings import get_settings
 from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")
@@ -124,8 +123,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
     by_code = {c.code: c for c in communities}
     reviewer = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)
     residents = await Resident.filter(district_id=district.id).order_by("openid")
-    zone = ZoneInfo(get_settings().local_timezone)
-    today = datetime.now(zone).date()
+    today = localtime.today()
     for code, title, action, days, hour, hours, capacity, place in ACTIVITIES:
         community = by_code[code]
         worker = await Staff.filter(
@@ -139,7 +137,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
             district_id=district.id,
             community_ids=frozenset(link.community_id for link in links),
         )
-        starts_at = datetime.combine(today + timedelta(days=days), time(hour), zone)
+        starts_at = localtime.at(today + timedelta(days=days), time(hour))
         activity = await service.create_activity(
             who=organiser,
             title=title,

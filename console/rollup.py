@@ -1,7 +1,7 @@
 """The daily rollup behind the dashboards: for every past day, per district, community and
 civility action, the service records and their verified hours, the approved deeds, and the
 credits issued, redeemed and expired. The `console-dashboards` job rebuilds a district's rows
-(all days before today, Beijing time) in one transaction; a dashboard sums the rows of its
+(all days before today, local time) in one transaction; a dashboard sums the rows of its
 period and adds the days after the rollup (today) live from the records and the ledger.
 
 Distinct people (participants, residents who served) are kept as `console_dashboard_first`
@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from console.models import DashboardRollup
-from console.web import LOCAL
+from kernel import localtime
 from kernel.db import dialect
 from kernel.sql import db_time, execute, query_rows
 
-LOCAL_TZ = "Asia/Shanghai"
 CITY = ""  # the district of the whole city's distinct-people rows and rollup state
 
 
@@ -73,13 +72,6 @@ def split(start: date, to: date, through: date | None) -> tuple[Days | None, Day
     return rolled, live
 
 
-def local_day(column: str) -> str:
-    """A stored UTC moment's day in Beijing, as SQL."""
-    if dialect() == "postgres":
-        return f"CAST({column} AT TIME ZONE '{LOCAL_TZ}' AS DATE)"
-    return f"date({column}, '+8 hours')"
-
-
 def day_month(column: str) -> str:
     """A date column's month (`YYYY-MM`), as SQL."""
     if dialect() == "postgres":
@@ -111,7 +103,7 @@ FIRST_KINDS = (
 
 async def rebuild(district_id: str, today: date) -> int:
     """Replaces the district's rollup with every day before `today`; returns the rows kept."""
-    start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
+    start_of_today = localtime.start_of(today)
     await execute("DELETE FROM console_dashboard_day WHERE district_id = ?", [district_id])
     columns = (
         "INSERT INTO console_dashboard_day (district_id, community_id, day, action, records, "
@@ -131,13 +123,13 @@ async def rebuild(district_id: str, today: date) -> int:
         "GROUP BY district_id, community_id, occurred_on, action",
         [district_id, today],
     )
+    day = localtime.date_sql("e.created_at")
     await execute(
-        columns + f"SELECT r.district_id, r.community_id, {local_day('e.created_at')}, '', "
+        columns + f"SELECT r.district_id, r.community_id, {day}, '', "
         f"0, 0, 0, {', '.join(CREDIT_SUMS)} "
         "FROM ledger_entry e JOIN resident r ON r.id = e.owner_id "
         "WHERE e.owner_kind = 'resident' AND e.asset = 'credits' AND r.district_id = ? "
-        f"AND e.created_at < ? GROUP BY r.district_id, r.community_id, "
-        f"{local_day('e.created_at')}",
+        f"AND e.created_at < ? GROUP BY r.district_id, r.community_id, {day}",
         [district_id, db_time(start_of_today)],
     )
     await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
@@ -167,7 +159,7 @@ async def _keep_state(district_id: str, today: date) -> None:
     # Entries of the days after the rollup have ids above this: ids are taken in time order
     # (an hour's margin for a transaction that committed late; an entry written back-dated
     # only makes the live part scan a little more).
-    start_of_today = datetime.combine(today, time(0), LOCAL).astimezone(UTC)
+    start_of_today = localtime.start_of(today)
     margin = db_time(start_of_today - timedelta(hours=1))
     first = await query_rows(
         "SELECT MIN(id) AS m FROM ledger_entry WHERE created_at >= ?", [margin]

@@ -14,7 +14,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from accounts.models import Staff
 from console import names
 from console.models import ConsoleSession
+from kernel import localtime
 from kernel.auth import Principal, Role, current_principal
 from kernel.db import transaction
 from kernel.errors import Problem
@@ -32,7 +32,6 @@ from kernel.settings import get_settings
 COOKIE = "console_session"
 PRE_COOKIE = "console_pre"
 TEMPLATES = Path(__file__).parent / "templates"
-LOCAL = ZoneInfo("Asia/Shanghai")
 STAFF_ROLES: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 # The security headers and the console's strict Content-Security-Policy come from
 # `kernel.middleware.SecurityHeaders`; console answers are never cached.
@@ -48,15 +47,15 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A moment in Asia/Shanghai, the city's time."""
+    """A moment in the city's time."""
     if moment is None:
         return "—"
-    return moment.astimezone(LOCAL).strftime(fmt)
+    return moment.astimezone(localtime.zone()).strftime(fmt)
 
 
 def local_input(moment: datetime | None) -> str:
     """For `<input type="datetime-local">`."""
-    return moment.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    return moment.astimezone(localtime.zone()).strftime("%Y-%m-%dT%H:%M") if moment else ""
 
 
 def number(value: Decimal | float | int | None) -> str:
@@ -281,11 +280,11 @@ async def form_data(ctx: Ctx) -> dict[str, str]:
 
 
 def parse_local(value: str) -> datetime | None:
-    """A `datetime-local` value, read as Asia/Shanghai."""
+    """A `datetime-local` value, read in the city's time."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=LOCAL)
+        return datetime.fromisoformat(value).replace(tzinfo=localtime.zone())
     except ValueError:
         return None
 

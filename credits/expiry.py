@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from credits import ledger
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import from_units
+from kernel import localtime
 from kernel.i18n import N_
-from kernel.settings import get_settings
 from kernel.sql import query_rows
 
 _DUE = (
@@ -33,7 +32,7 @@ _LOCK_ACCOUNT = "UPDATE ledger_account SET balance = balance WHERE id = ? RETURN
 async def expire_credits(now: datetime | None = None) -> dict[str, Any]:
     """Posts an `expire` transaction for every resident whose earned credits are past due."""
     now = now or datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(get_settings().local_timezone)).date().isoformat()
+    day = localtime.local_date(now).isoformat()
     accounts, units = 0, 0
     for candidate in await query_rows(_CANDIDATES, [now, now]):
         account_id = candidate["account_id"]

@@ -21,8 +21,7 @@ from typing import Any
 
 from tortoise import connections
 
-from accounts.models import DistrictRulesVersion
-from accounts.service import rules_version_sql
+from accounts.service import DISTRICT_RULES
 from credits.errors import (
     AlreadyReversed,
     InsufficientCredits,
@@ -33,7 +32,7 @@ from credits.models import Account, Entry, LedgerTransaction, from_units
 from kernel.db import dialect
 from kernel.i18n import N_
 from kernel.ids import new_id
-from kernel.sql import query_rows
+from kernel.sql import db_time, query_rows
 
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 
@@ -249,9 +248,10 @@ async def post(
     if resolved is None:
         resolved = await accounts(keys)
     now = datetime.now(UTC)
+    # Stored in UTC, as every moment: SQLite keeps the text it is given, and compares text.
     header = [
         new_id(), district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
-        occurred_at or now, now,
+        (occurred_at or now).astimezone(UTC), now,
     ]  # fmt: skip
     in_one_statement = sum(key.bounded for key in keys) <= 1 and dialect() == "postgres"
 
@@ -327,15 +327,11 @@ async def _guard(ids: Sequence[str], rules: RulesInForce | None) -> tuple[bool, 
     accounts_exist = await Account.filter(id__in=list(ids)).count() == len(ids)
     if rules is None:
         return accounts_exist, True
-    in_force = (
-        await DistrictRulesVersion.filter(
-            district_id=rules.district_id, effective_from__lte=rules.at
-        )
-        .order_by("-effective_from", "-created_at", "-id")
-        .only("id")
-        .first()
+    in_force = await query_rows(
+        DISTRICT_RULES.in_force_sql(":district", ":at", "id"),
+        {"district": rules.district_id, "at": db_time(rules.at)},
     )
-    return accounts_exist, (in_force.id if in_force else None) == rules.version_id
+    return accounts_exist, (str(in_force[0]["id"]) if in_force else None) == rules.version_id
 
 
 async def _post_step_by_step(
@@ -396,9 +392,11 @@ _ENTRY_VALUE = (
     "(${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, "
     "${}::bigint, ${}::boolean, ${}::boolean, ${}::timestamptz)"
 )
-# The version of a district's rules in force at a time, as `rules_at` picks it.
+# The version of a district's rules in force at a time (`accounts.versions`).
 _RULES_IN_FORCE = (
-    f"COALESCE(({rules_version_sql('$16::varchar', '$17::timestamptz', 'id')}), '') = $18::varchar"
+    "COALESCE(("
+    + DISTRICT_RULES.in_force_sql("$16::varchar", "$17::timestamptz", "id")
+    + "), '') = $18::varchar"
 )
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from tortoise.functions import Sum
 from tortoise.queryset import QuerySet
 
 from accounts.models import DistrictRulesVersion
 from accounts.schemas import CreditExpiry, DistrictRules
-from accounts.service import rules_version_sql, version_at
+from accounts.service import DISTRICT_RULES, version_at
+from accounts.versions import in_force
 from credits import ledger
 from credits.errors import (
     InsufficientCredits,
@@ -29,12 +29,12 @@ from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.notices import tell_credits_adjusted, tell_transaction_reversed
 from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import advisory_lock
 from kernel.http import decode_cursor, encode_cursor
 from kernel.i18n import N_
 from kernel.ids import new_id
-from kernel.settings import get_settings
 from kernel.sql import db_time, query_rows
 
 CENT = Decimal("0.01")
@@ -59,7 +59,7 @@ def credit_expiry_time(policy: CreditExpiry, earned_at: datetime) -> datetime | 
     """When credits earned at `earned_at` expire under the district's policy (None: never)."""
     if policy.policy == "never":
         return None
-    zone = ZoneInfo(get_settings().local_timezone)
+    zone = localtime.zone()
     local = earned_at.astimezone(zone)
     if policy.policy == "end_of_following_year":
         return datetime(local.year + 2, 1, 1, tzinfo=zone).astimezone(UTC)
@@ -94,7 +94,7 @@ async def _rules_in_force(
     district_id: str, at: datetime, *, fresh: bool
 ) -> tuple[str | None, DistrictRules]:
     """The id of the district's rules version in force at `at` (None: no version, the
-    defaults) and its rules, picked as `rules_at` picks them, from the cache unless `fresh`."""
+    defaults) and its rules (`accounts.versions.in_force`), from the cache unless `fresh`."""
     versions = _RULES_VERSIONS.get(district_id)
     if versions is None or fresh:
         versions = [
@@ -104,11 +104,71 @@ async def _rules_in_force(
             for r in await DistrictRulesVersion.filter(district_id=district_id)
         ]
         _RULES_VERSIONS[district_id] = versions
-    in_force = [v for v in versions if v.effective_from <= at]
-    if not in_force:
-        return None, DistrictRules()
-    newest = max(in_force, key=lambda v: (v.effective_from, v.created_at, v.id))
-    return newest.id, newest.rules
+    found = in_force(versions, at)
+    return (found.id, found.rules) if found is not None else (None, DistrictRules())
+
+
+# --- the daily cap of reports ----------------------------------------------------------------
+
+# The participations priced per report (`credits_per_report`) and capped per local day
+# (`DistrictRules.cap_for`): deeds and problem reports. A service record's are priced by the
+# hour and capped by the daily hours (`activities/daily_hours.py`).
+REPORTED_SOURCES = ("deed", "problem_report")
+
+# The rules in force at the report's time, and the resident's reported participations of the
+# action that local day that the ledger holds and no reversal took back: one statement.
+_DAILY_CAP = f"""
+SELECT ({DISTRICT_RULES.in_force_sql(":district", ":at")}) AS rules, (
+  SELECT COUNT(*) FROM ledger_entry e JOIN ledger_transaction t ON t.id = e.transaction_id
+  WHERE e.owner_kind = 'resident' AND e.owner_id = :resident AND e.asset = 'participations'
+    AND e.action = :action AND e.kind = 'participation'
+    AND t.ref_type IN ({", ".join(f"'{source}'" for source in REPORTED_SOURCES)})
+    AND t.occurred_at >= :start AND t.occurred_at < :end
+    AND NOT EXISTS (SELECT 1 FROM ledger_transaction r WHERE r.reverses_id = t.id)
+) AS counted
+"""
+_RULES = DistrictRulesVersion._meta.fields_map["rules"]
+
+
+@dataclass(frozen=True)
+class DailyCap:
+    """A resident's day of one reported action: its cap, and what fills it."""
+
+    action: str
+    day: date
+    cap: int
+    counted: int
+
+    @property
+    def reached(self) -> bool:
+        return self.counted >= self.cap
+
+
+async def daily_cap(
+    *, district_id: str, resident_id: str, action: str, at: datetime, waiting: int = 0
+) -> DailyCap:
+    """The cap of `action` on the local day of `at` (`DistrictRules.cap_for`, by the rules in
+    force at `at`) and what fills that day: the resident's reported participations of the
+    action posted that day and not reversed, plus `waiting` (claims that will post when
+    approved: deeds waiting for review). The caller holds `lock_resident`."""
+    day = localtime.local_date(at)
+    start, end = localtime.day_bounds(day)
+    row = (
+        await query_rows(
+            _DAILY_CAP,
+            {
+                "district": district_id,
+                "at": db_time(at),
+                "resident": resident_id,
+                "action": action,
+                "start": db_time(start),
+                "end": db_time(end),
+            },
+        )
+    )[0]
+    found = _RULES.to_python_value(row["rules"]) if row["rules"] is not None else None
+    rules = DistrictRules() if found is None else DistrictRules.model_validate(found)
+    return DailyCap(action, day, rules.cap_for(action), int(row["counted"]) + waiting)
 
 
 def _participation_legs(
@@ -132,7 +192,7 @@ def _participation_legs(
             Leg(district_account(district_id, "issuance", "hours"), -hour_units),
         ]
     if rules.moral_bank_enabled:
-        if source == "service_record":
+        if source not in REPORTED_SOURCES:
             earns = not backfill or rules.backfill_earns_credits
             credits = rules.per_action(rules.credits_per_hour, action) * hours if earns else 0
         else:
@@ -226,11 +286,11 @@ async def reverse_participation(
 
 
 # The resident an adjustment is for (in the caller's district unless a platform
-# administrator), the district's rules in force now (picked as `rules_at` picks them) and the
-# ids of the two accounts it moves: one statement.
+# administrator), the district's rules in force now and the ids of the two accounts it moves:
+# one statement.
 _ADJUSTMENT_TARGET = f"""
 SELECT r.id, r.district_id,
-  ({rules_version_sql("r.district_id", ":now")}) AS rules,
+  ({DISTRICT_RULES.in_force_sql("r.district_id", ":now")}) AS rules,
   (SELECT a.id FROM ledger_account a
     WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
       AND a.kind = 'available' AND a.asset = 'credits') AS resident_account,

@@ -41,6 +41,13 @@ _ASSET_OF_KIND = (
 )
 
 
+def _sums(assets: str) -> str:
+    return (
+        "SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,"
+        f" e.amount AS total FROM resident_total e WHERE {assets} /*residents*/"
+    )
+
+
 def metrics_sql(*, within_reach: bool = False) -> str:
     """The `metrics` CTE. `within_reach` (the badge job) leaves out what no badge can be met
     with: the assets and the (kind, scope) pairs no badge is defined on, and values below the
@@ -74,10 +81,7 @@ def metrics_sql(*, within_reach: bool = False) -> str:
         branches.append(branch)
     return f"""
 WITH sums AS (
-    SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,
-           e.amount AS total
-    FROM resident_total e
-    WHERE {assets} /*residents*/
+    {_sums(assets)}
 ),
 metrics AS (
     {UNION.join(branches)}
@@ -86,6 +90,59 @@ metrics AS (
 
 
 METRICS = metrics_sql()
+
+
+def metric_sql(kind: str) -> str:
+    """One metric over every district (`METRICS`' branch of `kind` with no scope), one row per
+    resident (and action): `resident_id`, `value`. `/*residents*/` narrows the residents."""
+    value, where, group_by = next(b[2:] for b in _BRANCHES if b[0] == kind and b[1] is None)
+    return (
+        f"SELECT resident_id, {value} AS value FROM ({_sums('1 = 1')}) sums "
+        f"WHERE {where} GROUP BY {group_by}"
+    )
+
+
+# A badge is judged by the metric of its kind, its action and its district (none: every
+# district). The badge job joins badges to metrics by this condition; a resident's progress
+# looks a badge's metric up by `metric_key`, the same three parts.
+BADGE_METRIC = (
+    "m.kind = b.criterion_kind AND COALESCE(m.scope, '') = COALESCE(b.district_id, '') "
+    "AND COALESCE(m.action, '') = COALESCE(b.criterion_action, '')"
+)
+
+
+def metric_key(kind: str, district_id: str | None, action: str | None) -> tuple[str, str, str]:
+    return kind, district_id or "", action or ""
+
+
+# Every metric of one resident, per district and over every district: one statement.
+_STANDINGS = (
+    METRICS.replace("/*residents*/", "AND e.owner_id = :resident")
+    + "SELECT kind, scope, action, value FROM metrics"
+)
+
+
+@dataclass(frozen=True)
+class Standings:
+    """A resident's metrics, each as a badge's threshold reads it (hours, credits, counts)."""
+
+    values: dict[tuple[str, str, str], Decimal]
+
+    def of(self, kind: str, district_id: str | None, action: str | None) -> Decimal:
+        """The value a badge of `kind` (of `district_id`, None: the platform's; for `action`)
+        is judged by, as the badge job judges it."""
+        return self.values.get(metric_key(kind, district_id, action), Decimal(0))
+
+
+async def resident_standings(resident_id: str) -> Standings:
+    rows = await query_rows(_STANDINGS, {"resident": resident_id})
+    return Standings(
+        {
+            metric_key(row["kind"], row["scope"], row["action"]): from_units(int(row["value"] or 0))
+            for row in rows
+        }
+    )
+
 
 # One round trip: the resident's credit balances (available, held) and metrics, all districts
 # (`source`, `key`, `action`, `value`; a caller may append rows of another `source` with
@@ -106,16 +163,6 @@ class ResidentTotals:
     credits_earned: Decimal = Decimal("0.00")
     actions: dict[str, int] = field(default_factory=dict)
     distinct_actions: int = 0
-
-    def standing(self, kind: str, action: str | None = None) -> Decimal:
-        """The resident's value of a badge criterion (`METRICS`' kinds), all districts."""
-        if kind == "hours_total":
-            return self.hours_total
-        if kind == "credits_earned":
-            return self.credits_earned
-        if kind == "action_count":
-            return Decimal(self.actions.get(action or "", 0))
-        return Decimal(self.distinct_actions)
 
 
 async def resident_totals(resident_id: str) -> ResidentTotals:

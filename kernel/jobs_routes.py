@@ -7,11 +7,11 @@ from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
 
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.http import Api, Page, Schema
 from kernel.models import JobRun
 from kernel.scheduler import JOBS, get_job, last_runs, run_job
-from kernel.settings import get_settings
 
 api = Api("jobs")
 
@@ -38,7 +38,7 @@ class JobOut(Schema):
 
 
 def _next_run(schedule: str) -> datetime | None:
-    zone = get_settings().local_timezone
+    zone = localtime.zone()
     next_time: datetime | None = CronTrigger.from_crontab(
         schedule, timezone=zone
     ).get_next_fire_time(None, datetime.now(UTC))

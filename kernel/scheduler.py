@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from tortoise.exceptions import IntegrityError
 
+from kernel import localtime
 from kernel.db import transaction
 from kernel.errors import NotFound
 from kernel.i18n import N_
@@ -118,12 +119,11 @@ async def _fire(name: str) -> None:
 
 
 def build_scheduler() -> AsyncIOScheduler:
-    settings = get_settings()
-    scheduler = AsyncIOScheduler(timezone=settings.local_timezone)
+    scheduler = AsyncIOScheduler(timezone=localtime.zone())
     for entry in JOBS.values():
         scheduler.add_job(
             _fire,
-            CronTrigger.from_crontab(entry.schedule, timezone=settings.local_timezone),
+            CronTrigger.from_crontab(entry.schedule, timezone=localtime.zone()),
             args=[entry.name],
             id=entry.name,
             coalesce=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -84,5 +84,6 @@ async def script(sql: str) -> None:
 
 
 def db_time(moment: datetime) -> Any:
-    """A timestamp parameter as the database compares it with stored ones."""
-    return moment if dialect() == "postgres" else moment.isoformat(sep=" ")
+    """A timestamp parameter as the database compares it with stored ones: on SQLite, text in
+    UTC (the stored moments' offset), so that text compares as time does."""
+    return moment if dialect() == "postgres" else moment.astimezone(UTC).isoformat(sep=" ")

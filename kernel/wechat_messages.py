@@ -14,6 +14,7 @@ from tortoise import fields
 from tortoise.exceptions import IntegrityError
 from tortoise.models import Model
 
+from kernel import localtime
 from kernel.db import transaction
 from kernel.models import Notification
 from kernel.settings import Settings, SubscribeTemplate, get_settings
@@ -148,7 +149,7 @@ def message_body(
     template: SubscribeTemplate, openid: str, payload: dict[str, Any], settings: Settings
 ) -> dict[str, Any]:
     """The body of `/cgi-bin/message/subscribe/send` for one notification."""
-    zone = ZoneInfo(settings.local_timezone)
+    zone = localtime.zone()
     body: dict[str, Any] = {
         "touser": openid,
         "template_id": template.template_id,

@@ -8,14 +8,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise.expressions import RawSQL
 from tortoise.functions import Count
 
+from kernel import localtime
 from kernel.auth import Principal
-from kernel.db import dialect
-from kernel.settings import get_settings
 from oversight.models import ListEntry, ListEntryRemoval
 from oversight.scope import readable_inspections, readable_lists, readable_reports, readable_tasks
 
@@ -59,16 +57,6 @@ async def rectification(who: Principal, now: datetime) -> dict[str, int]:
     return stats
 
 
-def _local_month(column: str) -> str:
-    """A stored moment's month (`YYYY-MM`) in the city's time, as SQL."""
-    zone = get_settings().local_timezone
-    if dialect() == "postgres":
-        return f"to_char({column} AT TIME ZONE '{zone}', 'YYYY-MM')"
-    # SQLite has no time zones: the zone's offset now (the city's, Asia/Shanghai, is fixed).
-    offset = datetime.now(ZoneInfo(zone)).utcoffset() or timedelta(0)
-    return f"strftime('%Y-%m', {column}, '{int(offset.total_seconds()) // 60:+d} minutes')"
-
-
 async def inspection_scores(who: Principal, since: datetime) -> list[dict[str, Any]]:
     months: dict[str, list[Decimal]] = defaultdict(list)
     # The local month in SQL: a year of inspections turned into datetimes one by one took
@@ -76,7 +64,7 @@ async def inspection_scores(who: Principal, since: datetime) -> list[dict[str, A
     rows = (
         await readable_inspections(who)
         .filter(status="recorded", inspected_at__gte=since)
-        .annotate(month=RawSQL(_local_month("inspected_at")))
+        .annotate(month=RawSQL(localtime.month_sql("inspected_at")))
         .values_list("month", "score")
     )
     for month, score in rows:

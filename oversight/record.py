@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import _
-from kernel.settings import get_settings
 from oversight.models import (
     CreditRepair,
     Inspection,
@@ -31,9 +30,8 @@ from oversight.models import (
 def period_covered(unit: Unit) -> tuple[date, date]:
     """The days a unit's record covers, as an export log states them: from the unit's
     registration to today, local time."""
-    zone = ZoneInfo(get_settings().local_timezone)
-    today = datetime.now(UTC).astimezone(zone).date()
-    return (unit.created_at.astimezone(zone).date() if unit.created_at else today), today
+    today = localtime.today()
+    return (localtime.local_date(unit.created_at) if unit.created_at else today), today
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,16 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 
 from accounts.service import register_action_catalogue
-from accounts.service import rules_at as earning_rules_at
-from credits.service import lock_resident, record_participation
+from credits.service import daily_cap, lock_resident, record_participation
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.geo import distance_m
 from kernel.i18n import _
 from kernel.outbox import queue_notification
-from kernel.settings import get_settings
 from oversight.errors import (
     CannotMergeIntoItself,
     NoSuchReport,
@@ -79,7 +77,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         lat=data.lat,
         lng=data.lng,
         photos=photos,
-        reported_on=now.astimezone(ZoneInfo(get_settings().local_timezone)).date(),
+        reported_on=localtime.local_date(now),
     )
 
 
@@ -204,13 +202,16 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
 
 
 async def _credit(report: ProblemReport, *, by: Principal) -> None:
+    """A report past the day's cap (`credits.service.daily_cap`) is confirmed all the same
+    (the problem is real) and earns nothing."""
     await lock_resident(report.reporter_id)
-    rules = await earning_rules_at(report.district_id, report.created_at)
-    cap = rules.report_daily_cap.get(REPORT_ACTION, rules.report_daily_cap.get("default", 0))
-    earned = await ProblemReport.filter(
-        reporter_id=report.reporter_id, reported_on=report.reported_on, credits_posted=True
-    ).count()
-    if earned >= cap:
+    day = await daily_cap(
+        district_id=report.district_id,
+        resident_id=report.reporter_id,
+        action=REPORT_ACTION,
+        at=report.created_at,
+    )
+    if day.reached:
         return
     await record_participation(
         district_id=report.district_id,

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from accounts.errors import RetroactiveRulesChange
-from accounts.service import RULES_CLOCK_SLACK
+from accounts import versions
+from accounts.versions import Versions
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import invalid_from
 from kernel.i18n import N_, _
-from kernel.settings import get_settings
 from oversight.errors import UnknownPeriod
 from oversight.models import OversightRulesVersion
 from oversight.schemas import OversightRules, OversightRulesPatch
+
+# Which version is in force, and when a change may start, as for the earning rules.
+OVERSIGHT_RULES = Versions(OversightRulesVersion)
 
 
 async def rules_version_at(
     district_id: str, at: datetime | None = None
 ) -> tuple[str | None, OversightRules]:
     """The id of the version in force at `at` (None: the defaults) and its rules."""
-    version = (
-        await OversightRulesVersion.filter(
-            district_id=district_id, effective_from__lte=at or datetime.now(UTC)
-        )
-        .order_by("-effective_from", "-created_at")
-        .first()
-    )
+    version = await OVERSIGHT_RULES.version_at(district_id, at or datetime.now(UTC))
     if version is None:
         return None, OversightRules()
     return version.id, OversightRules.model_validate(version.rules)
@@ -41,21 +37,14 @@ async def rules_at(district_id: str, at: datetime | None = None) -> OversightRul
 async def change_rules(
     district_id: str, patch: OversightRulesPatch, *, by: Principal
 ) -> OversightRules:
-    now = datetime.now(UTC)
-    effective_from = patch.effective_from or now
-    if effective_from.tzinfo is None:
-        effective_from = effective_from.replace(tzinfo=UTC)
-    # As the earning rules: a change dated in the past would re-score periods already scored
-    # (and lists already sent to their units). A few minutes of clock slack are allowed.
-    if effective_from < now - RULES_CLOCK_SLACK:
-        raise RetroactiveRulesChange(
-            N_(
-                "`effective_from` is in the past; a change would alter scores and lists "
-                "already computed. Date it now or later."
-            ),
-            errors=[{"field": "effective_from", "message": N_("must not be in the past")}],
-        )
-    effective_from = max(effective_from, now)
+    effective_from = versions.effective_from(
+        patch.effective_from,
+        now=datetime.now(UTC),
+        detail=N_(
+            "`effective_from` is in the past; a change would alter scores and lists "
+            "already computed. Date it now or later."
+        ),
+    )
     current = await rules_at(district_id, effective_from)
     changes = patch.model_dump(exclude_unset=True, exclude={"effective_from"})
     try:
@@ -100,7 +89,7 @@ def period_kind(period: str) -> str:
 
 def period_bounds(period: str) -> tuple[datetime, datetime]:
     """The start and end (exclusive) of a period like `2026Q3`, in local time, as UTC."""
-    zone = ZoneInfo(get_settings().local_timezone)
+    zone = localtime.zone()
     kind, year, index = _parse(period)
     first = (index - 1) * MONTHS[kind] + 1
     after = first + MONTHS[kind]
@@ -117,7 +106,7 @@ def next_period(period: str) -> str:
 
 
 def period_of(moment: datetime, kind: str = "quarter") -> str:
-    local = moment.astimezone(ZoneInfo(get_settings().local_timezone))
+    local = moment.astimezone(localtime.zone())
     return _name(kind, local.year, (local.month - 1) // MONTHS[kind] + 1)
 
 

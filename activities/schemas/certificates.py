@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from activities.models import Certificate
-from activities.service import local_date
 from kernel.http import JsonDecimal, Schema
+from kernel.localtime import local_date
 
 
 class CertificateOut(Schema):

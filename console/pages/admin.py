@@ -27,6 +27,7 @@ from credits.recognition import honour_rolls
 from credits.recognition import service as recognition
 from credits.recognition.schemas import BadgeCreate
 from credits.schemas import RestockIn, RewardIn, RewardPatch, StaffRedemptionOut, WithdrawIn
+from kernel import localtime
 from kernel.errors import Invalid, NotFound
 from kernel.http import parse
 from kernel.i18n import N_, translate
@@ -354,15 +355,15 @@ async def honour_roll_page(ctx: Ctx) -> Response:
     district = await _district(ctx)
     now = datetime.now(UTC)
     period = ctx.request.query_params.get("period") or honour_rolls.previous_period(
-        honour_rolls.period_of(now)
+        localtime.local_month(now)
     )
     try:
-        honour_rolls.month_bounds(period)
+        localtime.month_bounds(period)
     except (ValueError, Invalid):
-        period = honour_rolls.previous_period(honour_rolls.period_of(now))
+        period = honour_rolls.previous_period(localtime.local_month(now))
     roll = await scope.readable_honour_rolls(district, ctx.who).filter(period=period).first()
     view = await recognition.shown_honour_roll(roll, district, who=ctx.who) if roll else None
-    periods = [honour_rolls.period_of(now)]
+    periods = [localtime.local_month(now)]
     for _ in range(11):
         periods.append(honour_rolls.previous_period(periods[-1]))
     return ctx.render(
@@ -382,7 +383,7 @@ async def honour_roll_action(ctx: Ctx) -> Response:
     values = await form_data(ctx)
     period = values.get("period", "")
     if action == "draft":
-        honour_rolls.month_bounds(period)
+        localtime.month_bounds(period)
         await honour_rolls.take_draft(district, period, now=datetime.now(UTC))
         message = translate("The draft of {period} is taken; review it below.", period=period)
     else:

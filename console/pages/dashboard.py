@@ -5,7 +5,7 @@ community, star levels, and the work waiting. Each chart has its numbers as a ta
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,11 +17,11 @@ from console import lookups, rollup
 from console.models import DashboardSnapshot
 from console.rollup import Days, Scope
 from console.scope import communities_of, staff_scoped
-from console.web import LOCAL, Ctx, parse_date
+from console.web import Ctx, parse_date
 from credits.models import from_units
-from credits.recognition.stars import star_for, star_thresholds
+from credits.recognition.stars import residents_by_star, star_thresholds
+from kernel import localtime
 from kernel.auth import Principal
-from kernel.db import dialect
 from kernel.i18n import translate
 from kernel.sql import db_time, query_rows
 
@@ -45,27 +45,13 @@ SNAPSHOT_FRESH = timedelta(minutes=30)
 
 def period(ctx: Ctx) -> tuple[date, date]:
     """`?from=&to=` (local dates, inclusive); the last twelve months by default."""
-    to = parse_date(ctx.request.query_params.get("to")) or datetime.now(LOCAL).date()
+    to = parse_date(ctx.request.query_params.get("to")) or localtime.today()
     start = parse_date(ctx.request.query_params.get("from")) or (
         to.replace(day=1) - timedelta(days=335)
     ).replace(day=1)
     if start > to:
         start, to = to, start
     return start, min(to, start + timedelta(days=3 * 366))
-
-
-def bounds(start: date, to: date) -> tuple[datetime, datetime]:
-    """The local days `start`..`to` as UTC moments (SQLite compares stored UTC text)."""
-    return (
-        datetime.combine(start, time(0), LOCAL).astimezone(UTC),
-        datetime.combine(to + timedelta(days=1), time(0), LOCAL).astimezone(UTC),
-    )
-
-
-def _month(column: str) -> str:
-    if dialect() == "postgres":
-        return f"to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
-    return f"strftime('%Y-%m', {column}, '+8 hours')"
 
 
 def _months(start: date, to: date) -> list[str]:
@@ -96,12 +82,12 @@ async def _credits_by_month(
         )
     if live:
         where, values = scope.where("r")
-        begin, end = bounds(live.start, live.to)
+        begin, end = localtime.day_bounds(live.start, live.to)
         issued, redeemed, expired = rollup.CREDIT_SUMS
         # After the rollup, the entries above its watermark (a day's worth, not the ledger).
         after, marks = ("AND e.id > ?", [watermark]) if watermark is not None else ("", [])
         rows += await query_rows(
-            f"SELECT {_month('e.created_at')} AS month, {issued} AS issued, "
+            f"SELECT {localtime.month_sql('e.created_at')} AS month, {issued} AS issued, "
             f"{redeemed} AS redeemed, {expired} AS expired "
             # CROSS JOIN: SQLite reads the entries first, by id (PostgreSQL plans freely).
             "FROM ledger_entry e CROSS JOIN resident r WHERE r.id = e.owner_id "
@@ -183,16 +169,10 @@ async def _participants(scope: Scope, start: date, to: date, through: date | Non
 
 
 async def _stars(scope: Scope) -> list[dict[str, Any]]:
-    """Residents by star level, from their cumulative verified hours (the domain's rule)."""
-    where, values = scope.where()
-    rows = await query_rows(
-        f"SELECT SUM(hours) AS hours FROM service_record WHERE {where} GROUP BY resident_id",
-        values,
-    )
+    """The scope's residents who have served, by star level (`residents_by_star`)."""
+    where, values = scope.where("r")
+    counts = await residents_by_star(where, values)
     thresholds = await star_thresholds()
-    counts: dict[int, int] = defaultdict(int)
-    for row in rows:
-        counts[star_for(Decimal(str(row["hours"] or 0)), thresholds)] += 1
     return [
         {
             "star": level,
@@ -324,7 +304,7 @@ def snapshot_key(scope: Scope) -> str | None:
 
 
 def default_period() -> tuple[date, date]:
-    today = datetime.now(LOCAL).date()
+    today = localtime.today()
     return (today.replace(day=1) - timedelta(days=335)).replace(day=1), today
 
 
@@ -342,7 +322,7 @@ async def store_snapshot(key: str, start: date, to: date, data: dict[str, Any]) 
 async def refresh_district(district_id: str) -> dict[str, int]:
     """Rebuilds the district's rollup (every day before today), then its dashboard and its
     communities' over the last twelve months."""
-    today = datetime.now(LOCAL).date()
+    today = localtime.today()
     kept = await rollup.rebuild(district_id, today)
     start, to = default_period()
     communities = {c.id: c.name for c in await Community.filter(district_id=district_id)}
@@ -364,7 +344,7 @@ async def refresh_snapshots() -> dict[str, int]:
         for name, value in (await refresh_district(district.id)).items():
             totals[name] += value
         totals["districts"] += 1
-    today = datetime.now(LOCAL).date()
+    today = localtime.today()
     await rollup.rebuild_city(today)
     start, to = default_period()
     names = {c.id: c.name for c in await Community.all()}

@@ -14,11 +14,11 @@ from tortoise.expressions import Subquery
 
 from activities.models import Activity, Attendance, Deed, ServiceRecord
 from console import lookups, names
-from console.pages.dashboard import bounds, period
+from console.pages.dashboard import period
 from console.scope import served_residents, staff_scoped
 from console.web import SECURITY_HEADERS, Ctx, local
 from credits.models import Entry, LedgerTransaction, from_units
-from kernel import tabular
+from kernel import localtime, tabular
 from kernel.errors import Invalid
 from kernel.i18n import N_, translate
 from kernel.models import ExportLog
@@ -92,7 +92,7 @@ async def _records(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
 
 
 async def _attendances(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    begin, end = bounds(start, to)
+    begin, end = localtime.day_bounds(start, to)
     found = staff_scoped(
         Attendance.filter(checked_in_at__gte=begin, checked_in_at__lt=end), ctx.who
     )
@@ -153,7 +153,7 @@ ACCOUNT_KINDS = {"available": N_("Available"), "held": N_("Held")}
 
 async def _ledger(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
     """The residents' side of every credit transaction: one row per entry."""
-    begin, end = bounds(start, to)
+    begin, end = localtime.day_bounds(start, to)
     entries = Entry.filter(
         owner_kind="resident", asset="credits", created_at__gte=begin, created_at__lt=end
     )

@@ -17,6 +17,7 @@ from console import names
 from console.pages.dashboard import refresh_district
 from console.web import Ctx, redirect
 from credits.recognition import honour_rolls
+from kernel import localtime
 from kernel.errors import NotFound
 from kernel.i18n import N_, translate
 from kernel.ids import new_id
@@ -34,7 +35,7 @@ async def _honour_roll(district: District) -> dict[str, Any]:
     """The draft of the month in progress, as a district administrator takes it through the
     API (`POST /api/v1/districts/{code}/honour-rolls`): refused once published."""
     now = datetime.now(UTC)
-    roll = await honour_rolls.take_draft(district, honour_rolls.period_of(now), now=now)
+    roll = await honour_rolls.take_draft(district, localtime.local_month(now), now=now)
     return {"period": roll.period}
 
 

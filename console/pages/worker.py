@@ -19,7 +19,8 @@ from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
 from activities.schemas.attendance import BackfillIn, VerifyIn
 from console import lookups, scope
 from console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
-from console.web import LOCAL, SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from console.web import SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from kernel import localtime
 from kernel.http import parse
 from kernel.i18n import translate
 
@@ -54,10 +55,8 @@ async def _activity_rows(activities_: list[Activity]) -> list[dict[str, Any]]:
 async def home(ctx: Ctx) -> Response:
     """Today's activities, the next ones, and the work waiting."""
     now = datetime.now(UTC)
-    # Today in Beijing, as UTC moments (SQLite compares the stored UTC text).
-    local_today = now.astimezone(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
-    tomorrow = (local_today + timedelta(days=1)).astimezone(UTC)
-    local_today = local_today.astimezone(UTC)
+    # Today in the city, as UTC moments (SQLite compares the stored UTC text).
+    local_today, tomorrow = localtime.day_bounds(localtime.local_date(now))
     scoped = staff_scoped(Activity.all(), ctx.who)
     today = (
         await scoped.filter(
@@ -93,7 +92,7 @@ async def activity_list(ctx: Ctx) -> Response:
 
 def _activity_form_values(a: Activity | None) -> dict[str, Any]:
     if a is None:
-        start = (datetime.now(UTC) + timedelta(days=1)).astimezone(LOCAL)
+        start = (datetime.now(UTC) + timedelta(days=1)).astimezone(localtime.zone())
         start = start.replace(hour=9, minute=0, second=0, microsecond=0)
         return {
             "title": "",
@@ -113,8 +112,8 @@ def _activity_form_values(a: Activity | None) -> dict[str, Any]:
         "description": a.description,
         "action": a.action,
         "community": a.community_id,
-        "starts_at": a.starts_at.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M"),
-        "ends_at": a.ends_at.astimezone(LOCAL).strftime("%Y-%m-%dT%H:%M"),
+        "starts_at": a.starts_at.astimezone(localtime.zone()).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": a.ends_at.astimezone(localtime.zone()).strftime("%Y-%m-%dT%H:%M"),
         "capacity": str(a.capacity),
         "address": a.address,
         "lat": str(a.lat),
@@ -333,7 +332,7 @@ async def checkin_code(ctx: Ctx) -> Response:
         "arrived": [
             {
                 "name": str(people[a.resident_id]) if a.resident_id in people else "—",
-                "at": a.checked_in_at.astimezone(LOCAL).strftime("%H:%M"),
+                "at": a.checked_in_at.astimezone(localtime.zone()).strftime("%H:%M"),
                 "out": a.checked_out_at is not None,
             }
             for a in arrived[:100]
@@ -347,7 +346,7 @@ async def checkin_code(ctx: Ctx) -> Response:
         valid_for = max(int((expires_at - now).total_seconds()) - 3, 1)
         payload["valid_for"] = valid_for
         payload["refresh_in"] = max(min(15, valid_for // 2), 1)
-        payload["issued_at"] = now.astimezone(LOCAL).strftime("%H:%M:%S")
+        payload["issued_at"] = now.astimezone(localtime.zone()).strftime("%H:%M:%S")
     return JSONResponse(payload, headers=SECURITY_HEADERS)
 
 

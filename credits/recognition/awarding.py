@@ -26,7 +26,7 @@ from tortoise import connections
 
 from credits.models import SCALE
 from credits.recognition.models import BadgeDefinition
-from credits.totals import metrics_sql
+from credits.totals import BADGE_METRIC, metrics_sql
 from kernel.db import dialect
 from kernel.models import JobRun
 from kernel.outbox import queue_notifications_from
@@ -46,10 +46,7 @@ CANDIDATES = (
     + f"""
 SELECT CAST(:run AS VARCHAR(26)), m.resident_id, b.id, COALESCE(b.district_id, r.district_id), :now
 FROM metrics m
-JOIN badge_definition b
-  ON m.kind = b.criterion_kind
- AND COALESCE(m.scope, '') = COALESCE(b.district_id, '')
- AND COALESCE(m.action, '') = COALESCE(b.criterion_action, '')
+JOIN badge_definition b ON {BADGE_METRIC}
 JOIN resident r ON r.id = m.resident_id
 WHERE m.value >= CAST(b.threshold AS NUMERIC) * {SCALE}
   AND COALESCE(b.district_id, r.district_id) IS NOT NULL

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.expressions import Q
@@ -17,9 +16,9 @@ from accounts.residents import mask_name
 from credits.models import SCALE
 from credits.recognition.errors import HonourRollLineNotFound, HonourRollPublished
 from credits.recognition.models import HonourRoll, HonourRollEntry
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_
-from kernel.settings import get_settings
 from kernel.sql import db_time, statement
 
 TOP = 10
@@ -64,19 +63,6 @@ BOARDS: dict[str, dict[str, str]] = {
 }
 
 
-def month_bounds(period: str) -> tuple[datetime, datetime]:
-    """The UTC start and end of a local calendar month `YYYY-MM`."""
-    zone = ZoneInfo(get_settings().local_timezone)
-    year, month = (int(part) for part in period.split("-"))
-    start = datetime(year, month, 1, tzinfo=zone)
-    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def period_of(moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo(get_settings().local_timezone)).strftime("%Y-%m")
-
-
 def previous_period(period: str) -> str:
     year, month = (int(part) for part in period.split("-"))
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
@@ -106,7 +92,7 @@ async def _names(board: str, subjects: set[str]) -> dict[str, str]:
 async def snapshot_period(period: str, *, now: datetime, districts: list[District]) -> int:
     """(Re)takes the draft rolls of `period` for `districts`; returns how many lines they
     hold. Published rolls are left as published; lines removed in review stay removed."""
-    start, end = month_bounds(period)
+    start, end = localtime.month_bounds(period)
     lines: list[HonourRollEntry] = []
     rolls: dict[str, HonourRoll] = {}
     removed: dict[tuple[str, str, str], HonourRollEntry] = {}
@@ -156,9 +142,9 @@ async def snapshot(now: datetime) -> dict[str, Any]:
     """The month in progress for every district, and last month where its roll predates the
     month's end (so the final standings are kept)."""
     districts = await District.all()
-    current = period_of(now)
+    current = localtime.local_month(now)
     previous = previous_period(current)
-    _start, previous_end = month_bounds(previous)
+    _start, previous_end = localtime.month_bounds(previous)
     final = {
         roll.district_id
         for roll in await HonourRoll.filter(

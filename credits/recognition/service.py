@@ -25,7 +25,7 @@ from credits.recognition.scope import (
     readable_awards,
     reviews_honour_rolls,
 )
-from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_totals, totals_from
+from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_standings, totals_from
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_, _
@@ -236,18 +236,19 @@ async def badge_by_id(badge_id: str) -> BadgeDefinition:
 
 async def badge_progress(who: Principal) -> list[dict[str, Any]]:
     """Every badge in the resident's scope they do not hold, with their standing against its
-    threshold (the same totals the awarding job reads), nearest first."""
+    threshold (the metric the awarding job judges it by: a district's badge counts what was
+    done in that district), nearest first."""
     held = {
         award.badge_id
         for award in await BadgeAward.filter(resident_id=who.id, revoked_at__isnull=True)
     }
-    totals = await resident_totals(who.id)
+    standings = await resident_standings(who.id)
     rows = []
     for badge in await (await badges_in_scope(who=who, district_code=None)).order_by("code"):
         if badge.id in held:
             continue
         kind = badge.criterion_kind
-        current = totals.standing(kind, badge.criterion_action)
+        current = standings.of(kind, badge.district_id, badge.criterion_action)
         threshold = Decimal(badge.threshold)
         rows.append(
             {

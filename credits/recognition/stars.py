@@ -1,12 +1,19 @@
-"""Volunteer star levels (★ to ★★★★★) by cumulative verified hours. The platform's five star
-badges (`star` 1 to 5, inserted by migration 0009) are their one definition: the badge job
-awards them and a resident's summary and the dashboards rate by their thresholds."""
+"""Volunteer star levels (★ to ★★★★★) by cumulative verified hours in every district. The
+platform's five star badges (`star` 1 to 5, inserted by migration 0009) are their one
+definition: the badge job awards them by the residents' totals (`credits.totals`), and a
+resident's summary and the dashboards rate the same totals by their thresholds."""
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
+from credits.models import from_units
 from credits.recognition.models import BadgeDefinition
+from credits.totals import metric_sql
+from kernel.sql import query_rows
 
 # Read once per process: the star badges are the platform's, inserted by migrations, and no
 # endpoint edits them (districts define badges without a star).
@@ -44,3 +51,14 @@ def star_for(hours: Decimal, thresholds: list[Decimal]) -> int:
 
 async def star_of(hours: Decimal) -> int:
     return star_for(hours, await star_thresholds())
+
+
+async def residents_by_star(residents: str, values: Sequence[Any]) -> dict[int, int]:
+    """How many of the residents `residents` selects (a condition on `resident r`, with `?`
+    markers for `values`) are at each star level; those who never served are left out."""
+    thresholds = await star_thresholds()
+    hours = metric_sql("hours_total").replace(
+        "/*residents*/", f"AND e.owner_id IN (SELECT r.id FROM resident r WHERE {residents})"
+    )
+    rows = await query_rows(f"SELECT value FROM ({hours}) hours", values)
+    return dict(Counter(star_for(from_units(int(row["value"] or 0)), thresholds) for row in rows))

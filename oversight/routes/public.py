@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from accounts.models import District
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import _
-from kernel.settings import get_settings
 from oversight import dashboard as figures
 from oversight import lists
 from oversight.models import REASON_NAMES, UNIT_TYPE_NAMES
@@ -43,8 +42,7 @@ async def dashboard(who: Principal, query: DashboardQuery) -> dict[str, Any]:
     """Open problems by category and community, rectification on time, scores, list movement."""
     since = None
     if query.since is not None:
-        zone = ZoneInfo(get_settings().local_timezone)
-        since = datetime.combine(query.since, time(), tzinfo=zone).astimezone(UTC)
+        since = localtime.start_of(query.since)
     return await figures.dashboard(who, since=since)
 
 

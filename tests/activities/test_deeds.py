@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import qrcode
 
@@ -231,3 +231,49 @@ async def test_the_daily_cap_holds_when_reports_race(world):
         )
     )
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409, 409, 409]
+
+
+async def test_a_deed_whose_participation_was_taken_back_frees_the_days_place(world):
+    """The cap counts the reported participations the ledger holds (docs/credits.md): one a
+    district administrator reversed no longer fills the day, as for problem reports."""
+    from credits.models import LedgerTransaction
+
+    first = await world.resident.client.post(
+        "/api/v1/deeds", json=_deed(action="finish-your-water")
+    )
+    approved = await world.worker.client.post(
+        f"/api/v1/deeds/{first.json()['id']}/review", json={"decision": "approve"}
+    )
+    assert approved.status_code == 200, approved.text
+    posted = await LedgerTransaction.get(
+        ref_type="deed", ref_id=first.json()["id"], kind="participation"
+    )
+    reversed_ = await world.district_admin.client.post(
+        f"/api/v1/credits/transactions/{posted.id}/reverse", json={"reason": "重复上报"}
+    )
+    assert reversed_.status_code == 201, reversed_.text
+    again = await world.resident.client.post(
+        "/api/v1/deeds", json=_deed(action="finish-your-water")
+    )
+    assert again.status_code == 201, again.text
+    full = await world.resident.client.post("/api/v1/deeds", json=_deed(action="finish-your-water"))
+    assert full.json()["code"] == "daily_cap_reached"  # the deed waiting for review holds it
+
+
+async def test_a_deed_dated_in_beijing_time_is_capped_by_the_rules_in_force_then(world):
+    """A change scheduled for later does not reach a deed of now, whatever offset the deed
+    was dated with (SQLite compares moments as text: both sides are in UTC)."""
+    beijing = timezone(timedelta(hours=8))
+    scheduled = await world.district_admin.client.patch(
+        "/api/v1/districts/d1/settings",
+        json={
+            "report_daily_cap": {"finish-your-water": 2},
+            "effective_from": iso(datetime.now(UTC) + timedelta(hours=1)),
+        },
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    now_in_beijing = iso(datetime.now(beijing) - timedelta(minutes=1))
+    deed = _deed(action="finish-your-water", occurred_at=now_in_beijing)
+    assert (await world.resident.client.post("/api/v1/deeds", json=deed)).status_code == 201
+    second = await world.resident.client.post("/api/v1/deeds", json=deed)
+    assert second.status_code == 409, second.text  # the cap of now: once a day

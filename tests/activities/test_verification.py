@@ -241,3 +241,27 @@ async def test_a_record_reversed_by_a_correction_frees_its_hours_for_the_long_da
     evening = await _past_activity(world, at=15, length=4)
     second = (await _backfill(world, evening, hours=4)).json()
     assert "too_many_hours_in_a_day" not in second["flags"]
+
+
+async def test_the_long_day_flag_and_the_cap_count_the_same_local_day(world):
+    """Hours in a day are written once (`activities/daily_hours.py`): the flag and the cap
+    count the hours of the resident's local day, though it began on the previous UTC date."""
+    after_midnight = await _past_activity(world, at=0, length=6)  # 16:00 UTC the day before
+    night_before = await _past_activity(world, at=19, length=4, days_ago=3)  # 11:00 UTC
+    for activity, hours in ((after_midnight, 6), (night_before, 4)):
+        attendance = (await _backfill(world, activity, hours=hours)).json()
+        assert "too_many_hours_in_a_day" not in attendance["flags"]
+        verified = await world.worker.client.post(
+            f"/api/v1/attendances/{attendance['id']}/verify", json={"decision": "approve"}
+        )
+        assert verified.status_code == 200, verified.text
+    evening = await _past_activity(world, at=19, length=4)
+    third = (await _backfill(world, evening, hours=3)).json()
+    assert "too_many_hours_in_a_day" in third["flags"]  # 6 + 3 h on that local day
+    url = f"/api/v1/attendances/{third['id']}/verify"
+    by_worker = await world.worker.client.post(url, json={"decision": "approve"})
+    assert by_worker.json()["code"] == "district_review_required"
+    by_district = await world.district_admin.client.post(url, json={"decision": "approve"})
+    assert by_district.status_code == 200, (
+        by_district.text
+    )  # 9 h, not 13: the night before is not that day

@@ -15,7 +15,7 @@ from console import rollup
 from console.models import DashboardDay
 from console.pages.dashboard import compute, refresh_snapshots
 from console.rollup import Scope
-from console.web import LOCAL
+from kernel import localtime
 from kernel.db import transaction
 from kernel.ids import new_id
 
@@ -35,14 +35,14 @@ async def _record_today(district: District, community: Community) -> None:
          "kind", "action", "content", "organiser", "hours", "served_on", "backfill", "reason",
          "verified_by", "verified_at"],
         [(new_id(), district.id, community.id, resident.id, activity.id, new_id(), "record",
-          "volunteering", "今天的服务", "海曙区", Decimal("2.5"), datetime.now(LOCAL).date(),
+          "volunteering", "今天的服务", "海曙区", Decimal("2.5"), localtime.today(),
           False, "", "staff:test", _at(now))],
     )  # fmt: skip
 
 
 async def _both(scope: Scope, start: date, to: date, names: dict[str, str]) -> tuple[Any, Any]:
     through = await rollup.through(scope.district_id)
-    assert through == datetime.now(LOCAL).date()  # the job rolled up every day before today
+    assert through == localtime.today()  # the job rolled up every day before today
     rolled = await compute(scope, start, to, names, through=through, stars=[])
     live = await compute(scope, start, to, names, through=None, stars=[])
     return rolled, live
@@ -58,7 +58,7 @@ async def test_any_period_from_the_rollup_agrees_with_the_live_sums(app):
     communities = await Community.filter(district_id=district.id).order_by("id")
     await _record_today(district, communities[0])
     names = {c.id: c.name for c in communities}
-    today = datetime.now(LOCAL).date()
+    today = localtime.today()
     periods = [
         (date(2020, 1, 1), today),  # everything: the rollup and today
         (today - timedelta(days=90), today - timedelta(days=1)),  # the rollup alone

@@ -176,3 +176,30 @@ async def test_the_daily_cap_holds_when_confirmations_race(world):
     assert [r.status_code for r in responses] == [200] * 5
     assert sum(r.json()["credits_posted"] for r in responses) == 2
     assert (await world.resident.client.get("/api/v1/me/credits")).json()["balance"] == 10.0
+
+
+async def test_a_report_whose_credits_were_taken_back_frees_the_days_place(world):
+    """The cap counts the reported participations the ledger holds, as for deeds
+    (docs/credits.md): one a district administrator reversed no longer fills the day."""
+    from credits.models import LedgerTransaction
+
+    await _moral_bank_on(
+        world, credits_per_report={"problem-report": 5}, report_daily_cap={"problem-report": 1}
+    )
+    first, second = [await _report(world.resident, lat=29.87 + n / 100, lng=121.54) for n in (0, 1)]
+    confirm = {"department": "城管", "instructions": "清理"}
+    url = "/api/v1/oversight/reports/{}/confirm"
+    assert (await world.worker.client.post(url.format(first["id"]), json=confirm)).json()[
+        "credits_posted"
+    ]
+    posted = await LedgerTransaction.get(
+        ref_type="problem_report", ref_id=first["id"], kind="participation"
+    )
+    reversed_ = await world.district_admin.client.post(
+        f"/api/v1/credits/transactions/{posted.id}/reverse", json={"reason": "重复上报"}
+    )
+    assert reversed_.status_code == 201, reversed_.text
+    confirmed = await world.worker.client.post(url.format(second["id"]), json=confirm)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["credits_posted"] is True
+    assert (await world.resident.client.get("/api/v1/me/credits")).json()["balance"] == 5.0

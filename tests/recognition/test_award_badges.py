@@ -132,6 +132,30 @@ async def test_a_district_badge_counts_only_what_was_done_in_that_district(world
     assert "first-steps" not in await my_badges(world.other_resident)
 
 
+async def test_a_resident_who_moved_sees_the_progress_the_job_judges_them_by(world):
+    """Progress toward a district's badge counts what was done in that district, as the job
+    does; a platform badge counts every district, for both alike."""
+    created = await world.district_admin.client.post(
+        "/api/v1/badges",
+        json={
+            "code": "first-steps",
+            "name": "起步",
+            "criterion": {"kind": "hours_total", "threshold": 5},
+        },
+    )
+    assert created.status_code == 201
+    mover = world.other_resident
+    await participate(world.other_district_id, mover.id, hours="6")
+    moved = await mover.client.patch("/api/v1/me", json={"community": "d1/c1"})
+    assert moved.status_code == 200, moved.text
+    await participate(world.district_id, mover.id, hours="1")
+    progress = {p["code"]: p for p in (await mover.client.get("/api/v1/me/badges/progress")).json()}
+    assert (progress["first-steps"]["current"], progress["first-steps"]["remaining"]) == (1, 4)
+    assert progress["star-1"]["current"] == 7
+    await award(world)
+    assert "first-steps" not in await my_badges(mover)  # as the progress said
+
+
 async def test_credits_earned_counts_earnings_not_what_was_spent(world):
     patched = await world.district_admin.client.patch(
         "/api/v1/districts/d1/settings",
