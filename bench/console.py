@@ -353,7 +353,7 @@ async def measure(app: Any, rounds: int) -> list[tuple[str, str, float, float, i
         "/console/",
         "/console/activities",
         f"/console/activities/{busiest.id}",
-        f"/console/activities/{busiest.id}/checkin-code",
+        f"/console/activities/{busiest.id}/checkin",
         "/console/deeds",
         "/console/deeds/attest?q=居民12",
         "/console/corrections",

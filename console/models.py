@@ -1,5 +1,5 @@
-"""Tables of the console: staff sessions held by a cookie, dashboard snapshots and rollups
-(the log of exports is the kernel's: `kernel.models.ExportLog`)."""
+"""Tables of the console: staff sessions held by a cookie, check-in screens, dashboard
+snapshots and rollups (the log of exports is the kernel's: `kernel.models.ExportLog`)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,55 @@ from kernel.ids import new_id
 
 class ConsoleSession(Model):
     """A signed-in member of staff in a browser. The cookie carries a random token, and only
-    its hash is stored. It lives as long as a refresh token, and signing out deletes it."""
+    its hash is stored. It ends `CONSOLE_IDLE_MINUTES` after the person's last request or
+    `CONSOLE_SESSION_HOURS` after signing in, whichever comes first; signing out deletes it.
+    An ended row is kept until an hour past its absolute end, so that the login page can say
+    why and a form the browser posts afterwards is shown again, filled in, once the same
+    person signs in again (docs/console.md, "Session")."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     token_hash = fields.CharField(max_length=64, unique=True)
     staff_id = fields.CharField(max_length=26, db_index=True)
     csrf_token = fields.CharField(max_length=64)
     refresh_family = fields.CharField(max_length=26, null=True)
+    # Where it was signed in from, for the person's list of their sessions.
+    address = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=300, default="")
     flash = fields.TextField(null=True)
     flash_error = fields.BooleanField(default=False)
-    expires_at = fields.DatetimeField()
+    # A form to show again on the next page: its action, the values typed (never a password
+    # or a CSRF token) and what was wrong (`console.forms`); cleared when shown.
+    form_state: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The person's last request, recorded at most once a minute.
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()  # the absolute limit
+    ended_at = fields.DatetimeField(null=True)
+    ended_reason = fields.CharField(max_length=16, null=True)  # timeout | ended
 
     class Meta:
         table = "console_session"
+
+
+class CheckinScreen(Model):
+    """A check-in screen opened from the console: a credential of its own, held by a cookie
+    scoped to the screen's address, that serves one activity's rotating codes and arrivals and
+    nothing else, until the activity's end plus a grace. Its login (a refresh family of the
+    staff account, never handed out) ends with the account's other logins when the account
+    is disabled or its password reset."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    activity_id = fields.CharField(max_length=26, db_index=True)
+    staff_id = fields.CharField(max_length=26, db_index=True)
+    refresh_family = fields.CharField(max_length=26)
+    address = fields.CharField(max_length=64, default="")
+    user_agent = fields.CharField(max_length=300, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()  # the activity's end plus the grace, as last seen
+
+    class Meta:
+        table = "console_checkin_screen"
 
 
 class DashboardSnapshot(Model):

@@ -70,18 +70,53 @@ JOBS = {
     "seal-ledger": N_("Seal the ledger"),
     "honour-roll": N_("Draft the month's honour roll"),
     "console-dashboards": N_("Add up the dashboards"),
+    "console-sessions": N_("Remove ended console sign-ins"),
     "purge-expired-sessions": N_("Remove expired sign-ins"),
     "dispatch-notifications": N_("Send notifications"),
     "oversight-rectification": N_("Follow up rectification deadlines"),
     "oversight-lists": N_("Draw up the quarterly lists"),
 }
 UNKNOWN = N_("Unknown")
+# A session's browser and system, from its User-Agent: the first key found names it (WeChat's
+# and Edge's name Chrome and Safari too, Android's Linux, an iPhone's "like Mac OS X").
+BROWSERS = (
+    ("MicroMessenger", N_("WeChat")),
+    ("Edg", N_("Edge")),
+    ("QQBrowser", N_("QQ Browser")),
+    ("UCBrowser", N_("UC Browser")),
+    ("360SE", N_("360 Browser")),
+    ("Firefox/", N_("Firefox")),
+    ("FxiOS/", N_("Firefox")),
+    ("Chrome/", N_("Chrome")),
+    ("CriOS/", N_("Chrome")),
+    ("Safari/", N_("Safari")),
+)
+SYSTEMS = (
+    ("HarmonyOS", N_("HarmonyOS")),
+    ("iPhone", N_("iPhone")),
+    ("iPad", N_("iPad")),
+    ("Android", N_("Android")),
+    ("Windows", N_("Windows")),
+    ("Macintosh", N_("macOS")),
+    ("CrOS", N_("ChromeOS")),
+    ("Linux", N_("Linux")),
+)
 
 
 def _name(table: dict[str, str], code: str | None) -> str:
     if code is None:
         return "—"
     return translate(table.get(code, UNKNOWN))
+
+
+def browser(user_agent: str | None) -> str:
+    """Which browser on which system, in words ("Windows 上的 Chrome")."""
+    agent = user_agent or ""
+    name = next((n for key, n in BROWSERS if key in agent), N_("Unknown browser"))
+    system = next((n for key, n in SYSTEMS if key in agent), None)
+    if system is None:
+        return translate(name)
+    return translate(N_("{browser} on {system}"), browser=translate(name), system=translate(system))
 
 
 def status(code: str | None) -> str:

@@ -18,6 +18,7 @@ from console.pages import (
     oversight,
     oversight_routes,
     review,
+    sessions,
     worker,
 )
 from console.scope import ADMINS, RUNS_ACTIVITIES
@@ -41,6 +42,9 @@ routes: list[BaseRoute] = [
     Route("/login", auth.login, methods=POST),
     Route("/logout", auth.logout, methods=POST),
     _get("/", oversight.home, oversight.EVERYONE),
+    _get("/sessions", sessions.sessions_page, oversight.EVERYONE),
+    _post("/sessions/end-others", sessions.end_others, oversight.EVERYONE),
+    _post("/sessions/{id}/end", sessions.end_one, oversight.EVERYONE),
     _get("/activities", worker.activity_list),
     _get("/activities/new", worker.new_activity, RUNS_ACTIVITIES),
     _post("/activities/new", worker.create_activity, RUNS_ACTIVITIES),
@@ -50,7 +54,10 @@ routes: list[BaseRoute] = [
     _post("/activities/{id}/cancel", worker.cancel_activity, RUNS_ACTIVITIES),
     _post("/activities/{id}/backfill", worker.backfill, RUNS_ACTIVITIES),
     _get("/activities/{id}/checkin", worker.checkin_screen, RUNS_ACTIVITIES),
-    _get("/activities/{id}/checkin-code", worker.checkin_code, RUNS_ACTIVITIES),
+    _post("/activities/{id}/checkin", worker.open_checkin_screen, RUNS_ACTIVITIES),
+    # The check-in screen's own credential (a cookie of that path only), not the session's.
+    Route("/screen/{id}", worker.screen_page, methods=GET),
+    Route("/screen/{id}/code", worker.screen_code, methods=GET),
     _post("/attendances/{id}/verify", worker.verify, RUNS_ACTIVITIES),
     _get("/uploads/{id}", review.upload),
     _get("/deeds", review.deed_queue),

@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     jwt_audience: str = "civility-api"
     access_token_seconds: int = Field(default=900, ge=60, le=86400)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
+    # The staff console's sign-in (docs/security.md, "Console sessions"): it ends after this
+    # many minutes without a request from the person and, used or not, this many hours after
+    # signing in. Fractions are allowed (tests use seconds).
+    console_idle_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    console_session_hours: float = Field(default=12, gt=0, le=7 * 24)
     # How long a worker may reuse a caller's principal (role, scope, login not revoked);
     # changes reach every worker at once through PostgreSQL's NOTIFY. 0: load it every time.
     principal_cache_seconds: float = Field(default=30.0, ge=0, le=300)

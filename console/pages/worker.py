@@ -1,5 +1,6 @@
 """A worker's day: today's and upcoming activities, the activity form, roster, attendances
-(approve / reject / change hours), back-fill, and the rotating check-in screen."""
+(approve / reject / change hours), back-fill, and the rotating check-in screen (served with
+its own credential, `console.screens`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from accounts.models import Community
@@ -17,12 +19,23 @@ from activities.checkin import issue_checkin_token, qr_png
 from activities.models import Activity, Attendance, Correction, Deed, Enrollment
 from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
 from activities.schemas.attendance import BackfillIn, VerifyIn
-from console import lookups, scope
+from console import lookups, scope, screens
 from console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
-from console.web import SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from console.web import (
+    SECURITY_HEADERS,
+    Ctx,
+    clear_session_cookie,
+    discard_session,
+    form_data,
+    parse_local,
+    redirect,
+    render,
+)
 from kernel import localtime
+from kernel.db import transaction
+from kernel.errors import Conflict
 from kernel.http import parse
-from kernel.i18n import translate
+from kernel.i18n import N_, translate
 
 LIST_LIMIT = 100
 
@@ -302,16 +315,71 @@ async def backfill(ctx: Ctx) -> Response:
 
 
 async def checkin_screen(ctx: Ctx) -> Response:
+    """What the screen is, and the two ways to open it (keeping this browser signed in, or
+    not: a tablet left at the venue)."""
     activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
-    (row,) = await _activity_rows([activity])
-    return ctx.render("checkin.html", row=row, activity=activity)
+    return ctx.render(
+        "checkin_open.html",
+        activity=activity,
+        grace=screens.GRACE,
+        over=not screens.may_show(activity, datetime.now(UTC)),
+    )
 
 
-async def checkin_code(ctx: Ctx) -> Response:
+async def open_checkin_screen(ctx: Ctx) -> Response:
+    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    if not screens.may_show(activity, datetime.now(UTC)):
+        raise Conflict(N_("The activity is over; check-in is closed."))
+    token = await screens.open_screen(ctx, activity)
+    response = redirect(screens.path_of(activity.id))
+    screens.set_cookie(ctx.request, response, token, activity)
+    if (await form_data(ctx)).get("then") == "sign-out":
+        await discard_session(ctx.session)
+        clear_session_cookie(response)
+    return response
+
+
+async def screen_page(request: Request) -> Response:
+    """The screen itself, shown with the screen's credential alone."""
+    async with transaction():
+        screen = await screens.find_screen(request, request.path_params["id"])
+        if screen is None:
+            return _screen_closed(request)
+        (row,) = await _activity_rows([screen.activity])
+    return render(request, "checkin.html", ctx=None, row=row, activity=screen.activity)
+
+
+async def screen_code(request: Request) -> Response:
     """What the check-in screen shows now: a fresh code while the activity runs (and a little
-    before), who has arrived, and plainly when it is over. Polled with the session cookie, so
-    it keeps going for the whole activity whatever the access tokens' lifetime."""
-    activity = await scope.managed_activity(ctx.request.path_params["id"], who=ctx.who)
+    before), who has arrived, and plainly when it is over. Polled with the screen's own
+    credential, so it keeps going for the whole activity whatever the tokens' or the
+    console session's lifetime, and it is no one's activity in the console."""
+    async with transaction():
+        screen = await screens.find_screen(request, request.path_params["id"])
+        if screen is None:
+            return Response(
+                translate("This check-in screen has closed."),
+                status_code=403,
+                media_type="text/plain; charset=utf-8",
+                headers=SECURITY_HEADERS,
+            )
+        return JSONResponse(await _screen_now(screen.activity), headers=SECURITY_HEADERS)
+
+
+def _screen_closed(request: Request) -> Response:
+    return render(
+        request,
+        "error.html",
+        status=403,
+        ctx=None,
+        message=translate(
+            "This check-in screen has closed: the activity is over, or the screen was ended. "
+            "Open it again from the activity's page."
+        ),
+    )
+
+
+async def _screen_now(activity: Activity) -> dict[str, Any]:
     now = datetime.now(UTC)
     arrived = await Attendance.filter(activity_id=activity.id, source="live").order_by(
         "-checked_in_at"
@@ -347,7 +415,7 @@ async def checkin_code(ctx: Ctx) -> Response:
         payload["valid_for"] = valid_for
         payload["refresh_in"] = max(min(15, valid_for // 2), 1)
         payload["issued_at"] = now.astimezone(localtime.zone()).strftime("%H:%M:%S")
-    return JSONResponse(payload, headers=SECURITY_HEADERS)
+    return payload
 
 
 # --- residents, for back-fill and attest --------------------------------------------------

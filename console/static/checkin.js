@@ -1,5 +1,6 @@
-// The rotating check-in screen. Polls the console (session cookie, so no token expires
-// mid-activity), never leaves an expired code on screen, says when it is offline or over.
+// The rotating check-in screen. Polls with the screen's own credential (a cookie of this
+// address only, for the whole activity), never leaves an expired code on screen, says when
+// it is offline or over, and stops once the credential has closed.
 "use strict";
 (function () {
   const screen = document.getElementById("screen");
@@ -57,14 +58,14 @@
       response = await fetch(url, {
         credentials: "same-origin",
         cache: "no-store",
-        headers: { "X-Console-Fetch": "1", "Accept": "application/json" },
+        headers: { "Accept": "application/json" },
       });
     } catch (e) {
       return offline();
     }
-    if (response.status === 401) {
-      hideCode(screen.dataset.signedOut, "offline");
-      return schedule(30);
+    if (response.status === 401 || response.status === 403) {
+      clearTimeout(timer);
+      return hideCode(screen.dataset.closed, "over");
     }
     if (!response.ok) return offline();
     let body;

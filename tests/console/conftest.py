@@ -5,12 +5,13 @@ cookies) and makes its own activities, so tests do not depend on each other."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -156,15 +157,16 @@ class Live:
             return await client.request(method, path, **kwargs)
 
 
-@pytest.fixture(scope="package")
-async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
-    ids = await _seed(console_database, var_dir)
+@contextlib.asynccontextmanager
+async def serve(database: str, var_dir: Path, **settings: str) -> AsyncIterator[str]:
+    """The service on `database` in a process of its own, until the block ends; yields its
+    base URL. `settings` are environment variables on top of the tests' own."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {
         **os.environ,
-        "DATABASE_URL": console_database,
+        "DATABASE_URL": database,
         "VAR_DIR": str(var_dir),
         "APP_ENV": "test",
         "SCHEDULER_ENABLED": "false",
@@ -172,6 +174,7 @@ async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
         # keep rotating past it.
         "ACCESS_TOKEN_SECONDS": "60",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **settings,
     }
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -200,10 +203,42 @@ async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("the service did not start")
                 await asyncio.sleep(0.2)
-        yield Live(base, ids)
+        yield base
     finally:
         process.terminate()
         await process.wait()
+
+
+@pytest.fixture(scope="package")
+async def live(console_database: str, var_dir: Path) -> AsyncIterator[Live]:
+    ids = await _seed(console_database, var_dir)
+    async with serve(console_database, var_dir) as base:
+        yield Live(base, ids)
+
+
+ShortLived = Callable[..., Awaitable[Live]]
+
+
+@pytest.fixture
+async def short_lived(
+    live: Live, console_database: str, var_dir: Path
+) -> AsyncIterator[ShortLived]:
+    """Starts, for one test, another service on the same database with the console's limits
+    set short: `await short_lived(idle=4, session=3600)` (seconds)."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def start(*, idle: float, session: float = 3600) -> Live:
+            base = await stack.enter_async_context(
+                serve(
+                    console_database,
+                    var_dir,
+                    CONSOLE_IDLE_MINUTES=str(idle / 60),
+                    CONSOLE_SESSION_HOURS=str(session / 3600),
+                )
+            )
+            return Live(base, live.ids)
+
+        yield start
 
 
 @pytest.fixture(scope="package")

@@ -112,12 +112,12 @@ async def test_console_routes_with_ids_answer_404_outside_the_callers_scope(live
         f"/console/activities/{ids['activity']}",
         f"/console/activities/{ids['activity']}/edit",
         f"/console/activities/{ids['activity']}/checkin",
-        f"/console/activities/{ids['activity']}/checkin-code",
     ]
     writes = [
         (f"/console/activities/{ids['activity']}/edit", {"title": "越权"}),
         (f"/console/activities/{ids['activity']}/cancel", {"reason": "越权"}),
         (f"/console/activities/{ids['activity']}/backfill", {"note": "越权"}),
+        (f"/console/activities/{ids['activity']}/checkin", {"then": "stay"}),
         (f"/console/attendances/{ids['attendance']}/verify", {"decision": "reject", "reason": "x"}),
         (f"/console/deeds/{ids['deed']}/review", {"decision": "reject", "reason": "越权"}),
         (f"/console/rewards/{ids['reward']}/withdraw", {"reason": "越权"}),

@@ -34,6 +34,14 @@ async def _backfilled(live: Live, activity_id: str, resident: str, hours: float)
 _days_ago = iter(range(1, 1000))
 
 
+async def open_checkin_screen(page, activity_id: str) -> None:
+    """Opens the check-in screen from the console (its own credential, this browser still
+    signed in)."""
+    await page.goto(f"/console/activities/{activity_id}/checkin")
+    await page.get_by_role("button", name="打开签到屏", exact=True).click()
+    await page.wait_for_url(f"**/console/screen/{activity_id}")
+
+
 async def _past_activity(live: Live, title: str, hours: int = 3) -> dict[str, object]:
     """An activity over already, on a day of its own (a resident's stays never overlap)."""
     now = datetime.now(UTC) - timedelta(days=next(_days_ago))
@@ -51,7 +59,7 @@ async def test_checkin_screen_keeps_rotating_past_the_access_token_lifetime(page
     activity = await publish(live, title="长时间签到")
     await live.call("o-wang", "POST", f"/api/v1/activities/{activity['id']}/enrollments")
     await sign_in(page, "c1-worker")
-    await page.goto(f"/console/activities/{activity['id']}/checkin")
+    await open_checkin_screen(page, activity["id"])
     qr = page.locator("#qr")
     await qr.wait_for()
     codes = [await qr.get_attribute("src")]
@@ -82,19 +90,35 @@ async def test_checkin_screen_keeps_rotating_past_the_access_token_lifetime(page
 
 
 async def test_checkin_screen_says_when_the_activity_is_over_and_shows_no_code(page, live):
-    activity = await _past_activity(live, "已经结束的活动")
+    now = datetime.now(UTC) - timedelta(days=next(_days_ago))
+    just_over = await publish(
+        live,
+        title="刚刚结束的活动",
+        starts_at=(datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        ends_at=(datetime.now(UTC) - timedelta(minutes=2)).isoformat(),
+    )
     await sign_in(page, "c1-worker")
-    await page.goto(f"/console/activities/{activity['id']}/checkin")
+    await open_checkin_screen(page, just_over["id"])
     await page.locator("#qr-state", has_text="活动已结束").wait_for()
     assert await page.locator("#qr").is_hidden()
     assert await page.locator("#qr-gone").is_visible()
+    # Long over (past the screen's grace): nothing to open.
+    long_over = await publish(
+        live,
+        title="早已结束的活动",
+        starts_at=(now - timedelta(hours=3)).isoformat(),
+        ends_at=(now - timedelta(hours=2)).isoformat(),
+    )
+    await page.goto(f"/console/activities/{long_over['id']}/checkin")
+    assert "活动已结束" in await page.locator("main").inner_text()
+    assert await page.get_by_role("button", name="打开签到屏").count() == 0
 
 
 async def test_checkin_screen_hides_the_code_when_offline(page, context, live):
     activity = await publish(live, title="断网测试")
     await sign_in(page, "c1-worker")
     await page.clock.install()
-    await page.goto(f"/console/activities/{activity['id']}/checkin")
+    await open_checkin_screen(page, activity["id"])
     await page.locator("#qr").wait_for()
     await context.set_offline(True)
     await page.clock.run_for(70_000)  # the code's minute runs out while the network is down
@@ -275,10 +299,8 @@ async def test_a_worker_of_another_community_gets_nothing_of_this_one(page, live
     ):
         answer = await page.goto(path)
         assert answer is not None and answer.status == 404, path
-    code = await page.request.get(
-        f"/console/activities/{activity['id']}/checkin-code", headers={"X-Console-Fetch": "1"}
-    )
-    assert code.status == 404
+    code = await page.request.get(f"/console/screen/{activity['id']}/code")
+    assert code.status == 403
     await page.goto("/console/deeds?status=approved")
     assert "小王" not in await page.locator("main").inner_text()
     await page.goto("/console/deeds/attest?q=李")

@@ -32,7 +32,8 @@ REFERENCE = {
 # Kept on the coordinator only: sessions, operations, the outbox; never joined with shards.
 COORDINATOR = {
     "refresh_token", "login_failure", "idempotency_record", "job_run", "notification",
-    "wechat_access_token", "console_session", "console_dashboard_snapshot", "real_name_check",
+    "wechat_access_token", "console_session", "console_checkin_screen",
+    "console_dashboard_snapshot", "real_name_check",
 }  # fmt: skip
 
 # Unique keys of district-owned tables without district_id, today. Each is either implied
