@@ -70,8 +70,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument(
+        "--data", type=Path, default=ROOT / "var" / "postgres", help="cluster's folder"
+    )
     args = parser.parse_args()
-    base = ROOT / "var" / "postgres"
+    base = args.data.resolve()
     # Stopped by a signal (make's Ctrl-C, a terminal closed, `kill`): the cluster stops too.
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, signal.default_int_handler)
