@@ -15,7 +15,8 @@ from tests.console.conftest import screenshot, sign_in
 
 
 async def _flash(page) -> str:
-    return str(await page.locator("p.flash").inner_text())
+    """The page's message: a notice after a redirect, or the summary above a refused form."""
+    return str(await page.locator("p.flash, div.flash").first.inner_text())
 
 
 async def test_a_residents_report_is_triaged_to_a_units_rectification_and_confirmed(
