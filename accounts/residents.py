@@ -29,7 +29,7 @@ from kernel.settings import get_settings
 
 async def verify_real_name_in_person(resident_id: str, *, by: Principal) -> Resident:
     """A worker (or administrator) saw the resident's identity document and it matches."""
-    resident = await served_residents(by).get_or_none(id=resident_id)
+    resident = await served_residents(by).rows().get_or_none(id=resident_id)
     if resident is None:
         raise NotFound(N_("No such resident in your communities."))
     if resident.id_number_hash is None:

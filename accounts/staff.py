@@ -29,7 +29,7 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     else:
         if not data.district:
             raise InvalidStaffScope(N_("A {role} needs a `district`."), role=data.role)
-        district = await readable_districts(by).get_or_none(code=data.district)
+        district = await readable_districts(by).rows().get_or_none(code=data.district)
         if district is None:
             raise InvalidStaffScope(N_("No district `{district}`."), district=data.district)
     if data.role == "worker" and not data.communities:

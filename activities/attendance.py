@@ -32,7 +32,7 @@ from activities.models import (
     Activity,
     Attendance,
 )
-from activities.scope import managed_activity
+from activities.scope import managed_activity, readable_activities
 from credits.service import lock_resident, participation_lock
 from kernel.auth import Principal
 from kernel.db import dialect
@@ -88,14 +88,15 @@ async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -
 # needs in as few statements as it can (the round trips to the database cost more than the
 # Python around them) and answers from what it wrote. See docs/activities.md.
 
-# The activity as the resident may read it (their district's), whether they hold a seat and,
-# on PostgreSQL, the resident's participation lock (taken before any later statement reads).
+# The activity as the resident may read it (`{readable}`: `scope.readable_activities`),
+# whether they hold a seat and, on PostgreSQL, the resident's participation lock (taken before
+# any later statement reads).
 _ACTIVITY_FOR_CHECK_IN = """
 SELECT a.*, EXISTS (
     SELECT 1 FROM enrollment e
     WHERE e.activity_id = a.id AND e.resident_id = :resident AND e.status = 'enrolled'
 ) AS is_enrolled{lock}
-FROM activity a WHERE a.id = :activity AND a.district_id = :district
+FROM activity a WHERE a.id = :activity AND {readable}
 """
 _LOCK = ", pg_advisory_xact_lock(hashtext(:lock)) AS locked"
 # After the lock: the resident's attendance at this activity or those that may overlap it
@@ -125,13 +126,13 @@ INSERT INTO attendance (id, district_id, community_id, activity_id, resident_id,
 VALUES (:id, :district, :community, :activity, :resident, 'live', 'open', :now, :lat, :lng,
     :device, '', :flags{json_cast}, :recorded_by, :now)
 """
-# The activity and the resident's open attendance at it.
+# The activity (as the resident may read it) and the resident's open attendance at it.
 _ACTIVITY_FOR_CHECK_OUT = """
 SELECT a.*, t.id AS attendance_id, t.checked_in_at AS attendance_checked_in_at,
     t.flags AS attendance_flags
 FROM activity a LEFT JOIN attendance t
     ON t.activity_id = a.id AND t.resident_id = :resident AND t.status = 'open'
-WHERE a.id = :activity AND a.district_id = :district
+WHERE a.id = :activity AND {readable}
 """
 _CHECK_OUT = """
 UPDATE attendance SET checked_out_at = :now, check_out_lat = :lat, check_out_lng = :lng,
@@ -171,9 +172,11 @@ def _db_hours(hours: Decimal) -> Any:
     return hours if dialect() == "postgres" else str(hours)
 
 
-async def _readable_row(template: str, params: dict[str, Any]) -> dict[str, Any]:
+async def _readable_row(
+    template: str, params: dict[str, Any], *, who: Principal, lock: str = ""
+) -> dict[str, Any]:
     """The one row of an activity the resident may read, or 404 as `readable_activity`."""
-    rows = await query_rows(template, params)
+    rows = await query_rows(template, params, readable=readable_activities(who).sql("a"), lock=lock)
     if not rows:
         raise NotFound(N_("No such {what}."), what=translate(N_("activity")))
     return rows[0]
@@ -207,13 +210,14 @@ async def check_in(
     the attendances that decide it, the insert, and, when the spot is shared, the flags."""
     postgres = dialect() == "postgres"
     row = await _readable_row(
-        _ACTIVITY_FOR_CHECK_IN.replace("{lock}", _LOCK if postgres else ""),
+        _ACTIVITY_FOR_CHECK_IN,
         {
             "activity": activity_id,
-            "district": who.district_id or "",
             "resident": who.id,
             **({"lock": participation_lock(who.id)} if postgres else {}),
         },
+        who=who,
+        lock=_LOCK if postgres else "",
     )
     activity = Activity._init_from_db(**row)
     enrolled = bool(row["is_enrolled"])
@@ -315,8 +319,7 @@ async def check_out(
     """Three statements: the activity with the open attendance, the day's rules and hours
     (the long-day flag), and the update that answers with the row."""
     row = await _readable_row(
-        _ACTIVITY_FOR_CHECK_OUT,
-        {"activity": activity_id, "district": who.district_id or "", "resident": who.id},
+        _ACTIVITY_FOR_CHECK_OUT, {"activity": activity_id, "resident": who.id}, who=who
     )
     activity = Activity._init_from_db(**row)
     check_checkin_token(token, activity.id)

@@ -163,7 +163,7 @@ async def issue_certificate(*, who: Principal) -> Certificate:
 
 
 async def certificate_pdf(number: str, *, who: Principal) -> bytes:
-    certificate = await own_certificates(who).get_or_none(number=number)
+    certificate = await own_certificates(who).rows().get_or_none(number=number)
     if certificate is None:
         raise NotFound(N_("No such certificate of yours."))
     return await get_storage().get(certificate.storage_key)

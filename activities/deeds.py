@@ -206,7 +206,7 @@ async def attest_deed(
 ) -> Deed:
     """A worker vouches for a resident's deed; in proxy mode for a resident without a phone,
     whose consent is recorded. It is approved at once and earns by the district's rules."""
-    resident = await served_residents(who).get_or_none(id=resident_id)
+    resident = await served_residents(who).rows().get_or_none(id=resident_id)
     if resident is None:
         raise UnknownResident(
             N_("No such resident in your communities."),

@@ -12,7 +12,7 @@ from tortoise.functions import Count
 
 from activities.errors import ActivityNotOpen, AlreadyEnrolled, NoFreeSeat, NotEnrolled
 from activities.models import Activity, Attendance, Enrollment
-from activities.scope import readable_activity
+from activities.scope import readable_activities, readable_activity
 from kernel.auth import Principal
 from kernel.db import dialect
 from kernel.errors import NotFound
@@ -37,12 +37,13 @@ async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
     return counts
 
 
-# The activity as the resident may read it (their district's) and their enrolment at it.
+# The activity as the resident may read it (`{readable}`: `scope.readable_activities`) and
+# their enrolment at it.
 _ACTIVITY_FOR_ENROLMENT = """
 SELECT a.id, a.district_id, a.status, a.ends_at, e.id AS enrollment_id,
     e.status AS enrollment_status, e.created_at AS enrollment_created_at
 FROM activity a LEFT JOIN enrollment e ON e.activity_id = a.id AND e.resident_id = :resident
-WHERE a.id = :activity AND a.district_id = :district
+WHERE a.id = :activity AND {readable}
 """
 # The seat is taken by a conditional update of the counter: capacity holds however many
 # enrol at once.
@@ -77,7 +78,8 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     enrolment."""
     rows = await query_rows(
         _ACTIVITY_FOR_ENROLMENT,
-        {"activity": activity_id, "district": who.district_id or "", "resident": who.id},
+        {"activity": activity_id, "resident": who.id},
+        readable=readable_activities(who).sql("a"),
     )
     if not rows:
         raise NotFound(N_("No such {what}."), what=translate(N_("activity")))

@@ -12,7 +12,7 @@ from typing import Any
 
 from activities.models import Activity
 from activities.schemas.activities import ActivityOut, LocationOut
-from activities.scope import readable_activities_sql
+from activities.scope import readable_activities
 from kernel.auth import Principal
 from kernel.http import decode_cursor, encode_cursor
 from kernel.sql import db_time, query_rows
@@ -103,9 +103,8 @@ async def activities_page(
 ) -> dict[str, Any]:
     """A page of the activities `who` may read (`scope.readable_activities`), newest first
     (keyset over the id, as `paginate`), filtered as the list endpoint says."""
-    scope_sql, params = readable_activities_sql(who)
-    where = [scope_sql]
-    params.update(resident=who.id, limit=limit + 1)
+    where = ["{readable}"]
+    params: dict[str, Any] = {"resident": who.id, "limit": limit + 1}
     if community_id is not None:
         where.append("a.community_id = :community")
         params["community"] = community_id
@@ -124,7 +123,11 @@ async def activities_page(
     if cursor:
         where.append("a.id < :after")
         params["after"] = decode_cursor(cursor)
-    rows = await query_rows(_statement(who, where, "\nORDER BY a.id DESC LIMIT :limit"), params)
+    rows = await query_rows(
+        _statement(who, where, "\nORDER BY a.id DESC LIMIT :limit"),
+        params,
+        readable=readable_activities(who).sql("a"),
+    )
     resident = who.kind == "resident"
     items = [_out(row, resident) for row in rows[:limit]]
     next_cursor = encode_cursor(str(rows[limit - 1]["id"])) if len(rows) > limit else None

@@ -1,19 +1,20 @@
 """Who may see and run what in the activities domain: the roles of each kind of endpoint, the
-rows each caller may read (querysets), and get-by-id that answers 404 outside them. Every
-route and service of the domain asks here; nothing else decides scope."""
+rows each caller may read (one `Scope` per resource: querysets and SQL from one condition), and
+get-by-id that answers 404 outside them. Every route, service and statement of the domain asks
+here; nothing else decides scope."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from tortoise.expressions import Q
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
+from accounts.scope import own_district, served_places
 from activities.models import (
     Activity,
     Attendance,
     Certificate,
+    CivilityAction,
     Correction,
     Deed,
     EventFiling,
@@ -23,55 +24,43 @@ from activities.models import (
 from kernel.auth import STAFF_ROLES, Principal, Role
 from kernel.errors import NotFound
 from kernel.i18n import N_, translate
+from kernel.scope import NEVER, Scope, eq, is_null
 
 STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
 M = TypeVar("M", bound=Model)
 
 
-def staff_scoped(queryset: QuerySet[M], who: Principal) -> QuerySet[M]:
+def staff_scoped(model: type[M], who: Principal) -> Scope[M]:
     """Rows of the caller's communities (workers), district (district admins) or all
     (platform admins); the rows must carry `district_id` and `community_id`."""
-    if who.role == "platform_admin":
-        return queryset
-    if who.role == "district_admin":
-        return queryset.filter(district_id=who.district_id or "")
-    return queryset.filter(community_id__in=list(who.community_ids))
+    return Scope(model, served_places(who).where())
 
 
-def _own_or_staff_scoped(model: type[M], who: Principal) -> QuerySet[M]:
+def _own_or_staff_scoped(model: type[M], who: Principal) -> Scope[M]:
     if who.kind == "resident":
-        return model.filter(resident_id=who.id)
-    return staff_scoped(model.all(), who)
+        return Scope(model, eq("resident_id", who.id))
+    return staff_scoped(model, who)
 
 
-async def _one(queryset: QuerySet[M], what: str, **key: Any) -> M:
-    found = await queryset.get_or_none(**key)
+async def _one(scope: Scope[M], what: str, **key: Any) -> M:
+    found = await scope.rows().get_or_none(**key)
     if found is None:
         raise NotFound(N_("No such {what}."), what=translate(what))
     return found
 
 
-def readable_activities(who: Principal) -> QuerySet[Activity]:
+def readable_activities(who: Principal) -> Scope[Activity]:
     """Residents: their district's activities; staff: their communities' or district's."""
     if who.kind == "resident":
-        return Activity.filter(district_id=who.district_id or "")
-    return staff_scoped(Activity.all(), who)
+        return Scope(Activity, own_district(who))
+    return staff_scoped(Activity, who)
 
 
-def readable_activities_sql(who: Principal) -> tuple[str, dict[str, Any]]:
-    """`readable_activities` as a condition on `activity a` and its values, for the one
-    statement that lists activities (`activities.listing`)."""
-    if who.kind == "resident" or who.role == "district_admin":
-        return "a.district_id = :scope_district", {"scope_district": who.district_id or ""}
-    if who.role == "platform_admin":
-        return "1 = 1", {}
-    communities = sorted(who.community_ids)
-    if not communities:
-        return "1 = 0", {}
-    markers = ", ".join(f":scope_community{n}" for n in range(len(communities)))
-    values = {f"scope_community{n}": c for n, c in enumerate(communities)}
-    return f"a.community_id IN ({markers})", values
+def readable_actions(who: Principal) -> Scope[CivilityAction]:
+    """The city's ten civility actions, and those of the caller's district."""
+    own = eq("district_id", who.district_id) if who.district_id else NEVER
+    return Scope(CivilityAction, is_null("district_id") | own)
 
 
 async def readable_activity(activity_id: str, *, who: Principal) -> Activity:
@@ -85,7 +74,7 @@ async def managed_activity(activity_id: str, *, who: Principal) -> Activity:
     return await readable_activity(activity_id, who=who)
 
 
-def readable_attendances(who: Principal) -> QuerySet[Attendance]:
+def readable_attendances(who: Principal) -> Scope[Attendance]:
     return _own_or_staff_scoped(Attendance, who)
 
 
@@ -96,7 +85,7 @@ async def managed_attendance(attendance_id: str, *, who: Principal) -> Attendanc
     return await _one(readable_attendances(who), N_("attendance"), id=attendance_id)
 
 
-def readable_deeds(who: Principal) -> QuerySet[Deed]:
+def readable_deeds(who: Principal) -> Scope[Deed]:
     """Residents: their own deeds; staff: those of their communities."""
     return _own_or_staff_scoped(Deed, who)
 
@@ -108,7 +97,7 @@ async def managed_deed(deed_id: str, *, who: Principal) -> Deed:
     return await _one(readable_deeds(who), N_("deed"), id=deed_id)
 
 
-def readable_corrections(who: Principal) -> QuerySet[Correction]:
+def readable_corrections(who: Principal) -> Scope[Correction]:
     """Residents: their own requests; staff: those of their communities."""
     return _own_or_staff_scoped(Correction, who)
 
@@ -120,32 +109,30 @@ async def managed_correction(correction_id: str, *, who: Principal) -> Correctio
     return await _one(readable_corrections(who), N_("correction request"), id=correction_id)
 
 
-def readable_uploads(who: Principal) -> QuerySet[Upload]:
+def readable_uploads(who: Principal) -> Scope[Upload]:
     """An upload is for its owner, the workers of its community and the administrators of
     its district (they review evidence); partner logins (units, evaluators) read only their
     own."""
+    own = eq("owner", who.subject)
     if who.role not in STAFF_ROLES:
-        return Upload.filter(owner=who.subject)
-    if who.role == "platform_admin":
-        return Upload.all()
-    if who.role == "district_admin":
-        return Upload.filter(Q(owner=who.subject) | Q(district_id=who.district_id or ""))
-    return Upload.filter(Q(owner=who.subject) | Q(community_id__in=list(who.community_ids)))
+        return Scope(Upload, own)
+    return Scope(Upload, own | served_places(who).where())
 
 
 async def readable_upload(upload_id: str, *, who: Principal) -> Upload:
     return await _one(readable_uploads(who), N_("upload"), id=upload_id)
 
 
-def own_service_records(who: Principal) -> QuerySet[ServiceRecord]:
-    return ServiceRecord.filter(resident_id=who.id)
+def readable_service_records(who: Principal) -> Scope[ServiceRecord]:
+    """Residents: their own records; staff: those of their communities."""
+    return _own_or_staff_scoped(ServiceRecord, who)
 
 
-def own_certificates(who: Principal) -> QuerySet[Certificate]:
-    return Certificate.filter(resident_id=who.id)
+def own_certificates(who: Principal) -> Scope[Certificate]:
+    return Scope(Certificate, eq("resident_id", who.id))
 
 
-def readable_filings(who: Principal) -> QuerySet[EventFiling]:
+def readable_filings(who: Principal) -> Scope[EventFiling]:
     """Residents: their own filings; staff: those of their communities."""
     return _own_or_staff_scoped(EventFiling, who)
 
@@ -157,12 +144,13 @@ async def managed_filing(filing_id: str, *, who: Principal) -> EventFiling:
     return await _one(readable_filings(who), N_("filing"), id=filing_id)
 
 
+def district_certificates(who: Principal) -> Scope[Certificate]:
+    """The certificates of the administrator's district (platform administrators: any)."""
+    return Scope(Certificate, own_district(who))
+
+
 async def managed_certificate(number: str, *, who: Principal) -> Certificate:
-    """A certificate of the administrator's district (platform administrators: any)."""
-    found = Certificate.all()
-    if who.role != "platform_admin":
-        found = found.filter(district_id=who.district_id or "")
-    certificate = await found.get_or_none(number=number)
+    certificate = await district_certificates(who).rows().get_or_none(number=number)
     if certificate is None:
         raise NotFound(N_("No such certificate."))
     return certificate

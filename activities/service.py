@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from accounts.models import Community
-from accounts.scope import served_community
+from accounts.scope import district_communities, served_community
 from accounts.service import register_action_catalogue, rules_at
 from activities.enrolment import promote_waitlisted
 from activities.errors import (
@@ -26,6 +26,7 @@ from activities.models import (
     CivilityAction,
     Enrollment,
 )
+from activities.scope import readable_actions
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_
@@ -50,14 +51,13 @@ TEN_ACTIONS = (
 
 
 async def list_actions(who: Principal) -> list[CivilityAction]:
-    ten = await CivilityAction.filter(district_id__isnull=True)
-    ten.sort(key=lambda action: TEN_ACTIONS.index(action.code))
-    own = (
-        await CivilityAction.filter(district_id=who.district_id).order_by("code")
-        if who.district_id
-        else []
+    """The actions the caller reads (`scope.readable_actions`): the city's ten in their
+    order, then the district's own by code."""
+    found = await readable_actions(who).rows().order_by("code")
+    ten = sorted(
+        (a for a in found if a.district_id is None), key=lambda a: TEN_ACTIONS.index(a.code)
     )
-    return [*ten, *own]
+    return [*ten, *(a for a in found if a.district_id is not None)]
 
 
 async def action_names(district_id: str | None) -> dict[str, str]:
@@ -134,9 +134,8 @@ async def community_to_list(who: Principal, ref: str) -> str:
     any of their district); an unknown one lists nothing."""
     if who.kind == "staff":
         return (await find_community(who, ref)).id
-    community = await Community.get_or_none(
-        code=ref.rpartition("/")[2], district_id=who.district_id or ""
-    )
+    communities = district_communities(who).rows()
+    community = await communities.get_or_none(code=ref.rpartition("/")[2])
     return community.id if community else ""
 
 

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from accounts.scope import Places
 from console.models import DashboardRollup
 from kernel import localtime
 from kernel.db import dialect
+from kernel.scope import NEVER
 from kernel.sql import db_time, execute, query_rows
 
 CITY = ""  # the district of the whole city's distinct-people rows and rollup state
@@ -28,31 +30,6 @@ def set_key(community_ids: tuple[str, ...]) -> str:
     worker's): not an id (ids have no `+`), the same for the same communities in any order."""
     digest = hashlib.sha256(",".join(sorted(community_ids)).encode()).hexdigest()
     return "+" + digest[:25]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The rows a dashboard or an export covers, as SQL: a district, or some communities."""
-
-    district_id: str | None
-    community_ids: tuple[str, ...] | None  # None: the whole district (or city)
-
-    def where(self, table: str = "", *, by_day: bool = False) -> tuple[str, list[Any]]:
-        """The scope as SQL. `by_day`: the query reads a few days by their date index, so
-        SQLite (which, without statistics, prefers an equality's index) is told not to use
-        the district's or the communities' index (`+column`); PostgreSQL plans by its own."""
-        prefix = f"{table}." if table else ""
-        if by_day and dialect() == "sqlite":
-            prefix = "+" + prefix
-        clauses, values = [], []
-        if self.district_id is not None:
-            clauses.append(f"{prefix}district_id = ?")
-            values.append(self.district_id)
-        if self.community_ids is not None:
-            marks = ", ".join("?" for _ in self.community_ids) or "NULL"
-            clauses.append(f"{prefix}community_id IN ({marks})")
-            values.extend(self.community_ids)
-        return (" AND ".join(clauses) or "1 = 1"), values
 
 
 @dataclass(frozen=True)
@@ -135,11 +112,11 @@ async def rebuild(district_id: str, today: date) -> int:
     await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [district_id])
     for kind, community, deeds in FIRST_KINDS:
         group = "community_id" if community else "''"
-        await _first(district_id, today, kind, group, deeds, Scope(district_id, None))
+        await _first(district_id, today, kind, group, deeds, Places(district_id, None))
     for communities in await worker_sets(district_id):
         key = set_key(communities)
         await _first(district_id, today, "participant", f"'{key}'", True,
-                     Scope(district_id, communities))  # fmt: skip
+                     Places(district_id, communities))  # fmt: skip
         # Built (even with nobody active): the marker `participants` looks for.
         await execute(
             "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
@@ -179,7 +156,7 @@ async def rebuild_city(today: date) -> None:
     """The whole city's participants (every district's rollup is the rest of the city's
     dashboard): run after every district's `rebuild`."""
     await execute("DELETE FROM console_dashboard_first WHERE district_id = ?", [CITY])
-    await _first(CITY, today, "participant", "''", True, Scope(None, None))
+    await _first(CITY, today, "participant", "''", True, Places(None, None))
     await _keep_state(CITY, today)
 
 
@@ -195,32 +172,33 @@ async def worker_sets(district_id: str) -> list[tuple[str, ...]]:
     return sorted({tuple(sorted(ids)) for ids in served.values() if len(ids) > 1})
 
 
+# The days each resident was active in some places (service records `{records}`, approved
+# deeds `{deeds}`), by `{group}` (a column, or one literal for places counted together), with
+# the day before it they were.
+_FIRST_DAYS = (
+    "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
+    "residents) SELECT :district, :kind, c, day, prev, COUNT(*) FROM (SELECT c, day, "
+    "LAG(day) OVER (PARTITION BY resident_id, c ORDER BY day) AS prev FROM ("
+    "SELECT resident_id, {group} AS c, served_on AS day FROM service_record "
+    "WHERE {records} AND served_on < :today "
+    "UNION SELECT resident_id, {group} AS c, occurred_on AS day FROM deed "
+    "WHERE status = 'approved' AND {deeds} AND occurred_on < :today"
+    ") active) chain GROUP BY c, day, prev"
+)
+
+
 async def _first(
-    district_id: str, today: date, kind: str, group: str, deeds: bool, scope: Scope
+    district_id: str, today: date, kind: str, group: str, deeds: bool, places: Places
 ) -> None:
     """Rows of `console_dashboard_first` of one kind, stored under `district_id`: each day a
-    resident was active in `scope` (per community, or together: `group` is the column or a
+    resident was active in `places` (per community, or together: `group` is the column or a
     literal), with the day before it they were."""
-    where, scoped = scope.where()
-    days = (
-        f"SELECT resident_id, {group} AS c, served_on AS day FROM service_record "
-        f"WHERE {where} AND served_on < ?"
-    )
-    values: list[Any] = [*scoped, today]
-    if deeds:
-        days += (
-            f" UNION SELECT resident_id, {group} AS c, occurred_on AS day FROM deed "
-            f"WHERE status = 'approved' AND {where} AND occurred_on < ?"
-        )
-        values += [*scoped, today]
-    else:
-        days = days.replace("SELECT ", "SELECT DISTINCT ", 1)
     await execute(
-        "INSERT INTO console_dashboard_first (district_id, kind, community_id, day, prev, "
-        f"residents) SELECT ?, '{kind}', c, day, prev, COUNT(*) FROM (SELECT c, day, "
-        "LAG(day) OVER (PARTITION BY resident_id, c ORDER BY day) AS prev "
-        f"FROM ({days}) active) chain GROUP BY c, day, prev",
-        [district_id, *values],
+        _FIRST_DAYS,
+        {"district": district_id, "kind": kind, "today": today},
+        group=group,
+        records=places.where().sql("service_record"),
+        deeds=(places.where() if deeds else NEVER).sql("deed"),
     )
 
 
@@ -248,7 +226,7 @@ async def entry_watermark(district_id: str | None) -> int:
     return min((state.entry_watermark for state in states), default=0)
 
 
-async def _first_key(scope: Scope, through: date | None) -> tuple[str, str] | None:
+async def _first_key(scope: Places, through: date | None) -> tuple[str, str] | None:
     """The district and community (empty: all of it) of the participants' rows that answer
     for `scope` up to `through`; None when none do (no rollup; a set of communities or the
     city whose rows the job has not built up to `through`)."""
@@ -271,7 +249,7 @@ async def _first_key(scope: Scope, through: date | None) -> tuple[str, str] | No
     return (scope.district_id, key) if built and int(built[0]["n"]) else None
 
 
-async def participants(scope: Scope, start: date, to: date, through: date | None) -> int | None:
+async def participants(scope: Places, start: date, to: date, through: date | None) -> int | None:
     """Residents with a service record or an approved deed in the period, from the rollup
     (the days it covers) and live (residents active since, unless active earlier in the
     period); None when the rollup cannot answer for the scope."""
@@ -289,27 +267,35 @@ async def participants(scope: Scope, start: date, to: date, through: date | None
         )
         count += int(rows[0]["n"] or 0) if rows else 0
     if live:
-        where, values = scope.where(by_day=True)
-        records, record_values = scope.where("s", by_day=True)
-        deeds, deed_values = scope.where("d", by_day=True)
+        where = scope.where()
         rows = await query_rows(
-            "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
-            f"WHERE served_on >= ? AND served_on <= ? AND {where} UNION "
-            "SELECT resident_id FROM deed WHERE status = 'approved' AND occurred_on >= ? "
-            f"AND occurred_on <= ? AND {where}) p WHERE NOT EXISTS (SELECT 1 FROM "
-            "service_record s WHERE s.resident_id = p.resident_id AND s.served_on >= ? "
-            f"AND s.served_on < ? AND {records}) AND NOT EXISTS (SELECT 1 FROM deed d "
-            "WHERE d.resident_id = p.resident_id AND d.status = 'approved' "
-            f"AND d.occurred_on >= ? AND d.occurred_on < ? AND {deeds})",
-            [live.start, live.to, *values, live.start, live.to, *values,
-             start, through, *record_values, start, through, *deed_values],
-        )  # fmt: skip
+            _ACTIVE_SINCE,
+            {"live_start": live.start, "live_to": live.to, "start": start, "through": through},
+            records=where.sql("service_record", unindexed=True),
+            deeds=where.sql("deed", unindexed=True),
+            earlier_records=where.sql("s", unindexed=True),
+            earlier_deeds=where.sql("d", unindexed=True),
+        )
         count += int(rows[0]["n"]) if rows else 0
     return count
 
 
+# Residents active in the live days (`:live_start`..`:live_to`) and not earlier in the period
+# (`:start`..`:through`), in some places.
+_ACTIVE_SINCE = (
+    "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
+    "WHERE served_on >= :live_start AND served_on <= :live_to AND {records} UNION "
+    "SELECT resident_id FROM deed WHERE status = 'approved' AND occurred_on >= :live_start "
+    "AND occurred_on <= :live_to AND {deeds}) p WHERE NOT EXISTS (SELECT 1 FROM "
+    "service_record s WHERE s.resident_id = p.resident_id AND s.served_on >= :start "
+    "AND s.served_on < :through AND {earlier_records}) AND NOT EXISTS (SELECT 1 FROM deed d "
+    "WHERE d.resident_id = p.resident_id AND d.status = 'approved' "
+    "AND d.occurred_on >= :start AND d.occurred_on < :through AND {earlier_deeds})"
+)
+
+
 async def served_by_community(
-    scope: Scope, start: date, to: date, through: date | None
+    scope: Places, start: date, to: date, through: date | None
 ) -> dict[str, int] | None:
     """Residents with a service record in the period, per community, as `participants` (the
     `served` rows are per community: any scope's are the rows of its communities)."""
@@ -318,23 +304,23 @@ async def served_by_community(
     rolled, live = split(start, to, through)
     found: dict[str, int] = {}
     if rolled:
-        where, values = scope.where()
         for row in await query_rows(
             "SELECT community_id AS k, SUM(residents) AS n FROM console_dashboard_first "
-            "WHERE kind = 'served' AND day >= ? AND day <= ? AND (prev IS NULL OR prev < ?) "
-            f"AND {where} GROUP BY 1",
-            [rolled.start, rolled.to, start, *values],
+            "WHERE kind = 'served' AND day >= :from AND day <= :to "
+            "AND (prev IS NULL OR prev < :start) AND {places} GROUP BY 1",
+            {"from": rolled.start, "to": rolled.to, "start": start},
+            places=scope.where().sql("console_dashboard_first"),
         ):
             found[row["k"]] = found.get(row["k"], 0) + int(row["n"] or 0)
     if live:
-        where, values = scope.where(by_day=True)
         for row in await query_rows(
             "SELECT p.community_id AS k, COUNT(*) AS n FROM (SELECT DISTINCT resident_id, "
-            "community_id FROM service_record WHERE served_on >= ? AND served_on <= ? "
-            f"AND {where}) p WHERE NOT EXISTS (SELECT 1 FROM service_record s "
+            "community_id FROM service_record WHERE served_on >= :from AND served_on <= :to "
+            "AND {places}) p WHERE NOT EXISTS (SELECT 1 FROM service_record s "
             "WHERE s.resident_id = p.resident_id AND s.community_id = p.community_id "
-            "AND s.served_on >= ? AND s.served_on < ?) GROUP BY 1",
-            [live.start, live.to, *values, start, through],
+            "AND s.served_on >= :start AND s.served_on < :through) GROUP BY 1",
+            {"from": live.start, "to": live.to, "start": start, "through": through},
+            places=scope.where().sql("service_record", unindexed=True),
         ):
             found[row["k"]] = found.get(row["k"], 0) + int(row["n"])
     return found

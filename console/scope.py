@@ -1,34 +1,80 @@
-"""The console decides no scope itself: it uses the domains' scope modules."""
+"""The console decides no scope itself: it uses the domains' scope values. Its one resource
+of its own, the job runs a district administrator sees, is decided here."""
 
 from __future__ import annotations
 
-from accounts.scope import managed_staff_list, served_communities, served_residents
+from accounts.scope import (
+    Places,
+    district_staff,
+    managed_staff_list,
+    readable_districts,
+    served_communities,
+    served_places,
+    served_residents,
+)
 from activities.scope import (
     RUNS_ACTIVITIES,
     STAFF,
     managed_activity,
     managed_attendance,
-    staff_scoped,
+    readable_activities,
+    readable_attendances,
+    readable_corrections,
+    readable_deeds,
+    readable_service_records,
 )
-from credits.recognition.scope import readable_honour_roll, readable_honour_rolls
-from credits.scope import catalogue, staff_redemptions
-from kernel.auth import Role
+from credits.recognition.scope import readable_badges, readable_honour_roll, readable_honour_rolls
+from credits.scope import catalogue, readable_entries, staff_redemptions
+from kernel.auth import Principal, Role
+from kernel.models import JobRun
+from kernel.scope import ALWAYS, Scope, eq, one_of, starts_with
 
 ADMINS: tuple[Role, ...] = ("district_admin", "platform_admin")
 communities_of = served_communities
+# A run of a district job started for one district: its trigger, and its slot begins with the
+# district's id and `/`.
+DISTRICT_TRIGGER = "district"
+
+
+def district_slot_prefix(district_id: str) -> str:
+    return f"{district_id}/"
+
+
+def readable_job_runs(who: Principal, district_jobs: tuple[str, ...]) -> Scope[JobRun]:
+    """Every run for the platform administrator; for a district administrator the district
+    jobs' scheduled and platform runs (which cover every district) and their own district's
+    runs, never another district's."""
+    if who.role == "platform_admin":
+        return Scope(JobRun, ALWAYS)
+    own = starts_with("slot", district_slot_prefix(who.district_id or ""))
+    return Scope(JobRun, one_of("job", district_jobs) & (~eq("trigger", DISTRICT_TRIGGER) | own))
+
 
 __all__ = [
     "ADMINS",
+    "DISTRICT_TRIGGER",
     "RUNS_ACTIVITIES",
     "STAFF",
+    "Places",
     "catalogue",
     "communities_of",
+    "district_slot_prefix",
+    "district_staff",
     "managed_activity",
     "managed_attendance",
     "managed_staff_list",
+    "readable_activities",
+    "readable_attendances",
+    "readable_badges",
+    "readable_corrections",
+    "readable_deeds",
+    "readable_districts",
+    "readable_entries",
     "readable_honour_roll",
     "readable_honour_rolls",
+    "readable_job_runs",
+    "readable_service_records",
+    "served_places",
     "served_residents",
     "staff_redemptions",
-    "staff_scoped",
 ]

@@ -74,7 +74,7 @@ async def create_reward(who: Principal, body: RewardIn) -> RewardOut:
 @api.get("/api/v1/rewards", query=PageQuery, response=Page[RewardOut])
 async def list_rewards(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The rewards the caller can see: their district's and their communities'."""
-    page = await paginate(scope.catalogue(who), query)
+    page = await paginate(scope.catalogue(who).rows(), query)
     page["items"] = await _rewards_out(page["items"])
     return page
 
@@ -172,7 +172,7 @@ async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's redemptions, newest first, with their pickup codes."""
-    page = await paginate(scope.own_redemptions(who), query)
+    page = await paginate(scope.own_redemptions(who).rows(), query)
     page["items"] = await _redemptions_out(page["items"])
     return page
 
@@ -216,7 +216,7 @@ async def fulfil_redemption(who: Principal, body: FulfilIn) -> RedemptionOut:
 )
 async def list_redemptions(who: Principal, query: RedemptionQuery) -> dict[str, Any]:
     """Redemptions of the rewards the caller sees, newest first, by `status` if given."""
-    page = await paginate(scope.staff_redemptions(who, query.status), query)
+    page = await paginate(scope.staff_redemptions(who, query.status).rows(), query)
     page["items"] = await _staff_redemptions_out(page["items"])
     return page
 

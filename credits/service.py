@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 
 from accounts.models import DistrictRulesVersion
 from accounts.schemas import CreditExpiry, DistrictRules
+from accounts.scope import district_residents
 from accounts.service import DISTRICT_RULES, version_at
 from accounts.versions import in_force
 from credits import ledger
@@ -285,9 +286,8 @@ async def reverse_participation(
 # --- adjustments and reversals by staff -----------------------------------------------------
 
 
-# The resident an adjustment is for (in the caller's district unless a platform
-# administrator), the district's rules in force now and the ids of the two accounts it moves:
-# one statement.
+# The resident an adjustment is for (`{residents}`: `accounts.scope.district_residents`), the
+# district's rules in force now and the ids of the two accounts it moves: one statement.
 _ADJUSTMENT_TARGET = f"""
 SELECT r.id, r.district_id,
   ({DISTRICT_RULES.in_force_sql("r.district_id", ":now")}) AS rules,
@@ -298,7 +298,7 @@ SELECT r.id, r.district_id,
     WHERE a.owner_kind = 'district' AND a.owner_id = r.district_id
       AND a.district_id = r.district_id AND a.kind = :district_kind
       AND a.asset = 'credits') AS district_account
-FROM resident r WHERE r.id = :resident {{in_district}}
+FROM resident r WHERE r.id = :resident AND {{residents}}
 """
 
 
@@ -307,15 +307,14 @@ async def _adjustment_target(
 ) -> tuple[str, DistrictRules, dict[ledger.AccountKey, str]]:
     """The resident's district, its rules in force now and the ids of the accounts already
     open among the resident's and the district's `district_kind` one."""
-    in_district = "" if who.role == "platform_admin" else "AND r.district_id = :district"
     found = await query_rows(
-        _ADJUSTMENT_TARGET.replace("{in_district}", in_district),
+        _ADJUSTMENT_TARGET,
         {
             "now": db_time(datetime.now(UTC)),
             "district_kind": district_kind,
             "resident": resident_id,
-            "district": who.district_id or "",
         },
+        residents=district_residents(who).sql("r"),
     )
     if not found:
         raise NoSuchResident(
@@ -376,7 +375,7 @@ async def adjust(*, resident_id: str, amount: Decimal, reason: str, by: Principa
 
 
 def adjustments(who: Principal) -> QuerySet[LedgerTransaction]:
-    return readable_transactions(who).filter(kind="adjust")
+    return readable_transactions(who).rows().filter(kind="adjust")
 
 
 async def reverse_transaction(

@@ -31,7 +31,8 @@ REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud", "jti"]
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller and the part of the city they may see."""
+    """The authenticated caller: their role, district and communities (facts; what they may
+    see is decided by the domains' scope modules, from these)."""
 
     kind: Literal["resident", "staff"]
     id: str
@@ -46,17 +47,6 @@ class Principal:
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
             raise Forbidden(N_("This needs one of the roles: {roles}."), roles=", ".join(roles))
-
-    def sees_district(self, district_id: str | None) -> bool:
-        if self.role == "platform_admin":
-            return True
-        return district_id is not None and district_id == self.district_id
-
-    def sees_community(self, community_id: str | None, district_id: str | None) -> bool:
-        """Workers see their communities; district admins their district; residents theirs."""
-        if self.role in ("platform_admin", "district_admin"):
-            return self.sees_district(district_id)
-        return community_id is not None and community_id in self.community_ids
 
 
 # (kind, id, session) -> the Principal, or None when the account is gone or disabled or the

@@ -1,10 +1,13 @@
-"""Raw SQL written once for PostgreSQL and SQLite: `{part}` fills a dialect's spelling, and
-`:name` (values by name) or `?` (values in order) markers become its placeholders."""
+"""Raw SQL written once for PostgreSQL and SQLite, in one templating style: a `{slot}` is
+filled by the kernel, with a dialect's spelling (`DIALECT_PARTS`) or with a `Fragment` the caller
+passes by that name (a scope's condition, an optional filter: text and its own named values);
+`:name` (values by name) or `?` (values in order) markers become the driver's placeholders."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -18,18 +21,44 @@ DIALECT_PARTS = {
         "random_id": "md5(random()::text || clock_timestamp()::text)",
         "json": "json_build_object",
         "json_cast": "::jsonb",
+        # A table of a JSON array's items as text, column `value`: `FROM {json_items}(x) j`.
+        "json_items": "jsonb_array_elements_text",
     },
-    "sqlite": {"random_id": "lower(hex(randomblob(16)))", "json": "json_object", "json_cast": ""},
+    "sqlite": {
+        "random_id": "lower(hex(randomblob(16)))",
+        "json": "json_object",
+        "json_cast": "",
+        "json_items": "json_each",
+    },
 }
 Params = Mapping[str, Any] | Sequence[Any]
 
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
 
 
+@dataclass(frozen=True)
+class Fragment:
+    """A piece of a statement filled into its `{slot}` of the same name: SQL text with `:name`
+    markers and the values they name (which must not clash with the statement's own)."""
+
+    text: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+Part = Fragment | str
+
+
 @lru_cache(maxsize=512)
-def _compiled(template: str, kind: str, named: bool) -> tuple[str, tuple[str, ...]]:
-    """The statement in the dialect, and the names of its values in order (named markers)."""
-    sql = template.format(**DIALECT_PARTS[kind])
+def _compiled(
+    template: str, kind: str, named: bool, parts: tuple[tuple[str, str], ...] = ()
+) -> tuple[str, tuple[str, ...]]:
+    """The statement in the dialect with its slots filled, and the names of its values in
+    order (named markers)."""
+    dialect_parts = DIALECT_PARTS[kind]
+    clashing = [name for name, _ in parts if name in dialect_parts]
+    if clashing:
+        raise ValueError(f"slots named like a dialect part: {clashing}")
+    sql = template.format(**dialect_parts, **dict(parts))
     if not named:
         if kind == "sqlite":
             return sql, ()
@@ -49,24 +78,41 @@ def _compiled(template: str, kind: str, named: bool) -> tuple[str, tuple[str, ..
     return _NAMED.sub(placeholder, sql), tuple(order)
 
 
-def statement(template: str, params: Params) -> tuple[str, list[Any]]:
-    """The statement and its values, as the database in use takes them."""
-    if isinstance(params, Mapping):
-        sql, names = _compiled(template, dialect(), True)
-        return sql, [params[name] for name in names]
-    sql, _ = _compiled(template, dialect(), False)
-    return sql, list(params)
+def statement(template: str, params: Params, **parts: Part) -> tuple[str, list[Any]]:
+    """The statement and its values, as the database in use takes them; `parts` fill the
+    template's slots of their names."""
+    if not parts:
+        if isinstance(params, Mapping):
+            sql, names = _compiled(template, dialect(), True)
+            return sql, [params[name] for name in names]
+        sql, _ = _compiled(template, dialect(), False)
+        return sql, list(params)
+    fragments = {name: Fragment(p) if isinstance(p, str) else p for name, p in parts.items()}
+    texts = tuple(sorted((name, f.text) for name, f in fragments.items()))
+    if not isinstance(params, Mapping):
+        if any(f.values for f in fragments.values()):
+            raise TypeError("a fragment with named values needs a statement with named values")
+        sql, _ = _compiled(template, dialect(), False, texts)
+        return sql, list(params)
+    values = dict(params)
+    for fragment in fragments.values():
+        clashing = values.keys() & fragment.values.keys()
+        if clashing:
+            raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
+        values.update(fragment.values)
+    sql, names = _compiled(template, dialect(), True, texts)
+    return sql, [values[name] for name in names]
 
 
-async def query_rows(template: str, params: Params) -> list[dict[str, Any]]:
-    sql, values = statement(template, params)
+async def query_rows(template: str, params: Params, **parts: Part) -> list[dict[str, Any]]:
+    sql, values = statement(template, params, **parts)
     found: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, values)
     return found
 
 
-async def execute(template: str, params: Params) -> int:
+async def execute(template: str, params: Params, **parts: Part) -> int:
     """Runs an INSERT, UPDATE or DELETE; returns the number of rows it touched."""
-    sql, values = statement(template, params)
+    sql, values = statement(template, params, **parts)
     client = connections.get("default")
     if dialect() == "postgres":
         # asyncpg's status is "INSERT 0 <rows>" or "UPDATE <rows>": the count is the last word.

@@ -23,7 +23,7 @@ OPEN = ("submitted", "confirmed")
 async def open_problems(who: Principal, now: datetime) -> list[dict[str, Any]]:
     grid: dict[tuple[str, str], dict[str, Any]] = {}
     for label, since in (("open", None), ("older_than_7_days", 7), ("older_than_30_days", 30)):
-        found = readable_reports(who).filter(status__in=OPEN)
+        found = readable_reports(who).rows().filter(status__in=OPEN)
         if since is not None:
             found = found.filter(created_at__lt=now - timedelta(days=since))
         rows = (
@@ -48,7 +48,7 @@ async def open_problems(who: Principal, now: datetime) -> list[dict[str, Any]]:
 
 async def rectification(who: Principal, now: datetime) -> dict[str, int]:
     stats = {"closed_on_time": 0, "closed_late": 0, "open_on_time": 0, "open_overdue": 0}
-    rows = await readable_tasks(who).values_list("deadline", "closed_at")
+    rows = await readable_tasks(who).rows().values_list("deadline", "closed_at")
     for deadline, closed_at in rows:
         if closed_at is not None:
             stats["closed_on_time" if closed_at <= deadline else "closed_late"] += 1
@@ -63,6 +63,7 @@ async def inspection_scores(who: Principal, since: datetime) -> list[dict[str, A
     # most of the page's time.
     rows = (
         await readable_inspections(who)
+        .rows()
         .filter(status="recorded", inspected_at__gte=since)
         .annotate(month=RawSQL(localtime.month_sql("inspected_at")))
         .values_list("month", "score")
@@ -84,6 +85,7 @@ async def inspection_scores(who: Principal, since: datetime) -> list[dict[str, A
 async def list_movement(who: Principal) -> list[dict[str, Any]]:
     lists = (
         await readable_lists(who)
+        .rows()
         .filter(status__in=("noticed", "published"))
         .order_by("unit_type", "period")
     )

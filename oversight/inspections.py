@@ -61,8 +61,10 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
     """A new checklist; one it supersedes is retired, never edited."""
     assert by.district_id is not None
     if data.supersedes is not None:
-        old = await readable_checklists(by).get_or_none(
-            id=data.supersedes, retired_at__isnull=True, unit_type=data.unit_type
+        old = (
+            await readable_checklists(by)
+            .rows()
+            .get_or_none(id=data.supersedes, retired_at__isnull=True, unit_type=data.unit_type)
         )
         if old is None:
             raise UnknownChecklist(
@@ -87,7 +89,7 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
 
 
 async def get_checklist(checklist_id: str, *, who: Principal) -> ChecklistView:
-    checklist = await readable_checklists(who).get_or_none(id=checklist_id)
+    checklist = await readable_checklists(who).rows().get_or_none(id=checklist_id)
     if checklist is None:
         raise NoSuchChecklist(_("No such checklist."))
     items = await ChecklistItem.filter(checklist_id=checklist.id).order_by("position")
@@ -108,7 +110,7 @@ class InspectionView:
 
 
 async def get_inspection(inspection_id: str, *, who: Principal) -> Inspection:
-    inspection = await readable_inspections(who).get_or_none(id=inspection_id)
+    inspection = await readable_inspections(who).rows().get_or_none(id=inspection_id)
     if inspection is None:
         raise NoSuchInspection(_("No such inspection."))
     return inspection
@@ -141,8 +143,10 @@ async def plan(
     *, unit_id: str, checklist_id: str, evaluator_id: str | None, by: Principal
 ) -> Inspection:
     unit = await get_unit(unit_id, who=by)
-    checklist = await readable_checklists(by).get_or_none(
-        id=checklist_id, district_id=unit.district_id, retired_at__isnull=True
+    checklist = (
+        await readable_checklists(by)
+        .rows()
+        .get_or_none(id=checklist_id, district_id=unit.district_id, retired_at__isnull=True)
     )
     if checklist is None or checklist.unit_type != unit.type:
         raise UnknownChecklist(

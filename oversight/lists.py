@@ -107,7 +107,9 @@ SELECT :list, district_id, unit_id,
 FROM oversight_unit_score
 WHERE district_id = :district AND period = :period AND unit_type = :unit_type
   AND ({red} OR CAST(score AS DOUBLE PRECISION) < :black)
-""".replace("{red}", "(CAST(score AS DOUBLE PRECISION) >= :red AND failed_inspections = 0)")
+"""
+# A unit on the red list: its score reaches the mark and it failed no inspection.
+RED = "(CAST(score AS DOUBLE PRECISION) >= :red AND failed_inspections = 0)"
 
 
 async def compute_district(district_id: str, period: str, *, now: datetime) -> dict[str, int]:
@@ -170,6 +172,7 @@ async def compute_district(district_id: str, period: str, *, now: datetime) -> d
                 "red": float(rules.red_from_score),
                 "black": float(rules.black_below_score),
             },
+            red=RED,
         )
     return {"scored_units": scored, "lists": lists, "entries": entries}
 
@@ -184,7 +187,7 @@ async def compute(district_id: str, period: str) -> dict[str, Any]:
 
 
 async def get_list(list_id: str, *, who: Principal) -> UnitList:
-    unit_list = await readable_lists(who).get_or_none(id=list_id)
+    unit_list = await readable_lists(who).rows().get_or_none(id=list_id)
     if unit_list is None:
         raise NoSuchList(_("No such list."))
     return unit_list
@@ -215,7 +218,7 @@ async def entries_of(unit_list: UnitList) -> list[dict[str, Any]]:
 async def get_entry(entry_id: str, *, who: Principal) -> ListEntry:
     entry = None
     if entry_id.isdigit() and len(entry_id) < 19:
-        entry = await readable_entries(who).get_or_none(id=int(entry_id))
+        entry = await readable_entries(who).rows().get_or_none(id=int(entry_id))
     if entry is None:
         raise NoSuchEntry(_("No such list entry."))
     return entry
@@ -278,7 +281,7 @@ async def object_to(
 
 
 async def get_objection(objection_id: str, *, who: Principal) -> Objection:
-    objection = await readable_objections(who).get_or_none(id=objection_id)
+    objection = await readable_objections(who).rows().get_or_none(id=objection_id)
     if objection is None:
         raise NoSuchObjection(_("No such objection."))
     return objection
@@ -419,7 +422,7 @@ async def apply_for_repair(
 
 
 async def get_repair(repair_id: str, *, who: Principal) -> CreditRepair:
-    repair = await readable_repairs(who).get_or_none(id=repair_id)
+    repair = await readable_repairs(who).rows().get_or_none(id=repair_id)
     if repair is None:
         raise NoSuchRepair(_("No such application for credit repair."))
     return repair

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from kernel.auth import STAFF_ROLES, Principal
+from kernel.auth import Principal
 from kernel.i18n import _
 from kernel.ids import new_id
 from kernel.settings import get_settings
@@ -18,6 +18,7 @@ from kernel.storage import (
 )
 from oversight.errors import NoSuchPhoto, NotAnImage, UnknownPhoto, UploadTooLarge
 from oversight.models import Photo
+from oversight.scope import readable_photo
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -59,12 +60,9 @@ async def store_photo(data: bytes, *, who: Principal) -> Photo:
 
 
 async def read_photo(photo_id: str, *, who: Principal) -> tuple[Photo, bytes]:
-    """Its owner reads a photo, and the staff of its district."""
-    photo = await Photo.get_or_none(id=photo_id)
+    """Its owner reads a photo, and the staff who read what it belongs to (`scope`)."""
+    photo = await readable_photo(photo_id, who=who)
     if photo is None:
-        raise NoSuchPhoto(_("No such photo."))
-    staff_sees = who.role in STAFF_ROLES and who.sees_district(photo.district_id)
-    if photo.owner != who.subject and not staff_sees:
         raise NoSuchPhoto(_("No such photo."))
     return photo, await get_storage().get(photo.storage_key)
 

@@ -104,7 +104,7 @@ async def open_task(
 
 
 async def get_task(task_id: str, *, who: Principal) -> RectificationTask:
-    task = await readable_tasks(who).get_or_none(id=task_id)
+    task = await readable_tasks(who).rows().get_or_none(id=task_id)
     if task is None:
         raise NoSuchTask(_("No such rectification task."))
     return task

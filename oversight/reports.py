@@ -26,12 +26,12 @@ from oversight.errors import (
     UnknownCommunity,
     UnknownUnit,
 )
-from oversight.models import ProblemReport, Unit
+from oversight.models import ProblemReport
 from oversight.photos import ensure_own_photos
 from oversight.rectification import open_task
 from oversight.rules import rules_at
 from oversight.schemas import ReportIn, TaskOpenIn
-from oversight.scope import readable_reports
+from oversight.scope import readable_reports, readable_units, reportable_units
 
 # The civility action a confirmed report is posted under; districts price it and cap it in
 # their earning rules (`credits_per_report`, `report_daily_cap`) like any reported action.
@@ -57,7 +57,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         )
     community_id = next(iter(who.community_ids))
     if data.unit is not None:
-        unit = await Unit.get_or_none(id=data.unit, district_id=who.district_id)
+        unit = await reportable_units(who).rows().get_or_none(id=data.unit)
         if unit is None:
             raise UnknownUnit(
                 _("No such unit in your district."),
@@ -82,7 +82,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
 
 
 async def get_report(report_id: str, *, who: Principal) -> ProblemReport:
-    report = await readable_reports(who).get_or_none(id=report_id)
+    report = await readable_reports(who).rows().get_or_none(id=report_id)
     if report is None:
         raise NoSuchReport(_("No such report."))
     return report
@@ -179,8 +179,9 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
     the reporter earns credits (within the district's daily cap)."""
     unit_id = data.unit if data.unit is not None or data.department else report.unit_id
     if unit_id is not None:
-        unit = await Unit.get_or_none(id=unit_id, district_id=report.district_id)
-        if unit is None:
+        # A unit the worker reads (their communities'), of the report's district.
+        units = readable_units(by).rows().filter(district_id=report.district_id)
+        if not await units.filter(id=unit_id).exists():
             raise UnknownUnit(
                 _("No such unit in your district."),
                 errors=[{"field": "unit", "message": "unknown unit"}],

@@ -1,4 +1,5 @@
-"""What each caller may see of the accountability domain: one readable statement per resource.
+"""What each caller may see of the accountability domain: one `Scope` per resource (querysets
+and SQL from one condition), and the photos, read by what they belong to.
 
 A unit's staff see their unit only; a worker the units, reports, inspections and tasks of their
 communities; an evaluator the inspections assigned to them (and those inspections' units and
@@ -7,22 +8,26 @@ Residents see their own reports. Reporters are never part of what a unit reads."
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from tortoise.expressions import Subquery
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 
-from kernel.auth import Principal
+from accounts.scope import own_district, served_places
+from kernel.auth import STAFF_ROLES, Principal
+from kernel.scope import NEVER, Condition, Scope, eq, one_of, within
+from kernel.sql import query_rows
 from oversight.models import (
     Checklist,
     CreditRepair,
     Inspection,
+    InspectionResult,
     ListEntry,
     Notice,
     Objection,
+    Photo,
     ProblemReport,
     RectificationTask,
+    TaskStep,
     Unit,
     UnitAccount,
     UnitList,
@@ -30,117 +35,126 @@ from oversight.models import (
 )
 
 M = TypeVar("M", bound=Model)
+DISTRICT_STAFF = ("worker", "district_admin", "platform_admin")
 
 
-def own_unit_ids(who: Principal) -> Subquery:
-    return Subquery(UnitAccount.filter(staff_id=who.id).values("unit_id"))
+def own_units(who: Principal, column: str = "unit_id") -> Condition:
+    """Rows of the units whose staff the caller is."""
+    return within(column, UnitAccount, "unit_id", eq("staff_id", who.id))
 
 
-def _nothing(queryset: QuerySet[M]) -> QuerySet[M]:
-    return queryset.filter(id="")
-
-
-def _by_place(queryset: QuerySet[M], who: Principal, *, unit_field: str = "unit_id") -> QuerySet[M]:
+def _by_place(who: Principal, *, unit_column: str = "unit_id") -> Condition:
     """Staff by district or communities, a unit's staff by their unit; nobody else."""
-    if who.role == "platform_admin":
-        return queryset
-    if who.role == "district_admin":
-        return queryset.filter(district_id=who.district_id or "")
-    if who.role == "worker":
-        return queryset.filter(
-            district_id=who.district_id or "", community_id__in=list(who.community_ids)
-        )
+    if who.role in DISTRICT_STAFF:
+        return served_places(who).where()
     if who.role == "unit_staff":
-        return queryset.filter(**{f"{unit_field}__in": own_unit_ids(who)})
-    return _nothing(queryset)
+        return own_units(who, unit_column)
+    return NEVER
 
 
-def _by_district(queryset: QuerySet[M], who: Principal) -> QuerySet[M]:
-    if who.role == "platform_admin":
-        return queryset
-    return queryset.filter(district_id=who.district_id or "")
+def _district_staff_or(who: Principal, units: Condition = NEVER) -> Condition:
+    """District business: its staff read it (by district), a unit's staff `units`."""
+    if who.role in DISTRICT_STAFF:
+        return own_district(who)
+    return units if who.role == "unit_staff" else NEVER
 
 
-def readable_units(who: Principal) -> QuerySet[Unit]:
-    if who.role == "unit_staff":
-        return Unit.filter(id__in=own_unit_ids(who))
+def readable_units(who: Principal) -> Scope[Unit]:
     if who.role == "evaluator":
-        assigned = Inspection.filter(assigned_to=who.id).values("unit_id")
-        return Unit.filter(id__in=Subquery(assigned))
-    return _by_place(Unit.all(), who, unit_field="id")
+        return Scope(Unit, within("id", Inspection, "unit_id", eq("assigned_to", who.id)))
+    return Scope(Unit, _by_place(who, unit_column="id"))
 
 
-def readable_reports(who: Principal) -> QuerySet[ProblemReport]:
+def reportable_units(who: Principal) -> Scope[Unit]:
+    """The units a resident may name in a report: any of their district's."""
+    return Scope(Unit, own_district(who))
+
+
+def readable_reports(who: Principal) -> Scope[ProblemReport]:
     if who.role == "resident":
-        return ProblemReport.filter(reporter_id=who.id)
+        return Scope(ProblemReport, eq("reporter_id", who.id))
     if who.role in ("unit_staff", "evaluator"):
-        return _nothing(ProblemReport.all())
-    return _by_place(ProblemReport.all(), who)
+        return Scope(ProblemReport, NEVER)
+    return Scope(ProblemReport, _by_place(who))
 
 
-def readable_checklists(who: Principal) -> QuerySet[Checklist]:
+def readable_checklists(who: Principal) -> Scope[Checklist]:
     if who.role in ("resident", "unit_staff"):
-        return _nothing(Checklist.all())
-    return _by_district(Checklist.all(), who)
+        return Scope(Checklist, NEVER)
+    return Scope(Checklist, own_district(who))
 
 
-def readable_inspections(who: Principal) -> QuerySet[Inspection]:
+def readable_inspections(who: Principal) -> Scope[Inspection]:
     if who.role == "evaluator":
-        return Inspection.filter(assigned_to=who.id)
-    return _by_place(Inspection.all(), who)
+        return Scope(Inspection, eq("assigned_to", who.id))
+    return Scope(Inspection, _by_place(who))
 
 
-def readable_tasks(who: Principal) -> QuerySet[RectificationTask]:
-    return _by_place(RectificationTask.all(), who)
+def readable_tasks(who: Principal) -> Scope[RectificationTask]:
+    return Scope(RectificationTask, _by_place(who))
 
 
-def readable_notices(who: Principal) -> QuerySet[Notice]:
+def readable_notices(who: Principal) -> Scope[Notice]:
     if who.role == "worker":
-        units = Unit.filter(community_id__in=list(who.community_ids)).values("id")
-        return Notice.filter(district_id=who.district_id or "", unit_id__in=Subquery(units))
-    if who.role == "unit_staff":
-        return Notice.filter(unit_id__in=own_unit_ids(who))
-    if who.role in ("district_admin", "platform_admin"):
-        return _by_district(Notice.all(), who)
-    return _nothing(Notice.all())
+        units = within("unit_id", Unit, "id", served_places(who).where())
+        return Scope(Notice, own_district(who) & units)
+    return Scope(Notice, _district_staff_or(who, own_units(who)))
 
 
-def readable_scores(who: Principal) -> QuerySet[UnitScore]:
-    if who.role == "unit_staff":
-        return UnitScore.filter(unit_id__in=own_unit_ids(who))
-    if who.role in ("worker", "district_admin", "platform_admin"):
-        return _by_district(UnitScore.all(), who)
-    return _nothing(UnitScore.all())
+def readable_scores(who: Principal) -> Scope[UnitScore]:
+    return Scope(UnitScore, _district_staff_or(who, own_units(who)))
 
 
-def readable_lists(who: Principal) -> QuerySet[UnitList]:
+def readable_lists(who: Principal) -> Scope[UnitList]:
     """Lists are district business: its staff read them; units read their own entries."""
-    if who.role in ("worker", "district_admin", "platform_admin"):
-        return _by_district(UnitList.all(), who)
-    return _nothing(UnitList.all())
+    return Scope(UnitList, _district_staff_or(who))
 
 
-def readable_entries(who: Principal) -> QuerySet[ListEntry]:
+def readable_entries(who: Principal) -> Scope[ListEntry]:
     """A unit reads its entries once it has been told of them (a draft is the district's)."""
-    if who.role == "unit_staff":
-        told = UnitList.filter(status__in=("noticed", "published")).values("id")
-        return ListEntry.filter(unit_id__in=own_unit_ids(who), list_id__in=Subquery(told))
-    if who.role in ("worker", "district_admin", "platform_admin"):
-        return _by_district(ListEntry.all(), who)
-    return _nothing(ListEntry.all())
+    told = within("list_id", UnitList, "id", one_of("status", ("noticed", "published")))
+    return Scope(ListEntry, _district_staff_or(who, own_units(who) & told))
 
 
-def readable_objections(who: Principal) -> QuerySet[Objection]:
-    return _appeals(Objection.all(), who)
+def readable_objections(who: Principal) -> Scope[Objection]:
+    return Scope(Objection, _district_staff_or(who, own_units(who)))
 
 
-def readable_repairs(who: Principal) -> QuerySet[CreditRepair]:
-    return _appeals(CreditRepair.all(), who)
+def readable_repairs(who: Principal) -> Scope[CreditRepair]:
+    return Scope(CreditRepair, _district_staff_or(who, own_units(who)))
 
 
-def _appeals(queryset: QuerySet[Any], who: Principal) -> QuerySet[Any]:
-    if who.role == "unit_staff":
-        return queryset.filter(unit_id__in=own_unit_ids(who))
-    if who.role in ("worker", "district_admin", "platform_admin"):
-        return _by_district(queryset, who)
-    return _nothing(queryset)
+# A photo is read by its uploader, and by the district's staff who read what it belongs to: a
+# report, an inspection's result, a rectification step, an objection or a repair (their photo
+# lists). Units and evaluators read only their own. One statement; `{json_items}` lists the
+# ids of a JSON array (`j.value`).
+_READABLE_PHOTO = """
+SELECT p.* FROM oversight_photo p WHERE p.id = :photo AND (p.owner = :owner OR (:staff = 1 AND (
+    EXISTS (SELECT 1 FROM oversight_problem_report r, {json_items}(r.photos) j
+        WHERE j.value = p.id AND {reports})
+    OR EXISTS (SELECT 1 FROM oversight_inspection_result x, {json_items}(x.photos) j
+        WHERE j.value = p.id AND {results})
+    OR EXISTS (SELECT 1 FROM oversight_task_step s, {json_items}(s.photos) j
+        WHERE j.value = p.id AND {steps})
+    OR EXISTS (SELECT 1 FROM oversight_objection o, {json_items}(o.photos) j
+        WHERE j.value = p.id AND {objections})
+    OR EXISTS (SELECT 1 FROM oversight_credit_repair c, {json_items}(c.photos) j
+        WHERE j.value = p.id AND {repairs})
+)))
+"""
+
+
+async def readable_photo(photo_id: str, *, who: Principal) -> Photo | None:
+    """The photo, when the caller may read it (None otherwise)."""
+    results = within("inspection_id", Inspection, "id", readable_inspections(who).where)
+    steps = within("task_id", RectificationTask, "id", readable_tasks(who).where)
+    rows = await query_rows(
+        _READABLE_PHOTO,
+        {"photo": photo_id, "owner": who.subject, "staff": int(who.role in STAFF_ROLES)},
+        reports=readable_reports(who).sql("r"),
+        results=Scope(InspectionResult, results).sql("x"),
+        steps=Scope(TaskStep, steps).sql("s"),
+        objections=readable_objections(who).sql("o"),
+        repairs=readable_repairs(who).sql("c"),
+    )
+    return Photo._init_from_db(**rows[0]) if rows else None

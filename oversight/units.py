@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from accounts.errors import UsernameTaken
-from accounts.models import Community, Staff
+from accounts.models import Staff
+from accounts.scope import served_communities
 from kernel import wechat
 from kernel.auth import Principal
 from kernel.i18n import _
@@ -32,16 +33,17 @@ MAX_ROWS = 20_000
 
 
 async def get_unit(unit_id: str, *, who: Principal) -> Unit:
-    unit = await readable_units(who).get_or_none(id=unit_id)
+    unit = await readable_units(who).rows().get_or_none(id=unit_id)
     if unit is None:
         raise NoSuchUnit(_("No such unit."))
     return unit
 
 
 async def _community_ids(who: Principal, codes: set[str]) -> dict[str, str]:
-    """code → id of the communities among `codes` in which the caller may add units."""
-    found = await Community.filter(district_id=who.district_id or "", code__in=codes)
-    return {c.code: c.id for c in found if who.sees_community(c.id, c.district_id)}
+    """code → id of the communities among `codes` in which the caller may add units: those
+    they serve, of their district (where the unit is created)."""
+    found = served_communities(who).rows().filter(district_id=who.district_id or "")
+    return {c.code: c.id for c in await found.filter(code__in=codes)}
 
 
 async def create_unit(data: UnitIn, *, who: Principal) -> Unit:

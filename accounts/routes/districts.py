@@ -47,7 +47,7 @@ async def create_district(who: Principal, body: DistrictCreate) -> District:
 @api.get("/api/v1/districts", query=PageQuery, response=Page[DistrictOut])
 async def list_districts(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The districts the caller sees: all for platform administrators, else their own."""
-    return await paginate(scope.readable_districts(who), query)
+    return await paginate(scope.readable_districts(who).rows(), query)
 
 
 @api.get(

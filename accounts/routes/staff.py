@@ -44,7 +44,7 @@ _STAFF_ERRORS = (NoSuchStaff, CannotDisableSelf)
 async def list_staff(who: Principal, query: StaffQuery) -> dict[str, Any]:
     """The staff the caller manages (a district admin: their district's), with whether each
     account is disabled."""
-    page = await paginate(scope.managed_staff_list(who, role=query.role), query)
+    page = await paginate(scope.managed_staff_list(who, role=query.role).rows(), query)
     scopes = await staff.scopes_of(page["items"])
     page["items"] = [StaffOut.of(s, scopes[s.id]) for s in page["items"]]
     return page

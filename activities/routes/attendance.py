@@ -215,7 +215,7 @@ async def verify_attendance(who: Principal, attendance_id: str, body: VerifyIn) 
 )
 async def my_attendances(who: Principal, query: AttendanceQuery) -> dict[str, Any]:
     """The resident's own attendances, open, waiting, verified or rejected."""
-    attendances = scope.readable_attendances(who)
+    attendances = scope.readable_attendances(who).rows()
     if query.status is not None:
         attendances = attendances.filter(status=query.status)
     page = await paginate(attendances, query)

@@ -58,7 +58,7 @@ def _certificate_out(certificate: Certificate) -> CertificateOut:
 )
 async def my_certificates(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The certificates of service issued to the resident, newest first."""
-    page = await paginate(scope.own_certificates(who), query)
+    page = await paginate(scope.own_certificates(who).rows(), query)
     page["items"] = [_certificate_out(c) for c in page["items"]]
     return page
 

@@ -144,7 +144,7 @@ async def attest_deed(who: Principal, body: AttestIn) -> Deed:
 @api.get("/api/v1/deeds", query=DeedQuery, response=Page[DeedOut])
 async def list_deeds(who: Principal, query: DeedQuery) -> dict[str, Any]:
     """Residents see their own deeds; workers those of their communities."""
-    found = scope.readable_deeds(who)
+    found = scope.readable_deeds(who).rows()
     if query.status is not None:
         found = found.filter(status=query.status)
     return await paginate(found, query)

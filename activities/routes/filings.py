@@ -41,14 +41,14 @@ async def file_event(who: Principal, body: FilingIn) -> EventFiling:
 @api.get("/api/v1/me/filings", roles=("resident",), query=FilingQuery, response=Page[FilingOut])
 async def my_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     """The resident's filings, newest first."""
-    found = scope.readable_filings(who)
+    found = scope.readable_filings(who).rows()
     return await paginate(found.filter(status=query.status) if query.status else found, query)
 
 
 @api.get("/api/v1/filings", roles=STAFF, query=FilingQuery, response=Page[FilingOut])
 async def list_filings(who: Principal, query: FilingQuery) -> dict[str, Any]:
     """Filings of the caller's communities (administrators: district), newest first."""
-    found = scope.readable_filings(who)
+    found = scope.readable_filings(who).rows()
     return await paginate(found.filter(status=query.status) if query.status else found, query)
 
 

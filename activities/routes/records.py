@@ -54,7 +54,7 @@ async def my_summary(who: Principal) -> SummaryOut:
 )
 async def my_service_records(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The resident's service records, newest first; reversals name what they reverse."""
-    return await paginate(scope.own_service_records(who), query)
+    return await paginate(scope.readable_service_records(who).rows(), query)
 
 
 @api.post(
@@ -87,7 +87,7 @@ async def request_correction(who: Principal, body: CorrectionIn) -> Correction:
 )
 async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
     """The resident's correction requests and their decisions."""
-    found = scope.readable_corrections(who)
+    found = scope.readable_corrections(who).rows()
     if query.status is not None:
         found = found.filter(status=query.status)
     return await paginate(found, query)
@@ -96,7 +96,7 @@ async def my_corrections(who: Principal, query: CorrectionQuery) -> dict[str, An
 @api.get("/api/v1/corrections", roles=STAFF, query=CorrectionQuery, response=Page[CorrectionOut])
 async def list_corrections(who: Principal, query: CorrectionQuery) -> dict[str, Any]:
     """Correction requests from the caller's communities."""
-    found = scope.readable_corrections(who)
+    found = scope.readable_corrections(who).rows()
     if query.status is not None:
         found = found.filter(status=query.status)
     return await paginate(found, query)

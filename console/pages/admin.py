@@ -19,7 +19,7 @@ from accounts.schemas import (
     StaffCreate,
 )
 from console import lookups, scope
-from console.scope import communities_of
+from console.scope import communities_of, readable_badges, readable_districts
 from console.web import Ctx, form_data, local, parse_local, redirect
 from credits import rewards
 from credits.models import from_units
@@ -60,12 +60,8 @@ BOARDS = {
 async def _district(ctx: Ctx) -> District:
     """The district administered: the caller's, or for a platform administrator `?district=`."""
     code = ctx.request.query_params.get("district")
-    if ctx.who.role == "platform_admin":
-        district = await District.get_or_none(code=code) if code else await District.all().first()
-        if district is None:
-            raise NotFound(N_("No such district."))
-        return district
-    district = await District.get_or_none(id=ctx.who.district_id or "")
+    found = readable_districts(ctx.who).rows()
+    district = await (found.filter(code=code) if code else found).first()
     if district is None:
         raise NotFound(N_("No such district."))
     return district
@@ -151,6 +147,7 @@ async def staff_page(ctx: Ctx) -> Response:
     district = await _district(ctx)
     staff = (
         await scope.managed_staff_list(ctx.who)
+        .rows()
         .filter(district_id=district.id)
         .order_by("role", "username")
     )
@@ -228,12 +225,12 @@ async def staff_action(ctx: Ctx) -> Response:
 
 
 async def rewards_page(ctx: Ctx) -> Response:
-    found = await scope.catalogue(ctx.who).order_by("withdrawn_at", "title")
+    found = await scope.catalogue(ctx.who).rows().order_by("withdrawn_at", "title")
     communities = await lookups.communities(r.community_id for r in found if r.community_id)
     status = ctx.request.query_params.get("status") or None
     if status not in (None, "held", "fulfilled", "voided", "expired"):
         status = None
-    log = await scope.staff_redemptions(ctx.who, status).order_by("-created_at").limit(100)
+    log = await scope.staff_redemptions(ctx.who, status).rows().order_by("-created_at").limit(100)
     titles, nicknames = await rewards.reward_titles(log), await rewards.redeemer_nicknames(log)
     views = [StaffRedemptionOut.of(r, titles, nicknames) for r in log]
     people = await lookups.people(r.resident_id for r in log)
@@ -242,7 +239,7 @@ async def rewards_page(ctx: Ctx) -> Response:
         "rewards.html",
         rewards=found,
         communities=communities,
-        mine=sorted(await communities_of(ctx.who), key=lambda c: c.name),
+        mine=sorted(await communities_of(ctx.who).rows(), key=lambda c: c.name),
         views=views,
         people=people,
         settled_by=settled_by,
@@ -253,7 +250,7 @@ async def rewards_page(ctx: Ctx) -> Response:
 
 async def create_reward(ctx: Ctx) -> Response:
     values = await form_data(ctx)
-    community = await communities_of(ctx.who).filter(id=values.get("community", "")).first()
+    community = await communities_of(ctx.who).rows().filter(id=values.get("community", "")).first()
     body = parse(
         RewardIn,
         {
@@ -315,8 +312,10 @@ async def reward_action(ctx: Ctx) -> Response:
 async def badges_page(ctx: Ctx) -> Response:
     district = await _district(ctx)
     found = await (
-        await recognition.badges_in_scope(who=ctx.who, district_code=district.code)
-    ).order_by("criterion_kind", "threshold")
+        (await readable_badges(ctx.who, district_code=district.code))
+        .rows()
+        .order_by("criterion_kind", "threshold")
+    )
     return ctx.render(
         "badges.html",
         badges=found,
@@ -361,7 +360,8 @@ async def honour_roll_page(ctx: Ctx) -> Response:
         localtime.month_bounds(period)
     except (ValueError, Invalid):
         period = honour_rolls.previous_period(localtime.local_month(now))
-    roll = await scope.readable_honour_rolls(district, ctx.who).filter(period=period).first()
+    rolls = scope.readable_honour_rolls(ctx.who).rows().filter(district_id=district.id)
+    roll = await rolls.filter(period=period).first()
     view = await recognition.shown_honour_roll(roll, district, who=ctx.who) if roll else None
     periods = [localtime.local_month(now)]
     for _ in range(11):

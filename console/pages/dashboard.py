@@ -12,11 +12,17 @@ from typing import Any
 from starlette.responses import Response
 
 from accounts.models import Community, District
-from activities.models import Attendance, Correction, Deed
 from console import lookups, rollup
 from console.models import DashboardSnapshot
-from console.rollup import Days, Scope
-from console.scope import communities_of, staff_scoped
+from console.rollup import Days
+from console.scope import (
+    Places,
+    communities_of,
+    readable_attendances,
+    readable_corrections,
+    readable_deeds,
+    served_places,
+)
 from console.web import Ctx, parse_date
 from credits.models import from_units
 from credits.recognition.stars import residents_by_star, star_thresholds
@@ -26,18 +32,14 @@ from kernel.i18n import translate
 from kernel.sql import db_time, query_rows
 
 
-async def scope_of(who: Principal, community_id: str | None = None) -> Scope:
-    """What the caller sees (the same rule as the lists: staff_scoped), optionally narrowed
-    to one community of theirs."""
+async def scope_of(who: Principal, community_id: str | None = None) -> Places:
+    """What the caller sees (`served_places`, the rule of the lists), optionally narrowed to
+    one community of theirs."""
     if community_id:
-        community = await communities_of(who).filter(id=community_id).first()
+        community = await communities_of(who).rows().filter(id=community_id).first()
         if community is not None:
-            return Scope(community.district_id, (community.id,))
-    if who.role == "platform_admin":
-        return Scope(None, None)
-    if who.role == "district_admin":
-        return Scope(who.district_id or "", None)
-    return Scope(who.district_id or "", tuple(sorted(who.community_ids)))
+            return Places(community.district_id, (community.id,))
+    return served_places(who)
 
 
 SNAPSHOT_FRESH = timedelta(minutes=30)
@@ -67,33 +69,34 @@ def _tenths(hours: Any) -> int:
 
 
 async def _credits_by_month(
-    scope: Scope, rolled: Days | None, live: Days | None, watermark: int | None
+    scope: Places, rolled: Days | None, live: Days | None, watermark: int | None
 ) -> dict[str, list[int]]:
     """Credits issued, redeemed and expired (ledger units) by month."""
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     rows: list[dict[str, Any]] = []
     if rolled:
-        where, values = scope.where()
         rows += await query_rows(
             f"SELECT {rollup.day_month('day')} AS month, SUM(issued) AS issued, "
             "SUM(redeemed) AS redeemed, SUM(expired) AS expired FROM console_dashboard_day "
-            f"WHERE day >= ? AND day <= ? AND action = '' AND {where} GROUP BY 1",
-            [rolled.start, rolled.to, *values],
+            "WHERE day >= :from AND day <= :to AND action = '' AND {places} GROUP BY 1",
+            {"from": rolled.start, "to": rolled.to},
+            places=scope.where().sql("console_dashboard_day"),
         )
     if live:
-        where, values = scope.where("r")
         begin, end = localtime.day_bounds(live.start, live.to)
         issued, redeemed, expired = rollup.CREDIT_SUMS
         # After the rollup, the entries above its watermark (a day's worth, not the ledger).
-        after, marks = ("AND e.id > ?", [watermark]) if watermark is not None else ("", [])
+        after = "AND e.id > :watermark" if watermark is not None else ""
         rows += await query_rows(
             f"SELECT {localtime.month_sql('e.created_at')} AS month, {issued} AS issued, "
             f"{redeemed} AS redeemed, {expired} AS expired "
             # CROSS JOIN: SQLite reads the entries first, by id (PostgreSQL plans freely).
             "FROM ledger_entry e CROSS JOIN resident r WHERE r.id = e.owner_id "
-            f"AND e.owner_kind = 'resident' AND e.asset = 'credits' {after} "
-            f"AND e.created_at >= ? AND e.created_at < ? AND {where} GROUP BY 1",
-            [*marks, db_time(begin), db_time(end), *values],
+            "AND e.owner_kind = 'resident' AND e.asset = 'credits' {after} "
+            "AND e.created_at >= :begin AND e.created_at < :end AND {places} GROUP BY 1",
+            {"watermark": watermark, "begin": db_time(begin), "end": db_time(end)},
+            after=after,
+            places=scope.where().sql("r"),
         )
     for row in rows:
         for n, name in enumerate(("issued", "redeemed", "expired")):
@@ -102,76 +105,80 @@ async def _credits_by_month(
 
 
 async def _work(
-    scope: Scope, rolled: Days | None, live: Days | None, group: str
+    scope: Places, rolled: Days | None, live: Days | None, group: str
 ) -> dict[str, list[int]]:
     """Service records, verified hours (tenths) and approved deeds by `group` (a column)."""
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    where, values = scope.where()
     if rolled:
         for row in await query_rows(
-            f"SELECT {group} AS k, SUM(records) AS records, SUM(hours_tenths) AS tenths, "
+            "SELECT {group} AS k, SUM(records) AS records, SUM(hours_tenths) AS tenths, "
             "SUM(deeds) AS deeds FROM console_dashboard_day "
-            f"WHERE day >= ? AND day <= ? AND action <> '' AND {where} GROUP BY 1",
-            [rolled.start, rolled.to, *values],
+            "WHERE day >= :from AND day <= :to AND action <> '' AND {places} GROUP BY 1",
+            {"from": rolled.start, "to": rolled.to},
+            group=group,
+            places=scope.where().sql("console_dashboard_day"),
         ):
             totals = found[row["k"]]
             totals[0] += int(row["records"] or 0)
             totals[1] += int(row["tenths"] or 0)
             totals[2] += int(row["deeds"] or 0)
     if live:
-        where, values = scope.where(by_day=True)
         for row in await query_rows(
-            f"SELECT {group} AS k, SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records, "
-            f"SUM(hours) AS hours FROM service_record WHERE served_on >= ? AND served_on <= ? "
-            f"AND {where} GROUP BY 1",
-            [live.start, live.to, *values],
+            "SELECT {group} AS k, SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records, "
+            "SUM(hours) AS hours FROM service_record WHERE served_on >= :from "
+            "AND served_on <= :to AND {places} GROUP BY 1",
+            {"from": live.start, "to": live.to},
+            group=group,
+            places=scope.where().sql("service_record", unindexed=True),
         ):
             found[row["k"]][0] += int(row["records"] or 0)
             found[row["k"]][1] += _tenths(row["hours"])
         for row in await query_rows(
-            f"SELECT {group} AS k, COUNT(*) AS deeds FROM deed WHERE status = 'approved' "
-            f"AND occurred_on >= ? AND occurred_on <= ? AND {where} GROUP BY 1",
-            [live.start, live.to, *values],
+            "SELECT {group} AS k, COUNT(*) AS deeds FROM deed WHERE status = 'approved' "
+            "AND occurred_on >= :from AND occurred_on <= :to AND {places} GROUP BY 1",
+            {"from": live.start, "to": live.to},
+            group=group,
+            places=scope.where().sql("deed", unindexed=True),
         ):
             found[row["k"]][2] += int(row["deeds"])
     return found
 
 
 async def _people_by_community(
-    scope: Scope, start: date, to: date, through: date | None
+    scope: Places, start: date, to: date, through: date | None
 ) -> dict[str, int]:
     """Residents who served, per community: from the rollup when it can answer, or live."""
     rolled = await rollup.served_by_community(scope, start, to, through)
     if rolled is not None:
         return rolled
-    where, values = scope.where()
     rows = await query_rows(
         "SELECT community_id AS k, COUNT(DISTINCT resident_id) AS people FROM service_record "
-        f"WHERE served_on >= ? AND served_on <= ? AND {where} GROUP BY 1",
-        [start, to, *values],
+        "WHERE served_on >= :from AND served_on <= :to AND {places} GROUP BY 1",
+        {"from": start, "to": to},
+        places=scope.where().sql("service_record"),
     )
     return {row["k"]: int(row["people"]) for row in rows}
 
 
-async def _participants(scope: Scope, start: date, to: date, through: date | None) -> int:
+async def _participants(scope: Places, start: date, to: date, through: date | None) -> int:
     rolled = await rollup.participants(scope, start, to, through)
     if rolled is not None:
         return rolled
-    where, values = scope.where()
     rows = await query_rows(
         "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
-        f"WHERE served_on >= ? AND served_on <= ? AND {where} UNION "
+        "WHERE served_on >= :from AND served_on <= :to AND {records} UNION "
         "SELECT resident_id FROM deed WHERE status = 'approved' "
-        f"AND occurred_on >= ? AND occurred_on <= ? AND {where}) people",
-        [start, to, *values, start, to, *values],
+        "AND occurred_on >= :from AND occurred_on <= :to AND {deeds}) people",
+        {"from": start, "to": to},
+        records=scope.where().sql("service_record"),
+        deeds=scope.where().sql("deed"),
     )
     return int(rows[0]["n"]) if rows else 0
 
 
-async def _stars(scope: Scope) -> list[dict[str, Any]]:
+async def _stars(scope: Places) -> list[dict[str, Any]]:
     """The scope's residents who have served, by star level (`residents_by_star`)."""
-    where, values = scope.where("r")
-    counts = await residents_by_star(where, values)
+    counts = await residents_by_star(scope.where())
     thresholds = await star_thresholds()
     return [
         {
@@ -194,7 +201,7 @@ def _f(value: Decimal) -> float:
 
 
 async def compute(
-    scope: Scope,
+    scope: Places,
     start: date,
     to: date,
     community_names: dict[str, str],
@@ -291,7 +298,7 @@ async def compute(
     }
 
 
-def snapshot_key(scope: Scope) -> str | None:
+def snapshot_key(scope: Places) -> str | None:
     """Snapshots are kept per district, per community, per set of communities (a worker's)
     and for the whole city."""
     if scope.district_id is None:
@@ -326,8 +333,8 @@ async def refresh_district(district_id: str) -> dict[str, int]:
     kept = await rollup.rebuild(district_id, today)
     start, to = default_period()
     communities = {c.id: c.name for c in await Community.filter(district_id=district_id)}
-    scopes = [Scope(district_id, None)] + [Scope(district_id, (c,)) for c in communities]
-    scopes += [Scope(district_id, ids) for ids in await rollup.worker_sets(district_id)]
+    scopes = [Places(district_id, None)] + [Places(district_id, (c,)) for c in communities]
+    scopes += [Places(district_id, ids) for ids in await rollup.worker_sets(district_id)]
     for scope in scopes:
         key = snapshot_key(scope)
         assert key is not None
@@ -352,7 +359,7 @@ async def refresh_snapshots() -> dict[str, int]:
         "city",
         start,
         to,
-        await compute(Scope(None, None), start, to, names, through=await rollup.through(None)),
+        await compute(Places(None, None), start, to, names, through=await rollup.through(None)),
     )
     totals["dashboards"] += 1
     return totals
@@ -362,7 +369,7 @@ async def dashboard(ctx: Ctx) -> Response:
     community_id = ctx.request.query_params.get("community") or None
     scope = await scope_of(ctx.who, community_id)
     start, to = period(ctx)
-    communities = {c.id: c for c in await communities_of(ctx.who)}
+    communities = {c.id: c for c in await communities_of(ctx.who).rows()}
     key = snapshot_key(scope)
     snapshot = await DashboardSnapshot.get_or_none(scope=key) if key else None
     if snapshot and snapshot.computed_at < datetime.now(UTC) - SNAPSHOT_FRESH:
@@ -384,9 +391,9 @@ async def dashboard(ctx: Ctx) -> Response:
         if key and (start, to) == default_period():
             await store_snapshot(key, start, to, data)
     pending = {
-        "attendances": await staff_scoped(Attendance.filter(status="pending"), ctx.who).count(),
-        "deeds": await staff_scoped(Deed.filter(status="pending"), ctx.who).count(),
-        "corrections": await staff_scoped(Correction.filter(status="pending"), ctx.who).count(),
+        "attendances": await readable_attendances(ctx.who).rows().filter(status="pending").count(),
+        "deeds": await readable_deeds(ctx.who).rows().filter(status="pending").count(),
+        "corrections": await readable_corrections(ctx.who).rows().filter(status="pending").count(),
     }
     return ctx.render(
         "dashboard.html",

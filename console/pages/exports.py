@@ -10,14 +10,18 @@ from datetime import date
 from typing import Any
 
 from starlette.responses import Response, StreamingResponse
-from tortoise.expressions import Subquery
 
-from activities.models import Activity, Attendance, Deed, ServiceRecord
+from activities.models import Activity
 from console import lookups, names
 from console.pages.dashboard import period
-from console.scope import served_residents, staff_scoped
+from console.scope import (
+    readable_attendances,
+    readable_deeds,
+    readable_entries,
+    readable_service_records,
+)
 from console.web import SECURITY_HEADERS, Ctx, local
-from credits.models import Entry, LedgerTransaction, from_units
+from credits.models import LedgerTransaction, from_units
 from kernel import localtime, tabular
 from kernel.errors import Invalid
 from kernel.i18n import N_, translate
@@ -68,7 +72,7 @@ def _person(people: dict[str, lookups.Person], resident_id: str) -> tuple[str, s
 
 
 async def _records(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    found = staff_scoped(ServiceRecord.filter(served_on__gte=start, served_on__lte=to), ctx.who)
+    found = readable_service_records(ctx.who).rows().filter(served_on__gte=start, served_on__lte=to)
     async for batch in _chunks(found):
         people, communities, titles, actions = await _context(batch)
         yield [
@@ -93,8 +97,8 @@ async def _records(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
 
 async def _attendances(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
     begin, end = localtime.day_bounds(start, to)
-    found = staff_scoped(
-        Attendance.filter(checked_in_at__gte=begin, checked_in_at__lt=end), ctx.who
+    found = (
+        readable_attendances(ctx.who).rows().filter(checked_in_at__gte=begin, checked_in_at__lt=end)
     )
     async for batch in _chunks(found):
         people, communities, titles, _actions = await _context(batch)
@@ -118,7 +122,7 @@ async def _attendances(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Ro
 
 
 async def _deeds(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    found = staff_scoped(Deed.filter(occurred_on__gte=start, occurred_on__lte=to), ctx.who)
+    found = readable_deeds(ctx.who).rows().filter(occurred_on__gte=start, occurred_on__lte=to)
     async for batch in _chunks(found):
         people, communities, _titles, actions = await _context(batch, activities=False)
         yield [
@@ -154,14 +158,11 @@ ACCOUNT_KINDS = {"available": N_("Available"), "held": N_("Held")}
 async def _ledger(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
     """The residents' side of every credit transaction: one row per entry."""
     begin, end = localtime.day_bounds(start, to)
-    entries = Entry.filter(
-        owner_kind="resident", asset="credits", created_at__gte=begin, created_at__lt=end
+    entries = (
+        readable_entries(ctx.who)
+        .rows()
+        .filter(owner_kind="resident", asset="credits", created_at__gte=begin, created_at__lt=end)
     )
-    if ctx.who.role != "platform_admin":
-        entries = entries.filter(district_id=ctx.who.district_id or "")
-    if ctx.who.role == "worker":
-        residents = served_residents(ctx.who).values("id")
-        entries = entries.filter(owner_id__in=Subquery(residents))
     after = 0
     while True:
         batch = await entries.filter(id__gt=after).order_by("id").limit(CHUNK)

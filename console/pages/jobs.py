@@ -10,21 +10,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from starlette.responses import Response
-from tortoise.expressions import Q
 
 from accounts.models import District
 from console import names
 from console.pages.dashboard import refresh_district
+from console.scope import DISTRICT_TRIGGER, district_slot_prefix, readable_job_runs
 from console.web import Ctx, redirect
 from credits.recognition import honour_rolls
 from kernel import localtime
 from kernel.errors import NotFound
 from kernel.i18n import N_, translate
 from kernel.ids import new_id
-from kernel.models import JobRun
 from kernel.scheduler import JOBS, Job, get_job, last_runs, run_job
-
-DISTRICT_TRIGGER = "district"
 
 
 async def _dashboards(district: District) -> dict[str, Any]:
@@ -48,7 +45,7 @@ DISTRICT_JOBS: dict[str, Callable[[District], Awaitable[dict[str, Any]]]] = {
 
 def _district_slot(district_id: str) -> str:
     """A district run's slot: the district, then a unique tail (the slot is 40 characters)."""
-    return f"{district_id}/{new_id()[-12:]}"
+    return district_slot_prefix(district_id) + new_id()[-12:]
 
 
 def _jobs_of(ctx: Ctx) -> list[Job]:
@@ -57,29 +54,18 @@ def _jobs_of(ctx: Ctx) -> list[Job]:
     return [JOBS[name] for name in sorted(DISTRICT_JOBS) if name in JOBS]
 
 
-def _runs_seen_by(ctx: Ctx) -> Q:
-    """Every run for the platform administrator; for a district administrator the district
-    jobs' scheduled and platform runs (which cover every district) and their own district's
-    runs, never another district's."""
-    if ctx.who.role == "platform_admin":
-        return Q()
-    return Q(job__in=list(DISTRICT_JOBS)) & (
-        ~Q(trigger=DISTRICT_TRIGGER) | Q(slot__startswith=f"{ctx.who.district_id}/")
-    )
-
-
 async def jobs_page(ctx: Ctx) -> Response:
-    seen = _runs_seen_by(ctx)
+    seen = readable_job_runs(ctx.who, tuple(sorted(DISTRICT_JOBS))).rows()
     jobs = _jobs_of(ctx)
     if ctx.who.role == "platform_admin":
         runs = await last_runs()
     else:
         runs = {}
         for job in jobs:
-            run = await JobRun.filter(seen, job=job.name).order_by("-started_at").first()
+            run = await seen.filter(job=job.name).order_by("-started_at").first()
             if run is not None:
                 runs[job.name] = run
-    recent = await JobRun.filter(seen).order_by("-started_at").limit(30)
+    recent = await seen.order_by("-started_at").limit(30)
     return ctx.render(
         "jobs.html",
         jobs=jobs,

@@ -23,7 +23,7 @@ from kernel.i18n import N_, translate
 from kernel.settings import get_settings
 from oversight import inspections, photos, reports, rules, units
 from oversight.errors import ImportRejected
-from oversight.models import UNIT_TYPE_NAMES, UNIT_TYPES, Checklist, Unit, UnitAccount
+from oversight.models import UNIT_TYPE_NAMES, UNIT_TYPES, Unit, UnitAccount
 from oversight.schemas import ChecklistIn, MergeIn, RejectIn, TaskOpenIn
 from oversight.scope import readable_checklists, readable_reports, readable_units
 
@@ -177,7 +177,11 @@ async def reports_page(ctx: Ctx) -> Response:
     if status not in ("submitted", "confirmed", "resolved", "rejected", "merged"):
         status = "submitted"
     found = (
-        await readable_reports(ctx.who).filter(status=status).order_by("created_at").limit(LIMIT)
+        await readable_reports(ctx.who)
+        .rows()
+        .filter(status=status)
+        .order_by("created_at")
+        .limit(LIMIT)
     )
     people = await lookups.people(r.reporter_id for r in found)
     communities = await lookups.communities(r.community_id for r in found)
@@ -201,7 +205,7 @@ async def reports_page(ctx: Ctx) -> Response:
                 "duplicates": duplicates,
             }
         )
-    choices = await readable_units(ctx.who).order_by("name").limit(500)
+    choices = await readable_units(ctx.who).rows().order_by("name").limit(500)
     # The unit picker of every report (up to 500 units × 100 reports) is written once and
     # copied with the report's unit selected: rendered option by option it took a second.
     options = "".join(f'<option value="{escape(u.id)}">{escape(u.name)}</option>' for u in choices)
@@ -272,7 +276,7 @@ async def _unit_rows(found: list[Unit]) -> list[dict[str, Any]]:
 async def units_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = None) -> Response:
     q = ctx.request.query_params.get("q", "").strip()[:100]
     shown_type = ctx.request.query_params.get("type", "")
-    found = readable_units(ctx.who)
+    found = readable_units(ctx.who).rows()
     if q:
         found = found.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if shown_type in UNIT_TYPES:
@@ -328,7 +332,9 @@ async def import_units(ctx: Ctx) -> Response:
 
 
 async def checklists_page(ctx: Ctx) -> Response:
-    current = await readable_checklists(ctx.who).filter(retired_at__isnull=True).order_by("name")
+    current = (
+        await readable_checklists(ctx.who).rows().filter(retired_at__isnull=True).order_by("name")
+    )
     views = [await inspections.get_checklist(c.id, who=ctx.who) for c in current]
     return ctx.render("oversight/checklists.html", checklists=views, types=UNIT_TYPE_NAMES)
 
@@ -355,9 +361,12 @@ async def create_checklist(ctx: Ctx) -> Response:
         "pass_mark": values.get("pass_mark", ""),
         "items": items,
     }
-    old = await Checklist.filter(
-        district_id=ctx.who.district_id or "", unit_type=data["unit_type"], retired_at__isnull=True
-    ).first()
+    old = (
+        await readable_checklists(ctx.who)
+        .rows()
+        .filter(unit_type=data["unit_type"], retired_at__isnull=True)
+        .first()
+    )
     if old is not None:
         data["supersedes"] = old.id
     body = parse(ChecklistIn, data)

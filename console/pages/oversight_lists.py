@@ -42,7 +42,7 @@ from oversight.scope import readable_lists, readable_objections, readable_repair
 
 
 async def lists_page(ctx: Ctx) -> Response:
-    found = await readable_lists(ctx.who).order_by("-period", "unit_type").limit(LIMIT)
+    found = await readable_lists(ctx.who).rows().order_by("-period", "unit_type").limit(LIMIT)
     rows = [
         {"list": lst, "type": unit_type(lst.unit_type), "status": name_of(STATUS_NAMES, lst.status)}
         for lst in found
@@ -88,10 +88,16 @@ async def list_detail(ctx: Ctx) -> Response:
     entry_ids = [e["id"] for e in entries]
     names = {e["unit_id"]: e["unit_name"] for e in entries}
     objections = (
-        await readable_objections(ctx.who).filter(entry_id__in=entry_ids).order_by("submitted_at")
+        await readable_objections(ctx.who)
+        .rows()
+        .filter(entry_id__in=entry_ids)
+        .order_by("submitted_at")
     )
     repairs = (
-        await readable_repairs(ctx.who).filter(entry_id__in=entry_ids).order_by("submitted_at")
+        await readable_repairs(ctx.who)
+        .rows()
+        .filter(entry_id__in=entry_ids)
+        .order_by("submitted_at")
     )
     publications = await lists.publications(unit_list)
     people = await lookups.staff_names(p.by for p in publications)

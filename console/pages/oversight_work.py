@@ -22,6 +22,7 @@ from console.pages.oversight import (
     unit_type,
     upload_photos,
 )
+from console.scope import district_staff
 from console.web import Ctx, form_data, parse_local, redirect
 from kernel.errors import Invalid
 from kernel.http import parse
@@ -56,11 +57,8 @@ from oversight.scope import (
 
 
 async def _evaluators(ctx: Ctx) -> list[Staff]:
-    return list(
-        await Staff.filter(
-            role="evaluator", district_id=ctx.who.district_id or "", disabled_at__isnull=True
-        ).order_by("display_name")
-    )
+    evaluators = district_staff(ctx.who).rows().filter(role="evaluator", disabled_at__isnull=True)
+    return list(await evaluators.order_by("display_name"))
 
 
 async def inspections_page(ctx: Ctx) -> Response:
@@ -71,11 +69,12 @@ async def inspections_page(ctx: Ctx) -> Response:
         status = "assigned"
     found = list(
         await readable_inspections(ctx.who)
+        .rows()
         .filter(status=status)
         .order_by("-created_at")
         .limit(LIMIT)
     )
-    unit_rows = await readable_units(ctx.who).filter(id__in={i.unit_id for i in found})
+    unit_rows = await readable_units(ctx.who).rows().filter(id__in={i.unit_id for i in found})
     unit_names = {u.id: u.name for u in unit_rows}
     checklist_names = dict(
         await Checklist.filter(id__in={i.checklist_id for i in found}).values_list("id", "name")
@@ -100,8 +99,8 @@ async def inspections_page(ctx: Ctx) -> Response:
         rows=rows,
         shown=status,
         planning=planning,
-        units=await readable_units(ctx.who).order_by("name").limit(500) if planning else [],
-        checklists=await readable_checklists(ctx.who).filter(retired_at__isnull=True)
+        units=await readable_units(ctx.who).rows().order_by("name").limit(500) if planning else [],
+        checklists=await readable_checklists(ctx.who).rows().filter(retired_at__isnull=True)
         if planning
         else [],
         evaluators=await _evaluators(ctx) if planning else [],
@@ -132,7 +131,7 @@ async def inspection_detail(ctx: Ctx) -> Response:
     shown = await inspections.view(inspection)
     items = await ChecklistItem.filter(checklist_id=inspection.checklist_id).order_by("position")
     checklist = await Checklist.get(id=inspection.checklist_id)
-    unit = await readable_units(ctx.who).get(id=inspection.unit_id)
+    unit = await readable_units(ctx.who).rows().get(id=inspection.unit_id)
     by_item = {r.item_id: r for r in shown.results}
     reinspections = await Inspection.filter(reinspection_of_id=inspection.id).order_by("created_at")
     people = await lookups.staff_names([inspection.inspected_by or ""])
@@ -195,11 +194,13 @@ async def reinspect(ctx: Ctx) -> Response:
 
 async def tasks_page(ctx: Ctx) -> Response:
     status = ctx.request.query_params.get("status", "")
-    found = readable_tasks(ctx.who)
+    found = readable_tasks(ctx.who).rows()
     if status in TASK_STATUS_NAMES:
         found = found.filter(status=status)
     tasks = list(await found.order_by("deadline").limit(LIMIT))
-    unit_rows = await readable_units(ctx.who).filter(id__in={t.unit_id for t in tasks if t.unit_id})
+    unit_rows = (
+        await readable_units(ctx.who).rows().filter(id__in={t.unit_id for t in tasks if t.unit_id})
+    )
     unit_names = {u.id: u.name for u in unit_rows}
     rows = [{"task": t, "unit": unit_names.get(t.unit_id or "", "")} for t in tasks]
     return ctx.render("oversight/tasks.html", rows=rows, shown=status, statuses=TASK_STATUS_NAMES)
@@ -218,7 +219,9 @@ async def task_detail(ctx: Ctx) -> Response:
     task = await rectification.get_task(ctx.request.path_params["id"], who=ctx.who)
     shown = await rectification.task_view(task, who=ctx.who)
     names = await lookups.staff_names(s.actor for s in shown.steps)
-    unit = await readable_units(ctx.who).get_or_none(id=task.unit_id) if task.unit_id else None
+    unit = (
+        await readable_units(ctx.who).rows().get_or_none(id=task.unit_id) if task.unit_id else None
+    )
     steps = [
         {"step": s, "kind": name_of(STEP_NAMES, s.kind), "actor": _actor(ctx, s.actor, names)}
         for s in shown.steps
@@ -267,8 +270,8 @@ async def review_task(ctx: Ctx) -> Response:
 async def my_unit(ctx: Ctx) -> Response:
     """What a unit's staff see: their unit only (the domain's scope)."""
     unit = await own_unit(ctx)
-    notices = await readable_notices(ctx.who).order_by("-created_at").limit(LIMIT)
-    tasks = await readable_tasks(ctx.who).order_by("-created_at").limit(LIMIT)
+    notices = await readable_notices(ctx.who).rows().order_by("-created_at").limit(LIMIT)
+    tasks = await readable_tasks(ctx.who).rows().order_by("-created_at").limit(LIMIT)
     entries = [
         e for e in await ListEntry.filter(unit_id=unit.id).order_by("-id") if e.colour == "black"
     ]

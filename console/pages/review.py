@@ -10,12 +10,12 @@ from starlette.responses import Response
 
 from activities import deeds, records
 from activities import service as activities
-from activities.models import Activity, Correction, Deed, ServiceRecord
+from activities.models import Activity, ServiceRecord
 from activities.schemas.deeds import AttestIn, ReviewIn
 from activities.schemas.records import CorrectionDecisionIn
 from console import lookups, scope
 from console.pages.worker import find_residents
-from console.scope import staff_scoped
+from console.scope import readable_corrections, readable_deeds
 from console.web import Ctx, form_data, parse_local, redirect
 from credits import rewards
 from credits.models import Redemption, Reward, from_units
@@ -37,7 +37,11 @@ async def deed_queue(ctx: Ctx) -> Response:
     if status not in ("pending", "approved", "rejected"):
         status = "pending"
     found = (
-        await staff_scoped(Deed.filter(status=status), ctx.who).order_by("created_at").limit(LIMIT)
+        await readable_deeds(ctx.who)
+        .rows()
+        .filter(status=status)
+        .order_by("created_at")
+        .limit(LIMIT)
     )
     people = await lookups.people(d.resident_id for d in found)
     communities = await lookups.communities(d.community_id for d in found)
@@ -111,7 +115,7 @@ async def attest(ctx: Ctx) -> Response:
 
 
 async def corrections(ctx: Ctx) -> Response:
-    found = await staff_scoped(Correction.all(), ctx.who).order_by("-created_at").limit(LIMIT)
+    found = await readable_corrections(ctx.who).rows().order_by("-created_at").limit(LIMIT)
     people = await lookups.people(c.resident_id for c in found)
     record_list = await ServiceRecord.filter(id__in=[c.record_id for c in found if c.record_id])
     record_map = {r.id: r for r in record_list}
@@ -159,7 +163,7 @@ async def decide_correction(ctx: Ctx) -> Response:
 
 async def handover_form(ctx: Ctx) -> Response:
     """Type or scan the resident's pickup code; recent hand-overs and holds below."""
-    rewards_seen = scope.catalogue(ctx.who)
+    rewards_seen = scope.catalogue(ctx.who).rows()
     reward_ids = await rewards_seen.values_list("id", flat=True)
     holds = (
         await Redemption.filter(reward_id__in=list(reward_ids), status="held")

@@ -16,11 +16,18 @@ from activities import attendance as attendance_service
 from activities import enrolment, records
 from activities import service as activities
 from activities.checkin import issue_checkin_token, qr_png
-from activities.models import Activity, Attendance, Correction, Deed, Enrollment
+from activities.models import Activity, Attendance, Enrollment
 from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
 from activities.schemas.attendance import BackfillIn, VerifyIn
 from console import lookups, scope, screens
-from console.scope import RUNS_ACTIVITIES, communities_of, staff_scoped
+from console.scope import (
+    RUNS_ACTIVITIES,
+    communities_of,
+    readable_activities,
+    readable_attendances,
+    readable_corrections,
+    readable_deeds,
+)
 from console.web import (
     SECURITY_HEADERS,
     Ctx,
@@ -41,7 +48,7 @@ LIST_LIMIT = 100
 
 
 async def _communities_of(ctx: Ctx) -> list[Community]:
-    return list(await communities_of(ctx.who).order_by("name"))
+    return list(await communities_of(ctx.who).rows().order_by("name"))
 
 
 async def _activity_rows(activities_: list[Activity]) -> list[dict[str, Any]]:
@@ -70,7 +77,7 @@ async def home(ctx: Ctx) -> Response:
     now = datetime.now(UTC)
     # Today in the city, as UTC moments (SQLite compares the stored UTC text).
     local_today, tomorrow = localtime.day_bounds(localtime.local_date(now))
-    scoped = staff_scoped(Activity.all(), ctx.who)
+    scoped = readable_activities(ctx.who).rows()
     today = (
         await scoped.filter(
             starts_at__lt=tomorrow, ends_at__gte=local_today, status__in=("published", "finished")
@@ -84,9 +91,9 @@ async def home(ctx: Ctx) -> Response:
         .limit(20)
     )
     pending = {
-        "attendances": await staff_scoped(Attendance.filter(status="pending"), ctx.who).count(),
-        "deeds": await staff_scoped(Deed.filter(status="pending"), ctx.who).count(),
-        "corrections": await staff_scoped(Correction.filter(status="pending"), ctx.who).count(),
+        "attendances": await readable_attendances(ctx.who).rows().filter(status="pending").count(),
+        "deeds": await readable_deeds(ctx.who).rows().filter(status="pending").count(),
+        "corrections": await readable_corrections(ctx.who).rows().filter(status="pending").count(),
     }
     return ctx.render(
         "home.html",
@@ -98,7 +105,7 @@ async def home(ctx: Ctx) -> Response:
 
 
 async def activity_list(ctx: Ctx) -> Response:
-    scoped = staff_scoped(Activity.all(), ctx.who)
+    scoped = readable_activities(ctx.who).rows()
     rows = await scoped.order_by("-starts_at").limit(LIST_LIMIT)
     return ctx.render("activities.html", rows=await _activity_rows(rows))
 
@@ -426,7 +433,7 @@ async def find_residents(ctx: Ctx) -> tuple[str, list[tuple[str, str]]]:
     q = (ctx.request.query_params.get("q") or "").strip()[:50]
     if not q:
         return q, []
-    residents = scope.served_residents(ctx.who)
+    residents = scope.served_residents(ctx.who).rows()
     found = list(await residents.filter(nickname__icontains=q).order_by("nickname").limit(20))
     if len(found) < 20:  # the masked phone: its first three or last four digits, or all of it
         seen = {r.id for r in found}

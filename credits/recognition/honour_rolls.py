@@ -70,12 +70,12 @@ def previous_period(period: str) -> str:
 
 async def _ranked(board: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
     parts = BOARDS[board]
-    template = RANKED.replace("{subject}", parts["subject"]).format(
-        join=parts["join"], condition=parts["condition"]
-    )
     sql, values = statement(
-        template,
+        RANKED,
         {"asset": parts["asset"], "start": db_time(start), "end": db_time(end), "top": TOP},
+        subject=parts["subject"],
+        join=parts["join"],
+        condition=parts["condition"],
     )
     return list(await connections.get("default").execute_query_dict(sql, values))
 

@@ -53,8 +53,8 @@ def _wants_jwt(request: Request) -> bool:
 @api.get("/api/v1/badges", query=BadgeQuery, response=Page[BadgeOut])
 async def list_badges(who: Principal, query: BadgeQuery) -> dict[str, Any]:
     """The platform's badges and the district's own."""
-    badges = await service.badges_in_scope(who=who, district_code=query.district)
-    page = await paginate(badges, query, newest_first=False)
+    badges = await scope.readable_badges(who, district_code=query.district)
+    page = await paginate(badges.rows(), query, newest_first=False)
     districts = await service.district_codes(page["items"])
     page["items"] = [BadgeOut.of(badge, districts) for badge in page["items"]]
     return page
@@ -207,7 +207,8 @@ async def list_honour_rolls(who: Principal, code: str, query: PageQuery) -> dict
     """The district's honour rolls, newest first: residents the published ones, staff also
     the drafts."""
     district = await readable_district(code, who=who)
-    return await paginate(scope.readable_honour_rolls(district, who), query)
+    rolls = scope.readable_honour_rolls(who).rows().filter(district_id=district.id)
+    return await paginate(rolls, query)
 
 
 @api.get(

@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from accounts.models import District
-from accounts.scope import readable_district
+from accounts.scope import readable_districts
 from credits.recognition import credentials
 from credits.recognition.errors import (
     AwardAlreadyRevoked,
@@ -23,6 +23,8 @@ from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, 
 from credits.recognition.schemas import BadgeCreate, HonourRollOut, LineRead, RollRead
 from credits.recognition.scope import (
     readable_awards,
+    readable_badges,
+    readable_honour_rolls,
     reviews_honour_rolls,
 )
 from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_standings, totals_from
@@ -37,20 +39,6 @@ register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{ba
 register_notice("badge_revoked", N_("The badge “{badge_name}” was withdrawn: {reason}"))
 
 # --- badge definitions ---------------------------------------------------------------------
-
-
-async def badges_in_scope(
-    *, who: Principal, district_code: str | None
-) -> QuerySet[BadgeDefinition]:
-    """The platform's badges and those of the caller's district (or, for platform
-    administrators, of the district they name)."""
-    district_id = who.district_id
-    if district_code is not None:
-        district_id = (await readable_district(district_code, who=who)).id
-    scope = Q(district_id__isnull=True)
-    if district_id is not None:
-        scope |= Q(district_id=district_id)
-    return BadgeDefinition.filter(scope)
 
 
 async def create_badge(data: BadgeCreate, *, by: Principal) -> BadgeDefinition:
@@ -114,7 +102,7 @@ async def badges_held(resident_id: str) -> list[dict[str, str]]:
 async def awards_in_scope(
     *, who: Principal, resident_id: str | None, badge_code: str | None
 ) -> QuerySet[BadgeAward]:
-    awards = readable_awards(who).prefetch_related("badge")
+    awards = readable_awards(who).rows().prefetch_related("badge")
     if resident_id is not None:
         awards = awards.filter(resident_id=resident_id)
     if badge_code is not None:
@@ -125,7 +113,9 @@ async def awards_in_scope(
 async def revoke_award(public_id: str, *, reason: str, by: Principal) -> BadgeAward:
     """Revokes an award: its credential's status bit is set, and the resident is told why.
     The award stays (nothing is deleted), so the job never awards that badge again."""
-    award = await readable_awards(by).get_or_none(public_id=public_id).prefetch_related("badge")
+    award = (
+        await readable_awards(by).rows().get_or_none(public_id=public_id).prefetch_related("badge")
+    )
     if award is None:
         raise NotFound(N_("No such badge award."))
     revoked = await BadgeAward.filter(id=award.id, revoked_at__isnull=True).update(
@@ -163,11 +153,11 @@ SELECT d.code AS district_code, r.id, r.period, r.taken_at, r.status, r.publishe
 FROM district d
 LEFT JOIN honour_roll r ON r.id = (
     SELECT h.id FROM honour_roll h
-    WHERE h.district_id = d.id /*roll*/
+    WHERE h.district_id = d.id AND {rolls}{in_period}
     ORDER BY h.period DESC LIMIT 1
 )
 LEFT JOIN honour_roll_entry e ON e.roll_id = r.id
-WHERE d.code = :code /*district*/
+WHERE d.code = :code AND {districts}
 ORDER BY e.board, e.rank
 """
 
@@ -177,15 +167,13 @@ async def honour_roll(code: str, period: str | None, *, who: Principal) -> Honou
     `code` in the caller's scope (`readable_district`, `readable_honour_rolls`): residents
     see published rolls only."""
     staff = reviews_honour_rolls(who)
-    roll_filter = ("" if staff else " AND h.status = 'published'") + (
-        "" if period is None else " AND h.period = :period"
+    rows = await query_rows(
+        _HONOUR_ROLL,
+        {"code": code, "period": period},
+        rolls=readable_honour_rolls(who).sql("h"),
+        in_period="" if period is None else " AND h.period = :period",
+        districts=readable_districts(who).sql("d"),
     )
-    district_filter = "" if who.role == "platform_admin" else " AND d.id = :district"
-    template = _HONOUR_ROLL.replace("/*roll*/", roll_filter).replace(
-        "/*district*/", district_filter
-    )
-    params: dict[str, Any] = {"code": code, "period": period, "district": who.district_id or ""}
-    rows = await query_rows(template, params)
     if not rows:
         raise NotFound(N_("No such district."))
     first = rows[0]
@@ -244,7 +232,7 @@ async def badge_progress(who: Principal) -> list[dict[str, Any]]:
     }
     standings = await resident_standings(who.id)
     rows = []
-    for badge in await (await badges_in_scope(who=who, district_code=None)).order_by("code"):
+    for badge in await (await readable_badges(who)).rows().order_by("code"):
         if badge.id in held:
             continue
         kind = badge.criterion_kind

@@ -6,13 +6,12 @@ resident's summary and the dashboards rate the same totals by their thresholds."
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from credits.models import from_units
 from credits.recognition.models import BadgeDefinition
 from credits.totals import metric_sql
+from kernel.scope import Condition
 from kernel.sql import query_rows
 
 # Read once per process: the star badges are the platform's, inserted by migrations, and no
@@ -53,12 +52,12 @@ async def star_of(hours: Decimal) -> int:
     return star_for(hours, await star_thresholds())
 
 
-async def residents_by_star(residents: str, values: Sequence[Any]) -> dict[int, int]:
-    """How many of the residents `residents` selects (a condition on `resident r`, with `?`
-    markers for `values`) are at each star level; those who never served are left out."""
+async def residents_by_star(residents: Condition) -> dict[int, int]:
+    """How many of the residents `residents` selects (a condition on the resident table) are
+    at each star level; those who never served are left out."""
     thresholds = await star_thresholds()
     hours = metric_sql("hours_total").replace(
-        "/*residents*/", f"AND e.owner_id IN (SELECT r.id FROM resident r WHERE {residents})"
+        "/*residents*/", "AND e.owner_id IN (SELECT r.id FROM resident r WHERE {residents})"
     )
-    rows = await query_rows(f"SELECT value FROM ({hours}) hours", values)
+    rows = await query_rows(f"SELECT value FROM ({hours}) hours", {}, residents=residents.sql("r"))
     return dict(Counter(star_for(from_units(int(row["value"] or 0)), thresholds) for row in rows))

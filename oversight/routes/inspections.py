@@ -62,7 +62,9 @@ async def create_checklist(who: Principal, body: ChecklistIn) -> Any:
 )
 async def list_checklists(who: Principal) -> Any:
     """The district's current checklists."""
-    found = await readable_checklists(who).filter(retired_at__isnull=True).order_by("unit_type")
+    found = (
+        await readable_checklists(who).rows().filter(retired_at__isnull=True).order_by("unit_type")
+    )
     return [await inspections.get_checklist(c.id, who=who) for c in found]
 
 
@@ -101,7 +103,7 @@ async def plan_inspection(who: Principal, body: InspectionPlanIn) -> Any:
 )
 async def list_inspections(who: Principal, query: InspectionQuery) -> dict[str, Any]:
     """Inspections the caller sees (an evaluator: those assigned to them)."""
-    found = readable_inspections(who)
+    found = readable_inspections(who).rows()
     if query.unit:
         found = found.filter(unit_id=query.unit)
     if query.status:

@@ -65,7 +65,7 @@ from oversight.scope import (
 )
 async def list_scores(who: Principal, query: ScoreQuery) -> dict[str, Any]:
     """Unit scores of a period."""
-    found = readable_scores(who).filter(period=query.period)
+    found = readable_scores(who).rows().filter(period=query.period)
     if query.type:
         found = found.filter(unit_type=query.type)
     return await paginate(found, query)
@@ -94,7 +94,7 @@ async def compute_lists(who: Principal, body: ComputeIn) -> Any:
 )
 async def list_lists(who: Principal, query: ListQuery) -> dict[str, Any]:
     """The district's red/black lists."""
-    found = readable_lists(who)
+    found = readable_lists(who).rows()
     if query.period:
         found = found.filter(period=query.period)
     if query.status:
@@ -162,7 +162,7 @@ async def list_publications(who: Principal, list_id: str) -> list[ListPublicatio
 )
 async def list_entries(who: Principal, query: PageQuery) -> dict[str, Any]:
     """List entries the caller sees: a unit, its own."""
-    page = await paginate(readable_entries(who), query)
+    page = await paginate(readable_entries(who).rows(), query)
     names = await _unit_names([e.unit_id for e in page["items"]])
     page["items"] = [{**_entry(e), "unit_name": names.get(e.unit_id, "")} for e in page["items"]]
     return page
@@ -241,7 +241,7 @@ async def apply_for_repair(who: Principal, entry_id: str, body: ObjectionIn) -> 
     errors=(),
 )
 async def list_objections(who: Principal, query: PageQuery) -> dict[str, Any]:
-    return await paginate(readable_objections(who), query)
+    return await paginate(readable_objections(who).rows(), query)
 
 
 @api.post(
@@ -267,7 +267,7 @@ async def decide_objection(who: Principal, objection_id: str, body: ObjectionDec
     errors=(),
 )
 async def list_repairs(who: Principal, query: PageQuery) -> dict[str, Any]:
-    return await paginate(readable_repairs(who), query)
+    return await paginate(readable_repairs(who).rows(), query)
 
 
 @api.post(

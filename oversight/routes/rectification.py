@@ -39,7 +39,7 @@ from oversight.scope import (
 )
 async def list_tasks(who: Principal, query: TaskQuery) -> dict[str, Any]:
     """Rectification tasks: a unit's own, or those of the worker's communities."""
-    found = readable_tasks(who)
+    found = readable_tasks(who).rows()
     if query.status:
         found = found.filter(status=query.status)
     if query.unit:
@@ -96,4 +96,4 @@ async def review_task(who: Principal, task_id: str, body: TaskReviewIn) -> Any:
 )
 async def list_notices(who: Principal, query: PageQuery) -> dict[str, Any]:
     """Notices (通报) to units: failed inspections, black-list drafts."""
-    return await paginate(readable_notices(who), query)
+    return await paginate(readable_notices(who).rows(), query)

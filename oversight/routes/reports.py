@@ -57,7 +57,7 @@ async def report_problem(who: Principal, body: ReportIn) -> Any:
 )
 async def list_reports(who: Principal, query: ReportQuery) -> dict[str, Any]:
     """A resident's own reports; staff the reports of their communities."""
-    found = readable_reports(who)
+    found = readable_reports(who).rows()
     if query.status:
         found = found.filter(status=query.status)
     if query.category:

@@ -7,10 +7,11 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+from tortoise.expressions import Subquery
 
 from accounts.account_schemas import TokenPair
 from accounts.errors import RetroactiveRulesChange, UsernameTaken
-from accounts.models import Community
+from accounts.scope import district_communities
 from kernel import ratelimit, tabular
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, UnsupportedMediaType
@@ -109,21 +110,13 @@ async def import_units(who: Principal, request: Request) -> dict[str, int]:
 )
 async def list_units(who: Principal, query: UnitQuery) -> dict[str, Any]:
     """The units the caller sees."""
-    found = readable_units(who)
+    found = readable_units(who).rows()
     if query.type:
         found = found.filter(type=query.type)
     if query.community:
-        found = found.filter(community_id__in=await _community_ids(who, query.community))
+        communities = district_communities(who).rows().filter(code=query.community)
+        found = found.filter(community_id__in=Subquery(communities.values("id")))
     return await paginate(found, query)
-
-
-async def _community_ids(who: Principal, code: str) -> list[str]:
-    return [
-        str(c)
-        for c in await Community.filter(district_id=who.district_id or "", code=code).values_list(
-            "id", flat=True
-        )
-    ]
 
 
 @api.get(

@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Community, District
+from accounts.scope import Places
 from app.demo import seed
 from bench.console import _at, _insert, generate
 from console import rollup
 from console.models import DashboardDay
 from console.pages.dashboard import compute, refresh_snapshots
-from console.rollup import Scope
 from kernel import localtime
 from kernel.db import transaction
 from kernel.ids import new_id
@@ -40,7 +40,7 @@ async def _record_today(district: District, community: Community) -> None:
     )  # fmt: skip
 
 
-async def _both(scope: Scope, start: date, to: date, names: dict[str, str]) -> tuple[Any, Any]:
+async def _both(scope: Places, start: date, to: date, names: dict[str, str]) -> tuple[Any, Any]:
     through = await rollup.through(scope.district_id)
     assert through == localtime.today()  # the job rolled up every day before today
     rolled = await compute(scope, start, to, names, through=through, stars=[])
@@ -66,10 +66,10 @@ async def test_any_period_from_the_rollup_agrees_with_the_live_sums(app):
         ((today.replace(day=1) - timedelta(days=1)).replace(day=1), today),  # partial months
         (today, today),  # today alone: live
     ]
-    scopes = [Scope(district.id, None)] + [Scope(district.id, (c.id,)) for c in communities]
+    scopes = [Places(district.id, None)] + [Places(district.id, (c.id,)) for c in communities]
     # A worker of two communities (the demo's yuehu-worker) and the platform administrator.
     served = tuple(sorted(c.id for c in communities if c.code in ("yuehu", "nanmen")))
-    scopes += [Scope(district.id, served), Scope(None, None)]
+    scopes += [Places(district.id, served), Places(None, None)]
     for scope in scopes:
         for start, to in periods:
             rolled, live = await _both(scope, start, to, names)

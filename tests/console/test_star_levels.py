@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import Community
+from accounts.scope import Places
 from activities.models import ServiceRecord
 from console.pages.dashboard import compute
-from console.rollup import Scope
 from credits.service import record_participation
 from kernel import localtime
 from kernel.db import transaction
@@ -44,7 +44,7 @@ async def _served(district_id: str, community_id: str, resident_id: str, hours: 
         )
 
 
-async def _stars(scope: Scope) -> dict[int, int]:
+async def _stars(scope: Places) -> dict[int, int]:
     today = localtime.today()
     data = await compute(scope, today - timedelta(days=30), today, {})
     return {row["star"]: row["residents"] for row in data["stars"]}
@@ -59,6 +59,9 @@ async def test_a_resident_who_moved_is_rated_by_all_their_hours_where_they_live_
     await _served(world.district_id, world.community_id, mover.id, 50)
     summary = (await mover.client.get("/api/v1/me/summary")).json()
     assert summary["star"] == 1  # 110 hours: one star from 100
-    for scope in (Scope(world.district_id, None), Scope(world.district_id, (world.community_id,))):
+    for scope in (
+        Places(world.district_id, None),
+        Places(world.district_id, (world.community_id,)),
+    ):
         assert (await _stars(scope))[1] == 1, scope
-    assert sum((await _stars(Scope(world.other_district_id, None))).values()) == 0
+    assert sum((await _stars(Places(world.other_district_id, None))).values()) == 0

@@ -79,13 +79,13 @@ async def _issued(world: Any, units: int, at: datetime) -> None:
 
 
 async def test_the_dashboard_counts_credits_in_the_month_of_the_citys_zone(world):
+    from accounts.scope import Places
     from console import rollup
     from console.pages.dashboard import compute
-    from console.rollup import Scope
     from kernel.db import transaction
 
     await _issued(world, 700, LATE_IN_MARCH)
-    scope = Scope(world.district_id, None)
+    scope = Places(world.district_id, None)
     start, to = date(2026, 3, 1), date(2026, 4, 30)
     live = await compute(scope, start, to, {}, through=None, stars=[])
     issued = {row["month"]: row["issued"] for row in live["credit_rows"]}

@@ -11,12 +11,12 @@ from oversight.models import RectificationTask
 from tests.oversight.conftest import SITE, in_days, photo
 
 
-async def _task_from_report(world, place, **task):
+async def _task_from_report(world, place, by=None, **task):
     report = await world.resident.client.post(
         "/api/v1/oversight/reports",
         json={"category": "litter", "description": "门前垃圾", "unit": place.unit["id"], **SITE},
     )
-    confirmed = await world.worker.client.post(
+    confirmed = await (by or world.worker).client.post(
         f"/api/v1/oversight/reports/{report.json()['id']}/confirm",
         json={"instructions": "清理门前垃圾", **task},
     )
@@ -65,7 +65,10 @@ async def test_returned_evidence_needs_a_reason_and_reopens_the_task(world, plac
 
 
 async def test_a_unit_cannot_submit_evidence_for_another_units_task(world, place):
-    _report, task_id = await _task_from_report(world, place, unit=place.unit2["id"])
+    # The district's administrator sends it to c2's unit (c1's worker cannot: not theirs).
+    _report, task_id = await _task_from_report(
+        world, place, by=world.district_admin, unit=place.unit2["id"]
+    )
     response = await place.unit_staff.client.post(
         f"/api/v1/oversight/tasks/{task_id}/evidence", json={"note": "不是我们的"}
     )

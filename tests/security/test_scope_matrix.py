@@ -116,9 +116,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/activities/{activity_id}/attendances"): Case(body="backfill"),
     ("GET", "/api/v1/activities/{activity_id}/attendances"): Case(),
     ("POST", "/api/v1/attendances/{attendance_id}/verify"): Case(body={"decision": "approve"}),
-    ("GET", "/api/v1/uploads/{upload_id}"): Case(
-        sees={"worker_of_other_community": "an upload is for its owner and its district's staff"}
-    ),
+    ("GET", "/api/v1/uploads/{upload_id}"): Case(),
     ("POST", "/api/v1/deeds/{deed_id}/review"): Case(body={"decision": "approve"}),
     ("POST", "/api/v1/corrections/{correction_id}/decide"): Case(
         body={"decision": "reject", "reason": "不成立"}
@@ -140,9 +138,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/rewards/{reward_id}/withdraw"): Case(body={"reason": "下架测试"}),
     ("GET", "/api/v1/rewards/{reward_id}/changes"): Case(),
     ("GET", "/api/v1/redemptions/{redemption_id}"): Case(),
-    ("GET", "/api/v1/credits/transactions/{transaction_id}"): Case(
-        sees={"worker_of_other_community": "the moral bank is kept per district (docs/credits.md)"}
-    ),
+    ("GET", "/api/v1/credits/transactions/{transaction_id}"): Case(),
     ("POST", "/api/v1/credits/transactions/{transaction_id}/reverse"): Case(
         body={"reason": "撤销测试"}
     ),
@@ -178,9 +174,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/units/{unit_id}/accounts"): Case(
         body={"username": "matrix-unit", "password": "unit-password-123"}
     ),
-    ("GET", "/api/v1/oversight/photos/{photo_id}"): Case(
-        sees={"worker_of_other_community": "a photo is for its owner and its district's staff"}
-    ),
+    ("GET", "/api/v1/oversight/photos/{photo_id}"): Case(),
     ("GET", "/api/v1/oversight/reports/{report_id}"): Case(),
     ("GET", "/api/v1/oversight/reports/{report_id}/duplicates"): Case(),
     ("POST", "/api/v1/oversight/reports/{report_id}/reject"): Case(body={"reason": "不属实"}),

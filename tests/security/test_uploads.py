@@ -121,6 +121,17 @@ async def test_a_problem_report_photo_shown_to_staff_carries_no_exif_gps(world):
         "/api/v1/oversight/photos", files={"file": ("photo", original, "image/jpeg")}
     )
     assert uploaded.status_code == 201, uploaded.text
+    report = await world.resident.client.post(
+        "/api/v1/oversight/reports",
+        json={
+            "category": "litter",
+            "description": "垃圾",
+            "lat": 29.8753,
+            "lng": 121.544,
+            "photos": [uploaded.json()["id"]],
+        },
+    )
+    assert report.status_code == 201, report.text  # staff read a photo through its report
     served = await world.worker.client.get(f"/api/v1/oversight/photos/{uploaded.json()['id']}")
     assert served.status_code == 200, served.text
     with Image.open(io.BytesIO(served.content)) as image:
