@@ -76,7 +76,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
     quiet_noisy_loggers()
-    document = build_document(all_endpoints(), title="Civility platform API", version=VERSION)
+    endpoints = all_endpoints()
+    document = build_document(endpoints, title="Civility platform API", version=VERSION)
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 BodyLimit,
                 max_bytes=settings.max_body_bytes,
                 max_upload_bytes=settings.max_upload_bytes,
+                upload_paths=frozenset(e.path for e in endpoints if e.upload),
             ),
         ],
     )
