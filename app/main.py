@@ -33,6 +33,7 @@ from kernel.openapi import build_document
 from kernel.outbox import use_sender
 from kernel.scheduler import build_scheduler
 from kernel.settings import Settings, configure, get_settings
+from kernel.uploads import IMAGE_TYPES
 from kernel.wechat_messages import SubscribeMessageSender
 
 log = logging.getLogger("app")
@@ -120,7 +121,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 BodyLimit,
                 max_bytes=settings.max_body_bytes,
                 max_upload_bytes=settings.max_upload_bytes,
-                upload_paths=frozenset(e.path for e in endpoints if e.upload),
+                # Images take the upload allowance (a phone photo outgrows any JSON body); a
+                # table import keeps the ordinary limit (docs/security.md, 12).
+                upload_paths=frozenset(e.path for e in endpoints if e.upload == IMAGE_TYPES),
             ),
         ],
     )

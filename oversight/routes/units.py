@@ -13,9 +13,8 @@ from accounts.errors import RetroactiveRulesChange, UsernameTaken
 from accounts.models import Community
 from kernel import ratelimit, tabular
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
-from kernel.errors import Invalid, Problem, UnsupportedMediaType
+from kernel.errors import Invalid, Problem
 from kernel.http import Page, paginate
-from kernel.request_input import read_file
 from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
@@ -90,13 +89,14 @@ async def create_unit(who: Principal, body: UnitIn) -> Any:
 @api.post(
     "/api/v1/oversight/units/import",
     roles=DISTRICT,
+    upload=units.TABLE_TYPES,
     response=ImportOut,
     status=201,
-    errors=(ImportRejected, UnsupportedMediaType),
+    errors=(ImportRejected,),
 )
-async def import_units(who: Principal, request: Request) -> dict[str, int]:
+async def import_units(who: Principal, file: bytes) -> dict[str, int]:
     """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none."""
-    return {"created": await units.import_units(await read_file(request), who=who)}
+    return {"created": await units.import_units(file, who=who)}
 
 
 @api.get(

@@ -67,6 +67,10 @@ async def test_file_uploads_describe_their_multipart_body_and_refusals(client):
         assert "`not_an_image`" in answers["415"] and "`unsupported_media_type`" in answers["415"]
         assert "`upload_quota_reached`" in answers["429"], path
         assert "`bad_request`" in answers["400"] and "`validation_failed`" in answers["422"]
+    table = document["paths"]["/api/v1/oversight/units/import"]["post"]["requestBody"]
+    assert table["content"]["multipart/form-data"]["encoding"]["file"]["contentType"] == (
+        "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     uploads = document["paths"]["/api/v1/uploads"]["post"]["responses"]
     assert "`unknown_community`" in uploads["422"]["description"]
     # And the routes serving them answer the image, in the type it was stored as.

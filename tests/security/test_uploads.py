@@ -441,6 +441,39 @@ async def test_photos_of_a_console_form_are_stored_without_metadata(place, setti
     await _assert_stored_without_marks(settings, Photo, ids)
 
 
+async def test_the_attacks_comment_and_gps_are_gone_from_every_stored_image(world, settings):
+    """Finding 5 (issue 19) as reported: a JPEG carrying a `COM` segment and GPS EXIF, and no
+    colour profile (a profile's conversion hid the bug: only a plain JPEG kept its comment),
+    and a PNG with a `tEXt` chunk; on both upload paths the stored file decodes and holds
+    neither."""
+    from activities.models import Upload
+    from oversight.models import Photo
+
+    jpeg = io.BytesIO()
+    with Image.open(io.BytesIO(_photo_with_gps())) as gps_photo:
+        gps_photo.save(jpeg, format="JPEG", exif=gps_photo.getexif(), comment=b"SECRETCOMMENT")
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "SECRETCOMMENT")
+    png = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 128, 0)).save(png, format="PNG", pnginfo=text)
+    for original in (jpeg.getvalue(), png.getvalue()):
+        assert b"SECRETCOMMENT" in original
+    assert b"PhoneMaker" in jpeg.getvalue()
+    root = Path(settings.var_dir) / "uploads"
+    for path, model in zip(UPLOAD_PATHS, (Upload, Photo), strict=True):
+        for original in (jpeg.getvalue(), png.getvalue()):
+            taken = await world.resident.client.post(
+                path, files={"file": ("p", original, "image/jpeg")}
+            )
+            assert taken.status_code == 201, (path, taken.text)
+            row = await model.get(id=taken.json()["id"])
+            stored = (root / row.storage_key).read_bytes()
+            assert b"SECRETCOMMENT" not in stored and b"PhoneMaker" not in stored, path
+            with Image.open(io.BytesIO(stored)) as image:
+                image.load()
+                assert not image.getexif() and "comment" not in image.info, path
+
+
 def _linear_profile() -> bytes:
     """An RGB profile whose tone curves are (near) linear, not sRGB's: the same numbers
     mean lighter colours than in sRGB."""
