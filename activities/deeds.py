@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -12,11 +10,10 @@ from activities.errors import (
     DailyCapReached,
     DeedNotPending,
     InvalidTimes,
-    NotAnImage,
     ReasonRequired,
+    UnknownCommunity,
     UnknownResident,
     UnknownUpload,
-    UploadTooLarge,
 )
 from activities.models import Deed, Upload
 from activities.notices import tell_deed_reviewed
@@ -26,16 +23,8 @@ from activities.verification import ensure_attestable, ensure_reportable
 from credits.service import daily_cap, lock_resident, record_participation
 from kernel.auth import Principal
 from kernel.i18n import N_
-from kernel.ids import new_id
 from kernel.localtime import local_date
-from kernel.settings import get_settings
-from kernel.storage import (
-    UncleanImage,
-    clean_image,
-    ensure_under_upload_quota,
-    get_storage,
-    sniff_image,
-)
+from kernel.uploads import image_bytes, store_image
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
 BURST_REPORTS = 5
@@ -45,50 +34,29 @@ CLOCK_SLACK = timedelta(minutes=5)
 # How far back a deed may be dated, reported or attested: the daily cap is per day of the
 # deed, so an open past would let a resident fill every day since 2001 (docs/security.md).
 DEED_WINDOW = timedelta(days=7)
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
 
 # --- uploads -------------------------------------------------------------------------------
 
 
 async def store_upload(data: bytes, *, who: Principal) -> Upload:
-    """Keeps an image; its type is read from its bytes, never taken from the client."""
-    limit = get_settings().max_upload_bytes
-    if len(data) > limit:
-        raise UploadTooLarge(
-            N_("The file has {size} bytes; at most {limit} are accepted."),
-            size=len(data),
-            limit=limit,
-        )
-    content_type = sniff_image(data)
-    if content_type is None:
-        raise NotAnImage(N_("The file is not a JPEG, PNG or WebP image."))
-    await ensure_under_upload_quota(who.subject)
-    try:
-        data = await asyncio.to_thread(clean_image, data, content_type)
-    except UncleanImage as exc:
-        raise NotAnImage(
-            N_("The file is not a plain JPEG, PNG or WebP image: {reason}."), reason=str(exc)
-        ) from exc
-    upload_id = new_id()
-    key = f"evidence/{upload_id[-2:]}/{upload_id}.{EXTENSIONS[content_type]}"
-    await get_storage().put(key, data)
-    return await Upload.create(
-        id=upload_id,
-        owner=who.subject,
-        district_id=who.district_id,
-        # A resident's evidence belongs to their community; staff uploads to none.
-        community_id=next(iter(who.community_ids)) if who.kind == "resident" else None,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
+    """Keeps an image as evidence (the kernel's upload store accepts it). A resident's evidence
+    belongs to their community, so they choose one first; staff's belongs to none."""
+    community_id = None
+    if who.kind == "resident":
+        if not who.community_ids:
+            raise UnknownCommunity(
+                N_("Choose your community (PATCH /api/v1/me) before uploading evidence.")
+            )
+        community_id = next(iter(who.community_ids))
+    return await store_image(
+        Upload, data, owner=who.subject, district_id=who.district_id, community_id=community_id
     )
 
 
 async def read_upload(upload_id: str, *, who: Principal) -> tuple[Upload, bytes]:
     upload = await readable_upload(upload_id, who=who)
-    return upload, await get_storage().get(upload.storage_key)
+    return upload, await image_bytes(upload)
 
 
 # --- deeds ---------------------------------------------------------------------------------

@@ -5,10 +5,8 @@ from __future__ import annotations
 from kernel.errors import (
     Conflict,
     Invalid,
-    PayloadTooLarge,
     Problem,
     RateLimited,
-    UnsupportedMediaType,
 )
 from kernel.i18n import N_
 
@@ -111,14 +109,6 @@ class DeedNotPending(Conflict):
 
 class UnknownUpload(Invalid):
     code, title = "unknown_upload", N_("No such upload of yours")
-
-
-class NotAnImage(UnsupportedMediaType):
-    code, title = "not_an_image", N_("Only JPEG, PNG or WebP images are accepted")
-
-
-class UploadTooLarge(PayloadTooLarge):
-    code, title = "upload_too_large", N_("The file is too large")
 
 
 class CorrectionTarget(Invalid):

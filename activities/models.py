@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from kernel.ids import new_id
-from kernel.storage import upload_store
+from kernel.uploads import StoredImage
 
 
 class CivilityAction(Model):
@@ -136,19 +136,12 @@ class ServiceRecord(Model):
         table = "service_record"
 
 
-@upload_store
-class Upload(Model):
+class Upload(StoredImage):
     """An uploaded image, kept by the storage under `storage_key`."""
 
-    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
-    owner = fields.CharField(max_length=64, db_index=True)
-    district_id = fields.CharField(max_length=26, null=True)
+    folder = "evidence"
+    # A resident's evidence belongs to their community (its workers read it); staff's to none.
     community_id = fields.CharField(max_length=26, null=True)
-    content_type = fields.CharField(max_length=32)
-    size = fields.IntField()
-    sha256 = fields.CharField(max_length=64)
-    storage_key = fields.CharField(max_length=200)
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "upload"

@@ -33,6 +33,7 @@ from kernel.openapi import build_document
 from kernel.outbox import use_sender
 from kernel.scheduler import build_scheduler
 from kernel.settings import Settings, configure, get_settings
+from kernel.uploads import IMAGE_TYPES
 from kernel.wechat_messages import SubscribeMessageSender
 
 log = logging.getLogger("app")
@@ -76,7 +77,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
     quiet_noisy_loggers()
-    document = build_document(all_endpoints(), title="Civility platform API", version=VERSION)
+    endpoints = all_endpoints()
+    document = build_document(endpoints, title="Civility platform API", version=VERSION)
 
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
@@ -119,6 +121,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 BodyLimit,
                 max_bytes=settings.max_body_bytes,
                 max_upload_bytes=settings.max_upload_bytes,
+                # Images take the upload allowance (a phone photo outgrows any JSON body); a
+                # table import keeps the ordinary limit (docs/security.md, 12).
+                upload_paths=frozenset(e.path for e in endpoints if e.upload == IMAGE_TYPES),
             ),
         ],
     )

@@ -48,6 +48,7 @@ from kernel.request_input import (
     CONTROL_CHARACTERS,
     INT64_MAX,
     query_dict,
+    read_file,
     read_json,
 )
 from kernel.request_input import (
@@ -133,17 +134,22 @@ class Endpoint:
     # For endpoints answering something other than JSON (a QR code PNG, a PDF).
     media_type: str | None = None
     # The media type the `response` model is served as (e.g. `application/vc`), and other
-    # representations the endpoint answers by `Accept` (media type -> JSON schema).
+    # representations the endpoint answers (media type -> JSON schema): by `Accept`, or, for
+    # a `media_type` answer, the other types it may be in (a stored image's).
     json_media_type: str = "application/json"
     alternatives: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Statuses a page answers as a page of its own (in `media_type`), not problem+json:
     # status -> what it means (documented so).
     pages: dict[int, str] = field(default_factory=dict)
+    # A file upload: the media types the multipart field `file` takes. The handler gets the
+    # file's bytes as `file` (`read_file`); the document describes the multipart body.
+    upload: tuple[str, ...] = ()
     response_adapter: TypeAdapter[Any] | None = field(default=None, repr=False)
 
     wants_request: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
+        assert not (self.upload and self.body), "a body is JSON or a file upload, not both"
         if self.response is not None:
             self.response_adapter = TypeAdapter(self.response)
         self.wants_request = "request" in inspect.signature(self.handler).parameters
@@ -287,6 +293,8 @@ def _asgi_endpoint(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response
         if endpoint.body is not None:
             raw_body = await read_json(request)
             kwargs["body"] = parse(endpoint.body, raw_body)
+        if endpoint.upload:
+            kwargs["file"] = await read_file(request)
         if endpoint.query is not None:
             try:
                 kwargs["query"] = endpoint.query.model_validate(query_dict(request, endpoint.query))

@@ -15,7 +15,6 @@ from kernel.i18n import N_
 from kernel.ids import new_id
 
 access_log = logging.getLogger("app.access")
-UPLOAD_PATHS = frozenset({"/api/v1/uploads"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
@@ -64,10 +63,18 @@ class RequestLog:
 class BodyLimit:
     """Refuses bodies over the limit with 413, by Content-Length or while streaming."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        max_upload_bytes: int,
+        upload_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -75,10 +82,10 @@ class BodyLimit:
             return
         headers = dict(scope["headers"])
         multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
-        # Only the upload endpoint takes files; there a multipart body carries its own
-        # envelope, so it is allowed a little room past the file. Everywhere else a body
-        # labelled multipart gets the ordinary limit.
-        upload = multipart and scope["path"] in UPLOAD_PATHS
+        # Only the endpoints declared as file uploads take files (`upload_paths`); there a
+        # multipart body carries its own envelope, so it is allowed a little room past the
+        # file. Everywhere else a body labelled multipart gets the ordinary limit.
+        upload = multipart and scope["path"] in self.upload_paths
         limit = self.max_upload_bytes + 64 * 1024 if upload else self.max_bytes
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:

@@ -8,7 +8,15 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import models_json_schema
 
-from kernel.errors import Forbidden, Invalid, NotFound, Problem
+from kernel.errors import (
+    BadRequest,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+)
 from kernel.http import Endpoint
 
 REF = "#/components/schemas/{model}"
@@ -125,6 +133,8 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
                     "application/json": {"schema": {"$ref": REF.format(model=e.body.__name__)}}
                 },
             }
+        if e.upload:
+            operation["requestBody"] = _file_upload(e.upload)
         if e.auth:
             operation["security"] = [{"bearer": []}]
             if e.roles:
@@ -132,7 +142,10 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         if e.media_type is not None:
             operation["responses"][str(e.status)] = {
                 "description": "Success",
-                "content": {e.media_type: {"schema": {"type": "string", "format": "binary"}}},
+                "content": {
+                    e.media_type: {"schema": {"type": "string", "format": "binary"}},
+                    **{kind: {"schema": schema} for kind, schema in e.alternatives.items()},
+                },
             }
         elif e.response is not None and e.status != 204:
             operation["responses"][str(e.status)] = {
@@ -180,15 +193,35 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
     }
 
 
+def _file_upload(media_types: tuple[str, ...]) -> dict[str, Any]:
+    """A multipart body with one binary field, `file`, of the given media types."""
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                },
+                "encoding": {"file": {"contentType": ", ".join(media_types)}},
+            }
+        },
+    }
+
+
 def _generic_errors(e: Endpoint) -> list[type[Problem]]:
     """What every endpoint of this shape may answer, declared or not: an id outside the
-    caller's scope is 404, a role the endpoint does not admit 403, a refused body or query 422."""
+    caller's scope is 404, a role the endpoint does not admit 403, a refused body or query 422;
+    a file upload what its reader refuses (`kernel.request_input.read_file`)."""
     generic: list[type[Problem]] = []
+    if e.upload:
+        generic += [BadRequest, PayloadTooLarge, UnsupportedMediaType, Invalid]
     if e.path_params:
         generic.append(NotFound)
     if e.auth and e.roles:
         generic.append(Forbidden)
-    if e.body is not None or e.query is not None:
+    if (e.body is not None or e.query is not None) and Invalid not in generic:
         generic.append(Invalid)
     return generic
 

@@ -1,5 +1,6 @@
-"""Reading a request's input: the JSON body and the query string, refusing what the models
-or the database cannot take (deep nesting, control characters, integers past 64 bits)."""
+"""Reading a request's input: the JSON body, the file of a multipart form and the query
+string, refusing what the models or the database cannot take (deep nesting, control
+characters, integers past 64 bits)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from kernel.errors import Invalid, MalformedJSON, UnsupportedMediaType, invalid_from
+from kernel.errors import BadRequest, Invalid, MalformedJSON, UnsupportedMediaType, invalid_from
 from kernel.i18n import N_
+from kernel.settings import get_settings
 
 INT64_MAX = 2**63 - 1
 MAX_JSON_DEPTH = 32
@@ -59,6 +64,31 @@ async def read_json(request: Request) -> Any:
         raise MalformedJSON(N_("The body is not valid JSON: {exc}"), exc=exc) from exc
     refuse_unsafe_text(data)
     return data
+
+
+async def read_file(request: Request) -> bytes:
+    """The one file of a multipart form, field `file` (the only multipart reader of the API)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UnsupportedMediaType(N_("Send the file as multipart/form-data, field `file`."))
+    try:
+        async with request.form(max_files=1, max_fields=5) as form:
+            file = form.get("file")
+            if not isinstance(file, UploadFile):
+                raise Invalid(
+                    N_("The form has no file."),
+                    errors=[{"field": "file", "message": N_("a file is required")}],
+                )
+            return await read_bounded(file)
+    except (MultiPartException, HTTPException) as exc:
+        # Starlette answers a broken body with an HTTPException(400) of its own words.
+        message = exc.message if isinstance(exc, MultiPartException) else exc.detail
+        raise BadRequest(N_("The multipart body is not valid: {reason}"), reason=message) from exc
+
+
+async def read_bounded(file: UploadFile) -> bytes:
+    """A form's file, read to one byte past the upload limit: enough to refuse it as too large
+    without holding more of it."""
+    return await file.read(get_settings().max_upload_bytes + 1)
 
 
 def refuse_unsafe_text(data: Any) -> None:

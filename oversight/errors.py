@@ -30,14 +30,6 @@ class ImportRejected(Invalid):
     code, title = "import_rejected", N_("Some rows of the file are wrong; nothing was imported")
 
 
-class NotAnImage(Invalid):
-    code, title = "not_an_image", N_("The file is not a JPEG, PNG or WebP image")
-
-
-class UploadTooLarge(Invalid):
-    code, title = "upload_too_large", N_("The file is too large")
-
-
 class UnknownPhoto(Invalid):
     code, title = "unknown_photo", N_("Photos must be images you uploaded")
 

@@ -11,7 +11,7 @@ from tortoise.models import Model
 
 from kernel.i18n import N_
 from kernel.ids import new_id
-from kernel.storage import upload_store
+from kernel.uploads import StoredImage
 
 # The kinds of unit a district oversees, by their names (translated where shown).
 UNIT_TYPE_NAMES = {
@@ -85,18 +85,10 @@ class OversightRulesVersion(Model):
         indexes = (("district_id", "effective_from"),)
 
 
-@upload_store
-class Photo(Model):
+class Photo(StoredImage):
     """An image kept as evidence: of a problem, a failed checklist item, a rectification."""
 
-    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
-    district_id = fields.CharField(max_length=26, null=True)
-    owner = fields.CharField(max_length=64, db_index=True)
-    content_type = fields.CharField(max_length=32)
-    size = fields.IntField()
-    sha256 = fields.CharField(max_length=64)
-    storage_key = fields.CharField(max_length=200)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    folder = "oversight"
 
     class Meta:
         table = "oversight_photo"

@@ -1,62 +1,19 @@
-"""Photos kept as evidence: read by their bytes, never by the client's word."""
+"""Oversight's evidence photos: kept by the kernel's upload store, read by whom oversight says."""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
-
 from kernel.auth import Principal
 from kernel.i18n import _
-from kernel.ids import new_id
-from kernel.settings import get_settings
-from kernel.storage import (
-    UncleanImage,
-    clean_image,
-    ensure_under_upload_quota,
-    get_storage,
-    sniff_image,
-)
-from oversight.errors import NoSuchPhoto, NotAnImage, UnknownPhoto, UploadTooLarge
+from kernel.uploads import image_bytes, store_image
+from oversight.errors import NoSuchPhoto, UnknownPhoto
 from oversight.models import Photo
 from oversight.scope import readable_photo
 
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-
 
 async def store_photo(data: bytes, *, who: Principal) -> Photo:
-    await ensure_under_upload_quota(who.subject)
-    limit = get_settings().max_upload_bytes
-    if len(data) > limit:
-        raise UploadTooLarge(
-            _(
-                "The file has {size} bytes; at most {limit} are accepted.",
-                size=len(data),
-                limit=limit,
-            )
-        )
-    content_type = sniff_image(data)
-    if content_type is None:
-        raise NotAnImage(_("The file is not a JPEG, PNG or WebP image."))
-    # Re-encoded from its pixels as evidence uploads are: a resident's photo shown to a unit
-    # must not carry the reporter's GPS or phone in its EXIF, nor markup beside the pixels.
-    try:
-        data = await asyncio.to_thread(clean_image, data, content_type)
-    except UncleanImage as exc:
-        raise NotAnImage(
-            _("The file is not a plain JPEG, PNG or WebP image: {reason}.", reason=str(exc))
-        ) from exc
-    photo_id = new_id()
-    key = f"oversight/{photo_id[-2:]}/{photo_id}.{EXTENSIONS[content_type]}"
-    await get_storage().put(key, data)
-    return await Photo.create(
-        id=photo_id,
-        owner=who.subject,
-        district_id=who.district_id,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
-    )
+    """Keeps an image as the caller's photo: accepted by the kernel's upload store, which
+    re-encodes it, so a resident's photo shown to a unit carries no GPS, phone or markup."""
+    return await store_image(Photo, data, owner=who.subject, district_id=who.district_id)
 
 
 async def read_photo(photo_id: str, *, who: Principal) -> tuple[Photo, bytes]:
@@ -64,7 +21,7 @@ async def read_photo(photo_id: str, *, who: Principal) -> tuple[Photo, bytes]:
     photo = await readable_photo(photo_id, who=who)
     if photo is None:
         raise NoSuchPhoto(_("No such photo."))
-    return photo, await get_storage().get(photo.storage_key)
+    return photo, await image_bytes(photo)
 
 
 async def ensure_own_photos(photo_ids: list[str], *, who: Principal, field: str) -> list[str]:

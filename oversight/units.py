@@ -29,6 +29,8 @@ from oversight.schemas import UnitAccountIn, UnitIn
 from oversight.scope import readable_units
 
 COLUMNS = list(UnitIn.model_fields)
+# What an import reads (`read_rows`), as its endpoint declares the file.
+TABLE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_ROWS = 20_000
 
 

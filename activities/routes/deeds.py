@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
-from starlette.requests import Request
 from starlette.responses import Response
 
 from activities import deeds, scope
@@ -18,23 +15,20 @@ from activities.errors import (
     EventFilingOnly,
     EvidenceRequired,
     InvalidTimes,
-    NotAnImage,
     ReasonRequired,
     UnknownAction,
+    UnknownCommunity,
     UnknownResident,
     UnknownUpload,
-    UploadTooLarge,
 )
 from activities.models import Deed
 from activities.schemas.deeds import AttestIn, DeedIn, DeedOut, DeedQuery, ReviewIn, UploadOut
 from activities.scope import RUNS_ACTIVITIES
 from credits.errors import InsufficientCredits
 from kernel.auth import Principal
-from kernel.errors import BadRequest, Invalid, UnsupportedMediaType
 from kernel.http import Api, Page, paginate
-from kernel.i18n import N_
 from kernel.settings import get_settings
-from kernel.storage import UploadQuotaReached
+from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 
 api = Api("activities")
 
@@ -45,47 +39,24 @@ api = Api("activities")
 @api.post(
     "/api/v1/uploads",
     roles=("resident", "worker"),
+    upload=IMAGE_TYPES,
     response=UploadOut,
     status=201,
-    errors=(
-        BadRequest,
-        NotAnImage,
-        UploadQuotaReached,
-        UploadTooLarge,
-    ),
+    errors=(*IMAGE_ERRORS, UnknownCommunity),
 )
-async def upload(who: Principal, request: Request) -> UploadOut:
-    """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType(N_("Send the file as multipart/form-data, field `file`."))
-    try:
-        async with request.form(max_files=1, max_fields=5) as form:
-            file = form.get("file")
-            if not isinstance(file, UploadFile):
-                raise Invalid(
-                    N_("The form has no file."),
-                    errors=[{"field": "file", "message": N_("a file is required")}],
-                )
-            data = await file.read(get_settings().max_upload_bytes + 1)
-    except MultiPartException as exc:
-        raise BadRequest(
-            N_("The multipart body is not valid: {message}"), message=exc.message
-        ) from exc
-    stored = await deeds.store_upload(data, who=who)
+async def upload(who: Principal, file: bytes) -> UploadOut:
+    """Uploads one image (JPEG, PNG or WebP, checked by content) as multipart field `file`:
+    evidence for a deed; a resident chooses their community first."""
+    stored = await deeds.store_upload(file, who=who)
     base = get_settings().public_base_url.rstrip("/")
     return UploadOut.from_model(stored, url=f"{base}/api/v1/uploads/{stored.id}")
 
 
-@api.get("/api/v1/uploads/{upload_id}")
+@api.get("/api/v1/uploads/{upload_id}", **SERVES_IMAGE)
 async def get_upload(who: Principal, upload_id: str) -> Response:
     """The image of an upload: for its owner, workers of its community, admins of its district."""
     stored, data = await deeds.read_upload(upload_id, who=who)
-    name = f"{stored.id}.{deeds.EXTENSIONS[stored.content_type]}"
-    headers = {
-        "Cache-Control": "private",
-        "Content-Disposition": f'attachment; filename="{name}"',
-    }
-    return Response(data, media_type=stored.content_type, headers=headers)
+    return image_response(stored, data)
 
 
 @api.post(

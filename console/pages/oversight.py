@@ -20,7 +20,8 @@ from kernel.auth import Role
 from kernel.errors import Invalid
 from kernel.http import parse
 from kernel.i18n import N_, translate
-from kernel.settings import get_settings
+from kernel.request_input import read_bounded
+from kernel.uploads import image_response
 from oversight import inspections, photos, reports, rules, units
 from oversight.errors import ImportRejected
 from oversight.models import UNIT_TYPE_NAMES, UNIT_TYPES, Unit, UnitAccount
@@ -142,7 +143,7 @@ async def upload_photos(ctx: Ctx, *fields: str) -> dict[str, list[str]]:
     for field in fields:
         for value in form.getlist(field):
             if isinstance(value, UploadFile) and value.filename:
-                data = await value.read(get_settings().max_upload_bytes + 1)
+                data = await read_bounded(value)
                 if data:
                     photo = await photos.store_photo(data, who=ctx.who)
                     stored.setdefault(field, []).append(photo.id)
@@ -164,7 +165,7 @@ async def home(ctx: Ctx) -> Response:
 async def photo(ctx: Ctx) -> Response:
     """An oversight photo, for its uploader and the staff of its district (the domain decides)."""
     stored, data = await photos.read_photo(ctx.request.path_params["id"], who=ctx.who)
-    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+    return image_response(stored, data)
 
 
 # --- problem reports -----------------------------------------------------------------------
@@ -315,7 +316,7 @@ async def import_units(ctx: Ctx) -> Response:
         raise Invalid(
             "Choose a CSV or XLSX file.", errors=[{"field": "file", "message": "required"}]
         )
-    data = await file.read(get_settings().max_upload_bytes + 1)
+    data = await read_bounded(file)
     try:
         created = await units.import_units(data, who=ctx.who)
     except ImportRejected as problem:

@@ -22,6 +22,7 @@ from credits.models import Redemption, Reward, from_units
 from credits.schemas import FulfilIn
 from kernel.http import parse
 from kernel.i18n import translate
+from kernel.uploads import image_response
 
 LIMIT = 50
 
@@ -29,7 +30,7 @@ LIMIT = 50
 async def upload(ctx: Ctx) -> Response:
     """An evidence photo, for staff of its district (the domain decides)."""
     stored, data = await deeds.read_upload(ctx.request.path_params["id"], who=ctx.who)
-    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+    return image_response(stored, data)
 
 
 async def deed_queue(ctx: Ctx) -> Response:

@@ -14,23 +14,21 @@ from accounts.errors import RetroactiveRulesChange, UsernameTaken
 from accounts.scope import district_communities
 from kernel import ratelimit, tabular
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
-from kernel.errors import Invalid, Problem, UnsupportedMediaType
+from kernel.errors import Invalid, Problem
 from kernel.http import Page, paginate
-from kernel.storage import UploadQuotaReached
+from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
 from oversight.errors import (
     ImportRejected,
     NoSuchPhoto,
     NoSuchUnit,
-    NotAnImage,
     UnitExists,
     UnknownCommunity,
-    UploadTooLarge,
     WeChatBoundElsewhere,
     WeChatNotBound,
 )
-from oversight.routes._shared import DISTRICT, EVERYONE, STAFF, TRIAGE, UNIT, api, upload_file
+from oversight.routes._shared import DISTRICT, EVERYONE, STAFF, TRIAGE, UNIT, api
 from oversight.schemas import (
     ImportOut,
     OversightRules,
@@ -92,13 +90,14 @@ async def create_unit(who: Principal, body: UnitIn) -> Any:
 @api.post(
     "/api/v1/oversight/units/import",
     roles=DISTRICT,
+    upload=units.TABLE_TYPES,
     response=ImportOut,
     status=201,
-    errors=(ImportRejected, UnsupportedMediaType),
+    errors=(ImportRejected,),
 )
-async def import_units(who: Principal, request: Request) -> dict[str, int]:
+async def import_units(who: Principal, file: bytes) -> dict[str, int]:
     """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none."""
-    return {"created": await units.import_units(await upload_file(request), who=who)}
+    return {"created": await units.import_units(file, who=who)}
 
 
 @api.get(
@@ -176,20 +175,24 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
 @api.post(
     "/api/v1/oversight/photos",
     roles=EVERYONE,
+    upload=IMAGE_TYPES,
     response=PhotoOut,
     status=201,
-    errors=(NotAnImage, UploadQuotaReached, UploadTooLarge, UnsupportedMediaType),
+    errors=IMAGE_ERRORS,
 )
-async def upload_photo(who: Principal, request: Request) -> Any:
-    """Uploads one photo (JPEG, PNG or WebP, checked by its bytes), multipart field `file`."""
-    return await photos.store_photo(await upload_file(request), who=who)
+async def upload_photo(who: Principal, file: bytes) -> Any:
+    """Uploads one photo (JPEG, PNG or WebP, checked by its bytes) as multipart field `file`:
+    evidence for a problem report, an inspection or a rectification."""
+    return await photos.store_photo(file, who=who)
 
 
-@api.get("/api/v1/oversight/photos/{photo_id}", roles=EVERYONE, errors=(NoSuchPhoto,))
+@api.get(
+    "/api/v1/oversight/photos/{photo_id}", roles=EVERYONE, errors=(NoSuchPhoto,), **SERVES_IMAGE
+)
 async def get_photo(who: Principal, photo_id: str) -> Response:
     """The image: for whoever uploaded it, and for the staff of its district."""
     stored, data = await photos.read_photo(photo_id, who=who)
-    return Response(data, media_type=stored.content_type, headers={"Cache-Control": "private"})
+    return image_response(stored, data)
 
 
 # --- WeChat sign-in for a unit's staff -----------------------------------------------------

@@ -30,6 +30,16 @@ async def test_an_upload_still_gets_the_upload_limit(world, settings):
     assert response.status_code == 201, response.text
 
 
+async def test_a_table_import_keeps_the_ordinary_body_limit(world, settings):
+    """Only images get the upload allowance: a units import, also a declared file upload, is
+    held to the ordinary limit (a spreadsheet that small can already be a bomb)."""
+    rows = b"name,code\n" + b"x,y\n" * (settings.max_body_bytes // 4)
+    response = await world.district_admin.client.post(
+        "/api/v1/oversight/units/import", files={"file": ("u.csv", rows, "text/csv")}
+    )
+    assert response.status_code == 413, response.text
+
+
 async def test_certificates_beyond_the_daily_quota_are_refused(world, settings):
     settings.certificates_per_day = 2
     await _verified_record(world, hours=3)
