@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from accounts.account_schemas import TokenPair
 from accounts.errors import RetroactiveRulesChange, UsernameTaken
@@ -166,12 +166,12 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
         return {"unit": unit, "events": events}
     name = f"unit-record-{unit.code}.{query.format}"
     first, last = record.period_covered(unit)
-    await tabular.record_export(
-        who, kind="unit-record", fmt=query.format, date_from=first, date_to=last
-    )
     body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
-    return StreamingResponse(
-        body,
+    logged = tabular.logged(
+        body, who, kind="unit-record", fmt=query.format, date_from=first, date_to=last
+    )
+    return tabular.Download(
+        logged,
         media_type=tabular.MEDIA_TYPES[query.format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
