@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, computed_field, model_validator
 
+from accounts.account_schemas import LoginProofIn
 from kernel.http import Day, JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
@@ -138,6 +139,10 @@ class ImportOut(Schema):
 
 class WeChatCodeIn(Schema):
     code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class UnitWeChatLoginIn(WeChatCodeIn):
+    proof: LoginProofIn | None = None
 
 
 class WeChatBindingOut(Schema):

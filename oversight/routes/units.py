@@ -15,6 +15,7 @@ from kernel import ratelimit, tabular
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, RateLimited, UnsupportedMediaType
 from kernel.http import Page, paginate
+from kernel.ratelimit import LoginProofRequired
 from kernel.storage import UploadQuotaReached
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
@@ -43,6 +44,7 @@ from oversight.schemas import (
     UnitOut,
     UnitQuery,
     UnitRecordOut,
+    UnitWeChatLoginIn,
     WeChatBindingOut,
     WeChatCodeIn,
 )
@@ -221,19 +223,20 @@ async def bind_wechat(who: Principal, body: WeChatCodeIn) -> dict[str, Any]:
 @api.post(
     "/api/v1/auth/unit-wechat",
     auth=False,
-    body=WeChatCodeIn,
+    body=UnitWeChatLoginIn,
     response=TokenPair,
-    errors=(WeChatLoginFailed, WeChatUnavailable, WeChatNotBound),
+    errors=(WeChatLoginFailed, LoginProofRequired, WeChatUnavailable, WeChatNotBound),
 )
-async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> TokenPair | Problem:
+async def unit_wechat_login(request: Request, body: UnitWeChatLoginIn) -> TokenPair | Problem:
     """A unit's staff sign in with WeChat (the code from wx.login()), once bound; the same
-    login rate limits as every sign-in."""
+    login throttle as a resident's WeChat login."""
     address = request.client.host if request.client else "unknown"
-    await ratelimit.ensure_login_allowed(None, address)
+    proof = body.proof.proof() if body.proof else None
+    await ratelimit.ensure_wechat_login_allowed(body.code, address, proof)
     try:
         staff = await units.staff_by_wechat(body.code)
     except (WeChatLoginFailed, WeChatNotBound) as refused:
-        await ratelimit.record_login_failure(None, address)
+        await ratelimit.record_wechat_login_failure(body.code, address)
         return refused
     subject = f"staff:{staff.id}"
     refresh, session = await issue_refresh_token(subject)
