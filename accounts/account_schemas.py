@@ -13,6 +13,7 @@ from kernel import outbox
 from kernel.auth import Role
 from kernel.http import PageQuery, Schema
 from kernel.i18n import N_, translate
+from kernel.ratelimit import LoginProof
 
 if TYPE_CHECKING:
     from accounts.models import Community, Resident
@@ -93,8 +94,23 @@ class PhoneIn(Schema):
     )
 
 
+class LoginProofIn(Schema):
+    """A proof of work, asked for by a `login_proof_required` answer (docs/security.md)."""
+
+    challenge: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,200}$")] = Field(
+        description="the `challenge` of the `login_proof_required` answer"
+    )
+    nonce: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = Field(
+        description='sha256("<challenge>:<code>:<nonce>") begins with `difficulty` zero bits'
+    )
+
+    def proof(self) -> LoginProof:
+        return LoginProof(challenge=self.challenge, nonce=self.nonce)
+
+
 class WeChatLoginIn(Schema):
     code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    proof: LoginProofIn | None = None
 
 
 class PasswordLoginIn(Schema):

@@ -52,13 +52,16 @@ async def staff_login(username: str, password: str, *, address: str) -> Staff | 
     return staff
 
 
-async def wechat_login(code: str, *, address: str) -> Resident | Problem:
+async def wechat_login(
+    code: str, *, address: str, proof: ratelimit.LoginProof | None = None
+) -> Resident | Problem:
     """The resident of the WeChat account this `wx.login()` code belongs to, registered on
-    their first login. A `dev-` code stands for an openid where the settings allow it."""
-    await ratelimit.ensure_login_allowed(None, address)
+    their first login. A `dev-` code stands for an openid where the settings allow it. Past
+    its address's budget of failures, a login carries a proof of work (`kernel.ratelimit`)."""
+    await ratelimit.ensure_wechat_login_allowed(code, address, proof)
     try:
         session = await wechat.login_session(code)
     except wechat.WeChatLoginFailed as refused:
-        await ratelimit.record_login_failure(None, address)
+        await ratelimit.record_wechat_login_failure(code, address)
         return refused
     return await resident_by_openid(session.openid, session.unionid)

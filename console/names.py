@@ -190,6 +190,8 @@ FIELDS = {
     "threshold": N_("Threshold"),
     "criterion": N_("Earned by"),
     "name": N_("Name"),
+    "from": N_("From"),
+    "to": N_("To"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

@@ -25,8 +25,9 @@ from console.models import ConsoleSession
 from kernel import localtime
 from kernel.auth import Principal, Role, current_principal, revoke_session
 from kernel.db import transaction
-from kernel.errors import Problem
-from kernel.i18n import current_locale, translate
+from kernel.errors import Invalid, Problem
+from kernel.http import OUT_OF_RANGE, day_in_range
+from kernel.i18n import N_, current_locale, translate
 from kernel.settings import get_settings
 
 COOKIE = "console_session"
@@ -494,10 +495,19 @@ def parse_local(value: str) -> datetime | None:
         return None
 
 
-def parse_date(value: str | None) -> date | None:
+def parse_date(value: str | None, *, field: str) -> date | None:
+    """A `YYYY-MM-DD` filter (None when empty or not a date); a date outside the days the
+    service deals in is refused, as the API refuses it (`kernel.http.day_in_range`)."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        found = date.fromisoformat(value)
     except ValueError:
         return None
+    try:
+        return day_in_range(found)
+    except ValueError as exc:
+        raise Invalid(
+            N_("Choose a period from 2000-01-01 to 2100-12-31."),
+            errors=[{"field": field, "message": OUT_OF_RANGE}],
+        ) from exc

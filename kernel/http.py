@@ -10,11 +10,12 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Self, TypeVar
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -69,9 +70,33 @@ def _iso_8601_text(value: Any) -> Any:
     raise ValueError("give an ISO 8601 date and time with its offset, e.g. 2026-11-29T09:00+08:00")
 
 
+# The days the service deals in. Nothing it records lies outside them, and the local-time
+# arithmetic on a day or moment near year 1 or 9999 overflows: such a date is a 422 at the edge.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+OUT_OF_RANGE = N_("must be a date from 2000-01-01 to 2100-12-31")
+
+
+def day_in_range(value: date) -> date:
+    """The one date-range check: query models (`Day`, `Moment`) and the console's filters."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(OUT_OF_RANGE)
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    earliest = datetime.combine(FIRST_DAY, time(), UTC)
+    latest = datetime.combine(LAST_DAY, time.max, UTC)
+    if not earliest <= value <= latest:
+        raise ValueError(OUT_OF_RANGE)
+    return value
+
+
+# A calendar day as the API accepts it: YYYY-MM-DD within FIRST_DAY..LAST_DAY.
+Day = Annotated[date, AfterValidator(day_in_range)]
 # A moment in time as the API accepts it: ISO 8601 text with an offset, never a bare number
-# (`0` is not 1970-01-01 here).
-Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601_text)]
+# (`0` is not 1970-01-01 here), within FIRST_DAY..LAST_DAY.
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601_text), AfterValidator(_moment_in_range)]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 

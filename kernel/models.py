@@ -96,8 +96,8 @@ class Notification(Model):
         indexes = (("recipient_kind", "recipient_id", "id"),)
 
 
-# Every export, from the console or the API, is recorded before its first byte leaves
-# (`kernel.tabular.record_export`).
+# Every export, from the console or the API, is recorded once its last byte has gone out
+# (`kernel.tabular.logged`).
 class ExportLog(Model):
     """Who exported what, of which period, and when."""
 

@@ -103,6 +103,13 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(default=900, ge=10)
     login_max_attempts_per_address: int = Field(default=30, ge=1)
     login_concurrent_per_address: int = Field(default=1, ge=1)
+    # WeChat logins (docs/security.md): failed codes one address may send in the window
+    # before its logins must carry a proof of work; the proof's zero bits at first and at
+    # most (one more per further budget's worth of failures); how long a challenge lasts.
+    wechat_login_free_failures: int = Field(default=100, ge=1)
+    wechat_login_proof_bits: int = Field(default=16, ge=1, le=32)
+    wechat_login_proof_max_bits: int = Field(default=20, ge=1, le=32)
+    wechat_login_proof_seconds: int = Field(default=300, ge=10, le=3600)
     password_hash_concurrency: int = Field(default=2, ge=1, le=64)
 
     # The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or

@@ -1,22 +1,32 @@
 """Tables written out as CSV or XLSX, streamed: rows arrive in chunks from an async iterator
 and leave as bytes, so an export of a year never sits in memory. The console's exports and
-a unit's credit record (console and API) both write through here."""
+a unit's credit record (console and API) both write through here. Text is written as text,
+never as a formula, and an export is logged once its last byte has gone out."""
 
 from __future__ import annotations
 
 import asyncio
 import csv
 import io
+import logging
 import os
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from contextlib import aclosing
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 import anyio
+from starlette.requests import ClientDisconnect
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from kernel.auth import Principal
 from kernel.models import ExportLog
+
+log = logging.getLogger("app.exports")
+audit_log = logging.getLogger("app.audit")
 
 Row = list[Any]
 Format = Literal["csv", "xlsx"]
@@ -24,11 +34,14 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection"): a resident's
+# nickname or deed description starting so must reach staff as text, not run on their machine.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 async def stream_csv(
     headers: Sequence[str], rows: AsyncIterator[list[Row]]
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """UTF-8 with a BOM (spreadsheet programs then read it as UTF-8), chunk by chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -37,30 +50,53 @@ async def stream_csv(
     async for chunk in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(chunk)
+        writer.writerows([_csv_cell(value) for value in row] for row in chunk)
         yield buffer.getvalue().encode()
 
 
 async def stream_xlsx(
     sheet_name: str, headers: Sequence[str], rows: AsyncIterator[list[Row]]
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """xlsxwriter in constant-memory mode writes row by row to a temporary file (chunks are
-    written in a thread), then the file is streamed out and removed."""
+    written in a thread), then the file is streamed out and removed. Numbers are number
+    cells, everything else a text cell (never a formula or a link); a text beginning like a
+    formula also carries Excel's quote prefix, as if typed after an apostrophe, so editing
+    the cell keeps it text."""
     # Imported here: xlsxwriter is slow to import and only exports need it, not startup.
     import xlsxwriter
 
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "in_memory": False})
+        workbook = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "in_memory": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         sheet = workbook.add_worksheet(sheet_name[:31])
         bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, list(headers), bold)
+        quoted = workbook.add_format({"quote_prefix": True})
+        for column, header in enumerate(headers):
+            sheet.write_string(0, column, header, bold)
         line = 1
 
         def write(chunk: list[Row], first: int) -> None:
             for offset, row in enumerate(chunk):
-                sheet.write_row(first + offset, 0, [_cell(v) for v in row])
+                for column, value in enumerate(row):
+                    value = _cell(value)
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                        sheet.write_number(first + offset, column, value)
+                        continue
+                    text = str(value)
+                    style = quoted if text.startswith(FORMULA_STARTS) else None
+                    sheet.write_string(first + offset, column, text, style)
 
         async for chunk in rows:
             await asyncio.to_thread(write, chunk, line)
@@ -75,7 +111,7 @@ async def stream_xlsx(
 
 def stream(
     fmt: Format, sheet_name: str, headers: Sequence[str], rows: AsyncIterator[list[Row]]
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     return stream_csv(headers, rows) if fmt == "csv" else stream_xlsx(sheet_name, headers, rows)
 
 
@@ -85,17 +121,78 @@ def _cell(value: Any) -> Any:
     return value
 
 
-async def record_export(
-    who: Principal, *, kind: str, fmt: str, date_from: date, date_to: date
-) -> None:
-    """Records who exported what, of which period (the communities a worker's export covered,
-    empty for a district's), before the first byte leaves."""
-    await ExportLog.create(
-        staff_id=who.id,
-        district_id=who.district_id,
-        communities=",".join(sorted(who.community_ids)),
-        kind=kind,
-        format=fmt,
-        date_from=date_from,
-        date_to=date_to,
-    )
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers; a text beginning like a formula gets OWASP's guard, a leading
+    apostrophe, which spreadsheet programs show and never evaluate."""
+    value = _cell(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+async def logged(
+    body: AsyncGenerator[bytes, None],
+    who: Principal,
+    *,
+    kind: str,
+    fmt: str,
+    date_from: date,
+    date_to: date,
+) -> AsyncGenerator[bytes, None]:
+    """The export's bytes, recorded in the export log (who, what, which period; the
+    communities a worker's export covered, empty for a district's) once the last byte has
+    been handed to the server and before the response ends: a file that reached its end is
+    in the log, and if the log cannot be written the download breaks off short of its end.
+    An export abandoned on the way (the client hung up, the server failed) is not in the log,
+    which lists delivered exports; it is a warning on the audit log with the bytes sent."""
+    sent = 0
+    finished = False
+    try:
+        async with aclosing(body):
+            async for data in body:
+                sent += len(data)
+                yield data
+        await ExportLog.create(
+            staff_id=who.id,
+            district_id=who.district_id,
+            communities=",".join(sorted(who.community_ids)),
+            kind=kind,
+            format=fmt,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        finished = True
+    finally:
+        if not finished:
+            audit_log.warning(
+                "export abandoned before its end",
+                extra={
+                    "staff_id": who.id,
+                    "kind": kind,
+                    "format": fmt,
+                    "date_from": date_from.isoformat(),
+                    "date_to": date_to.isoformat(),
+                    "bytes_sent": sent,
+                },
+            )
+
+
+class Download(StreamingResponse):
+    """A streamed export whose body is closed when the response ends, however it ends: one
+    abandoned by its client is closed (its temporary file removed, the abandonment audited)
+    at once, not whenever the garbage collector finds it. A client gone mid-body (an ASGI 2.4
+    server's `send` failing) is the client's abort, not a server error."""
+
+    def __init__(
+        self, body: AsyncGenerator[bytes, None], *, media_type: str, headers: Mapping[str, str]
+    ) -> None:
+        super().__init__(body, media_type=media_type, headers=headers)
+        self.stream = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            log.info("client closed the connection mid-download on %s", scope["path"])
+        finally:
+            await self.stream.aclose()

@@ -1,9 +1,12 @@
 """The WeChat API client: exchanging a mini-program login code for the resident's openid,
-and a phone-number code (getPhoneNumber) for the number WeChat vouches for."""
+and a phone-number code (getPhoneNumber) for the number WeChat vouches for. Whatever is not
+WeChat's JSON answer (no answer in time, an HTTP error, a gateway's HTML page, errcode -1
+"system busy") is WeChat being unavailable: a 503, never a 500 of ours."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -30,6 +33,35 @@ class WeChatSession:
     unionid: str | None
 
 
+NO_ANSWER = N_("WeChat did not answer; try again shortly.")
+UNEXPECTED = N_("WeChat answered something unexpected; try again shortly.")
+# WeChat's "system busy, try again later".
+BUSY = -1
+
+
+async def _ask(method: str, path: str, **options: Any) -> tuple[dict[str, Any], int]:
+    """WeChat's JSON answer and its errcode (0: none), or WeChatUnavailable."""
+    settings = get_settings()
+    try:
+        async with httpx.AsyncClient(
+            base_url=settings.wechat_api_base, timeout=settings.wechat_timeout_seconds
+        ) as client:
+            response = await client.request(method, path, **options)
+        # WeChat answers 200 and JSON (sometimes labelled text/plain), errors included.
+        data = response.json() if response.status_code == 200 else None
+    except (httpx.HTTPError, ValueError) as exc:
+        raise WeChatUnavailable(NO_ANSWER) from exc
+    if not isinstance(data, dict):
+        raise WeChatUnavailable(UNEXPECTED)
+    try:
+        errcode = int(data.get("errcode") or 0)
+    except (TypeError, ValueError) as exc:
+        raise WeChatUnavailable(UNEXPECTED) from exc
+    if errcode == BUSY:
+        raise WeChatUnavailable(NO_ANSWER)
+    return data, errcode
+
+
 async def code_to_session(code: str) -> WeChatSession:
     """`jscode2session`: a login code from wx.login() becomes the resident's openid."""
     settings = get_settings()
@@ -39,17 +71,7 @@ async def code_to_session(code: str) -> WeChatSession:
         "js_code": code,
         "grant_type": "authorization_code",
     }
-    try:
-        async with httpx.AsyncClient(
-            base_url=settings.wechat_api_base, timeout=settings.wechat_timeout_seconds
-        ) as client:
-            response = await client.get("/sns/jscode2session", params=params)
-        data = response.json()  # WeChat answers JSON, sometimes labelled text/plain
-    except (httpx.HTTPError, ValueError) as exc:
-        raise WeChatUnavailable(N_("WeChat did not answer; try again shortly.")) from exc
-    if not isinstance(data, dict):
-        raise WeChatUnavailable(N_("WeChat answered something unexpected; try again shortly."))
-    errcode = data.get("errcode", 0)
+    data, errcode = await _ask("GET", "/sns/jscode2session", params=params)
     if errcode or not data.get("openid"):
         raise WeChatLoginFailed(
             N_("WeChat refused the login code (errcode {errcode}): {errmsg}"),
@@ -67,28 +89,17 @@ async def phone_number(code: str) -> str:
     """`wxa/business/getuserphonenumber`: the code the mini-program's getPhoneNumber button
     gave becomes the number WeChat vouches for (digits only, no country code). The code and
     the number are never logged."""
-    from kernel.wechat_messages import access_token
-
     settings = get_settings()
-    token = await access_token()
+    token = await _access_token()
     for attempt in range(2):
-        try:
-            async with httpx.AsyncClient(
-                base_url=settings.wechat_api_base, timeout=settings.wechat_timeout_seconds
-            ) as client:
-                response = await client.post(
-                    "/wxa/business/getuserphonenumber",
-                    params={"access_token": token},
-                    json={"code": code},
-                )
-            data = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise WeChatUnavailable(N_("WeChat did not answer; try again shortly.")) from exc
-        if not isinstance(data, dict):
-            raise WeChatUnavailable(N_("WeChat answered something unexpected; try again shortly."))
-        errcode = int(data.get("errcode") or 0)
+        data, errcode = await _ask(
+            "POST",
+            "/wxa/business/getuserphonenumber",
+            params={"access_token": token},
+            json={"code": code},
+        )
         if errcode in _TOKEN_ERRCODES and attempt == 0:
-            token = await access_token(rejected=token)
+            token = await _access_token(rejected=token)
             continue
         info = data.get("phone_info")
         if errcode or not isinstance(info, dict):
@@ -102,7 +113,17 @@ async def phone_number(code: str) -> str:
         if not number.isdigit() or not 5 <= len(number) <= 15:
             raise WeChatPhoneRefused(N_("WeChat gave no usable phone number."))
         return number
-    raise WeChatUnavailable(N_("WeChat did not answer; try again shortly."))
+    raise WeChatUnavailable(NO_ANSWER)
+
+
+async def _access_token(*, rejected: str | None = None) -> str:
+    """The mini-program's access_token; WeChat failing to give one is WeChat unavailable."""
+    from kernel.wechat_messages import WeChatError, access_token
+
+    try:
+        return await access_token(rejected=rejected)
+    except WeChatError as exc:
+        raise WeChatUnavailable(NO_ANSWER) from exc
 
 
 async def login_session(code: str) -> WeChatSession:

@@ -69,12 +69,17 @@ async def _call(settings: Settings, path: str, body: dict[str, Any], **params: s
     try:
         async with _client(settings) as client:
             response = await client.post(path, json=body, params=params)
-        data = response.json()  # WeChat answers JSON, sometimes labelled text/plain
+        # WeChat answers 200 and JSON (sometimes labelled text/plain), errors included; a
+        # gateway's error page (HTML, a 5xx) is no answer.
+        data = response.json() if response.status_code == 200 else None
     except (httpx.HTTPError, ValueError) as exc:
         raise WeChatError(f"WeChat did not answer {path}: {type(exc).__name__}") from exc
     if not isinstance(data, dict):
         raise WeChatError(f"WeChat answered {path} with something unexpected")
-    errcode = int(data.get("errcode") or 0)
+    try:
+        errcode = int(data.get("errcode") or 0)
+    except (TypeError, ValueError) as exc:
+        raise WeChatError(f"WeChat answered {path} with an errcode that is no number") from exc
     if errcode:
         raise WeChatError(f"WeChat refused {path}: {errcode} {data.get('errmsg', '')}", errcode)
     return data
@@ -94,10 +99,17 @@ async def _fetch_stable_token(settings: Settings, *, force_refresh: bool) -> WeC
         },
     )
     now = datetime.now(UTC)
+    try:
+        lifetime = timedelta(seconds=int(data.get("expires_in", 7200)))
+        given = data["access_token"]
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
+        raise WeChatError("WeChat answered /cgi-bin/stable_token without a token") from exc
+    if not isinstance(given, str) or not given:
+        raise WeChatError("WeChat answered /cgi-bin/stable_token without a token")
     token = WeChatAccessToken(
         appid=settings.wechat_appid,
-        access_token=str(data["access_token"]),
-        expires_at=now + timedelta(seconds=int(data.get("expires_in", 7200))),
+        access_token=given,
+        expires_at=now + lifetime,
         refreshed_at=now,
     )
     changes = {

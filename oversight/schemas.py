@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, computed_field, model_validator
 
-from kernel.http import JsonDecimal, PageQuery, Schema
+from accounts.account_schemas import LoginProofIn
+from kernel.http import Day, JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -138,6 +139,10 @@ class ImportOut(Schema):
 
 class WeChatCodeIn(Schema):
     code: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class UnitWeChatLoginIn(WeChatCodeIn):
+    proof: LoginProofIn | None = None
 
 
 class WeChatBindingOut(Schema):
@@ -582,4 +587,4 @@ class DashboardOut(Schema):
 
 
 class DashboardQuery(Schema):
-    since: date | None = None
+    since: Day | None = None

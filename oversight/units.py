@@ -3,8 +3,6 @@ none), and the logins their own staff use."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,10 +12,13 @@ from accounts.models import Staff
 from accounts.scope import served_communities
 from kernel import wechat
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.errors import Problem, RateLimited
+from kernel.i18n import N_, _
 from kernel.passwords import hash_password
+from kernel.table_reader import TableLimits, TableRefused, read_table
 from oversight.errors import (
     ImportRejected,
+    ImportTooLarge,
     NoSuchUnit,
     UnitExists,
     UnknownCommunity,
@@ -32,6 +33,24 @@ COLUMNS = list(UnitIn.model_fields)
 # What an import reads (`read_rows`), as its endpoint declares the file.
 TABLE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 MAX_ROWS = 20_000
+# Far more columns than a unit has (a sheet may carry a few of its own), far fewer than a
+# spreadsheet allows.
+MAX_COLUMNS = 64
+IMPORT_LIMITS = TableLimits(rows=MAX_ROWS, columns=MAX_COLUMNS)
+TOO_LARGE = {
+    "rows": N_("At most {limit} rows at once."),
+    "columns": N_("At most {limit} columns."),
+    "lines": N_("The file has more than {limit} rows, blank ones included."),
+    "cell": N_("A cell holds more than {limit} characters."),
+    "characters": N_("The file holds more than {limit} characters of text."),
+    "unpacked": N_("The workbook unpacks to more than {limit} MB."),
+    "time": N_("The file was not read within {limit} seconds; split it into smaller files."),
+    "memory": N_("Reading the file needs more than {limit} MB; split it into smaller files."),
+}
+UNREADABLE = {
+    "not_utf8": N_("A CSV file must be UTF-8."),
+    "unreadable": N_("The file is not a readable CSV or XLSX file."),
+}
 
 
 async def get_unit(unit_id: str, *, who: Principal) -> Unit:
@@ -65,59 +84,57 @@ async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
     )
 
 
-def read_rows(data: bytes) -> list[dict[str, Any]]:
-    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file, by header name."""
-    if data.startswith(b"PK"):
-        # Imported here: openpyxl is slow to import and only imports need it, not startup.
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:
-            raise ImportRejected(_("The file is not a readable XLSX workbook.")) from exc
-        if sheet is None:
-            raise ImportRejected(_("The workbook has no sheet."))
-        values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRejected(_("A CSV file must be UTF-8.")) from exc
-        try:
-            values = [list(row) for row in csv.reader(io.StringIO(text))]
-        except csv.Error as exc:
-            raise ImportRejected(_("The file is not a readable CSV file.")) from exc
-    if not values:
-        raise ImportRejected(_("The file is empty."))
-    header = [str(h or "").strip() for h in values[0]]
+async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV (UTF-8, with or without BOM) or XLSX file, by header name, each with
+    its row number in the file; read off the event loop within IMPORT_LIMITS."""
+    try:
+        table = await read_table(data, IMPORT_LIMITS)
+    except TableRefused as refused:
+        raise _refusal(refused) from refused
+    if not table:
+        raise ImportRejected(_("The file has no rows."))
+    _number, first = table[0]
+    header = [str(h or "").strip() for h in first]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or not {"code", "name", "type", "community"} <= set(header):
         raise ImportRejected(
             _("The first row names the columns: {columns}.", columns=", ".join(COLUMNS)),
             errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
         )
-    rows = []
-    for row in values[1:]:
-        if all(cell is None or str(cell).strip() == "" for cell in row):
-            continue
-        rows.append(
+    rows = [
+        (
+            number,
             {
                 name: cell
-                for name, cell in zip(header, row, strict=False)
+                for name, cell in zip(header, cells, strict=False)
                 if name and cell is not None and str(cell).strip() != ""
-            }
+            },
         )
-    if len(rows) > MAX_ROWS:
-        raise ImportRejected(_("At most {limit} rows at once.", limit=MAX_ROWS))
+        for number, cells in table[1:]
+    ]
+    if not rows:
+        raise ImportRejected(_("The file has no rows of units under its header."))
     return rows
+
+
+def _refusal(refused: TableRefused) -> Problem:
+    if refused.reason == "busy":
+        return RateLimited(N_("Other files are being read; try again in a moment."), retry_after=5)
+    if refused.reason in TOO_LARGE:
+        return ImportTooLarge(TOO_LARGE[refused.reason], limit=_number(refused.limit))
+    return ImportRejected(UNREADABLE.get(refused.reason, UNREADABLE["unreadable"]))
+
+
+def _number(limit: float | None) -> str:
+    return f"{limit:,.0f}" if limit is not None else "?"
 
 
 async def import_units(data: bytes, *, who: Principal) -> int:
     """Creates every unit of the file, or none: each bad row is reported with its number."""
-    rows = read_rows(data)
+    rows = await read_rows(data)
     errors: list[dict[str, str]] = []
     parsed: list[tuple[int, UnitIn]] = []
-    for number, row in enumerate(rows, start=2):
+    for number, row in rows:
         cleaned = {k: (str(v).strip() if k not in ("lat", "lng") else v) for k, v in row.items()}
         try:
             parsed.append((number, UnitIn.model_validate(cleaned)))

@@ -1,8 +1,9 @@
 """A fake identity service (二要素核验): a real HTTP server on localhost, so the real client
 code runs. It answers `POST /verify {"name", "id_number"}` with `{"result": "match"}` for the
 pairs in `fake.people`, `{"result": "no_match"}` for others; `fake.mode` = "error" answers
-500, "timeout" answers only after `fake.delay` seconds. Requests without the right bearer
-token are 401. Every request is kept in `fake.requests`."""
+500, "html" a gateway's HTTP 501 error page, "timeout" answers only after `fake.delay`
+seconds. Requests without the right bearer token are 401. Every request is kept in
+`fake.requests`."""
 
 from __future__ import annotations
 
@@ -46,11 +47,14 @@ def _handler(fake: FakeIdentityService) -> type[BaseHTTPRequestHandler]:
             headers = {k.lower(): v for k, v in self.headers.items()}
             fake.requests.append({"path": self.path, "headers": headers, "body": body})
             status, answer = fake.answer(headers, body)
-            payload = json.dumps(answer).encode()
+            html = fake.mode == "html"
+            if html:
+                status, answer = 501, "<html><body><h1>501 Not Implemented</h1></body></html>"
+            payload = answer.encode() if html else json.dumps(answer).encode()
             # In the timeout case the client has given up waiting: its answer goes nowhere.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if html else "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

@@ -5,7 +5,9 @@ WeChat's `errcode` 40029 (invalid code). Every request is kept in `fake.requests
 The stable-token endpoint issues `token-1`, `token-2`, … (the same one until it expires or a
 refresh is forced); subscribe messages sent with a valid token land in `fake.messages`, and
 residents in `fake.unsubscribed` get errcode 43101. Phone-number codes are scripted like
-login codes: `fake.phones["phone-code-1"] = "13800001234"` (an unknown code: errcode 40029)."""
+login codes: `fake.phones["phone-code-1"] = "13800001234"` (an unknown code: errcode 40029).
+A route answering `Page(status, html)` instead of JSON is WeChat's gateway failing
+(`fake.fail(path)`: an HTTP 501 error page)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,17 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass(frozen=True)
+class Page:
+    """A non-JSON answer: what a gateway in front of WeChat says when it fails."""
+
+    status: int
+    html: str
+
+
+ERROR_PAGE = Page(501, "<html><body><h1>501 Not Implemented</h1></body></html>")
 
 
 @dataclass
@@ -35,6 +48,10 @@ class FakeWeChat:
     messages: list[dict[str, Any]] = field(default_factory=list)
     unsubscribed: set[str] = field(default_factory=set)
     phones: dict[str, str] = field(default_factory=dict)
+
+    def fail(self, path: str, page: Page = ERROR_PAGE) -> None:
+        """From now on `path` answers `page` (HTML), not JSON."""
+        self.routes[path] = lambda query, body: (page.status, page)
 
     def token_requests(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == "/cgi-bin/stable_token"]
@@ -106,9 +123,13 @@ def _handler(fake: FakeWeChat) -> type[BaseHTTPRequestHandler]:
                 "/wxa/business/getuserphonenumber": fake.get_phone_number,
             }.get(parts.path)
             status, answer = route(query, body) if route else (404, {"errcode": -1})
-            payload = json.dumps(answer).encode()
+            page = isinstance(answer, Page)
+            payload = (
+                answer.html.encode() if isinstance(answer, Page) else json.dumps(answer).encode()
+            )
             self.send_response(status)
-            self.send_header("Content-Type", "text/plain")  # as WeChat labels its JSON
+            # WeChat labels its JSON text/plain.
+            self.send_header("Content-Type", "text/html" if page else "text/plain")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)

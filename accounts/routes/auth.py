@@ -26,6 +26,7 @@ from kernel.auth import (
 from kernel.errors import Problem, RateLimited, Unauthenticated
 from kernel.http import Api
 from kernel.i18n import N_
+from kernel.ratelimit import LoginProofRequired
 from kernel.wechat import WeChatUnavailable
 
 register_principal_loader(principals.load_principal)
@@ -53,11 +54,14 @@ def _token_pair(
     auth=False,
     body=WeChatLoginIn,
     response=TokenPair,
-    errors=(wechat.WeChatLoginFailed, RateLimited, WeChatUnavailable),
+    errors=(wechat.WeChatLoginFailed, LoginProofRequired, WeChatUnavailable),
 )
 async def wechat_login(request: Request, body: WeChatLoginIn) -> TokenPair | Problem:
-    """A resident logs in with the code from wx.login()."""
-    resident = await login.wechat_login(body.code, address=_client_address(request))
+    """A resident logs in with the code from wx.login(). After many failed logins from the
+    caller's address, a 429 `login_proof_required` carries a `challenge` and a `difficulty`:
+    the login is sent again with `proof` (docs/security.md)."""
+    proof = body.proof.proof() if body.proof else None
+    resident = await login.wechat_login(body.code, address=_client_address(request), proof=proof)
     if isinstance(resident, Problem):
         return resident
     community = await residents.community_of(resident)

@@ -47,8 +47,8 @@ SNAPSHOT_FRESH = timedelta(minutes=30)
 
 def period(ctx: Ctx) -> tuple[date, date]:
     """`?from=&to=` (local dates, inclusive); the last twelve months by default."""
-    to = parse_date(ctx.request.query_params.get("to")) or localtime.today()
-    start = parse_date(ctx.request.query_params.get("from")) or (
+    to = parse_date(ctx.request.query_params.get("to"), field="to") or localtime.today()
+    start = parse_date(ctx.request.query_params.get("from"), field="from") or (
         to.replace(day=1) - timedelta(days=335)
     ).replace(day=1)
     if start > to:

@@ -1,15 +1,15 @@
 """Exports of service records, attendances, deeds and credit transactions for a date range,
 as CSV or XLSX, streamed in chunks (a year of a district never sits in memory), scoped like
-the API's lists, and recorded (who, what, when) before the first byte leaves."""
+the API's lists, checked before the first byte and recorded (who, what, when) after the last."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from activities.models import Activity
 from console import lookups, names
@@ -281,14 +281,21 @@ def _stream(export: Export, ctx: Ctx, start: date, to: date, fmt: tabular.Format
     return tabular.stream(fmt, sheet, headers, export.rows(ctx, start, to))
 
 
-async def log_export(ctx: Ctx, kind: str, fmt: str, start: date, to: date) -> None:
-    """Who exported what, of which period: recorded before the first byte leaves."""
-    await tabular.record_export(ctx.who, kind=kind, fmt=fmt, date_from=start, date_to=to)
-
-
-def attachment(body: AsyncIterator[bytes], fmt: tabular.Format, filename: str) -> Response:
+def attachment(
+    ctx: Ctx,
+    body: AsyncGenerator[bytes, None],
+    fmt: tabular.Format,
+    filename: str,
+    *,
+    kind: str,
+    period: tuple[date, date],
+) -> Response:
+    """The export as a download, logged (who exported what, of which period) once its last
+    byte has gone out: everything that can be refused is refused before this is called."""
+    start, to = period
+    logged = tabular.logged(body, ctx.who, kind=kind, fmt=fmt, date_from=start, date_to=to)
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
-    return StreamingResponse(body, media_type=tabular.MEDIA_TYPES[fmt], headers=headers)
+    return tabular.Download(logged, media_type=tabular.MEDIA_TYPES[fmt], headers=headers)
 
 
 async def download(ctx: Ctx) -> Response:
@@ -301,6 +308,7 @@ async def download(ctx: Ctx) -> Response:
             errors=[{"field": "kind", "message": "not an export"}],
         )
     start, to = period(ctx)
-    await log_export(ctx, kind, fmt, start, to)
-    body = _stream(export, ctx, start, to, "csv" if fmt == "csv" else "xlsx")
-    return attachment(body, "csv" if fmt == "csv" else "xlsx", f"{kind}-{start}-{to}.{fmt}")
+    chosen: tabular.Format = "csv" if fmt == "csv" else "xlsx"
+    body = _stream(export, ctx, start, to, chosen)
+    filename = f"{kind}-{start}-{to}.{fmt}"
+    return attachment(ctx, body, chosen, filename, kind=kind, period=(start, to))

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.responses import Response
 
 from console import lookups
-from console.pages.exports import attachment, log_export
+from console.pages.exports import attachment
 from console.pages.oversight import (
     COLOUR_NAMES,
     DECISION_NAMES,
@@ -250,13 +250,12 @@ async def record_page(ctx: Ctx) -> Response:
 
 async def record_export(ctx: Ctx) -> Response:
     """The record as CSV or XLSX, streamed by the console's export writer; the export is
-    logged (who, which unit's record, when) before the first byte."""
+    logged (who, which unit's record, when) after the last byte."""
     unit = await units.get_unit(ctx.request.path_params["id"], who=ctx.who)
     fmt = ctx.request.query_params.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
         raise Invalid("Choose CSV or XLSX.", errors=[{"field": "format", "message": "csv|xlsx"}])
     rows = await _record_rows(ctx, unit)
-    await log_export(ctx, "unit-record", fmt, *record.period_covered(unit))
 
     async def chunks() -> AsyncIterator[list[list[Any]]]:
         yield rows
@@ -264,7 +263,9 @@ async def record_export(ctx: Ctx) -> Response:
     chosen: tabular.Format = "csv" if fmt == "csv" else "xlsx"
     headers = [translate(h) for h in RECORD_HEADERS]
     body = tabular.stream(chosen, translate("Credit record"), headers, chunks())
-    return attachment(body, chosen, f"unit-record-{unit.code}.{fmt}")
+    name = f"unit-record-{unit.code}.{fmt}"
+    covered = record.period_covered(unit)
+    return attachment(ctx, body, chosen, name, kind="unit-record", period=covered)
 
 
 # --- dashboard -----------------------------------------------------------------------------

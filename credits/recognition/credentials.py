@@ -17,8 +17,11 @@ from typing import Any
 import jwt
 
 from accounts.models import District
+from credits.recognition.errors import CredentialNotFound
 from credits.recognition.models import BadgeAward, BadgeDefinition
+from kernel.i18n import N_
 from kernel.keys import get_keyring
+from kernel.request_input import INT64_MAX
 from kernel.settings import get_settings
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -26,6 +29,9 @@ OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 MEDIA_TYPE = "application/vc+jwt"
 # Each status list covers this many awards (16 KiB of bits, the spec's minimum for privacy).
 STATUS_LIST_SIZE = 131_072
+# The last list an award's id (a 64-bit serial) can fall in: a higher number names no list
+# (and its bounds would overflow the database's integers).
+LAST_STATUS_LIST = INT64_MAX // STATUS_LIST_SIZE - 1
 CRITERION_NARRATIVES = {
     "hours_total": "累计经核实的志愿服务时长不少于 {threshold} 小时。",
     "action_count": "「{action}」行动经核实或审核通过不少于 {threshold} 次。",
@@ -200,6 +206,8 @@ def encoded_status_list(revoked_indexes: list[int]) -> str:
 
 
 async def status_list_credential(number: int) -> dict[str, Any]:
+    if not 0 <= number <= LAST_STATUS_LIST:
+        raise CredentialNotFound(N_("No status list {number}."), number=number)
     first = number * STATUS_LIST_SIZE
     revoked: list[int] = await BadgeAward.filter(
         id__gte=first, id__lt=first + STATUS_LIST_SIZE, revoked_at__isnull=False

@@ -133,7 +133,13 @@ async def credential(request: Request, public_id: str) -> Response:
     return JSONResponse(document, media_type="application/vc")
 
 
-@api.get("/credentials/status/{number:int}", auth=False, response=dict[str, Any], **_VC)
+@api.get(
+    "/credentials/status/{number:int}",
+    auth=False,
+    response=dict[str, Any],
+    errors=(CredentialNotFound,),
+    **_VC,
+)
 async def status_list(request: Request, number: int) -> Response:
     """A revocation status list (W3C Bitstring Status List), signed like the credentials."""
     document = await credentials.status_list_credential(number)

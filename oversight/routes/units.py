@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from tortoise.expressions import Subquery
 
 from accounts.account_schemas import TokenPair
@@ -14,13 +14,15 @@ from accounts.errors import RetroactiveRulesChange, UsernameTaken
 from accounts.scope import district_communities
 from kernel import ratelimit, tabular
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
-from kernel.errors import Invalid, Problem
+from kernel.errors import Invalid, Problem, RateLimited
 from kernel.http import Page, paginate
+from kernel.ratelimit import LoginProofRequired
 from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
 from oversight.errors import (
     ImportRejected,
+    ImportTooLarge,
     NoSuchPhoto,
     NoSuchUnit,
     UnitExists,
@@ -41,6 +43,7 @@ from oversight.schemas import (
     UnitOut,
     UnitQuery,
     UnitRecordOut,
+    UnitWeChatLoginIn,
     WeChatBindingOut,
     WeChatCodeIn,
 )
@@ -93,10 +96,11 @@ async def create_unit(who: Principal, body: UnitIn) -> Any:
     upload=units.TABLE_TYPES,
     response=ImportOut,
     status=201,
-    errors=(ImportRejected,),
+    errors=(ImportRejected, ImportTooLarge, RateLimited),
 )
 async def import_units(who: Principal, file: bytes) -> dict[str, int]:
-    """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none."""
+    """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none; at
+    most 20,000 rows and 64 columns, read within 20 seconds (docs/oversight.md)."""
     return {"created": await units.import_units(file, who=who)}
 
 
@@ -158,12 +162,12 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
         return {"unit": unit, "events": events}
     name = f"unit-record-{unit.code}.{query.format}"
     first, last = record.period_covered(unit)
-    await tabular.record_export(
-        who, kind="unit-record", fmt=query.format, date_from=first, date_to=last
-    )
     body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
-    return StreamingResponse(
-        body,
+    logged = tabular.logged(
+        body, who, kind="unit-record", fmt=query.format, date_from=first, date_to=last
+    )
+    return tabular.Download(
+        logged,
         media_type=tabular.MEDIA_TYPES[query.format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
@@ -215,19 +219,20 @@ async def bind_wechat(who: Principal, body: WeChatCodeIn) -> dict[str, Any]:
 @api.post(
     "/api/v1/auth/unit-wechat",
     auth=False,
-    body=WeChatCodeIn,
+    body=UnitWeChatLoginIn,
     response=TokenPair,
-    errors=(WeChatLoginFailed, WeChatUnavailable, WeChatNotBound),
+    errors=(WeChatLoginFailed, LoginProofRequired, WeChatUnavailable, WeChatNotBound),
 )
-async def unit_wechat_login(request: Request, body: WeChatCodeIn) -> TokenPair | Problem:
+async def unit_wechat_login(request: Request, body: UnitWeChatLoginIn) -> TokenPair | Problem:
     """A unit's staff sign in with WeChat (the code from wx.login()), once bound; the same
-    login rate limits as every sign-in."""
+    login throttle as a resident's WeChat login."""
     address = request.client.host if request.client else "unknown"
-    await ratelimit.ensure_login_allowed(None, address)
+    proof = body.proof.proof() if body.proof else None
+    await ratelimit.ensure_wechat_login_allowed(body.code, address, proof)
     try:
         staff = await units.staff_by_wechat(body.code)
     except (WeChatLoginFailed, WeChatNotBound) as refused:
-        await ratelimit.record_login_failure(None, address)
+        await ratelimit.record_wechat_login_failure(body.code, address)
         return refused
     subject = f"staff:{staff.id}"
     refresh, session = await issue_refresh_token(subject)

@@ -65,8 +65,10 @@ async def test_a_units_staff_bind_wechat_then_sign_in_with_it(world, client, fak
     assert [u["id"] for u in units.json()["items"]] == [login["unit"]["id"]]
     exchanged = [r["query"]["js_code"] for r in fake_wechat.requests]
     assert exchanged == ["stranger-code", "bind-code", "login-code"]
-    # Another WeChat account is still refused; a code WeChat rejects is WeChat's refusal.
-    stranger = await client.post("/api/v1/auth/unit-wechat", json={"code": "stranger-code"})
+    # Another WeChat account is still refused (with a new code: WeChat's are single-use); a
+    # code WeChat rejects is WeChat's refusal.
+    fake_wechat.sessions["stranger-code-2"] = {"openid": "oSomeoneElse"}
+    stranger = await client.post("/api/v1/auth/unit-wechat", json={"code": "stranger-code-2"})
     assert stranger.json()["code"] == "wechat_not_bound"
     expired = await client.post("/api/v1/auth/unit-wechat", json={"code": "expired"})
     assert expired.status_code == 401 and expired.json()["code"] == "wechat_login_failed"

@@ -68,7 +68,7 @@ async def test_a_client_behind_an_unlisted_proxy_cannot_forge_its_way_out_of_its
 ):
     service = LiveService(database_url, var_dir, tmp_path / "service.log")
     service.env.pop("FORWARDED_ALLOW_IPS", None)
-    service.env["LOGIN_MAX_ATTEMPTS_PER_ADDRESS"] = "3"
+    service.env["WECHAT_LOGIN_FREE_FAILURES"] = "3"
     await service.start()
     try:
         # Each guess claims another address; the server sees only the connection's.
@@ -82,7 +82,7 @@ async def test_a_client_behind_an_unlisted_proxy_cannot_forge_its_way_out_of_its
 async def test_a_listed_proxy_is_believed_about_its_clients(database_url, var_dir, tmp_path):
     service = LiveService(database_url, var_dir, tmp_path / "service.log")
     service.env["FORWARDED_ALLOW_IPS"] = "127.0.0.1"
-    service.env["LOGIN_MAX_ATTEMPTS_PER_ADDRESS"] = "3"
+    service.env["WECHAT_LOGIN_FREE_FAILURES"] = "3"
     await service.start()
     try:
         guesser = ["203.0.113.7"] * 4

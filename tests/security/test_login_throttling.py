@@ -34,7 +34,7 @@ async def test_five_bad_wechat_codes_do_not_lock_out_other_residents(wechat_app,
 async def test_bad_wechat_codes_are_limited_per_address(wechat_app, fake_wechat):
     from kernel.settings import get_settings
 
-    get_settings().login_max_attempts_per_address = 3
+    get_settings().wechat_login_free_failures = 3
     fake_wechat.sessions["good-code"] = {"openid": "o-someone"}
     async with _from(wechat_app, "198.51.100.1") as attacker:
         for number in range(3):
@@ -43,6 +43,7 @@ async def test_bad_wechat_codes_are_limited_per_address(wechat_app, fake_wechat)
     async with _from(wechat_app, "198.51.100.2") as elsewhere:
         allowed = await elsewhere.post("/api/v1/auth/wechat", json={"code": "good-code"})
     assert blocked.status_code == 429
+    assert blocked.json()["code"] == "login_proof_required"  # slowed, not locked out
     assert int(blocked.headers["retry-after"]) > 0
     assert allowed.status_code == 200
 
