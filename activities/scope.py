@@ -24,7 +24,6 @@ from kernel.auth import STAFF_ROLES, Principal, Role
 from kernel.errors import NotFound
 from kernel.i18n import N_, translate
 
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
 M = TypeVar("M", bound=Model)
 

@@ -13,7 +13,7 @@ from accounts.errors import UsernameTaken
 from accounts.models import Community, Staff
 from kernel import wechat
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.i18n import N_
 from kernel.passwords import hash_password
 from oversight.errors import (
     ImportRejected,
@@ -34,7 +34,7 @@ MAX_ROWS = 20_000
 async def get_unit(unit_id: str, *, who: Principal) -> Unit:
     unit = await readable_units(who).get_or_none(id=unit_id)
     if unit is None:
-        raise NoSuchUnit(_("No such unit."))
+        raise NoSuchUnit(N_("No such unit."))
     return unit
 
 
@@ -48,11 +48,12 @@ async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
     communities = await _community_ids(who, {data.community})
     if data.community not in communities:
         raise UnknownCommunity(
-            _("No community `{code}` among yours.", code=data.community),
+            N_("No community `{code}` among yours."),
+            code=data.community,
             errors=[{"field": "community", "message": "not one of your communities"}],
         )
     if await Unit.exists(district_id=who.district_id, code=data.code):
-        raise UnitExists(_("A unit with the code `{code}` exists already.", code=data.code))
+        raise UnitExists(N_("A unit with the code `{code}` exists already."), code=data.code)
     return await Unit.create(
         district_id=who.district_id,
         community_id=communities[data.community],
@@ -70,26 +71,27 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:
-            raise ImportRejected(_("The file is not a readable XLSX workbook.")) from exc
+            raise ImportRejected(N_("The file is not a readable XLSX workbook.")) from exc
         if sheet is None:
-            raise ImportRejected(_("The workbook has no sheet."))
+            raise ImportRejected(N_("The workbook has no sheet."))
         values = [list(row) for row in sheet.iter_rows(values_only=True)]
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportRejected(_("A CSV file must be UTF-8.")) from exc
+            raise ImportRejected(N_("A CSV file must be UTF-8.")) from exc
         try:
             values = [list(row) for row in csv.reader(io.StringIO(text))]
         except csv.Error as exc:
-            raise ImportRejected(_("The file is not a readable CSV file.")) from exc
+            raise ImportRejected(N_("The file is not a readable CSV file.")) from exc
     if not values:
-        raise ImportRejected(_("The file is empty."))
+        raise ImportRejected(N_("The file is empty."))
     header = [str(h or "").strip() for h in values[0]]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or not {"code", "name", "type", "community"} <= set(header):
         raise ImportRejected(
-            _("The first row names the columns: {columns}.", columns=", ".join(COLUMNS)),
+            N_("The first row names the columns: {columns}."),
+            columns=", ".join(COLUMNS),
             errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
         )
     rows = []
@@ -104,7 +106,7 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
             }
         )
     if len(rows) > MAX_ROWS:
-        raise ImportRejected(_("At most {limit} rows at once.", limit=MAX_ROWS))
+        raise ImportRejected(N_("At most {limit} rows at once."), limit=MAX_ROWS)
     return rows
 
 
@@ -137,10 +139,8 @@ async def import_units(data: bytes, *, who: Principal) -> int:
         seen.add(unit.code)
     if errors:
         raise ImportRejected(
-            _(
-                "{count} row(s) are wrong; nothing was imported.",
-                count=len({e["field"].split(".")[0] for e in errors}),
-            ),
+            N_("{count} row(s) are wrong; nothing was imported."),
+            count=len({e["field"].split(".")[0] for e in errors}),
             errors=errors,
         )
     await Unit.bulk_create(
@@ -162,7 +162,7 @@ async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, U
     """A login for the unit's own staff: they see their unit's record, answer notices and
     submit rectification evidence."""
     if await Staff.exists(username=data.username):
-        raise UsernameTaken(_("The username `{username}` is taken.", username=data.username))
+        raise UsernameTaken(N_("The username `{username}` is taken."), username=data.username)
     staff = await Staff.create(
         username=data.username,
         password_hash=await hash_password(data.password),
@@ -182,7 +182,7 @@ async def bind_wechat(who: Principal, code: str) -> UnitAccount:
     session = await wechat.login_session(code)
     account = await UnitAccount.get(staff_id=who.id)
     if await UnitAccount.filter(wechat_openid=session.openid).exclude(id=account.id).exists():
-        raise WeChatBoundElsewhere(_("This WeChat account signs in for another login already."))
+        raise WeChatBoundElsewhere(N_("This WeChat account signs in for another login already."))
     await UnitAccount.filter(id=account.id).update(wechat_openid=session.openid)
     await account.refresh_from_db()
     return account
@@ -196,5 +196,5 @@ async def staff_by_wechat(code: str) -> Staff:
     if account is not None:
         staff = await Staff.get_or_none(id=account.staff_id, disabled_at__isnull=True)
     if staff is None:
-        raise WeChatNotBound(_("Sign in with the password once and bind WeChat first."))
+        raise WeChatNotBound(N_("Sign in with the password once and bind WeChat first."))
     return staff

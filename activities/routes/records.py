@@ -24,10 +24,11 @@ from activities.schemas.records import (
     ServiceRecordOut,
     SummaryOut,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.scope import RUNS_ACTIVITIES
 from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
 from credits.recognition.service import resident_summary
 from credits.recognition.stars import star_of
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Api, Page, PageQuery, paginate
 

@@ -16,6 +16,7 @@ from tortoise.expressions import Q
 from console import lookups
 from console.pages import worker
 from console.web import Ctx, form_data, parse_local, redirect
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
 from kernel.errors import Invalid
 from kernel.http import parse
@@ -28,33 +29,15 @@ from oversight.schemas import ChecklistIn, MergeIn, RejectIn, TaskOpenIn
 from oversight.scope import readable_checklists, readable_reports, readable_units
 
 TRIAGE: tuple[Role, ...] = ("worker", "district_admin")
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 DISTRICT: tuple[Role, ...] = ("district_admin",)
 UNIT: tuple[Role, ...] = ("unit_staff",)
 INSPECTORS: tuple[Role, ...] = ("worker", "district_admin", "evaluator")
 EVERYONE: tuple[Role, ...] = (*STAFF, "unit_staff", "evaluator")
 LIMIT = 100
 
-STATUS_NAMES = {
-    # problem reports
-    "submitted": N_("Waiting for triage"),
-    "rejected": N_("Rejected"),
-    "merged": N_("Merged as a duplicate"),
-    "confirmed": N_("Confirmed"),
-    "resolved": N_("Resolved"),
-    # inspections
-    "assigned": N_("Planned"),
-    "recorded": N_("Recorded"),
-    # rectification tasks
-    "open": N_("Being put right"),
-    "accepted": N_("Accepted, waiting for re-inspection"),
-    "closed": N_("Closed"),
-    # lists
-    "draft": N_("Draft"),
-    "noticed": N_("Units told, objections open"),
-    "published": N_("Published"),
-}
-TASK_STATUS_NAMES = {**STATUS_NAMES, "submitted": N_("Evidence submitted")}
+# The statuses each list page filters by, in the order of its buttons (names: `names.status`).
+REPORT_STATUSES = ("submitted", "confirmed", "resolved", "rejected", "merged")
+TASK_STATUSES = ("open", "submitted", "accepted", "closed")
 COLOUR_NAMES = {"red": N_("Red list"), "black": N_("Black list")}
 DECISION_NAMES = {
     "uphold": N_("Listing upheld"),
@@ -174,7 +157,7 @@ async def reports_page(ctx: Ctx) -> Response:
     """The triage queue: each report with its photos, reporter, place or unit, and the
     suggested duplicates."""
     status = ctx.request.query_params.get("status", "submitted")
-    if status not in ("submitted", "confirmed", "resolved", "rejected", "merged"):
+    if status not in REPORT_STATUSES:
         status = "submitted"
     found = (
         await readable_reports(ctx.who).filter(status=status).order_by("created_at").limit(LIMIT)
@@ -217,7 +200,7 @@ async def reports_page(ctx: Ctx) -> Response:
         rows=rows,
         shown=status,
         unit_options=unit_options,
-        statuses=STATUS_NAMES,
+        statuses=REPORT_STATUSES,
     )
 
 

@@ -12,6 +12,7 @@ from accounts.account_schemas import TokenPair
 from accounts.errors import RetroactiveRulesChange, UsernameTaken
 from accounts.models import Community
 from kernel import ratelimit, tabular
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, UnsupportedMediaType
 from kernel.http import Page, paginate
@@ -29,7 +30,7 @@ from oversight.errors import (
     WeChatBoundElsewhere,
     WeChatNotBound,
 )
-from oversight.routes._shared import DISTRICT, EVERYONE, STAFF, TRIAGE, UNIT, api, upload_file
+from oversight.routes._shared import DISTRICT, EVERYONE, TRIAGE, UNIT, api, upload_file
 from oversight.schemas import (
     ImportOut,
     OversightRules,
