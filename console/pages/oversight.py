@@ -1,6 +1,6 @@
-"""Oversight in the console, part one: names of its codes, the home of a unit's staff and
-an evaluator, evidence photos, the problem-report triage queue, units (list, search,
-CSV/XLSX import with the per-row error report) and checklists. Scope is decided by
+"""Oversight in the console, part one: names of its codes, evidence photos, the
+problem-report triage queue, units (list, search, CSV/XLSX import with the per-row error
+report) and checklists. Scope is decided by
 `oversight.scope`; the console only shows what the domain's services return."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from starlette.responses import Response
 from tortoise.expressions import Q
 
 from console import lookups
-from console.pages import worker
 from console.web import Ctx, form_data, parse_local, redirect
 from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
@@ -132,16 +131,7 @@ async def upload_photos(ctx: Ctx, *fields: str) -> dict[str, list[str]]:
     return stored
 
 
-# --- home, photos --------------------------------------------------------------------------
-
-
-async def home(ctx: Ctx) -> Response:
-    """A unit's staff and an evaluator have their own start page; staff the worker's day."""
-    if ctx.who.role == "unit_staff":
-        return redirect("/console/oversight/my-unit")
-    if ctx.who.role == "evaluator":
-        return redirect("/console/oversight/inspections")
-    return await worker.home(ctx)
+# --- photos --------------------------------------------------------------------------------
 
 
 async def photo(ctx: Ctx) -> Response:
