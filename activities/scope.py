@@ -26,7 +26,6 @@ from kernel.errors import NotFound
 from kernel.i18n import N_, translate
 from kernel.scope import NEVER, Scope, eq, is_null
 
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
 M = TypeVar("M", bound=Model)
 

@@ -30,6 +30,25 @@ STATUSES = {
     "running": N_("Running"),
     "succeeded": N_("Succeeded"),
     "failed": N_("Failed"),
+    # problem reports, inspections, rectification tasks, red and black lists
+    "merged": N_("Merged as a duplicate"),
+    "confirmed": N_("Confirmed"),
+    "resolved": N_("Resolved"),
+    "assigned": N_("Planned"),
+    "recorded": N_("Recorded"),
+    "closed": N_("Closed"),
+    "draft": N_("Draft"),
+    "noticed": N_("Units told, objections open"),
+}
+# A code that names another state of another kind of thing ("open": an attendance checked
+# in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
+STATUSES_OF = {
+    "report": {"submitted": N_("Waiting for triage")},
+    "task": {
+        "open": N_("Being put right"),
+        "submitted": N_("Evidence submitted"),
+        "accepted": N_("Accepted, waiting for re-inspection"),
+    },
 }
 ROLES = {
     "worker": N_("Community worker"),
@@ -119,7 +138,10 @@ def browser(user_agent: str | None) -> str:
     return translate(N_("{browser} on {system}"), browser=translate(name), system=translate(system))
 
 
-def status(code: str | None) -> str:
+def status(code: str | None, of: str | None = None) -> str:
+    """A status by its name, for the kind of thing it is the status of when that matters."""
+    if code is not None and code in STATUSES_OF.get(of or "", {}):
+        return translate(STATUSES_OF[of or ""][code])
     return _name(STATUSES, code)
 
 

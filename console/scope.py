@@ -14,7 +14,6 @@ from accounts.scope import (
 )
 from activities.scope import (
     RUNS_ACTIVITIES,
-    STAFF,
     managed_activity,
     managed_attendance,
     readable_activities,
@@ -25,6 +24,7 @@ from activities.scope import (
 )
 from credits.recognition.scope import readable_badges, readable_honour_roll, readable_honour_rolls
 from credits.scope import catalogue, readable_entries, staff_redemptions
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, Role
 from kernel.models import JobRun
 from kernel.scope import ALWAYS, Scope, eq, one_of, starts_with

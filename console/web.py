@@ -23,7 +23,7 @@ from accounts.models import Staff
 from console import forms, names
 from console.models import ConsoleSession
 from kernel import localtime
-from kernel.auth import Principal, Role, current_principal, revoke_session
+from kernel.auth import STAFF_ROLES, Principal, Role, current_principal, revoke_session
 from kernel.db import transaction
 from kernel.errors import Invalid, Problem
 from kernel.http import OUT_OF_RANGE, day_in_range
@@ -38,7 +38,6 @@ PRE_COOKIE = "console_pre"
 LAST_COOKIE = "console_last"
 AFTERLIFE = timedelta(hours=1)
 TEMPLATES = Path(__file__).parent / "templates"
-STAFF_ROLES: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 # The security headers and the console's strict Content-Security-Policy come from
 # `kernel.middleware.SecurityHeaders`; console answers are never cached.
 SECURITY_HEADERS = {"Cache-Control": "no-store"}

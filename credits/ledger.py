@@ -13,13 +13,11 @@ step by step on SQLite) that must stay side by side to be read as one rule of mo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
-
-from tortoise import connections
 
 from accounts.service import DISTRICT_RULES
 from credits.errors import (
@@ -81,23 +79,101 @@ class Leg:
 _ACCOUNT_COLUMNS = (
     "(id, district_id, owner_kind, owner_id, kind, asset, bounded, balance, created_at)"
 )
-_ENTRY_COLUMNS = (
-    "(transaction_id, account_id, district_id, owner_kind, owner_id, account_kind, asset, "
-    "action, kind, amount, balance_after, earning, expires_at, created_at)"
+# A transaction's columns with their PostgreSQL types (the one statement types its values).
+_TRANSACTION: tuple[tuple[str, str], ...] = (
+    ("id", "varchar"),
+    ("district_id", "varchar"),
+    ("kind", "varchar"),
+    ("ref_type", "varchar"),
+    ("ref_id", "varchar"),
+    ("action", "varchar"),
+    ("reverses_id", "varchar"),
+    ("actor", "varchar"),
+    ("memo", "varchar"),
+    ("occurred_at", "timestamptz"),
+    ("created_at", "timestamptz"),
 )
-_INSERT_TRANSACTION = (
-    "INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, action, "
-    "reverses_id, actor, memo, occurred_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One entry as it is written: a leg of the posting, its account's id, the transaction's
+    header, and the bounded account's balance after the move (None: unbounded)."""
+
+    header: dict[str, Any]
+    leg: Leg
+    account_id: str
+    balance_after: int | None = None
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    type: str  # PostgreSQL's: the one statement types the values it is sent
+    value: Callable[[_Line], Any]
+    # Known only once the bounded account has moved: the one statement computes it itself.
+    moved: bool = False
+
+
+# An entry, once: its columns and how each is computed. Both ways of posting write it from
+# this list (the step-by-step INSERT and the one statement), and the answer is built from it.
+ENTRY: tuple[_Column, ...] = (
+    _Column("transaction_id", "varchar", lambda line: line.header["id"]),
+    _Column("account_id", "varchar", lambda line: line.account_id),
+    _Column("district_id", "varchar", lambda line: line.leg.account.district_id),
+    _Column("owner_kind", "varchar", lambda line: line.leg.account.owner_kind),
+    _Column("owner_id", "varchar", lambda line: line.leg.account.owner_id),
+    _Column("account_kind", "varchar", lambda line: line.leg.account.kind),
+    _Column("asset", "varchar", lambda line: line.leg.account.asset),
+    _Column("action", "varchar", lambda line: line.header["action"]),
+    _Column("kind", "varchar", lambda line: line.header["kind"]),
+    _Column("amount", "bigint", lambda line: line.leg.amount),
+    _Column("balance_after", "bigint", lambda line: line.balance_after, moved=True),
+    _Column("earning", "boolean", lambda line: line.leg.earning),
+    _Column("expires_at", "timestamptz", lambda line: line.leg.expires_at),
+    _Column("created_at", "timestamptz", lambda line: line.header["created_at"]),
 )
-_ADD_TO_TOTAL = (
+_ENTRY_COLUMNS = ", ".join(column.name for column in ENTRY)
+
+
+def _entry_values(lines: Sequence[_Line]) -> tuple[str, dict[str, Any]]:
+    """`(:name_0, …), (:name_1, …)` for these lines' entries, and the values by marker."""
+    rows = ", ".join(
+        "(" + ", ".join(f":{column.name}_{i}" for column in ENTRY) + ")" for i in range(len(lines))
+    )
+    values = {
+        f"{column.name}_{i}": column.value(line) for i, line in enumerate(lines) for column in ENTRY
+    }
+    return rows, values
+
+
+def _insert_transaction(source: str) -> str:
+    """The transaction's INSERT from `source` (its values), once per cause."""
+    return (
+        f"INSERT INTO ledger_transaction ({', '.join(name for name, _type in _TRANSACTION)}) "
+        f"{source} ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id"
+    )
+
+
+def _move_balance(amount: str, account: str) -> str:
+    """A bounded account moved by `amount`, never below zero (no row: the floor refused)."""
+    return (
+        f"UPDATE ledger_account SET balance = balance + {amount} "
+        f"WHERE id = {account} AND balance + {amount} >= 0"
+    )
+
+
+# The residents' running totals of the entries `e` just written, in key order (two postings
+# never wait on each other crosswise).
+_ADD_TO_TOTALS = (
+    "INSERT INTO resident_total (district_id, owner_id, asset, action, amount) "
+    "SELECT district_id, owner_id, asset, COALESCE(action, ''), SUM(amount) FROM e "
+    "WHERE owner_kind = 'resident' AND account_kind = 'available' "
+    "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 "
     "ON CONFLICT (district_id, owner_id, asset, action) "
     "DO UPDATE SET amount = resident_total.amount + excluded.amount"
 )
-_MOVE_BALANCE = (
-    "UPDATE ledger_account SET balance = balance + ? "
-    "WHERE id = ? AND balance + ? >= 0 RETURNING balance"
-)
+_TOTALS_COLUMNS = "district_id, owner_id, asset, action, amount, owner_kind, account_kind"
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -249,16 +325,26 @@ async def post(
         resolved = await accounts(keys)
     now = datetime.now(UTC)
     # Stored in UTC, as every moment: SQLite keeps the text it is given, and compares text.
-    header = [
-        new_id(), district_id, kind, ref_type, ref_id, action, reverses_id, actor, memo,
-        (occurred_at or now).astimezone(UTC), now,
-    ]  # fmt: skip
+    header: dict[str, Any] = {
+        "id": new_id(),
+        "district_id": district_id,
+        "kind": kind,
+        "ref_type": ref_type,
+        "ref_id": ref_id,
+        "action": action,
+        "reverses_id": reverses_id,
+        "actor": actor,
+        "memo": memo,
+        "occurred_at": (occurred_at or now).astimezone(UTC),
+        "created_at": now,
+    }
     in_one_statement = sum(key.bounded for key in keys) <= 1 and dialect() == "postgres"
 
     async def attempt(resolved: dict[AccountKey, str]) -> _Outcome:
+        lines = [_Line(header, leg, resolved[leg.account]) for leg in legs]
         if in_one_statement:
-            return await _post_in_one_statement(header, legs, resolved, rules)
-        return await _post_step_by_step(header, legs, resolved, rules, action, kind, now)
+            return await _post_in_one_statement(header, lines, rules)
+        return await _post_step_by_step(header, lines, rules)
 
     outcome = await attempt(resolved)
     if not outcome.accounts_exist:
@@ -275,39 +361,13 @@ async def post(
         raise await _refused(resolved[outcome.refused.account], outcome.refused)
     if not outcome.posted:
         return None
-    transaction = LedgerTransaction(
-        id=header[0],
-        district_id=district_id,
-        kind=kind,
-        ref_type=ref_type,
-        ref_id=ref_id,
-        action=action,
-        reverses_id=reverses_id,
-        actor=actor,
-        memo=memo,
-        occurred_at=header[9],
-        created_at=now,
-    )
+    transaction = LedgerTransaction(**header)
     transaction._saved_in_db = True
     entries = []
     for leg in legs:
         account_id = resolved[leg.account]
-        entry = Entry(
-            transaction_id=transaction.id,
-            account_id=account_id,
-            district_id=leg.account.district_id,
-            owner_kind=leg.account.owner_kind,
-            owner_id=leg.account.owner_id,
-            account_kind=leg.account.kind,
-            asset=leg.account.asset,
-            action=action,
-            kind=kind,
-            amount=leg.amount,
-            balance_after=outcome.balances.get(account_id),
-            earning=leg.earning,
-            expires_at=leg.expires_at,
-            created_at=now,
-        )
+        line = _Line(header, leg, account_id, outcome.balances.get(account_id))
+        entry = Entry(**{column.name: column.value(line) for column in ENTRY})
         entry._saved_in_db = True
         entries.append(entry)
     return Posted(transaction, entries)
@@ -335,150 +395,114 @@ async def _guard(ids: Sequence[str], rules: RulesInForce | None) -> tuple[bool, 
 
 
 async def _post_step_by_step(
-    header: list[Any],
-    legs: Sequence[Leg],
-    resolved: dict[AccountKey, str],
-    rules: RulesInForce | None,
-    action: str | None,
-    kind: str,
-    now: datetime,
+    header: dict[str, Any], lines: Sequence[_Line], rules: RulesInForce | None
 ) -> _Outcome:
-    accounts_exist, rules_in_force = await _guard(list(resolved.values()), rules)
+    accounts_exist, rules_in_force = await _guard([line.account_id for line in lines], rules)
     if not (accounts_exist and rules_in_force):
         return _Outcome(accounts_exist, rules_in_force, posted=False)
-    if not await query_rows(_INSERT_TRANSACTION, header):
+    markers = ", ".join(f":{name}" for name, _type in _TRANSACTION)
+    if not await query_rows(_insert_transaction(f"VALUES ({markers})"), header):
         return _Outcome(True, True, posted=False)
     balances: dict[str, int] = {}
     # Bounded accounts are moved in id order, so two postings never wait on each other crosswise.
-    for leg in sorted(legs, key=lambda leg: resolved[leg.account]):
-        if not leg.account.bounded:
+    for line in sorted(lines, key=lambda line: line.account_id):
+        if not line.leg.account.bounded:
             continue
-        account_id = resolved[leg.account]
-        moved = await query_rows(_MOVE_BALANCE, [leg.amount, account_id, leg.amount])
+        moved = await query_rows(
+            _move_balance(":amount", ":account") + " RETURNING balance",
+            {"amount": line.leg.amount, "account": line.account_id},
+        )
         if not moved:
-            return _Outcome(True, True, posted=False, refused=leg)
-        balances[account_id] = int(moved[0]["balance"])
-    values: list[Any] = []
-    for leg in legs:
-        account_id = resolved[leg.account]
-        values += [header[0], account_id, leg.account.district_id, leg.account.owner_kind]
-        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, action, kind]
-        values += [leg.amount, balances.get(account_id), leg.earning, leg.expires_at, now]
-    placeholders = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(legs))
-    await query_rows(f"INSERT INTO ledger_entry {_ENTRY_COLUMNS} VALUES {placeholders}", values)
-    await _add_to_totals(legs, action)
+            return _Outcome(True, True, posted=False, refused=line.leg)
+        balances[line.account_id] = int(moved[0]["balance"])
+    rows, values = _entry_values(
+        [replace(line, balance_after=balances.get(line.account_id)) for line in lines]
+    )
+    await query_rows(f"INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) VALUES {rows}", values)
+    await query_rows(
+        f"WITH e AS (SELECT {_TOTALS_COLUMNS} FROM ledger_entry "
+        f"WHERE transaction_id = :transaction) {_ADD_TO_TOTALS}",
+        {"transaction": header["id"]},
+    )
     return _Outcome(True, True, posted=True, balances=balances)
 
 
-async def _add_to_totals(legs: Sequence[Leg], action: str | None) -> None:
-    """The residents' running totals of these legs (the one statement does the same)."""
-    totals: dict[tuple[str, str, str, str], int] = defaultdict(int)
-    for leg in legs:
-        key = leg.account
-        if key.owner_kind == "resident" and key.kind == "available":
-            totals[(key.district_id, key.owner_id, key.asset, action or "")] += leg.amount
-    if not totals:
-        return
-    values = [part for row in sorted(totals.items()) for part in (*row[0], row[1])]
-    placeholders = ", ".join(["(?, ?, ?, ?, ?)"] * len(totals))
-    await query_rows(
-        "INSERT INTO resident_total (district_id, owner_id, asset, action, amount) "
-        f"VALUES {placeholders} {_ADD_TO_TOTAL}",
-        values,
-    )
-
-
-_ENTRY_VALUE = (
-    "(${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, ${}::varchar, "
-    "${}::bigint, ${}::boolean, ${}::boolean, ${}::timestamptz)"
-)
 # The version of a district's rules in force at a time (`accounts.versions`).
 _RULES_IN_FORCE = (
     "COALESCE(("
-    + DISTRICT_RULES.in_force_sql("$16::varchar", "$17::timestamptz", "id")
-    + "), '') = $18::varchar"
+    + DISTRICT_RULES.in_force_sql(":rules_district::varchar", ":rules_at::timestamptz", "id")
+    + "), '') = :rules_version::varchar"
 )
 
 
 @lru_cache(maxsize=32)
 def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
-    """PostgreSQL: the checks, the transaction, the move of its one bounded account and the
-    entries in one round trip (data-modifying CTEs). Nothing is written unless every account
-    id exists and the rules version (`guarded`) is still in force, nor after a conflict on the
-    cause; the entries are left out when the floor refuses the move, and the caller raises."""
-    first = 19 if guarded else 16
-    number = iter(range(first, first + entries * 10))
+    """PostgreSQL: the checks, the transaction, the move of its one bounded account, the
+    entries and the running totals in one round trip (data-modifying CTEs). Nothing is
+    written unless every account id exists and the rules version (`guarded`) is still in
+    force, nor after a conflict on the cause; the entries are left out when the floor refuses
+    the move, and the caller raises."""
+    given = [column for column in ENTRY if not column.moved]
     rows = ", ".join(
-        _ENTRY_VALUE.format(*(next(number) for _ in range(10))) for _ in range(entries)
+        "("
+        + ", ".join(f":{column.name}_{i}::{column.type}" for column in given)
+        + f", :bounded_{i}::boolean)"
+        for i in range(entries)
     )
+    entry = ", ".join(
+        "CASE WHEN v.bounded THEN (SELECT balance FROM moved) END"
+        if column.moved
+        else f"v.{column.name}"
+        for column in ENTRY
+    )
+    header = ", ".join(f":{name}::{type_}" for name, type_ in _TRANSACTION)
     rules_check = _RULES_IN_FORCE if guarded else "TRUE"
     move = (
-        ", moved AS (UPDATE ledger_account SET balance = balance + $12::bigint "
-        "WHERE id = $13::varchar AND balance + $12::bigint >= 0 AND EXISTS (SELECT 1 FROM t) "
-        "RETURNING balance)"
+        _move_balance(":bounded_amount::bigint", ":bounded_account::varchar")
+        + " AND EXISTS (SELECT 1 FROM t) RETURNING balance"
         if bounded
-        else ", moved AS (SELECT NULL::bigint AS balance WHERE $12::bigint IS NULL "
-        "AND $13::varchar IS NULL)"
+        else "SELECT NULL::bigint AS balance WHERE FALSE"
     )
     return (
-        "WITH v(account_id, district_id, owner_kind, owner_id, account_kind, asset, amount, "
-        f"bounded, earning, expires_at) AS (VALUES {rows}), "
-        "ok AS (SELECT (SELECT COUNT(*) FROM ledger_account WHERE id = ANY($14::varchar[])) "
-        f"= $15::bigint AS accounts, {rules_check} AS rules), "
-        "t AS (INSERT INTO ledger_transaction (id, district_id, kind, ref_type, ref_id, "
-        "action, reverses_id, actor, memo, occurred_at, created_at) SELECT $1::varchar, "
-        "$2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, "
-        "$8::varchar, $9::varchar, $10::timestamptz, $11::timestamptz FROM ok "
-        "WHERE ok.accounts AND ok.rules "
-        "ON CONFLICT (ref_type, ref_id, kind) DO NOTHING RETURNING id, action, kind, created_at)"
-        f"{move}, e AS (INSERT INTO ledger_entry {_ENTRY_COLUMNS} "
-        "SELECT t.id, v.account_id, v.district_id, v.owner_kind, v.owner_id, v.account_kind, "
-        "v.asset, t.action, t.kind, v.amount, CASE WHEN v.bounded THEN "
-        "(SELECT balance FROM moved) END, v.earning, v.expires_at, t.created_at "
-        "FROM t, v WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING 1), "
-        # The residents' running totals, in key order (two postings never wait crosswise).
-        "c AS (INSERT INTO resident_total (district_id, owner_id, asset, action, amount) "
-        "SELECT v.district_id, v.owner_id, v.asset, COALESCE(t.action, ''), SUM(v.amount) "
-        "FROM t, v WHERE v.owner_kind = 'resident' AND v.account_kind = 'available' "
-        "AND (NOT v.bounded OR EXISTS (SELECT 1 FROM moved)) GROUP BY 1, 2, 3, 4 "
-        f"ORDER BY 1, 2, 3, 4 {_ADD_TO_TOTAL} RETURNING 1) "
+        f"WITH v({', '.join(column.name for column in given)}, bounded) AS (VALUES {rows}), "
+        "ok AS (SELECT (SELECT COUNT(*) FROM ledger_account "
+        "WHERE id = ANY(:account_ids::varchar[])) = :account_count::bigint AS accounts, "
+        f"{rules_check} AS rules), "
+        f"t AS ({_insert_transaction(f'SELECT {header} FROM ok WHERE ok.accounts AND ok.rules')}), "
+        f"moved AS ({move}), "
+        f"e AS (INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT {entry} FROM t, v "
+        f"WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING {_TOTALS_COLUMNS}), "
+        f"c AS ({_ADD_TO_TOTALS} RETURNING 1) "
         "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
         "(SELECT COUNT(*) FROM moved) AS moved, (SELECT balance FROM moved) AS balance FROM ok"
     )
 
 
 async def _post_in_one_statement(
-    header: list[Any],
-    legs: Sequence[Leg],
-    resolved: dict[AccountKey, str],
-    rules: RulesInForce | None,
+    header: dict[str, Any], lines: Sequence[_Line], rules: RulesInForce | None
 ) -> _Outcome:
-    bounded = next((leg for leg in legs if leg.account.bounded), None)
-    ids = [resolved[leg.account] for leg in legs]
-    values = [
-        *header,
-        bounded.amount if bounded else None,
-        resolved[bounded.account] if bounded else None,
-        ids,
-        len(ids),
-    ]
+    bounded = next((line for line in lines if line.leg.account.bounded), None)
+    ids = [line.account_id for line in lines]
+    values: dict[str, Any] = {**header, "account_ids": ids, "account_count": len(ids)}
+    if bounded is not None:
+        values |= {"bounded_amount": bounded.leg.amount, "bounded_account": bounded.account_id}
     if rules is not None:
-        values += [rules.district_id, rules.at, rules.version_id or ""]
-    for leg, account_id in zip(legs, ids, strict=True):
-        values += [account_id, leg.account.district_id, leg.account.owner_kind]
-        values += [leg.account.owner_id, leg.account.kind, leg.account.asset, leg.amount]
-        values += [leg.account.bounded, leg.earning, leg.expires_at]
-    connection = connections.get("default")
+        values |= {
+            "rules_district": rules.district_id,
+            "rules_at": rules.at,
+            "rules_version": rules.version_id or "",
+        }
+    _rows, entries = _entry_values(lines)
+    values |= entries
+    values |= {f"bounded_{i}": line.leg.account.bounded for i, line in enumerate(lines)}
     result = (
-        await connection.execute_query_dict(
-            _one_statement(len(legs), bounded is not None, rules is not None), values
-        )
+        await query_rows(_one_statement(len(lines), bounded is not None, rules is not None), values)
     )[0]
     posted = bool(result["posted"])
-    refused = bounded if posted and bounded is not None and not result["moved"] else None
+    refused = bounded.leg if posted and bounded is not None and not result["moved"] else None
     balances = {}
-    if bounded is not None and posted and not refused:
-        balances[resolved[bounded.account]] = int(result["balance"])
+    if bounded is not None and posted and refused is None:
+        balances[bounded.account_id] = int(result["balance"])
     return _Outcome(bool(result["accounts"]), bool(result["rules"]), posted, refused, balances)
 
 

@@ -12,7 +12,7 @@ from accounts.models import Staff
 from accounts.service import rules_at as district_rules_at
 from kernel.auth import Principal
 from kernel.geo import distance_m
-from kernel.i18n import _
+from kernel.i18n import N_, _
 from oversight.errors import (
     InspectionNotFailed,
     InspectionRecorded,
@@ -68,7 +68,7 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
         )
         if old is None:
             raise UnknownChecklist(
-                _("No current checklist of this unit type to supersede."),
+                N_("No current checklist of this unit type to supersede."),
                 errors=[{"field": "supersedes", "message": "unknown checklist"}],
             )
         await Checklist.filter(id=old.id).update(retired_at=datetime.now(UTC))
@@ -91,7 +91,7 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
 async def get_checklist(checklist_id: str, *, who: Principal) -> ChecklistView:
     checklist = await readable_checklists(who).rows().get_or_none(id=checklist_id)
     if checklist is None:
-        raise NoSuchChecklist(_("No such checklist."))
+        raise NoSuchChecklist(N_("No such checklist."))
     items = await ChecklistItem.filter(checklist_id=checklist.id).order_by("position")
     return ChecklistView(checklist, items)
 
@@ -112,7 +112,7 @@ class InspectionView:
 async def get_inspection(inspection_id: str, *, who: Principal) -> Inspection:
     inspection = await readable_inspections(who).rows().get_or_none(id=inspection_id)
     if inspection is None:
-        raise NoSuchInspection(_("No such inspection."))
+        raise NoSuchInspection(N_("No such inspection."))
     return inspection
 
 
@@ -133,7 +133,7 @@ async def _evaluator(evaluator_id: str | None, district_id: str) -> str | None:
         id=evaluator_id, role="evaluator", district_id=district_id, disabled_at__isnull=True
     ):
         raise UnknownEvaluator(
-            _("No such evaluator in your district."),
+            N_("No such evaluator in your district."),
             errors=[{"field": "evaluator", "message": "unknown evaluator"}],
         )
     return evaluator_id
@@ -150,7 +150,7 @@ async def plan(
     )
     if checklist is None or checklist.unit_type != unit.type:
         raise UnknownChecklist(
-            _("No current checklist of this id for the unit's type."),
+            N_("No current checklist of this id for the unit's type."),
             errors=[{"field": "checklist", "message": "not a checklist for this unit"}],
         )
     return await Inspection.create(
@@ -167,7 +167,7 @@ async def reinspect(
     inspection: Inspection, *, evaluator_id: str | None, by: Principal
 ) -> Inspection:
     if inspection.passed is not False:
-        raise InspectionNotFailed(_("Only a failed inspection is re-inspected."))
+        raise InspectionNotFailed(N_("Only a failed inspection is re-inspected."))
     return await Inspection.create(
         district_id=inspection.district_id,
         community_id=inspection.community_id,
@@ -198,18 +198,22 @@ async def _validated_results(
         where = f"results.{n}"
         if item is None:
             raise UnknownChecklistItem(
-                _("`{item}` is not an item of this checklist.", item=result.item),
+                N_("`{item}` is not an item of this checklist."),
+                item=result.item,
                 errors=[{"field": f"{where}.item", "message": "unknown checklist item"}],
             )
         if not 0 <= result.score <= item.max_score:
             raise ScoreOutOfRange(
-                _("`{item}` scores from 0 to {max}.", item=item.code, max=item.max_score),
+                N_("`{item}` scores from 0 to {max}."),
+                item=item.code,
+                max=item.max_score,
                 errors=[{"field": f"{where}.score", "message": f"must be 0..{item.max_score}"}],
             )
         failed = Decimal(result.score) * HUNDRED < Decimal(checklist.pass_mark) * item.max_score
         if failed and not result.photos:
             raise PhotoRequired(
-                _("`{item}` failed: add a photo of it.", item=item.code),
+                N_("`{item}` failed: add a photo of it."),
+                item=item.code,
                 errors=[{"field": f"{where}.photos", "message": "a failed item needs a photo"}],
             )
         photos = await ensure_own_photos(result.photos, who=who, field=f"{where}.photos")
@@ -220,10 +224,8 @@ async def _validated_results(
     missing = sorted(i.code for i in items if i.id not in seen)
     if missing or len(seen) != len(set(seen)):
         raise MissingChecklistItem(
-            _(
-                "Score every item of the checklist once; missing: {items}.",
-                items=", ".join(missing) or "-",
-            ),
+            N_("Score every item of the checklist once; missing: {items}."),
+            items=", ".join(missing) or "-",
             errors=[{"field": "results", "message": "each item exactly once"}],
         )
     return results
@@ -235,7 +237,7 @@ async def record(
     """Scores every item on site; a failure sends a notice and opens (or, on re-inspection,
     escalates) the unit's rectification task."""
     if inspection.status != "assigned":
-        raise InspectionRecorded(_("The inspection was recorded already."))
+        raise InspectionRecorded(N_("The inspection was recorded already."))
     checklist = await Checklist.get(id=inspection.checklist_id)
     items = await ChecklistItem.filter(checklist_id=checklist.id)
     results = await _validated_results(data, checklist, items, by)
@@ -244,7 +246,8 @@ async def record(
         radius = (await district_rules_at(unit.district_id)).geofence_radius_m
         if distance_m(unit.lat, unit.lng, data.lat, data.lng) > radius:
             raise TooFarFromUnit(
-                _("Record the inspection at the unit (within {radius} m).", radius=radius),
+                N_("Record the inspection at the unit (within {radius} m)."),
+                radius=radius,
                 errors=[{"field": "lat", "message": "too far from the unit"}],
             )
     if data.rectification_deadline is not None:
@@ -262,7 +265,7 @@ async def record(
         inspected_at=now,
     )
     if not moved:
-        raise InspectionRecorded(_("The inspection was recorded already."))
+        raise InspectionRecorded(N_("The inspection was recorded already."))
     for result in results:
         result.inspection_id = inspection.id
         result.district_id = inspection.district_id

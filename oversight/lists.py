@@ -13,7 +13,7 @@ from tortoise.expressions import Subquery
 
 from accounts.models import Community
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.i18n import N_, _
 from kernel.sql import db_time, execute, statement
 from oversight.errors import (
     AlreadyDecided,
@@ -189,7 +189,7 @@ async def compute(district_id: str, period: str) -> dict[str, Any]:
 async def get_list(list_id: str, *, who: Principal) -> UnitList:
     unit_list = await readable_lists(who).rows().get_or_none(id=list_id)
     if unit_list is None:
-        raise NoSuchList(_("No such list."))
+        raise NoSuchList(N_("No such list."))
     return unit_list
 
 
@@ -220,13 +220,13 @@ async def get_entry(entry_id: str, *, who: Principal) -> ListEntry:
     if entry_id.isdigit() and len(entry_id) < 19:
         entry = await readable_entries(who).rows().get_or_none(id=int(entry_id))
     if entry is None:
-        raise NoSuchEntry(_("No such list entry."))
+        raise NoSuchEntry(N_("No such list entry."))
     return entry
 
 
 async def _ensure_not_removed(entry: ListEntry) -> None:
     if await ListEntryRemoval.exists(entry_id=entry.id):
-        raise EntryRemoved(_("The entry was removed from its list already."))
+        raise EntryRemoved(N_("The entry was removed from its list already."))
 
 
 # --- notice, objections, publication -------------------------------------------------------
@@ -241,7 +241,7 @@ async def send_notices(unit_list: UnitList, *, by: Principal) -> UnitList:
         status="noticed", noticed_at=now, objection_deadline=deadline
     )
     if not moved:
-        raise ListNotDraft(_("The list is no longer a draft."))
+        raise ListNotDraft(N_("The list is no longer a draft."))
     for entry in await ListEntry.filter(list_id=unit_list.id, colour="black"):
         await Notice.create(
             district_id=entry.district_id,
@@ -268,22 +268,22 @@ async def object_to(
     entry: ListEntry, *, who: Principal, statement_text: str, photos: list[str]
 ) -> Objection:
     if entry.colour != "black":
-        raise NotBlackListed(_("Only a black-list entry can be objected to."))
+        raise NotBlackListed(N_("Only a black-list entry can be objected to."))
     unit_list = await UnitList.get(id=entry.list_id)
     if unit_list.status != "noticed" or unit_list.objection_deadline is None:
-        raise ObjectionWindowClosed(_("The time to object has passed."))
+        raise ObjectionWindowClosed(N_("The time to object has passed."))
     if datetime.now(UTC) >= unit_list.objection_deadline:
-        raise ObjectionWindowClosed(_("The time to object has passed."))
+        raise ObjectionWindowClosed(N_("The time to object has passed."))
     await _ensure_not_removed(entry)
     if await Objection.exists(entry_id=entry.id, decision__isnull=True):
-        raise AlreadyDecided(_("An objection to this entry waits for a decision."))
+        raise AlreadyDecided(N_("An objection to this entry waits for a decision."))
     return await _submit(Objection, entry, who=who, statement_text=statement_text, photos=photos)
 
 
 async def get_objection(objection_id: str, *, who: Principal) -> Objection:
     objection = await readable_objections(who).rows().get_or_none(id=objection_id)
     if objection is None:
-        raise NoSuchObjection(_("No such objection."))
+        raise NoSuchObjection(N_("No such objection."))
     return objection
 
 
@@ -339,25 +339,23 @@ async def _snapshot(unit_list: UnitList, *, by: Principal, reason: str) -> None:
 
 async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
     if unit_list.status != "noticed" or unit_list.objection_deadline is None:
-        raise ListNotNoticed(_("Send the list to its units before publishing it."))
+        raise ListNotNoticed(N_("Send the list to its units before publishing it."))
     if datetime.now(UTC) < unit_list.objection_deadline:
         raise ObjectionWindowOpen(
-            _(
-                "Units may object until {deadline}.",
-                deadline=unit_list.objection_deadline.isoformat(timespec="minutes"),
-            )
+            N_("Units may object until {deadline}."),
+            deadline=unit_list.objection_deadline.isoformat(timespec="minutes"),
         )
     pending = await Objection.filter(
         entry_id__in=Subquery(ListEntry.filter(list_id=unit_list.id).values("id")),
         decision__isnull=True,
     ).count()
     if pending:
-        raise ObjectionsPending(_("{count} objection(s) wait for a decision.", count=pending))
+        raise ObjectionsPending(N_("{count} objection(s) wait for a decision."), count=pending)
     moved = await UnitList.filter(id=unit_list.id, status="noticed").update(
         status="published", published_at=datetime.now(UTC), published_by=by.subject
     )
     if not moved:
-        raise ListNotNoticed(_("The list was published already."))
+        raise ListNotNoticed(N_("The list was published already."))
     await unit_list.refresh_from_db()
     await _snapshot(unit_list, by=by, reason="")
     return unit_list
@@ -407,16 +405,16 @@ async def apply_for_repair(
 ) -> CreditRepair:
     """After putting things right, a black-listed unit asks to be taken off the list."""
     if entry.colour != "black":
-        raise NotBlackListed(_("Only a black-list entry can be repaired."))
+        raise NotBlackListed(N_("Only a black-list entry can be repaired."))
     unit_list = await UnitList.get(id=entry.list_id)
     if unit_list.status != "published":
-        raise ListNotPublished(_("Only a published listing can be repaired."))
+        raise ListNotPublished(N_("Only a published listing can be repaired."))
     await _ensure_not_removed(entry)
     if await CreditRepair.exists(entry_id=entry.id, decision__isnull=True):
-        raise RepairPending(_("An application for credit repair waits for a decision."))
+        raise RepairPending(N_("An application for credit repair waits for a decision."))
     if await RectificationTask.exists(unit_id=entry.unit_id, status__in=("open", "submitted")):
         raise RectificationOutstanding(
-            _("Finish the unit's open rectification tasks before applying for credit repair.")
+            N_("Finish the unit's open rectification tasks before applying for credit repair.")
         )
     return await _submit(CreditRepair, entry, who=who, statement_text=statement_text, photos=photos)
 
@@ -424,7 +422,7 @@ async def apply_for_repair(
 async def get_repair(repair_id: str, *, who: Principal) -> CreditRepair:
     repair = await readable_repairs(who).rows().get_or_none(id=repair_id)
     if repair is None:
-        raise NoSuchRepair(_("No such application for credit repair."))
+        raise NoSuchRepair(N_("No such application for credit repair."))
     return repair
 
 
@@ -486,8 +484,8 @@ async def _decide(appeal: Appeal, *, by: Principal, decision: str, reason: str) 
     )
     if not decided:
         if isinstance(appeal, Objection):
-            raise AlreadyDecided(_("This objection was decided already."))
-        raise AlreadyDecided(_("This application was decided already."))
+            raise AlreadyDecided(N_("This objection was decided already."))
+        raise AlreadyDecided(N_("This application was decided already."))
 
 
 async def _told(appeal: Appeal, decision: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from accounts.models import Staff
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.i18n import N_
 from kernel.outbox import queue_notification
 from oversight.errors import (
     DeadlineInPast,
@@ -55,7 +55,7 @@ async def record_step(
 def ensure_future(deadline: datetime, field: str) -> datetime:
     if deadline <= datetime.now(UTC):
         raise DeadlineInPast(
-            _("The deadline must be in the future."),
+            N_("The deadline must be in the future."),
             errors=[{"field": field, "message": "is in the past"}],
         )
     return deadline
@@ -76,7 +76,7 @@ async def open_task(
 ) -> RectificationTask:
     if (unit_id is None) == (department is None):
         raise InvalidTaskTarget(
-            _("Name the unit or the department that puts it right."),
+            N_("Name the unit or the department that puts it right."),
             errors=[{"field": "unit", "message": "a unit or a department is required"}],
         )
     if deadline is None:
@@ -106,7 +106,7 @@ async def open_task(
 async def get_task(task_id: str, *, who: Principal) -> RectificationTask:
     task = await readable_tasks(who).rows().get_or_none(id=task_id)
     if task is None:
-        raise NoSuchTask(_("No such rectification task."))
+        raise NoSuchTask(N_("No such rectification task."))
     return task
 
 
@@ -115,12 +115,12 @@ async def submit_evidence(
 ) -> RectificationTask:
     """The unit (or, for a department's task, the district's staff) says what was done."""
     if (task.unit_id is None) == (who.role == "unit_staff"):
-        raise TaskNotOpen(_("This task's evidence comes from the one it is for."))
+        raise TaskNotOpen(N_("This task's evidence comes from the one it is for."))
     photos = await ensure_own_photos(photos, who=who, field="photos")
     moved = await RectificationTask.filter(id=task.id, status="open").update(status="submitted")
     if not moved:
         raise TaskNotOpen(
-            _("The task is {status}; it takes evidence when open.", status=task.status)
+            N_("The task is {status}; it takes evidence when open."), status=task.status
         )
     await record_step(task, "evidence", who.subject, note, photos)
     await task.refresh_from_db()
@@ -134,7 +134,7 @@ async def review(
     Returning it (with a reason) opens it again."""
     if decision == "return" and not reason:
         raise ReasonRequired(
-            _("Say what is still missing."), errors=[{"field": "reason", "message": "required"}]
+            N_("Say what is still missing."), errors=[{"field": "reason", "message": "required"}]
         )
     now = datetime.now(UTC)
     if decision == "return":
@@ -147,7 +147,7 @@ async def review(
         status=status, closed_at=closed_at
     )
     if not moved:
-        raise TaskNotSubmitted(_("The task has no evidence waiting for review."))
+        raise TaskNotSubmitted(N_("The task has no evidence waiting for review."))
     await record_step(task, "accepted" if decision == "accept" else "returned", by.subject, reason)
     await task.refresh_from_db()
     if task.unit_id:

@@ -16,7 +16,7 @@ from credits.service import daily_cap, lock_resident, record_participation
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.geo import distance_m
-from kernel.i18n import _
+from kernel.i18n import N_, _
 from kernel.outbox import queue_notification
 from oversight.errors import (
     CannotMergeIntoItself,
@@ -48,11 +48,12 @@ OPEN_STATUSES = ("submitted", "confirmed")
 
 async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
     if who.district_id is None or not who.community_ids:
-        raise UnknownCommunity(_("Choose your community before reporting problems."))
+        raise UnknownCommunity(N_("Choose your community before reporting problems."))
     rules = await rules_at(who.district_id)
     if data.category not in rules.category_codes():
         raise UnknownCategory(
-            _("`{category}` is not one of the district's categories.", category=data.category),
+            N_("`{category}` is not one of the district's categories."),
+            category=data.category,
             errors=[{"field": "category", "message": "unknown category"}],
         )
     community_id = next(iter(who.community_ids))
@@ -60,7 +61,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         unit = await reportable_units(who).rows().get_or_none(id=data.unit)
         if unit is None:
             raise UnknownUnit(
-                _("No such unit in your district."),
+                N_("No such unit in your district."),
                 errors=[{"field": "unit", "message": "unknown unit"}],
             )
         community_id = unit.community_id
@@ -84,7 +85,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
 async def get_report(report_id: str, *, who: Principal) -> ProblemReport:
     report = await readable_reports(who).rows().get_or_none(id=report_id)
     if report is None:
-        raise NoSuchReport(_("No such report."))
+        raise NoSuchReport(N_("No such report."))
     return report
 
 
@@ -143,7 +144,7 @@ async def _decide(report: ProblemReport, *, by: Principal, **changes: object) ->
         decided_by=by.subject, decided_at=datetime.now(UTC), **changes
     )
     if not moved:
-        raise ReportNotOpen(_("The report is {status} already.", status=report.status))
+        raise ReportNotOpen(N_("The report is {status} already."), status=report.status)
     await report.refresh_from_db()
     await queue_notification(
         "resident",
@@ -163,12 +164,12 @@ async def merge(
 ) -> ProblemReport:
     """Folds a duplicate into the report it repeats; the duplicate earns nothing."""
     if into_id == report.id:
-        raise CannotMergeIntoItself(_("A report cannot be merged into itself."))
+        raise CannotMergeIntoItself(N_("A report cannot be merged into itself."))
     target = await get_report(into_id, who=by)
     while target.merged_into_id:
         target = await get_report(target.merged_into_id, who=by)
     if target.id == report.id or target.district_id != report.district_id:
-        raise CannotMergeIntoItself(_("A report cannot be merged into itself."))
+        raise CannotMergeIntoItself(N_("A report cannot be merged into itself."))
     return await _decide(
         report, by=by, status="merged", merged_into_id=target.id, decision_reason=reason or None
     )
@@ -183,7 +184,7 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
         units = readable_units(by).rows().filter(district_id=report.district_id)
         if not await units.filter(id=unit_id).exists():
             raise UnknownUnit(
-                _("No such unit in your district."),
+                N_("No such unit in your district."),
                 errors=[{"field": "unit", "message": "unknown unit"}],
             )
     task = await open_task(

@@ -133,11 +133,9 @@ async def ensure_district_period(district_id: str, period: str) -> None:
     kind = (await rules_at(district_id, end - timedelta(microseconds=1))).list_period
     if period_kind(period) != kind:
         raise UnknownPeriod(
-            _(
-                "The district's lists are by {kind}; {period} is not one of its periods.",
-                kind=_(PERIOD_NAMES[kind]),
-                period=period,
-            ),
+            N_("The district's lists are by {kind}; {period} is not one of its periods."),
+            kind=_(PERIOD_NAMES[kind]),
+            period=period,
             errors=[{"field": "period", "message": f"not a {kind} of this district"}],
         )
 

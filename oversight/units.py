@@ -13,7 +13,7 @@ from accounts.scope import served_communities
 from kernel import wechat
 from kernel.auth import Principal
 from kernel.errors import Problem, RateLimited
-from kernel.i18n import N_, _
+from kernel.i18n import N_
 from kernel.passwords import hash_password
 from kernel.table_reader import TableLimits, TableRefused, read_table
 from oversight.errors import (
@@ -56,7 +56,7 @@ UNREADABLE = {
 async def get_unit(unit_id: str, *, who: Principal) -> Unit:
     unit = await readable_units(who).rows().get_or_none(id=unit_id)
     if unit is None:
-        raise NoSuchUnit(_("No such unit."))
+        raise NoSuchUnit(N_("No such unit."))
     return unit
 
 
@@ -71,11 +71,12 @@ async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
     communities = await _community_ids(who, {data.community})
     if data.community not in communities:
         raise UnknownCommunity(
-            _("No community `{code}` among yours.", code=data.community),
+            N_("No community `{code}` among yours."),
+            code=data.community,
             errors=[{"field": "community", "message": "not one of your communities"}],
         )
     if await Unit.exists(district_id=who.district_id, code=data.code):
-        raise UnitExists(_("A unit with the code `{code}` exists already.", code=data.code))
+        raise UnitExists(N_("A unit with the code `{code}` exists already."), code=data.code)
     return await Unit.create(
         district_id=who.district_id,
         community_id=communities[data.community],
@@ -92,13 +93,14 @@ async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     except TableRefused as refused:
         raise _refusal(refused) from refused
     if not table:
-        raise ImportRejected(_("The file has no rows."))
+        raise ImportRejected(N_("The file has no rows."))
     _number, first = table[0]
     header = [str(h or "").strip() for h in first]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or not {"code", "name", "type", "community"} <= set(header):
         raise ImportRejected(
-            _("The first row names the columns: {columns}.", columns=", ".join(COLUMNS)),
+            N_("The first row names the columns: {columns}."),
+            columns=", ".join(COLUMNS),
             errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
         )
     rows = [
@@ -113,7 +115,7 @@ async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         for number, cells in table[1:]
     ]
     if not rows:
-        raise ImportRejected(_("The file has no rows of units under its header."))
+        raise ImportRejected(N_("The file has no rows of units under its header."))
     return rows
 
 
@@ -158,10 +160,8 @@ async def import_units(data: bytes, *, who: Principal) -> int:
         seen.add(unit.code)
     if errors:
         raise ImportRejected(
-            _(
-                "{count} row(s) are wrong; nothing was imported.",
-                count=len({e["field"].split(".")[0] for e in errors}),
-            ),
+            N_("{count} row(s) are wrong; nothing was imported."),
+            count=len({e["field"].split(".")[0] for e in errors}),
             errors=errors,
         )
     await Unit.bulk_create(
@@ -183,7 +183,7 @@ async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, U
     """A login for the unit's own staff: they see their unit's record, answer notices and
     submit rectification evidence."""
     if await Staff.exists(username=data.username):
-        raise UsernameTaken(_("The username `{username}` is taken.", username=data.username))
+        raise UsernameTaken(N_("The username `{username}` is taken."), username=data.username)
     staff = await Staff.create(
         username=data.username,
         password_hash=await hash_password(data.password),
@@ -203,7 +203,7 @@ async def bind_wechat(who: Principal, code: str) -> UnitAccount:
     session = await wechat.login_session(code)
     account = await UnitAccount.get(staff_id=who.id)
     if await UnitAccount.filter(wechat_openid=session.openid).exclude(id=account.id).exists():
-        raise WeChatBoundElsewhere(_("This WeChat account signs in for another login already."))
+        raise WeChatBoundElsewhere(N_("This WeChat account signs in for another login already."))
     await UnitAccount.filter(id=account.id).update(wechat_openid=session.openid)
     await account.refresh_from_db()
     return account
@@ -217,5 +217,5 @@ async def staff_by_wechat(code: str) -> Staff:
     if account is not None:
         staff = await Staff.get_or_none(id=account.staff_id, disabled_at__isnull=True)
     if staff is None:
-        raise WeChatNotBound(_("Sign in with the password once and bind WeChat first."))
+        raise WeChatNotBound(N_("Sign in with the password once and bind WeChat first."))
     return staff

@@ -33,7 +33,8 @@ from activities.schemas.activities import (
     RosterEntryOut,
     RosterQuery,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.scope import RUNS_ACTIVITIES
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Api, Page, paginate
 

@@ -39,8 +39,9 @@ from activities.schemas.attendance import (
     CheckinIn,
     VerifyIn,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.scope import RUNS_ACTIVITIES
 from credits.errors import InsufficientCredits
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Api, Page, paginate
 from kernel.settings import get_settings

@@ -15,8 +15,9 @@ from activities.errors import (
 )
 from activities.models import EventFiling
 from activities.schemas.deeds import FilingDecisionIn, FilingIn, FilingOut, FilingQuery
-from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.scope import RUNS_ACTIVITIES
 from credits.errors import InsufficientCredits
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Api, Page, paginate
 

@@ -22,12 +22,10 @@ from activities.schemas.records import (
     CorrectionOut,
     CorrectionQuery,
     ServiceRecordOut,
-    SummaryOut,
 )
-from activities.scope import RUNS_ACTIVITIES, STAFF
+from activities.scope import RUNS_ACTIVITIES
 from credits.errors import AlreadyReversed, InsufficientCredits, NoSuchTransaction, NotReversible
-from credits.recognition.service import resident_summary
-from credits.recognition.stars import star_of
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Api, Page, PageQuery, paginate
 
@@ -35,15 +33,6 @@ api = Api("activities")
 
 
 # --- my records ----------------------------------------------------------------------------
-
-
-@api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
-async def my_summary(who: Principal) -> SummaryOut:
-    """Verified hours, credits, star rating, badges held and the count of each action."""
-    totals, badges = await resident_summary(who.id)
-    return SummaryOut.from_model(
-        totals, star=await star_of(totals.hours_total), badges=badges, actions=dict(totals.actions)
-    )
 
 
 @api.get(

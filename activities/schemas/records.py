@@ -1,4 +1,4 @@
-"""Request and response models of service records, the resident's summary and corrections."""
+"""Request and response models of service records and corrections."""
 
 from __future__ import annotations
 
@@ -28,15 +28,6 @@ class ServiceRecordOut(Schema):
     reverses: str | None = Field(validation_alias="reverses_id")
     reason: str
     verified_at: datetime
-
-
-class SummaryOut(Schema):
-    hours_total: JsonDecimal
-    credits_balance: JsonDecimal
-    credits_held: JsonDecimal
-    star: int
-    badges: list[dict[str, str]]
-    actions: dict[str, int]
 
 
 class CorrectionIn(Schema):

@@ -1,6 +1,6 @@
-"""Oversight in the console, part one: names of its codes, the home of a unit's staff and
-an evaluator, evidence photos, the problem-report triage queue, units (list, search,
-CSV/XLSX import with the per-row error report) and checklists. Scope is decided by
+"""Oversight in the console, part one: names of its codes, evidence photos, the
+problem-report triage queue, units (list, search, CSV/XLSX import with the per-row error
+report) and checklists. Scope is decided by
 `oversight.scope`; the console only shows what the domain's services return."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from starlette.responses import Response
 from tortoise.expressions import Q
 
 from console import lookups
-from console.pages import worker
 from console.web import Ctx, form_data, parse_local, redirect
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
 from kernel.errors import Invalid
 from kernel.http import parse
@@ -29,33 +29,15 @@ from oversight.schemas import ChecklistIn, MergeIn, RejectIn, TaskOpenIn
 from oversight.scope import readable_checklists, readable_reports, readable_units
 
 TRIAGE: tuple[Role, ...] = ("worker", "district_admin")
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 DISTRICT: tuple[Role, ...] = ("district_admin",)
 UNIT: tuple[Role, ...] = ("unit_staff",)
 INSPECTORS: tuple[Role, ...] = ("worker", "district_admin", "evaluator")
 EVERYONE: tuple[Role, ...] = (*STAFF, "unit_staff", "evaluator")
 LIMIT = 100
 
-STATUS_NAMES = {
-    # problem reports
-    "submitted": N_("Waiting for triage"),
-    "rejected": N_("Rejected"),
-    "merged": N_("Merged as a duplicate"),
-    "confirmed": N_("Confirmed"),
-    "resolved": N_("Resolved"),
-    # inspections
-    "assigned": N_("Planned"),
-    "recorded": N_("Recorded"),
-    # rectification tasks
-    "open": N_("Being put right"),
-    "accepted": N_("Accepted, waiting for re-inspection"),
-    "closed": N_("Closed"),
-    # lists
-    "draft": N_("Draft"),
-    "noticed": N_("Units told, objections open"),
-    "published": N_("Published"),
-}
-TASK_STATUS_NAMES = {**STATUS_NAMES, "submitted": N_("Evidence submitted")}
+# The statuses each list page filters by, in the order of its buttons (names: `names.status`).
+REPORT_STATUSES = ("submitted", "confirmed", "resolved", "rejected", "merged")
+TASK_STATUSES = ("open", "submitted", "accepted", "closed")
 COLOUR_NAMES = {"red": N_("Red list"), "black": N_("Black list")}
 DECISION_NAMES = {
     "uphold": N_("Listing upheld"),
@@ -150,16 +132,7 @@ async def upload_photos(ctx: Ctx, *fields: str) -> dict[str, list[str]]:
     return stored
 
 
-# --- home, photos --------------------------------------------------------------------------
-
-
-async def home(ctx: Ctx) -> Response:
-    """A unit's staff and an evaluator have their own start page; staff the worker's day."""
-    if ctx.who.role == "unit_staff":
-        return redirect("/console/oversight/my-unit")
-    if ctx.who.role == "evaluator":
-        return redirect("/console/oversight/inspections")
-    return await worker.home(ctx)
+# --- photos --------------------------------------------------------------------------------
 
 
 async def photo(ctx: Ctx) -> Response:
@@ -175,7 +148,7 @@ async def reports_page(ctx: Ctx) -> Response:
     """The triage queue: each report with its photos, reporter, place or unit, and the
     suggested duplicates."""
     status = ctx.request.query_params.get("status", "submitted")
-    if status not in ("submitted", "confirmed", "resolved", "rejected", "merged"):
+    if status not in REPORT_STATUSES:
         status = "submitted"
     found = (
         await readable_reports(ctx.who)
@@ -222,7 +195,7 @@ async def reports_page(ctx: Ctx) -> Response:
         rows=rows,
         shown=status,
         unit_options=unit_options,
-        statuses=STATUS_NAMES,
+        statuses=REPORT_STATUSES,
     )
 
 

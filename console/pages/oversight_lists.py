@@ -12,6 +12,7 @@ from typing import Any
 from starlette.responses import Response
 
 from console import lookups
+from console import names as display
 from console.pages.exports import attachment
 from console.pages.oversight import (
     COLOUR_NAMES,
@@ -19,7 +20,6 @@ from console.pages.oversight import (
     LIMIT,
     NOTICE_NAMES,
     REMOVAL_NAMES,
-    STATUS_NAMES,
     STEP_NAMES,
     category_names,
     name_of,
@@ -44,7 +44,7 @@ from oversight.scope import readable_lists, readable_objections, readable_repair
 async def lists_page(ctx: Ctx) -> Response:
     found = await readable_lists(ctx.who).rows().order_by("-period", "unit_type").limit(LIMIT)
     rows = [
-        {"list": lst, "type": unit_type(lst.unit_type), "status": name_of(STATUS_NAMES, lst.status)}
+        {"list": lst, "type": unit_type(lst.unit_type), "status": display.status(lst.status)}
         for lst in found
     ]
     kind = "quarter"
@@ -105,7 +105,7 @@ async def list_detail(ctx: Ctx) -> Response:
         "oversight/list.html",
         unit_list=unit_list,
         type=unit_type(unit_list.unit_type),
-        status_name=name_of(STATUS_NAMES, unit_list.status),
+        status_name=display.status(unit_list.status),
         entries=[
             {
                 **e,

@@ -7,12 +7,12 @@ from starlette.routing import BaseRoute, Route
 from console.pages import oversight as units_and_reports
 from console.pages import oversight_lists as lists
 from console.pages import oversight_work as work
-from console.pages.oversight import DISTRICT, EVERYONE, INSPECTORS, STAFF, TRIAGE, UNIT
+from console.pages.oversight import DISTRICT, EVERYONE, INSPECTORS, TRIAGE, UNIT
 from console.web import Handler, page
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
 
 P = "/oversight"
-LIST_READERS: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RECORD_READERS: tuple[Role, ...] = (*STAFF, "unit_staff")
 TASK_READERS: tuple[Role, ...] = (*TRIAGE, "platform_admin", "unit_staff")
 
@@ -47,10 +47,10 @@ routes: list[BaseRoute] = [
     _get("/my-unit", work.my_unit, UNIT),
     _post("/entries/{id}/withdrawal", lists.withdraw_entry, DISTRICT),
     _post("/entries/{id}/{kind}", work.appeal, UNIT),
-    _get("/lists", lists.lists_page, LIST_READERS),
+    _get("/lists", lists.lists_page, STAFF),
     _post("/lists/compute", lists.compute, DISTRICT),
-    _get("/lists/{id}", lists.list_detail, LIST_READERS),
+    _get("/lists/{id}", lists.list_detail, STAFF),
     _post("/lists/{id}/{action}", lists.list_action, DISTRICT),
     _post("/{kind}/{id}/decision", lists.decide, DISTRICT),
-    _get("/dashboard", lists.dashboard_page, LIST_READERS),
+    _get("/dashboard", lists.dashboard_page, STAFF),
 ]

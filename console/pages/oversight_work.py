@@ -11,12 +11,13 @@ from starlette.responses import Response
 
 from accounts.models import Staff
 from console import lookups
+from console import names as display
 from console.pages.oversight import (
     DECISION_NAMES,
     LIMIT,
     NOTICE_NAMES,
     STEP_NAMES,
-    TASK_STATUS_NAMES,
+    TASK_STATUSES,
     name_of,
     own_unit,
     unit_type,
@@ -195,7 +196,7 @@ async def reinspect(ctx: Ctx) -> Response:
 async def tasks_page(ctx: Ctx) -> Response:
     status = ctx.request.query_params.get("status", "")
     found = readable_tasks(ctx.who).rows()
-    if status in TASK_STATUS_NAMES:
+    if status in TASK_STATUSES:
         found = found.filter(status=status)
     tasks = list(await found.order_by("deadline").limit(LIMIT))
     unit_rows = (
@@ -203,7 +204,7 @@ async def tasks_page(ctx: Ctx) -> Response:
     )
     unit_names = {u.id: u.name for u in unit_rows}
     rows = [{"task": t, "unit": unit_names.get(t.unit_id or "", "")} for t in tasks]
-    return ctx.render("oversight/tasks.html", rows=rows, shown=status, statuses=TASK_STATUS_NAMES)
+    return ctx.render("oversight/tasks.html", rows=rows, shown=status, statuses=TASK_STATUSES)
 
 
 def _actor(ctx: Ctx, actor: str, names: dict[str, str]) -> str:
@@ -233,7 +234,7 @@ async def task_detail(ctx: Ctx) -> Response:
         task=task,
         unit=unit,
         steps=steps,
-        status_name=name_of(TASK_STATUS_NAMES, task.status),
+        status_name=display.status(task.status, of="task"),
         may_submit=task.status == "open" and (unit_may_submit or staff_may_submit),
         may_review=task.status == "submitted" and ctx.who.role in ("worker", "district_admin"),
     )
@@ -292,7 +293,7 @@ async def my_unit(ctx: Ctx) -> Response:
         unit=unit,
         unit_type=unit_type(unit.type),
         notices=[{"notice": n, "kind": name_of(NOTICE_NAMES, n.kind)} for n in notices],
-        tasks=[{"task": t, "status": name_of(TASK_STATUS_NAMES, t.status)} for t in tasks],
+        tasks=[{"task": t, "status": display.status(t.status, of="task")} for t in tasks],
         entries=[
             {"entry": e, "list": found_lists[e.list_id], "removed": removed.get(e.id)}
             for e in entries

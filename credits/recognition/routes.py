@@ -33,7 +33,9 @@ from credits.recognition.schemas import (
     HonourRollSummary,
     RemoveLineIn,
     RevokeIn,
+    SummaryOut,
 )
+from credits.recognition.stars import star_of
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.http import Api, Page, PageQuery, Schema, paginate
@@ -72,6 +74,15 @@ async def create_badge(who: Principal, body: BadgeCreate) -> BadgeOut:
     """Defines a badge of the district; the award-badges job awards it from its next run."""
     badge = await service.create_badge(body, by=who)
     return BadgeOut.of(badge, await service.district_codes([badge]))
+
+
+@api.get("/api/v1/me/summary", roles=("resident",), response=SummaryOut)
+async def my_summary(who: Principal) -> SummaryOut:
+    """Verified hours, credits, star rating, badges held and the count of each action."""
+    totals, badges = await service.resident_summary(who.id)
+    return SummaryOut.from_model(
+        totals, star=await star_of(totals.hours_total), badges=badges, actions=dict(totals.actions)
+    )
 
 
 @api.get("/api/v1/me/badges", roles=("resident",), query=PageQuery, response=Page[AwardOut])

@@ -218,3 +218,15 @@ class BadgeProgressOut(Schema):
     remaining: JsonDecimal
     progress: float = Field(description="0 to 1")
     image_url: str
+
+
+class SummaryOut(Schema):
+    """A resident's summary: verified hours, credits, star level, badges held and the count of
+    each action practised."""
+
+    hours_total: JsonDecimal
+    credits_balance: JsonDecimal
+    credits_held: JsonDecimal
+    star: int
+    badges: list[dict[str, str]]
+    actions: dict[str, int]

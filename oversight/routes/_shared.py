@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
 from kernel.http import Api
 
 api = Api("oversight")
 
-STAFF: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 TRIAGE: tuple[Role, ...] = ("worker", "district_admin")
 DISTRICT: tuple[Role, ...] = ("district_admin",)
 UNIT: tuple[Role, ...] = ("unit_staff",)

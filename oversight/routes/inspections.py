@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Page, paginate
 from oversight import inspections
@@ -23,7 +24,7 @@ from oversight.errors import (
     UnknownEvaluator,
     UnknownPhoto,
 )
-from oversight.routes._shared import DISTRICT, STAFF, TRIAGE, api
+from oversight.routes._shared import DISTRICT, TRIAGE, api
 from oversight.schemas import (
     ChecklistIn,
     ChecklistOut,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Page, PageQuery, paginate
 from oversight import lists
@@ -27,7 +28,7 @@ from oversight.errors import (
     UnknownPeriod,
 )
 from oversight.models import ListEntry, ListPublication, Unit, UnitList
-from oversight.routes._shared import DISTRICT, STAFF, UNIT, api
+from oversight.routes._shared import DISTRICT, UNIT, api
 from oversight.schemas import (
     ComputeIn,
     ComputeOut,

@@ -10,13 +10,14 @@ from starlette.responses import HTMLResponse
 
 from accounts.models import District
 from kernel import localtime
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.i18n import _
+from kernel.i18n import N_, _
 from oversight import dashboard as figures
 from oversight import lists
 from oversight.models import REASON_NAMES, UNIT_TYPE_NAMES
-from oversight.routes._shared import STAFF, api
+from oversight.routes._shared import api
 from oversight.schemas import (
     DashboardOut,
     DashboardQuery,
@@ -49,7 +50,7 @@ async def dashboard(who: Principal, query: DashboardQuery) -> dict[str, Any]:
 async def _public(district_code: str, query: PublicQuery) -> dict[str, Any]:
     district = await District.get_or_none(code=district_code)
     if district is None:
-        raise NotFound(_("No such district."))
+        raise NotFound(N_("No such district."))
     items = await lists.public_lists(district.id, now=datetime.now(UTC))
     if query.type:
         items = [i for i in items if i["unit_type"] == query.type]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal
 from kernel.http import Page, PageQuery, paginate
 from oversight import rectification
@@ -14,7 +15,7 @@ from oversight.errors import (
     TaskNotSubmitted,
     UnknownPhoto,
 )
-from oversight.routes._shared import STAFF, TRIAGE, api
+from oversight.routes._shared import TRIAGE, api
 from oversight.schemas import (
     EvidenceIn,
     NoticeOut,

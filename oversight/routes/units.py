@@ -13,6 +13,7 @@ from accounts.account_schemas import TokenPair
 from accounts.errors import RetroactiveRulesChange, UsernameTaken
 from accounts.scope import district_communities
 from kernel import ratelimit, tabular
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, RateLimited
 from kernel.http import Page, paginate
@@ -30,7 +31,7 @@ from oversight.errors import (
     WeChatBoundElsewhere,
     WeChatNotBound,
 )
-from oversight.routes._shared import DISTRICT, EVERYONE, STAFF, TRIAGE, UNIT, api
+from oversight.routes._shared import DISTRICT, EVERYONE, TRIAGE, UNIT, api
 from oversight.schemas import (
     ImportOut,
     OversightRules,
