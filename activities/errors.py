@@ -12,6 +12,25 @@ from kernel.errors import (
 )
 from kernel.i18n import N_
 
+# The statuses of activities, enrolments, attendances, deeds, corrections and filings, by the
+# names a refusal shows (the same names as the console's).
+STATUS_NAMES = {
+    "published": N_("Published"),
+    "cancelled": N_("Cancelled"),
+    "finished": N_("Finished"),
+    "enrolled": N_("Enrolled"),
+    "waitlisted": N_("Waitlisted"),
+    "no_show": N_("No-show"),
+    "open": N_("Checked in"),
+    "pending": N_("Waiting for review"),
+    "verified": N_("Verified"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "filed": N_("Filed"),
+    "confirmed": N_("Confirmed"),
+    "declined": N_("Declined"),
+}
+
 
 class UnknownAction(Invalid):
     code, title = "unknown_action", N_("No such civility action")

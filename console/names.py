@@ -3,6 +3,7 @@ A code with no name here is shown as "unknown" in words, never as the raw code."
 
 from __future__ import annotations
 
+from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
 
 STATUSES = {
@@ -31,14 +32,7 @@ STATUSES = {
     "succeeded": N_("Succeeded"),
     "failed": N_("Failed"),
 }
-ROLES = {
-    "worker": N_("Community worker"),
-    "district_admin": N_("District administrator"),
-    "platform_admin": N_("Platform administrator"),
-    "resident": N_("Resident"),
-    "unit_staff": N_("Unit staff"),
-    "evaluator": N_("External evaluator"),
-}
+ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(
         "Checked in from the same phone or the very same spot as another resident"

@@ -67,7 +67,7 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
         if old is None:
             raise UnknownChecklist(
                 _("No current checklist of this unit type to supersede."),
-                errors=[{"field": "supersedes", "message": "unknown checklist"}],
+                errors=[{"field": "supersedes", "message": _("unknown checklist")}],
             )
         await Checklist.filter(id=old.id).update(retired_at=datetime.now(UTC))
     checklist = await Checklist.create(
@@ -132,7 +132,7 @@ async def _evaluator(evaluator_id: str | None, district_id: str) -> str | None:
     ):
         raise UnknownEvaluator(
             _("No such evaluator in your district."),
-            errors=[{"field": "evaluator", "message": "unknown evaluator"}],
+            errors=[{"field": "evaluator", "message": _("unknown evaluator")}],
         )
     return evaluator_id
 
@@ -147,7 +147,7 @@ async def plan(
     if checklist is None or checklist.unit_type != unit.type:
         raise UnknownChecklist(
             _("No current checklist of this id for the unit's type."),
-            errors=[{"field": "checklist", "message": "not a checklist for this unit"}],
+            errors=[{"field": "checklist", "message": _("not a checklist for this unit")}],
         )
     return await Inspection.create(
         district_id=unit.district_id,
@@ -195,18 +195,20 @@ async def _validated_results(
         if item is None:
             raise UnknownChecklistItem(
                 _("`{item}` is not an item of this checklist.", item=result.item),
-                errors=[{"field": f"{where}.item", "message": "unknown checklist item"}],
+                errors=[{"field": f"{where}.item", "message": _("unknown checklist item")}],
             )
         if not 0 <= result.score <= item.max_score:
             raise ScoreOutOfRange(
                 _("`{item}` scores from 0 to {max}.", item=item.code, max=item.max_score),
-                errors=[{"field": f"{where}.score", "message": f"must be 0..{item.max_score}"}],
+                errors=[
+                    {"field": f"{where}.score", "message": _("from 0 to {max}", max=item.max_score)}
+                ],
             )
         failed = Decimal(result.score) * HUNDRED < Decimal(checklist.pass_mark) * item.max_score
         if failed and not result.photos:
             raise PhotoRequired(
                 _("`{item}` failed: add a photo of it.", item=item.code),
-                errors=[{"field": f"{where}.photos", "message": "a failed item needs a photo"}],
+                errors=[{"field": f"{where}.photos", "message": _("a failed item needs a photo")}],
             )
         photos = await ensure_own_photos(result.photos, who=who, field=f"{where}.photos")
         results.append(
@@ -220,7 +222,7 @@ async def _validated_results(
                 "Score every item of the checklist once; missing: {items}.",
                 items=", ".join(missing) or "-",
             ),
-            errors=[{"field": "results", "message": "each item exactly once"}],
+            errors=[{"field": "results", "message": _("each item exactly once")}],
         )
     return results
 
@@ -241,7 +243,7 @@ async def record(
         if distance_m(unit.lat, unit.lng, data.lat, data.lng) > radius:
             raise TooFarFromUnit(
                 _("Record the inspection at the unit (within {radius} m).", radius=radius),
-                errors=[{"field": "lat", "message": "too far from the unit"}],
+                errors=[{"field": "lat", "message": _("too far from the unit")}],
             )
     if data.rectification_deadline is not None:
         ensure_future(data.rectification_deadline, "rectification_deadline")

@@ -12,6 +12,7 @@ from tortoise import connections
 from tortoise.expressions import Subquery
 
 from accounts.models import Community
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import _
 from kernel.sql import db_time, execute, statement
@@ -248,7 +249,7 @@ async def send_notices(unit_list: UnitList, *, by: Principal) -> UnitList:
             text=_(
                 "On the draft black list of {period}; you may object until {deadline}.",
                 period=unit_list.period,
-                deadline=deadline.isoformat(timespec="minutes"),
+                deadline=_local(deadline),
             ),
             created_by=by.subject,
         )
@@ -334,6 +335,11 @@ async def _snapshot(unit_list: UnitList, *, by: Principal, reason: str) -> None:
     )
 
 
+def _local(moment: datetime) -> str:
+    """A moment as people read it in a sentence: the city's local time, to the minute."""
+    return moment.astimezone(localtime.zone()).strftime("%Y-%m-%d %H:%M")
+
+
 async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
     if unit_list.status != "noticed" or unit_list.objection_deadline is None:
         raise ListNotNoticed(_("Send the list to its units before publishing it."))
@@ -341,7 +347,7 @@ async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
         raise ObjectionWindowOpen(
             _(
                 "Units may object until {deadline}.",
-                deadline=unit_list.objection_deadline.isoformat(timespec="minutes"),
+                deadline=_local(unit_list.objection_deadline),
             )
         )
     pending = await Objection.filter(

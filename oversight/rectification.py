@@ -10,9 +10,10 @@ from typing import Any
 
 from accounts.models import Staff
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.i18n import Named, _
 from kernel.outbox import queue_notification
 from oversight.errors import (
+    TASK_STATUS_NAMES,
     DeadlineInPast,
     InvalidTaskTarget,
     NoSuchTask,
@@ -56,7 +57,7 @@ def ensure_future(deadline: datetime, field: str) -> datetime:
     if deadline <= datetime.now(UTC):
         raise DeadlineInPast(
             _("The deadline must be in the future."),
-            errors=[{"field": field, "message": "is in the past"}],
+            errors=[{"field": field, "message": _("is in the past")}],
         )
     return deadline
 
@@ -77,7 +78,7 @@ async def open_task(
     if (unit_id is None) == (department is None):
         raise InvalidTaskTarget(
             _("Name the unit or the department that puts it right."),
-            errors=[{"field": "unit", "message": "a unit or a department is required"}],
+            errors=[{"field": "unit", "message": _("a unit or a department is required")}],
         )
     if deadline is None:
         days = (await rules_at(district_id)).rectification_days
@@ -120,7 +121,10 @@ async def submit_evidence(
     moved = await RectificationTask.filter(id=task.id, status="open").update(status="submitted")
     if not moved:
         raise TaskNotOpen(
-            _("The task is {status}; it takes evidence when open.", status=task.status)
+            _(
+                "The task is {status}; it takes evidence when open.",
+                status=Named(task.status, TASK_STATUS_NAMES),
+            )
         )
     await record_step(task, "evidence", who.subject, note, photos)
     await task.refresh_from_db()
@@ -134,7 +138,7 @@ async def review(
     Returning it (with a reason) opens it again."""
     if decision == "return" and not reason:
         raise ReasonRequired(
-            _("Say what is still missing."), errors=[{"field": "reason", "message": "required"}]
+            _("Say what is still missing."), errors=[{"field": "reason", "message": _("required")}]
         )
     now = datetime.now(UTC)
     if decision == "return":

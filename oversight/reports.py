@@ -16,9 +16,10 @@ from credits.service import daily_cap, lock_resident, record_participation
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.geo import distance_m
-from kernel.i18n import _
+from kernel.i18n import Named, _
 from kernel.outbox import queue_notification
 from oversight.errors import (
+    REPORT_STATUS_NAMES,
     CannotMergeIntoItself,
     NoSuchReport,
     ReportNotOpen,
@@ -53,7 +54,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
     if data.category not in rules.category_codes():
         raise UnknownCategory(
             _("`{category}` is not one of the district's categories.", category=data.category),
-            errors=[{"field": "category", "message": "unknown category"}],
+            errors=[{"field": "category", "message": _("unknown category")}],
         )
     community_id = next(iter(who.community_ids))
     if data.unit is not None:
@@ -61,7 +62,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         if unit is None:
             raise UnknownUnit(
                 _("No such unit in your district."),
-                errors=[{"field": "unit", "message": "unknown unit"}],
+                errors=[{"field": "unit", "message": _("unknown unit")}],
             )
         community_id = unit.community_id
     photos = await ensure_own_photos(data.photos, who=who, field="photos")
@@ -143,7 +144,9 @@ async def _decide(report: ProblemReport, *, by: Principal, **changes: object) ->
         decided_by=by.subject, decided_at=datetime.now(UTC), **changes
     )
     if not moved:
-        raise ReportNotOpen(_("The report is {status} already.", status=report.status))
+        raise ReportNotOpen(
+            _("The report is {status} already.", status=Named(report.status, REPORT_STATUS_NAMES))
+        )
     await report.refresh_from_db()
     await queue_notification(
         "resident",
@@ -183,7 +186,7 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
         if unit is None:
             raise UnknownUnit(
                 _("No such unit in your district."),
-                errors=[{"field": "unit", "message": "unknown unit"}],
+                errors=[{"field": "unit", "message": _("unknown unit")}],
             )
     task = await open_task(
         district_id=report.district_id,

@@ -122,7 +122,7 @@ def ensure_ended(period: str) -> tuple[datetime, datetime]:
     if end > datetime.now(UTC):
         raise UnknownPeriod(
             f"{period} has not ended yet.",
-            errors=[{"field": "period", "message": "the period has not ended"}],
+            errors=[{"field": "period", "message": _("the period has not ended")}],
         )
     return start, end
 
@@ -138,7 +138,7 @@ async def ensure_district_period(district_id: str, period: str) -> None:
                 kind=_(PERIOD_NAMES[kind]),
                 period=period,
             ),
-            errors=[{"field": "period", "message": f"not a {kind} of this district"}],
+            errors=[{"field": "period", "message": _("not a period of this district")}],
         )
 
 

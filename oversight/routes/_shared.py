@@ -32,7 +32,7 @@ async def upload_file(request: Request) -> bytes:
             if not isinstance(file, UploadFile):
                 raise Invalid(
                     _("The form has no file."),
-                    errors=[{"field": "file", "message": "a file is required"}],
+                    errors=[{"field": "file", "message": _("a file is required")}],
                 )
             return await file.read(get_settings().max_upload_bytes + 1)
     except MultiPartException as exc:
