@@ -206,6 +206,8 @@ async def check_in(
 ) -> Attendance:
     """Four statements on the way of a check-in: the activity (with the seat and the lock),
     the attendances that decide it, the insert, and, when the spot is shared, the flags."""
+    if who.district_id is None:  # no community chosen: no activity is theirs yet
+        raise UnknownResident(N_("Choose your community (PATCH /api/v1/me) before checking in."))
     postgres = dialect() == "postgres"
     row = await _readable_row(
         _ACTIVITY_FOR_CHECK_IN.replace("{lock}", _LOCK if postgres else ""),
