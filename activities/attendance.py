@@ -17,6 +17,7 @@ from activities.checkin import (
 from activities.daily_hours import exceeds_daily_hours
 from activities.enrolment import take_walk_in_seat
 from activities.errors import (
+    STATUS_NAMES,
     ActivityNotOpen,
     AlreadyCheckedIn,
     AttendanceExists,
@@ -38,7 +39,7 @@ from kernel.auth import Principal
 from kernel.db import dialect
 from kernel.errors import NotFound
 from kernel.geo import distance_m
-from kernel.i18n import N_, translate
+from kernel.i18n import N_, Named, translate
 from kernel.ids import new_id
 from kernel.sql import db_time, query_rows
 
@@ -208,6 +209,8 @@ async def check_in(
 ) -> Attendance:
     """Four statements on the way of a check-in: the activity (with the seat and the lock),
     the attendances that decide it, the insert, and, when the spot is shared, the flags."""
+    if who.district_id is None:  # no community chosen: no activity is theirs yet
+        raise UnknownResident(N_("Choose your community (PATCH /api/v1/me) before checking in."))
     postgres = dialect() == "postgres"
     row = await _readable_row(
         _ACTIVITY_FOR_CHECK_IN,
@@ -223,7 +226,9 @@ async def check_in(
     enrolled = bool(row["is_enrolled"])
     check_checkin_token(token, activity.id)
     if activity.status != "published":
-        raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
+        raise ActivityNotOpen(
+            N_("The activity is {status}."), status=Named(activity.status, STATUS_NAMES)
+        )
     now = datetime.now(UTC)
     if not activity.starts_at - TIME_SLACK <= now <= activity.ends_at:
         raise OutsideTimeWindow(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from accounts.scope import served_residents
 from activities.errors import (
+    STATUS_NAMES,
     DailyCapReached,
     DeedNotPending,
     InvalidTimes,
@@ -22,9 +23,10 @@ from activities.service import find_action
 from activities.verification import ensure_attestable, ensure_reportable
 from credits.service import daily_cap, lock_resident, record_participation
 from kernel.auth import Principal
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 from kernel.localtime import local_date
 from kernel.uploads import image_bytes, store_image
+from kernel.validation import FieldMessage
 
 # This many reports within BURST_WINDOW flags the latest one for a closer look.
 BURST_REPORTS = 5
@@ -94,7 +96,12 @@ def _ensure_recent(occurred_at: datetime) -> None:
     if occurred_at < now - DEED_WINDOW:
         raise InvalidTimes(
             N_("A deed is reported within {days} days of when it happened."),
-            errors=[{"field": "occurred_at", "message": f"more than {DEED_WINDOW.days} days ago"}],
+            errors=[
+                {
+                    "field": "occurred_at",
+                    "message": FieldMessage(N_("more than {days} days ago"), days=DEED_WINDOW.days),
+                }
+            ],
             days=DEED_WINDOW.days,
         )
 
@@ -209,7 +216,7 @@ async def attest_deed(
 async def review_deed(deed_id: str, *, by: Principal, decision: str, reason: str | None) -> Deed:
     deed = await managed_deed(deed_id, who=by)
     if deed.status != "pending":
-        raise DeedNotPending(N_("The deed is {status}."), status=deed.status)
+        raise DeedNotPending(N_("The deed is {status}."), status=Named(deed.status, STATUS_NAMES))
     if decision == "reject" and not reason:
         raise ReasonRequired(N_("Say why the deed is rejected."))
     decided = await Deed.filter(id=deed.id, status="pending").update(

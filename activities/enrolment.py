@@ -10,13 +10,19 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.functions import Count
 
-from activities.errors import ActivityNotOpen, AlreadyEnrolled, NoFreeSeat, NotEnrolled
+from activities.errors import (
+    STATUS_NAMES,
+    ActivityNotOpen,
+    AlreadyEnrolled,
+    NoFreeSeat,
+    NotEnrolled,
+)
 from activities.models import Activity, Attendance, Enrollment
 from activities.scope import readable_activities, readable_activity
 from kernel.auth import Principal
 from kernel.db import dialect
 from kernel.errors import NotFound
-from kernel.i18n import N_, translate
+from kernel.i18n import N_, Named, translate
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
 from kernel.sql import db_time, execute, query_rows
@@ -87,10 +93,13 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     ends_at = _ENDS_AT.to_python_value(row["ends_at"])
     if row["status"] != "published" or ends_at <= datetime.now(UTC):
         raise ActivityNotOpen(
-            N_("The activity is {status}; it takes no enrolments."), status=row["status"]
+            N_("The activity is {status}; it takes no enrolments."),
+            status=Named(row["status"], STATUS_NAMES),
         )
     if row["enrollment_status"] in ("enrolled", "waitlisted"):
-        raise AlreadyEnrolled(N_("You are {status} already."), status=row["enrollment_status"])
+        raise AlreadyEnrolled(
+            N_("You are {status} already."), status=Named(row["enrollment_status"], STATUS_NAMES)
+        )
     now = datetime.now(UTC)
     if row["enrollment_id"] is not None:  # cancelled or a no-show before: signs up again
         seated = await execute(_TAKE_SEAT, {"activity": row["id"]})

@@ -10,6 +10,26 @@ from kernel.errors import (
 )
 from kernel.i18n import N_
 
+# The statuses of activities, enrolments, attendances, deeds, corrections and filings, by the
+# names a refusal shows and the console shows (`console/names.py` reads them from here).
+STATUS_NAMES = {
+    "published": N_("Published"),
+    "cancelled": N_("Cancelled"),
+    "finished": N_("Finished"),
+    "enrolled": N_("Enrolled"),
+    "waitlisted": N_("Waitlisted"),
+    "no_show": N_("No-show"),
+    "open": N_("Checked in"),
+    "pending": N_("Waiting for review"),
+    "verified": N_("Verified"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "accepted": N_("Accepted"),
+    "filed": N_("Filed"),
+    "confirmed": N_("Confirmed"),
+    "declined": N_("Declined"),
+}
+
 
 class UnknownAction(Invalid):
     code, title = "unknown_action", N_("No such civility action")

@@ -7,7 +7,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from activities.deeds import post_approved_deed
-from activities.errors import FilingDecided, FilingNotDue, InvalidTimes, NotAFiledAction
+from activities.errors import (
+    STATUS_NAMES,
+    FilingDecided,
+    FilingNotDue,
+    InvalidTimes,
+    NotAFiledAction,
+)
 from activities.models import Deed, EventFiling
 from activities.notices import tell_filing_decided
 from activities.scope import managed_filing
@@ -16,7 +22,7 @@ from activities.verification import rule_of
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import Invalid
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 
 FILE_AHEAD_AT_MOST = timedelta(days=366)
 
@@ -54,7 +60,9 @@ async def decide_filing(
     a reason). Only once the filed day has come, and only once."""
     filing = await managed_filing(filing_id, who=by)
     if filing.status != "filed":
-        raise FilingDecided(N_("The filing was {status} already."), status=filing.status)
+        raise FilingDecided(
+            N_("The filing was {status} already."), status=Named(filing.status, STATUS_NAMES)
+        )
     if filing.planned_on > localtime.today():
         raise FilingNotDue(
             N_("The event is on {day}: confirm it once it has taken place."),

@@ -15,6 +15,7 @@ from activities.checkin import (
 )
 from activities.daily_hours import ensure_daily_cap
 from activities.errors import (
+    STATUS_NAMES,
     AttendanceNotPending,
     CorrectionNotPending,
     CorrectionTarget,
@@ -34,8 +35,9 @@ from activities.scope import managed_attendance, managed_correction, readable_ac
 from credits.service import lock_resident, record_participation, reverse_participation
 from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 from kernel.localtime import local_date
+from kernel.validation import FieldMessage
 
 # --- verification and service records ------------------------------------------------------
 
@@ -114,7 +116,12 @@ def _check_hours(hours: Decimal, activity: Activity) -> None:
     if hours > longest:
         raise InvalidHours(
             N_("The activity lasts {longest} h; no more can count."),
-            errors=[{"field": "hours", "message": f"at most {longest}"}],
+            errors=[
+                {
+                    "field": "hours",
+                    "message": FieldMessage(N_("at most {longest} h"), longest=longest),
+                }
+            ],
             longest=longest,
         )
 
@@ -129,7 +136,9 @@ async def verify_attendance(
 ) -> Attendance:
     attendance = await managed_attendance(attendance_id, who=by)
     if attendance.status != "pending":
-        raise AttendanceNotPending(N_("The attendance is {status}."), status=attendance.status)
+        raise AttendanceNotPending(
+            N_("The attendance is {status}."), status=Named(attendance.status, STATUS_NAMES)
+        )
     now = datetime.now(UTC)
     if decision == "reject":
         if not reason:
@@ -277,7 +286,9 @@ async def decide_correction(
     missing record is written anew. Nothing is edited."""
     correction = await managed_correction(correction_id, who=by)
     if correction.status != "pending":
-        raise CorrectionNotPending(N_("The request is {status}."), status=correction.status)
+        raise CorrectionNotPending(
+            N_("The request is {status}."), status=Named(correction.status, STATUS_NAMES)
+        )
     now = datetime.now(UTC)
     decided = await Correction.filter(id=correction.id, status="pending").update(
         status="accepted" if decision == "accept" else "rejected",

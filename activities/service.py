@@ -13,6 +13,7 @@ from accounts.scope import district_communities, served_community
 from accounts.service import register_action_catalogue, rules_at
 from activities.enrolment import promote_waitlisted
 from activities.errors import (
+    STATUS_NAMES,
     ActionExists,
     ActivityNotOpen,
     ActivityStarted,
@@ -29,7 +30,7 @@ from activities.models import (
 from activities.scope import readable_actions
 from kernel import localtime
 from kernel.auth import Principal
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 from kernel.outbox import queue_notification, register_notice
 
 # The city's ten civility actions; the migrations insert them and nothing edits them.
@@ -180,7 +181,9 @@ async def create_activity(
 
 def _ensure_not_started(activity: Activity) -> None:
     if activity.status != "published":
-        raise ActivityNotOpen(N_("The activity is {status}."), status=activity.status)
+        raise ActivityNotOpen(
+            N_("The activity is {status}."), status=Named(activity.status, STATUS_NAMES)
+        )
     if activity.starts_at <= datetime.now(UTC):
         raise ActivityStarted(N_("An activity can only be changed before it starts."))
 

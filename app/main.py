@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,8 +22,9 @@ from accounts.models import Resident
 from accounts.routes import APIS as ACCOUNTS_APIS
 from app.domains import APIS, tortoise_config
 from console.routes import routes as console_routes
+from console.web import http_error_page, wants_page
 from kernel import authcache, db
-from kernel.errors import EXCEPTION_HANDLERS
+from kernel.errors import EXCEPTION_HANDLERS, handle_http_exception
 from kernel.http import Api, Endpoint, routes_of
 from kernel.i18n import LocaleMiddleware
 from kernel.jobs_routes import api as jobs_api
@@ -80,6 +82,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     endpoints = all_endpoints()
     document = build_document(endpoints, title="Civility platform API", version=VERSION)
 
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """A page for a browser outside the API; problem+json for everyone else."""
+        assert isinstance(exc, HTTPException)
+        if wants_page(request) and exc.status_code in (404, 405):
+            return http_error_page(request, exc.status_code)
+        return await handle_http_exception(request, exc)
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(document)
 
@@ -112,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error},
         middleware=[
             Middleware(RequestLog),
             Middleware(SecurityHeaders),

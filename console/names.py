@@ -3,37 +3,22 @@ A code with no name here is shown as "unknown" in words, never as the raw code."
 
 from __future__ import annotations
 
+from activities.errors import STATUS_NAMES as ACTIVITY_STATUSES
+from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
+from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
+from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
+# The domains' statuses are named where their refusals name them; the console adds its own.
 STATUSES = {
-    # activities
-    "published": N_("Published"),
-    "cancelled": N_("Cancelled"),
-    "finished": N_("Finished"),
-    # enrolments
-    "enrolled": N_("Enrolled"),
-    "waitlisted": N_("Waitlisted"),
-    "no_show": N_("No-show"),
-    # attendances, deeds, corrections
-    "open": N_("Checked in"),
-    "pending": N_("Waiting for review"),
-    "verified": N_("Verified"),
-    "approved": N_("Approved"),
-    "rejected": N_("Rejected"),
-    "accepted": N_("Accepted"),
-    # redemptions
-    "held": N_("Waiting for pickup"),
-    "fulfilled": N_("Handed over"),
-    "voided": N_("Withdrawn"),
-    "expired": N_("Expired"),
+    **ACTIVITY_STATUSES,  # activities, enrolments, attendances, deeds, corrections, filings
+    **REDEMPTION_STATUSES,
     # jobs
     "running": N_("Running"),
     "succeeded": N_("Succeeded"),
     "failed": N_("Failed"),
     # problem reports, inspections, rectification tasks, red and black lists
-    "merged": N_("Merged as a duplicate"),
-    "confirmed": N_("Confirmed"),
-    "resolved": N_("Resolved"),
+    **{code: name for code, name in REPORT_STATUS_NAMES.items() if code != "submitted"},
     "assigned": N_("Planned"),
     "recorded": N_("Recorded"),
     "closed": N_("Closed"),
@@ -42,22 +27,8 @@ STATUSES = {
 }
 # A code that names another state of another kind of thing ("open": an attendance checked
 # in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
-STATUSES_OF = {
-    "report": {"submitted": N_("Waiting for triage")},
-    "task": {
-        "open": N_("Being put right"),
-        "submitted": N_("Evidence submitted"),
-        "accepted": N_("Accepted, waiting for re-inspection"),
-    },
-}
-ROLES = {
-    "worker": N_("Community worker"),
-    "district_admin": N_("District administrator"),
-    "platform_admin": N_("Platform administrator"),
-    "resident": N_("Resident"),
-    "unit_staff": N_("Unit staff"),
-    "evaluator": N_("External evaluator"),
-}
+STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
+ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(
         "Checked in from the same phone or the very same spot as another resident"

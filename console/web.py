@@ -356,6 +356,26 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     )
 
 
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page outside the API: errors answer an HTML page, not JSON."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def http_error_page(request: Request, status: int) -> HTMLResponse:
+    """The page of a path that names nothing (404) or a method a path refuses (405), in the
+    reader's language, readable on a phone; the console's own paths link back to it."""
+    path = request.url.path
+    if status == 404:
+        heading, message = translate("No such page"), translate("No page at {path}.", path=path)
+    else:
+        heading = translate("Something went wrong")
+        message = translate("{method} is not allowed on {path}", method=request.method, path=path)
+    home = "/console/" if path.startswith("/console") else ""
+    return render(request, "error.html", status=status, heading=heading, message=message, home=home)
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303, headers=SECURITY_HEADERS)
 

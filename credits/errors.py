@@ -5,6 +5,14 @@ from __future__ import annotations
 from kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from kernel.i18n import N_
 
+# A redemption's statuses, by the names a refusal and the console show (`console/names.py`).
+STATUS_NAMES = {
+    "held": N_("Waiting for pickup"),
+    "fulfilled": N_("Handed over"),
+    "voided": N_("Withdrawn"),
+    "expired": N_("Expired"),
+}
+
 
 class InsufficientCredits(Conflict):
     code, title = "insufficient_credits", N_("Not enough credits")

@@ -20,6 +20,7 @@ from accounts.scope import served_community
 from accounts.service import rules_at
 from credits import ledger
 from credits.errors import (
+    STATUS_NAMES,
     InsufficientCredits,
     InvalidCommunity,
     OutOfStock,
@@ -32,7 +33,7 @@ from credits.models import Redemption, Reward, RewardChange, from_units, to_unit
 from credits.notices import tell_redemption_settled
 from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
 from kernel.auth import Principal
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
 from kernel.sql import db_time, query_rows
@@ -241,7 +242,9 @@ async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption
     )
     if not moved:
         current = await Redemption.get(id=redemption.id)
-        raise RedemptionNotHeld(N_("The redemption is {status} already."), status=current.status)
+        raise RedemptionNotHeld(
+            N_("The redemption is {status} already."), status=Named(current.status, STATUS_NAMES)
+        )
     redemption.status, redemption.settled_at, redemption.settled_by = status, now, by
     return redemption
 

@@ -14,7 +14,7 @@ from starlette.requests import Request
 
 from kernel import authcache
 from kernel.errors import Forbidden, Unauthenticated
-from kernel.i18n import N_
+from kernel.i18n import N_, NamedList
 from kernel.ids import new_id
 from kernel.keys import get_keyring
 from kernel.models import RefreshToken
@@ -25,6 +25,14 @@ STAFF_ROLES: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 # Accounts of the overseen: a unit's own staff, and external evaluators limited to the
 # inspections assigned to them. They sign in like staff but are not staff of the district.
 PARTNER_ROLES: tuple[Role, ...] = ("unit_staff", "evaluator")
+ROLE_NAMES: dict[str, str] = {
+    "worker": N_("Community worker"),
+    "district_admin": N_("District administrator"),
+    "platform_admin": N_("Platform administrator"),
+    "resident": N_("Resident"),
+    "unit_staff": N_("Unit staff"),
+    "evaluator": N_("External evaluator"),
+}
 ALGORITHMS = ["EdDSA"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud", "jti"]
 
@@ -46,7 +54,9 @@ class Principal:
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
-            raise Forbidden(N_("This needs one of the roles: {roles}."), roles=", ".join(roles))
+            raise Forbidden(
+                N_("This needs one of the roles: {roles}."), roles=NamedList(roles, ROLE_NAMES)
+            )
 
 
 # (kind, id, session) -> the Principal, or None when the account is gone or disabled or the

@@ -75,6 +75,37 @@ def N_(message: str) -> str:
     return message
 
 
+UNKNOWN = N_("Unknown")
+
+
+class Named:
+    """A code (a status, a role) as a message's field: shown by its name from `names` in the
+    reader's language when the message is written, never as the raw code.
+
+        raise NotHeld(N_("The redemption is {status} already."), status=Named(code, STATUSES))
+    """
+
+    def __init__(self, code: str, names: Mapping[str, str]) -> None:
+        self.code, self.names = code, names
+
+    def __format__(self, spec: str) -> str:
+        return translate(self.names.get(self.code, UNKNOWN))
+
+    def __str__(self) -> str:
+        return self.__format__("")
+
+
+class NamedList(Named):
+    """Several codes, by their names, separated as the reader's language separates them."""
+
+    def __init__(self, codes: tuple[str, ...], names: Mapping[str, str]) -> None:
+        self.codes, self.names = codes, names
+
+    def __format__(self, spec: str) -> str:
+        separator = ", " if current_locale() == "en" else "、"
+        return separator.join(translate(self.names.get(c, UNKNOWN)) for c in self.codes)
+
+
 @lru_cache(maxsize=512)
 def negotiate(accept_language: str | None) -> str:
     """The supported language the client prefers most; Chinese when it names none of ours.

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from kernel.errors import BadRequest, Invalid, MalformedJSON, UnsupportedMediaType, invalid_from
 from kernel.i18n import N_
 from kernel.settings import get_settings
+from kernel.validation import FieldMessage
 
 INT64_MAX = 2**63 - 1
 MAX_JSON_DEPTH = 32
@@ -53,7 +54,14 @@ async def read_json(request: Request) -> Any:
     except _NumberOutOfRange as exc:
         raise Invalid(
             N_("A number in the body is out of range."),
-            errors=[{"field": "body", "message": f"integers fit in 64 bits, not {exc}…"}],
+            errors=[
+                {
+                    "field": "body",
+                    "message": FieldMessage(
+                        N_("integers fit in 64 bits, not {number}…"), number=str(exc)
+                    ),
+                }
+            ],
         ) from exc
     except RecursionError as exc:
         raise MalformedJSON(

@@ -5,6 +5,22 @@ from __future__ import annotations
 from kernel.errors import Conflict, Invalid, NotFound, Problem
 from kernel.i18n import N_
 
+# The statuses of problem reports and rectification tasks, by the names a refusal and the
+# console show (`console/names.py` reads them from here).
+REPORT_STATUS_NAMES = {
+    "submitted": N_("Waiting for triage"),
+    "rejected": N_("Rejected"),
+    "merged": N_("Merged as a duplicate"),
+    "confirmed": N_("Confirmed"),
+    "resolved": N_("Resolved"),
+}
+TASK_STATUS_NAMES = {
+    "open": N_("Being put right"),
+    "submitted": N_("Evidence submitted"),
+    "accepted": N_("Accepted, waiting for re-inspection"),
+    "closed": N_("Closed"),
+}
+
 
 class UnitExists(Conflict):
     code, title = "unit_exists", N_("A unit with this code exists already")

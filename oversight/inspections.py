@@ -13,6 +13,7 @@ from accounts.service import rules_at as district_rules_at
 from kernel.auth import Principal
 from kernel.geo import distance_m
 from kernel.i18n import N_, _
+from kernel.validation import FieldMessage
 from oversight.errors import (
     InspectionNotFailed,
     InspectionRecorded,
@@ -69,7 +70,7 @@ async def create_checklist(data: ChecklistIn, *, by: Principal) -> ChecklistView
         if old is None:
             raise UnknownChecklist(
                 N_("No current checklist of this unit type to supersede."),
-                errors=[{"field": "supersedes", "message": "unknown checklist"}],
+                errors=[{"field": "supersedes", "message": N_("unknown checklist")}],
             )
         await Checklist.filter(id=old.id).update(retired_at=datetime.now(UTC))
     checklist = await Checklist.create(
@@ -134,7 +135,7 @@ async def _evaluator(evaluator_id: str | None, district_id: str) -> str | None:
     ):
         raise UnknownEvaluator(
             N_("No such evaluator in your district."),
-            errors=[{"field": "evaluator", "message": "unknown evaluator"}],
+            errors=[{"field": "evaluator", "message": N_("unknown evaluator")}],
         )
     return evaluator_id
 
@@ -151,7 +152,7 @@ async def plan(
     if checklist is None or checklist.unit_type != unit.type:
         raise UnknownChecklist(
             N_("No current checklist of this id for the unit's type."),
-            errors=[{"field": "checklist", "message": "not a checklist for this unit"}],
+            errors=[{"field": "checklist", "message": N_("not a checklist for this unit")}],
         )
     return await Inspection.create(
         district_id=unit.district_id,
@@ -200,21 +201,26 @@ async def _validated_results(
             raise UnknownChecklistItem(
                 N_("`{item}` is not an item of this checklist."),
                 item=result.item,
-                errors=[{"field": f"{where}.item", "message": "unknown checklist item"}],
+                errors=[{"field": f"{where}.item", "message": N_("unknown checklist item")}],
             )
         if not 0 <= result.score <= item.max_score:
             raise ScoreOutOfRange(
                 N_("`{item}` scores from 0 to {max}."),
                 item=item.code,
                 max=item.max_score,
-                errors=[{"field": f"{where}.score", "message": f"must be 0..{item.max_score}"}],
+                errors=[
+                    {
+                        "field": f"{where}.score",
+                        "message": FieldMessage("from 0 to {max}", max=item.max_score),
+                    }
+                ],
             )
         failed = Decimal(result.score) * HUNDRED < Decimal(checklist.pass_mark) * item.max_score
         if failed and not result.photos:
             raise PhotoRequired(
                 N_("`{item}` failed: add a photo of it."),
                 item=item.code,
-                errors=[{"field": f"{where}.photos", "message": "a failed item needs a photo"}],
+                errors=[{"field": f"{where}.photos", "message": N_("a failed item needs a photo")}],
             )
         photos = await ensure_own_photos(result.photos, who=who, field=f"{where}.photos")
         results.append(
@@ -226,7 +232,7 @@ async def _validated_results(
         raise MissingChecklistItem(
             N_("Score every item of the checklist once; missing: {items}."),
             items=", ".join(missing) or "-",
-            errors=[{"field": "results", "message": "each item exactly once"}],
+            errors=[{"field": "results", "message": N_("each item exactly once")}],
         )
     return results
 
@@ -248,7 +254,7 @@ async def record(
             raise TooFarFromUnit(
                 N_("Record the inspection at the unit (within {radius} m)."),
                 radius=radius,
-                errors=[{"field": "lat", "message": "too far from the unit"}],
+                errors=[{"field": "lat", "message": N_("too far from the unit")}],
             )
     if data.rectification_deadline is not None:
         ensure_future(data.rectification_deadline, "rectification_deadline")

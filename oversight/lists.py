@@ -12,6 +12,7 @@ from tortoise import connections
 from tortoise.expressions import Subquery
 
 from accounts.models import Community
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_, _
 from kernel.sql import db_time, execute, statement
@@ -251,7 +252,7 @@ async def send_notices(unit_list: UnitList, *, by: Principal) -> UnitList:
             text=_(
                 "On the draft black list of {period}; you may object until {deadline}.",
                 period=unit_list.period,
-                deadline=deadline.isoformat(timespec="minutes"),
+                deadline=_local(deadline),
             ),
             created_by=by.subject,
         )
@@ -337,13 +338,17 @@ async def _snapshot(unit_list: UnitList, *, by: Principal, reason: str) -> None:
     )
 
 
+def _local(moment: datetime) -> str:
+    """A moment as people read it in a sentence: the city's local time, to the minute."""
+    return moment.astimezone(localtime.zone()).strftime("%Y-%m-%d %H:%M")
+
+
 async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
     if unit_list.status != "noticed" or unit_list.objection_deadline is None:
         raise ListNotNoticed(N_("Send the list to its units before publishing it."))
     if datetime.now(UTC) < unit_list.objection_deadline:
         raise ObjectionWindowOpen(
-            N_("Units may object until {deadline}."),
-            deadline=unit_list.objection_deadline.isoformat(timespec="minutes"),
+            N_("Units may object until {deadline}."), deadline=_local(unit_list.objection_deadline)
         )
     pending = await Objection.filter(
         entry_id__in=Subquery(ListEntry.filter(list_id=unit_list.id).values("id")),

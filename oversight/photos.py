@@ -30,6 +30,6 @@ async def ensure_own_photos(photo_ids: list[str], *, who: Principal, field: str)
     if unique and await Photo.filter(id__in=unique, owner=who.subject).count() != len(unique):
         raise UnknownPhoto(
             _("Photos must be images you uploaded."),
-            errors=[{"field": field, "message": "unknown photo id"}],
+            errors=[{"field": field, "message": _("unknown photo id")}],
         )
     return unique

@@ -10,9 +10,10 @@ from typing import Any
 
 from accounts.models import Staff
 from kernel.auth import Principal
-from kernel.i18n import N_
+from kernel.i18n import N_, Named
 from kernel.outbox import queue_notification
 from oversight.errors import (
+    TASK_STATUS_NAMES,
     DeadlineInPast,
     InvalidTaskTarget,
     NoSuchTask,
@@ -56,7 +57,7 @@ def ensure_future(deadline: datetime, field: str) -> datetime:
     if deadline <= datetime.now(UTC):
         raise DeadlineInPast(
             N_("The deadline must be in the future."),
-            errors=[{"field": field, "message": "is in the past"}],
+            errors=[{"field": field, "message": N_("is in the past")}],
         )
     return deadline
 
@@ -77,7 +78,7 @@ async def open_task(
     if (unit_id is None) == (department is None):
         raise InvalidTaskTarget(
             N_("Name the unit or the department that puts it right."),
-            errors=[{"field": "unit", "message": "a unit or a department is required"}],
+            errors=[{"field": "unit", "message": N_("a unit or a department is required")}],
         )
     if deadline is None:
         days = (await rules_at(district_id)).rectification_days
@@ -120,7 +121,8 @@ async def submit_evidence(
     moved = await RectificationTask.filter(id=task.id, status="open").update(status="submitted")
     if not moved:
         raise TaskNotOpen(
-            N_("The task is {status}; it takes evidence when open."), status=task.status
+            N_("The task is {status}; it takes evidence when open."),
+            status=Named(task.status, TASK_STATUS_NAMES),
         )
     await record_step(task, "evidence", who.subject, note, photos)
     await task.refresh_from_db()
@@ -134,7 +136,8 @@ async def review(
     Returning it (with a reason) opens it again."""
     if decision == "return" and not reason:
         raise ReasonRequired(
-            N_("Say what is still missing."), errors=[{"field": "reason", "message": "required"}]
+            N_("Say what is still missing."),
+            errors=[{"field": "reason", "message": N_("required")}],
         )
     now = datetime.now(UTC)
     if decision == "return":

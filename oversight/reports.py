@@ -16,9 +16,10 @@ from credits.service import daily_cap, lock_resident, record_participation
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.geo import distance_m
-from kernel.i18n import N_, _
+from kernel.i18n import N_, Named, _
 from kernel.outbox import queue_notification
 from oversight.errors import (
+    REPORT_STATUS_NAMES,
     CannotMergeIntoItself,
     NoSuchReport,
     ReportNotOpen,
@@ -54,7 +55,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         raise UnknownCategory(
             N_("`{category}` is not one of the district's categories."),
             category=data.category,
-            errors=[{"field": "category", "message": "unknown category"}],
+            errors=[{"field": "category", "message": N_("unknown category")}],
         )
     community_id = next(iter(who.community_ids))
     if data.unit is not None:
@@ -62,7 +63,7 @@ async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:
         if unit is None:
             raise UnknownUnit(
                 N_("No such unit in your district."),
-                errors=[{"field": "unit", "message": "unknown unit"}],
+                errors=[{"field": "unit", "message": N_("unknown unit")}],
             )
         community_id = unit.community_id
     photos = await ensure_own_photos(data.photos, who=who, field="photos")
@@ -144,7 +145,9 @@ async def _decide(report: ProblemReport, *, by: Principal, **changes: object) ->
         decided_by=by.subject, decided_at=datetime.now(UTC), **changes
     )
     if not moved:
-        raise ReportNotOpen(N_("The report is {status} already."), status=report.status)
+        raise ReportNotOpen(
+            N_("The report is {status} already."), status=Named(report.status, REPORT_STATUS_NAMES)
+        )
     await report.refresh_from_db()
     await queue_notification(
         "resident",
@@ -185,7 +188,7 @@ async def confirm(report: ProblemReport, *, by: Principal, data: TaskOpenIn) -> 
         if not await units.filter(id=unit_id).exists():
             raise UnknownUnit(
                 N_("No such unit in your district."),
-                errors=[{"field": "unit", "message": "unknown unit"}],
+                errors=[{"field": "unit", "message": N_("unknown unit")}],
             )
     task = await open_task(
         district_id=report.district_id,

@@ -11,7 +11,7 @@ from accounts.versions import Versions
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import invalid_from
-from kernel.i18n import N_, _
+from kernel.i18n import N_, Named, _
 from oversight.errors import UnknownPeriod
 from oversight.models import OversightRulesVersion
 from oversight.schemas import OversightRules, OversightRulesPatch
@@ -122,7 +122,7 @@ def ensure_ended(period: str) -> tuple[datetime, datetime]:
     if end > datetime.now(UTC):
         raise UnknownPeriod(
             f"{period} has not ended yet.",
-            errors=[{"field": "period", "message": "the period has not ended"}],
+            errors=[{"field": "period", "message": _("the period has not ended")}],
         )
     return start, end
 
@@ -134,9 +134,9 @@ async def ensure_district_period(district_id: str, period: str) -> None:
     if period_kind(period) != kind:
         raise UnknownPeriod(
             N_("The district's lists are by {kind}; {period} is not one of its periods."),
-            kind=_(PERIOD_NAMES[kind]),
+            kind=Named(kind, PERIOD_NAMES),
             period=period,
-            errors=[{"field": "period", "message": f"not a {kind} of this district"}],
+            errors=[{"field": "period", "message": N_("not a period of this district")}],
         )
 
 

@@ -305,7 +305,7 @@ async def download(ctx: Ctx) -> Response:
     if export is None or fmt not in ("csv", "xlsx"):
         raise Invalid(
             "Choose one of the exports, as CSV or XLSX.",
-            errors=[{"field": "kind", "message": "not an export"}],
+            errors=[{"field": "kind", "message": N_("not an export")}],
         )
     start, to = period(ctx)
     chosen: tabular.Format = "csv" if fmt == "csv" else "xlsx"

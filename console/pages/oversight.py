@@ -228,7 +228,7 @@ async def report_action(ctx: Ctx) -> Response:
         await reports.confirm(report, by=ctx.who, data=task)
         await ctx.say(translate("Confirmed: a rectification task is open."))
     else:
-        raise Invalid("No such action.", errors=[{"field": "action", "message": "unknown"}])
+        raise Invalid(N_("No such action."), errors=[{"field": "action", "message": N_("unknown")}])
     return redirect("/console/oversight/reports")
 
 
@@ -287,7 +287,7 @@ async def import_units(ctx: Ctx) -> Response:
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
         raise Invalid(
-            "Choose a CSV or XLSX file.", errors=[{"field": "file", "message": "required"}]
+            N_("Choose a CSV or XLSX file."), errors=[{"field": "file", "message": N_("required")}]
         )
     data = await read_bounded(file)
     try:
@@ -323,8 +323,13 @@ async def create_checklist(ctx: Ctx) -> Response:
             continue
         if len(parts) != 4:
             raise Invalid(
-                "Each item line is: code | text | weight | maximum score.",
-                errors=[{"field": "items", "message": "code | text | weight | maximum score"}],
+                N_("Each item line is: code | text | weight | maximum score."),
+                errors=[
+                    {
+                        "field": "items",
+                        "message": N_("one line per item: code | text | weight | maximum score"),
+                    }
+                ],
             )
         items.append(
             {"code": parts[0], "text": parts[1], "weight": parts[2], "max_score": parts[3]}

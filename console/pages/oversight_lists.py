@@ -137,7 +137,7 @@ async def list_action(ctx: Ctx) -> Response:
         await lists.publish(unit_list, by=ctx.who)
         await ctx.say(translate("The list is published."))
     else:
-        raise Invalid("No such action.", errors=[{"field": "action", "message": "unknown"}])
+        raise Invalid(N_("No such action."), errors=[{"field": "action", "message": N_("unknown")}])
     return redirect(f"/console/oversight/lists/{unit_list.id}")
 
 
@@ -172,7 +172,7 @@ async def decide(ctx: Ctx) -> Response:
             repair, by=ctx.who, decision=repair_body.decision, reason=repair_body.reason
         )
     else:
-        raise Invalid("No such decision.", errors=[{"field": "kind", "message": "unknown"}])
+        raise Invalid(N_("No such decision."), errors=[{"field": "kind", "message": N_("unknown")}])
     await ctx.say(
         translate("Decided: {decision}.", decision=name_of(DECISION_NAMES, appeal.decision))
     )
@@ -254,7 +254,9 @@ async def record_export(ctx: Ctx) -> Response:
     unit = await units.get_unit(ctx.request.path_params["id"], who=ctx.who)
     fmt = ctx.request.query_params.get("format", "xlsx")
     if fmt not in ("csv", "xlsx"):
-        raise Invalid("Choose CSV or XLSX.", errors=[{"field": "format", "message": "csv|xlsx"}])
+        raise Invalid(
+            N_("Choose CSV or XLSX."), errors=[{"field": "format", "message": N_("CSV or XLSX")}]
+        )
     rows = await _record_rows(ctx, unit)
 
     async def chunks() -> AsyncIterator[list[list[Any]]]:

@@ -27,7 +27,7 @@ from console.scope import district_staff
 from console.web import Ctx, form_data, parse_local, redirect
 from kernel.errors import Invalid
 from kernel.http import parse
-from kernel.i18n import translate
+from kernel.i18n import N_, translate
 from oversight import inspections, lists, rectification
 from oversight.models import (
     Checklist,
@@ -325,5 +325,5 @@ async def appeal(ctx: Ctx) -> Response:
         )
         await ctx.say(translate("Your application for credit repair is sent."))
     else:
-        raise Invalid("No such action.", errors=[{"field": "kind", "message": "unknown"}])
+        raise Invalid(N_("No such action."), errors=[{"field": "kind", "message": N_("unknown")}])
     return redirect("/console/oversight/my-unit")

@@ -1,6 +1,14 @@
 // The console's small helpers; pages work without them.
 "use strict";
 (function () {
+  // On a phone the navigation folds behind the menu button, which says whether it is open.
+  document.querySelectorAll(".menu-toggle").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      const open = button.getAttribute("aria-expanded") === "true";
+      button.setAttribute("aria-expanded", open ? "false" : "true");
+    });
+  });
   // "Use my current location" fills latitude and longitude from the browser.
   document.querySelectorAll("[data-geolocate]").forEach(function (button) {
     button.addEventListener("click", function () {

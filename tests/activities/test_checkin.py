@@ -292,3 +292,19 @@ async def test_checkin_to_a_cancelled_activity_is_refused(world):
     response = await check_in(world, world.resident, activity["id"])
     assert response.status_code == 409
     assert response.json()["code"] == "activity_not_open"
+
+
+async def test_a_resident_without_a_community_is_told_to_choose_one_first(world):
+    from accounts.models import Resident
+    from tests.activities.conftest import NEARBY, checkin_token, publish
+
+    activity = await publish(world)
+    newcomer = await Resident.create(openid="o-newcomer", nickname="新居民")
+    actor = await world.actor("resident", newcomer.id, "resident")
+    response = await actor.client.post(
+        f"/api/v1/activities/{activity['id']}/check-in",
+        json={"token": await checkin_token(world, activity["id"]), **NEARBY},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == "签到前请先选择您所在的社区。"
+    await actor.client.aclose()

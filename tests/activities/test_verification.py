@@ -140,6 +140,7 @@ async def test_more_hours_than_the_activity_lasts_are_refused(world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_hours"
+    assert response.json()["errors"] == [{"field": "hours", "message": "最多 2.0 小时"}]
 
 
 async def test_a_worker_of_another_district_cannot_verify(world):

@@ -20,6 +20,25 @@ async def test_unknown_route_is_404_problem(client):
     _is_problem(await client.get("/api/v1/nothing-here"), 404, "not_found")
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.mark.parametrize("path", ["/lists/haishu", "/console/no-such-page", "/console/activitiez"])
+async def test_a_browser_on_a_page_path_that_names_nothing_gets_a_chinese_page(client, path):
+    response = await client.get(path, headers=BROWSER)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert '<html lang="zh-CN">' in page
+    assert "<h1>没有这个页面</h1>" in page and f"{path} 没有页面。" in page
+
+
+async def test_the_api_answers_problem_json_even_to_a_browser(client):
+    _is_problem(await client.get("/api/v1/nothing-here", headers=BROWSER), 404, "not_found")
+    _is_problem(await client.get("/lists/haishu"), 404, "not_found")  # a program's request
+
+
 async def test_wrong_method_is_405_problem(client):
     _is_problem(await client.put("/api/v1/auth/login", json={}), 405, "method_not_allowed")
 

@@ -1,0 +1,78 @@
+"""Every console page, read in Chinese by each role: a crawl from the role's pages along the
+links it offers. No English sentence and no raw code (a status, a role, an action's code) in
+what the page shows; names typed by people (usernames, unit codes) are data, not words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.chinese_text import english_words
+from tests.console import oversight_world as world
+from tests.console.conftest import Live, sign_in
+from tests.console.test_accessibility import PAGES, things  # noqa: F401  (the fixture)
+
+MOST = 80  # pages per role: every template is among the first, rows repeat them
+# Not pages: they sign out, download a file or act.
+SKIP = ("/console/logout", "/console/exports/", "/console/static/", "/console/screen/")
+# What the seed and `things` name in Latin letters: data people typed, shown as typed.
+DATA = r"""
+    (?:c\d|d\d)-(?:worker|admin)|locked-worker|root|o-[a-z]+|[a-z]+-[0-9a-z]{4,}|(?<![A-Za-z0-9])c\d(?![A-Za-z0-9])
+    |\d{4}Q[1-4]  # a quarter, as the lists name it (2026Q3)
+    |[0-9a-f]{8}\b  # the tests' names end in a random hex part
+"""
+
+
+async def _visible_words(page: Any) -> list[str]:
+    text = await page.evaluate(
+        """() => {
+            const main = document.body.cloneNode(true);
+            main.querySelectorAll('code, kbd, samp, .username, script, style')
+                .forEach(n => n.remove());
+            return main.innerText;
+        }"""
+    )
+
+    return english_words(re.sub(DATA, " ", text, flags=re.VERBOSE))
+
+
+async def _crawl(page: Any, start: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    queue = list(start)
+    while queue and len(seen) < MOST:
+        path = queue.pop(0)
+        if path in seen or any(path.startswith(s) for s in SKIP):
+            continue
+        seen.add(path)
+        answer = await page.goto(path)
+        assert answer is not None and answer.status < 500, (path, answer and answer.status)
+        if words := await _visible_words(page):
+            found[path] = words
+        for href in await page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+            link = urlsplit(href)
+            target = link.path + (f"?{link.query}" if link.query else "")
+            if link.path.startswith("/console") and target not in seen:
+                queue.append(target)
+    assert len(seen) >= len(set(start))
+    return found
+
+
+@pytest.mark.parametrize("role", ["c1-worker", "d1-admin", "unit", "visitor"])
+async def test_every_page_a_role_reaches_is_chinese(browser, live: Live, things, role):  # noqa: F811
+    context = await browser.new_context(
+        base_url=live.base, locale="zh-CN", viewport={"width": 1280, "height": 900}
+    )
+    try:
+        page = await context.new_page()
+        if role == "unit":
+            await world.sign_in_as_partner(page, things["unit_login"], "/console/oversight/my-unit")
+        elif role != "visitor":
+            await sign_in(page, role)
+        found = await _crawl(page, [p.format(**things) for p in PAGES[role]])
+    finally:
+        await context.close()
+    assert found == {}, "\n".join(f"{path}: {words}" for path, words in found.items())
