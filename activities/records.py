@@ -36,6 +36,7 @@ from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_
 from kernel.localtime import local_date
+from kernel.validation import FieldMessage
 
 # --- verification and service records ------------------------------------------------------
 
@@ -102,6 +103,9 @@ async def write_service_record(draft: RecordDraft, *, by: Principal) -> ServiceR
     return record
 
 
+AT_MOST = N_("at most {longest} h")
+
+
 def _check_hours(hours: Decimal, activity: Activity) -> None:
     longest = served_hours(
         activity.starts_at, activity.ends_at, activity.starts_at, activity.ends_at
@@ -114,7 +118,7 @@ def _check_hours(hours: Decimal, activity: Activity) -> None:
     if hours > longest:
         raise InvalidHours(
             N_("The activity lasts {longest} h; no more can count."),
-            errors=[{"field": "hours", "message": f"at most {longest}"}],
+            errors=[{"field": "hours", "message": FieldMessage(AT_MOST, longest=longest)}],
             longest=longest,
         )
 
