@@ -13,7 +13,7 @@ from accounts.errors import UsernameTaken
 from accounts.models import Community, Staff
 from kernel import wechat
 from kernel.auth import Principal
-from kernel.i18n import _
+from kernel.i18n import _, translate
 from kernel.passwords import hash_password
 from oversight.errors import (
     ImportRejected,
@@ -23,11 +23,34 @@ from oversight.errors import (
     WeChatBoundElsewhere,
     WeChatNotBound,
 )
-from oversight.models import Unit, UnitAccount
+from oversight.models import UNIT_TYPE_NAMES, Unit, UnitAccount
 from oversight.schemas import UnitAccountIn, UnitIn
 from oversight.scope import readable_units
 
 COLUMNS = list(UnitIn.model_fields)
+# The columns' Chinese names (the template's header), taken as well as the English ones.
+CHINESE_COLUMNS = {
+    "代码": "code",
+    "名称": "name",
+    "类型": "type",
+    "社区": "community",
+    "社区代码": "community",
+    "地址": "address",
+    "纬度": "lat",
+    "经度": "lng",
+    "负责人": "responsible_name",
+    "负责人电话": "responsible_phone",
+}
+
+
+def _unit_type(value: str) -> str:
+    """A unit type by its code, English name or Chinese name (`餐饮店` → `restaurant`)."""
+    for code, name in UNIT_TYPE_NAMES.items():
+        if value in (code, name, translate(name, "zh")):
+            return code
+    return value
+
+
 MAX_ROWS = 20_000
 
 
@@ -86,10 +109,15 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
     if not values:
         raise ImportRejected(_("The file is empty."))
     header = [str(h or "").strip() for h in values[0]]
+    header = [CHINESE_COLUMNS.get(h, h) for h in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or not {"code", "name", "type", "community"} <= set(header):
         raise ImportRejected(
-            _("The first row names the columns: {columns}.", columns=", ".join(COLUMNS)),
+            _(
+                "The first row names the columns: {columns} (or in Chinese: {chinese}).",
+                columns=", ".join(COLUMNS),
+                chinese="、".join(dict.fromkeys(h for h in CHINESE_COLUMNS if h != "社区代码")),
+            ),
             errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
         )
     rows = []
@@ -115,6 +143,8 @@ async def import_units(data: bytes, *, who: Principal) -> int:
     parsed: list[tuple[int, UnitIn]] = []
     for number, row in enumerate(rows, start=2):
         cleaned = {k: (str(v).strip() if k not in ("lat", "lng") else v) for k, v in row.items()}
+        if "type" in cleaned:
+            cleaned["type"] = _unit_type(cleaned["type"])
         try:
             parsed.append((number, UnitIn.model_validate(cleaned)))
         except ValidationError as exc:
