@@ -46,6 +46,10 @@ class RetroactiveRulesChange(Invalid):
     code, title = "retroactive_rules_change", N_("A rules change cannot take effect in the past")
 
 
+class RulesChangeInForce(Conflict):
+    code, title = "rules_change_in_force", N_("The rules change has taken effect already")
+
+
 class NoSuchStaff(NotFound):
     code, title = "staff_not_found", N_("No such member of staff")
 

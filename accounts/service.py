@@ -14,6 +14,7 @@ from accounts.errors import (
     CommunityExists,
     DefaultRequired,
     DistrictExists,
+    RulesChangeInForce,
     UnknownAction,
 )
 from accounts.models import Community, District, DistrictRulesVersion
@@ -242,6 +243,25 @@ async def change_rules(
         created_by=by.subject,
     )
     return RulesChange(after, effective_from, written.id, True, earnings(after, actions))
+
+
+async def cancel_scheduled_rules(district: District, version_id: str) -> DistrictRulesVersion:
+    """Withdraws the district's last scheduled rules change before it takes effect. Only the
+    last one: each version holds the whole rules, so a later change carries this one's."""
+    now = datetime.now(UTC)
+    version = await DistrictRulesVersion.get_or_none(id=version_id, district_id=district.id)
+    if version is None:
+        raise NotFound(N_("No such rules change."))
+    if version.effective_from <= now:
+        raise RulesChangeInForce(N_("The change took effect already; make a new change instead."))
+    if await DistrictRulesVersion.exists(
+        district_id=district.id, effective_from__gt=version.effective_from
+    ):
+        raise RulesChangeInForce(N_("A later change is scheduled; cancel that one first."))
+    deleted = await DistrictRulesVersion.filter(id=version.id, effective_from__gt=now).delete()
+    if not deleted:
+        raise RulesChangeInForce(N_("The change took effect already; make a new change instead."))
+    return version
 
 
 # --- communities ---------------------------------------------------------------------------

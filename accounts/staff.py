@@ -63,6 +63,36 @@ async def create_staff(data: StaffCreate, *, by: Principal) -> Staff:
     return staff
 
 
+async def set_communities(staff_id: str, codes: list[str], *, by: Principal) -> Staff:
+    """Changes the communities a worker serves: links added and removed one by one, so each
+    change forgets the worker's cached principal (`accounts/principals.py`)."""
+    staff = await managed_staff(staff_id, by=by)
+    if staff.role != "worker":
+        raise InvalidStaffScope(N_("Only a worker serves chosen communities."))
+    if not codes:
+        raise InvalidStaffScope(
+            N_("A worker needs at least one community."),
+            errors=[{"field": "communities", "message": N_("required")}],
+        )
+    wanted = await Community.filter(district_id=staff.district_id or "", code__in=codes)
+    missing = set(codes) - {c.code for c in wanted}
+    if missing:
+        raise InvalidStaffScope(
+            N_("No such communities in the worker's district: {missing}."),
+            missing=", ".join(sorted(missing)),
+        )
+    keep = {c.id for c in wanted}
+    links = await StaffCommunity.filter(staff_id=staff.id)
+    for link in links:
+        if link.community_id not in keep:
+            await link.delete()
+    have = {link.community_id for link in links}
+    for community in wanted:
+        if community.id not in have:
+            await StaffCommunity.create(staff=staff, community=community)
+    return staff
+
+
 async def set_platform_admin(username: str, password: str) -> Staff:
     """Creates the platform administrator, or resets their password (the CLI's create-admin)."""
     password_hash = await hash_password(password)

@@ -104,6 +104,9 @@ async def write_service_record(draft: RecordDraft, *, by: Principal) -> ServiceR
     return record
 
 
+AT_MOST = N_("at most {longest} h")
+
+
 def _check_hours(hours: Decimal, activity: Activity) -> None:
     longest = served_hours(
         activity.starts_at, activity.ends_at, activity.starts_at, activity.ends_at
@@ -116,12 +119,7 @@ def _check_hours(hours: Decimal, activity: Activity) -> None:
     if hours > longest:
         raise InvalidHours(
             N_("The activity lasts {longest} h; no more can count."),
-            errors=[
-                {
-                    "field": "hours",
-                    "message": FieldMessage(N_("at most {longest} h"), longest=longest),
-                }
-            ],
+            errors=[{"field": "hours", "message": FieldMessage(AT_MOST, longest=longest)}],
             longest=longest,
         )
 

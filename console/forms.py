@@ -215,7 +215,26 @@ def apply(html: str, state: dict[str, Any], summary: Callable[[dict[str, Any]], 
         return edits.result()
     _fill(form, values, errors, edits)
     edits.insert(form.start.end, summary({**state, "errors": errors}))
+    _open_around(scanner.tags, form.start, edits)
     return edits.result()
+
+
+def _open_around(tags: list[_Tag], start: _Tag, edits: _Edits) -> None:
+    """Opens the `<details>` the form is folded in, so its summary and fields are seen."""
+    around: list[_Tag] = []
+    for tag in tags:
+        if tag is start:
+            break
+        if tag.name == "details":
+            if not tag.closing:
+                around.append(tag)
+            elif around:
+                around.pop()
+    for details in around:
+        if not any(k == "open" for k, _ in details.attrs):
+            edits.replace(
+                details.start, details.end, _start_tag("details", [*details.attrs, ("open", None)])
+            )
 
 
 def _fill(

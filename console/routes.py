@@ -74,6 +74,7 @@ routes: list[BaseRoute] = [
     _get("/exports/{kind}", exports.download),
     _get("/settings", admin.settings, ADMINS),
     _post("/settings", admin.change_settings, ADMINS),
+    _post("/settings/scheduled/{id}/cancel", admin.cancel_scheduled, ADMINS),
     _get("/staff", admin.staff_page, ADMINS),
     _post("/staff", admin.add_staff, ADMINS),
     _post("/staff/communities", admin.add_community, ADMINS),

@@ -13,9 +13,10 @@ from accounts.scope import served_communities
 from kernel import wechat
 from kernel.auth import Principal
 from kernel.errors import Problem, RateLimited
-from kernel.i18n import N_
+from kernel.i18n import N_, translate
 from kernel.passwords import hash_password
 from kernel.table_reader import TableLimits, TableRefused, read_table
+from kernel.validation import FieldMessage
 from oversight.errors import (
     ImportRejected,
     ImportTooLarge,
@@ -25,13 +26,37 @@ from oversight.errors import (
     WeChatBoundElsewhere,
     WeChatNotBound,
 )
-from oversight.models import Unit, UnitAccount
+from oversight.models import UNIT_TYPE_NAMES, Unit, UnitAccount
 from oversight.schemas import UnitAccountIn, UnitIn
 from oversight.scope import readable_units
 
 COLUMNS = list(UnitIn.model_fields)
+UNKNOWN_COLUMN = N_("unknown column {column}")
 # What an import reads (`read_rows`), as its endpoint declares the file.
 TABLE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+# The columns' Chinese names (the template's header), taken as well as the English ones.
+CHINESE_COLUMNS = {
+    "代码": "code",
+    "名称": "name",
+    "类型": "type",
+    "社区": "community",
+    "社区代码": "community",
+    "地址": "address",
+    "纬度": "lat",
+    "经度": "lng",
+    "负责人": "responsible_name",
+    "负责人电话": "responsible_phone",
+}
+
+
+def _unit_type(value: str) -> str:
+    """A unit type by its code, English name or Chinese name (`餐饮店` → `restaurant`)."""
+    for code, name in UNIT_TYPE_NAMES.items():
+        if value in (code, name, translate(name, "zh")):
+            return code
+    return value
+
+
 MAX_ROWS = 20_000
 # Far more columns than a unit has (a sheet may carry a few of its own), far fewer than a
 # spreadsheet allows.
@@ -96,12 +121,17 @@ async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
         raise ImportRejected(N_("The file has no rows."))
     _number, first = table[0]
     header = [str(h or "").strip() for h in first]
+    header = [CHINESE_COLUMNS.get(h, h) for h in header]
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown or not {"code", "name", "type", "community"} <= set(header):
         raise ImportRejected(
-            N_("The first row names the columns: {columns}."),
+            N_("The first row names the columns: {columns} (or in Chinese: {chinese})."),
             columns=", ".join(COLUMNS),
-            errors=[{"field": "header", "message": f"unknown column {h}"} for h in unknown],
+            chinese="、".join(dict.fromkeys(h for h in CHINESE_COLUMNS if h != "社区代码")),
+            errors=[
+                {"field": "header", "message": FieldMessage(UNKNOWN_COLUMN, column=h)}
+                for h in unknown
+            ],
         )
     rows = [
         (
@@ -138,6 +168,8 @@ async def import_units(data: bytes, *, who: Principal) -> int:
     parsed: list[tuple[int, UnitIn]] = []
     for number, row in rows:
         cleaned = {k: (str(v).strip() if k not in ("lat", "lng") else v) for k, v in row.items()}
+        if "type" in cleaned:
+            cleaned["type"] = _unit_type(cleaned["type"])
         try:
             parsed.append((number, UnitIn.model_validate(cleaned)))
         except ValidationError as exc:

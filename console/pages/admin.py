@@ -5,6 +5,7 @@ roll of a month reviewed before publishing, and the jobs. Every rule is the doma
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from starlette.responses import Response
@@ -14,17 +15,19 @@ from accounts import staff as staff_accounts
 from accounts.models import Community, District, StaffCommunity
 from accounts.schemas import (
     CommunityCreate,
+    DistrictRules,
     DistrictRulesPatch,
     PasswordResetIn,
     StaffCreate,
 )
-from console import lookups, scope
+from console import lookups, names, scope
 from console.scope import communities_of, readable_badges, readable_districts
-from console.web import Ctx, form_data, local, parse_local, redirect
+from console.web import Ctx, form_data, local, number, parse_local, redirect
 from credits import rewards
 from credits.models import from_units
 from credits.recognition import honour_rolls
 from credits.recognition import service as recognition
+from credits.recognition.models import HonourRollEntry
 from credits.recognition.schemas import BadgeCreate
 from credits.schemas import RestockIn, RewardIn, RewardPatch, StaffRedemptionOut, WithdrawIn
 from kernel import localtime
@@ -96,6 +99,62 @@ def _patch(values: dict[str, str]) -> DistrictRulesPatch:
     return patch
 
 
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return translate("On") if value else translate("Off")
+    if isinstance(value, dict):  # the credits' expiry
+        text = translate(EXPIRY.get(str(value.get("policy")), N_("Unknown")))
+        months = value.get("months")
+        return text + (f"（{translate('%(n)s months') % {'n': months}}）" if months else "")
+    return number(value) if isinstance(value, Decimal | int | float) else str(value)
+
+
+def _differences(before: DistrictRules, after: DistrictRules, actions: dict[str, str]) -> list[str]:
+    """What a scheduled change changes, in words: 每小时积分（礼让斑马线）：10 → 12."""
+    old, new = before.model_dump(), after.model_dump()
+    lines = []
+    for name in new:
+        if old.get(name) == new[name]:
+            continue
+        if name in accounts.PER_ACTION_MAPS:
+            for code in sorted(set(old[name]) | set(new[name])):
+                # An action without its own value has the default's.
+                was = old[name].get(code, old[name].get("default"))
+                will = new[name].get(code, new[name].get("default"))
+                if was == will:
+                    continue
+                action = (
+                    translate("All other actions") if code == "default" else actions.get(code, code)
+                )
+                lines.append(
+                    f"{translate(names.FIELDS[name])}（{action}）：{_shown(was)} → {_shown(will)}"
+                )
+            continue
+        label = translate(names.FIELDS.get(name, N_("The form")))
+        lines.append(f"{label}：{_shown(old.get(name))} → {_shown(new[name])}")
+    return lines
+
+
+async def _scheduled(district: District, actions: dict[str, str]) -> list[dict[str, Any]]:
+    """The changes to come, each with what it changes against the one before it."""
+    upcoming = await accounts.upcoming_rules(district.id)
+    before = await accounts.rules_at(district.id)
+    shown = []
+    for i, version in enumerate(upcoming):
+        after = DistrictRules.model_validate(version.rules)
+        shown.append(
+            {
+                "version": version,
+                "changes": _differences(before, after, actions),
+                "last": i == len(upcoming) - 1,
+            }
+        )
+        before = after
+    return shown
+
+
 async def _settings_page(
     ctx: Ctx, district: District, *, values: dict[str, str], preview: Any = None
 ) -> Response:
@@ -106,7 +165,7 @@ async def _settings_page(
         district=district,
         rules=rules,
         earnings=accounts.earnings(rules, actions),
-        upcoming=await accounts.upcoming_rules(district.id),
+        upcoming=await _scheduled(district, actions),
         actions=actions,
         values=values,
         preview=preview,
@@ -136,6 +195,16 @@ async def change_settings(ctx: Ctx) -> Response:
     return redirect(f"/console/settings?district={district.code}")
 
 
+async def cancel_scheduled(ctx: Ctx) -> Response:
+    """Withdraws the last scheduled rules change before it takes effect."""
+    district = await _district(ctx)
+    cancelled = await accounts.cancel_scheduled_rules(district, ctx.request.path_params["id"])
+    await ctx.say(
+        translate("The change from {when} is cancelled.", when=local(cancelled.effective_from))
+    )
+    return redirect(f"/console/settings?district={district.code}")
+
+
 def _when(change: Any) -> str:
     return local(change.effective_from)
 
@@ -152,16 +221,19 @@ async def staff_page(ctx: Ctx) -> Response:
         .order_by("role", "username")
     )
     links: dict[str, list[str]] = {}
+    served: dict[str, set[str]] = {}
     communities = {c.id: c for c in await Community.filter(district_id=district.id)}
     for link in await StaffCommunity.filter(staff_id__in=[s.id for s in staff]):
         if link.community_id in communities:
             links.setdefault(link.staff_id, []).append(communities[link.community_id].name)
+            served.setdefault(link.staff_id, set()).add(link.community_id)
     return ctx.render(
         "staff.html",
         districts=await District.all().order_by("code") if ctx.who.role == "platform_admin" else [],
         district=district,
         staff=staff,
         links=links,
+        served=served,
         communities=sorted(communities.values(), key=lambda c: c.name),
     )
 
@@ -209,6 +281,13 @@ async def staff_action(ctx: Ctx) -> Response:
     elif action == "enable":
         changed = await staff_accounts.enable_staff(staff_id, by=ctx.who)
         message = translate("{name} is enabled.", name=changed.username)
+    elif action == "communities":
+        form = await ctx.request.form()
+        ids = [v for v in form.getlist("communities") if isinstance(v, str)]
+        home = await _district(ctx)
+        codes = [c.code for c in await Community.filter(district_id=home.id, id__in=ids)]
+        changed = await staff_accounts.set_communities(staff_id, codes, by=ctx.who)
+        message = translate("{name} now serves the communities chosen.", name=changed.username)
     elif action == "password":
         body = parse(PasswordResetIn, {"password": values.get("password", "")})
         assert isinstance(body, PasswordResetIn)
@@ -363,6 +442,9 @@ async def honour_roll_page(ctx: Ctx) -> Response:
     rolls = scope.readable_honour_rolls(ctx.who).rows().filter(district_id=district.id)
     roll = await rolls.filter(period=period).first()
     view = await recognition.shown_honour_roll(roll, district, who=ctx.who) if roll else None
+    empty = roll is not None and not await HonourRollEntry.exists(
+        roll_id=roll.id, removed_at__isnull=True
+    )
     periods = [localtime.local_month(now)]
     for _ in range(11):
         periods.append(honour_rolls.previous_period(periods[-1]))
@@ -373,6 +455,7 @@ async def honour_roll_page(ctx: Ctx) -> Response:
         periods=periods,
         roll=roll,
         view=view,
+        empty=empty,
         boards=BOARDS,
     )
 
@@ -401,6 +484,16 @@ async def honour_roll_action(ctx: Ctx) -> Response:
             await honour_rolls.remove_line(roll, values.get("line", ""), reason, by=ctx.who)
             message = translate("The line is taken off the roll.")
         elif action == "publish":
+            empty = not await HonourRollEntry.exists(roll_id=roll.id, removed_at__isnull=True)
+            if empty and values.get("confirm_empty") != "on":
+                raise Invalid(
+                    N_(
+                        "The roll of {period} is empty: residents would see a roll with "
+                        "nobody on it. Tick the box to publish it anyway."
+                    ),
+                    period=period,
+                    errors=[{"field": "confirm_empty", "message": N_("required")}],
+                )
             await honour_rolls.publish(roll, by=ctx.who)
             message = translate("The honour roll of {period} is published.", period=period)
         else:

@@ -43,6 +43,48 @@ DISTRICT_JOBS: dict[str, Callable[[District], Awaitable[dict[str, Any]]]] = {
 }
 
 
+WEEKDAYS = (
+    N_("Sunday"),
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+)
+
+
+def in_words(schedule: str) -> str:
+    """A five-field cron schedule in words (每天 02:30, 每周一 03:00, 每 10 分钟); one
+    this does not know how to say is shown as it is."""
+    parts = schedule.split()
+    if len(parts) != 5:
+        return schedule
+    minute, hour, day, month, weekday = parts
+    if month != "*" or not (minute.isdigit() or minute == "*" or minute.startswith("*/")):
+        return schedule
+    if (hour, day, weekday) == ("*", "*", "*"):
+        if minute == "*":
+            return translate("Every minute")
+        if minute.startswith("*/") and minute[2:].isdigit():
+            return translate("Every {n} minutes", n=int(minute[2:]))
+        if minute.isdigit():
+            return translate("Every hour at minute {m}", m=int(minute))
+        return schedule
+    if not (minute.isdigit() and hour.isdigit()):
+        return schedule
+    time = f"{int(hour):02d}:{int(minute):02d}"
+    if (day, weekday) == ("*", "*"):
+        return translate("Every day at {time}", time=time)
+    if day == "*" and weekday.isdigit() and int(weekday) <= 7:
+        return translate(
+            "Every {weekday} at {time}", weekday=translate(WEEKDAYS[int(weekday) % 7]), time=time
+        )
+    if weekday == "*" and day.isdigit():
+        return translate("On day {day} of every month at {time}", day=int(day), time=time)
+    return schedule
+
+
 def _district_slot(district_id: str) -> str:
     """A district run's slot: the district, then a unique tail (the slot is 40 characters)."""
     return district_slot_prefix(district_id) + new_id()[-12:]
@@ -69,6 +111,7 @@ async def jobs_page(ctx: Ctx) -> Response:
     return ctx.render(
         "jobs.html",
         jobs=jobs,
+        words={job.name: in_words(job.schedule) for job in jobs},
         runs=runs,
         recent=recent,
     )

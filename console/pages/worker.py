@@ -126,6 +126,7 @@ def _activity_form_values(a: Activity | None) -> dict[str, Any]:
             "lat": "",
             "lng": "",
             "radius_m": "",
+            "walk_ins": False,
         }
     return {
         "title": a.title,
@@ -139,6 +140,7 @@ def _activity_form_values(a: Activity | None) -> dict[str, Any]:
         "lat": str(a.lat),
         "lng": str(a.lng),
         "radius_m": str(a.radius_m),
+        "walk_ins": a.walk_ins,
     }
 
 
@@ -192,6 +194,7 @@ async def create_activity(ctx: Ctx) -> Response:
             "community": community.code if community else "-",
             "capacity": values.get("capacity") or None,
             "location": _location(values),
+            "walk_ins": values.get("walk_ins") == "on",
             **_times(values),
         },
     )
@@ -205,6 +208,7 @@ async def create_activity(ctx: Ctx) -> Response:
         starts_at=body.starts_at,
         ends_at=body.ends_at,
         capacity=body.capacity,
+        walk_ins=body.walk_ins,
         lat=body.location.lat,
         lng=body.location.lng,
         radius_m=body.location.radius_m,
@@ -229,6 +233,7 @@ async def update_activity(ctx: Ctx) -> Response:
             "description": values.get("description", ""),
             "capacity": values.get("capacity") or None,
             "location": _location(values),
+            "walk_ins": values.get("walk_ins") == "on",
             **_times(values),
         },
     )
@@ -256,8 +261,11 @@ async def activity_detail(ctx: Ctx) -> Response:
         [e.resident_id for e in enrolments] + [a.resident_id for a in attendances]
     )
     q, found = await find_residents(ctx)
+    now = datetime.now(UTC)
     return ctx.render(
         "activity.html",
+        # A back-fill during the activity ends now (it must have ended), afterwards at its end.
+        backfill_left=min(now, activity.ends_at),
         q=q,
         found=found,
         row=row,
@@ -265,7 +273,7 @@ async def activity_detail(ctx: Ctx) -> Response:
         enrolments=enrolments,
         attendances=attendances,
         people=people,
-        can_change=activity.status == "published" and activity.starts_at > datetime.now(UTC),
+        can_change=activity.status == "published" and activity.starts_at > now,
         runs=ctx.who.role in RUNS_ACTIVITIES,
     )
 

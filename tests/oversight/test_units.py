@@ -90,3 +90,25 @@ async def test_a_file_that_is_no_table_is_refused_with_a_clear_code(world):
         response = await _import(world.district_admin, data, name)
         assert response.status_code == 422, response.text
         assert response.json()["code"] == "import_rejected"
+
+
+async def test_an_import_takes_chinese_column_and_type_names(world):
+    data = (
+        "代码,名称,类型,社区,地址,纬度,经度,负责人,负责人电话\n"
+        "r-1,老街面馆,餐饮店,c1,中山路3号,29.87,121.54,张老板,13900000002\n"
+        "r-2,街角小店,shop,c1,,,,,\n"
+    ).encode()
+    response = await _import(world.district_admin, data)
+    assert response.status_code == 201, response.text
+    listed = (await world.district_admin.client.get("/api/v1/oversight/units")).json()
+    assert {(u["code"], u["type"]) for u in listed["items"]} == {
+        ("r-1", "restaurant"),
+        ("r-2", "shop"),
+    }
+
+
+async def test_unknown_columns_are_refused_naming_the_expected_ones(world):
+    response = await _import(world.district_admin, "编号,店名\nx,y\n".encode())
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "code, name, type, community" in detail and "代码、名称、类型、社区" in detail
