@@ -25,6 +25,7 @@ PROPER = frozenset(
             "QR",
         ),
         *("YYYY", "MM", "DD", "HH", "ID", "API", "HTTP"),
+        *("MB", "KB"),  # units of size
         *("WeChat", "Chrome", "Edge", "Safari", "Firefox", "QQ", "UC", "HarmonyOS", "Android"),
         *("iPhone", "iPad", "Windows", "macOS", "ChromeOS", "Linux"),
     }

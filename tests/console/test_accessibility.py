@@ -134,15 +134,19 @@ async def things(live: Live, console_database: str, var_dir: Any) -> dict[str, s
     assert computed.status_code in (200, 201), computed.text
     lists = await live.call("d1-admin", "GET", f"/api/v1/oversight/lists?period={quarter}")
     drawn = next(item for item in lists.json()["items"] if item["unit_type"] == "restaurant")
-    await live.call("d1-admin", "POST", f"/api/v1/oversight/lists/{drawn['id']}/notices")
-    async with world.database(console_database, var_dir):
-        await UnitList.filter(id=drawn["id"]).update(
-            objection_deadline=datetime.now(UTC) - timedelta(minutes=1)
+    if drawn["status"] != "published":  # a second module using the fixture finds it so
+        noticed = await live.call(
+            "d1-admin", "POST", f"/api/v1/oversight/lists/{drawn['id']}/notices"
         )
-    published = await live.call(
-        "d1-admin", "POST", f"/api/v1/oversight/lists/{drawn['id']}/publication"
-    )
-    assert published.status_code == 200, published.text
+        assert noticed.status_code == 200, noticed.text
+        async with world.database(console_database, var_dir):
+            await UnitList.filter(id=drawn["id"]).update(
+                objection_deadline=datetime.now(UTC) - timedelta(minutes=1)
+            )
+        published = await live.call(
+            "d1-admin", "POST", f"/api/v1/oversight/lists/{drawn['id']}/publication"
+        )
+        assert published.status_code == 200, published.text
     return {
         "upcoming": str(upcoming["id"]),
         "past": str(past["id"]),

@@ -17,7 +17,15 @@ from tests.console.test_accessibility import PAGES, things  # noqa: F401  (the f
 
 MOST = 80  # pages per role: every template is among the first, rows repeat them
 # Not pages: they sign out, download a file or act.
-SKIP = ("/console/logout", "/console/exports/", "/console/static/", "/console/screen/")
+# Not pages: signing out, files (exports, photos and uploads are downloads), the screen.
+SKIP = (
+    "/console/logout",
+    "/console/exports/",
+    "/console/static/",
+    "/console/screen/",
+    "/console/oversight/photos/",
+    "/console/uploads/",
+)
 # What the seed and `things` name in Latin letters: data people typed, shown as typed.
 DATA = r"""
     (?:c\d|d\d)-(?:worker|admin)|locked-worker|root|o-[a-z]+|[a-z]+-[0-9a-z]{4,}|(?<![A-Za-z0-9])c\d(?![A-Za-z0-9])

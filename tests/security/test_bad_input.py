@@ -77,7 +77,7 @@ async def test_a_five_thousand_digit_integer_is_a_422(world):
         "/api/v1/me", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    assert "64 bits" in response.json()["errors"][0]["message"]
+    assert "64 位" in response.json()["errors"][0]["message"]  # the reader's language: Chinese
 
 
 async def test_a_hundred_thousand_deep_array_is_refused_cleanly(world):
