@@ -105,6 +105,7 @@ async def checkin_code_png(who: Principal, activity_id: str) -> Response:
         OutsideGeofence,
         OutsideTimeWindow,
         OverlappingAttendance,
+        UnknownResident,
     ),
 )
 async def check_in(who: Principal, activity_id: str, body: CheckinIn) -> AttendanceOut:
