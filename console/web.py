@@ -97,6 +97,7 @@ def _env() -> Environment:
         source=names.source,
         browser=names.browser,
         urlq=lambda v: quote(str(v), safe=""),
+        period=localtime.period_name,
     )
     env.globals.update(names=names)
     return env

@@ -162,7 +162,7 @@ class ReverseIn(Schema):
     reason: Reason
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     owner_kind: str
     owner_id: str
     account: str = Field(validation_alias="account_kind")
@@ -187,7 +187,7 @@ class TransactionOut(Schema):
     )
     occurred_at: datetime
     created_at: datetime
-    entries: list[EntryOut]
+    entries: list[LedgerEntryOut]
 
     @classmethod
     def of(

@@ -250,6 +250,34 @@ class _PathRoute(Route):
         await self.app(scope, receive, send)
 
 
+def preferred_type(request: Request, offered: Sequence[str]) -> str:
+    """The offered media type the request's `Accept` prefers (RFC 9110 §12.5.1): the highest
+    quality, the quality of a type being that of the most specific range naming it; on a tie,
+    or when `Accept` names none of them, the first offered."""
+    ranges: dict[str, float] = {}
+    for part in request.headers.get("accept", "").split(",")[:20]:
+        kind, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if kind:
+            ranges[kind.lower()] = quality
+
+    def quality_of(media_type: str) -> float:
+        for candidate in (media_type, media_type.split("/")[0] + "/*", "*/*"):
+            if candidate in ranges:
+                return ranges[candidate]
+        return 0.0
+
+    best = max(offered, key=quality_of)  # max keeps the first of equals
+    return best if quality_of(best) > 0 else offered[0]
+
+
 def _request_hash(endpoint: Endpoint, request: Request, body: Any) -> str:
     canonical = json.dumps(
         [endpoint.method, endpoint.path, request.path_params, body], sort_keys=True, default=str

@@ -3,11 +3,13 @@ day and month, a local day's bounds in UTC, and a stored moment's local day and 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from kernel.db import dialect
+from kernel.i18n import N_, translate
 from kernel.settings import get_settings
 
 
@@ -81,3 +83,42 @@ def _sqlite_offset() -> str:
     (Asia/Shanghai) is; a zone with it would need its rules in the statement."""
     offset = now().utcoffset() or timedelta(0)
     return f"{int(offset.total_seconds()) // 60:+d} minutes"
+
+
+# --- periods, as people read them -----------------------------------------------------------
+# A month `2026-07` (honour rolls) or `2026M07`, a quarter `2026Q3`, a half-year `2026H2`, a
+# year `2026Y` (red and black lists): codes for machines, names for people.
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|M(\d{2})|Q([1-4])|H([12])|Y)$")
+_MONTH = N_("{month}/{year}")
+_QUARTERS = (N_("Q1 {year}"), N_("Q2 {year}"), N_("Q3 {year}"), N_("Q4 {year}"))
+_HALVES = (N_("first half of {year}"), N_("second half of {year}"))
+_YEAR = N_("year {year}")
+
+
+def period_name(code: str) -> str:
+    """A period by its name in the reader's language (`2026Q3` → 2026年第三季度, `2026-07` →
+    2026年7月); anything else as it is."""
+    found = _PERIOD.match(code)
+    if found is None:
+        return code
+    year, month, month_code, quarter, half = found.groups()
+    if month or month_code:
+        return translate(_MONTH, year=year, month=int(month or month_code))
+    if quarter:
+        return translate(_QUARTERS[int(quarter) - 1], year=year)
+    if half:
+        return translate(_HALVES[int(half) - 1], year=year)
+    return translate(_YEAR, year=year)
+
+
+class PeriodName:
+    """A period as a message's field: named when the message is written, in its language."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __format__(self, spec: str) -> str:
+        return period_name(self.code)
+
+    def __str__(self) -> str:
+        return period_name(self.code)

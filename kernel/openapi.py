@@ -3,10 +3,11 @@ that validate requests and shape responses, so it cannot drift from the code."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import TypeAdapter
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode
 
 from kernel.errors import (
     BadRequest,
@@ -77,19 +78,105 @@ def _refuse_control_characters(schema: Any) -> None:
             _refuse_control_characters(value)
 
 
+class SchemaNameClash(Exception):
+    """Two different models would be one component schema: rename one of them."""
+
+
+# A page of items (`Page[ActivityOut]`, pydantic's `Page_ActivityOut_`) is `ActivityPage`;
+# a model whose request and response schemas differ (pydantic's `Criterion-Input` and
+# `Criterion-Output`: a decimal is a number or its text coming in, a number going out) is
+# `CriterionIn` and `CriterionOut`, as the project names its request and response models.
+_NAMES = ((re.compile(r"^Page_(\w+?)(?:Out)?_$"), r"\1Page"), (re.compile(r"-(In|Out)put$"), r"\1"))
+
+
+def _component_name(name: str) -> str:
+    for pattern, replacement in _NAMES:
+        name = pattern.sub(replacement, name)
+    return name
+
+
+def _component_names(defs: dict[str, Any]) -> dict[str, str]:
+    """Each schema's name in the document: the model's class name, a page `<Item>Page`.
+    pydantic names a model by its module path (`credits__schemas__EntryOut`) only when
+    another model has the same class name: that is refused, so names stay stable."""
+    clashes = sorted(name for name in defs if "__" in name)
+    if clashes:
+        raise SchemaNameClash(f"models sharing a class name: {', '.join(clashes)}")
+    names = {name: _component_name(name) for name in defs}
+    given = [*names.values(), "Problem"]
+    taken = [name for name in given if given.count(name) > 1]
+    if taken:
+        raise SchemaNameClash(f"schema names given twice: {', '.join(sorted(set(taken)))}")
+    return names
+
+
+def _renamed(schema: Any, names: dict[str, str]) -> Any:
+    if isinstance(schema, list):
+        return [_renamed(item, names) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    renamed = {key: _renamed(value, names) for key, value in schema.items()}
+    ref = renamed.get("$ref")
+    if isinstance(ref, str) and ref.startswith(REF.format(model="")):
+        renamed["$ref"] = REF.format(model=names[ref.rsplit("/", 1)[1]])
+    return renamed
+
+
+def _referenced(schema: Any, defs: dict[str, Any], found: set[str]) -> set[str]:
+    """The names of the component schemas `schema` reaches, directly or through others."""
+    if isinstance(schema, list):
+        for item in schema:
+            _referenced(item, defs, found)
+    elif isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(REF.format(model="")):
+            name = ref.rsplit("/", 1)[1]
+            if name not in found:
+                found.add(name)
+                _referenced(defs.get(name), defs, found)
+        for value in schema.values():
+            _referenced(value, defs, found)
+    return found
+
+
+def _schemas(endpoints: list[Endpoint]) -> tuple[dict[Any, Any], dict[str, Any]]:
+    """Every body, query and response schema, with the models they name as components, in
+    one generation: a model is one component, or two (`-Input`, `-Output`) where what it
+    accepts and what it answers differ. Returns (type, mode) -> schema, and the components."""
+    inputs: dict[tuple[Any, JsonSchemaMode], TypeAdapter[Any]] = {}
+    for e in endpoints:
+        for model in (e.body, e.query):
+            if model is not None:
+                inputs.setdefault((model, "validation"), TypeAdapter(model))
+        if e.response is not None:
+            inputs.setdefault((e.response, "serialization"), TypeAdapter(e.response))
+    schemas, top = TypeAdapter.json_schemas(
+        [(key, mode, adapter) for (key, mode), adapter in inputs.items()],
+        ref_template=REF,
+    )
+    defs = top.get("$defs", {})
+    names = _component_names(defs)
+    # The title is the name too: generators name a class by a schema's title.
+    defs = {names[n]: {**_renamed(schema, names), "title": names[n]} for n, schema in defs.items()}
+    schemas = {key: _renamed(schema, names) for key, schema in schemas.items()}
+    # Request texts refuse control characters; a model only answered keeps its own schema.
+    requests = [s for (_, mode), s in schemas.items() if mode == "validation"]
+    answers = [s for (_, mode), s in schemas.items() if mode == "serialization"]
+    answered = _referenced(answers, defs, set())
+    for name in _referenced(requests, defs, set()) - answered:
+        _refuse_control_characters(defs[name])
+    return schemas, defs
+
+
 def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> dict[str, Any]:
-    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
-    models = {m for e in endpoints for m in (e.body, e.query) if m is not None}
-    if models:
-        _, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
-        request_defs = defs.get("$defs", {})
-        _refuse_control_characters(request_defs)
-        components.update(request_defs)
+    """The document; a model is a named component schema (`#/components/schemas/ActivityOut`,
+    a page of them `ActivityPage`) that operations reference, so generated clients name their
+    classes after ours."""
+    schemas, defs = _schemas(endpoints)
+    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA, **defs}
 
     def response_schema(annotation: Any) -> dict[str, Any]:
-        schema = TypeAdapter(annotation).json_schema(ref_template=REF, mode="serialization")
-        components.update(schema.pop("$defs", {}))
-        return schema
+        return dict(schemas[(annotation, "serialization")])
 
     paths: dict[str, dict[str, Any]] = {}
     for e in endpoints:
@@ -108,7 +195,7 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
             # The model's own schema: each parameter keeps its bounds (`limit` 1..100) and
             # patterns, which the field's bare type would lose.
             query_schema = e.query.model_json_schema(ref_template=REF)
-            components.update(query_schema.pop("$defs", {}))
+            query_schema.pop("$defs", None)  # the same models are components already
             required = set(query_schema.get("required", []))
             for name, schema in query_schema["properties"].items():
                 schema.pop("title", None)
@@ -129,9 +216,7 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
         if e.body is not None:
             operation["requestBody"] = {
                 "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": REF.format(model=e.body.__name__)}}
-                },
+                "content": {"application/json": {"schema": schemas[(e.body, "validation")]}},
             }
         if e.upload:
             operation["requestBody"] = _file_upload(e.upload)
@@ -227,6 +312,4 @@ def _generic_errors(e: Endpoint) -> list[type[Problem]]:
 
 
 def _openapi_path(path: str) -> str:
-    import re
-
     return re.sub(r"{(\w+):\w+}", r"{\1}", path)

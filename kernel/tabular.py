@@ -16,6 +16,7 @@ from contextlib import aclosing
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
+from urllib.parse import quote
 
 import anyio
 from starlette.requests import ClientDisconnect
@@ -175,6 +176,13 @@ async def logged(
                     "bytes_sent": sent,
                 },
             )
+
+
+def attachment_header(name: str, fallback: str) -> str:
+    """`Content-Disposition` for a download named `name` (Chinese, say) with an ASCII
+    `fallback` for clients that read only `filename` (RFC 6266; `filename*` per RFC 8187)."""
+    ascii_name = "".join(c for c in fallback if " " <= c <= "~" and c not in '"\\')
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class Download(StreamingResponse):

@@ -251,7 +251,7 @@ async def send_notices(unit_list: UnitList, *, by: Principal) -> UnitList:
             subject_id=str(entry.id),
             text=_(
                 "On the draft black list of {period}; you may object until {deadline}.",
-                period=unit_list.period,
+                period=localtime.PeriodName(unit_list.period),
                 deadline=_local(deadline),
             ),
             created_by=by.subject,

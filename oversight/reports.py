@@ -31,7 +31,7 @@ from oversight.models import ProblemReport
 from oversight.photos import ensure_own_photos
 from oversight.rectification import open_task
 from oversight.rules import rules_at
-from oversight.schemas import ReportIn, TaskOpenIn
+from oversight.schemas import Category, ReportIn, TaskOpenIn
 from oversight.scope import readable_reports, readable_units, reportable_units
 
 # The civility action a confirmed report is posted under; districts price it and cap it in
@@ -45,6 +45,13 @@ async def _report_action(district_id: str) -> dict[str, str]:
 
 register_action_catalogue(_report_action)
 OPEN_STATUSES = ("submitted", "confirmed")
+
+
+async def report_categories(*, who: Principal) -> list[Category]:
+    """What a caller may report under: their district's categories in force."""
+    if who.district_id is None:
+        raise UnknownCommunity(N_("Choose your community before reporting problems."))
+    return (await rules_at(who.district_id)).categories
 
 
 async def report_problem(data: ReportIn, *, who: Principal) -> ProblemReport:

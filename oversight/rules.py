@@ -121,7 +121,8 @@ def ensure_ended(period: str) -> tuple[datetime, datetime]:
     start, end = period_bounds(period)
     if end > datetime.now(UTC):
         raise UnknownPeriod(
-            f"{period} has not ended yet.",
+            N_("{period} has not ended yet."),
+            period=localtime.PeriodName(period),
             errors=[{"field": "period", "message": _("the period has not ended")}],
         )
     return start, end
@@ -135,7 +136,7 @@ async def ensure_district_period(district_id: str, period: str) -> None:
         raise UnknownPeriod(
             N_("The district's lists are by {kind}; {period} is not one of its periods."),
             kind=Named(kind, PERIOD_NAMES),
-            period=period,
+            period=localtime.PeriodName(period),
             errors=[{"field": "period", "message": N_("not a period of this district")}],
         )
 

@@ -36,6 +36,12 @@ class Category(Schema):
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
 
 
+class CategoryList(Schema):
+    """The problem categories a resident may report under: their district's in force."""
+
+    items: list[Category]
+
+
 DEFAULT_CATEGORIES = [
     Category(code="litter", name="乱扔垃圾"),
     Category(code="illegal-parking", name="乱停车"),
@@ -444,7 +450,7 @@ class ListQuery(PageQuery):
     status: Literal["draft", "noticed", "published"] | None = None
 
 
-class EntryOut(Schema):
+class ListEntryOut(Schema):
     id: int
     list_id: str
     unit_id: str
@@ -456,7 +462,7 @@ class EntryOut(Schema):
 
 
 class ListDetailOut(ListOut):
-    entries: list[EntryOut]
+    entries: list[ListEntryOut]
 
 
 class ObjectionIn(Schema):

@@ -468,7 +468,10 @@ async def honour_roll_action(ctx: Ctx) -> Response:
     if action == "draft":
         localtime.month_bounds(period)
         await honour_rolls.take_draft(district, period, now=datetime.now(UTC))
-        message = translate("The draft of {period} is taken; review it below.", period=period)
+        message = translate(
+            "The draft of {period} is taken; review it below.",
+            period=localtime.period_name(period),
+        )
     else:
         roll = await scope.readable_honour_roll(values.get("roll", ""), who=ctx.who)
         if roll.district_id != district.id:
@@ -491,11 +494,13 @@ async def honour_roll_action(ctx: Ctx) -> Response:
                         "The roll of {period} is empty: residents would see a roll with "
                         "nobody on it. Tick the box to publish it anyway."
                     ),
-                    period=period,
+                    period=localtime.PeriodName(period),
                     errors=[{"field": "confirm_empty", "message": N_("required")}],
                 )
             await honour_rolls.publish(roll, by=ctx.who)
-            message = translate("The honour roll of {period} is published.", period=period)
+            message = translate(
+                "The honour roll of {period} is published.", period=localtime.period_name(period)
+            )
         else:
             raise NotFound(N_("Not found"))
     await ctx.say(message)

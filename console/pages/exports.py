@@ -294,7 +294,9 @@ def attachment(
     byte has gone out: everything that can be refused is refused before this is called."""
     start, to = period
     logged = tabular.logged(body, ctx.who, kind=kind, fmt=fmt, date_from=start, date_to=to)
-    headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'}
+    # Named in the reader's language; the ASCII name for clients that read no other.
+    named = tabular.attachment_header(filename, f"{kind}_{start}_{to}.{fmt}")
+    headers = {**SECURITY_HEADERS, "Content-Disposition": named}
     return tabular.Download(logged, media_type=tabular.MEDIA_TYPES[fmt], headers=headers)
 
 
@@ -310,5 +312,5 @@ async def download(ctx: Ctx) -> Response:
     start, to = period(ctx)
     chosen: tabular.Format = "csv" if fmt == "csv" else "xlsx"
     body = _stream(export, ctx, start, to, chosen)
-    filename = f"{kind}-{start}-{to}.{fmt}"
+    filename = f"{translate(names.EXPORTS[kind])}_{start}_{to}.{fmt}"
     return attachment(ctx, body, chosen, filename, kind=kind, period=(start, to))

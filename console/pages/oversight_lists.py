@@ -27,7 +27,7 @@ from console.pages.oversight import (
     unit_type,
 )
 from console.web import Ctx, form_data, local, redirect
-from kernel import tabular
+from kernel import localtime, tabular
 from kernel.errors import Invalid
 from kernel.http import parse
 from kernel.i18n import N_, translate
@@ -63,7 +63,7 @@ async def compute(ctx: Ctx) -> Response:
     await ctx.say(
         translate(
             "{period}: {units} units scored, {lists} lists drafted.",
-            period=body.period,
+            period=localtime.period_name(body.period),
             units=done["scored_units"],
             lists=done["lists"],
         )
@@ -212,7 +212,8 @@ def _summary(event: record.RecordEvent) -> str:
     if event.kind.startswith("list:"):
         parts = event.summary.split(" ")
         if len(parts) == 3:
-            return f"{parts[0]} · {name_of(REASON_NAMES, parts[1])} · {nice_score(parts[2])}"
+            period = localtime.period_name(parts[0])
+            return f"{period} · {name_of(REASON_NAMES, parts[1])} · {nice_score(parts[2])}"
     if event.kind == "inspection":
         score, _sep, verdict = event.summary.partition(" ")
         return f"{nice_score(score)} {verdict}"
@@ -265,7 +266,7 @@ async def record_export(ctx: Ctx) -> Response:
     chosen: tabular.Format = "csv" if fmt == "csv" else "xlsx"
     headers = [translate(h) for h in RECORD_HEADERS]
     body = tabular.stream(chosen, translate("Credit record"), headers, chunks())
-    name = f"unit-record-{unit.code}.{fmt}"
+    name = f"{translate(display.EXPORTS['unit-record'])}_{unit.name}.{fmt}"
     covered = record.period_covered(unit)
     return attachment(ctx, body, chosen, name, kind="unit-record", period=covered)
 
@@ -322,7 +323,7 @@ async def dashboard_page(ctx: Ctx) -> Response:
         },
         "movement": {
             "kind": "bar",
-            "categories": [f"{m['type']} {m['period']}" for m in movement],
+            "categories": [f"{m['type']} {localtime.period_name(m['period'])}" for m in movement],
             "series": [
                 {"name": translate("Red list"), "data": [m["red"] for m in movement]},
                 {"name": translate("Black list"), "data": [m["black"] for m in movement]},

@@ -169,7 +169,8 @@ async def take_draft(district: District, period: str, *, now: datetime) -> Honou
     existing = await HonourRoll.get_or_none(district_id=district.id, period=period)
     if existing is not None and existing.status == "published":
         raise HonourRollPublished(
-            N_("The honour roll of {period} is published already."), period=period
+            N_("The honour roll of {period} is published already."),
+            period=localtime.PeriodName(period),
         )
     await snapshot_period(period, now=now, districts=[district])
     return await HonourRoll.get(district_id=district.id, period=period)
@@ -181,7 +182,8 @@ async def remove_line(
     """Takes a line off a draft roll, with the reason; it stays recorded."""
     if roll.status == "published":
         raise HonourRollPublished(
-            N_("The honour roll of {period} is published already."), period=roll.period
+            N_("The honour roll of {period} is published already."),
+            period=localtime.PeriodName(roll.period),
         )
     line = (
         await HonourRollEntry.get_or_none(id=int(line_id), roll_id=roll.id)
@@ -204,6 +206,7 @@ async def publish(roll: HonourRoll, *, by: Principal) -> HonourRoll:
     )
     if not moved:
         raise HonourRollPublished(
-            N_("The honour roll of {period} is published already."), period=roll.period
+            N_("The honour roll of {period} is published already."),
+            period=localtime.PeriodName(roll.period),
         )
     return await HonourRoll.get(id=roll.id)

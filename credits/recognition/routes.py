@@ -38,7 +38,7 @@ from credits.recognition.schemas import (
 from credits.recognition.stars import star_of
 from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.http import Api, Page, PageQuery, Schema, paginate
+from kernel.http import Api, Page, PageQuery, Schema, paginate, preferred_type
 from kernel.i18n import N_
 
 api = Api("recognition")
@@ -46,10 +46,6 @@ api = Api("recognition")
 
 class PeriodQuery(Schema):
     period: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def _wants_jwt(request: Request) -> bool:
-    return credentials.MEDIA_TYPE in request.headers.get("accept", "")
 
 
 @api.get("/api/v1/badges", query=BadgeQuery, response=Page[BadgeOut])
@@ -121,11 +117,27 @@ async def revoke_award(who: Principal, award_id: str, body: RevokeIn) -> AwardOu
     return AwardOut.of(await service.revoke_award(award_id, reason=body.reason, by=who))
 
 
-# A credential is a W3C verifiable credential: `application/vc` (JSON-LD), or the VC-JWT.
+# A credential is a W3C verifiable credential: `application/vc` (JSON-LD), the same body as
+# `application/json` for clients that parse only JSON, or the VC-JWT; chosen by `Accept`.
+VC_JSON = ("application/vc", "application/json")
 _VC = {
-    "json_media_type": "application/vc",
-    "alternatives": {credentials.MEDIA_TYPE: {"type": "string"}},
+    "json_media_type": VC_JSON[0],
+    "alternatives": {
+        VC_JSON[1]: {"type": "object", "additionalProperties": True},
+        credentials.MEDIA_TYPE: {"type": "string"},
+    },
 }
+
+
+def _credential_response(
+    request: Request, document: dict[str, Any], token: str | None = None, **options: Any
+) -> Response:
+    """The credential in the media type the request prefers; the VC-JWT signed only if asked."""
+    chosen = preferred_type(request, (*VC_JSON, credentials.MEDIA_TYPE))
+    if chosen == credentials.MEDIA_TYPE:
+        signed = token or credentials.sign(document)
+        return Response(signed, media_type=chosen, **options)
+    return JSONResponse(document, media_type=chosen, **options)
 
 
 @api.get(
@@ -136,12 +148,10 @@ _VC = {
     **_VC,
 )
 async def credential(request: Request, public_id: str) -> Response:
-    """An award's Open Badges 3.0 credential: JSON, or its VC-JWT when asked for with
-    `Accept: application/vc+jwt`."""
+    """An award's Open Badges 3.0 credential: JSON (`application/vc`, or `application/json`
+    when asked for), or its VC-JWT when asked for with `Accept: application/vc+jwt`."""
     document, token = await service.signed_credential(public_id)
-    if _wants_jwt(request):
-        return Response(token, media_type=credentials.MEDIA_TYPE)
-    return JSONResponse(document, media_type="application/vc")
+    return _credential_response(request, document, token)
 
 
 @api.get(
@@ -154,12 +164,7 @@ async def credential(request: Request, public_id: str) -> Response:
 async def status_list(request: Request, number: int) -> Response:
     """A revocation status list (W3C Bitstring Status List), signed like the credentials."""
     document = await credentials.status_list_credential(number)
-    headers = {"Cache-Control": "public, max-age=60"}
-    if _wants_jwt(request):
-        return Response(
-            credentials.sign(document), media_type=credentials.MEDIA_TYPE, headers=headers
-        )
-    return JSONResponse(document, media_type="application/vc", headers=headers)
+    return _credential_response(request, document, headers={"Cache-Control": "public, max-age=60"})
 
 
 @api.get(

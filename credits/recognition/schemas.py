@@ -228,5 +228,5 @@ class SummaryOut(Schema):
     credits_balance: JsonDecimal
     credits_held: JsonDecimal
     star: int
-    badges: list[dict[str, str]]
+    badges: list[BadgeRef]
     actions: dict[str, int]

@@ -28,6 +28,7 @@ from credits.recognition.scope import (
     reviews_honour_rolls,
 )
 from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_standings, totals_from
+from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_, _
@@ -179,7 +180,8 @@ async def honour_roll(code: str, period: str | None, *, who: Principal) -> Honou
     first = rows[0]
     if first["id"] is None:
         raise HonourRollNotFound(
-            N_("No honour roll for {period} yet."), period=period or _("any period")
+            N_("No honour roll for {period} yet."),
+            period=localtime.PeriodName(period) if period else _("any period"),
         )
     roll_fields, entry_fields = HonourRoll._meta.fields_map, HonourRollEntry._meta.fields_map
     roll = RollRead(

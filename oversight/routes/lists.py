@@ -33,8 +33,8 @@ from oversight.schemas import (
     ComputeIn,
     ComputeOut,
     DecisionReason,
-    EntryOut,
     ListDetailOut,
+    ListEntryOut,
     ListOut,
     ListQuery,
     ObjectionDecisionIn,
@@ -158,7 +158,7 @@ async def list_publications(who: Principal, list_id: str) -> list[ListPublicatio
     "/api/v1/oversight/list-entries",
     roles=(*STAFF, "unit_staff"),
     query=PageQuery,
-    response=Page[EntryOut],
+    response=Page[ListEntryOut],
     errors=(),
 )
 async def list_entries(who: Principal, query: PageQuery) -> dict[str, Any]:

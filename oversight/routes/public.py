@@ -100,6 +100,7 @@ async def public_page(district_code: str, query: PublicQuery) -> HTMLResponse:
             black=[i for i in data["items"] if i["colour"] == "black"],
             labels=labels,
             display=_display,
+            period=localtime.period_name,
         )
     )
 

@@ -20,6 +20,7 @@ from oversight.errors import (
 )
 from oversight.routes._shared import TRIAGE, api
 from oversight.schemas import (
+    CategoryList,
     DuplicateOut,
     MergeIn,
     RejectIn,
@@ -33,6 +34,18 @@ from oversight.scope import (
 )
 
 # --- problem reports -----------------------------------------------------------------------
+
+
+@api.get(
+    "/api/v1/oversight/categories",
+    roles=("resident", *TRIAGE),
+    response=CategoryList,
+    errors=(UnknownCommunity,),
+)
+async def list_categories(who: Principal) -> CategoryList:
+    """The problem categories of the caller's district in force (code and name), to report
+    under; the rules' own list, so a mini-program need not keep a copy."""
+    return CategoryList(items=await reports.report_categories(who=who))
 
 
 @api.post(

@@ -113,8 +113,12 @@ async def test_code_fields_are_checked_by_the_browser(page, live):
 async def test_an_empty_honour_roll_is_explained_and_published_only_when_confirmed(page, live):
     await sign_in(page, "d2-admin")
     await page.goto("/console/honour-roll")
-    months = await page.locator("select[name=period] option").all_inner_texts()
+    options = page.locator("select[name=period] option")
+    months = [await o.get_attribute("value") for o in await options.all()]
     assert len(months) >= 12
+    # Months by their names (2026年7月), not their codes (2026-07).
+    year, month = months[6].split("-")
+    assert (await options.all_inner_texts())[6] == f"{year}年{int(month)}月"
     await page.locator("select[name=period]").select_option(months[6])
     await page.get_by_role("button", name="查看").click()
     await page.wait_for_url(f"**period={months[6]}")

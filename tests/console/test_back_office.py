@@ -124,6 +124,8 @@ async def test_export_downloads_as_xlsx_with_every_row_and_is_recorded(page, liv
     async with page.expect_download() as download_info:
         await form.get_by_role("button", name="下载").click()
     download = await download_info.value
+    # The browser names the file in Chinese, from `filename*`.
+    assert download.suggested_filename == "服务记录_2024-03-05_2024-03-05.xlsx"
     saved = tmp_path / "export.xlsx"
     await download.save_as(saved)
     workbook = openpyxl.load_workbook(saved)
@@ -149,6 +151,10 @@ async def test_export_as_csv_is_scoped_to_the_workers_communities(live):
         assert answer.status_code == 200
         lines = answer.text.lstrip("\ufeff").strip().splitlines()
         assert lines[0].startswith("记录编号,昵称") and len(lines) == 1  # c1's record is not c2's
+        assert answer.headers["content-disposition"] == (
+            'attachment; filename="service-records_2024-04-09_2024-04-09.csv"; '
+            "filename*=UTF-8''%E6%9C%8D%E5%8A%A1%E8%AE%B0%E5%BD%95_2024-04-09_2024-04-09.csv"
+        )
     async with console_client(live, "c1-worker") as client:
         answer = await client.get(
             "/console/exports/service-records?format=csv&from=2024-04-09&to=2024-04-09"

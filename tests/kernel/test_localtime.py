@@ -94,3 +94,19 @@ async def test_the_dashboard_counts_credits_in_the_month_of_the_citys_zone(world
         await rollup.rebuild(world.district_id, localtime.today())
     rolled = await compute(scope, start, to, {}, through=localtime.today(), stars=[])
     assert rolled == live
+
+
+def test_periods_are_named_in_the_readers_language():
+    from kernel.i18n import set_locale
+    from kernel.localtime import PeriodName, period_name
+
+    names = {"2026Q3": "2026年第三季度", "2026-07": "2026年7月", "2026M12": "2026年12月"}
+    names |= {"2026H1": "2026年上半年", "2026H2": "2026年下半年", "2026Y": "2026年"}
+    for code, name in names.items():
+        assert period_name(code) == name
+    assert f"{PeriodName('2026Q4')}" == "2026年第四季度"
+    set_locale("en")
+    try:
+        assert period_name("2026Q3") == "Q3 2026" and period_name("2026-07") == "7/2026"
+    finally:
+        set_locale("zh")

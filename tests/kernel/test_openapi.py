@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 async def test_openapi_is_3_1_and_lists_every_api_route(app, client):
     from starlette.routing import Route
@@ -77,3 +79,48 @@ async def test_file_uploads_describe_their_multipart_body_and_refusals(client):
     for path in ("/api/v1/uploads/{upload_id}", "/api/v1/oversight/photos/{photo_id}"):
         served = document["paths"][path]["get"]["responses"]["200"]["content"]
         assert set(served) == {"image/jpeg", "image/png", "image/webp"}, path
+
+
+async def test_models_are_named_component_schemas_the_operations_reference(client):
+    """A generated client names its classes after the schemas: `ActivityOut`, a page of them
+    `ActivityPage`, not `ListActivitiesPageActivityOut` from an inline schema."""
+    document = (await client.get("/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+
+    def answer(path: str, method: str = "get", status: str = "200") -> str:
+        content = document["paths"][path][method]["responses"][status]["content"]
+        return str(content["application/json"]["schema"]["$ref"])
+
+    assert answer("/api/v1/activities") == "#/components/schemas/ActivityPage"
+    assert schemas["ActivityPage"]["properties"]["items"]["items"] == {
+        "$ref": "#/components/schemas/ActivityOut"
+    }
+    assert answer("/api/v1/me/summary") == "#/components/schemas/SummaryOut"
+    assert answer("/api/v1/uploads", "post", "201") == "#/components/schemas/UploadOut"
+    assert answer("/api/v1/deeds", "post", "201") == "#/components/schemas/DeedOut"
+    assert answer("/api/v1/oversight/categories") == "#/components/schemas/CategoryList"
+    assert answer("/api/v1/auth/wechat", "post") == "#/components/schemas/TokenPair"
+    # A decimal is a number or its text coming in, a number going out: two named schemas.
+    assert {"CriterionIn", "CriterionOut", "LedgerEntryOut", "ListEntryOut"} <= set(schemas)
+    for name, schema in schemas.items():
+        assert re.fullmatch(r"[A-Z][A-Za-z]+", name), name
+        assert schema.get("title", name) == name
+
+
+def test_two_models_of_one_name_fail_the_document_at_build_time():
+    from pydantic import BaseModel
+
+    from kernel.http import Endpoint
+    from kernel.openapi import SchemaNameClash, build_document
+
+    def twin(number: int) -> type[BaseModel]:
+        return type("ThingOut", (BaseModel,), {"__annotations__": {f"field_{number}": int}})
+
+    async def handler() -> None: ...
+
+    endpoints = [
+        Endpoint("GET", f"/api/v1/things/{number}", handler, "A thing.", "t", response=twin(number))
+        for number in (1, 2)
+    ]
+    with pytest.raises(SchemaNameClash, match="ThingOut"):
+        build_document(endpoints, title="t", version="1")

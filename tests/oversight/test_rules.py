@@ -28,6 +28,35 @@ async def test_a_district_adds_its_own_problem_category(world):
     assert await OversightRulesVersion.filter(district_id=world.district_id).count() == 1
 
 
+async def test_residents_read_their_districts_categories_in_force(world):
+    """A mini-program lists what may be reported from the rules, not from a copy of its own:
+    a resident reads the categories (403 on the rules), a new one the day it is in force."""
+    assert (await world.resident.client.get("/api/v1/oversight/rules")).status_code == 403
+    read = await world.resident.client.get("/api/v1/oversight/categories")
+    assert read.status_code == 200, read.text
+    assert {"code": "litter", "name": "乱扔垃圾"} in read.json()["items"]
+    rules = (await world.district_admin.client.get("/api/v1/oversight/rules")).json()
+    added = {"code": "shared-bikes", "name": "共享单车乱停"}
+    await world.district_admin.client.patch(
+        "/api/v1/oversight/rules", json={"categories": [*rules["categories"], added]}
+    )
+    mine = (await world.resident.client.get("/api/v1/oversight/categories")).json()["items"]
+    assert mine == [*rules["categories"], added]
+    other = await world.other_resident.client.get("/api/v1/oversight/categories")
+    assert added not in other.json()["items"]
+
+
+async def test_a_resident_without_a_community_is_asked_to_choose_one_for_categories(world):
+    from accounts.models import Resident
+
+    newcomer = await Resident.create(openid="o-newcomer", nickname="新居民")
+    actor = await world.actor("resident", newcomer.id, "resident")
+    answer = await actor.client.get("/api/v1/oversight/categories")
+    assert answer.status_code == 422 and answer.json()["code"] == "unknown_community"
+    assert answer.json()["detail"] == "请先选择您所在的社区,再上报问题。"
+    await actor.client.aclose()
+
+
 async def test_black_must_stay_below_red(world):
     response = await world.district_admin.client.patch(
         "/api/v1/oversight/rules", json={"black_below_score": 95}

@@ -195,3 +195,25 @@ async def test_a_resident_sees_how_far_the_next_badge_is(world):
     by_code = {p["code"]: p for p in progress.json()}
     assert (by_code["star-1"]["current"], by_code["star-1"]["remaining"]) == (60, 40)
     assert progress.json()[0]["progress"] >= by_code["star-1"]["progress"]
+
+
+async def test_a_credential_is_json_to_a_client_that_asks_for_json(world, client):
+    """A generated client parses `application/json` only: the same credential is offered as
+    JSON by `Accept`, and the document names the three representations."""
+    award = await give_badge(world.resident.id, "star-1")
+    path = f"/credentials/{award.public_id}"
+    as_vc = await client.get(path, headers={"Accept": "application/vc"})
+    as_json = await client.get(path, headers={"Accept": "application/json"})
+    preferred = await client.get(path, headers={"Accept": "application/vc;q=0.5, application/json"})
+    assert as_vc.headers["content-type"] == "application/vc"
+    assert as_json.headers["content-type"] == "application/json"
+    assert preferred.headers["content-type"] == "application/json"
+    assert as_json.json() == as_vc.json() and as_json.json()["id"].endswith(path)
+    assert (await client.get(path)).headers["content-type"] == "application/vc"
+    document = (await client.get("/openapi.json")).json()
+    for template in ("/credentials/{public_id}", "/credentials/status/{number}"):
+        content = document["paths"][template]["get"]["responses"]["200"]["content"]
+        assert list(content) == ["application/vc", "application/json", "application/vc+jwt"]
+    status_list = await client.get("/credentials/status/0", headers={"Accept": "application/json"})
+    assert status_list.headers["content-type"] == "application/json"
+    assert status_list.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]

@@ -91,7 +91,7 @@ async def test_a_credential_signed_before_the_keys_were_split_still_verifies(wor
     assert verified.headers()["kid"] == old_key.kid
 
 
-@pytest.mark.parametrize("accept", [None, "application/vc+jwt"])
+@pytest.mark.parametrize("accept", [None, "application/json", "application/vc+jwt"])
 async def test_credential_routes_answer_in_a_media_type_their_document_names(world, client, accept):
     award = await give_badge(world.resident.id, "star-1")
     document = (await client.get("/openapi.json")).json()

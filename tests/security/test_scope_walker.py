@@ -93,6 +93,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/notices": Case(),
     "/api/v1/oversight/reports": Case(),
     "/api/v1/oversight/rules": Case(),
+    "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
 }
 
