@@ -5,10 +5,9 @@ and the import's per-row error report."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,30 +15,15 @@ import httpx
 from openpyxl import Workbook
 
 from tests.console import oversight_world as world
-from tests.console.conftest import PASSWORD, Live, screenshot, sign_in
+from tests.console.conftest import Live, screenshot, sign_in
+from tests.security.console_session import live_console_client
 
 FETCH = {"X-Console-Fetch": "1"}
 
 
-@contextlib.asynccontextmanager
-async def console_as(live: Live, username: str) -> AsyncIterator[httpx.AsyncClient]:
+def console_as(live: Live, username: str) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """A console session (cookie) for anyone, a unit's staff and evaluators included."""
-    async with httpx.AsyncClient(base_url=live.base, timeout=30) as client:
-        await client.get("/console/login")
-        signed_in = await client.post(
-            "/console/login",
-            data={
-                "csrf": client.cookies["console_pre"],
-                "username": username,
-                "password": PASSWORD,
-            },
-        )
-        assert signed_in.status_code == 303, signed_in.text
-        home = await client.get("/console/", follow_redirects=True)
-        found = re.search(r'name="csrf" value="([^"]+)"', home.text)
-        assert found is not None
-        client.headers["X-CSRF-Token"] = found.group(1)
-        yield client
+    return live_console_client(live.base, username)
 
 
 async def _unit_a_with_everything(

@@ -3,37 +3,20 @@ another community or district (and changes nothing), like the API's routes."""
 
 from __future__ import annotations
 
-import contextlib
-import re
-from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from activities.checkin import qr_png
-from tests.console.conftest import PASSWORD, Live
+from tests.console.conftest import Live
 from tests.console.test_console import publish
+from tests.security.console_session import live_console_client
 
 
-@contextlib.asynccontextmanager
-async def console_client(live: Live, username: str) -> AsyncIterator[httpx.AsyncClient]:
+def console_client(live: Live, username: str) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """An HTTP client signed in to the console (cookie session) as `username`."""
-    async with httpx.AsyncClient(base_url=live.base, timeout=30) as client:
-        await client.get("/console/login")
-        signed_in = await client.post(
-            "/console/login",
-            data={
-                "csrf": client.cookies["console_pre"],
-                "username": username,
-                "password": PASSWORD,
-            },
-        )
-        assert signed_in.status_code == 303, signed_in.text
-        home = await client.get("/console/")
-        found = re.search(r'name="csrf" value="([^"]+)"', home.text)
-        assert found is not None
-        client.headers["X-CSRF-Token"] = found.group(1)
-        yield client
+    return live_console_client(live.base, username)
 
 
 async def _things_of_c1(live: Live) -> dict[str, str]:

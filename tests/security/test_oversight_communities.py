@@ -11,7 +11,7 @@ from kernel.db import transaction
 from oversight.models import Notice, ProblemReport, RectificationTask, TaskStep
 from tests.conftest import Actor, World
 from tests.oversight.conftest import SITE, create_unit, photo
-from tests.security.test_scope_walker import _console
+from tests.security.console_session import console_client
 
 PASSWORD = "staff-password-123"
 
@@ -80,14 +80,14 @@ async def test_a_report_photo_is_not_read_by_a_worker_of_another_community(world
     c2_worker = await _c2_worker(world)
 
     assert (await c2_worker.client.get(f"/api/v1/oversight/photos/{picture}")).status_code == 404
-    async with _console(app, "c2-worker", PASSWORD) as console:
+    async with console_client(app, "c2-worker", PASSWORD) as console:
         page = await console.get(f"/console/oversight/photos/{picture}")
         assert page.status_code == 404
     # Those who read the report read its photo: its community's worker, the district's admin.
     for reader in (world.worker, world.district_admin, world.resident):
         answer = await reader.client.get(f"/api/v1/oversight/photos/{picture}")
         assert answer.status_code == 200, answer.text
-    async with _console(app, "c1-worker", PASSWORD) as console:
+    async with console_client(app, "c1-worker", PASSWORD) as console:
         assert (await console.get(f"/console/oversight/photos/{picture}")).status_code == 200
 
 

@@ -11,21 +11,19 @@ same before the rows were planted and after. An operation or page missing from `
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 from starlette.routing import Mount, Route
 
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
 MARKER = "MARK7Q"
@@ -205,23 +203,6 @@ def _console_pages(app: Any) -> list[str]:
     ]
 
 
-@contextlib.asynccontextmanager
-async def _console(app: Any, username: str, password: str) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 50002))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        await client.get("/console/login")
-        signed_in = await client.post(
-            "/console/login",
-            data={
-                "csrf": client.cookies["console_pre"],
-                "username": username,
-                "password": password,
-            },
-        )
-        assert signed_in.status_code == 303, signed_in.text
-        yield client
-
-
 def _normalised(text: str) -> str:
     """A page without what changes from one request to the next (tokens, nonces)."""
     return re.sub(r'(csrf|nonce|value)="[^"]*"', "", text)
@@ -320,7 +301,7 @@ async def _figures(
                 got = await outsiders[name].client.get(path, params=LISTS[path].query)
                 keep(name, path, LISTS[path], got.status_code, got.text)
     for name, (username, password) in CONSOLE_LOGINS.items():
-        async with _console(app, username, password) as client:
+        async with console_client(app, username, password) as client:
             for path in PAGES:
                 if path in FIGURES:
                     for url in _page_urls(path, {}):
@@ -364,7 +345,7 @@ async def test_no_list_page_export_or_figure_shows_another_places_rows(world, cl
             else:
                 leaks += _shown(name, f"GET {path}", got.text, case)
     for name, (username, password) in CONSOLE_LOGINS.items():
-        async with _console(app, username, password) as browser:
+        async with console_client(app, username, password) as browser:
             for path, case in PAGES.items():
                 for url in _page_urls(path, ids):
                     got = await browser.get(url, params=case.query)
