@@ -14,7 +14,8 @@ from starlette.responses import Response
 from tortoise.expressions import Q
 
 from console import lookups
-from console.web import Ctx, form_data, parse_local, redirect
+from console.web import SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from kernel import tabular
 from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Role
 from kernel.errors import Invalid
@@ -256,6 +257,7 @@ async def units_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = N
     if shown_type in UNIT_TYPES:
         found = found.filter(type=shown_type)
     rows = await _unit_rows(list(await found.order_by("name").limit(LIMIT)))
+    named = dict(zip(units.COLUMNS, units.TEMPLATE_HEADER, strict=True))
     return ctx.render(
         "oversight/units.html",
         status=422 if import_errors else 200,
@@ -264,6 +266,19 @@ async def units_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = N
         shown_type=shown_type,
         types=UNIT_TYPE_NAMES,
         import_errors=import_errors or [],
+        required="、".join(named[c] for c in units.REQUIRED_COLUMNS),
+        optional="、".join(n for c, n in named.items() if c not in units.REQUIRED_COLUMNS),
+        type_names="、".join(translate(name) for name in UNIT_TYPE_NAMES.values()),
+    )
+
+
+async def import_template(ctx: Ctx) -> Response:
+    """The import's template to fill in (XLSX, or CSV with `?format=csv`)."""
+    fmt: tabular.Format = "csv" if ctx.request.query_params.get("format") == "csv" else "xlsx"
+    return tabular.Download(
+        await units.import_template(fmt, who=ctx.who),
+        media_type=tabular.MEDIA_TYPES[fmt],
+        headers={**SECURITY_HEADERS, "Content-Disposition": units.template_disposition(fmt)},
     )
 
 

@@ -31,6 +31,7 @@ routes: list[BaseRoute] = [
     _post("/reports/{id}/{action}", units_and_reports.report_action, TRIAGE),
     _get("/units", units_and_reports.units_page, STAFF),
     _post("/units/import", units_and_reports.import_units, DISTRICT),
+    _get("/units/import-template", units_and_reports.import_template, DISTRICT),
     _get("/units/{id}/record", lists.record_page, RECORD_READERS),
     _get("/units/{id}/record/export", lists.record_export, RECORD_READERS),
     _get("/checklists", units_and_reports.checklists_page, STAFF),

@@ -16,8 +16,14 @@ from tests.console.conftest import Live, sign_in
 from tests.console.test_accessibility import PAGES, things  # noqa: F401  (the fixture)
 
 MOST = 80  # pages per role: every template is among the first, rows repeat them
-# Not pages: they sign out, download a file or act.
-SKIP = ("/console/logout", "/console/exports/", "/console/static/", "/console/screen/")
+# Not pages: they sign out, download a file (photos are served as attachments) or act.
+SKIP = (
+    "/console/logout",
+    "/console/exports/",
+    "/console/static/",
+    "/console/screen/",
+    "/console/oversight/photos/",
+)
 # What the seed and `things` name in Latin letters: data people typed, shown as typed.
 DATA = r"""
     (?:c\d|d\d)-(?:worker|admin)|locked-worker|root|o-[a-z]+|[a-z]+-[0-9a-z]{4,}|(?<![A-Za-z0-9])c\d(?![A-Za-z0-9])
@@ -52,7 +58,9 @@ async def _crawl(page: Any, start: list[str]) -> dict[str, list[str]]:
         assert answer is not None and answer.status < 500, (path, answer and answer.status)
         if words := await _visible_words(page):
             found[path] = words
-        for href in await page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+        # A link marked `download` is a file, not a page.
+        links = "as => as.map(a => a.href)"
+        for href in await page.eval_on_selector_all("a[href]:not([download])", links):
             link = urlsplit(href)
             target = link.path + (f"?{link.query}" if link.query else "")
             if link.path.startswith("/console") and target not in seen:

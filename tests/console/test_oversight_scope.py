@@ -327,3 +327,45 @@ async def test_an_import_with_bad_rows_lists_each_and_imports_nothing(page, live
     assert "已导入 2 个单位" in await page.locator("p.flash").inner_text()
     await page.goto(f"/console/oversight/units?q={good}")
     assert await page.locator("#units tbody tr").count() == 2
+
+
+async def test_the_units_page_names_the_columns_and_its_template_imports_once_filled_in(page, live):
+    """The administrator reads which columns are required, downloads the template, adds a
+    unit under its example row and imports the file as it is."""
+    from openpyxl import load_workbook
+
+    await sign_in(page, "d1-admin")
+    await page.goto("/console/oversight/units")
+    said = await page.locator("#import-columns").inner_text()
+    assert "必填列：代码、名称、类型、社区代码" in said
+    assert "选填列：地址、纬度、经度、负责人、负责人电话" in said and "餐饮店" in said
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name="下载模板（XLSX）").click()
+    download = await waiting.value
+    assert download.suggested_filename == "单位导入模板.xlsx"
+    book = load_workbook(io.BytesIO((await download.path()).read_bytes()))
+    sheet = book.worksheets[0]
+    code = f"t-{world.short()}"
+    sheet["A2"] = f"{code}-1"  # the example row's code, made unique for this run
+    sheet.append([code, "模板好店", "商店", "c2", "月湖路8号", None, None, "李店长", None])
+    data = io.BytesIO()
+    book.save(data)
+    await page.set_input_files(
+        "input[name=file]",
+        files=[
+            {
+                "name": "模板.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": data.getvalue(),
+            }
+        ],
+    )
+    await page.get_by_role("button", name="导入").click()
+    assert "已导入 2 个单位" in await page.locator("p.flash").inner_text()
+    await page.goto(f"/console/oversight/units?q={code}")
+    assert await page.locator("#units tbody tr").count() == 2
+    csv_link = page.get_by_role("link", name="CSV 文件")
+    assert (
+        await csv_link.get_attribute("href")
+        == "/console/oversight/units/import-template?format=csv"
+    )
