@@ -50,6 +50,7 @@ routes: list[BaseRoute] = [
     _post("/entries/{id}/{kind}", work.appeal, UNIT),
     _get("/lists", lists.lists_page, STAFF),
     _post("/lists/compute", lists.compute, DISTRICT),
+    _get("/lists/preview", lists.preview_page, TRIAGE),
     _get("/lists/{id}", lists.list_detail, STAFF),
     _post("/lists/{id}/{action}", lists.list_action, DISTRICT),
     _post("/{kind}/{id}/decision", lists.decide, DISTRICT),
