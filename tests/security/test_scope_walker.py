@@ -94,6 +94,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/reports": Case(),
     "/api/v1/oversight/rules": Case(),
     "/api/v1/oversight/units": Case(),
+    "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
 }
 
 
@@ -129,6 +130,7 @@ PAGES: dict[str, Case] = {
     "/oversight/photos/{id}": Case(),
     "/oversight/reports": Case(),
     "/oversight/units": Case(),
+    "/oversight/units/import-template": Case(query={"format": "csv"}),
     "/oversight/units/{id}/record": Case(),
     "/oversight/units/{id}/record/export": Case(),
     "/oversight/checklists": Case(),
@@ -138,6 +140,7 @@ PAGES: dict[str, Case] = {
     "/oversight/tasks/{id}": Case(),
     "/oversight/my-unit": Case(),
     "/oversight/lists": Case(),
+    "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
 }
