@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -55,14 +56,29 @@ async def stream_csv(
         yield buffer.getvalue().encode()
 
 
-async def stream_xlsx(
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet of a workbook: its name (31 characters at most), header and rows."""
+
+    name: str
+    headers: Sequence[str]
+    rows: AsyncIterator[list[Row]]
+
+
+def stream_xlsx(
     sheet_name: str, headers: Sequence[str], rows: AsyncIterator[list[Row]]
 ) -> AsyncGenerator[bytes, None]:
+    """A workbook of one sheet."""
+    return stream_workbook([Sheet(sheet_name, headers, rows)])
+
+
+async def stream_workbook(sheets: Sequence[Sheet]) -> AsyncGenerator[bytes, None]:
     """xlsxwriter in constant-memory mode writes row by row to a temporary file (chunks are
     written in a thread), then the file is streamed out and removed. Numbers are number
     cells, everything else a text cell (never a formula or a link); a text beginning like a
     formula also carries Excel's quote prefix, as if typed after an apostrophe, so editing
-    the cell keeps it text."""
+    the cell keeps it text. Sheets are written one after the other (constant-memory mode
+    finishes a sheet when the next begins)."""
     # Imported here: xlsxwriter is slow to import and only exports need it, not startup.
     import xlsxwriter
 
@@ -79,29 +95,30 @@ async def stream_xlsx(
                 "strings_to_numbers": False,
             },
         )
-        sheet = workbook.add_worksheet(sheet_name[:31])
         bold = workbook.add_format({"bold": True})
         quoted = workbook.add_format({"quote_prefix": True})
-        for column, header in enumerate(headers):
-            sheet.write_string(0, column, header, bold)
-        line = 1
+        for one in sheets:
+            sheet = workbook.add_worksheet(one.name[:31])
+            for column, header in enumerate(one.headers):
+                sheet.write_string(0, column, header, bold)
+            line = 1
 
-        def write(chunk: list[Row], first: int) -> None:
-            for offset, row in enumerate(chunk):
-                for column, value in enumerate(row):
-                    value = _cell(value)
-                    if value is None or value == "":
-                        continue
-                    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                        sheet.write_number(first + offset, column, value)
-                        continue
-                    text = str(value)
-                    style = quoted if text.startswith(FORMULA_STARTS) else None
-                    sheet.write_string(first + offset, column, text, style)
+            def write(chunk: list[Row], first: int, sheet: Any = sheet) -> None:
+                for offset, row in enumerate(chunk):
+                    for column, value in enumerate(row):
+                        value = _cell(value)
+                        if value is None or value == "":
+                            continue
+                        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+                            sheet.write_number(first + offset, column, value)
+                            continue
+                        text = str(value)
+                        style = quoted if text.startswith(FORMULA_STARTS) else None
+                        sheet.write_string(first + offset, column, text, style)
 
-        async for chunk in rows:
-            await asyncio.to_thread(write, chunk, line)
-            line += len(chunk)
+            async for chunk in one.rows:
+                await asyncio.to_thread(write, chunk, line)
+                line += len(chunk)
         await asyncio.to_thread(workbook.close)
         async with await anyio.open_file(path, "rb") as done:
             while data := await done.read(64 * 1024):

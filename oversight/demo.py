@@ -1,5 +1,7 @@
 """The accountability part of `seed-demo`: units with a login, an external evaluator,
-checklists, inspections (one failed, its re-inspection assigned) and residents' reports."""
+checklists, inspections (one failed, its re-inspection assigned) and residents' reports, and
+a past period to rehearse the red and black lists on: the unit with the login failed then
+(black list), another did well (red list), and this period's re-inspection put it right."""
 
 from __future__ import annotations
 
@@ -11,12 +13,15 @@ from accounts.models import Community, District, Resident, Staff
 from kernel.auth import Principal
 from kernel.passwords import hash_password
 from oversight import inspections, photos, reports
-from oversight.models import Unit
+from oversight import rules as oversight_rules
+from oversight.models import Inspection, Notice, RectificationTask, TaskStep, Unit
+from oversight.rules import period_bounds, previous_period
 from oversight.schemas import (
     ChecklistIn,
     ChecklistItemIn,
     InspectionRecordIn,
     ItemResultIn,
+    OversightRulesPatch,
     ReportIn,
     TaskOpenIn,
     UnitAccountIn,
@@ -107,9 +112,10 @@ async def seed_oversight(
         ),
         by=who,
     )
-    passed = await inspections.plan(
-        unit_id=units["r-001"].id, checklist_id=chopsticks.checklist.id, evaluator_id=None, by=who
-    )
+    failed_before = await _seed_past_period(district, units, chopsticks.checklist.id, who)
+    # This period's inspection of 老宁波饭店 re-inspects the past failure: it passes, which
+    # closes the rectification task, so the unit may apply for credit repair.
+    passed = await inspections.reinspect(failed_before, evaluator_id=None, by=who)
     await inspections.record(
         passed,
         InspectionRecordIn(
@@ -150,6 +156,53 @@ async def seed_oversight(
     await inspections.reinspect(failed, evaluator_id=evaluator.id, by=who)
     await _seed_reports(district, units)
     return logins
+
+
+async def _seed_past_period(
+    district: District, units: dict[str, Unit], checklist_id: str, who: Principal
+) -> Inspection:
+    """Inspections dated in the district's previous list period (its rules' `list_period`),
+    so its lists can be drafted at once: 老宁波饭店 failed badly (black list; its login may
+    object and, once the list is published, apply for credit repair), 月湖小馆 did well (red
+    list). The objection window is one day, so the rehearsal publishes the next day."""
+    await oversight_rules.change_rules(district.id, OversightRulesPatch(objection_days=1), by=who)
+    kind = (await oversight_rules.rules_at(district.id)).list_period
+    start, end = period_bounds(previous_period(datetime.now(UTC), kind))
+    then = start + (end - start) / 2
+    picture = await photos.store_photo(PIXEL, who=who)
+    places = {row[0]: (row[5], row[6]) for row in UNITS}
+    recorded = {}
+    for code, scores in (("r-001", (2, 3, 4)), ("r-002", (10, 10, 9))):
+        unit = units[code]
+        planned = await inspections.plan(
+            unit_id=unit.id, checklist_id=checklist_id, evaluator_id=None, by=who
+        )
+        await inspections.record(
+            planned,
+            InspectionRecordIn(
+                results=[
+                    ItemResultIn(item=item, score=score, photos=[picture.id] if score < 8 else [])
+                    for item, score in zip(("chopsticks", "signs", "staff"), scores, strict=True)
+                ],
+                lat=places[code][0],
+                lng=places[code][1],
+            ),
+            by=who,
+        )
+        recorded[code] = planned
+    failed = recorded["r-001"]
+    # Recorded today, dated back to the past period (as a paper form entered late would be).
+    for inspection in recorded.values():
+        await Inspection.filter(id=inspection.id).update(inspected_at=then, created_at=then)
+    await Notice.filter(subject_id=failed.id).update(created_at=then)
+    task = await RectificationTask.get(source="inspection", source_id=failed.id)
+    days = (await oversight_rules.rules_at(district.id)).rectification_days
+    await RectificationTask.filter(id=task.id).update(
+        created_at=then, deadline=then + timedelta(days=days)
+    )
+    await TaskStep.filter(task_id=task.id).update(at=then)
+    await failed.refresh_from_db()
+    return failed
 
 
 async def _seed_reports(district: District, units: dict[str, Unit]) -> None:

@@ -543,6 +543,10 @@ class RecordQuery(Schema):
     format: Literal["json", "csv", "xlsx"] = "json"
 
 
+class TemplateQuery(Schema):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
 class UnitRecordOut(Schema):
     unit: UnitOut
     events: list[RecordEventOut]

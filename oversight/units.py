@@ -3,14 +3,16 @@ none), and the logins their own staff use."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
 from accounts.errors import UsernameTaken
 from accounts.models import Staff
 from accounts.scope import served_communities
-from kernel import wechat
+from kernel import tabular, wechat
 from kernel.auth import Principal
 from kernel.errors import Problem, RateLimited
 from kernel.i18n import N_, translate
@@ -34,18 +36,36 @@ COLUMNS = list(UnitIn.model_fields)
 UNKNOWN_COLUMN = N_("unknown column {column}")
 # What an import reads (`read_rows`), as its endpoint declares the file.
 TABLE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-# The columns' Chinese names (the template's header), taken as well as the English ones.
+# The columns' Chinese names, taken as well as the English ones; the first name of each
+# column is the template's header (`TEMPLATE_HEADER`).
 CHINESE_COLUMNS = {
     "代码": "code",
     "名称": "name",
     "类型": "type",
-    "社区": "community",
     "社区代码": "community",
+    "社区": "community",
+    "社区编码": "community",
     "地址": "address",
     "纬度": "lat",
     "经度": "lng",
     "负责人": "responsible_name",
     "负责人电话": "responsible_phone",
+}
+
+
+REQUIRED_COLUMNS = ("code", "name", "type", "community")
+TEMPLATE_HEADER = [next(n for n, c in CHINESE_COLUMNS.items() if c == column) for column in COLUMNS]
+# What each column of the template takes, as its second sheet says.
+COLUMN_HELP = {
+    "code": N_("The unit's code in the district: letters, digits, '.', '_' or '-'"),
+    "name": N_("The unit's name"),
+    "type": N_("A unit type by its name (sheet of valid values)"),
+    "community": N_("The code of a community of the district (sheet of valid values)"),
+    "address": N_("Its address"),
+    "lat": N_("Latitude as Amap shows it (GCJ-02); with the longitude or not at all"),
+    "lng": N_("Longitude as Amap shows it (GCJ-02); with the latitude or not at all"),
+    "responsible_name": N_("The person in charge"),
+    "responsible_phone": N_("Their phone: digits, '+', '-' and spaces"),
 }
 
 
@@ -123,11 +143,11 @@ async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     header = [str(h or "").strip() for h in first]
     header = [CHINESE_COLUMNS.get(h, h) for h in header]
     unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown or not {"code", "name", "type", "community"} <= set(header):
+    if unknown or not set(REQUIRED_COLUMNS) <= set(header):
         raise ImportRejected(
             N_("The first row names the columns: {columns} (or in Chinese: {chinese})."),
             columns=", ".join(COLUMNS),
-            chinese="、".join(dict.fromkeys(h for h in CHINESE_COLUMNS if h != "社区代码")),
+            chinese="、".join(TEMPLATE_HEADER),
             errors=[
                 {"field": "header", "message": FieldMessage(UNKNOWN_COLUMN, column=h)}
                 for h in unknown
@@ -209,6 +229,80 @@ async def import_units(data: bytes, *, who: Principal) -> int:
         batch_size=500,
     )
     return len(parsed)
+
+
+# --- the import's template ------------------------------------------------------------------
+
+EXAMPLE = {
+    "code": "U-0001",
+    "name": N_("Example Restaurant"),
+    "address": N_("12 Example Road"),
+    "responsible_name": N_("Zhang San"),
+    "responsible_phone": "0574-12345678",
+}
+
+
+async def import_template(fmt: tabular.Format, *, who: Principal) -> AsyncGenerator[bytes, None]:
+    """A file to fill in and import: the Chinese header and an example row in the district's
+    first community; an XLSX adds a sheet of what each column takes (required or optional)
+    and one of the valid values (unit types by name, the district's communities)."""
+    communities = (
+        await served_communities(who)
+        .rows()
+        .filter(district_id=who.district_id or "")
+        .order_by("code")
+    )
+    example = {
+        **{
+            k: translate(v) if k not in ("code", "responsible_phone") else v
+            for k, v in EXAMPLE.items()
+        },
+        "type": translate(UNIT_TYPE_NAMES["restaurant"]),
+        "community": communities[0].code if communities else "",
+    }
+    units = [[example.get(column, "") for column in COLUMNS]]
+    if fmt == "csv":
+        return tabular.stream_csv(TEMPLATE_HEADER, _once(units))
+    columns = [
+        [
+            name,
+            translate("Required") if column in REQUIRED_COLUMNS else translate("Optional"),
+            translate(COLUMN_HELP[column]),
+        ]
+        for name, column in zip(TEMPLATE_HEADER, COLUMNS, strict=True)
+    ]
+    by_column = dict(zip(COLUMNS, TEMPLATE_HEADER, strict=True))
+    values = [[by_column["type"], translate(name), ""] for name in UNIT_TYPE_NAMES.values()]
+    values += [[by_column["community"], c.code, c.name] for c in communities]
+    return tabular.stream_workbook(
+        [
+            tabular.Sheet(translate("Units"), TEMPLATE_HEADER, _once(units)),
+            tabular.Sheet(
+                translate("Columns"),
+                [
+                    translate("Column"),
+                    translate("Required or optional"),
+                    translate("What to write"),
+                ],
+                _once(columns),
+            ),
+            tabular.Sheet(
+                translate("Valid values"),
+                [translate("Column"), translate("Value"), translate("Meaning")],
+                _once(values),
+            ),
+        ]
+    )
+
+
+def template_disposition(fmt: tabular.Format) -> str:
+    """The download's file name, in the reader's language (RFC 6266: an ASCII fallback)."""
+    name = f"{translate('Units import template')}.{fmt}"
+    return f"attachment; filename=\"units-template.{fmt}\"; filename*=UTF-8''{quote(name)}"
+
+
+async def _once(rows: list[list[Any]]) -> AsyncIterator[list[list[Any]]]:
+    yield rows
 
 
 async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, UnitAccount]:

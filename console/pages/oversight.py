@@ -5,8 +5,11 @@ report) and checklists. Scope is decided by
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
@@ -14,10 +17,12 @@ from starlette.responses import Response
 from tortoise.expressions import Q
 
 from console import lookups
-from console.web import Ctx, form_data, parse_local, redirect
+from console.web import SECURITY_HEADERS, Ctx, form_data, parse_local, redirect
+from kernel import tabular
 from kernel.auth import STAFF_ROLES as STAFF
-from kernel.auth import Role
+from kernel.auth import Principal, Role
 from kernel.errors import Invalid
+from kernel.geo import distance_m
 from kernel.http import parse
 from kernel.i18n import N_, translate
 from kernel.request_input import read_bounded
@@ -141,6 +146,68 @@ async def photo(ctx: Ctx) -> Response:
     return image_response(stored, data)
 
 
+# --- where a problem is --------------------------------------------------------------------
+
+# How far from a reported place a unit is named as a landmark ("near …").
+NEAR_M = 200
+# Degrees of latitude in NEAR_M metres (a degree is ~111 km), for the search's bounding box.
+NEAR_DEGREES = NEAR_M / 111_000
+
+
+@dataclass(frozen=True)
+class Place:
+    """A problem's place as people read it: the unit's address, or the nearest known unit
+    and the coordinates in words, with a link to a map."""
+
+    address: str = ""
+    near: str = ""
+    coordinates: str = ""
+    map_url: str = ""
+
+
+def coordinates_text(lat: float, lng: float) -> str:
+    """GCJ-02 coordinates are China's (north, east), so 北纬 … 东经 …, to about 10 m."""
+    return translate("N {lat}°, E {lng}°", lat=f"{lat:.4f}", lng=f"{lng:.4f}")
+
+
+def map_url(lat: float, lng: float, label: str) -> str:
+    """Amap's marker page (GCJ-02, its own system): a plain link, no script of theirs here."""
+    query = {
+        "position": f"{lng:.6f},{lat:.6f}",
+        "name": label,
+        "coordinate": "gaode",
+        "callnative": "0",
+    }
+    return "https://uri.amap.com/marker?" + urlencode(query)
+
+
+async def nearest_units(who: Principal, points: list[tuple[float, float]]) -> list[Unit | None]:
+    """For each point, the nearest unit the caller reads within NEAR_M, if any: one query for
+    the units in the points' bounding boxes."""
+    if not points:
+        return []
+    boxes = Q()
+    for lat, lng in points:
+        east = NEAR_DEGREES / max(math.cos(math.radians(lat)), 0.01)
+        boxes |= Q(
+            lat__gte=lat - NEAR_DEGREES,
+            lat__lte=lat + NEAR_DEGREES,
+            lng__gte=lng - east,
+            lng__lte=lng + east,
+        )
+    candidates = await readable_units(who).rows().filter(boxes).limit(LIMIT * 10)
+    found: list[Unit | None] = []
+    for lat, lng in points:
+        near = [
+            (distance_m(lat, lng, u.lat, u.lng), u.name, u)
+            for u in candidates
+            if u.lat is not None and u.lng is not None
+        ]
+        near = [n for n in near if n[0] <= NEAR_M]
+        found.append(min(near, key=lambda n: (n[0], n[1]))[2] if near else None)
+    return found
+
+
 # --- problem reports -----------------------------------------------------------------------
 
 
@@ -160,7 +227,11 @@ async def reports_page(ctx: Ctx) -> Response:
     people = await lookups.people(r.reporter_id for r in found)
     communities = await lookups.communities(r.community_id for r in found)
     unit_rows = await Unit.filter(id__in={r.unit_id for r in found if r.unit_id})
-    unit_names = {u.id: u.name for u in unit_rows}
+    named_units = {u.id: u for u in unit_rows}
+    at_places = [r for r in found if not r.unit_id and r.lat is not None and r.lng is not None]
+    points = [(float(r.lat or 0), float(r.lng or 0)) for r in at_places]
+    landmarks = await nearest_units(ctx.who, points)
+    nearby = {r.id: u for r, u in zip(at_places, landmarks, strict=True) if u is not None}
     categories = await category_names(ctx.who.district_id)
     rows = []
     for report in found:
@@ -169,12 +240,14 @@ async def reports_page(ctx: Ctx) -> Response:
             for d in await reports.suggested_duplicates(report):
                 duplicates.append({"d": d, "category": categories.get(d.category, d.category)})
         community = communities.get(report.community_id)
+        unit = named_units.get(report.unit_id or "")
         rows.append(
             {
                 "report": report,
                 "reporter": people.get(report.reporter_id),
                 "community": community.name if community else "—",
-                "unit": unit_names.get(report.unit_id or ""),
+                "unit": unit.name if unit else None,
+                "place": _place(report, unit, nearby.get(report.id)),
                 "category": categories.get(report.category, translate(UNKNOWN)),
                 "duplicates": duplicates,
             }
@@ -196,6 +269,30 @@ async def reports_page(ctx: Ctx) -> Response:
         shown=status,
         unit_options=unit_options,
         statuses=REPORT_STATUSES,
+    )
+
+
+def _place(report: Any, unit: Unit | None, landmark: Unit | None) -> Place:
+    """The report's unit by its address; else its place: the nearest unit as a landmark, the
+    coordinates in words and a map (docs/console.md, "Where a problem is")."""
+    if unit is not None:
+        return Place(address=unit.address)
+    if report.lat is None or report.lng is None:
+        return Place()
+    near = ""
+    if landmark is not None and landmark.lat is not None and landmark.lng is not None:
+        metres = distance_m(report.lat, report.lng, landmark.lat, landmark.lng)
+        near = translate(
+            "near {unit} ({address}), about {m} m",
+            unit=landmark.name,
+            address=landmark.address or "—",
+            m=round(metres / 10) * 10,
+        )
+    label = report.address or translate("Problem report")
+    return Place(
+        near=near,
+        coordinates=coordinates_text(report.lat, report.lng),
+        map_url=map_url(report.lat, report.lng, label),
     )
 
 
@@ -256,6 +353,7 @@ async def units_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = N
     if shown_type in UNIT_TYPES:
         found = found.filter(type=shown_type)
     rows = await _unit_rows(list(await found.order_by("name").limit(LIMIT)))
+    named = dict(zip(units.COLUMNS, units.TEMPLATE_HEADER, strict=True))
     return ctx.render(
         "oversight/units.html",
         status=422 if import_errors else 200,
@@ -264,6 +362,19 @@ async def units_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = N
         shown_type=shown_type,
         types=UNIT_TYPE_NAMES,
         import_errors=import_errors or [],
+        required="、".join(named[c] for c in units.REQUIRED_COLUMNS),
+        optional="、".join(n for c, n in named.items() if c not in units.REQUIRED_COLUMNS),
+        type_names="、".join(translate(name) for name in UNIT_TYPE_NAMES.values()),
+    )
+
+
+async def import_template(ctx: Ctx) -> Response:
+    """The import's template to fill in (XLSX, or CSV with `?format=csv`)."""
+    fmt: tabular.Format = "csv" if ctx.request.query_params.get("format") == "csv" else "xlsx"
+    return tabular.Download(
+        await units.import_template(fmt, who=ctx.who),
+        media_type=tabular.MEDIA_TYPES[fmt],
+        headers={**SECURITY_HEADERS, "Content-Disposition": units.template_disposition(fmt)},
     )
 
 

@@ -32,9 +32,9 @@ from kernel.errors import Invalid
 from kernel.http import parse
 from kernel.i18n import N_, translate
 from oversight import dashboard as figures
-from oversight import lists, record, units
+from oversight import lists, preview, record, units
 from oversight.models import REASON_NAMES, CreditRepair, ListEntry, Objection, Unit
-from oversight.rules import previous_period, rules_at
+from oversight.rules import period_of, previous_period, rules_at
 from oversight.schemas import ComputeIn, DecisionReason, ObjectionDecisionIn, RepairDecisionIn
 from oversight.scope import readable_lists, readable_objections, readable_repairs
 
@@ -50,8 +50,40 @@ async def lists_page(ctx: Ctx) -> Response:
     kind = "quarter"
     if ctx.who.district_id:
         kind = (await rules_at(ctx.who.district_id)).list_period
+    now = datetime.now(UTC)
     return ctx.render(
-        "oversight/lists.html", rows=rows, last_period=previous_period(datetime.now(UTC), kind)
+        "oversight/lists.html",
+        rows=rows,
+        last_period=previous_period(now, kind),
+        current_period=period_of(now, kind),
+    )
+
+
+async def preview_page(ctx: Ctx) -> Response:
+    """The period under way as its lists would be drafted now, marked provisional: computed
+    by the lists' own rule and rolled back, never kept, sent or published."""
+    assert ctx.who.district_id is not None  # workers and district administrators
+    shown = await preview.preview(ctx.who.district_id)
+    provisional = [
+        {
+            "type": unit_type(p.unit_type),
+            "entries": [
+                {
+                    **e,
+                    "colour_name": name_of(COLOUR_NAMES, e["colour"]),
+                    "reason": name_of(REASON_NAMES, e["reason_category"]),
+                    "score": nice_score(e["score"]),
+                }
+                for e in p.entries
+            ],
+        }
+        for p in shown.lists
+    ]
+    return ctx.render(
+        "oversight/list_preview.html",
+        period=shown.period,
+        scored=shown.scored_units,
+        provisional=provisional,
     )
 
 

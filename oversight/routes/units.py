@@ -38,6 +38,7 @@ from oversight.schemas import (
     OversightRulesPatch,
     PhotoOut,
     RecordQuery,
+    TemplateQuery,
     UnitAccountIn,
     UnitAccountOut,
     UnitIn,
@@ -103,6 +104,25 @@ async def import_units(who: Principal, file: bytes) -> dict[str, int]:
     """Imports units from a CSV or XLSX file (multipart field `file`): all rows or none; at
     most 20,000 rows and 64 columns, read within 20 seconds (docs/oversight.md)."""
     return {"created": await units.import_units(file, who=who)}
+
+
+@api.get(
+    "/api/v1/oversight/units/import-template",
+    roles=DISTRICT,
+    query=TemplateQuery,
+    media_type=tabular.MEDIA_TYPES["xlsx"],
+    alternatives={"text/csv": {"type": "string", "format": "binary"}},
+    errors=(),
+)
+async def import_template(who: Principal, query: TemplateQuery) -> Response:
+    """A file to fill in for the import (`format=xlsx`, the default, or `csv`): the columns
+    by their Chinese names and an example row; an XLSX also says which columns are required
+    and lists the unit types and the district's communities."""
+    return tabular.Download(
+        await units.import_template(query.format, who=who),
+        media_type=tabular.MEDIA_TYPES[query.format],
+        headers={"Content-Disposition": units.template_disposition(query.format)},
+    )
 
 
 @api.get(

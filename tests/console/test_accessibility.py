@@ -49,6 +49,7 @@ STAFF_PAGES = [
     "/console/oversight/tasks/{task}",
     "/console/oversight/lists",
     "/console/oversight/lists/{list}",
+    "/console/oversight/lists/preview",
     "/console/oversight/units/{unit}/record",
     "/console/oversight/dashboard",
 ]

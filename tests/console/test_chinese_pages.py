@@ -16,8 +16,7 @@ from tests.console.conftest import Live, sign_in
 from tests.console.test_accessibility import PAGES, things  # noqa: F401  (the fixture)
 
 MOST = 80  # pages per role: every template is among the first, rows repeat them
-# Not pages: they sign out, download a file or act.
-# Not pages: signing out, files (exports, photos and uploads are downloads), the screen.
+# Not pages: they sign out, download a file (exports, photos and uploads) or act.
 SKIP = (
     "/console/logout",
     "/console/exports/",
@@ -59,7 +58,9 @@ async def _crawl(page: Any, start: list[str]) -> dict[str, list[str]]:
         assert answer is not None and answer.status < 500, (path, answer and answer.status)
         if words := await _visible_words(page):
             found[path] = words
-        for href in await page.eval_on_selector_all("a[href]", "as => as.map(a => a.href)"):
+        # A link marked `download` is a file, not a page.
+        links = "as => as.map(a => a.href)"
+        for href in await page.eval_on_selector_all("a[href]:not([download])", links):
             link = urlsplit(href)
             target = link.path + (f"?{link.query}" if link.query else "")
             if link.path.startswith("/console") and target not in seen:

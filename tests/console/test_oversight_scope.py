@@ -311,3 +311,93 @@ async def test_an_import_with_bad_rows_lists_each_and_imports_nothing(page, live
     assert "已导入 2 个单位" in await page.locator("p.flash").inner_text()
     await page.goto(f"/console/oversight/units?q={good}")
     assert await page.locator("#units tbody tr").count() == 2
+
+
+async def test_the_units_page_names_the_columns_and_its_template_imports_once_filled_in(page, live):
+    """The administrator reads which columns are required, downloads the template, adds a
+    unit under its example row and imports the file as it is."""
+    from openpyxl import load_workbook
+
+    await sign_in(page, "d1-admin")
+    await page.goto("/console/oversight/units")
+    said = await page.locator("#import-columns").inner_text()
+    assert "必填列：代码、名称、类型、社区代码" in said
+    assert "选填列：地址、纬度、经度、负责人、负责人电话" in said and "餐饮店" in said
+    async with page.expect_download() as waiting:
+        await page.get_by_role("link", name="下载模板（XLSX）").click()
+    download = await waiting.value
+    assert download.suggested_filename == "单位导入模板.xlsx"
+    book = load_workbook(io.BytesIO((await download.path()).read_bytes()))
+    sheet = book.worksheets[0]
+    code = f"t-{world.short()}"
+    sheet["A2"] = f"{code}-1"  # the example row's code, made unique for this run
+    sheet.append([code, "模板好店", "商店", "c2", "月湖路8号", None, None, "李店长", None])
+    data = io.BytesIO()
+    book.save(data)
+    await page.set_input_files(
+        "input[name=file]",
+        files=[
+            {
+                "name": "模板.xlsx",
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "buffer": data.getvalue(),
+            }
+        ],
+    )
+    await page.get_by_role("button", name="导入").click()
+    assert "已导入 2 个单位" in await page.locator("p.flash").inner_text()
+    await page.goto(f"/console/oversight/units?q={code}")
+    assert await page.locator("#units tbody tr").count() == 2
+    csv_link = page.get_by_role("link", name="CSV 文件")
+    assert (
+        await csv_link.get_attribute("href")
+        == "/console/oversight/units/import-template?format=csv"
+    )
+
+
+async def test_a_reports_place_reads_as_a_unit_a_landmark_or_coordinates_with_a_map(page, live):
+    """A report about a unit shows the unit's address; one at a place names the nearest unit
+    within 200 m; one far from every unit shows its coordinates in words; both link a map."""
+    spot = {"lat": 29.9123, "lng": 121.6123}  # away from the other tests' units
+    landmark = await world.unit(
+        live, "街角书店", address="解放北路88号", lat=spot["lat"] + 0.0005, lng=spot["lng"]
+    )
+    about = await world.report(live, landmark["id"], "书店门口共享单车乱停")
+    made = []
+    for lat, lng, description in (
+        (spot["lat"], spot["lng"], "路口垃圾桶满溢"),
+        (29.9500, 121.6500, "河边有人乱扔垃圾"),
+    ):
+        answer = await live.call(
+            "o-wang",
+            "POST",
+            "/api/v1/oversight/reports",
+            json={
+                "category": "litter",
+                "description": description,
+                "lat": lat,
+                "lng": lng,
+                "photos": [await world.photo(live, "o-wang")],
+            },
+        )
+        assert answer.status_code == 201, answer.text
+        made.append(answer.json()["id"])
+    near, far = made
+
+    await sign_in(page, "c1-worker")
+    await page.goto("/console/oversight/reports")
+    unit_place = page.locator(f"section[data-report='{about}'] .place")
+    assert "解放北路88号" in await unit_place.inner_text()
+    near_place = page.locator(f"section[data-report='{near}'] .place")
+    text = await near_place.inner_text()
+    assert "街角书店（解放北路88号）附近，约 60 米" in text, text
+    assert "北纬 29.9123°，东经 121.6123°" in text
+    far_place = page.locator(f"section[data-report='{far}'] .place")
+    text = await far_place.inner_text()
+    assert "附近" not in text and "北纬 29.9500°，东经 121.6500°" in text
+    link = far_place.get_by_role("link", name="在地图上查看")
+    href = await link.get_attribute("href")
+    assert href is not None and href.startswith("https://uri.amap.com/marker?position=121.650000")
+    assert await link.get_attribute("rel") == "noopener noreferrer"
+    main = await page.locator("main").inner_text()
+    assert "29.95, 121.65" not in main and "29.9123, 121.6123" not in main  # no raw pairs

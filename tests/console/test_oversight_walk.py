@@ -181,8 +181,8 @@ async def _record(page, *, chopsticks: str, with_photo: bool) -> None:
 async def test_a_quarters_list_is_published_after_an_objection_is_decided(
     browser, page, live, console_database, var_dir
 ):
-    from oversight.models import Inspection, UnitList
     from kernel.localtime import period_name
+    from oversight.models import Inspection, UnitList
     from oversight.rules import period_bounds, previous_period
 
     good = await world.unit(live, "好味道餐馆")

@@ -21,3 +21,39 @@ async def test_seed_demo_fills_units_inspections_and_reports_once(app, client):
             json={"username": username, "password": logins["staff_logins"][username]},
         )
         assert response.status_code == 200, response.text
+
+
+async def test_the_demo_has_a_past_period_to_rehearse_the_lists_on(app, client):
+    """The previous period (of the demo district's own length) drafts at once: the unit with
+    the login black, another red; its rectification is closed, so it may repair; and the
+    objection window is a day."""
+    from datetime import UTC, datetime
+
+    from oversight.models import ListEntry
+    from oversight.rules import previous_period, rules_at
+
+    logins = await seed("demo-password-2026")
+    await seed("demo-password-2026")
+    admin = await client.post(
+        "/api/v1/auth/login",
+        json={"username": "haishu-admin", "password": logins["staff_logins"]["haishu-admin"]},
+    )
+    headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+    laoningbo = await Unit.get(code="r-001")
+    rules = await rules_at(laoningbo.district_id)
+    assert rules.objection_days == 1
+    period = previous_period(datetime.now(UTC), rules.list_period)
+    computed = await client.post(
+        "/api/v1/oversight/lists/compute", json={"period": period}, headers=headers
+    )
+    assert computed.status_code == 200, computed.text
+    entries = {
+        (await Unit.get(id=e.unit_id)).code: (e.colour, e.reason_category)
+        for e in await ListEntry.all()
+    }
+    assert entries == {"r-001": ("black", "failed_inspection"), "r-002": ("red", "high_score")}
+    assert not await RectificationTask.filter(
+        unit_id=laoningbo.id, status__in=("open", "submitted")
+    ).exists()
+    reinspected = await Inspection.get(unit_id=laoningbo.id, reinspection_of_id__isnull=False)
+    assert reinspected.passed is True

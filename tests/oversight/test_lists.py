@@ -235,3 +235,44 @@ async def test_the_quarterly_job_drafts_lists_for_every_district(place):
     assert run is not None and run.status == "succeeded", run and run.error
     assert run.stats["periods"] == [LAST_QUARTER] and run.stats["entries"] == 1
     assert await UnitList.filter(period=LAST_QUARTER, status="draft").count() == 1
+
+
+async def test_the_preview_of_the_period_under_way_is_the_list_it_drafts_once_ended(place):
+    """The current period previewed: the entries the real computation gives once the same
+    inspections fall in an ended period; the preview itself writes no score, list or entry
+    and tells no unit."""
+    from kernel.db import transaction
+    from oversight.models import ListEntry, UnitScore
+    from oversight.preview import preview
+    from oversight.rules import period_of
+
+    world = place.world
+    good = place.unit
+    bad = await create_unit(world.worker, code="r-002", name="脏乱饭店", lat=29.8754, lng=121.5441)
+    inspected = []
+    for unit_id, chopsticks in ((good["id"], 10), (bad["id"], 1)):
+        inspection = await place.plan(unit=unit_id)
+        assert (await place.record(inspection["id"], chopsticks=chopsticks)).status_code == 200
+        inspected.append(inspection["id"])
+    told = await Notification.all().count()
+    async with transaction():
+        shown = await preview(world.district_id)
+    assert shown.period == period_of(datetime.now(UTC)) and shown.scored_units == 2
+    provisional = {
+        (e["unit_id"], e["colour"], e["score"], e["reason_category"])
+        for provisional_list in shown.lists
+        for e in provisional_list.entries
+    }
+    assert {colour for _u, colour, _s, _r in provisional} == {"red", "black"}
+    assert await UnitScore.all().count() == 0
+    assert await UnitList.all().count() == 0 and await ListEntry.all().count() == 0
+    assert await Notification.all().count() == told
+
+    start, _end = period_bounds(LAST_QUARTER)
+    await Inspection.filter(id__in=inspected).update(inspected_at=start + timedelta(days=10))
+    computed = await world.district_admin.client.post(
+        "/api/v1/oversight/lists/compute", json={"period": LAST_QUARTER}
+    )
+    assert computed.status_code == 200, computed.text
+    drafted = await ListEntry.all()
+    assert {(e.unit_id, e.colour, e.score, e.reason_category) for e in drafted} == provisional

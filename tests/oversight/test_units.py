@@ -112,3 +112,69 @@ async def test_unknown_columns_are_refused_naming_the_expected_ones(world):
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert "code, name, type, community" in detail and "代码、名称、类型、社区" in detail
+
+
+async def test_the_template_filled_in_imports_as_it_is_and_names_its_columns(world):
+    """The template downloaded, a row added under its example, imported unchanged otherwise:
+    Chinese headers, unit types by their Chinese names, the district's community codes."""
+    from openpyxl import load_workbook
+
+    admin = world.district_admin
+    answer = await admin.client.get(
+        "/api/v1/oversight/units/import-template", headers={"Accept-Language": "zh"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "filename*=UTF-8''%E5%8D%95%E4%BD%8D" in answer.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(answer.content))
+    units, columns, values = book.worksheets
+    header = [c.value for c in units[1]]
+    assert header == [
+        "代码",
+        "名称",
+        "类型",
+        "社区代码",
+        "地址",
+        "纬度",
+        "经度",
+        "负责人",
+        "负责人电话",
+    ]
+    example = [c.value for c in units[2]]
+    assert example[:4] == ["U-0001", "示例饭店", "餐饮店", "c1"]
+    required = {row[0]: row[1] for row in columns.iter_rows(min_row=2, values_only=True)}
+    assert required["代码"] == "必填" and required["社区代码"] == "必填"
+    assert required["地址"] == "选填" and required["负责人电话"] == "选填"
+    valid = list(values.iter_rows(min_row=2, values_only=True))
+    assert ("类型", "农贸市场", None) in valid
+    assert {(row[1], row[2]) for row in valid if row[0] == "社区代码"} == {
+        ("c1", "一社区"),
+        ("c2", "二社区"),
+    }
+    units.append(
+        ["U-0002", "月湖便利店", "商店", "c2", "月湖路8号", 29.87, 121.54, "李店长", "13900000002"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    response = await _import(admin, out.getvalue(), "template.xlsx")
+    assert response.status_code == 201, response.text
+    assert response.json() == {"created": 2}
+    listed = (await admin.client.get("/api/v1/oversight/units")).json()["items"]
+    assert {(u["code"], u["name"], u["type"]) for u in listed} == {
+        ("U-0001", "示例饭店", "restaurant"),
+        ("U-0002", "月湖便利店", "shop"),
+    }
+
+
+async def test_the_csv_template_imports_as_it_is_and_is_only_for_the_district(world):
+    answer = await world.district_admin.client.get(
+        "/api/v1/oversight/units/import-template?format=csv", headers={"Accept-Language": "zh"}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("text/csv")
+    text = answer.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == "代码,名称,类型,社区代码,地址,纬度,经度,负责人,负责人电话"
+    response = await _import(world.district_admin, answer.content)
+    assert response.status_code == 201, response.text
+    refused = await world.worker.client.get("/api/v1/oversight/units/import-template")
+    assert refused.status_code == 403

@@ -93,6 +93,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/rules": Case(),
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
+    "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
 }
 
 
@@ -131,6 +132,7 @@ PAGES: dict[str, Case] = {
     "/oversight/photos/{id}": Case(),
     "/oversight/reports": Case(),
     "/oversight/units": Case(),
+    "/oversight/units/import-template": Case(query={"format": "csv"}),
     "/oversight/units/{id}/record": Case(),
     "/oversight/units/{id}/record/export": Case(),
     "/oversight/checklists": Case(),
@@ -140,6 +142,7 @@ PAGES: dict[str, Case] = {
     "/oversight/tasks/{id}": Case(),
     "/oversight/my-unit": Case(),
     "/oversight/lists": Case(),
+    "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
 }
