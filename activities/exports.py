@@ -3,10 +3,10 @@ a period the caller may read (the domain's scope), in id order, a chunk at a tim
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from datetime import date
 
-from activities.models import Activity, Attendance, Deed, ServiceRecord
+from activities.models import Attendance, Deed, ServiceRecord
 from activities.scope import readable_attendances, readable_deeds, readable_service_records
 from kernel import localtime
 from kernel.auth import Principal
@@ -30,11 +30,3 @@ def deeds(who: Principal, start: date, to: date) -> AsyncIterator[list[Deed]]:
     """The deeds that happened on the local days `start`..`to`."""
     found = readable_deeds(who).rows()
     return chunks(found.filter(occurred_on__gte=start, occurred_on__lte=to))
-
-
-async def activity_titles(ids: Iterable[str | None]) -> dict[str, str]:
-    """The titles of the activities a chunk of rows refers to."""
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(await Activity.filter(id__in=wanted).values_list("id", "title"))

@@ -41,7 +41,7 @@ async def _context(
     }
     titles: dict[str, Any] = {}
     if activities:
-        titles = await activity_exports.activity_titles(r.activity_id for r in rows)
+        titles = await lookups.activity_titles(r.activity_id for r in rows)
     actions: dict[str, str] = {}
     for district_id in {r.district_id for r in rows}:
         actions.update(await lookups.action_names(district_id))
