@@ -155,3 +155,13 @@ async def scopes_of(staff: list[Staff]) -> dict[str, tuple[str | None, list[str]
         )
         for s in staff
     }
+
+
+async def community_sets(district_id: str) -> list[tuple[str, ...]]:
+    """The sets of several communities of the district that one member of staff serves."""
+    served: dict[str, set[str]] = {}
+    for staff_id, community_id in await StaffCommunity.filter(
+        community__district_id=district_id
+    ).values_list("staff_id", "community_id"):
+        served.setdefault(staff_id, set()).add(community_id)
+    return sorted({tuple(sorted(ids)) for ids in served.values() if len(ids) > 1})

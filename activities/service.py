@@ -3,6 +3,7 @@ attendance and records modules share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,6 +69,14 @@ async def action_names(district_id: str | None) -> dict[str, str]:
     if district_id:
         found = CivilityAction.filter(Q(district_id__isnull=True) | Q(district_id=district_id))
     return dict(await found.values_list("code", "name"))
+
+
+async def activity_titles(ids: Iterable[str | None]) -> dict[str, str]:
+    """The titles of the activities some rows refer to (in one query)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(await Activity.filter(id__in=wanted).values_list("id", "title"))
 
 
 register_action_catalogue(action_names)

@@ -1,4 +1,5 @@
-"""Names for ids, in one query per kind: residents, communities, districts, actions, staff."""
+"""Names for ids, in one query per kind: residents, communities, districts, actions,
+activities, staff."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from accounts.models import Community, District, Resident, Staff
 from activities.service import action_names as action_names  # the one definition
+from activities.service import activity_titles as activity_titles
 from kernel.i18n import translate
 
 

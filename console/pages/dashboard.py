@@ -12,24 +12,19 @@ from typing import Any
 from starlette.responses import Response
 
 from accounts.models import Community, District
+from accounts.staff import community_sets
+from activities import figures as work_figures
 from console import lookups, rollup
 from console.models import DashboardSnapshot
 from console.rollup import Days
-from console.scope import (
-    Places,
-    communities_of,
-    readable_attendances,
-    readable_corrections,
-    readable_deeds,
-    served_places,
-)
+from console.scope import Places, communities_of, served_places
 from console.web import Ctx, parse_date
+from credits import figures as credits_figures
 from credits.models import from_units
 from credits.recognition.stars import residents_by_star, star_thresholds
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import translate
-from kernel.sql import db_time, query_rows
 
 
 async def scope_of(who: Principal, community_id: str | None = None) -> Places:
@@ -64,83 +59,39 @@ def _months(start: date, to: date) -> list[str]:
     return months
 
 
-def _tenths(hours: Any) -> int:
-    return int((_dec(hours) * 10).to_integral_value())
-
-
 async def _credits_by_month(
     scope: Places, rolled: Days | None, live: Days | None, watermark: int | None
 ) -> dict[str, list[int]]:
-    """Credits issued, redeemed and expired (ledger units) by month."""
+    """Credits issued, redeemed and expired (ledger units) by month: the rolled-up days' sums
+    and the live days' (`credits.figures.by_month`)."""
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    rows: list[dict[str, Any]] = []
-    if rolled:
-        rows += await query_rows(
-            f"SELECT {rollup.day_month('day')} AS month, SUM(issued) AS issued, "
-            "SUM(redeemed) AS redeemed, SUM(expired) AS expired FROM console_dashboard_day "
-            "WHERE day >= :from AND day <= :to AND action = '' AND {places} GROUP BY 1",
-            {"from": rolled.start, "to": rolled.to},
-            places=scope.where().sql("console_dashboard_day"),
-        )
+    parts = [await rollup.credits_by_month(scope, rolled)] if rolled else []
     if live:
-        begin, end = localtime.day_bounds(live.start, live.to)
-        issued, redeemed, expired = rollup.CREDIT_SUMS
-        # After the rollup, the entries above its watermark (a day's worth, not the ledger).
-        after = "AND e.id > :watermark" if watermark is not None else ""
-        rows += await query_rows(
-            f"SELECT {localtime.month_sql('e.created_at')} AS month, {issued} AS issued, "
-            f"{redeemed} AS redeemed, {expired} AS expired "
-            # CROSS JOIN: SQLite reads the entries first, by id (PostgreSQL plans freely).
-            "FROM ledger_entry e CROSS JOIN resident r WHERE r.id = e.owner_id "
-            "AND e.owner_kind = 'resident' AND e.asset = 'credits' {after} "
-            "AND e.created_at >= :begin AND e.created_at < :end AND {places} GROUP BY 1",
-            {"watermark": watermark, "begin": db_time(begin), "end": db_time(end)},
-            after=after,
-            places=scope.where().sql("r"),
+        parts.append(
+            await credits_figures.by_month(scope, live.start, live.to, after_entry=watermark)
         )
-    for row in rows:
-        for n, name in enumerate(("issued", "redeemed", "expired")):
-            months[row["month"]][n] += int(row[name] or 0)
+    for part in parts:
+        for month, amounts in part.items():
+            for n, amount in enumerate(amounts):
+                months[month][n] += amount
     return months
 
 
 async def _work(
-    scope: Places, rolled: Days | None, live: Days | None, group: str
+    scope: Places, rolled: Days | None, live: Days | None, by: str
 ) -> dict[str, list[int]]:
-    """Service records, verified hours (tenths) and approved deeds by `group` (a column)."""
+    """Service records, verified hours (tenths) and approved deeds by `by` (a column): the
+    rolled-up days' sums and the live days' (`activities.figures.work`)."""
     found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    if rolled:
-        for row in await query_rows(
-            "SELECT {group} AS k, SUM(records) AS records, SUM(hours_tenths) AS tenths, "
-            "SUM(deeds) AS deeds FROM console_dashboard_day "
-            "WHERE day >= :from AND day <= :to AND action <> '' AND {places} GROUP BY 1",
-            {"from": rolled.start, "to": rolled.to},
-            group=group,
-            places=scope.where().sql("console_dashboard_day"),
-        ):
-            totals = found[row["k"]]
-            totals[0] += int(row["records"] or 0)
-            totals[1] += int(row["tenths"] or 0)
-            totals[2] += int(row["deeds"] or 0)
+    parts = [await rollup.work_by(scope, rolled, by)] if rolled else []
     if live:
-        for row in await query_rows(
-            "SELECT {group} AS k, SUM(CASE WHEN kind = 'record' THEN 1 ELSE 0 END) AS records, "
-            "SUM(hours) AS hours FROM service_record WHERE served_on >= :from "
-            "AND served_on <= :to AND {places} GROUP BY 1",
-            {"from": live.start, "to": live.to},
-            group=group,
-            places=scope.where().sql("service_record", unindexed=True),
-        ):
-            found[row["k"]][0] += int(row["records"] or 0)
-            found[row["k"]][1] += _tenths(row["hours"])
-        for row in await query_rows(
-            "SELECT {group} AS k, COUNT(*) AS deeds FROM deed WHERE status = 'approved' "
-            "AND occurred_on >= :from AND occurred_on <= :to AND {places} GROUP BY 1",
-            {"from": live.start, "to": live.to},
-            group=group,
-            places=scope.where().sql("deed", unindexed=True),
-        ):
-            found[row["k"]][2] += int(row["deeds"])
+        parts.append(await work_figures.work(scope, live.start, live.to, by))
+    for part in parts:
+        for key, figures in part.items():
+            totals = found[key]
+            totals[0] += figures.records
+            totals[1] += figures.tenths
+            totals[2] += figures.deeds
     return found
 
 
@@ -151,29 +102,14 @@ async def _people_by_community(
     rolled = await rollup.served_by_community(scope, start, to, through)
     if rolled is not None:
         return rolled
-    rows = await query_rows(
-        "SELECT community_id AS k, COUNT(DISTINCT resident_id) AS people FROM service_record "
-        "WHERE served_on >= :from AND served_on <= :to AND {places} GROUP BY 1",
-        {"from": start, "to": to},
-        places=scope.where().sql("service_record"),
-    )
-    return {row["k"]: int(row["people"]) for row in rows}
+    return await work_figures.served_by_community(scope, start, to)
 
 
 async def _participants(scope: Places, start: date, to: date, through: date | None) -> int:
     rolled = await rollup.participants(scope, start, to, through)
     if rolled is not None:
         return rolled
-    rows = await query_rows(
-        "SELECT COUNT(*) AS n FROM (SELECT resident_id FROM service_record "
-        "WHERE served_on >= :from AND served_on <= :to AND {records} UNION "
-        "SELECT resident_id FROM deed WHERE status = 'approved' "
-        "AND occurred_on >= :from AND occurred_on <= :to AND {deeds}) people",
-        {"from": start, "to": to},
-        records=scope.where().sql("service_record"),
-        deeds=scope.where().sql("deed"),
-    )
-    return int(rows[0]["n"]) if rows else 0
+    return await work_figures.participants(scope, start, to)
 
 
 async def _stars(scope: Places) -> list[dict[str, Any]]:
@@ -190,10 +126,6 @@ async def _stars(scope: Places) -> list[dict[str, Any]]:
         }
         for level in range(len(thresholds) + 1)
     ]
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value or 0))
 
 
 def _f(value: Decimal) -> float:
@@ -334,7 +266,7 @@ async def refresh_district(district_id: str) -> dict[str, int]:
     start, to = default_period()
     communities = {c.id: c.name for c in await Community.filter(district_id=district_id)}
     scopes = [Places(district_id, None)] + [Places(district_id, (c,)) for c in communities]
-    scopes += [Places(district_id, ids) for ids in await rollup.worker_sets(district_id)]
+    scopes += [Places(district_id, ids) for ids in await community_sets(district_id)]
     for scope in scopes:
         key = snapshot_key(scope)
         assert key is not None
@@ -390,11 +322,7 @@ async def dashboard(ctx: Ctx) -> Response:
         data = await compute(scope, start, to, names, through=through, stars=stars)
         if key and (start, to) == default_period():
             await store_snapshot(key, start, to, data)
-    pending = {
-        "attendances": await readable_attendances(ctx.who).rows().filter(status="pending").count(),
-        "deeds": await readable_deeds(ctx.who).rows().filter(status="pending").count(),
-        "corrections": await readable_corrections(ctx.who).rows().filter(status="pending").count(),
-    }
+    pending = await work_figures.waiting(ctx.who)
     return ctx.render(
         "dashboard.html",
         start=start,

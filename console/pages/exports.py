@@ -11,23 +11,17 @@ from typing import Any
 
 from starlette.responses import Response
 
-from activities.models import Activity
+from activities import exports as activity_exports
 from console import lookups, names
 from console.pages.dashboard import period
-from console.scope import (
-    readable_attendances,
-    readable_deeds,
-    readable_entries,
-    readable_service_records,
-)
 from console.web import SECURITY_HEADERS, Ctx, local
-from credits.models import LedgerTransaction, from_units
-from kernel import localtime, tabular
+from credits import exports as credit_exports
+from credits.models import from_units
+from kernel import tabular
 from kernel.errors import Invalid
 from kernel.i18n import N_, translate
 from kernel.models import ExportLog
 
-CHUNK = 2000
 Row = list[Any]
 
 
@@ -36,17 +30,6 @@ class Export:
     kind: str
     headers: tuple[str, ...]
     rows: Callable[[Ctx, date, date], AsyncIterator[list[Row]]]
-
-
-async def _chunks(queryset: Any) -> AsyncIterator[list[Any]]:
-    """The rows in id order, CHUNK at a time (keyset: no offset, no growing scans)."""
-    after = ""
-    while True:
-        batch = await queryset.filter(id__gt=after).order_by("id").limit(CHUNK)
-        if not batch:
-            return
-        yield batch
-        after = batch[-1].id
 
 
 async def _context(
@@ -58,8 +41,7 @@ async def _context(
     }
     titles: dict[str, Any] = {}
     if activities:
-        ids = {r.activity_id for r in rows if getattr(r, "activity_id", None)}
-        titles = dict(await Activity.filter(id__in=ids).values_list("id", "title"))
+        titles = await lookups.activity_titles(r.activity_id for r in rows)
     actions: dict[str, str] = {}
     for district_id in {r.district_id for r in rows}:
         actions.update(await lookups.action_names(district_id))
@@ -72,8 +54,7 @@ def _person(people: dict[str, lookups.Person], resident_id: str) -> tuple[str, s
 
 
 async def _records(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    found = readable_service_records(ctx.who).rows().filter(served_on__gte=start, served_on__lte=to)
-    async for batch in _chunks(found):
+    async for batch in activity_exports.service_records(ctx.who, start, to):
         people, communities, titles, actions = await _context(batch)
         yield [
             [
@@ -96,11 +77,7 @@ async def _records(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
 
 
 async def _attendances(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    begin, end = localtime.day_bounds(start, to)
-    found = (
-        readable_attendances(ctx.who).rows().filter(checked_in_at__gte=begin, checked_in_at__lt=end)
-    )
-    async for batch in _chunks(found):
+    async for batch in activity_exports.attendances(ctx.who, start, to):
         people, communities, titles, _actions = await _context(batch)
         yield [
             [
@@ -122,8 +99,7 @@ async def _attendances(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Ro
 
 
 async def _deeds(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
-    found = readable_deeds(ctx.who).rows().filter(occurred_on__gte=start, occurred_on__lte=to)
-    async for batch in _chunks(found):
+    async for batch in activity_exports.deeds(ctx.who, start, to):
         people, communities, _titles, actions = await _context(batch, activities=False)
         yield [
             [
@@ -157,24 +133,9 @@ ACCOUNT_KINDS = {"available": N_("Available"), "held": N_("Held")}
 
 async def _ledger(ctx: Ctx, start: date, to: date) -> AsyncIterator[list[Row]]:
     """The residents' side of every credit transaction: one row per entry."""
-    begin, end = localtime.day_bounds(start, to)
-    entries = (
-        readable_entries(ctx.who)
-        .rows()
-        .filter(owner_kind="resident", asset="credits", created_at__gte=begin, created_at__lt=end)
-    )
-    after = 0
-    while True:
-        batch = await entries.filter(id__gt=after).order_by("id").limit(CHUNK)
-        if not batch:
-            return
-        after = batch[-1].id
+    async for batch in credit_exports.resident_entries(ctx.who, start, to):
         people = await lookups.people(e.owner_id for e in batch)
-        memos = dict(
-            await LedgerTransaction.filter(id__in={e.transaction_id for e in batch}).values_list(
-                "id", "memo"
-            )
-        )
+        memos = await credit_exports.memos(e.transaction_id for e in batch)
         actions: dict[str, str] = {}
         for district_id in {e.district_id for e in batch}:
             actions.update(await lookups.action_names(district_id))

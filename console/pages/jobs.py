@@ -14,7 +14,12 @@ from starlette.responses import Response
 from accounts.models import District
 from console import names
 from console.pages.dashboard import refresh_district
-from console.scope import DISTRICT_TRIGGER, district_slot_prefix, readable_job_runs
+from console.scope import (
+    DISTRICT_TRIGGER,
+    district_slot_prefix,
+    readable_districts,
+    readable_job_runs,
+)
 from console.web import Ctx, redirect
 from credits.recognition import honour_rolls
 from kernel import localtime
@@ -126,7 +131,7 @@ async def run_job_now(ctx: Ctx) -> Response:
         if name not in DISTRICT_JOBS:
             raise NotFound(N_("No job named `{name}`."), name=name)
         job = get_job(name)
-        district = await District.get(id=ctx.who.district_id)
+        district = await readable_districts(ctx.who).rows().get(id=ctx.who.district_id or "")
         work = DISTRICT_JOBS[name]
 
         async def for_district() -> dict[str, Any]:

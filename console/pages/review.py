@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from activities import deeds, records
 from activities import service as activities
-from activities.models import Activity, ServiceRecord
+from activities.models import ServiceRecord
 from activities.schemas.deeds import AttestIn, ReviewIn
 from activities.schemas.records import CorrectionDecisionIn
 from console import lookups, scope
@@ -123,7 +123,7 @@ async def corrections(ctx: Ctx) -> Response:
     activity_ids = {c.activity_id for c in found if c.activity_id} | {
         r.activity_id for r in record_list
     }
-    titles = dict(await Activity.filter(id__in=activity_ids).values_list("id", "title"))
+    titles = await lookups.activity_titles(activity_ids)
     rows = []
     for c in found:
         record = record_map.get(c.record_id or "")

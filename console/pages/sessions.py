@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from starlette.responses import Response
 
-from activities.models import Activity
-from console import screens
+from console import lookups, screens
 from console.models import CheckinScreen, ConsoleSession
 from console.web import ENDED, Ctx, end_session, is_live, redirect
 from kernel.errors import NotFound
@@ -30,9 +29,7 @@ async def sessions_page(ctx: Ctx) -> Response:
     opened = await CheckinScreen.filter(staff_id=ctx.staff.id, expires_at__gt=now).order_by(
         "-created_at"
     )
-    titles = dict(
-        await Activity.filter(id__in=[s.activity_id for s in opened]).values_list("id", "title")
-    )
+    titles = await lookups.activity_titles(s.activity_id for s in opened)
     settings = get_settings()
     return ctx.render(
         "sessions.html",
