@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
-from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -298,7 +297,7 @@ async def import_template(fmt: tabular.Format, *, who: Principal) -> AsyncGenera
 def template_disposition(fmt: tabular.Format) -> str:
     """The download's file name, in the reader's language (RFC 6266: an ASCII fallback)."""
     name = f"{translate('Units import template')}.{fmt}"
-    return f"attachment; filename=\"units-template.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return tabular.attachment_header(name, f"units-template.{fmt}")
 
 
 async def _once(rows: list[list[Any]]) -> AsyncIterator[list[list[Any]]]:

@@ -17,6 +17,7 @@ from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, RateLimited
 from kernel.http import Page, paginate
+from kernel.i18n import N_, translate
 from kernel.ratelimit import LoginProofRequired
 from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
@@ -181,7 +182,8 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
     events = await record.unit_record(unit, who=who)
     if query.format == "json":
         return {"unit": unit, "events": events}
-    name = f"unit-record-{unit.code}.{query.format}"
+    # Named for people, as the console's download is; the columns stay the API's codes.
+    name = f"{translate(N_('Unit credit record'))}_{unit.name}.{query.format}"
     first, last = record.period_covered(unit)
     body = tabular.stream(query.format, "record", record.COLUMNS, record.as_rows(events))
     logged = tabular.logged(
@@ -190,7 +192,11 @@ async def unit_record(who: Principal, unit_id: str, query: RecordQuery) -> Any:
     return tabular.Download(
         logged,
         media_type=tabular.MEDIA_TYPES[query.format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": tabular.attachment_header(
+                name, f"unit-record-{unit.code}.{query.format}"
+            )
+        },
     )
 
 

@@ -4,6 +4,7 @@ dashboard's figures."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 from openpyxl import load_workbook
 
@@ -41,6 +42,10 @@ async def test_the_record_exports_as_csv_and_xlsx(place):
     assert sheet is not None
     assert [c.value for c in sheet[1]] == ["at", "kind", "subject_id", "summary", "actor"]
     assert sheet.max_row == len(lines)
+    # Saved under a name people read (the ASCII one for clients that read no other).
+    disposition = xlsx.headers["content-disposition"]
+    assert "filename*=UTF-8''" + quote(f"单位信用档案_{place.unit['name']}.xlsx") in disposition
+    assert f'filename="unit-record-{place.unit["code"]}.xlsx"' in disposition
 
 
 async def test_an_export_of_the_record_through_the_api_is_recorded_like_the_consoles(place):
