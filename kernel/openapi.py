@@ -173,7 +173,7 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
     a page of them `ActivityPage`) that operations reference, so generated clients name their
     classes after ours."""
     schemas, defs = _schemas(endpoints)
-    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA, **defs}
+    components: dict[str, Any] = {"Problem": PROBLEM_SCHEMA, "FileUpload": FILE_UPLOAD, **defs}
 
     def response_schema(annotation: Any) -> dict[str, Any]:
         return dict(schemas[(annotation, "serialization")])
@@ -278,17 +278,22 @@ def build_document(endpoints: list[Endpoint], *, title: str, version: str) -> di
     }
 
 
+# Every upload's body: one binary field, `file` (its media types are the operation's).
+FILE_UPLOAD = {
+    "title": "FileUpload",
+    "type": "object",
+    "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}},
+}
+
+
 def _file_upload(media_types: tuple[str, ...]) -> dict[str, Any]:
     """A multipart body with one binary field, `file`, of the given media types."""
     return {
         "required": True,
         "content": {
             "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                },
+                "schema": {"$ref": REF.format(model="FileUpload")},
                 "encoding": {"file": {"contentType": ", ".join(media_types)}},
             }
         },

@@ -174,7 +174,7 @@ async def _as_resident(http: httpx.AsyncClient, world: Any, me: Any, activity_id
     types = load("types")
     uploaded = await load(f"{activities}.upload").asyncio(
         client=me,
-        body=models.UploadBody(
+        body=models.FileUpload(
             file=types.File(payload=png_bytes(), file_name="deed.png", mime_type="image/png")
         ),
     )
