@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -33,15 +32,21 @@ from activities.models import (
     Activity,
     Attendance,
 )
+from activities.queries import (
+    ACTIVITY_FOR_CHECK_IN,
+    ACTIVITY_FOR_CHECK_OUT,
+    ATTENDANCES_FOR_CHECK_IN,
+    CHECK_OUT,
+    INSERT_ATTENDANCE,
+)
 from activities.scope import managed_activity, readable_activities
 from credits.service import lock_resident, participation_lock
 from kernel.auth import Principal
-from kernel.db import dialect
 from kernel.errors import NotFound
 from kernel.geo import distance_m
 from kernel.i18n import N_, Named, translate
 from kernel.ids import new_id
-from kernel.sql import db_time, query_rows
+from kernel.sql import db_decimal, db_time, query_rows
 
 # Live check-ins sharing one device or one spot (to about a metre) with this many others
 # are flagged: one phone checking in a group, or a position replayed.
@@ -85,64 +90,6 @@ async def _ensure_no_overlap(resident_id: str, start: datetime, end: datetime) -
             )
 
 
-# Check-in and check-out are the busiest writes of a city-wide event: each reads what it
-# needs in as few statements as it can (the round trips to the database cost more than the
-# Python around them) and answers from what it wrote. See docs/activities.md.
-
-# The activity as the resident may read it (`{readable}`: `scope.readable_activities`),
-# whether they hold a seat and, on PostgreSQL, the resident's participation lock (taken before
-# any later statement reads).
-_ACTIVITY_FOR_CHECK_IN = """
-SELECT a.*, EXISTS (
-    SELECT 1 FROM enrollment e
-    WHERE e.activity_id = a.id AND e.resident_id = :resident AND e.status = 'enrolled'
-) AS is_enrolled{lock}
-FROM activity a WHERE a.id = :activity AND {readable}
-"""
-_LOCK = ", pg_advisory_xact_lock(hashtext(:lock)) AS locked"
-# After the lock: the resident's attendance at this activity or those that may overlap it
-# (`mine`), and the live check-ins at this activity near the spot or from the device
-# (`spot`: a box on indexed columns; the exact test is `_shares_spot`).
-_ATTENDANCES_FOR_CHECK_IN = """
-SELECT 'mine' AS kind, t.id, t.activity_id, t.status, t.checked_in_at, t.checked_out_at,
-    a.ends_at, t.check_in_lat, t.check_in_lng, t.device, t.flags
-FROM attendance t JOIN activity a ON a.id = t.activity_id
-WHERE t.resident_id = :resident AND (
-    t.activity_id = :activity
-    OR (t.status IN ('open', 'pending', 'verified') AND t.checked_in_at < :end)
-)
-UNION ALL
-SELECT 'spot' AS kind, t.id, t.activity_id, t.status, t.checked_in_at, t.checked_out_at,
-    NULL, t.check_in_lat, t.check_in_lng, t.device, t.flags
-FROM attendance t
-WHERE t.activity_id = :activity AND t.source = 'live' AND (
-    (t.check_in_lat BETWEEN :lat_low AND :lat_high
-        AND t.check_in_lng BETWEEN :lng_low AND :lng_high)
-    OR t.device = :device
-)
-"""
-_INSERT_ATTENDANCE = """
-INSERT INTO attendance (id, district_id, community_id, activity_id, resident_id, source, status,
-    checked_in_at, check_in_lat, check_in_lng, device, note, flags, recorded_by, created_at)
-VALUES (:id, :district, :community, :activity, :resident, 'live', 'open', :now, :lat, :lng,
-    :device, '', :flags{json_cast}, :recorded_by, :now)
-"""
-# The activity (as the resident may read it) and the resident's open attendance at it.
-_ACTIVITY_FOR_CHECK_OUT = """
-SELECT a.*, t.id AS attendance_id, t.checked_in_at AS attendance_checked_in_at,
-    t.flags AS attendance_flags
-FROM activity a LEFT JOIN attendance t
-    ON t.activity_id = a.id AND t.resident_id = :resident AND t.status = 'open'
-WHERE a.id = :activity AND {readable}
-"""
-_CHECK_OUT = """
-UPDATE attendance SET checked_out_at = :now, check_out_lat = :lat, check_out_lng = :lng,
-    hours = :hours, status = 'pending', flags = :flags{json_cast}
-WHERE id = :id AND status = 'open'
-RETURNING *
-"""
-
-
 def _spot(lat: float | None, lng: float | None) -> tuple[float, float]:
     return round(lat or 0, 5), round(lng or 0, 5)
 
@@ -169,15 +116,9 @@ def _db_flags(flags: list[str]) -> Any:
     return _FLAGS.to_db_value(flags, Attendance)
 
 
-def _db_hours(hours: Decimal) -> Any:
-    return hours if dialect() == "postgres" else str(hours)
-
-
-async def _readable_row(
-    template: str, params: dict[str, Any], *, who: Principal, lock: str = ""
-) -> dict[str, Any]:
+async def _readable_row(template: str, params: dict[str, Any], *, who: Principal) -> dict[str, Any]:
     """The one row of an activity the resident may read, or 404 as `readable_activity`."""
-    rows = await query_rows(template, params, readable=readable_activities(who).sql("a"), lock=lock)
+    rows = await query_rows(template, params, readable=readable_activities(who).sql("a"))
     if not rows:
         raise NotFound(N_("No such {what}."), what=translate(N_("activity")))
     return rows[0]
@@ -211,16 +152,10 @@ async def check_in(
     the attendances that decide it, the insert, and, when the spot is shared, the flags."""
     if who.district_id is None:  # no community chosen: no activity is theirs yet
         raise UnknownResident(N_("Choose your community (PATCH /api/v1/me) before checking in."))
-    postgres = dialect() == "postgres"
     row = await _readable_row(
-        _ACTIVITY_FOR_CHECK_IN,
-        {
-            "activity": activity_id,
-            "resident": who.id,
-            **({"lock": participation_lock(who.id)} if postgres else {}),
-        },
+        ACTIVITY_FOR_CHECK_IN,
+        {"activity": activity_id, "resident": who.id, "lock": participation_lock(who.id)},
         who=who,
-        lock=_LOCK if postgres else "",
     )
     activity = Activity._init_from_db(**row)
     enrolled = bool(row["is_enrolled"])
@@ -240,7 +175,7 @@ async def check_in(
     # The resident's lock was taken by the first statement on PostgreSQL (SQLite serialises
     # writing transactions already): the attendances below are read under it.
     found = await query_rows(
-        _ATTENDANCES_FOR_CHECK_IN,
+        ATTENDANCES_FOR_CHECK_IN,
         {
             "resident": who.id,
             "activity": activity.id,
@@ -280,7 +215,7 @@ async def check_in(
     await _flag_shared_spot(attendance, spot)
     try:
         await query_rows(
-            _INSERT_ATTENDANCE,
+            INSERT_ATTENDANCE,
             {
                 "id": attendance.id,
                 "district": attendance.district_id,
@@ -324,7 +259,7 @@ async def check_out(
     """Three statements: the activity with the open attendance, the day's rules and hours
     (the long-day flag), and the update that answers with the row."""
     row = await _readable_row(
-        _ACTIVITY_FOR_CHECK_OUT, {"activity": activity_id, "resident": who.id}, who=who
+        ACTIVITY_FOR_CHECK_OUT, {"activity": activity_id, "resident": who.id}, who=who
     )
     activity = Activity._init_from_db(**row)
     check_checkin_token(token, activity.id)
@@ -346,12 +281,12 @@ async def check_out(
     await _flag_long_day(attendance)
     assert attendance.hours is not None
     updated = await query_rows(
-        _CHECK_OUT,
+        CHECK_OUT,
         {
             "now": db_time(now),
             "lat": lat,
             "lng": lng,
-            "hours": _db_hours(attendance.hours),
+            "hours": db_decimal(attendance.hours),
             "flags": _db_flags(attendance.flags),
             "id": attendance.id,
         },

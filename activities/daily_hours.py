@@ -10,46 +10,16 @@ from typing import Any
 
 from accounts.models import DistrictRulesVersion
 from accounts.schemas import DistrictRules
-from accounts.service import DISTRICT_RULES, rules_at
+from accounts.service import rules_at
 from activities.errors import DailyHoursExceeded, DistrictReviewRequired
 from activities.models import Attendance
+from activities.queries import RECORDED_DAY_HOURS, RULES_AND_DAY_HOURS
 from kernel import localtime
 from kernel.auth import Principal
-from kernel.db import dialect
 from kernel.i18n import N_
-from kernel.sql import db_time, query_rows
+from kernel.sql import db_date, db_time, query_rows
 
-
-def _day_hours(columns: str = "hours", *, waiting: bool) -> str:
-    """Hours in a day, written once: a resident's service records served on the local `:day`
-    (a reversal takes its record's back) and, when `waiting`, their attendances checked in
-    that day (from `:start` to `:end`) still waiting for verification, other than `:besides`;
-    one row each. The cap on records counts what is recorded, the long-day flag both."""
-    recorded = (
-        f"SELECT {columns} FROM service_record WHERE resident_id = :resident AND served_on = :day"
-    )
-    if not waiting:
-        return recorded
-    return (
-        f"{recorded} UNION ALL SELECT {columns} FROM attendance WHERE resident_id = :resident"
-        " AND status = 'pending' AND checked_in_at >= :start AND checked_in_at < :end"
-        " AND id <> :besides"
-    )
-
-
-# The long-day flag of every check-out in one statement: the district's rules in force when
-# the attendance began beside the day's hours. The rules come first so that PostgreSQL types
-# each column from a real one.
-_RULES_AND_HOURS = (
-    "SELECT * FROM (SELECT CAST(NULL AS NUMERIC) AS hours, "
-    f"({DISTRICT_RULES.in_force_sql(':district', ':at')}) AS rules) AS version "
-    f"UNION ALL {_day_hours('hours, NULL', waiting=True)}"
-)
 _RULES = DistrictRulesVersion._meta.fields_map["rules"]
-
-
-def _date(day: date) -> Any:
-    return day if dialect() == "postgres" else day.isoformat()
 
 
 def _hours(rows: list[dict[str, Any]]) -> Decimal:
@@ -57,25 +27,25 @@ def _hours(rows: list[dict[str, Any]]) -> Decimal:
 
 
 async def hours_on(resident_id: str, day: date) -> Decimal:
-    """The resident's recorded hours on the local `day` (`_day_hours`)."""
+    """The resident's recorded hours on the local `day` (`activities.queries`)."""
     return _hours(
-        await query_rows(_day_hours(waiting=False), {"resident": resident_id, "day": _date(day)})
+        await query_rows(RECORDED_DAY_HOURS, {"resident": resident_id, "day": db_date(day)})
     )
 
 
 async def exceeds_daily_hours(attendance: Attendance) -> bool:
     """Whether the attendance takes its day above the hours counted at once (a flag for the
     worker who verifies it, not a refusal): the day's recorded hours, those of its other
-    attendances waiting for verification, and the rules, in one statement (`_day_hours`)."""
+    attendances waiting for verification, and the rules, in one statement (`activities.queries`)."""
     day = localtime.local_date(attendance.checked_in_at)
     start, end = localtime.day_bounds(day)
     rows = await query_rows(
-        _RULES_AND_HOURS,
+        RULES_AND_DAY_HOURS,
         {
             "district": attendance.district_id,
             "at": db_time(attendance.checked_in_at),
             "resident": attendance.resident_id,
-            "day": _date(day),
+            "day": db_date(day),
             "start": db_time(start),
             "end": db_time(end),
             "besides": attendance.id,

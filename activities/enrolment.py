@@ -18,9 +18,9 @@ from activities.errors import (
     NotEnrolled,
 )
 from activities.models import Activity, Attendance, Enrollment
+from activities.queries import ACTIVITY_FOR_ENROLMENT, TAKE_SEAT, seat_and_enrol
 from activities.scope import readable_activities, readable_activity
 from kernel.auth import Principal
-from kernel.db import dialect
 from kernel.errors import NotFound
 from kernel.i18n import N_, Named, translate
 from kernel.ids import new_id
@@ -43,47 +43,12 @@ async def activity_counts(activity_ids: list[str]) -> dict[str, dict[str, int]]:
     return counts
 
 
-# The activity as the resident may read it (`{readable}`: `scope.readable_activities`) and
-# their enrolment at it.
-_ACTIVITY_FOR_ENROLMENT = """
-SELECT a.id, a.district_id, a.status, a.ends_at, e.id AS enrollment_id,
-    e.status AS enrollment_status, e.created_at AS enrollment_created_at
-FROM activity a LEFT JOIN enrollment e ON e.activity_id = a.id AND e.resident_id = :resident
-WHERE a.id = :activity AND {readable}
-"""
-# The seat is taken by a conditional update of the counter: capacity holds however many
-# enrol at once.
-_TAKE_SEAT = """
-UPDATE activity SET enrolled_count = enrolled_count + 1
-WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
-"""
-_INSERT_ENROLLMENT = """
-INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
-    updated_at)
-VALUES (:id, :district, :activity, :resident, :status, :now, :now, :now)
-"""
-# PostgreSQL: the seat and the enrolment in one statement (a data-modifying WITH runs whether
-# or not a seat is free; a unique violation undoes both).
-_SEAT_AND_ENROL = """
-WITH seat AS (
-    UPDATE activity SET enrolled_count = enrolled_count + 1
-    WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
-    RETURNING id
-)
-INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
-    updated_at)
-SELECT :id, :district, :activity, :resident,
-    CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END, :now, :now, :now
-RETURNING status
-"""
-
-
 async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
     """A seat when one is free, else the end of the waitlist. Two statements on PostgreSQL
     (three on SQLite): the activity with the resident's enrolment, then the seat and the
     enrolment."""
     rows = await query_rows(
-        _ACTIVITY_FOR_ENROLMENT,
+        ACTIVITY_FOR_ENROLMENT,
         {"activity": activity_id, "resident": who.id},
         readable=readable_activities(who).sql("a"),
     )
@@ -102,7 +67,7 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
         )
     now = datetime.now(UTC)
     if row["enrollment_id"] is not None:  # cancelled or a no-show before: signs up again
-        seated = await execute(_TAKE_SEAT, {"activity": row["id"]})
+        seated = await execute(TAKE_SEAT, {"activity": row["id"]})
         status = "enrolled" if seated else "waitlisted"
         await Enrollment.filter(id=row["enrollment_id"]).update(
             status=status, queued_at=now, updated_at=now
@@ -125,12 +90,7 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
         "now": db_time(now),
     }
     try:
-        if dialect() == "postgres":
-            enrollment.status = (await query_rows(_SEAT_AND_ENROL, values))[0]["status"]
-        else:
-            seated = await execute(_TAKE_SEAT, {"activity": enrollment.activity_id})
-            enrollment.status = "enrolled" if seated else "waitlisted"
-            await execute(_INSERT_ENROLLMENT, {**values, "status": enrollment.status})
+        enrollment.status = await seat_and_enrol(values)
     except IntegrityError as exc:
         raise AlreadyEnrolled(N_("You are enrolled already.")) from exc
     return enrollment

@@ -12,21 +12,10 @@ from typing import Any
 from credits import ledger
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import from_units
+from credits.queries import ACCOUNT_DUE, EXPIRY_CANDIDATES, LOCK_ACCOUNT
 from kernel import localtime
 from kernel.i18n import N_
 from kernel.sql import query_rows
-
-_DUE = (
-    "SUM(CASE WHEN earning AND expires_at IS NOT NULL AND expires_at <= ? THEN amount ELSE 0 END)"
-    " + SUM(CASE WHEN earning THEN 0 ELSE amount END)"
-)
-_CANDIDATES = (
-    f"SELECT account_id, district_id, owner_id, {_DUE} AS due FROM ledger_entry "
-    "WHERE owner_kind = 'resident' AND asset = 'credits' AND account_kind = 'available' "
-    f"GROUP BY account_id, district_id, owner_id HAVING {_DUE} > 0"
-)
-_ACCOUNT_DUE = f"SELECT {_DUE} AS due FROM ledger_entry WHERE account_id = ?"
-_LOCK_ACCOUNT = "UPDATE ledger_account SET balance = balance WHERE id = ? RETURNING balance"
 
 
 async def expire_credits(now: datetime | None = None) -> dict[str, Any]:
@@ -34,11 +23,11 @@ async def expire_credits(now: datetime | None = None) -> dict[str, Any]:
     now = now or datetime.now(UTC)
     day = localtime.local_date(now).isoformat()
     accounts, units = 0, 0
-    for candidate in await query_rows(_CANDIDATES, [now, now]):
+    for candidate in await query_rows(EXPIRY_CANDIDATES, [now, now]):
         account_id = candidate["account_id"]
         # Lock the account, then recompute: a spend that raced the scan consumed lots too.
-        locked = await query_rows(_LOCK_ACCOUNT, [account_id])
-        due = int((await query_rows(_ACCOUNT_DUE, [now, account_id]))[0]["due"] or 0)
+        locked = await query_rows(LOCK_ACCOUNT, [account_id])
+        due = int((await query_rows(ACCOUNT_DUE, [now, account_id]))[0]["due"] or 0)
         amount = min(due, int(locked[0]["balance"]))
         if amount <= 0:
             continue

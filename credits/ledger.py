@@ -338,6 +338,8 @@ async def post(
         "occurred_at": (occurred_at or now).astimezone(UTC),
         "created_at": now,
     }
+    # The one place posting asks the dialect (docs/architecture.md, "Raw SQL"): SQLite has no
+    # data-modifying WITH, so it posts step by step; both ways write `ENTRY`.
     in_one_statement = sum(key.bounded for key in keys) <= 1 and dialect() == "postgres"
 
     async def attempt(resolved: dict[AccountKey, str]) -> _Outcome:

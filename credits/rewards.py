@@ -31,6 +31,7 @@ from credits.errors import (
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 from credits.notices import tell_redemption_settled
+from credits.queries import INSERT_REDEMPTION
 from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
 from kernel.auth import Principal
 from kernel.i18n import N_, Named
@@ -207,7 +208,7 @@ async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
     # is tried with another code (no savepoint needed, nothing else is undone).
     while True:
         code = _pickup_code()
-        if await query_rows(_INSERT_REDEMPTION, [
+        if await query_rows(INSERT_REDEMPTION, [
             redemption_id, reward.district_id, reward.id, who.id, code, reward.cost,
             db_time(expires_at), db_time(now),
         ]):  # fmt: skip
@@ -225,13 +226,6 @@ async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
     )
     redemption._saved_in_db = True
     return redemption, reward.title
-
-
-_INSERT_REDEMPTION = (
-    "INSERT INTO redemption (id, district_id, reward_id, resident_id, code, cost, status, "
-    "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'held', ?, ?) "
-    "ON CONFLICT (code) DO NOTHING RETURNING id"
-)
 
 
 async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption:

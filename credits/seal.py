@@ -12,6 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from credits.models import Entry, LedgerBlock, LedgerTransaction, SealedTransaction
+from credits.queries import (
+    BALANCES_OFF,
+    COUNT_UNSEALED,
+    IN_DISTRICT,
+    UNBALANCED_TRANSACTIONS,
+    UNSEALED,
+)
 from kernel.sql import query_rows
 
 GENESIS = "0" * 64
@@ -59,12 +66,10 @@ async def _digests(transaction_ids: list[str]) -> dict[str, str]:
 
 
 async def _unsealed(district_id: str | None, limit: int) -> list[dict[str, Any]]:
-    where = "s.id IS NULL" + (" AND t.district_id = ?" if district_id else "")
     return await query_rows(
-        "SELECT t.id, t.district_id FROM ledger_transaction t "
-        "LEFT JOIN ledger_sealed_transaction s ON s.transaction_id = t.id "
-        f"WHERE {where} ORDER BY t.id LIMIT ?",
-        [district_id, limit] if district_id else [limit],
+        UNSEALED,
+        {"district": district_id, "limit": limit},
+        in_district=IN_DISTRICT if district_id else "",
     )
 
 
@@ -125,27 +130,14 @@ async def verify() -> Verification:
     )
     for district_id in districts:
         await _verify_chain(str(district_id), result)
-    counted = await query_rows(
-        "SELECT COUNT(*) AS n FROM ledger_transaction t "
-        "LEFT JOIN ledger_sealed_transaction s ON s.transaction_id = t.id WHERE s.id IS NULL",
-        [],
-    )
+    counted = await query_rows(COUNT_UNSEALED, [])
     result.unsealed = int(counted[0]["n"])
-    for row in await query_rows(
-        "SELECT transaction_id, asset, SUM(amount) AS total FROM ledger_entry "
-        "GROUP BY transaction_id, asset HAVING SUM(amount) <> 0",
-        [],
-    ):
+    for row in await query_rows(UNBALANCED_TRANSACTIONS, []):
         result.problems.append(
             f"transaction {row['transaction_id']}: its {row['asset']} entries sum to "
             f"{row['total']}, not zero"
         )
-    for row in await query_rows(
-        "SELECT a.id, a.balance, COALESCE(SUM(e.amount), 0) AS total FROM ledger_account a "
-        "LEFT JOIN ledger_entry e ON e.account_id = a.id WHERE a.bounded "
-        "GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(e.amount), 0) OR a.balance < 0",
-        [],
-    ):
+    for row in await query_rows(BALANCES_OFF, []):
         result.problems.append(
             f"account {row['id']}: balance {row['balance']} but its entries sum to {row['total']}"
         )

@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet
 from accounts.models import DistrictRulesVersion
 from accounts.schemas import CreditExpiry, DistrictRules
 from accounts.scope import district_residents
-from accounts.service import DISTRICT_RULES, version_at
+from accounts.service import version_at
 from accounts.versions import in_force
 from credits import ledger
 from credits.errors import (
@@ -28,6 +28,7 @@ from credits.errors import (
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
 from credits.notices import tell_credits_adjusted, tell_transaction_reversed
+from credits.queries import ADJUSTMENT_TARGET, DAILY_CAP
 from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
 from kernel import localtime
@@ -36,6 +37,7 @@ from kernel.db import advisory_lock
 from kernel.http import decode_cursor, encode_cursor
 from kernel.i18n import N_
 from kernel.ids import new_id
+from kernel.scope import one_of
 from kernel.sql import db_time, query_rows
 
 CENT = Decimal("0.01")
@@ -115,19 +117,8 @@ async def _rules_in_force(
 # (`DistrictRules.cap_for`): deeds and problem reports. A service record's are priced by the
 # hour and capped by the daily hours (`activities/daily_hours.py`).
 REPORTED_SOURCES = ("deed", "problem_report")
+_REPORTED = one_of("ref_type", REPORTED_SOURCES).sql("t")
 
-# The rules in force at the report's time, and the resident's reported participations of the
-# action that local day that the ledger holds and no reversal took back: one statement.
-_DAILY_CAP = f"""
-SELECT ({DISTRICT_RULES.in_force_sql(":district", ":at")}) AS rules, (
-  SELECT COUNT(*) FROM ledger_entry e JOIN ledger_transaction t ON t.id = e.transaction_id
-  WHERE e.owner_kind = 'resident' AND e.owner_id = :resident AND e.asset = 'participations'
-    AND e.action = :action AND e.kind = 'participation'
-    AND t.ref_type IN ({", ".join(f"'{source}'" for source in REPORTED_SOURCES)})
-    AND t.occurred_at >= :start AND t.occurred_at < :end
-    AND NOT EXISTS (SELECT 1 FROM ledger_transaction r WHERE r.reverses_id = t.id)
-) AS counted
-"""
 _RULES = DistrictRulesVersion._meta.fields_map["rules"]
 
 
@@ -156,7 +147,7 @@ async def daily_cap(
     start, end = localtime.day_bounds(day)
     row = (
         await query_rows(
-            _DAILY_CAP,
+            DAILY_CAP,
             {
                 "district": district_id,
                 "at": db_time(at),
@@ -165,6 +156,7 @@ async def daily_cap(
                 "start": db_time(start),
                 "end": db_time(end),
             },
+            reported=_REPORTED,
         )
     )[0]
     found = _RULES.to_python_value(row["rules"]) if row["rules"] is not None else None
@@ -286,29 +278,13 @@ async def reverse_participation(
 # --- adjustments and reversals by staff -----------------------------------------------------
 
 
-# The resident an adjustment is for (`{residents}`: `accounts.scope.district_residents`), the
-# district's rules in force now and the ids of the two accounts it moves: one statement.
-_ADJUSTMENT_TARGET = f"""
-SELECT r.id, r.district_id,
-  ({DISTRICT_RULES.in_force_sql("r.district_id", ":now")}) AS rules,
-  (SELECT a.id FROM ledger_account a
-    WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
-      AND a.kind = 'available' AND a.asset = 'credits') AS resident_account,
-  (SELECT a.id FROM ledger_account a
-    WHERE a.owner_kind = 'district' AND a.owner_id = r.district_id
-      AND a.district_id = r.district_id AND a.kind = :district_kind
-      AND a.asset = 'credits') AS district_account
-FROM resident r WHERE r.id = :resident AND {{residents}}
-"""
-
-
 async def _adjustment_target(
     resident_id: str, who: Principal, district_kind: str
 ) -> tuple[str, DistrictRules, dict[ledger.AccountKey, str]]:
     """The resident's district, its rules in force now and the ids of the accounts already
     open among the resident's and the district's `district_kind` one."""
     found = await query_rows(
-        _ADJUSTMENT_TARGET,
+        ADJUSTMENT_TARGET,
         {
             "now": db_time(datetime.now(UTC)),
             "district_kind": district_kind,

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from accounts.models import Resident
 from credits.models import SCALE, from_units
-from kernel.sql import query_rows
+from kernel.scope import Condition, within
+from kernel.sql import Fragment, query_rows
 
 # The metrics, one SELECT each: (kind, scope, value, which sums, grouped by). A scope of
 # `district_id` is per district, NULL all districts.
@@ -44,7 +46,7 @@ _ASSET_OF_KIND = (
 def _sums(assets: str) -> str:
     return (
         "SELECT e.owner_id AS resident_id, e.district_id, e.asset, NULLIF(e.action, '') AS action,"
-        f" e.amount AS total FROM resident_total e WHERE {assets} /*residents*/"
+        f" e.amount AS total FROM resident_total e WHERE {assets} {{residents}}"
     )
 
 
@@ -52,8 +54,8 @@ def metrics_sql(*, within_reach: bool = False) -> str:
     """The `metrics` CTE. `within_reach` (the badge job) leaves out what no badge can be met
     with: the assets and the (kind, scope) pairs no badge is defined on, and values below the
     lowest threshold of their kind and scope. It prunes, never adds: a resident meets a badge
-    by it exactly when they do by the whole metrics. `/*residents*/` is where a caller narrows
-    the residents read (an `AND e.owner_id …` clause)."""
+    by it exactly when they do by the whole metrics. The `{residents}` slot narrows the
+    residents read (`OF_RESIDENT`, `among`, or nothing: every resident)."""
     assets = "e.asset IN ('hours', 'participations', 'credits')"
     if within_reach:
         assets += f" AND e.asset IN (SELECT {_ASSET_OF_KIND} FROM badge_definition b)"
@@ -90,11 +92,19 @@ metrics AS (
 
 
 METRICS = metrics_sql()
+# What fills the metrics' `{residents}` slot: one resident (`:resident`), or those a condition
+# on the resident table selects (`among`).
+OF_RESIDENT = "AND e.owner_id = :resident"
+
+
+def among(residents: Condition) -> Fragment:
+    narrowed = within("owner_id", Resident, "id", residents).sql("e")
+    return Fragment(f"AND {narrowed.text}", narrowed.values)
 
 
 def metric_sql(kind: str) -> str:
     """One metric over every district (`METRICS`' branch of `kind` with no scope), one row per
-    resident (and action): `resident_id`, `value`. `/*residents*/` narrows the residents."""
+    resident (and action): `resident_id`, `value`. The `{residents}` slot narrows the residents."""
     value, where, group_by = next(b[2:] for b in _BRANCHES if b[0] == kind and b[1] is None)
     return (
         f"SELECT resident_id, {value} AS value FROM ({_sums('1 = 1')}) sums "
@@ -116,10 +126,7 @@ def metric_key(kind: str, district_id: str | None, action: str | None) -> tuple[
 
 
 # Every metric of one resident, per district and over every district: one statement.
-_STANDINGS = (
-    METRICS.replace("/*residents*/", "AND e.owner_id = :resident")
-    + "SELECT kind, scope, action, value FROM metrics"
-)
+_STANDINGS = METRICS + "SELECT kind, scope, action, value FROM metrics"
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,7 @@ class Standings:
 
 
 async def resident_standings(resident_id: str) -> Standings:
-    rows = await query_rows(_STANDINGS, {"resident": resident_id})
+    rows = await query_rows(_STANDINGS, {"resident": resident_id}, residents=OF_RESIDENT)
     return Standings(
         {
             metric_key(row["kind"], row["scope"], row["action"]): from_units(int(row["value"] or 0))
@@ -146,9 +153,10 @@ async def resident_standings(resident_id: str) -> Standings:
 
 # One round trip: the resident's credit balances (available, held) and metrics, all districts
 # (`source`, `key`, `action`, `value`; a caller may append rows of another `source` with
-# UNION ALL, as the summary does with the badges held).
+# UNION ALL, as the summary does with the badges held). Its `{residents}` slot takes
+# `OF_RESIDENT`.
 RESIDENT_TOTALS = (
-    METRICS.replace("/*residents*/", "AND e.owner_id = :resident")
+    METRICS
     + "SELECT 'metric' AS source, kind AS key, action, value FROM metrics WHERE scope IS NULL "
     "UNION ALL SELECT 'balance', kind, NULL, SUM(balance) FROM ledger_account "
     "WHERE owner_kind = 'resident' AND owner_id = :resident AND asset = 'credits' GROUP BY kind"
@@ -167,7 +175,9 @@ class ResidentTotals:
 
 async def resident_totals(resident_id: str) -> ResidentTotals:
     """Hours, credits (available, held, earned) and participations per action, all districts."""
-    return totals_from(await query_rows(RESIDENT_TOTALS, {"resident": resident_id}))
+    return totals_from(
+        await query_rows(RESIDENT_TOTALS, {"resident": resident_id}, residents=OF_RESIDENT)
+    )
 
 
 def totals_from(rows: list[dict[str, Any]]) -> ResidentTotals:

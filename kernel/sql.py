@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -23,12 +24,17 @@ DIALECT_PARTS = {
         "json_cast": "::jsonb",
         # A table of a JSON array's items as text, column `value`: `FROM {json_items}(x) j`.
         "json_items": "jsonb_array_elements_text",
+        # Takes the transaction's advisory lock named by the statement's `:lock` value, as a
+        # column (`{advisory_lock} AS locked`), so a statement that reads first takes it too.
+        "advisory_lock": "pg_advisory_xact_lock(hashtext(:lock))",
     },
     "sqlite": {
         "random_id": "lower(hex(randomblob(16)))",
         "json": "json_object",
         "json_cast": "",
         "json_items": "json_each",
+        # SQLite serialises writing transactions already: no lock to take.
+        "advisory_lock": "NULL",
     },
 }
 Params = Mapping[str, Any] | Sequence[Any]
@@ -123,10 +129,35 @@ async def execute(template: str, params: Params, **parts: Part) -> int:
     return int(count)
 
 
+async def set_local(setting: str, value: str) -> None:
+    """A PostgreSQL setting (`work_mem`, `jit`) for the rest of the transaction; SQLite has
+    none, and runs the statement that follows as it would anyway."""
+    if dialect() == "postgres":
+        await script(f"SET LOCAL {setting} = {value}")
+
+
+async def analyze(table: str) -> None:
+    """Fresh statistics for a table just filled, so PostgreSQL plans the statements that read
+    it next by its size (SQLite: nothing; its planner reads no statistics it was not asked to
+    keep)."""
+    if dialect() == "postgres":
+        await script(f"ANALYZE {table}")
+
+
 async def script(sql: str) -> None:
     """Runs a statement without parameters (DDL) in the current transaction (unlike
     `execute_script`, which on SQLite commits first)."""
     await connections.get("default").execute_query(sql, [])
+
+
+def db_date(day: date) -> Any:
+    """A date parameter as the database compares it with stored ones: ISO text on SQLite."""
+    return day if dialect() == "postgres" else day.isoformat()
+
+
+def db_decimal(value: Decimal) -> Any:
+    """A decimal parameter as the database stores it: text on SQLite (no precision lost)."""
+    return value if dialect() == "postgres" else str(value)
 
 
 def db_time(moment: datetime) -> Any:

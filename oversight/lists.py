@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from tortoise import connections
 from tortoise.expressions import Subquery
 
 from accounts.models import Community
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_, _
-from kernel.sql import db_time, execute, statement
+from kernel.sql import db_time, execute, query_rows
 from oversight.errors import (
     AlreadyDecided,
     EntryRemoved,
@@ -46,6 +45,7 @@ from oversight.models import (
     UnitList,
 )
 from oversight.photos import ensure_own_photos
+from oversight.queries import CLEAR_SCORES, LIST_ENTRIES, RED, SCORE_UNITS, SCORED_UNIT_TYPES
 from oversight.rectification import notify_district_admins, notify_unit
 from oversight.rules import ensure_district_period, next_period, period_bounds, rules_version_at
 from oversight.scope import (
@@ -55,73 +55,13 @@ from oversight.scope import (
     readable_repairs,
 )
 
-# One statement scores every unit of a district for a period: the weighted share of points
-# its recorded inspections earned, less a penalty per confirmed report about it.
-SCORE_UNITS = """
-WITH items AS (
-    SELECT i.unit_id AS unit_id,
-           SUM(ci.weight * r.score * 1.0 / ci.max_score) AS earned,
-           SUM(ci.weight) AS weight
-    FROM oversight_inspection i
-    JOIN oversight_inspection_result r ON r.inspection_id = i.id
-    JOIN oversight_checklist_item ci ON ci.id = r.item_id
-    WHERE i.district_id = :district AND i.status = 'recorded'
-      AND i.inspected_at >= :start AND i.inspected_at < :end
-    GROUP BY i.unit_id
-), counts AS (
-    SELECT unit_id, COUNT(*) AS n, SUM(CASE WHEN passed THEN 0 ELSE 1 END) AS failed
-    FROM oversight_inspection
-    WHERE district_id = :district AND status = 'recorded'
-      AND inspected_at >= :start AND inspected_at < :end
-    GROUP BY unit_id
-), reports AS (
-    SELECT unit_id, COUNT(*) AS n
-    FROM oversight_problem_report
-    WHERE district_id = :district AND unit_id IS NOT NULL
-      AND status IN ('confirmed', 'resolved')
-      AND created_at >= :start AND created_at < :end
-    GROUP BY unit_id
-)
-INSERT INTO oversight_unit_score (district_id, unit_id, unit_type, period, score,
-    inspections, failed_inspections, confirmed_reports, rules_version_id, computed_at)
-SELECT u.district_id, u.id, u.type, :period,
-       ROUND(CAST(CASE WHEN items.earned * 100.0 / items.weight
-                            - :penalty * COALESCE(reports.n, 0) < 0 THEN 0
-                       ELSE items.earned * 100.0 / items.weight
-                            - :penalty * COALESCE(reports.n, 0) END AS NUMERIC), 2),
-       counts.n, counts.failed, COALESCE(reports.n, 0), :rules_version, :now
-FROM items
-JOIN oversight_unit u ON u.id = items.unit_id
-JOIN counts ON counts.unit_id = items.unit_id
-LEFT JOIN reports ON reports.unit_id = items.unit_id
-"""
-
-LIST_ENTRIES = """
-INSERT INTO oversight_list_entry (list_id, district_id, unit_id, colour, score, reason_category)
-SELECT :list, district_id, unit_id,
-       CASE WHEN {red} THEN 'red' ELSE 'black' END,
-       score,
-       CASE WHEN {red} THEN 'high_score'
-            WHEN failed_inspections > 0 THEN 'failed_inspection'
-            WHEN confirmed_reports > 0 THEN 'confirmed_reports'
-            ELSE 'low_score' END
-FROM oversight_unit_score
-WHERE district_id = :district AND period = :period AND unit_type = :unit_type
-  AND ({red} OR CAST(score AS DOUBLE PRECISION) < :black)
-"""
-# A unit on the red list: its score reaches the mark and it failed no inspection.
-RED = "(CAST(score AS DOUBLE PRECISION) >= :red AND failed_inspections = 0)"
-
 
 async def compute_district(district_id: str, period: str, *, now: datetime) -> dict[str, int]:
     """Scores the district's units for the period and drafts its lists, set-based. Lists
     already sent to their units are kept as they are; drafts are drafted again."""
     start, end = period_bounds(period)
     version_id, rules = await rules_version_at(district_id, end)
-    await execute(
-        "DELETE FROM oversight_unit_score WHERE district_id = :district AND period = :period",
-        {"district": district_id, "period": period},
-    )
+    await execute(CLEAR_SCORES, {"district": district_id, "period": period})
     scored = await execute(
         SCORE_UNITS,
         {
@@ -134,12 +74,7 @@ async def compute_district(district_id: str, period: str, *, now: datetime) -> d
             "now": db_time(now),
         },
     )
-    sql, values = statement(
-        "SELECT DISTINCT unit_type FROM oversight_unit_score "
-        "WHERE district_id = :district AND period = :period",
-        {"district": district_id, "period": period},
-    )
-    rows = await connections.get("default").execute_query_dict(sql, values)
+    rows = await query_rows(SCORED_UNIT_TYPES, {"district": district_id, "period": period})
     lists = entries = 0
     valid_until = period_bounds(next_period(period))[1]
     for unit_type in sorted(str(row["unit_type"]) for row in rows):

@@ -33,6 +33,7 @@ from oversight.models import (
     UnitList,
     UnitScore,
 )
+from oversight.queries import READABLE_PHOTO
 
 M = TypeVar("M", bound=Model)
 DISTRICT_STAFF = ("worker", "district_admin", "platform_admin")
@@ -124,32 +125,12 @@ def readable_repairs(who: Principal) -> Scope[CreditRepair]:
     return Scope(CreditRepair, _district_staff_or(who, own_units(who)))
 
 
-# A photo is read by its uploader, and by the district's staff who read what it belongs to: a
-# report, an inspection's result, a rectification step, an objection or a repair (their photo
-# lists). Units and evaluators read only their own. One statement; `{json_items}` lists the
-# ids of a JSON array (`j.value`).
-_READABLE_PHOTO = """
-SELECT p.* FROM oversight_photo p WHERE p.id = :photo AND (p.owner = :owner OR (:staff = 1 AND (
-    EXISTS (SELECT 1 FROM oversight_problem_report r, {json_items}(r.photos) j
-        WHERE j.value = p.id AND {reports})
-    OR EXISTS (SELECT 1 FROM oversight_inspection_result x, {json_items}(x.photos) j
-        WHERE j.value = p.id AND {results})
-    OR EXISTS (SELECT 1 FROM oversight_task_step s, {json_items}(s.photos) j
-        WHERE j.value = p.id AND {steps})
-    OR EXISTS (SELECT 1 FROM oversight_objection o, {json_items}(o.photos) j
-        WHERE j.value = p.id AND {objections})
-    OR EXISTS (SELECT 1 FROM oversight_credit_repair c, {json_items}(c.photos) j
-        WHERE j.value = p.id AND {repairs})
-)))
-"""
-
-
 async def readable_photo(photo_id: str, *, who: Principal) -> Photo | None:
     """The photo, when the caller may read it (None otherwise)."""
     results = within("inspection_id", Inspection, "id", readable_inspections(who).where)
     steps = within("task_id", RectificationTask, "id", readable_tasks(who).where)
     rows = await query_rows(
-        _READABLE_PHOTO,
+        READABLE_PHOTO,
         {"photo": photo_id, "owner": who.subject, "staff": int(who.role in STAFF_ROLES)},
         reports=readable_reports(who).sql("r"),
         results=Scope(InspectionResult, results).sql("x"),

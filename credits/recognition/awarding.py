@@ -22,66 +22,28 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise import connections
-
-from credits.models import SCALE
 from credits.recognition.models import BadgeDefinition
-from credits.totals import BADGE_METRIC, metrics_sql
-from kernel.db import dialect
+from credits.recognition.queries import (
+    AFFECTED,
+    AWARD,
+    BADGE_NOTICES,
+    CANDIDATES,
+    FORGET,
+    LEDGER_WATERMARK,
+    RESIDENT_AT,
+    REVOKE,
+    REVOKED_NOTICES,
+    STAR_NOTICES,
+)
 from kernel.models import JobRun
 from kernel.outbox import queue_notifications_from
 from kernel.settings import get_settings
-from kernel.sql import db_time, execute, script, statement
+from kernel.sql import analyze, db_time, execute, query_rows, set_local
 
 CHUNK = 20_000
 ABOVE_EVERY_ID = "z" * 27  # ids are 26 lower-case letters and digits
 REVERSED = "撤销：冲正后的记录已不满足该徽章的条件"
 
-# One pass over the ledger finds every (resident, badge) whose criterion is met: each
-# resident's totals per district (`scope` = the district) and over all districts (`scope`
-# NULL, for platform badges), in hundredths, joined with the badges they reach.
-CANDIDATES = (
-    "INSERT INTO badge_candidate (run, resident_id, badge_id, district_id, created_at)"
-    + metrics_sql(within_reach=True).replace("/*residents*/", "/*affected residents*/")
-    + f"""
-SELECT CAST(:run AS VARCHAR(26)), m.resident_id, b.id, COALESCE(b.district_id, r.district_id), :now
-FROM metrics m
-JOIN badge_definition b ON {BADGE_METRIC}
-JOIN resident r ON r.id = m.resident_id
-WHERE m.value >= CAST(b.threshold AS NUMERIC) * {SCALE}
-  AND COALESCE(b.district_id, r.district_id) IS NOT NULL
-"""
-)
-
-AWARD = """
-INSERT INTO badge_award (public_id, district_id, resident_id, badge_id, awarded_at, awarded_run)
-SELECT {random_id}, c.district_id, c.resident_id, c.badge_id, :now, CAST(:run AS VARCHAR(26))
-FROM badge_candidate c
-WHERE c.run = :run AND c.resident_id > :low AND c.resident_id <= :high
-ON CONFLICT (resident_id, badge_id) DO NOTHING
-"""
-
-# An award is revoked when its resident no longer meets its badge.
-REVOKE = """
-UPDATE badge_award
-SET revoked_at = :now, revocation_reason = :reason, revoked_by = :revoked_by
-WHERE revoked_at IS NULL AND resident_id > :low AND resident_id <= :high /*affected residents*/
-  AND NOT EXISTS (
-    SELECT 1 FROM badge_candidate c
-    WHERE c.run = :run AND c.resident_id = badge_award.resident_id
-      AND c.badge_id = badge_award.badge_id
-  )
-"""
-
-FORGET = "DELETE FROM badge_candidate WHERE run = :run OR created_at < :stale"
-
-# An incremental pass looks only at residents with ledger entries since the last pass.
-AFFECTED = {
-    "e.owner_id": "AND e.owner_id IN (SELECT n.owner_id FROM ledger_entry n"
-    " WHERE n.id > :since AND n.id <= :until AND n.owner_kind = 'resident')",
-    "resident_id": "AND resident_id IN (SELECT n.owner_id FROM ledger_entry n"
-    " WHERE n.id > :since AND n.id <= :until AND n.owner_kind = 'resident')",
-}
 # A full pass at least this often, whatever happened: it also sees entries whose transaction
 # committed after a later one's (serial ids are handed out before commit).
 FULL_PASS_EVERY = timedelta(hours=24)
@@ -95,17 +57,15 @@ class Pass:
     until: int
     full_pass_at: str
 
-    def only_affected(self, template: str, column: str) -> str:
-        clause = "" if self.since is None else AFFECTED[column]
-        return template.replace("/*affected residents*/", clause)
+    def residents(self, column: str) -> str:
+        """What fills a statement's `{residents}` slot: nothing, or the affected residents."""
+        return "" if self.since is None else AFFECTED[column]
 
 
 async def plan_pass(now: datetime) -> Pass:
     """A full pass the first time, after a badge was defined, and once a day; otherwise an
     incremental one from the last successful run's ledger watermark."""
-    rows = await connections.get("default").execute_query_dict(
-        "SELECT COALESCE(MAX(id), 0) AS top FROM ledger_entry"
-    )
+    rows = await query_rows(LEDGER_WATERMARK, {})
     until = int(rows[0]["top"])
     last = (
         await JobRun.filter(job="award-badges", status="succeeded").order_by("-started_at").first()
@@ -123,50 +83,11 @@ async def plan_pass(now: datetime) -> Pass:
     return Pass(int(since), until, str(full_pass_at))
 
 
-# The notices, queued through the outbox in one statement each.
-BADGE_NOTICES = """
-SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'badge_awarded' AS topic,
-       {json}('badge_code', b.code, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
-              'credential_url', CAST(:credentials AS TEXT) || a.public_id){json_cast} AS payload
-FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
-WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
-  AND b.star IS NULL
-"""
-
-# Crossing several star levels at once (a first run, a large back-fill) is one notice, of the
-# highest level reached.
-STAR_NOTICES = """
-SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'star_upgraded' AS topic,
-       {json}('star', b.star, 'badge_name', b.name, 'awarded_at', CAST(:now_text AS TEXT),
-              'credential_url', CAST(:credentials AS TEXT) || a.public_id){json_cast} AS payload
-FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
-WHERE a.awarded_run = :run AND a.resident_id > :low AND a.resident_id <= :high
-  AND b.star IS NOT NULL
-  AND NOT EXISTS (
-    SELECT 1 FROM badge_award a2 JOIN badge_definition b2 ON b2.id = a2.badge_id
-    WHERE a2.resident_id = a.resident_id AND a2.awarded_run = :run AND b2.star > b.star
-  )
-"""
-
-REVOKED_NOTICES = """
-SELECT 'resident' AS recipient_kind, a.resident_id AS recipient_id, 'badge_revoked' AS topic,
-       {json}('badge_code', b.code, 'badge_name', b.name,
-              'reason', a.revocation_reason){json_cast} AS payload
-FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id
-WHERE a.revoked_by = :revoked_by AND a.resident_id > :low AND a.resident_id <= :high
-"""
-
-
 async def resident_chunks(size: int = CHUNK) -> AsyncIterator[tuple[str, str]]:
     """Ranges (low, high] of resident ids, `size` residents each."""
-    connection = connections.get("default")
     low = ""
     while True:
-        sql, values = statement(
-            "SELECT id FROM resident WHERE id > :low ORDER BY id LIMIT 1 OFFSET :offset",
-            {"low": low, "offset": size - 1},
-        )
-        rows = await connection.execute_query_dict(sql, values)
+        rows = await query_rows(RESIDENT_AT, {"low": low, "offset": size - 1})
         if not rows:
             yield low, ABOVE_EVERY_ID
             return
@@ -195,14 +116,14 @@ def _params(
 
 async def find_candidates(*, run: str, now: datetime, scope: Pass) -> int:
     """Every (resident, badge) met now, into `badge_candidate` under `run`."""
-    if dialect() == "postgres":
-        await script("SET LOCAL work_mem = '256MB'")  # the residents' sums, hashed in memory
-        # Compiling this one statement took 1.4 s of a 1,000,000-resident pass (JIT), for
-        # aggregates the executor runs as fast without it.
-        await script("SET LOCAL jit = off")
-    found = await execute(scope.only_affected(CANDIDATES, "e.owner_id"), _params(run, now, scope))
-    if dialect() == "postgres":
-        await script("ANALYZE badge_candidate")
+    await set_local("work_mem", "'256MB'")  # the residents' sums, hashed in memory
+    # Compiling this one statement took 1.4 s of a 1,000,000-resident pass (JIT), for
+    # aggregates the executor runs as fast without it.
+    await set_local("jit", "off")
+    found = await execute(
+        CANDIDATES, _params(run, now, scope), residents=scope.residents("e.owner_id")
+    )
+    await analyze("badge_candidate")
     return found
 
 
@@ -212,7 +133,7 @@ async def award_chunk(
     """Awards, revokes and queues the notices for residents in (low, high]."""
     params = _params(run, now, scope, low, high)
     awarded = await execute(AWARD, params)
-    revoked = await execute(scope.only_affected(REVOKE, "resident_id"), params)
+    revoked = await execute(REVOKE, params, residents=scope.residents("resident_id"))
     notices = 0
     if awarded:
         notices += await queue_notifications_from(BADGE_NOTICES, params)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from tortoise import connections
 from tortoise.expressions import Q
 
 from accounts.models import Community, District, Resident
@@ -16,51 +15,13 @@ from accounts.residents import mask_name
 from credits.models import SCALE
 from credits.recognition.errors import HonourRollLineNotFound, HonourRollPublished
 from credits.recognition.models import HonourRoll, HonourRollEntry
+from credits.recognition.queries import BOARDS, RANKED
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_
-from kernel.sql import db_time, statement
+from kernel.sql import db_time, query_rows
 
 TOP = 10
-
-RANKED = """
-SELECT district_id, subject, total FROM (
-    SELECT e.district_id AS district_id, {subject} AS subject, SUM(e.amount) AS total,
-           ROW_NUMBER() OVER (
-               PARTITION BY e.district_id ORDER BY SUM(e.amount) DESC, {subject}
-           ) AS position
-    FROM ledger_entry e
-    JOIN resident r ON r.id = e.owner_id
-    {join}
-    WHERE e.owner_kind = 'resident' AND e.account_kind = 'available' AND e.asset = :asset
-      AND e.created_at >= :start AND e.created_at < :end {condition}
-    GROUP BY e.district_id, {subject}
-    HAVING SUM(e.amount) > 0
-) ranked
-WHERE position <= :top
-ORDER BY district_id, position
-"""
-
-BOARDS: dict[str, dict[str, str]] = {
-    "hours": {
-        "asset": "hours",
-        "subject": "r.id",
-        "join": "",
-        "condition": "AND r.public_profile = TRUE",
-    },
-    "credits": {
-        "asset": "credits",
-        "subject": "r.id",
-        "join": "",
-        "condition": "AND e.action IS NOT NULL AND r.public_profile = TRUE",
-    },
-    "communities": {
-        "asset": "hours",
-        "subject": "c.id",
-        "join": "JOIN community c ON c.id = r.community_id AND c.district_id = e.district_id",
-        "condition": "",
-    },
-}
 
 
 def previous_period(period: str) -> str:
@@ -70,14 +31,13 @@ def previous_period(period: str) -> str:
 
 async def _ranked(board: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
     parts = BOARDS[board]
-    sql, values = statement(
+    return await query_rows(
         RANKED,
         {"asset": parts["asset"], "start": db_time(start), "end": db_time(end), "top": TOP},
         subject=parts["subject"],
         join=parts["join"],
         condition=parts["condition"],
     )
-    return list(await connections.get("default").execute_query_dict(sql, values))
 
 
 async def _names(board: str, subjects: set[str]) -> dict[str, str]:

@@ -20,6 +20,7 @@ from credits.recognition.errors import (
     HonourRollNotFound,
 )
 from credits.recognition.models import BadgeAward, BadgeDefinition, HonourRoll, HonourRollEntry
+from credits.recognition.queries import HONOUR_ROLL, SUMMARY
 from credits.recognition.schemas import BadgeCreate, HonourRollOut, LineRead, RollRead
 from credits.recognition.scope import (
     readable_awards,
@@ -27,7 +28,12 @@ from credits.recognition.scope import (
     readable_honour_rolls,
     reviews_honour_rolls,
 )
-from credits.totals import RESIDENT_TOTALS, ResidentTotals, resident_standings, totals_from
+from credits.totals import (
+    OF_RESIDENT,
+    ResidentTotals,
+    resident_standings,
+    totals_from,
+)
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import NotFound
@@ -72,20 +78,10 @@ async def district_codes(badges: list[BadgeDefinition]) -> dict[str, str]:
 # --- awards --------------------------------------------------------------------------------
 
 
-# The summary in one statement: the totals' rows, then one row per badge held (`value`: its
-# place in the order earned).
-_SUMMARY = (
-    RESIDENT_TOTALS + " UNION ALL SELECT 'badge', b.code, b.name, "
-    "ROW_NUMBER() OVER (ORDER BY a.awarded_at, a.id) "
-    "FROM badge_award a JOIN badge_definition b ON b.id = a.badge_id "
-    "WHERE a.resident_id = :resident AND a.revoked_at IS NULL"
-)
-
-
 async def resident_summary(resident_id: str) -> tuple[ResidentTotals, list[dict[str, str]]]:
     """A resident's totals (`resident_totals`) and the badges they hold (`badges_held`), read
     in one round trip."""
-    rows = await query_rows(_SUMMARY, {"resident": resident_id})
+    rows = await query_rows(SUMMARY, {"resident": resident_id}, residents=OF_RESIDENT)
     badges = sorted((row for row in rows if row["source"] == "badge"), key=lambda r: r["value"])
     return totals_from(rows), [{"code": r["key"], "name": r["action"]} for r in badges]
 
@@ -146,30 +142,13 @@ async def signed_credential(public_id: str) -> tuple[dict[str, Any], str]:
 # --- honour rolls --------------------------------------------------------------------------
 
 
-# A district's roll (the latest, or of a period) and its lines, in one statement: no row means
-# no such district in the caller's scope, a row without a roll id means no such roll.
-_HONOUR_ROLL = """
-SELECT d.code AS district_code, r.id, r.period, r.taken_at, r.status, r.published_at,
-       e.id AS line_id, e.board, e.display_name, e.value, e.removed_reason, e.removed_at
-FROM district d
-LEFT JOIN honour_roll r ON r.id = (
-    SELECT h.id FROM honour_roll h
-    WHERE h.district_id = d.id AND {rolls}{in_period}
-    ORDER BY h.period DESC LIMIT 1
-)
-LEFT JOIN honour_roll_entry e ON e.roll_id = r.id
-WHERE d.code = :code AND {districts}
-ORDER BY e.board, e.rank
-"""
-
-
 async def honour_roll(code: str, period: str | None, *, who: Principal) -> HonourRollOut:
     """The roll of `period` (YYYY-MM), or the latest when no period is given, of the district
     `code` in the caller's scope (`readable_district`, `readable_honour_rolls`): residents
     see published rolls only."""
     staff = reviews_honour_rolls(who)
     rows = await query_rows(
-        _HONOUR_ROLL,
+        HONOUR_ROLL,
         {"code": code, "period": period},
         rolls=readable_honour_rolls(who).sql("h"),
         in_period="" if period is None else " AND h.period = :period",

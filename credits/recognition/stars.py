@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from credits.models import from_units
 from credits.recognition.models import BadgeDefinition
-from credits.totals import metric_sql
+from credits.totals import among, metric_sql
 from kernel.scope import Condition
 from kernel.sql import query_rows
 
+_HOURS = f"SELECT value FROM ({metric_sql('hours_total')}) hours"
 # Read once per process: the star badges are the platform's, inserted by migrations, and no
 # endpoint edits them (districts define badges without a star).
 _thresholds: tuple[Decimal, ...] = ()
@@ -56,8 +57,5 @@ async def residents_by_star(residents: Condition) -> dict[int, int]:
     """How many of the residents `residents` selects (a condition on the resident table) are
     at each star level; those who never served are left out."""
     thresholds = await star_thresholds()
-    hours = metric_sql("hours_total").replace(
-        "/*residents*/", "AND e.owner_id IN (SELECT r.id FROM resident r WHERE {residents})"
-    )
-    rows = await query_rows(f"SELECT value FROM ({hours}) hours", {}, residents=residents.sql("r"))
+    rows = await query_rows(_HOURS, {}, residents=among(residents))
     return dict(Counter(star_for(from_units(int(row["value"] or 0)), thresholds) for row in rows))
