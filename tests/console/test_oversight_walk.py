@@ -35,9 +35,16 @@ async def test_a_residents_report_is_triaged_to_a_units_rectification_and_confir
     assert "小王" in await card.inner_text()  # the reporter by name, never by id
     shown = card.locator(".photos img")
     await shown.first.wait_for()
+    # Photos load lazily: below the fold (other tests' reports above it) it never would.
+    await shown.first.scroll_into_view_if_needed()
     # Loaded and decoded (on a busy machine the page can be read before the image arrives).
-    decoded = "img => img.decode().then(() => img.naturalWidth, () => 0)"
-    assert await shown.first.evaluate(decoded) > 0
+    # (Bounded: an image that never arrives would leave `decode()` pending for ever.)
+    decoded = """img => Promise.race([
+        img.decode().then(() => img.naturalWidth, () => 0),
+        new Promise(gave_up => setTimeout(() => gave_up(-1), 15000)),
+    ])"""
+    width = await shown.first.evaluate(decoded)
+    assert width > 0, await shown.first.get_attribute("src")
     # The repeat is suggested as a duplicate of the first: merge it.
     dup = page.locator(f"section[data-report='{repeat}']")
     assert "相距" not in await dup.locator(".duplicates").inner_text()  # same unit, no place

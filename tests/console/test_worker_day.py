@@ -205,8 +205,14 @@ async def test_worker_reviews_a_deed_with_its_photo_visible(page, live):
     assert "小王" in await card.inner_text()
     photo = card.locator("img")
     await photo.wait_for()
-    # Loaded and decoded (on a busy machine the page can be read before the image arrives).
-    assert await photo.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)") > 0
+    await photo.scroll_into_view_if_needed()  # a lazy image loads once it is near the view
+    # Loaded and decoded (on a busy machine the page can be read before the image arrives);
+    # bounded, as `decode()` of an image that never arrives stays pending for ever.
+    decoded = """img => Promise.race([
+        img.decode().then(() => img.naturalWidth, () => 0),
+        new Promise(gave_up => setTimeout(() => gave_up(-1), 15000)),
+    ])"""
+    assert await photo.evaluate(decoded) > 0
     await screenshot(page, "deed-review")
     await card.get_by_role("button", name="通过").click()
     await page.wait_for_selector(".flash")
