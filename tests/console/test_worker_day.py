@@ -31,7 +31,9 @@ async def _backfilled(live: Live, activity_id: str, resident: str, hours: float)
     return str(answer.json()["id"])
 
 
-_days_ago = iter(range(1, 1000))
+# From ten days back: the tests' other past records (test_back_office's, three days back at
+# 01:00 UTC) fall on days of their own, whatever the hour the suite runs at.
+_days_ago = iter(range(10, 1000))
 
 
 async def open_checkin_screen(page, activity_id: str) -> None:
