@@ -63,9 +63,8 @@ INSERT_REDEMPTION = (
 UNSEALED = """
 SELECT t.id, t.district_id FROM ledger_transaction t
 LEFT JOIN ledger_sealed_transaction s ON s.transaction_id = t.id
-WHERE s.id IS NULL {in_district} ORDER BY t.id LIMIT :limit
+WHERE s.id IS NULL AND {in_district} ORDER BY t.id LIMIT :limit
 """
-IN_DISTRICT = "AND t.district_id = :district"
 COUNT_UNSEALED = (
     "SELECT COUNT(*) AS n FROM ledger_transaction t "
     "LEFT JOIN ledger_sealed_transaction s ON s.transaction_id = t.id WHERE s.id IS NULL"

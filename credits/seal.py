@@ -15,10 +15,10 @@ from credits.models import Entry, LedgerBlock, LedgerTransaction, SealedTransact
 from credits.queries import (
     BALANCES_OFF,
     COUNT_UNSEALED,
-    IN_DISTRICT,
     UNBALANCED_TRANSACTIONS,
     UNSEALED,
 )
+from kernel.scope import ALWAYS, eq
 from kernel.sql import query_rows
 
 GENESIS = "0" * 64
@@ -66,11 +66,8 @@ async def _digests(transaction_ids: list[str]) -> dict[str, str]:
 
 
 async def _unsealed(district_id: str | None, limit: int) -> list[dict[str, Any]]:
-    return await query_rows(
-        UNSEALED,
-        {"district": district_id, "limit": limit},
-        in_district=IN_DISTRICT if district_id else "",
-    )
+    district = ALWAYS if district_id is None else eq("district_id", district_id)
+    return await query_rows(UNSEALED, {"limit": limit}, in_district=district.sql("t"))
 
 
 async def seal(*, block_size: int = BLOCK_SIZE) -> dict[str, int]:
