@@ -29,7 +29,7 @@ from kernel.http import Api, Endpoint, routes_of
 from kernel.i18n import LocaleMiddleware
 from kernel.jobs_routes import api as jobs_api
 from kernel.keys import get_keyring
-from kernel.logs import quiet_noisy_loggers
+from kernel.logs import ensure_logging, quiet_noisy_loggers
 from kernel.middleware import BodyLimit, RequestLog, SecurityHeaders
 from kernel.openapi import build_document
 from kernel.outbox import use_sender
@@ -76,6 +76,7 @@ async def jwks(request: Request) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    ensure_logging()  # a worker process of `serve` starts without its log writer
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
     quiet_noisy_loggers()
