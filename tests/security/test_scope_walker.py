@@ -94,6 +94,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/households": Case(),
+    "/api/v1/me/household": Case(),
 }
 
 
@@ -245,7 +247,7 @@ def _shown(name: str, what: str, text: str, case: Case) -> list[str]:
 
 async def _mark(world: World) -> None:
     """Tags the texts of c1's rows: the residents' nicknames, titles, descriptions, names."""
-    from accounts.models import Resident, Staff
+    from accounts.models import Household, Resident, Staff
     from activities.models import Activity, Correction, Deed, EventFiling
     from credits.models import Reward
     from oversight.models import Checklist, ProblemReport, RectificationTask, Unit
@@ -263,6 +265,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
