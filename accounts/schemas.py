@@ -57,6 +57,10 @@ class DistrictRules(Schema):
     credit_expiry: CreditExpiry = Field(default_factory=CreditExpiry)
     redemption_hold_hours: int = Field(default=72, ge=1, le=24 * 60)
     geofence_radius_m: int = Field(default=300, ge=10, le=20_000)
+    # Households (docs/moral-bank.md): the percentage of a member's earned credits that the
+    # household earns too (0: none), and the actions whose credits the household earns whole.
+    household_share_percent: int = Field(default=0, ge=0, le=100)
+    household_actions: list[ActionCode] = Field(default_factory=list, max_length=50)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -106,6 +110,8 @@ class DistrictRulesPatch(Schema):
     credit_expiry: CreditExpiry | None = None
     redemption_hold_hours: int | None = Field(default=None, ge=1, le=24 * 60)
     geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
+    household_share_percent: int | None = Field(default=None, ge=0, le=100)
+    household_actions: list[ActionCode] | None = Field(default=None, max_length=50)
     effective_from: Moment | None = None
 
 

@@ -14,9 +14,11 @@ from credits.routes import api as credits_api
 from kernel import db
 from kernel.http import Api
 from kernel.settings import Settings
+from moralbank.routes import api as households_api
 from oversight.routes import api as oversight_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS.append(households_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.

@@ -15,6 +15,7 @@ from console.pages import (
     dashboard,
     exports,
     home,
+    households,
     jobs,
     oversight,
     oversight_routes,
@@ -89,5 +90,8 @@ routes: list[BaseRoute] = [
     _get("/jobs", jobs.jobs_page, ADMINS),
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     *oversight_routes.routes,
+    _get("/households", households.household_list, households.READS),
+    _get("/households/{id}", households.household_detail, households.READS),
+    _post("/households/{id}/corrections", households.correct, households.CORRECTS),
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -215,7 +215,33 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
+    # households
+    ("GET", "/api/v1/households/{household_id}"): Case(),
+    ("GET", "/api/v1/households/{household_id}/history"): Case(),
+    ("GET", "/api/v1/households/{household_id}/memberships"): Case(),
+    ("POST", "/api/v1/households/{household_id}/invitation"): Case(),
+    ("GET", "/api/v1/households/{household_id}/invitation.png"): Case(),
+    ("POST", "/api/v1/households/{household_id}/head"): Case(body={"resident": "x"}),
+    ("POST", "/api/v1/households/{household_id}/corrections"): Case(
+        body={"change": "remove", "resident": "x", "reason": "更正测试"}
+    ),
+    ("POST", "/api/v1/household-requests/{request_id}/confirm"): Case(),
+    ("POST", "/api/v1/household-requests/{request_id}/decline"): Case(),
 }
+
+
+async def _household_objects(world: World) -> dict[str, str]:
+    """A household of c1 headed by 甲, with a neighbour's request to join waiting."""
+    formed = await world.resident.client.post("/api/v1/households", json={"name": "王家"})
+    assert formed.status_code == 201, formed.text
+    household = formed.json()["id"]
+    invited = await world.resident.client.post(f"/api/v1/households/{household}/invitation")
+    joiner = await world.new_resident("o-household-joiner")
+    asked = await joiner.client.post(
+        "/api/v1/household-requests", json={"code": invited.json()["code"]}
+    )
+    assert asked.status_code == 201, asked.text
+    return {"household_id": household, "request_id": asked.json()["id"]}
 
 
 async def _oversight_objects(world: World) -> dict[str, str]:
@@ -415,6 +441,7 @@ async def _objects(world: World) -> Objects:
     )
     assert roll.status_code == 201, roll.text
     oversight = await _oversight_objects(world)
+    households = await _household_objects(world)
     return Objects(
         ids={
             "code": "d1",
@@ -437,6 +464,7 @@ async def _objects(world: World) -> Objects:
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
             **oversight,
+            **households,
         },
         bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )

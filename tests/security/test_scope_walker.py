@@ -94,6 +94,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/households": Case(),
+    "/api/v1/me/household": Case(),
 }
 
 
@@ -145,6 +147,8 @@ PAGES: dict[str, Case] = {
     "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
+    "/households": Case(),
+    "/households/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -160,6 +164,7 @@ PAGE_IDS = {
     "/oversight/inspections/{id}": "inspection_id",
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
+    "/households/{id}": "household_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
@@ -245,7 +250,7 @@ def _shown(name: str, what: str, text: str, case: Case) -> list[str]:
 
 async def _mark(world: World) -> None:
     """Tags the texts of c1's rows: the residents' nicknames, titles, descriptions, names."""
-    from accounts.models import Resident, Staff
+    from accounts.models import Household, Resident, Staff
     from activities.models import Activity, Correction, Deed, EventFiling
     from credits.models import Reward
     from oversight.models import Checklist, ProblemReport, RectificationTask, Unit
@@ -263,6 +268,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
