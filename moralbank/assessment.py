@@ -47,7 +47,7 @@ from moralbank.assessment_scope import (
     readable_assessment_objections,
     readable_assessments,
 )
-from moralbank.assessment_standards import rules_of, standard_in_force
+from moralbank.assessment_standards import STANDARDS, rules_of, standard_in_force
 
 ZERO = Decimal(0)
 
@@ -413,49 +413,73 @@ async def standing(household_id: str) -> tuple[Decimal, str, str] | None:
 # --- stars -----------------------------------------------------------------------------------
 
 
-async def stars(community: Community, period: str) -> dict[str, Any]:
-    """道德之星 of a community: for a quarter, its best standing households; for a year
+async def stars(communities: list[Community], period: str) -> list[dict[str, Any]]:
+    """道德之星 of each community: for a quarter, its best standing households; for a year
     (`2026Y`), the best by the mean of the year's four quarters (a quarter without a standing
     result counts zero). Never a household vetoed in the period; at least the standard's
-    minimum score; the standard's number of stars, and those tied with the last."""
+    minimum score; the standard's number of stars, and those tied with the last. The standard
+    is the district's in force at the period's end."""
     quarters = [f"{period[:4]}Q{n}" for n in range(1, 5)] if period.endswith("Y") else [period]
     rows = await Assessment.filter(
-        community_id=community.id, period__in=quarters, status="standing"
-    ).values("household_id", "score", "vetoed")
-    totals: dict[str, Decimal] = {}
+        community_id__in=[c.id for c in communities], period__in=quarters, status="standing"
+    ).values("community_id", "household_id", "score", "vetoed")
+    totals: dict[str, dict[str, Decimal]] = {}
     vetoed: set[str] = set()
     for row in rows:
-        totals[row["household_id"]] = totals.get(row["household_id"], ZERO) + (row["score"] or ZERO)
+        of_community = totals.setdefault(row["community_id"], {})
+        household = row["household_id"]
+        of_community[household] = of_community.get(household, ZERO) + (row["score"] or ZERO)
         if row["vetoed"]:
-            vetoed.add(row["household_id"])
-    end = localtime.quarter_bounds(quarters[-1])[1]
-    standard = await standard_in_force(community.district_id, min(end, datetime.now(UTC)))
-    rules = AssessmentRules.model_validate(standard.standard)
+            vetoed.add(household)
+    end = min(localtime.quarter_bounds(quarters[-1])[1], datetime.now(UTC))
+    rules: dict[str, AssessmentRules | None] = {}
+    for district_id in {c.district_id for c in communities if c.id in totals}:
+        found = await STANDARDS.version_at(district_id, end)
+        rules[district_id] = AssessmentRules.model_validate(found.standard) if found else None
+    names = await household_names([h for of_community in totals.values() for h in of_community])
+    return [
+        {
+            "community_id": community.id,
+            "community_name": community.name,
+            "stars": _ranked(
+                {h: t for h, t in totals.get(community.id, {}).items() if h not in vetoed},
+                len(quarters),
+                rules.get(community.district_id),
+                names,
+            ),
+        }
+        for community in communities
+    ]
+
+
+def _ranked(
+    totals: dict[str, Decimal],
+    quarters: int,
+    rules: AssessmentRules | None,
+    names: dict[str, str],
+) -> list[dict[str, Any]]:
+    if rules is None or rules.stars_per_community == 0:
+        return []
     scores = sorted(
         (
-            ((total / len(quarters)).quantize(Decimal("0.01")), household)
+            ((total / quarters).quantize(Decimal("0.01")), household)
             for household, total in totals.items()
-            if household not in vetoed
         ),
         key=lambda pair: (-pair[0], pair[1]),
     )
     scores = [pair for pair in scores if pair[0] >= rules.star_min_score]
     if len(scores) > rules.stars_per_community:
-        last = scores[rules.stars_per_community - 1][0] if rules.stars_per_community else None
-        scores = [pair for pair in scores if last is not None and pair[0] >= last]
-    names = await household_names([household for _score, household in scores])
-    ranked: list[dict[str, Any]] = []
-    for score, household in scores:
-        rank = 1 + sum(1 for other, _h in scores if other > score)
-        ranked.append(
-            {
-                "household_id": household,
-                "household_name": names.get(household, ""),
-                "score": score,
-                "rank": rank,
-            }
-        )
-    return {"community_id": community.id, "period": period, "stars": ranked}
+        last = scores[rules.stars_per_community - 1][0]
+        scores = [pair for pair in scores if pair[0] >= last]
+    return [
+        {
+            "household_id": household,
+            "household_name": names.get(household, ""),
+            "score": score,
+            "rank": 1 + sum(1 for other, _h in scores if other > score),
+        }
+        for score, household in scores
+    ]
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Community
-from accounts.scope import readable_district, served_community
+from accounts.scope import readable_district, served_communities, served_community
 from kernel import localtime
 from kernel.auth import STAFF_ROLES, Principal
 from kernel.http import Api, Page, paginate
@@ -226,9 +226,12 @@ async def decide_objection(
     roles=READERS,
     query=AssessmentStarQuery,
     response=AssessmentStarsOut,
-    errors=(UnknownAssessmentCommunity, NoStandard),
 )
 async def list_stars(who: Principal, query: AssessmentStarQuery) -> dict[str, Any]:
-    """道德之星 of a community for a quarter (`2026Q3`) or a year (`2026Y`)."""
-    community = await _community(who, query.community)
-    return await assessment.stars(community, query.period)
+    """道德之星 of a quarter (`2026Q3`) or a year (`2026Y`), for each community the caller
+    serves or lives in (or the one named)."""
+    communities = served_communities(who).rows().order_by("code")
+    if query.community:
+        communities = communities.filter(code=query.community)
+    found = await assessment.stars(await communities, query.period)
+    return {"period": query.period, "communities": found}

@@ -240,8 +240,9 @@ class AssessmentNeighboursOut(Schema):
 
 
 class AssessmentStarQuery(Schema):
-    community: CommunityRef
     period: StarPeriod
+    # One community of those the caller serves or lives in (all of them by default).
+    community: CommunityRef | None = None
 
 
 class AssessmentStarOut(Schema):
@@ -251,7 +252,12 @@ class AssessmentStarOut(Schema):
     rank: int
 
 
-class AssessmentStarsOut(Schema):
+class AssessmentCommunityStarsOut(Schema):
     community_id: str
-    period: str
+    community_name: str
     stars: list[AssessmentStarOut]
+
+
+class AssessmentStarsOut(Schema):
+    period: str
+    communities: list[AssessmentCommunityStarsOut]

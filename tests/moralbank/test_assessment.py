@@ -203,13 +203,15 @@ async def test_stars_are_the_best_standing_households_of_a_community(world):
         await _close_window(found["id"])
     await _run_standing(world)
     quarter = await world.resident.client.get(
-        "/api/v1/assessment-stars", params={"community": "c1", "period": homes.period}
+        "/api/v1/assessment-stars", params={"period": homes.period}
     )
     assert quarter.status_code == 200, quarter.text
-    assert [(s["household_name"], s["score"], s["rank"]) for s in quarter.json()["stars"]] == [
+    (community,) = quarter.json()["communities"]  # a resident: their own community
+    assert [(s["household_name"], s["score"], s["rank"]) for s in community["stars"]] == [
         ("王家", 100, 1)
     ]
-    year = await world.worker.client.get(
-        "/api/v1/assessment-stars", params={"community": "c1", "period": homes.period[:4] + "Y"}
+    year = await world.district_admin.client.get(
+        "/api/v1/assessment-stars", params={"period": homes.period[:4] + "Y"}
     )
-    assert year.json()["stars"] == []  # one quarter of four: a mean of 25 is below 90
+    by_community = {c["community_name"]: c["stars"] for c in year.json()["communities"]}
+    assert by_community == {"一社区": [], "二社区": []}  # a mean of 25 is below 90

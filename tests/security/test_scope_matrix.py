@@ -22,6 +22,7 @@ from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
 from tests.oversight.conftest import PNG
+from tests.security import assessment_scope_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
@@ -216,6 +217,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "grant", "reason": "准予"}
     ),
 }
+
+ROUTES.update(assessment_scope_cases.cases(Case))
 
 
 async def _oversight_objects(world: World) -> dict[str, str]:
@@ -437,6 +440,7 @@ async def _objects(world: World) -> Objects:
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
             **oversight,
+            **await assessment_scope_cases.plant(world),
         },
         bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )

@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.security import assessment_scope_cases
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
@@ -95,6 +96,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
 }
+LISTS.update(assessment_scope_cases.lists(Case))
 
 
 def _period() -> dict[str, str]:
@@ -263,6 +265,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await assessment_scope_cases.mark(world, MARKER)
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
