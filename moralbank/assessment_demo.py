@@ -4,7 +4,16 @@ with members, and a past quarter assessed, reviewed, published and standing."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
+
+from accounts.models import Community, District, Household, Resident
+from kernel import localtime
+from kernel.auth import Principal
+from moralbank import assessment
+from moralbank.assessment_models import Assessment, AssessmentStandard
+from moralbank.assessment_schemas import AssessmentReviewIn, AssessmentStandardIn
+from moralbank.assessment_standards import define_standard
 
 YUYAO_STANDARD: dict[str, Any] = {
     "categories": [
@@ -145,4 +154,95 @@ def full_marks() -> dict[str, int]:
     }
 
 
-__all__ = ["UTC", "YUYAO_STANDARD", "datetime", "full_marks", "timedelta"]
+# (household, member's openid, nickname, points deducted with the reason)
+HOUSEHOLDS = [
+    ("王家", "demo-resident-1", "小王", None),
+    ("周家", "demo-neighbour-1", "周大姐", ("traffic", 6, "本季度电动车闯红灯一次")),
+    ("吴家", "demo-neighbour-2", "吴先生", None),
+]
+SEED = Principal(kind="staff", id="seed", role="platform_admin")
+REVIEWER = Principal(kind="staff", id="seed", role="worker")
+
+
+async def seed_assessment(district: District, communities: list[Community]) -> None:
+    """In the first community: Yuyao's standard (in force since 2020), three households with a
+    member each (a household of the demo with that name is reused), the last quarter assessed
+    by each household and its neighbours, reviewed, published and standing (posted), and the
+    quarter under way opened. Safe to run again."""
+    community = communities[0]
+    if not await AssessmentStandard.exists(district_id=district.id):
+        await define_standard(
+            district,
+            AssessmentStandardIn.model_validate(
+                {**YUYAO_STANDARD, "effective_from": datetime(2020, 1, 1, tzinfo=UTC)}
+            ),
+            by=SEED,
+            history=True,
+        )
+    homes = [await _household(district, community, *home[:3]) for home in HOUSEHOLDS]
+    last = localtime.previous_quarter(localtime.quarter_of(localtime.now()))
+    if not await Assessment.exists(community_id=community.id, period=last):
+        await _assess(community, last, homes)
+    await assessment.open_period(community, localtime.quarter_of(localtime.now()), by=SEED)
+
+
+async def _household(
+    district: District, community: Community, name: str, openid: str, nickname: str
+) -> tuple[Household, Resident]:
+    household = await Household.get_or_none(
+        district_id=district.id, community_id=community.id, name=name
+    ) or await Household.create(district_id=district.id, community_id=community.id, name=name)
+    member = await Resident.get_or_none(openid=openid) or await Resident.create(
+        openid=openid, nickname=nickname, district=district, community=community
+    )
+    if member.household_id is None:
+        member.household_id = household.id
+    if member.real_name_verified_at is None:
+        member.real_name_verified_at = datetime.now(UTC)
+        member.real_name_verified_by = "staff:seed"
+    await member.save(
+        update_fields=["household_id", "real_name_verified_at", "real_name_verified_by"]
+    )
+    return household, member
+
+
+async def _assess(
+    community: Community, period: str, homes: list[tuple[Household, Resident]]
+) -> None:
+    """Marks by each household for itself and its neighbours, the community's review (with a
+    deduction and its reason), publication, a closed window and the standing posted."""
+    await assessment.open_period(community, period, by=SEED)
+    opened = {
+        a.household_id: a for a in await Assessment.filter(community_id=community.id, period=period)
+    }
+    marks = {code: Decimal(value) for code, value in full_marks().items()}
+    for (household, _member), home in zip(homes, HOUSEHOLDS, strict=True):
+        found = opened[household.id]
+        for _other, assessor in homes:
+            await assessment.mark(found.id, who=_as_resident(assessor), points=marks)
+        items = [{"code": code, "points": value, "reason": ""} for code, value in marks.items()]
+        deduction = home[3]
+        if deduction is not None:
+            code, points, reason = deduction
+            items = [
+                {"code": code, "points": points, "reason": reason} if i["code"] == code else i
+                for i in items
+            ]
+        review = AssessmentReviewIn.model_validate({"items": items})
+        await assessment.review(found, review, by=REVIEWER)
+        await assessment.publish(found, by=REVIEWER)
+    await Assessment.filter(community_id=community.id, period=period).update(
+        objection_deadline=datetime.now(UTC) - timedelta(days=1)
+    )
+    await assessment.stand_due(datetime.now(UTC))
+
+
+def _as_resident(member: Resident) -> Principal:
+    """The member as the mini-program signs them in (a neighbour's mark needs their rights)."""
+    return Principal(
+        kind="resident",
+        id=member.id,
+        role="resident",
+        district_id=member.district_id,
+        community_ids=frozenset({member.community_id or ""}),
+    )

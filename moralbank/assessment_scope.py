@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from accounts.models import Resident
 from accounts.scope import own_district, served_places
-from kernel.auth import STAFF_ROLES, Principal
+from kernel.auth import STAFF_ROLES, Principal, Role
 from kernel.scope import NEVER, Condition, Scope, eq, within
 from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
 
 # The staff who review, publish and decide: the community's workers and the district's
 # administrators.
-REVIEWERS = ("worker", "district_admin")
+REVIEWERS: tuple[Role, ...] = ("worker", "district_admin")
 
 
 def _own_household(who: Principal) -> Condition:

@@ -53,6 +53,14 @@ def lists(case: Any) -> dict[str, Any]:
     }
 
 
+def pages(case: Any) -> dict[str, Any]:
+    """The console's assessment pages, for the walker's `PAGES`."""
+    return {"/assessment": case(), "/assessment/{id}": case()}
+
+
+PAGE_IDS = {"/assessment/{id}": "assessment_id"}
+
+
 async def plant(world: World) -> dict[str, str]:
     """甲's household in c1, standing for the last quarter with full marks, and an objection."""
     from accounts.models import Household, Resident

@@ -163,6 +163,8 @@ PAGE_IDS = {
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
 }
+PAGES.update(assessment_scope_cases.pages(Case))
+PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
 FIGURES = {
