@@ -19,6 +19,7 @@ from credits.recognition.service import create_badge
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
+from moralbank.assessment_demo import seed_assessment
 from moralbank.demo import seed_households
 from oversight.demo import seed_oversight
 
@@ -93,6 +94,7 @@ async def seed(password: str) -> dict[str, Any]:
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
         await seed_households(district, communities)
+        await seed_assessment(district, communities)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")

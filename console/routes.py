@@ -12,6 +12,7 @@ import console.jobs  # noqa: F401  (registers console-dashboards)
 from console import auth
 from console.pages import (
     admin,
+    assessment,
     dashboard,
     exports,
     home,
@@ -93,5 +94,6 @@ routes: list[BaseRoute] = [
     _get("/households", households.household_list, households.READS),
     _get("/households/{id}", households.household_detail, households.READS),
     _post("/households/{id}/corrections", households.correct, households.CORRECTS),
+    *assessment.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -22,6 +22,7 @@ from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
 from tests.oversight.conftest import PNG
+from tests.security import assessment_scope_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
@@ -228,6 +229,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/household-requests/{request_id}/confirm"): Case(),
     ("POST", "/api/v1/household-requests/{request_id}/decline"): Case(),
 }
+
+ROUTES.update(assessment_scope_cases.cases(Case))
 
 
 async def _household_objects(world: World) -> dict[str, str]:
@@ -465,6 +468,7 @@ async def _objects(world: World) -> Objects:
             "filing_id": filing.json()["id"],
             **oversight,
             **households,
+            **await assessment_scope_cases.plant(world),
         },
         bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )

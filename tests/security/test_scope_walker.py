@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.security import assessment_scope_cases
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
@@ -97,6 +98,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/households": Case(),
     "/api/v1/me/household": Case(),
 }
+LISTS.update(assessment_scope_cases.lists(Case))
 
 
 def _period() -> dict[str, str]:
@@ -166,6 +168,8 @@ PAGE_IDS = {
     "/oversight/lists/{id}": "list_id",
     "/households/{id}": "household_id",
 }
+PAGES.update(assessment_scope_cases.pages(Case))
+PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
 FIGURES = {
@@ -269,6 +273,7 @@ async def _mark(world: World) -> None:
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
         await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
+        await assessment_scope_cases.mark(world, MARKER)
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
