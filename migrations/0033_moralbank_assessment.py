@@ -10,7 +10,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0030_console_session_limits')]
+    dependencies = [("models", "0032_moralbank_households")]
 
     initial = False
 
