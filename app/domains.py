@@ -14,9 +14,11 @@ from credits.routes import api as credits_api
 from kernel import db
 from kernel.http import Api
 from kernel.settings import Settings
+from moralbank.partner_routes import api as moralbank_partners_api
 from oversight.routes import api as oversight_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS.append(moralbank_partners_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -27,6 +29,7 @@ MODEL_MODULES = (
     "credits.recognition.models",
     "oversight.models",
     "console.models",
+    "moralbank.partner_models",
 )
 
 

@@ -21,6 +21,7 @@ from kernel.db import transaction
 from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
+from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,6 +45,7 @@ PUBLIC = {
     ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
     ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
+    ("GET", "/green-cards/{code}"): "a merchant reads a green card by its unguessable code",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -212,6 +214,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/objections/{objection_id}/decision"): Case(
         body={"decision": "uphold", "reason": "维持"}
     ),
+    # the moral bank's partners and green cards
+    ("GET", "/api/v1/green-cards/{card_id}"): Case(),
+    ("POST", "/api/v1/green-cards/{card_id}/suspension"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/reinstatement"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/revocation"): Case(body={"reason": "核查"}),
+    ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
+    ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
@@ -437,6 +446,7 @@ async def _objects(world: World) -> Objects:
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
             **oversight,
+            **await partner_objects(world),
         },
         bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )

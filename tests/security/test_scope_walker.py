@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.moralbank_partners.scope_objects import mark_partner_rows
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
@@ -94,6 +95,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/green-cards": Case(),
+    "/api/v1/me/green-cards": Case(),
 }
 
 
@@ -263,6 +266,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await mark_partner_rows(world, MARKER)
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
