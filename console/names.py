@@ -7,6 +7,7 @@ from activities.errors import STATUS_NAMES as ACTIVITY_STATUSES
 from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
 from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
+from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES
 from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
 # The domains' statuses are named where their refusals name them; the console adds its own.
@@ -28,6 +29,7 @@ STATUSES = {
 # A code that names another state of another kind of thing ("open": an attendance checked
 # in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
 STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
+STATUSES_OF["green_card"] = GREEN_CARD_STATUS_NAMES
 ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(

@@ -16,6 +16,7 @@ from console.pages import (
     exports,
     home,
     jobs,
+    moralbank_partners,
     oversight,
     oversight_routes,
     review,
@@ -89,5 +90,6 @@ routes: list[BaseRoute] = [
     _get("/jobs", jobs.jobs_page, ADMINS),
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     *oversight_routes.routes,
+    *moralbank_partners.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

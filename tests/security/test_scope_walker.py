@@ -148,6 +148,8 @@ PAGES: dict[str, Case] = {
     "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
+    "/moral-bank/green-cards": Case(),
+    "/moral-bank/green-cards/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -163,6 +165,7 @@ PAGE_IDS = {
     "/oversight/inspections/{id}": "inspection_id",
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
+    "/moral-bank/green-cards/{id}": "card_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
