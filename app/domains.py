@@ -16,12 +16,14 @@ from kernel import db
 from kernel.http import Api
 from kernel.settings import Settings
 from moralbank.assessment_routes import api as assessment_api
+from moralbank.partner_routes import api as moralbank_partners_api
 from moralbank.routes import api as households_api
 from oversight.routes import api as oversight_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
 APIS.append(households_api)
 APIS.append(assessment_api)
+APIS.append(moralbank_partners_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -33,6 +35,7 @@ MODEL_MODULES = (
     "oversight.models",
     "console.models",
     "moralbank.assessment_models",
+    "moralbank.partner_models",
 )
 
 

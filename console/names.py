@@ -8,6 +8,7 @@ from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
 from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
 from moralbank.assessment_errors import ASSESSMENT_STATUS_NAMES
+from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES
 from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
 # The domains' statuses are named where their refusals name them; the console adds its own.
@@ -30,6 +31,7 @@ STATUSES = {
 # in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
 STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
 STATUSES_OF["assessment"] = ASSESSMENT_STATUS_NAMES
+STATUSES_OF["green_card"] = GREEN_CARD_STATUS_NAMES
 ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(

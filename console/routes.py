@@ -18,6 +18,7 @@ from console.pages import (
     home,
     households,
     jobs,
+    moralbank_partners,
     oversight,
     oversight_routes,
     review,
@@ -95,5 +96,6 @@ routes: list[BaseRoute] = [
     _get("/households/{id}", households.household_detail, households.READS),
     _post("/households/{id}/corrections", households.correct, households.CORRECTS),
     *assessment.routes,
+    *moralbank_partners.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

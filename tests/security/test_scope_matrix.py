@@ -21,6 +21,7 @@ from kernel.db import transaction
 from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
+from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
 from tests.security import assessment_scope_cases
 
@@ -45,6 +46,7 @@ PUBLIC = {
     ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
     ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
+    ("GET", "/green-cards/{code}"): "a merchant reads a green card by its unguessable code",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -213,6 +215,13 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/objections/{objection_id}/decision"): Case(
         body={"decision": "uphold", "reason": "维持"}
     ),
+    # the moral bank's partners and green cards
+    ("GET", "/api/v1/green-cards/{card_id}"): Case(),
+    ("POST", "/api/v1/green-cards/{card_id}/suspension"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/reinstatement"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/revocation"): Case(body={"reason": "核查"}),
+    ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
+    ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
@@ -469,6 +478,7 @@ async def _objects(world: World) -> Objects:
             **oversight,
             **households,
             **await assessment_scope_cases.plant(world),
+            **await partner_objects(world),
         },
         bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
     )

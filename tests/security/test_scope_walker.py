@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.moralbank_partners.scope_objects import mark_partner_rows
 from tests.security import assessment_scope_cases
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
@@ -97,6 +98,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
     "/api/v1/households": Case(),
     "/api/v1/me/household": Case(),
+    "/api/v1/green-cards": Case(),
+    "/api/v1/me/green-cards": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
 
@@ -151,6 +154,8 @@ PAGES: dict[str, Case] = {
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
     "/households": Case(),
     "/households/{id}": Case(),
+    "/moral-bank/green-cards": Case(),
+    "/moral-bank/green-cards/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -167,6 +172,7 @@ PAGE_IDS = {
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
     "/households/{id}": "household_id",
+    "/moral-bank/green-cards/{id}": "card_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
 PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
@@ -274,6 +280,7 @@ async def _mark(world: World) -> None:
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
         await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
         await assessment_scope_cases.mark(world, MARKER)
+        await mark_partner_rows(world, MARKER)
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:

@@ -1,0 +1,250 @@
+"""HTTP endpoints of the green card, the partner banks, consents and attestations: thin adapters
+that parse, call the service and return what the response schema shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from accounts.models import District, Resident
+from kernel.auth import Principal, Role
+from kernel.errors import RateLimited
+from kernel.http import Api, Page, PageQuery, paginate
+from kernel.i18n import _, current_locale
+from kernel.settings import get_settings
+from moralbank import green_cards
+from moralbank.partner_errors import (
+    GreenCardHeld,
+    GreenCardStatusConflict,
+    NoSuchGreenCard,
+    UnknownResident,
+)
+from moralbank.partner_models import GreenCard
+from moralbank.partner_schemas import (
+    GreenCardDecisionIn,
+    GreenCardIn,
+    GreenCardOut,
+    GreenCardQuery,
+    GreenCardScanOut,
+    MyGreenCardOut,
+)
+from moralbank.partner_scope import (
+    managed_green_cards,
+    readable_green_card,
+    readable_green_card_scans,
+    readable_green_cards,
+)
+
+api = Api("moralbank")
+DISTRICT: tuple[Role, ...] = ("district_admin", "platform_admin")
+HOLDER_OR_DISTRICT: tuple[Role, ...] = ("resident", *DISTRICT)
+_pages = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(default=True),
+)
+# The code is in the address: it must not travel on as a referrer nor stay in a cache.
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": (
+        "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Robots-Tag": "noindex",
+}
+
+
+# --- the green card: the district ----------------------------------------------------------
+
+
+async def _cards_out(cards: list[GreenCard]) -> list[GreenCardOut]:
+    residents = {r.id: r for r in await Resident.filter(id__in={c.resident_id for c in cards})}
+    return [
+        GreenCardOut.from_model(c, holder=green_cards.holder_name(residents[c.resident_id]))
+        for c in cards
+    ]
+
+
+@api.post(
+    "/api/v1/green-cards",
+    roles=DISTRICT,
+    body=GreenCardIn,
+    response=GreenCardOut,
+    status=201,
+    idempotent=True,
+    errors=(UnknownResident, GreenCardHeld),
+)
+async def grant_green_card(who: Principal, body: GreenCardIn) -> GreenCardOut:
+    """A district administrator grants a moral model the green card, saying why."""
+    card = await green_cards.grant(body.resident, reason=body.reason, by=who)
+    return (await _cards_out([card]))[0]
+
+
+@api.get(
+    "/api/v1/green-cards",
+    roles=DISTRICT,
+    query=GreenCardQuery,
+    response=Page[GreenCardOut],
+    errors=(),
+)
+async def list_green_cards(who: Principal, query: GreenCardQuery) -> dict[str, Any]:
+    """The district's green cards, newest first."""
+    found = managed_green_cards(who).rows()
+    if query.status:
+        found = found.filter(status=query.status)
+    page = await paginate(found, query)
+    return {**page, "items": await _cards_out(page["items"])}
+
+
+@api.get(
+    "/api/v1/green-cards/{card_id}",
+    roles=DISTRICT,
+    response=GreenCardOut,
+    errors=(NoSuchGreenCard,),
+)
+async def get_green_card(who: Principal, card_id: str) -> GreenCardOut:
+    card = await managed_green_cards(who).rows().get_or_none(id=card_id)
+    if card is None:
+        raise NoSuchGreenCard()
+    return (await _cards_out([card]))[0]
+
+
+async def _decide(who: Principal, card_id: str, move: str, reason: str) -> GreenCardOut:
+    card = await green_cards.decide(card_id, move, reason=reason, by=who)
+    return (await _cards_out([card]))[0]
+
+
+DECISION = {
+    "roles": DISTRICT,
+    "body": GreenCardDecisionIn,
+    "response": GreenCardOut,
+    "errors": (NoSuchGreenCard, GreenCardStatusConflict),
+}
+
+
+@api.post("/api/v1/green-cards/{card_id}/suspension", **DECISION)
+async def suspend_green_card(who: Principal, card_id: str, body: GreenCardDecisionIn) -> Any:
+    """Suspends a valid card, with the reason: its page shows it not valid until reinstated."""
+    return await _decide(who, card_id, "suspend", body.reason)
+
+
+@api.post("/api/v1/green-cards/{card_id}/reinstatement", **DECISION)
+async def reinstate_green_card(who: Principal, card_id: str, body: GreenCardDecisionIn) -> Any:
+    """Makes a suspended card valid again, with the reason."""
+    return await _decide(who, card_id, "reinstate", body.reason)
+
+
+@api.post("/api/v1/green-cards/{card_id}/revocation", **DECISION)
+async def revoke_green_card(who: Principal, card_id: str, body: GreenCardDecisionIn) -> Any:
+    """Revokes a card for good, with the reason; a new grant makes a new card."""
+    return await _decide(who, card_id, "revoke", body.reason)
+
+
+@api.get(
+    "/api/v1/green-cards/{card_id}/scans",
+    roles=HOLDER_OR_DISTRICT,
+    query=PageQuery,
+    response=Page[GreenCardScanOut],
+    errors=(NoSuchGreenCard,),
+)
+async def list_green_card_scans(who: Principal, card_id: str, query: PageQuery) -> dict[str, Any]:
+    """Every look at the card's public page: read by its holder and its district."""
+    card = await readable_green_card(card_id, who=who)
+    return await paginate(readable_green_card_scans(who).rows().filter(card_id=card.id), query)
+
+
+# --- the green card: its holder ------------------------------------------------------------
+
+
+@api.get(
+    "/api/v1/me/green-cards",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[MyGreenCardOut],
+    errors=(),
+)
+async def my_green_cards(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The resident's green cards, newest first, each with the link its QR code says."""
+    page = await paginate(readable_green_cards(who).rows(), query)
+    cards: list[GreenCard] = page["items"]
+    districts = {d.id: d.name for d in await District.filter(id__in={c.district_id for c in cards})}
+    base = get_settings().public_base_url.rstrip("/")
+    items = [
+        MyGreenCardOut.from_model(
+            c,
+            district=districts[c.district_id],
+            link=green_cards.card_link(c.id),
+            qr_png_url=f"{base}/api/v1/me/green-cards/{c.id}/qr.png",
+        )
+        for c in cards
+    ]
+    return {**page, "items": items}
+
+
+@api.get(
+    "/api/v1/me/green-cards/{card_id}/qr.png",
+    roles=("resident",),
+    media_type="image/png",
+    errors=(NoSuchGreenCard,),
+)
+async def my_green_card_qr(who: Principal, card_id: str) -> Response:
+    """The card's QR code (PNG), for a merchant to scan."""
+    card = await readable_green_card(card_id, who=who)
+    return Response(
+        green_cards.qr_png(green_cards.card_link(card.id)),
+        media_type="image/png",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+# --- the green card: the merchant's page ---------------------------------------------------
+
+
+@api.get(
+    "/green-cards/{code}",
+    auth=False,
+    media_type="text/html",
+    pages={
+        404: "Not a green card of this service (a page saying so)",
+        429: "Too many codes naming no card from this address (a page saying to wait)",
+    },
+)
+async def green_card_page(request: Request, code: str) -> HTMLResponse:
+    """Public: what a partner merchant sees on scanning a green card: valid or not, the
+    holder's masked name and the district, nothing more. Each look is logged for the holder
+    and the district. An address asking for many codes that name no card waits a while."""
+    address = request.client.host if request.client else "unknown"
+    headers = dict(PAGE_HEADERS)
+    try:
+        card = await green_cards.scan(code, address=address)
+    except RateLimited as refused:
+        headers.update(refused.headers or {})
+        return _page(429, _("Too many tries"), _("Wait a few minutes and scan again."), headers)
+    if card is None:
+        return _page(
+            404, _("Not a green card"), _("This code is not a green card of this service."), headers
+        )
+    template = _pages.get_template("green_card.html")
+    page = template.render(
+        lang="en" if current_locale() == "en" else "zh-CN",
+        title=_("Moral model green card"),
+        valid=card.valid,
+        verdict=_("Valid") if card.valid else _("Not valid"),
+        holder_label=_("Holder"),
+        holder=card.holder,
+        district_label=_("Issued by"),
+        district=card.district,
+    )
+    return HTMLResponse(page, headers=headers)
+
+
+def _page(status: int, heading: str, explanation: str, headers: dict[str, str]) -> HTMLResponse:
+    page = _pages.get_template("green_card_refused.html").render(
+        lang="en" if current_locale() == "en" else "zh-CN",
+        heading=heading,
+        explanation=explanation,
+    )
+    return HTMLResponse(page, status_code=status, headers=headers)

@@ -1,0 +1,50 @@
+"""Who may see the moral bank's outward side: one `Scope` per resource, and get-by-id helpers
+that answer 404 outside it.
+
+A green card is read by its holder and managed by its district's administrators; its scans
+are read by the same two. Workers have no part in it: the card is the district's decision."""
+
+from __future__ import annotations
+
+from accounts.scope import own_district
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.scope import NEVER, Condition, Scope, eq, within
+from moralbank.partner_errors import NoSuchGreenCard
+from moralbank.partner_models import GreenCard, GreenCardScan
+
+DISTRICT_ADMINS = ("district_admin", "platform_admin")
+
+
+def _district(who: Principal) -> Condition:
+    return own_district(who) if who.role in DISTRICT_ADMINS else NEVER
+
+
+def readable_green_cards(who: Principal) -> Scope[GreenCard]:
+    """The holder reads their cards; the district's administrators read the district's."""
+    if who.role == "resident":
+        return Scope(GreenCard, eq("resident_id", who.id))
+    return Scope(GreenCard, _district(who))
+
+
+def managed_green_cards(who: Principal) -> Scope[GreenCard]:
+    """Granted, suspended, reinstated and revoked by the district's administrators."""
+    return Scope(GreenCard, _district(who))
+
+
+def readable_green_card_scans(who: Principal) -> Scope[GreenCardScan]:
+    return Scope(GreenCardScan, within("card_id", GreenCard, "id", readable_green_cards(who).where))
+
+
+async def readable_green_card(card_id: str, *, who: Principal) -> GreenCard:
+    card = await readable_green_cards(who).rows().get_or_none(id=card_id)
+    if card is None:
+        raise NoSuchGreenCard(N_("No such green card."))
+    return card
+
+
+async def managed_green_card(card_id: str, *, who: Principal) -> GreenCard:
+    card = await managed_green_cards(who).rows().select_for_update().get_or_none(id=card_id)
+    if card is None:
+        raise NoSuchGreenCard(N_("No such green card."))
+    return card
