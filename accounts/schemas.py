@@ -57,6 +57,8 @@ class DistrictRules(Schema):
     credit_expiry: CreditExpiry = Field(default_factory=CreditExpiry)
     redemption_hold_hours: int = Field(default=72, ge=1, le=24 * 60)
     geofence_radius_m: int = Field(default=300, ge=10, le=20_000)
+    # Credits a resident earns once per campaign that grants a bonus, when they first take part.
+    campaign_bonus: CreditRate = Field(default=Decimal(0), ge=0, le=10_000)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -106,6 +108,7 @@ class DistrictRulesPatch(Schema):
     credit_expiry: CreditExpiry | None = None
     redemption_hold_hours: int | None = Field(default=None, ge=1, le=24 * 60)
     geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
+    campaign_bonus: CreditRate | None = Field(default=None, ge=0, le=10_000)
     effective_from: Moment | None = None
 
 

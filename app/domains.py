@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import activities.jobs  # noqa: F401  (registers its jobs)
+import campaigns.jobs  # noqa: F401  (registers campaigns-rollup)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
 import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
+from campaigns.routes import api as campaigns_api
 from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
 from kernel import db
@@ -16,7 +18,7 @@ from kernel.http import Api
 from kernel.settings import Settings
 from oversight.routes import api as oversight_api
 
-APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api, campaigns_api]
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -27,6 +29,7 @@ MODEL_MODULES = (
     "credits.recognition.models",
     "oversight.models",
     "console.models",
+    "campaigns.models",
 )
 
 
