@@ -37,3 +37,10 @@ async def run(world: Any, job: str) -> dict[str, Any]:
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "succeeded", response.json()["error"]
     return dict(response.json()["stats"])
+
+
+async def scope_objects(world: Any, activity_id: str) -> tuple[dict[str, str], dict[str, Any]]:
+    """What the scope matrix and walker need of campaigns: a campaign of d1 (its ids by path
+    parameter name) and the bodies that name real ids."""
+    campaign = await create_campaign(world.district_admin, activity_kinds=["volunteering"])
+    return {"campaign_id": campaign["id"]}, {"campaign_tag": {"activity": activity_id}}

@@ -33,6 +33,7 @@ DISTRICT_STAFF = ("worker_of_other_community", "evaluator_not_assigned")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
+DISTRICT_CAMPAIGN = "a district's campaign is followed by all its staff (their own communities)"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/campaigns": Case(),
 }
 
 
@@ -145,6 +147,9 @@ PAGES: dict[str, Case] = {
     "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
+    "/campaigns": Case(),
+    "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -160,6 +165,8 @@ PAGE_IDS = {
     "/oversight/inspections/{id}": "inspection_id",
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
+    "/campaigns/{id}": "campaign_id",
+    "/campaigns/{id}/export": "campaign_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
