@@ -61,6 +61,8 @@ class DistrictRules(Schema):
     # household earns too (0: none), and the actions whose credits the household earns whole.
     household_share_percent: int = Field(default=0, ge=0, le=100)
     household_actions: list[ActionCode] = Field(default_factory=list, max_length=50)
+    # Credits a resident earns once per campaign that grants a bonus, when they first take part.
+    campaign_bonus: CreditRate = Field(default=Decimal(0), ge=0, le=10_000)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -112,6 +114,7 @@ class DistrictRulesPatch(Schema):
     geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
     household_share_percent: int | None = Field(default=None, ge=0, le=100)
     household_actions: list[ActionCode] | None = Field(default=None, max_length=50)
+    campaign_bonus: CreditRate | None = Field(default=None, ge=0, le=10_000)
     effective_from: Moment | None = None
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import activities.jobs  # noqa: F401  (registers its jobs)
+import campaigns.jobs  # noqa: F401  (registers campaigns-rollup)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
 import moralbank.assessment_jobs  # noqa: F401  (registers assessment-standing)
 import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
+from campaigns.routes import api as campaigns_api
 from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
 from kernel import db
@@ -20,7 +22,7 @@ from moralbank.partner_routes import api as moralbank_partners_api
 from moralbank.routes import api as households_api
 from oversight.routes import api as oversight_api
 
-APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api, campaigns_api]
 APIS.append(households_api)
 APIS.append(assessment_api)
 APIS.append(moralbank_partners_api)
@@ -36,6 +38,7 @@ MODEL_MODULES = (
     "console.models",
     "moralbank.assessment_models",
     "moralbank.partner_models",
+    "campaigns.models",
 )
 
 

@@ -13,6 +13,7 @@ from console import auth
 from console.pages import (
     admin,
     assessment,
+    campaigns,
     dashboard,
     exports,
     home,
@@ -97,5 +98,6 @@ routes: list[BaseRoute] = [
     _post("/households/{id}/corrections", households.correct, households.CORRECTS),
     *assessment.routes,
     *moralbank_partners.routes,
+    *campaigns.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -35,6 +35,7 @@ DISTRICT_STAFF = ("worker_of_other_community", "evaluator_not_assigned")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
+DISTRICT_CAMPAIGN = "a district's campaign is followed by all its staff (their own communities)"
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/me/household": Case(),
     "/api/v1/green-cards": Case(),
     "/api/v1/me/green-cards": Case(),
+    "/api/v1/campaigns": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
 
@@ -156,6 +158,9 @@ PAGES: dict[str, Case] = {
     "/households/{id}": Case(),
     "/moral-bank/green-cards": Case(),
     "/moral-bank/green-cards/{id}": Case(),
+    "/campaigns": Case(),
+    "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -173,6 +178,8 @@ PAGE_IDS = {
     "/oversight/lists/{id}": "list_id",
     "/households/{id}": "household_id",
     "/moral-bank/green-cards/{id}": "card_id",
+    "/campaigns/{id}": "campaign_id",
+    "/campaigns/{id}/export": "campaign_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
 PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
