@@ -15,8 +15,10 @@ from kernel import db
 from kernel.http import Api
 from kernel.settings import Settings
 from oversight.routes import api as oversight_api
+from quiz.routes import api as quiz_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS.append(quiz_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -27,6 +29,7 @@ MODEL_MODULES = (
     "credits.recognition.models",
     "oversight.models",
     "console.models",
+    "quiz.models",
 )
 
 
