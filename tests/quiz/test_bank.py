@@ -5,6 +5,8 @@ and the template that imports as it is."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
@@ -53,7 +55,7 @@ GOOD = [
 ]
 
 
-def _xlsx(rows: list[list[object]], header: list[str] = HEADER) -> bytes:
+def _xlsx(rows: Sequence[Sequence[Any]], header: list[str] = HEADER) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -78,8 +80,11 @@ async def _import(actor, data: bytes, name: str = "题库.xlsx"):
     )
 
 
-async def _bank(world) -> list[dict]:
-    return (await world.district_admin.client.get("/api/v1/quiz/questions")).json()["items"]
+async def _bank(world) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = (
+        await world.district_admin.client.get("/api/v1/quiz/questions")
+    ).json()["items"]
+    return found
 
 
 async def test_a_workbook_with_chinese_headers_fills_the_bank(world):

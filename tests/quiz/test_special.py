@@ -4,6 +4,7 @@ residents while open, closed at their end; and what residents get wrong, by comm
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from quiz.models import SpecialQuiz
 from tests.quiz.conftest import right_answers
@@ -21,12 +22,13 @@ def _special(minutes_from_now: int = -1, hours: int = 1, **extra):
     }
 
 
-async def _open(world, **extra) -> dict:
+async def _open(world, **extra) -> dict[str, Any]:
     response = await world.district_admin.client.post(
         "/api/v1/quiz/specials", json=_special(**extra)
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    found: dict[str, Any] = response.json()
+    return found
 
 
 async def test_residents_take_an_open_special_quiz_once(quiz_world):
