@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from kernel import tabular
+from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, Role
 from kernel.errors import RateLimited
 from kernel.http import Api, Page, PageQuery, paginate
@@ -56,6 +57,7 @@ BANK_READERS: tuple[Role, ...] = ("worker", "district_admin")
 ADMIN: tuple[Role, ...] = ("district_admin",)
 STATS_READERS: tuple[Role, ...] = ("worker", "district_admin", "platform_admin")
 RESIDENT: tuple[Role, ...] = ("resident",)
+SPECIAL_READERS: tuple[Role, ...] = ("resident", *STAFF)
 START_ERRORS = (QuizNeedsCommunity, QuizTaken, NotEnoughQuestions)
 
 
@@ -284,7 +286,9 @@ async def open_special(who: Principal, body: SpecialQuizIn) -> SpecialQuizOut:
     return special_out(await service.open_special(body, who=who))
 
 
-@api.get("/api/v1/quiz/specials", query=PageQuery, response=Page[SpecialQuizOut])
+@api.get(
+    "/api/v1/quiz/specials", roles=SPECIAL_READERS, query=PageQuery, response=Page[SpecialQuizOut]
+)
 async def list_specials(who: Principal, query: PageQuery) -> dict[str, Any]:
     """The district's special quizzes, newest first."""
     page = await paginate(readable_specials(who).rows(), query)
@@ -292,7 +296,12 @@ async def list_specials(who: Principal, query: PageQuery) -> dict[str, Any]:
     return page
 
 
-@api.get("/api/v1/quiz/specials/{quiz_id}", response=SpecialQuizOut, errors=(NoSuchQuiz,))
+@api.get(
+    "/api/v1/quiz/specials/{quiz_id}",
+    roles=SPECIAL_READERS,
+    response=SpecialQuizOut,
+    errors=(NoSuchQuiz,),
+)
 async def get_special(who: Principal, quiz_id: str) -> SpecialQuizOut:
     return special_out(await readable_special(quiz_id, who=who))
 

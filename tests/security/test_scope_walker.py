@@ -33,6 +33,7 @@ DISTRICT_STAFF = ("worker_of_other_community", "evaluator_not_assigned")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
+DISTRICT_QUIZ_BANK = "a district's question bank is its workers' to read"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/quiz/questions": Case(sees={"worker_of_other_community": DISTRICT_QUIZ_BANK}),
+    "/api/v1/quiz/questions/import-template": Case(query={"format": "csv"}),
+    "/api/v1/me/quiz/attempts": Case(),
+    "/api/v1/quiz/specials": Case(),
+    "/api/v1/quiz/stats": Case(),
 }
 
 
@@ -249,6 +255,7 @@ async def _mark(world: World) -> None:
     from activities.models import Activity, Correction, Deed, EventFiling
     from credits.models import Reward
     from oversight.models import Checklist, ProblemReport, RectificationTask, Unit
+    from quiz.models import QuestionVersion
 
     c1, d1 = world.community_id, world.district_id
     async with transaction():
@@ -263,6 +270,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await QuestionVersion.filter(district_id=d1).update(text=f"题目{MARKER}")
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
