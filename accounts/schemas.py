@@ -63,6 +63,11 @@ class DistrictRules(Schema):
     household_actions: list[ActionCode] = Field(default_factory=list, max_length=50)
     # Credits a resident earns once per campaign that grants a bonus, when they first take part.
     campaign_bonus: CreditRate = Field(default=Decimal(0), ge=0, le=10_000)
+    # The regulations quiz (docs/quiz.md): questions of the day's quiz, credits per right
+    # answer, and the most a resident earns from quizzes in a local day.
+    quiz_questions_per_day: int = Field(default=5, ge=1, le=20)
+    quiz_points_per_correct: CreditRate = Field(default=Decimal(1), ge=0, le=1000)
+    quiz_daily_cap: CreditRate = Field(default=Decimal(5), ge=0, le=10_000)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -115,6 +120,9 @@ class DistrictRulesPatch(Schema):
     household_share_percent: int | None = Field(default=None, ge=0, le=100)
     household_actions: list[ActionCode] | None = Field(default=None, max_length=50)
     campaign_bonus: CreditRate | None = Field(default=None, ge=0, le=10_000)
+    quiz_questions_per_day: int | None = Field(default=None, ge=1, le=20)
+    quiz_points_per_correct: CreditRate | None = Field(default=None, ge=0, le=1000)
+    quiz_daily_cap: CreditRate | None = Field(default=None, ge=0, le=10_000)
     effective_from: Moment | None = None
 
 

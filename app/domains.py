@@ -21,11 +21,13 @@ from moralbank.assessment_routes import api as assessment_api
 from moralbank.partner_routes import api as moralbank_partners_api
 from moralbank.routes import api as households_api
 from oversight.routes import api as oversight_api
+from quiz.routes import api as quiz_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api, campaigns_api]
 APIS.append(households_api)
 APIS.append(assessment_api)
 APIS.append(moralbank_partners_api)
+APIS.append(quiz_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -39,6 +41,7 @@ MODEL_MODULES = (
     "moralbank.assessment_models",
     "moralbank.partner_models",
     "campaigns.models",
+    "quiz.models",
 )
 
 

@@ -256,7 +256,63 @@ ROUTES: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/household-requests/{request_id}/confirm"): Case(),
     ("POST", "/api/v1/household-requests/{request_id}/decline"): Case(),
+    # the regulations quiz
+    ("GET", "/api/v1/quiz/questions/{question_id}"): Case(
+        sees={"worker_of_other_community": "a district's question bank is its workers' to read"}
+    ("POST", "/api/v1/quiz/questions/{question_id}/versions"): Case(body="quiz_question"),
+    ("POST", "/api/v1/quiz/questions/{question_id}/retire"): Case(),
+    ("GET", "/api/v1/quiz/specials/{quiz_id}"): Case(
+        sees={
+            "worker_of_other_community": "a special quiz is its district's staff's to run",
+            "resident_of_same_community": "a special quiz is open to its district's residents",
+        }
+    ("POST", "/api/v1/quiz/specials/{quiz_id}/attempts"): Case(
+        sees={"resident_of_same_community": "a special quiz is open to its district's residents"}
+    ("POST", "/api/v1/quiz/attempts/{attempt_id}/submission"): Case(body={"answers": []}),
+    ("GET", "/api/v1/me/quiz/attempts/{attempt_id}"): Case(),
 }
+QUIZ_QUESTION = {
+    "regulation": "civility",
+    "kind": "single",
+    "text": "行经人行横道应当怎样做？",
+    "options": ["加速通过", "停车让行"],
+    "answer": [1],
+    "explanation": "应当停车让行。",
+    "article": "第十四条",
+}
+
+
+async def _quiz_objects(world: World) -> dict[str, str]:
+    """A question of d1's bank, a special quiz open now (resident 甲 answered it, so the
+    statistics count c1's answers), and 甲's daily quiz, not submitted."""
+    admin = world.district_admin.client
+    question = await admin.post("/api/v1/quiz/questions", json=QUIZ_QUESTION)
+    assert question.status_code == 201, question.text
+    now = datetime.now(UTC)
+    special = await admin.post(
+        "/api/v1/quiz/specials",
+        json={
+            "title": "专项答题",
+            "opens_at": iso(now - timedelta(minutes=1)),
+            "closes_at": iso(now + timedelta(hours=1)),
+            "questions": 1,
+        },
+    )
+    assert special.status_code == 201, special.text
+    taken = await world.resident.client.post(
+        f"/api/v1/quiz/specials/{special.json()['id']}/attempts"
+    )
+    submitted = await world.resident.client.post(
+        f"/api/v1/quiz/attempts/{taken.json()['id']}/submission", json={"answers": []}
+    )
+    assert submitted.status_code == 200, submitted.text
+    daily = await world.resident.client.post("/api/v1/quiz/daily")
+    assert daily.status_code == 201, daily.text
+    return {
+        "question_id": question.json()["id"],
+        "quiz_id": special.json()["id"],
+        "attempt_id": daily.json()["id"],
+    }
 
 ROUTES.update(assessment_scope_cases.cases(Case))
 
@@ -500,11 +556,13 @@ async def _objects(world: World) -> Objects:
             **await assessment_scope_cases.plant(world),
             **await partner_objects(world),
             **campaign_ids,
+            **await _quiz_objects(world),
         },
         bodies={
             "backfill": backfill,
             "merge": {"into": oversight["report_id"]},
             **campaign_bodies,
+            "quiz_question": QUIZ_QUESTION,
         },
     )
 

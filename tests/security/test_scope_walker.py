@@ -36,6 +36,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
 DISTRICT_CAMPAIGN = "a district's campaign is followed by all its staff (their own communities)"
+DISTRICT_QUIZ_BANK = "a district's question bank is its workers' to read"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,11 @@ LISTS: dict[str, Case] = {
     "/api/v1/green-cards": Case(),
     "/api/v1/me/green-cards": Case(),
     "/api/v1/campaigns": Case(),
+    "/api/v1/quiz/questions": Case(sees={"worker_of_other_community": DISTRICT_QUIZ_BANK}),
+    "/api/v1/quiz/questions/import-template": Case(query={"format": "csv"}),
+    "/api/v1/me/quiz/attempts": Case(),
+    "/api/v1/quiz/specials": Case(),
+    "/api/v1/quiz/stats": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
 
@@ -271,6 +277,7 @@ async def _mark(world: World) -> None:
     from activities.models import Activity, Correction, Deed, EventFiling
     from credits.models import Reward
     from oversight.models import Checklist, ProblemReport, RectificationTask, Unit
+    from quiz.models import QuestionVersion
 
     c1, d1 = world.community_id, world.district_id
     async with transaction():
@@ -288,6 +295,7 @@ async def _mark(world: World) -> None:
         await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
         await assessment_scope_cases.mark(world, MARKER)
         await mark_partner_rows(world, MARKER)
+        await QuestionVersion.filter(district_id=d1).update(text=f"题目{MARKER}")
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:
