@@ -259,6 +259,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     # the regulations quiz
     ("GET", "/api/v1/quiz/questions/{question_id}"): Case(
         sees={"worker_of_other_community": "a district's question bank is its workers' to read"}
+    ),
     ("POST", "/api/v1/quiz/questions/{question_id}/versions"): Case(body="quiz_question"),
     ("POST", "/api/v1/quiz/questions/{question_id}/retire"): Case(),
     ("GET", "/api/v1/quiz/specials/{quiz_id}"): Case(
@@ -266,8 +267,10 @@ ROUTES: dict[tuple[str, str], Case] = {
             "worker_of_other_community": "a special quiz is its district's staff's to run",
             "resident_of_same_community": "a special quiz is open to its district's residents",
         }
+    ),
     ("POST", "/api/v1/quiz/specials/{quiz_id}/attempts"): Case(
         sees={"resident_of_same_community": "a special quiz is open to its district's residents"}
+    ),
     ("POST", "/api/v1/quiz/attempts/{attempt_id}/submission"): Case(body={"answers": []}),
     ("GET", "/api/v1/me/quiz/attempts/{attempt_id}"): Case(),
 }
