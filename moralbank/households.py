@@ -32,7 +32,11 @@ from moralbank.errors import (
     RequestNotPending,
     ResidentNotInCommunity,
 )
-from moralbank.households_queries import STANDINGS, UNDECIDED_PARTICIPATIONS
+from moralbank.households_queries import (
+    SHARES_OF_REVERSED,
+    STANDINGS,
+    UNDECIDED_PARTICIPATIONS,
+)
 
 audit_log = logging.getLogger("app.audit")
 
@@ -307,9 +311,10 @@ def ledger_entries(household: Household) -> QuerySet[Entry]:
 async def roll_up(*, batch: int = 500) -> dict[str, int]:
     """Decides, once each, what members' participations earned their households by the
     district's rules in force when they happened: a household action's credits whole, any
-    other's `household_share_percent`; posts it through the ledger. A second run finds every
-    participation decided and posts nothing."""
-    found = {"decided": 0, "posted": 0}
+    other's `household_share_percent`; posts it through the ledger, and takes back the share of
+    a participation reversed since. A second run finds every participation decided and posts
+    nothing."""
+    found = {"decided": 0, "posted": 0, "reversed": await _reverse_shares(batch)}
     while True:
         rows = await query_rows(UNDECIDED_PARTICIPATIONS, {"limit": batch})
         if not rows:
@@ -356,6 +361,31 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
             found["posted"] += posted is not None
         if len(rows) < batch:
             return found
+
+
+async def _reverse_shares(batch: int) -> int:
+    """Mirrors the shares of participations reversed since they were posted; returns how
+    many."""
+    reversed_ = 0
+    while True:
+        rows = await query_rows(SHARES_OF_REVERSED, {"limit": batch})
+        for row in rows:
+            share = await LedgerTransaction.get(id=row["posted_id"])
+            entries = await Entry.filter(transaction_id=share.id).order_by("id")
+            posted = await ledger.post(
+                district_id=share.district_id,
+                kind="reverse",
+                ref_type="transaction",
+                ref_id=share.id,
+                legs=[Leg(ledger.key_of(e), -e.amount) for e in entries],
+                actor="system:household-rollup",
+                memo="participation reversed",
+                action=share.action,
+                reverses_id=share.id,
+            )
+            reversed_ += posted is not None
+        if len(rows) < batch:
+            return reversed_
 
 
 def household_account(household_id: str, district_id: str) -> AccountKey:

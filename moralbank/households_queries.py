@@ -38,3 +38,13 @@ WHERE t.kind = 'participation'
 ORDER BY t.id
 LIMIT :limit
 """
+
+# Shares posted for participations reversed since, whose share is not reversed yet.
+SHARES_OF_REVERSED = """
+SELECT s.id, s.posted_id FROM household_share s
+WHERE s.posted_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM ledger_transaction v WHERE v.reverses_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM ledger_transaction w WHERE w.reverses_id = s.posted_id)
+ORDER BY s.id
+LIMIT :limit
+"""

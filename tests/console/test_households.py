@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.console.conftest import Live, screenshot, sign_in
+from tests.console.test_accessibility import _violations
+from tests.console.test_chinese_pages import _visible_words
 
 
 async def _household_of_wang_and_li(live: Live) -> str:
@@ -76,6 +78,10 @@ async def test_a_worker_corrects_a_households_members_on_a_phone(browser, live):
         assert await history.filter(has_text="申请已确认").count() == 1
         await _no_sideways_scroll(page)
         await screenshot(page, "household-390")
+        assert await _visible_words(page) == []
+        assert await _violations(page, page.url) == []
+        await page.goto("/console/households")
+        assert await _visible_words(page) == []
     finally:
         await context.close()
 

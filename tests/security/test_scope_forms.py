@@ -31,6 +31,7 @@ SCOPE_MODULES = (
     "credits.recognition.scope",
     "oversight.scope",
     "console.scope",
+    "moralbank.scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -43,6 +44,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
     from console import scope as console
     from credits import scope as credits
     from credits.recognition import scope as recognition
+    from moralbank import scope as moralbank
     from oversight import scope as oversight
 
     found: dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]] = {
@@ -90,6 +92,8 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "console.scope.readable_job_runs": lambda who: console.readable_job_runs(
             who, DISTRICT_JOBS
         ),
+        "moralbank.scope.readable_households": moralbank.readable_households,
+        "moralbank.scope.readable_requests": moralbank.readable_requests,
     }
     return found
 
@@ -132,7 +136,7 @@ async def _seed(world: World) -> list[Principal]:
     """Rows of every scoped table in each community (c1, c2, c4 of d1; c3 of d2), and the
     callers: a resident, a worker, an administrator of each district, a worker of two
     communities, the platform administrator, a unit's staff and an evaluator."""
-    from accounts.models import Community, District, Household, Resident, Staff
+    from accounts.models import Community, District, Household, HouseholdMembership, Resident, Staff
     from accounts.service import create_community
     from activities import models as a
     from credits import models as c
@@ -167,6 +171,14 @@ async def _seed(world: World) -> list[Principal]:
             Resident, district_id=place_district, community_id=place.id
         )
         household = await _row(Household, district_id=place_district, community_id=place.id)
+        for status in ("member", "requested"):
+            await _row(
+                HouseholdMembership,
+                district_id=place_district,
+                household_id=household.id,
+                resident_id=resident.id,
+                status=status,
+            )
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)
