@@ -215,3 +215,17 @@ async def test_stars_are_the_best_standing_households_of_a_community(world):
     )
     by_community = {c["community_name"]: c["stars"] for c in year.json()["communities"]}
     assert by_community == {"一社区": [], "二社区": []}  # a mean of 25 is below 90
+
+
+async def test_the_console_shows_the_quarters_households_and_a_review_screen(world, app):
+    from tests.security.console_session import console_client
+
+    homes = await assessment_world(world)
+    wang = await assessment_of(world.worker, homes.wang, homes.period)
+    async with console_client(app, "c1-worker", "staff-password-123") as console:
+        households = await console.get("/console/assessment")
+        assert households.status_code == 200, households.text
+        assert "王家" in households.text and "赵家" not in households.text
+        screen = await console.get(f"/console/assessment/{wang['id']}")
+        assert screen.status_code == 200, screen.text
+        assert "文明出行" in screen.text
