@@ -118,7 +118,7 @@ def _item_rows(
     return [
         {
             "category": category,
-            "items": [
+            "lines": [
                 {
                     "item": item,
                     "self": marks.get("self", {}).get(item.code),

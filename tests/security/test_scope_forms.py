@@ -23,6 +23,7 @@ from kernel.db import transaction
 from kernel.scope import Scope
 from kernel.sql import query_rows
 from tests.conftest import World
+from tests.security import assessment_scope_cases
 
 SCOPE_MODULES = (
     "accounts.scope",
@@ -32,6 +33,7 @@ SCOPE_MODULES = (
     "oversight.scope",
     "console.scope",
     "moralbank.scope",
+    "moralbank.assessment_scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -94,6 +96,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         ),
         "moralbank.scope.readable_households": moralbank.readable_households,
         "moralbank.scope.readable_requests": moralbank.readable_requests,
+        **assessment_scope_cases.scope_values(),
     }
     return found
 
@@ -179,6 +182,7 @@ async def _seed(world: World) -> list[Principal]:
                 resident_id=resident.id,
                 status=status,
             )
+        await assessment_scope_cases.seed_forms(_row, place, resident, household)
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)
