@@ -12,28 +12,39 @@ from starlette.responses import HTMLResponse, Response
 
 from accounts.models import District, Resident
 from kernel.auth import Principal, Role
-from kernel.errors import RateLimited
+from kernel.errors import Problem, RateLimited
 from kernel.http import Api, Page, PageQuery, paginate
-from kernel.i18n import _, current_locale
+from kernel.i18n import N_, _, current_locale
 from kernel.settings import get_settings
-from moralbank import green_cards
+from moralbank import green_cards, partners
 from moralbank.partner_errors import (
     GreenCardHeld,
     GreenCardStatusConflict,
+    InvalidClient,
     NoSuchGreenCard,
+    NoSuchPartner,
+    PartnerExists,
     UnknownResident,
+    UnsupportedGrant,
 )
-from moralbank.partner_models import GreenCard
+from moralbank.partner_models import GreenCard, PartnerBank, PartnerCredential
 from moralbank.partner_schemas import (
+    CredentialsOut,
     GreenCardDecisionIn,
     GreenCardIn,
     GreenCardOut,
     GreenCardQuery,
     GreenCardScanOut,
     MyGreenCardOut,
+    PartnerIn,
+    PartnerOut,
+    PartnerRegisteredOut,
+    PartnerTokenOut,
+    TermsIn,
 )
 from moralbank.partner_scope import (
     managed_green_cards,
+    managed_partners,
     readable_green_card,
     readable_green_card_scans,
     readable_green_cards,
@@ -248,3 +259,112 @@ def _page(status: int, heading: str, explanation: str, headers: dict[str, str]) 
         explanation=explanation,
     )
     return HTMLResponse(page, status_code=status, headers=headers)
+
+
+# --- partner banks: the district -----------------------------------------------------------
+
+
+async def _partners_out(partners: list[PartnerBank]) -> list[PartnerOut]:
+    current = await PartnerCredential.filter(
+        partner_id__in=[p.id for p in partners], retired_at__isnull=True
+    )
+    client_ids = {c.partner_id: c.client_id for c in current}
+    return [PartnerOut.from_model(p, client_id=client_ids.get(p.id)) for p in partners]
+
+
+@api.post(
+    "/api/v1/partners",
+    roles=("district_admin",),
+    body=PartnerIn,
+    response=PartnerRegisteredOut,
+    status=201,
+    errors=(PartnerExists,),
+)
+async def register_partner(who: Principal, body: PartnerIn) -> PartnerRegisteredOut:
+    """A district administrator registers a partner bank with its band-to-terms table, and is
+    shown its client credentials once (not replayable: the secret is kept only hashed)."""
+    partner = await partners.register(
+        name=body.name, terms=body.terms, district_id=who.district_id or "", by=who
+    )
+    credentials = await partners.issue_credentials(partner.id, by=who)
+    return PartnerRegisteredOut(
+        partner=(await _partners_out([partner]))[0],
+        credentials=CredentialsOut.from_model(credentials),
+    )
+
+
+@api.get("/api/v1/partners", roles=DISTRICT, query=PageQuery, response=Page[PartnerOut], errors=())
+async def list_partners(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """The district's partner banks and their terms."""
+    page = await paginate(managed_partners(who).rows(), query)
+    return {**page, "items": await _partners_out(page["items"])}
+
+
+@api.get(
+    "/api/v1/partners/{partner_id}",
+    roles=DISTRICT,
+    response=PartnerOut,
+    errors=(NoSuchPartner,),
+)
+async def get_partner(who: Principal, partner_id: str) -> PartnerOut:
+    partner = await partners.readable_partner(partner_id, who=who)
+    return (await _partners_out([partner]))[0]
+
+
+@api.post(
+    "/api/v1/partners/{partner_id}/terms",
+    roles=("district_admin",),
+    body=TermsIn,
+    response=PartnerOut,
+    errors=(NoSuchPartner,),
+)
+async def change_partner_terms(who: Principal, partner_id: str, body: TermsIn) -> PartnerOut:
+    """Replaces the partner's band-to-terms table (what residents are shown from now on)."""
+    partner = await partners.change_terms(partner_id, body.terms, by=who)
+    return (await _partners_out([partner]))[0]
+
+
+@api.post(
+    "/api/v1/partners/{partner_id}/credentials",
+    roles=("district_admin",),
+    response=CredentialsOut,
+    status=201,
+    errors=(NoSuchPartner,),
+)
+async def renew_partner_credentials(who: Principal, partner_id: str) -> CredentialsOut:
+    """New client credentials, shown once; the old ones (and their tokens) stop working."""
+    return CredentialsOut.from_model(await partners.issue_credentials(partner_id, by=who))
+
+
+# --- partner banks: the partner's own API --------------------------------------------------
+
+
+@api.post(
+    "/api/v1/partner/token",
+    auth=False,
+    response=PartnerTokenOut,
+    errors=(InvalidClient, RateLimited),
+)
+async def partner_token(request: Request) -> PartnerTokenOut | Problem:
+    """OAuth 2.0 client credentials (RFC 6749 4.4): `grant_type=client_credentials` as a form,
+    the client id and secret by HTTP Basic (or the form's `client_id` and `client_secret`).
+    Answers a token for the partner API (5 minutes). Failures count against the client and
+    the caller's address like staff logins do."""
+    form = await _form(request)
+    if form.get("grant_type") != "client_credentials":
+        raise UnsupportedGrant(N_("Send `grant_type=client_credentials` as a form."))
+    client = partners.client_of(request.headers.get("authorization"), form)
+    if client is None:
+        raise InvalidClient(N_("Send the client id and secret by HTTP Basic."))
+    address = request.client.host if request.client else "unknown"
+    issued = await partners.token(*client, address=address)
+    if isinstance(issued, Problem):
+        return issued
+    return PartnerTokenOut.from_model(issued)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return {}
+    form = await request.form(max_files=0, max_fields=10)
+    return {k: v for k, v in form.items() if isinstance(v, str)}

@@ -11,7 +11,7 @@ from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.scope import NEVER, Condition, Scope, eq, within
 from moralbank.partner_errors import NoSuchGreenCard
-from moralbank.partner_models import GreenCard, GreenCardScan
+from moralbank.partner_models import GreenCard, GreenCardScan, PartnerBank
 
 DISTRICT_ADMINS = ("district_admin", "platform_admin")
 
@@ -48,3 +48,15 @@ async def managed_green_card(card_id: str, *, who: Principal) -> GreenCard:
     if card is None:
         raise NoSuchGreenCard(N_("No such green card."))
     return card
+
+
+def managed_partners(who: Principal) -> Scope[PartnerBank]:
+    """A district's partner banks: registered and managed by its administrators."""
+    return Scope(PartnerBank, _district(who))
+
+
+def offered_partners(who: Principal) -> Scope[PartnerBank]:
+    """The partners a resident's household may consent to: those of the resident's district."""
+    if who.role == "resident":
+        return Scope(PartnerBank, own_district(who))
+    return managed_partners(who)

@@ -21,6 +21,7 @@ from kernel.db import transaction
 from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.conftest import Actor, World, set_rules_since
+from tests.moralbank_partners.conftest import TERMS as PARTNER_TERMS
 from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
 
@@ -221,6 +222,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/green-cards/{card_id}/revocation"): Case(body={"reason": "核查"}),
     ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
     ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
+    ("GET", "/api/v1/partners/{partner_id}"): Case(),
+    ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
+    ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
@@ -448,7 +452,11 @@ async def _objects(world: World) -> Objects:
             **oversight,
             **await partner_objects(world),
         },
-        bodies={"backfill": backfill, "merge": {"into": oversight["report_id"]}},
+        bodies={
+            "backfill": backfill,
+            "merge": {"into": oversight["report_id"]},
+            "partner_terms": {"terms": PARTNER_TERMS},
+        },
     )
 
 

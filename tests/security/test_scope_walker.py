@@ -97,6 +97,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
     "/api/v1/green-cards": Case(),
     "/api/v1/me/green-cards": Case(),
+    "/api/v1/partners": Case(),
 }
 
 
@@ -150,6 +151,8 @@ PAGES: dict[str, Case] = {
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
     "/moral-bank/green-cards": Case(),
     "/moral-bank/green-cards/{id}": Case(),
+    "/moral-bank/partners": Case(),
+    "/moral-bank/partners/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -166,6 +169,7 @@ PAGE_IDS = {
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
     "/moral-bank/green-cards/{id}": "card_id",
+    "/moral-bank/partners/{id}": "partner_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
