@@ -19,6 +19,7 @@ from credits.recognition.service import create_badge
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
+from moralbank.assessment_demo import seed_assessment
 from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")
@@ -91,6 +92,7 @@ async def seed(password: str) -> dict[str, Any]:
                     await set_phone(resident, PHONES[openid])
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
+        await seed_assessment(district, communities)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")

@@ -7,6 +7,7 @@ from activities.errors import STATUS_NAMES as ACTIVITY_STATUSES
 from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
 from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
+from moralbank.assessment_errors import ASSESSMENT_STATUS_NAMES
 from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES
 from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
@@ -29,6 +30,7 @@ STATUSES = {
 # A code that names another state of another kind of thing ("open": an attendance checked
 # in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
 STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
+STATUSES_OF["assessment"] = ASSESSMENT_STATUS_NAMES
 STATUSES_OF["green_card"] = GREEN_CARD_STATUS_NAMES
 ROLES = ROLE_NAMES
 FLAGS = {
@@ -67,6 +69,7 @@ JOBS = {
     "dispatch-notifications": N_("Send notifications"),
     "oversight-rectification": N_("Follow up rectification deadlines"),
     "oversight-lists": N_("Draw up the quarterly lists"),
+    "assessment-standing": N_("Let published moral assessments stand and post them"),
 }
 UNKNOWN = N_("Unknown")
 # A session's browser and system, from its User-Agent: the first key found names it (WeChat's

@@ -12,6 +12,7 @@ import console.jobs  # noqa: F401  (registers console-dashboards)
 from console import auth
 from console.pages import (
     admin,
+    assessment,
     dashboard,
     exports,
     home,
@@ -90,6 +91,7 @@ routes: list[BaseRoute] = [
     _get("/jobs", jobs.jobs_page, ADMINS),
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     *oversight_routes.routes,
+    *assessment.routes,
     *moralbank_partners.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

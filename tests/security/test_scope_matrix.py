@@ -24,6 +24,7 @@ from tests.conftest import Actor, World, set_rules_since
 from tests.moralbank_partners.conftest import TERMS as PARTNER_TERMS
 from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
+from tests.security import assessment_scope_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
@@ -229,6 +230,8 @@ ROUTES: dict[tuple[str, str], Case] = {
         body={"decision": "grant", "reason": "准予"}
     ),
 }
+
+ROUTES.update(assessment_scope_cases.cases(Case))
 
 
 async def _oversight_objects(world: World) -> dict[str, str]:
@@ -450,6 +453,7 @@ async def _objects(world: World) -> Objects:
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
             **oversight,
+            **await assessment_scope_cases.plant(world),
             **await partner_objects(world),
         },
         bodies={

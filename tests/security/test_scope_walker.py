@@ -24,6 +24,7 @@ from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
 from tests.moralbank_partners.scope_objects import mark_partner_rows
+from tests.security import assessment_scope_cases
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
@@ -99,6 +100,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/me/green-cards": Case(),
     "/api/v1/partners": Case(),
 }
+LISTS.update(assessment_scope_cases.lists(Case))
 
 
 def _period() -> dict[str, str]:
@@ -171,6 +173,8 @@ PAGE_IDS = {
     "/moral-bank/green-cards/{id}": "card_id",
     "/moral-bank/partners/{id}": "partner_id",
 }
+PAGES.update(assessment_scope_cases.pages(Case))
+PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
 FIGURES = {
@@ -273,6 +277,7 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await assessment_scope_cases.mark(world, MARKER)
         await mark_partner_rows(world, MARKER)
 
 
