@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from kernel.http import JsonDecimal, PageQuery, Schema
+from kernel.http import Day, JsonDecimal, PageQuery, Schema
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -145,3 +145,63 @@ class PartnerTokenOut(Schema):
     access_token: str
     token_type: Literal["Bearer"]
     expires_in: int
+
+
+# --- consents, queries and attestations ----------------------------------------------------
+
+Purpose = Literal["credit_assessment", "loan_management"]
+
+
+class ConsentIn(Schema):
+    partner: Id
+    purpose: Purpose
+    until: Day = Field(description="The last day (Beijing time) the consent holds; a year at most.")
+
+
+class ConsentOut(Schema):
+    id: str
+    partner_id: str
+    partner: str = Field(description="The partner bank's name.")
+    purpose: Purpose
+    purpose_name: str
+    given_at: datetime
+    valid_until: datetime
+    withdrawn_at: datetime | None
+    state: Literal["live", "expired", "withdrawn"]
+
+
+class PartnerQueryOut(Schema):
+    """A partner's question about the household (谁查询了我家的道德积分) and what it was told."""
+
+    id: str
+    partner_id: str
+    partner: str
+    purpose: Purpose
+    purpose_name: str
+    outcome: Literal["issued", "no_consent", "no_standing"]
+    asked_at: datetime
+
+
+class PartnerOfferOut(Schema):
+    """A partner bank of the district: its terms, and where the household's standing falls."""
+
+    id: str
+    name: str
+    terms: list[BandTermsOut]
+    band: BandTermsOut | None = Field(description="The household's band here, if it has one.")
+    period: str | None = Field(description="The assessment period the band comes from.")
+
+
+class AttestationIn(Schema):
+    household: Id = Field(description="The household's number, as its members gave it.")
+    purpose: Purpose
+
+
+class AttestationOut(Schema):
+    """The signed credential (VC-JWT); the band, period and validity repeat what it states."""
+
+    vc_jwt: str
+    band: str
+    period: str
+    valid_until: datetime
+    status_list_credential: str

@@ -23,7 +23,42 @@ async def partner_objects(world: World) -> dict[str, str]:
         "/api/v1/partners", json={"name": "海曙农商银行", "terms": TERMS}
     )
     assert partner.status_code == 201, partner.text
-    return {"card_id": granted.json()["id"], "partner_id": partner.json()["partner"]["id"]}
+    partner_id = partner.json()["partner"]["id"]
+    consent_id = await _consent_and_query(world, partner_id, partner.json()["credentials"])
+    return {"card_id": granted.json()["id"], "partner_id": partner_id, "consent_id": consent_id}
+
+
+async def _consent_and_query(world: World, partner_id: str, credentials: dict[str, str]) -> str:
+    """甲's household (made if 甲 has none) consents to the bank, and the bank asks once."""
+    from accounts.models import Household, Resident
+    from kernel import localtime
+    from tests.moralbank_partners.conftest import bank, partner_token
+
+    resident = await Resident.get(id=world.resident.id)
+    if resident.household_id is None:
+        home = await Household.create(
+            name="甲家", district_id=world.district_id, community_id=world.community_id
+        )
+        await Resident.filter(id=resident.id).update(household_id=home.id)
+        resident.household_id = home.id
+    consent = await world.resident.client.post(
+        "/api/v1/me/household/consents",
+        json={
+            "partner": partner_id,
+            "purpose": "credit_assessment",
+            "until": localtime.today().isoformat(),
+        },
+    )
+    assert consent.status_code == 201, consent.text
+    token = await partner_token(world, credentials)
+    async with bank(world) as client:
+        asked = await client.post(
+            "/api/v1/partner/attestations",
+            json={"household": resident.household_id, "purpose": "credit_assessment"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert asked.status_code in (201, 409), asked.text
+    return str(consent.json()["id"])
 
 
 async def mark_partner_rows(world: World, marker: str) -> None:

@@ -48,6 +48,7 @@ PUBLIC = {
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
     ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
     ("GET", "/green-cards/{code}"): "a merchant reads a green card by its unguessable code",
+    ("GET", "/attestations/status/{number}"): "the attestations' revocation list is public",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -226,6 +227,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/partners/{partner_id}"): Case(),
     ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
     ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
+    ("POST", "/api/v1/me/household/consents/{consent_id}/withdrawal"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),

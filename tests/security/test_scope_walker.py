@@ -99,6 +99,11 @@ LISTS: dict[str, Case] = {
     "/api/v1/green-cards": Case(),
     "/api/v1/me/green-cards": Case(),
     "/api/v1/partners": Case(),
+    "/api/v1/me/household/partners": Case(
+        sees={"resident_of_other_community": "a district's partner banks are offered to all"}
+    ),
+    "/api/v1/me/household/consents": Case(),
+    "/api/v1/me/household/partner-queries": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
 
