@@ -22,6 +22,7 @@ from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.campaigns.conftest import scope_objects as campaign_objects
 from tests.conftest import Actor, World, set_rules_since
+from tests.moralbank_partners.conftest import TERMS as PARTNER_TERMS
 from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
 from tests.security import assessment_scope_cases
@@ -48,6 +49,7 @@ PUBLIC = {
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
     ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
     ("GET", "/green-cards/{code}"): "a merchant reads a green card by its unguessable code",
+    ("GET", "/attestations/status/{number}"): "the attestations' revocation list is public",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -241,6 +243,10 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/green-cards/{card_id}/revocation"): Case(body={"reason": "核查"}),
     ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
     ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
+    ("GET", "/api/v1/partners/{partner_id}"): Case(),
+    ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
+    ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
+    ("POST", "/api/v1/me/household/consents/{consent_id}/withdrawal"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
@@ -566,6 +572,7 @@ async def _objects(world: World) -> Objects:
             "merge": {"into": oversight["report_id"]},
             **campaign_bodies,
             "quiz_question": QUIZ_QUESTION,
+            "partner_terms": {"terms": PARTNER_TERMS},
         },
     )
 

@@ -108,6 +108,12 @@ LISTS: dict[str, Case] = {
     "/api/v1/me/quiz/attempts": Case(),
     "/api/v1/quiz/specials": Case(),
     "/api/v1/quiz/stats": Case(),
+    "/api/v1/partners": Case(),
+    "/api/v1/me/household/partners": Case(
+        sees={"resident_of_other_community": "a district's partner banks are offered to all"}
+    ),
+    "/api/v1/me/household/consents": Case(),
+    "/api/v1/me/household/partner-queries": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
 
@@ -167,6 +173,8 @@ PAGES: dict[str, Case] = {
     "/campaigns": Case(),
     "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/moral-bank/partners": Case(),
+    "/moral-bank/partners/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -186,6 +194,7 @@ PAGE_IDS = {
     "/moral-bank/green-cards/{id}": "card_id",
     "/campaigns/{id}": "campaign_id",
     "/campaigns/{id}/export": "campaign_id",
+    "/moral-bank/partners/{id}": "partner_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
 PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
