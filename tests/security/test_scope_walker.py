@@ -96,6 +96,7 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
     "/api/v1/campaigns": Case(),
+    "/api/v1/events": Case(),
 }
 
 
