@@ -48,3 +48,7 @@ class ZoneCodeExpired(Invalid):
 
 class NotCheckedIn(Conflict):
     code, title = "not_checked_in", N_("Check in at the event first")
+
+
+class TaskReported(Conflict):
+    code, title = "task_reported", N_("This task is reported already")

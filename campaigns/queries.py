@@ -83,3 +83,17 @@ LEFT JOIN campaign_day g ON g.community_id = m.id AND g.campaign_id = :campaign 
 WHERE {communities}
 GROUP BY m.id, m.code, m.name
 """
+
+# A zone of an event the caller may read (`{events}`), with its event: one statement.
+ZONE_OF_EVENT = """
+SELECT e.id AS event_id, e.district_id, e.starts_at, e.ends_at, z.id AS zone_id, z.venue, z.name
+FROM campaign_event_zone z JOIN campaign_event e ON e.id = z.event_id
+WHERE z.id = :zone AND e.id = :event AND {events}
+"""
+
+# The check-in, once per resident and event: a second one touches no row.
+CHECK_IN = """
+INSERT INTO campaign_event_checkin (id, event_id, zone_id, district_id, resident_id, checked_in_at)
+VALUES (:id, :event, :zone, :district, :resident, :at)
+ON CONFLICT (event_id, resident_id) DO NOTHING
+"""

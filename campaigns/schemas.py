@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from kernel.http import Day, JsonDecimal, PageQuery, Schema
+from kernel.http import Day, JsonDecimal, Moment, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
@@ -133,3 +133,73 @@ class MyProgressOut(Schema):
     hours: JsonDecimal
     deeds: int
     quiz_completions: int
+
+
+# --- events (文明观赛) ---------------------------------------------------------------------
+
+Task = Literal["take-litter-away", "orderly-exit"]
+
+
+class ZoneIn(Schema):
+    venue: Title
+    name: Title
+
+
+class EventIn(Schema):
+    title: Title
+    starts_at: Moment
+    ends_at: Moment
+    district: Code | None = Field(
+        default=None,
+        description="a city-wide campaign's event: the district of its venues (platform "
+        "administrators); otherwise the campaign's",
+    )
+    zones: list[ZoneIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> EventIn:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class ZoneOut(Schema):
+    id: str
+    venue: str
+    name: str
+
+
+class EventOut(Schema):
+    id: str
+    campaign: str = Field(validation_alias="campaign_id")
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    city_wide: bool
+    zones: list[ZoneOut]
+    tasks: list[Task] = Field(description="the civility tasks reported as deeds")
+
+
+class GateCodeOut(Schema):
+    zone: str
+    code: str = Field(description="what the gate shows (as a QR of `link`); rotates")
+    link: str
+    expires_at: datetime
+
+
+class EventCheckinIn(Schema):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+
+class EventCheckinOut(Schema):
+    id: str
+    event: str = Field(validation_alias="event_id")
+    zone: str = Field(validation_alias="zone_id")
+    venue: str
+    zone_name: str
+    checked_in_at: datetime
+
+
+class TaskIn(Schema):
+    task: Task
+    description: str = Field(default="", max_length=500)

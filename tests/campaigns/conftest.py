@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kernel import localtime
@@ -43,4 +43,30 @@ async def scope_objects(world: Any, activity_id: str) -> tuple[dict[str, str], d
     """What the scope matrix and walker need of campaigns: a campaign of d1 (its ids by path
     parameter name) and the bodies that name real ids."""
     campaign = await create_campaign(world.district_admin, activity_kinds=["volunteering"])
-    return {"campaign_id": campaign["id"]}, {"campaign_tag": {"activity": activity_id}}
+    body = event_body()
+    event = await world.district_admin.client.post(
+        f"/api/v1/campaigns/{campaign['id']}/events", json=body
+    )
+    assert event.status_code == 201, event.text
+    return (
+        {
+            "campaign_id": campaign["id"],
+            "event_id": event.json()["id"],
+            "zone_id": event.json()["zones"][0]["id"],
+        },
+        {"campaign_tag": {"activity": activity_id}, "campaign_event": body},
+    )
+
+
+def event_body(**overrides: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "title": "亚运会足球比赛",
+        "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat(),
+        "zones": [
+            {"venue": "奥体中心体育场", "name": "东门A区"},
+            {"venue": "奥体中心体育场", "name": "西门B区"},
+        ],
+        **overrides,
+    }

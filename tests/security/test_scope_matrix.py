@@ -88,6 +88,24 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/campaigns/{campaign_id}/standing"): Case(
         sees={"resident_of_same_community": DISTRICT_CAMPAIGN}
     ),
+    ("POST", "/api/v1/campaigns/{campaign_id}/events"): Case(body="campaign_event"),
+    ("GET", "/api/v1/events/{event_id}"): Case(
+        sees={
+            "resident_of_same_community": DISTRICT_CAMPAIGN,
+            "worker_of_other_community": DISTRICT_CAMPAIGN,
+        }
+    ),
+    ("GET", "/api/v1/event-zones/{zone_id}/gate-code"): Case(
+        sees={"worker_of_other_community": "a district's event is run by all its staff"}
+    ),
+    ("POST", "/api/v1/events/{event_id}/check-in"): Case(
+        body={"code": "not-a-current-code"},
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN + "; the code is refused"},
+    ),
+    ("POST", "/api/v1/events/{event_id}/tasks"): Case(
+        body={"task": "take-litter-away"},
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN + "; not checked in, refused"},
+    ),
     # accounts
     ("GET", "/api/v1/districts/{code}"): Case(
         sees={"worker_of_other_community": "staff of a district read their district"}
