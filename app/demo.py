@@ -20,6 +20,7 @@ from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
 from oversight.demo import seed_oversight
+from quiz.demo import seed_quiz
 
 DISTRICT = ("haishu", "海曙区")
 COMMUNITIES = [("gulou", "鼓楼社区"), ("yuehu", "月湖社区"), ("nanmen", "南门社区")]
@@ -91,6 +92,7 @@ async def seed(password: str) -> dict[str, Any]:
                     await set_phone(resident, PHONES[openid])
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
+        await seed_quiz(district)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")
