@@ -18,6 +18,7 @@ from console.pages import (
     jobs,
     oversight,
     oversight_routes,
+    quiz,
     review,
     sessions,
     worker,
@@ -89,5 +90,6 @@ routes: list[BaseRoute] = [
     _get("/jobs", jobs.jobs_page, ADMINS),
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     *oversight_routes.routes,
+    *quiz.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -150,6 +150,10 @@ PAGES: dict[str, Case] = {
     "/oversight/lists": Case(),
     "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
+    "/quiz/questions": Case(sees={"worker_of_other_community": DISTRICT_QUIZ_BANK}),
+    "/quiz/questions/import-template": Case(query={"format": "csv"}),
+    "/quiz/specials": Case(),
+    "/quiz/stats": Case(),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
