@@ -191,6 +191,16 @@ FIELDS = {
     "name": N_("Name"),
     "from": N_("From"),
     "to": N_("To"),
+    "regulation": N_("Regulation"),
+    "kind": N_("Question type"),
+    "text": N_("Question"),
+    "options": N_("Options"),
+    "answer": N_("Right answer"),
+    "explanation": N_("Explanation"),
+    "article": N_("Article"),
+    "opens_at": N_("Opens (Beijing time)"),
+    "closes_at": N_("Closes (Beijing time)"),
+    "questions": N_("Number of questions"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

@@ -22,6 +22,7 @@ from console.pages import (
     moralbank_partners,
     oversight,
     oversight_routes,
+    quiz,
     review,
     sessions,
     worker,
@@ -99,5 +100,6 @@ routes: list[BaseRoute] = [
     *assessment.routes,
     *moralbank_partners.routes,
     *campaigns.routes,
+    *quiz.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

@@ -5,6 +5,7 @@ bad row reported by its number; and the template to fill in."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
@@ -53,8 +54,10 @@ def _regulation(value: str) -> str:
     return value
 
 
-def _answer(value: str, kind: str) -> list[int]:
-    text = value.strip().upper()
+def answer_of(value: str, kind: str) -> list[int]:
+    """The right options a cell names (`A`, `ABD`, `A、C`, full-width letters too; 正确 or 错误
+    for true or false); an unknown one is -1, so the question's validation reports it."""
+    text = unicodedata.normalize("NFKC", value).strip().upper()
     if kind == "true_false":
         if text in TRUE_WORDS:
             return [0]
@@ -74,7 +77,7 @@ def _row(cells: dict[str, Any]) -> dict[str, Any]:
         "kind": kind,
         "text": text.get("题目", ""),
         "options": [text[c] for c in OPTION_COLUMNS if text.get(c)] if kind != "true_false" else [],
-        "answer": _answer(text.get("答案", ""), kind),
+        "answer": answer_of(text.get("答案", ""), kind),
         "explanation": text.get("解析", ""),
         "article": text.get("条款", ""),
     }
