@@ -14,12 +14,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="Activity",
             name="enrolled_now",
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddField(
             model_name="Activity",
             name="waitlisted_now",
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.RunSQL(
             "UPDATE activity SET "
