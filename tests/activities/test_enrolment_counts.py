@@ -103,3 +103,71 @@ async def test_walk_ins_and_no_shows_keep_the_counts(world):
         == await Enrollment.filter(activity_id=started["id"], status="enrolled").count()
     )
     assert activity.waitlisted_now == 1
+
+
+async def test_the_migration_fills_the_counts_of_activities_that_have_enrolments(
+    database_url, var_dir
+):
+    """Migration 0031 on a database whose activities already have enrolments: the columns are
+    added to rows that exist, and filled from the enrolments."""
+    import os
+    import sys
+
+    from tests.live_service import ROOT
+
+    statements = [
+        "ALTER TABLE activity DROP COLUMN enrolled_now",
+        "ALTER TABLE activity DROP COLUMN waitlisted_now",
+        "DELETE FROM tortoise_migrations WHERE name LIKE '0031%'",
+        "INSERT INTO activity (id, district_id, community_id, action, title, description, "
+        "starts_at, ends_at, capacity, enrolled_count, lat, lng, radius_m, address, status, "
+        "created_by, created_at, updated_at, walk_ins) VALUES ('a-before', 'd', 'c', "
+        "'volunteering', '旧活动', '', '2026-01-01 01:00:00+00', '2026-01-01 02:00:00+00', 2, 2, "
+        "1, 1, 10, '', 'published', 'x', '2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00', "
+        "false)",
+    ]
+    for n, status in enumerate(("enrolled", "enrolled", "waitlisted", "cancelled")):
+        statements.append(
+            "INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, "
+            f"queued_at, created_at, updated_at) VALUES ('e-before-{n}', 'd', 'a-before', "
+            f"'r-{n}', '{status}', '2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00', "
+            "'2026-01-01 00:00:00+00')"
+        )
+    await _run_sql(database_url, statements)
+    env = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(var_dir), "APP_ENV": "test"}
+    migrate = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", "migrate", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _out, err = await migrate.communicate()
+    assert migrate.returncode == 0, err.decode()[-2000:]
+    rows = await _run_sql(
+        database_url, ["SELECT enrolled_now, waitlisted_now FROM activity WHERE id = 'a-before'"]
+    )
+    assert rows == [(2, 1)]
+
+
+async def _run_sql(url: str, statements: list[str]) -> list[tuple[int, ...]]:
+    """The statements on the database itself (no app), the last one's rows."""
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        connection = sqlite3.connect(url.removeprefix("sqlite://"))
+        try:
+            found: list[tuple[int, ...]] = []
+            for sql in statements:
+                found = [tuple(r) for r in connection.execute(sql.replace("false)", "0)"))]
+            connection.commit()
+            return found
+        finally:
+            connection.close()
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        records = []
+        for sql in statements:
+            records = await connection.fetch(sql)
+        return [tuple(r) for r in records]
+    finally:
+        await connection.close()
