@@ -18,14 +18,14 @@ from activities.errors import (
     NotEnrolled,
 )
 from activities.models import Activity, Attendance, Enrollment
-from activities.queries import ACTIVITY_FOR_ENROLMENT, TAKE_SEAT, seat_and_enrol
+from activities.queries import ACTIVITY_FOR_ENROLMENT, seat_and_enrol, take_seat_or_queue
 from activities.scope import readable_activities, readable_activity
 from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_, Named, translate
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
-from kernel.sql import db_time, execute, query_rows
+from kernel.sql import db_time, query_rows
 
 register_notice("enrolment_promoted", N_("A seat came free: you are enrolled in “{title}”."))
 
@@ -67,8 +67,7 @@ async def enrol(activity_id: str, *, who: Principal) -> Enrollment:
         )
     now = datetime.now(UTC)
     if row["enrollment_id"] is not None:  # cancelled or a no-show before: signs up again
-        seated = await execute(TAKE_SEAT, {"activity": row["id"]})
-        status = "enrolled" if seated else "waitlisted"
+        status = await take_seat_or_queue(row["id"])
         await Enrollment.filter(id=row["enrollment_id"]).update(
             status=status, queued_at=now, updated_at=now
         )
@@ -104,12 +103,14 @@ async def take_walk_in_seat(activity: Activity, *, who: Principal) -> Enrollment
     (by the same conditional update as enrolling), else refused."""
     seated = await Activity.filter(
         id=activity.id, status="published", enrolled_count__lt=F("capacity")
-    ).update(enrolled_count=F("enrolled_count") + 1)
+    ).update(enrolled_count=F("enrolled_count") + 1, enrolled_now=F("enrolled_now") + 1)
     if not seated:
         raise NoFreeSeat(N_("The activity is full: there is no seat for a walk-in."))
     now = datetime.now(UTC)
     existing = await Enrollment.get_or_none(activity_id=activity.id, resident_id=who.id)
     if existing is not None:  # waitlisted, cancelled or no-show before: seated now
+        if existing.status == "waitlisted":  # leaves the waitlist
+            await Activity.filter(id=activity.id).update(waitlisted_now=F("waitlisted_now") - 1)
         existing.status, existing.queued_at = "enrolled", now
         await existing.save(update_fields=["status", "queued_at", "updated_at"])
         return existing
@@ -169,9 +170,14 @@ async def cancel_enrolment(activity_id: str, *, who: Principal) -> None:
         raise NotEnrolled(N_("You are not enrolled in this activity."))
     was = enrollment.status
     left = await Enrollment.filter(id=enrollment.id, status=was).update(status="cancelled")
-    if not left or was != "enrolled":
+    if not left:
         return
-    await Activity.filter(id=activity.id).update(enrolled_count=F("enrolled_count") - 1)
+    if was != "enrolled":
+        await Activity.filter(id=activity.id).update(waitlisted_now=F("waitlisted_now") - 1)
+        return
+    await Activity.filter(id=activity.id).update(
+        enrolled_count=F("enrolled_count") - 1, enrolled_now=F("enrolled_now") - 1
+    )
     await promote_waitlisted(activity)
 
 
@@ -185,8 +191,11 @@ async def promote_waitlisted(activity: Activity) -> None:
         )
         if head is None:
             return
+        # The seat and the counts move together: one enrolled more, one waiting less.
         seated = await Activity.filter(id=activity.id, enrolled_count__lt=F("capacity")).update(
-            enrolled_count=F("enrolled_count") + 1
+            enrolled_count=F("enrolled_count") + 1,
+            enrolled_now=F("enrolled_now") + 1,
+            waitlisted_now=F("waitlisted_now") - 1,
         )
         if not seated:
             return
@@ -194,7 +203,11 @@ async def promote_waitlisted(activity: Activity) -> None:
             status="enrolled"
         )
         if not promoted:
-            await Activity.filter(id=activity.id).update(enrolled_count=F("enrolled_count") - 1)
+            await Activity.filter(id=activity.id).update(
+                enrolled_count=F("enrolled_count") - 1,
+                enrolled_now=F("enrolled_now") - 1,
+                waitlisted_now=F("waitlisted_now") + 1,
+            )
             continue
         await queue_notification(
             "resident",

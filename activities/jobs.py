@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.expressions import F
+
 from activities.checkin import TIME_SLACK
 from activities.models import Activity, Attendance, Enrollment
 from kernel.scheduler import job
@@ -29,10 +31,14 @@ async def close_activities() -> dict[str, Any]:
     came = await Attendance.filter(activity_id__in=ids).values_list("activity_id", "resident_id")
     attended = {(str(a), str(r)) for a, r in came}
     no_shows = 0
+    missed: dict[str, int] = {}
     for enrollment in await Enrollment.filter(activity_id__in=ids, status="enrolled"):
         if (enrollment.activity_id, enrollment.resident_id) not in attended:
             enrollment.status = "no_show"
             await enrollment.save(update_fields=["status", "updated_at"])
             no_shows += 1
+            missed[enrollment.activity_id] = missed.get(enrollment.activity_id, 0) + 1
+    for activity_id, n in missed.items():  # a no-show keeps its seat, no longer enrolled
+        await Activity.filter(id=activity_id).update(enrolled_now=F("enrolled_now") - n)
     finished = await Activity.filter(id__in=ids, status="published").update(status="finished")
     return {"activities": finished, "attendances_left_open": len(left_open), "no_shows": no_shows}

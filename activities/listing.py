@@ -1,5 +1,6 @@
 """Activities as their endpoints show them (`ActivityOut`), read in one statement: the
-activity, its community's and district's codes, its enrolled and waitlisted counts and, for a
+activity, its community's and district's codes, its enrolled and waitlisted counts (kept on
+the activity row by every change of an enrolment, `Activity.enrolled_now`) and, for a
 resident, where they stand at it (`enrolment.my_statuses` says the same one activity at a time).
 
 Written once for both databases (`kernel.sql`); the columns the ORM would convert (SQLite's
@@ -21,10 +22,7 @@ _COLUMNS = """
 SELECT a.id, a.title, a.description, a.action, d.code AS district_code,
        c.code AS community_code, a.starts_at, a.ends_at, a.capacity, a.walk_ins, a.lat, a.lng,
        a.radius_m, a.address, a.status, a.cancel_reason, a.created_at,
-       (SELECT COUNT(*) FROM enrollment n
-        WHERE n.activity_id = a.id AND n.status = 'enrolled') AS enrolled,
-       (SELECT COUNT(*) FROM enrollment n
-        WHERE n.activity_id = a.id AND n.status = 'waitlisted') AS waitlisted"""
+       a.enrolled_now AS enrolled, a.waitlisted_now AS waitlisted"""
 # A resident's standing: their enrolment and attendance (one each at most per activity), and
 # their place on the waitlist (1 = next) while they wait.
 _STANDING_COLUMNS = """,

@@ -44,7 +44,11 @@ class Activity(Model):
     capacity = fields.IntField()
     # Street activities take whoever turns up: a valid check-in with a free seat enrols.
     walk_ins = fields.BooleanField(default=False)
-    enrolled_count = fields.IntField(default=0)
+    enrolled_count = fields.IntField(default=0)  # seats taken (a no-show keeps its seat)
+    # The enrolments at it now by status, kept by every statement that changes one (enrol,
+    # cancel, promotion, walk-in, no-show), so the list reads them instead of counting.
+    enrolled_now = fields.IntField(default=0, db_default=0)
+    waitlisted_now = fields.IntField(default=0, db_default=0)
     lat = fields.FloatField()
     lng = fields.FloatField()
     radius_m = fields.IntField()

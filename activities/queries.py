@@ -77,27 +77,35 @@ WHERE a.id = :activity AND {readable}
 # The seat is taken by a conditional update of the counter: capacity holds however many
 # enrol at once.
 TAKE_SEAT = """
-UPDATE activity SET enrolled_count = enrolled_count + 1
+UPDATE activity SET enrolled_count = enrolled_count + 1, enrolled_now = enrolled_now + 1
 WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
 """
+# No seat: the enrolment joins the waitlist, and the activity counts it.
+JOIN_WAITLIST = "UPDATE activity SET waitlisted_now = waitlisted_now + 1 WHERE id = :activity"
 _INSERT_ENROLLMENT = """
 INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
     updated_at)
 VALUES (:id, :district, :activity, :resident, :status, :now, :now, :now)
 """
-# PostgreSQL: the seat and the enrolment in one statement (a data-modifying WITH runs whether
-# or not a seat is free; a unique violation undoes both).
+# PostgreSQL: the seat (or the waitlist's count) and the enrolment in one statement (a
+# data-modifying WITH runs whether or not a seat is free; a unique violation undoes all).
 _SEAT_AND_ENROL = """
 WITH seat AS (
-    UPDATE activity SET enrolled_count = enrolled_count + 1
+    UPDATE activity SET enrolled_count = enrolled_count + 1, enrolled_now = enrolled_now + 1
     WHERE id = :activity AND status = 'published' AND enrolled_count < capacity
     RETURNING id
+), queued AS (
+    UPDATE activity SET waitlisted_now = waitlisted_now + 1
+    WHERE id = :activity AND NOT EXISTS (SELECT 1 FROM seat)
+), enrolment AS (
+    INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at,
+        created_at, updated_at)
+    SELECT :id, :district, :activity, :resident,
+        CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END,
+        :now, :now, :now
+    RETURNING status
 )
-INSERT INTO enrollment (id, district_id, activity_id, resident_id, status, queued_at, created_at,
-    updated_at)
-SELECT :id, :district, :activity, :resident,
-    CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END, :now, :now, :now
-RETURNING status
+SELECT status FROM enrolment
 """
 
 
@@ -107,11 +115,17 @@ async def seat_and_enrol(values: dict[str, Any]) -> str:
     data-modifying WITH, so it takes the seat, then inserts (one round trip more)."""
     if dialect() == "postgres":
         return str((await query_rows(_SEAT_AND_ENROL, values))[0]["status"])
-    status = (
-        "enrolled" if await execute(TAKE_SEAT, {"activity": values["activity"]}) else "waitlisted"
-    )
+    status = await take_seat_or_queue(values["activity"])
     await execute(_INSERT_ENROLLMENT, {**values, "status": status})
     return status
+
+
+async def take_seat_or_queue(activity_id: str) -> str:
+    """A seat when one is free (`enrolled`), else the waitlist's count (`waitlisted`)."""
+    if await execute(TAKE_SEAT, {"activity": activity_id}):
+        return "enrolled"
+    await execute(JOIN_WAITLIST, {"activity": activity_id})
+    return "waitlisted"
 
 
 def _day_hours(columns: str = "hours", *, waiting: bool) -> str:

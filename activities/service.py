@@ -197,6 +197,13 @@ def _ensure_not_started(activity: Activity) -> None:
         raise ActivityStarted(N_("An activity can only be changed before it starts."))
 
 
+_EDITABLE = [
+    name
+    for name in Activity._meta.db_fields
+    if name not in ("id", "enrolled_count", "enrolled_now", "waitlisted_now", "created_at")
+]
+
+
 async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activity:
     _ensure_not_started(activity)
     before = (activity.starts_at, activity.ends_at, activity.lat, activity.lng, activity.address)
@@ -219,7 +226,8 @@ async def update_activity(activity: Activity, changes: dict[str, Any]) -> Activi
             N_("{enrolled_count} residents are enrolled; cancel enrolments first."),
             enrolled_count=activity.enrolled_count,
         )
-    await activity.save()
+    # Not the seats and counts: enrolments change them meanwhile, by their own statements.
+    await activity.save(update_fields=_EDITABLE)
     await promote_waitlisted(activity)
     await activity.refresh_from_db()
     if (

@@ -147,7 +147,12 @@ def pool_per_worker(settings: Settings, workers: int) -> int:
     return settings.database_pool_size
 
 
-def serve(host: str, port: int, workers: int | None = None) -> None:
+SERVERS = ("uvicorn", "granian")
+
+
+def serve(host: str, port: int, workers: int | None = None, server: str = "uvicorn") -> None:
+    """The service under uvicorn (httptools, uvloop; the default) or granian (docs/scaling.md,
+    "The HTTP server")."""
     import uvicorn
 
     workers = workers or default_workers()
@@ -160,6 +165,9 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
     # X-Forwarded-For is believed only from the proxies named in FORWARDED_ALLOW_IPS: the
     # client address is what login throttling counts, so it must not be forgeable.
     trusted = settings.forwarded_allow_ips
+    if server == "granian":
+        _serve_granian(host, port, workers, behind_proxies=bool(trusted))
+        return
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -170,6 +178,31 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
         proxy_headers=bool(trusted),
         forwarded_allow_ips=trusted or None,
     )
+
+
+def _serve_granian(host: str, port: int, workers: int, *, behind_proxies: bool) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        "app.main:create_app_behind_proxies" if behind_proxies else "app.main:create_app",
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=workers,
+        factory=True,
+        # granian's own lines go to the service's JSON log (the root logger's writer).
+        log_dictconfig={
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {},
+            "handlers": {},
+            "loggers": {
+                "_granian": {"level": "INFO", "propagate": True},
+                "granian.access": {"level": "WARNING", "propagate": True},
+            },
+        },
+    ).serve()
 
 
 def _run(coroutine: Callable[[], Awaitable[Any]]) -> Any:
@@ -196,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
             default=None,
             help="worker processes (default: one per CPU in production, else one)",
         )
+        sub.add_argument("--server", choices=SERVERS, default="uvicorn", help="the HTTP server")
     commands.add_parser("scheduler", help="run only the scheduled jobs")
     job = commands.add_parser("run-job", help="run one scheduled job now; print its result")
     job.add_argument("name")
@@ -219,13 +253,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed-demo":
         print(json.dumps(_run(seed_demo), ensure_ascii=False, indent=2))
     elif args.command == "serve":
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, args.server)
     elif args.command == "dev":
         _run(migrate)
         logins = _run(seed_demo)
         print(f"\nThe service runs at http://{args.host}:{args.port}/  (console: /console/)")
         print(json.dumps(logins, ensure_ascii=False, indent=2), flush=True)
-        serve(args.host, args.port, args.workers)
+        serve(args.host, args.port, args.workers, args.server)
     elif args.command == "scheduler":
         _run(scheduler_forever)
     elif args.command == "run-job":

@@ -75,6 +75,16 @@ async def jwks(request: Request) -> Response:
     return JSONResponse(get_keyring().jwks(), headers={"Cache-Control": "public, max-age=300"})
 
 
+def create_app_behind_proxies() -> Any:
+    """The app as granian serves it behind the proxies of `FORWARDED_ALLOW_IPS`: the client's
+    address from `X-Forwarded-For` only when the connection comes from one of them (uvicorn
+    does this itself, `proxy_headers`)."""
+    from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+    application = create_app()
+    return wrap_asgi_with_proxy_headers(application, get_settings().forwarded_allow_ips)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     ensure_logging()  # a worker process of `serve` starts without its log writer
     settings = configure(settings or get_settings())

@@ -499,12 +499,15 @@ def _cmdline(pid: int) -> str:
 
 
 def start_service(
-    env: dict[str, str], workers: int, root: Path = ROOT, name: str = "service"
-) -> Server:
+    env: dict[str, str], workers: int, root: Path = ROOT, name: str = "service",
+    server: str = "uvicorn",
+) -> Server:  # fmt: skip
     port = _free_port()
     command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if "--workers" in (root / "app" / "cli.py").read_text():
         command += ["--workers", str(workers)]
+    if server != "uvicorn":
+        command += ["--server", server]
     return Server(name, command, {**env, "PYTHONPATH": str(root)}, port, cwd=root)
 
 
@@ -604,6 +607,11 @@ def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
     rule = "|---|---|---:|---:|---:|---:|"
     head += " same work req/s | of same work |"
     rule += "---:|---:|"
+    others = sorted({side for runs in results.values() for side in runs if "@" in side})
+    for other in others:  # the service under another HTTP server (`--servers`)
+        server = other.split("@", 1)[1]
+        head += f" {server}: req/s | {server}: share | {server}: of same work | {server}: p99 |"
+        rule += "---:|---:|---:|---:|"
     if before:
         head += " before: req/s | before: share | before: p99 |"
         rule += "---:|---:|---:|"
@@ -628,6 +636,18 @@ def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
                 line += f" {median(p.rps for p in same):,.0f} | {of_same:.0%} |"
             else:
                 line += " — | — |"
+            for other in others:
+                points = runs[other]
+                of_bare = median(o.rps / r.rps for o, r in zip(points, reference, strict=True))
+                other_of_same = (
+                    f"{median(o.rps / r.rps for o, r in zip(points, same, strict=True)):.0%}"
+                    if same
+                    else "—"
+                )
+                line += (
+                    f" {median(p.rps for p in points):,.0f} | {of_bare:.0%} | {other_of_same} "
+                    f"| {median(p.p99_ms for p in points):.1f} ms |"
+                )
             if before:
                 old = runs["baseline"]
                 old_share = median(o.rps / r.rps for o, r in zip(old, reference, strict=True))
@@ -671,7 +691,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternations per point")
     parser.add_argument("--clients", default=",".join(map(str, CLIENTS)))
     parser.add_argument("--paths", default=",".join(p.name for p in PATHS))
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers on each side")
+    parser.add_argument("--workers", type=int, default=1, help="workers on each side")
+    parser.add_argument(
+        "--servers", default="uvicorn",
+        help="the service under these HTTP servers (`serve --server`), e.g. uvicorn,granian",
+    )  # fmt: skip
     parser.add_argument("--pool-size", type=int, default=0, help="DATABASE_POOL_SIZE per worker")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--flows", type=int, default=60_000, help="residents for the check-in flow")
@@ -705,8 +729,14 @@ def main() -> None:
         layout = asyncio.run(prepare(url, env, args))
         flows = mint(env, layout, args, work)
         badges = layout["badges"]
-        service = start_service(env, args.workers)
+        first, *rest = args.servers.split(",")
+        service = start_service(env, args.workers, server=first)
         servers.append(service)
+        under = []  # (side, server): the service under the other HTTP servers
+        for other in rest:
+            started = start_service(env, args.workers, name=f"service@{other}", server=other)
+            servers.append(started)
+            under.append((started.name, started))
         reference = start_reference(env, args.workers)
         servers.append(reference)
         baseline = None
@@ -715,7 +745,7 @@ def main() -> None:
             baseline = start_service(env, args.workers, code, name="baseline")
             servers.append(baseline)
         # (side, server): the same-work reference is the reference's process on other routes.
-        sides = [("service", service), *([("baseline", baseline)] if baseline else []),
+        sides = [("service", service), *under, *([("baseline", baseline)] if baseline else []),
                  ("same", reference), ("reference", reference)]  # fmt: skip
         if args.hold:
             write_flow_codes(env, work)
@@ -776,7 +806,9 @@ def main() -> None:
                 f"during the runs {min(loads):.1f}–{max(loads):.1f} (the machine is shared); "
                 f"PostgreSQL 15 throwaway cluster on the same cores (fsync off); "
                 f"{args.residents:,} residents with {args.residents * 10:,} ledger entries; "
-                f"{args.workers} uvicorn worker(s) on each side; wrk {args.threads} thread(s), "
+                f"{args.workers} worker(s) on each side, the service under "
+                f"{args.servers.replace(',', ' and ')} (the first is `service`), the references "
+                f"under uvicorn; wrk {args.threads} thread(s), "
                 f"{args.seconds:g} s per point, {args.rounds} rounds alternating service and "
                 "reference, medians (share: the median of each round's ratio). The check-in "
                 "flow: each request is one step (enrol, check in or check out) of a resident's "

@@ -86,6 +86,7 @@ class _ToWriter(logging.handlers.QueueHandler):
 
 
 _listener: logging.handlers.QueueListener | None = None
+_listener_pid = 0  # a forked worker inherits `_listener`, not its thread
 # Set by `python -m app serve` for its worker processes: each sets its logging up when it
 # builds the app (`ensure_logging`), since a spawned worker starts with none.
 SERVE_LOGGING = "APP_SERVE_LOGGING"
@@ -93,7 +94,7 @@ SERVE_LOGGING = "APP_SERVE_LOGGING"
 
 def setup_logging(level: str = "INFO") -> None:
     """Root logs through a queue to one writer thread (JSON lines, redacted, on stderr)."""
-    global _listener
+    global _listener, _listener_pid
     stop_logging()
     writer = logging.StreamHandler(sys.stderr)
     writer.setFormatter(JsonFormatter())
@@ -101,6 +102,7 @@ def setup_logging(level: str = "INFO") -> None:
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     _listener = logging.handlers.QueueListener(records, writer)
     _listener.start()
+    _listener_pid = os.getpid()
     root = logging.getLogger()
     root.handlers[:] = [_ToWriter(records)]
     root.setLevel(level)
@@ -112,15 +114,15 @@ def setup_logging(level: str = "INFO") -> None:
 def stop_logging() -> None:
     """Writes what is queued and ends the writer thread (at exit; before a new setup)."""
     global _listener
-    if _listener is not None:
+    if _listener is not None and _listener_pid == os.getpid():
         _listener.stop()
-        _listener = None
+    _listener = None
 
 
 def ensure_logging() -> None:
-    """In a process `python -m app serve` started (a worker included), the service's logging,
-    once; elsewhere (tests, scripts) the logging as its caller set it up."""
-    if os.environ.get(SERVE_LOGGING) == "1" and _listener is None:
+    """In a process `python -m app serve` started (a worker included, spawned or forked), the
+    service's logging, once; elsewhere (tests, scripts) the logging as its caller set it up."""
+    if os.environ.get(SERVE_LOGGING) == "1" and (_listener is None or _listener_pid != os.getpid()):
         setup_logging()
 
 
