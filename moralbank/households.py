@@ -386,7 +386,6 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
                     actor="system:household-rollup",
                     action=source.action,
                     occurred_at=source.occurred_at,
-                    memo=basis,
                 )
             await HouseholdShare.create(
                 id=source.id,
@@ -419,7 +418,6 @@ async def _reverse_shares(batch: int) -> int:
                 ref_id=share.id,
                 legs=[Leg(ledger.key_of(e), -e.amount) for e in entries],
                 actor="system:household-rollup",
-                memo="participation reversed",
                 action=share.action,
                 reverses_id=share.id,
             )
