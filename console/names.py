@@ -185,6 +185,8 @@ FIELDS = {
     "months": N_("Months (when they expire after months)"),
     "redemption_hold_hours": N_("A reward is held for (hours)"),
     "geofence_radius_m": N_("Default check-in radius (m)"),
+    "household_share_percent": N_("Share of members' credits a household earns, in per cent"),
+    "household_actions": N_("Household actions (the household earns their whole credits)"),
     "quantity": N_("Add to stock"),
     "threshold": N_("Threshold"),
     "criterion": N_("Earned by"),

@@ -19,6 +19,7 @@ from credits.ledger import AccountKey, Leg, district_account
 from credits.models import Entry, LedgerTransaction, from_units
 from kernel.auth import Principal
 from kernel.i18n import N_
+from kernel.outbox import queue_notification, register_notice
 from kernel.scope import one_of
 from kernel.sql import query_rows
 from moralbank import scope
@@ -44,6 +45,25 @@ INVITATION_LIFETIME = timedelta(days=2)
 # No 0/O, 1/I/L: a code read aloud or typed from a neighbour's phone.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _CODE_LENGTH = 8
+
+
+register_notice(
+    "household_join_requested",
+    N_("{nickname} asks to join your household “{household}”: confirm or decline it."),
+)
+register_notice("household_joined", N_("You are a member of the household “{household}” now."))
+register_notice(
+    "household_request_declined",
+    N_("The head of the household “{household}” declined your request to join."),
+)
+register_notice(
+    "household_added_by_worker",
+    N_("A community worker added you to the household “{household}”: {reason}"),
+)
+register_notice(
+    "household_removed_by_worker",
+    N_("A community worker removed you from the household “{household}”: {reason}"),
+)
 
 
 @dataclass(frozen=True)
@@ -142,7 +162,7 @@ async def ask_to_join(code: str, *, by: Principal) -> HouseholdMembership:
     )
     if pending is not None:
         return pending
-    return await HouseholdMembership.create(
+    request = await HouseholdMembership.create(
         district_id=household.district_id,
         household_id=household.id,
         resident_id=resident.id,
@@ -150,6 +170,14 @@ async def ask_to_join(code: str, *, by: Principal) -> HouseholdMembership:
         requested_at=now,
         started_by=by.subject,
     )
+    if household.head_id is not None:
+        await queue_notification(
+            "resident",
+            household.head_id,
+            "household_join_requested",
+            {"nickname": resident.nickname, "household": household.name},
+        )
+    return request
 
 
 async def _request_to_answer(request_id: str, *, by: Principal) -> HouseholdMembership:
@@ -171,7 +199,11 @@ async def confirm(request_id: str, *, by: Principal) -> HouseholdMembership:
     request.status, request.left_at, request.end_kind = "ended", now, "confirmed"
     request.ended_by = by.subject
     await request.save(update_fields=["status", "left_at", "end_kind", "ended_by"])
-    return await _admit(household, resident, by=by.subject, note="", now=now)
+    membership = await _admit(household, resident, by=by.subject, note="", now=now)
+    await queue_notification(
+        "resident", resident.id, "household_joined", {"household": household.name}
+    )
+    return membership
 
 
 async def decline(request_id: str, *, by: Principal) -> HouseholdMembership:
@@ -179,6 +211,10 @@ async def decline(request_id: str, *, by: Principal) -> HouseholdMembership:
     request.status, request.left_at, request.end_kind = "ended", datetime.now(UTC), "declined"
     request.ended_by = by.subject
     await request.save(update_fields=["status", "left_at", "end_kind", "ended_by"])
+    household = await Household.get(id=request.household_id)
+    await queue_notification(
+        "resident", request.resident_id, "household_request_declined", {"household": household.name}
+    )
     return request
 
 
@@ -256,6 +292,10 @@ async def correct(
         if locked.head_id is None:
             locked.head_id = resident.id
             await locked.save(update_fields=["head_id"])
+    topic = "household_removed_by_worker" if change == "remove" else "household_added_by_worker"
+    await queue_notification(
+        "resident", resident_id, topic, {"household": household.name, "reason": reason}
+    )
     audit_log.warning(
         "household membership corrected",
         extra={"household_id": household.id, "change": change, "by": by.subject},
@@ -346,7 +386,6 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
                     actor="system:household-rollup",
                     action=source.action,
                     occurred_at=source.occurred_at,
-                    memo=basis,
                 )
             await HouseholdShare.create(
                 id=source.id,
@@ -379,7 +418,6 @@ async def _reverse_shares(batch: int) -> int:
                 ref_id=share.id,
                 legs=[Leg(ledger.key_of(e), -e.amount) for e in entries],
                 actor="system:household-rollup",
-                memo="participation reversed",
                 action=share.action,
                 reverses_id=share.id,
             )

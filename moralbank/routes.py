@@ -70,6 +70,7 @@ async def _membership_out(membership: HouseholdMembership) -> HouseholdMembershi
     body=HouseholdIn,
     response=HouseholdOut,
     status=201,
+    idempotent=True,
     errors=(AlreadyInHousehold, NoCommunity),
 )
 async def create_household(who: Principal, body: HouseholdIn) -> HouseholdOut:

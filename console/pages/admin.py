@@ -41,7 +41,11 @@ RULE_NUMBERS = (
     "review_hours_per_day",
     "redemption_hold_hours",
     "geofence_radius_m",
+    "household_share_percent",
 )
+# The household actions (好家风) a district names, a checkbox each (`household_action:<code>`);
+# the marker says the boxes were on the form, so none ticked means none.
+HOUSEHOLD_ACTION = "household_action:"
 CRITERIA = {
     "hours_total": N_("Verified hours in total"),
     "action_count": N_("Times one civility action was practised"),
@@ -82,6 +86,12 @@ def _patch(values: dict[str, str]) -> DistrictRulesPatch:
     for name in RULE_NUMBERS:
         if values.get(name):
             data[name] = values[name]
+    if values.get("household_actions_shown"):
+        data["household_actions"] = sorted(
+            name.removeprefix(HOUSEHOLD_ACTION)
+            for name, value in values.items()
+            if name.startswith(HOUSEHOLD_ACTION) and value == "on"
+        )
     code = values.get("rule_action", "").strip()
     if code:
         for name in ("credits_per_hour", "credits_per_report", "report_daily_cap"):
@@ -133,6 +143,13 @@ def _differences(before: DistrictRules, after: DistrictRules, actions: dict[str,
                 )
             continue
         label = translate(names.FIELDS.get(name, N_("The form")))
+        if name == "household_actions":
+            was, will = (
+                "、".join(actions.get(c, c) for c in codes) or translate("None")
+                for codes in (old.get(name) or [], new[name])
+            )
+            lines.append(f"{label}：{was} → {will}")
+            continue
         lines.append(f"{label}：{_shown(old.get(name))} → {_shown(new[name])}")
     return lines
 

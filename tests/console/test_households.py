@@ -3,6 +3,7 @@ rank, one household's members and history, and a worker's correction with its re
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.console.conftest import Live, screenshot, sign_in
@@ -96,3 +97,31 @@ async def test_a_worker_corrects_a_households_members_on_a_phone(browser, live):
         assert "小王家" not in await page.locator("main").inner_text()
     finally:
         await other.close()
+
+
+async def test_an_administrator_sets_the_districts_household_rules(page, live):
+    await sign_in(page, "d2-admin")
+    await page.goto("/console/settings")
+    form = page.locator("#rules-form")
+    await form.get_by_label("家庭分得成员积分的百分比").fill("20")
+    await form.locator("#household-actions-form").get_by_label("甬尚好家风").check()
+    await form.get_by_role("button", name="保存").click()
+    await page.wait_for_selector(".flash")
+    assert await page.locator("#household-share").inner_text() == "20%"
+    assert await page.locator("#household-actions").inner_text() == "甬尚好家风"
+    # The box stays ticked: saving another change keeps the household action.
+    boxes = page.locator("#household-actions-form")
+    assert await boxes.get_by_label("甬尚好家风").is_checked()
+
+    later = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d")
+    await form.get_by_label("家庭分得成员积分的百分比").fill("30")
+    await boxes.get_by_label("甬尚好家风").uncheck()
+    await form.get_by_label("生效时间（北京时间，留空为立即）").fill(f"{later}T09:00")
+    await form.get_by_role("button", name="保存").click()
+    await page.wait_for_selector(".flash")
+    scheduled = await page.locator("#upcoming").inner_text()
+    assert "家庭分得成员积分的百分比：20 → 30" in scheduled
+    assert "甬尚好家风 → 无" in scheduled
+    await page.locator("#upcoming").get_by_role("button", name="撤销此调整").click()
+    await page.wait_for_selector(".flash")
+    assert await page.locator("#household-share").inner_text() == "20%"

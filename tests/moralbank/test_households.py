@@ -37,12 +37,28 @@ async def test_a_household_is_formed_and_joined_by_code_confirmed_by_the_head(wo
     confirmed = await head.client.post(f"/api/v1/household-requests/{asked.json()['id']}/confirm")
     assert confirmed.status_code == 200, confirmed.text
 
+    told = (await head.client.get("/api/v1/me/notifications")).json()["items"]
+    assert "o-spouse申请加入您的家庭“王家”，请确认或拒绝。" in [n["text"] for n in told]
+    told = (await joiner.client.get("/api/v1/me/notifications")).json()["items"]
+    assert [n["text"] for n in told] == ["您已成为家庭“王家”的成员。"]
     theirs = (await joiner.client.get("/api/v1/me/household")).json()["household"]
     assert theirs["id"] == household["id"]
     assert sorted(m["nickname"] for m in theirs["members"]) == ["o-spouse", "居民甲"]
     assert theirs["requests"] == []  # only the head answers requests
     again = await head.client.post(f"/api/v1/household-requests/{asked.json()['id']}/confirm")
     assert again.status_code == 404 or again.json()["code"] == "request_not_pending"
+
+
+async def test_forming_a_household_again_with_the_same_key_answers_the_first(world: World):
+    key = {"Idempotency-Key": "form-1"}
+    first = await world.resident.client.post(
+        "/api/v1/households", json={"name": "王家"}, headers=key
+    )
+    again = await world.resident.client.post(
+        "/api/v1/households", json={"name": "王家"}, headers=key
+    )
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"]
 
 
 async def test_one_household_at_a_time(world: World):
@@ -133,6 +149,8 @@ async def test_a_worker_corrects_membership_with_a_reason(world: World):
     assert grandmas["start_note"] == "老人不会用手机，现场核实"
     assert grandmas["end_note"] == "已迁出本社区" and grandmas["end_kind"] == "removed"
     assert grandmas["ended_by"] == f"staff:{world.worker.id}"
+    told = (await grandma.client.get("/api/v1/me/notifications")).json()["items"]
+    assert "社区工作者已将您移出家庭“王家”：已迁出本社区" in [n["text"] for n in told]
     outsider = await world.other_worker.client.post(
         f"/api/v1/households/{household['id']}/corrections",
         json={"change": "remove", "resident": world.resident.id, "reason": "越权"},
@@ -158,3 +176,24 @@ async def test_staff_list_households_of_their_communities_with_balance_and_rank(
     own = await world.resident.client.get("/api/v1/households")
     assert [h["id"] for h in own.json()["items"]] == [first["id"]]
     assert (await world.other_worker.client.get("/api/v1/households")).json()["items"] == []
+
+
+async def test_a_declined_request_is_told_and_kept(world: World):
+    household = await form(world, world.resident)
+    invitation = await world.resident.client.post(
+        f"/api/v1/households/{household['id']}/invitation"
+    )
+    joiner = await world.new_resident("o-stranger")
+    asked = await joiner.client.post(
+        "/api/v1/household-requests", json={"code": invitation.json()["code"]}
+    )
+    declined = await world.resident.client.post(
+        f"/api/v1/household-requests/{asked.json()['id']}/decline"
+    )
+    assert declined.status_code == 200 and declined.json()["end_kind"] == "declined"
+    told = (await joiner.client.get("/api/v1/me/notifications")).json()["items"]
+    assert [n["text"] for n in told] == ["家庭“王家”的户主拒绝了您的入户申请。"]
+    assert (await joiner.client.get("/api/v1/me/household")).json() == {
+        "household": None,
+        "my_requests": [],
+    }

@@ -32,7 +32,13 @@ async def test_a_forged_cursor_is_refused_on_every_paginated_route(bank):  # noq
     reward = await world.worker.client.post(
         "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10}
     )
-    ids = {"code": "d1", "activity_id": activity["id"], "reward_id": reward.json()["id"]}
+    household = await world.resident.client.post("/api/v1/households", json={"name": "王家"})
+    ids = {
+        "code": "d1",
+        "activity_id": activity["id"],
+        "reward_id": reward.json()["id"],
+        "household_id": household.json()["id"],
+    }
     document = (await world.admin.client.get("/openapi.json")).json()
     paginated: dict[str, dict[str, str]] = {}
     for path, operations in document["paths"].items():
