@@ -18,6 +18,7 @@ from kernel import localtime, objections
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.validation import FieldMessage
+from moralbank import assessment_notices as notices
 from moralbank.assessment_errors import (
     AlreadyAssessed,
     AssessmentClosed,
@@ -308,6 +309,7 @@ async def publish(assessment: Assessment, *, by: Principal) -> Assessment:
     if not moved:
         raise AssessmentClosed(N_("Only a reviewed assessment not yet published is published."))
     await assessment.refresh_from_db()
+    await notices.published(assessment)
     return assessment
 
 
@@ -344,9 +346,10 @@ async def decide(
     """`uphold` keeps the result; `revise` scores it again (a review of cause objection)."""
     if not await objections.decide_once(objection, by=by.subject, decision=decision, reason=reason):
         raise ObjectionDecided(N_("This objection was decided already."))
+    assessment = await Assessment.get(id=objection.assessment_id)
     if decision == "revise" and revision is not None:
-        assessment = await Assessment.get(id=objection.assessment_id)
         await review(assessment, revision, by=by, cause="objection")
+    await notices.objection_decided(assessment, decision, reason)
     return objection
 
 
@@ -374,6 +377,7 @@ async def stand_due(now: datetime) -> dict[str, int]:
         stood += 1
         if amount > 0 and await _post(assessment, amount):
             posted += 1
+        await notices.standing(assessment, amount)
     return {"due": len(due), "stood": stood, "posted": posted}
 
 

@@ -98,6 +98,11 @@ async def test_a_household_is_assessed_published_objected_to_decided_and_stands_
     assert (await _run_standing(world))["posted"] == 0
     mine = (await resident.get(url)).json()
     assert (mine["status"], mine["score"], mine["credits"]) == ("standing", 100, 100)
+    inbox = (await resident.get("/api/v1/me/notifications")).json()["items"]
+    told = {n["topic"]: n["text"] for n in inbox}
+    assert "98分" in told["assessment_published"]
+    assert "已改评" in told["assessment_objection_decided"]
+    assert "100积分已计入家庭账户" in told["assessment_standing"]
     assert await _household_balance(homes.wang) == Decimal(100)
 
     from moralbank.assessment import standing
