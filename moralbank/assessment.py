@@ -179,7 +179,9 @@ async def mark(assessment_id: str, *, who: Principal, points: dict[str, Decimal]
 async def _may_assess_neighbour(resident: Resident, assessment: Assessment, *, quota: int) -> None:
     if not resident.real_name_verified:
         raise NotAssessor(N_("Neighbours assess under their verified real name."))
-    own = await Household.get(id=resident.household_id)
+    # The assessing household's row is locked until the request commits, so two marks racing
+    # from one household count each other against its quota (SQLite serialises writes anyway).
+    own = await Household.select_for_update().get(id=resident.household_id)
     if own.community_id != assessment.community_id:
         raise NotAssessor(N_("Only households of the same community assess each other."))
     given = AssessmentMark.filter(
