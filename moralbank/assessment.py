@@ -503,6 +503,25 @@ async def with_names(assessments: list[Assessment]) -> list[AssessmentOut]:
     ]
 
 
+async def quarter(community: Community, period: str, *, who: Principal) -> list[dict[str, Any]]:
+    """A community's households in a quarter as the caller reads them: each assessment with
+    its household's name, whether it self-assessed and how many neighbours marked it."""
+    found = await (
+        readable_assessments(who)
+        .rows()
+        .filter(community_id=community.id, period=period)
+        .order_by("household_id")
+    )
+    marks = await AssessmentMark.filter(assessment_id__in=[a.id for a in found]).values(
+        "assessment_id", "kind"
+    )
+    rows = []
+    for shown in await with_names(found):
+        kinds = [m["kind"] for m in marks if m["assessment_id"] == shown.id]
+        rows.append({"a": shown, "self": "self" in kinds, "neighbours": kinds.count("neighbour")})
+    return rows
+
+
 async def detail(assessment: Assessment) -> AssessmentDetailOut:
     """An assessment with its standard, the marks (per kind, their mean per item: a neighbour
     is never named), the community's reviews and the objections."""
