@@ -233,3 +233,28 @@ async def test_the_console_shows_the_quarters_households_and_a_review_screen(wor
         screen = await console.get(f"/console/assessment/{wang['id']}")
         assert screen.status_code == 200, screen.text
         assert "文明出行" in screen.text
+
+
+async def test_a_quarter_opens_once_begun_and_under_a_standard(world):
+    from kernel import localtime
+
+    now = localtime.quarter_of(localtime.now())
+    without = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": now}
+    )
+    assert without.json()["code"] == "assessment_no_standard"
+    homes = await assessment_world(world)
+    year, quarter = int(now[:4]), int(now[5])
+    following = f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
+    early = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": following}
+    )
+    assert early.json()["code"] == "assessment_period_not_begun"
+    again = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": homes.period}
+    )
+    assert (again.json()["households"], again.json()["opened"]) == (3, 0)
+    elsewhere = await world.other_worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": homes.period}
+    )
+    assert elsewhere.json()["code"] == "assessment_unknown_community"
