@@ -98,6 +98,11 @@ async def test_a_household_is_assessed_published_objected_to_decided_and_stands_
     assert (await _run_standing(world))["posted"] == 0
     mine = (await resident.get(url)).json()
     assert (mine["status"], mine["score"], mine["credits"]) == ("standing", 100, 100)
+    inbox = (await resident.get("/api/v1/me/notifications")).json()["items"]
+    told = {n["topic"]: n["text"] for n in inbox}
+    assert "98分" in told["assessment_published"]
+    assert "已改评" in told["assessment_objection_decided"]
+    assert "100积分已计入家庭账户" in told["assessment_standing"]
     assert await _household_balance(homes.wang) == Decimal(100)
 
     from moralbank.assessment import standing
@@ -228,3 +233,28 @@ async def test_the_console_shows_the_quarters_households_and_a_review_screen(wor
         screen = await console.get(f"/console/assessment/{wang['id']}")
         assert screen.status_code == 200, screen.text
         assert "文明出行" in screen.text
+
+
+async def test_a_quarter_opens_once_begun_and_under_a_standard(world):
+    from kernel import localtime
+
+    now = localtime.quarter_of(localtime.now())
+    without = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": now}
+    )
+    assert without.json()["code"] == "assessment_no_standard"
+    homes = await assessment_world(world)
+    year, quarter = int(now[:4]), int(now[5])
+    following = f"{year + 1}Q1" if quarter == 4 else f"{year}Q{quarter + 1}"
+    early = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": following}
+    )
+    assert early.json()["code"] == "assessment_period_not_begun"
+    again = await world.worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": homes.period}
+    )
+    assert (again.json()["households"], again.json()["opened"]) == (3, 0)
+    elsewhere = await world.other_worker.client.post(
+        "/api/v1/assessment-periods", json={"community": "c1", "period": homes.period}
+    )
+    assert elsewhere.json()["code"] == "assessment_unknown_community"
