@@ -4,6 +4,7 @@ rollup), and its export (`campaigns.service`, `campaigns.progress`)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -13,9 +14,18 @@ from starlette.routing import BaseRoute, Route
 
 from accounts.models import District
 from accounts.service import district_actions
-from campaigns import progress, service
+from activities.checkin import qr_png
+from campaigns import events, progress, service
+from campaigns.gate import issue_gate_code
 from campaigns.schemas import CampaignIn, CommunityProgress
-from campaigns.scope import FOLLOWS_CAMPAIGNS, RUNS_CAMPAIGNS, readable_campaign
+from campaigns.scope import (
+    FOLLOWS_CAMPAIGNS,
+    RUNS_CAMPAIGNS,
+    managed_zone,
+    readable_campaign,
+    readable_event,
+    readable_events,
+)
 from console.pages.exports import attachment
 from console.web import Ctx, page, redirect
 from kernel import localtime, tabular
@@ -95,6 +105,9 @@ async def campaign_page(ctx: Ctx) -> Response:
     campaign = await readable_campaign(ctx.request.path_params["id"], who=ctx.who)
     found = await progress.community_progress(campaign, who=ctx.who)
     view = (await service.campaign_views([campaign]))[0]
+    held = (
+        await readable_events(ctx.who).rows().filter(campaign_id=campaign.id).order_by("starts_at")
+    )
     return ctx.render(
         "campaigns/progress.html",
         campaign=view,
@@ -102,6 +115,29 @@ async def campaign_page(ctx: Ctx) -> Response:
         progress=found,
         figures=FIGURE_NAMES,
         share=_share,
+        events=held,
+        zones=await events.zones_of(held),
+    )
+
+
+# A gate's screen reloads itself before its code stops being accepted (30 to 60 seconds).
+GATE_RELOAD_SECONDS = 20
+
+
+async def gate_page(ctx: Ctx) -> Response:
+    """What a zone's gate shows: the zone's rotating code as a QR (and as text), reloaded by
+    the page itself while the staff member's session lasts."""
+    zone = await managed_zone(ctx.request.path_params["id"], who=ctx.who)
+    event = await readable_event(zone.event_id, who=ctx.who)
+    code, expires_at, link = issue_gate_code(zone.id)
+    return ctx.render(
+        "campaigns/gate.html",
+        zone=zone,
+        event=event,
+        code=code,
+        expires_at=expires_at,
+        qr=base64.b64encode(qr_png(link)).decode(),
+        reload=GATE_RELOAD_SECONDS,
     )
 
 
@@ -147,4 +183,5 @@ routes: list[BaseRoute] = [
     Route(
         "/campaigns/{id}/export", page(campaign_export, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]
     ),
+    Route("/event-zones/{id}/gate", page(gate_page, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]),
 ]

@@ -114,3 +114,42 @@ async def test_the_campaign_dashboard_fits_a_phone(browser, live: Live):
         assert await page.locator("#new-campaign").count() == 0  # workers do not create
     finally:
         await context.close()
+
+
+async def test_a_gate_shows_a_code_a_resident_checks_in_with(page, live: Live):
+    today = localtime.today()
+    campaign = await live.call(
+        "d1-admin",
+        "POST",
+        "/api/v1/campaigns",
+        json={
+            "title": "文明观赛",
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=3)).isoformat(),
+        },
+    )
+    assert campaign.status_code == 201, campaign.text
+    now = datetime.now(UTC)
+    event = await live.call(
+        "d1-admin",
+        "POST",
+        f"/api/v1/campaigns/{campaign.json()['id']}/events",
+        json={
+            "title": "亚运会篮球赛",
+            "starts_at": (now - timedelta(minutes=30)).isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+            "zones": [{"venue": "奥体中心体育馆", "name": "北门"}],
+        },
+    )
+    assert event.status_code == 201, event.text
+    await sign_in(page, "c1-worker")
+    await page.goto(f"/console/campaigns/{campaign.json()['id']}")
+    await page.get_by_role("link", name="显示入口签到码").click()
+    await page.wait_for_url("**/gate")
+    assert await page.locator("#gate-qr").evaluate("img => img.naturalWidth > 0")
+    code = await page.locator("#gate-code").inner_text()
+    checked_in = await live.call(
+        "o-li", "POST", f"/api/v1/events/{event.json()['id']}/check-in", json={"code": code}
+    )
+    assert checked_in.status_code == 201, checked_in.text
+    assert checked_in.json()["zone_name"] == "北门"

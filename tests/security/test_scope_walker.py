@@ -151,6 +151,7 @@ PAGES: dict[str, Case] = {
     "/campaigns": Case(),
     "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/event-zones/{id}/gate": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -168,6 +169,7 @@ PAGE_IDS = {
     "/oversight/lists/{id}": "list_id",
     "/campaigns/{id}": "campaign_id",
     "/campaigns/{id}/export": "campaign_id",
+    "/event-zones/{id}/gate": "zone_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
