@@ -65,6 +65,7 @@ JOBS = {
     "dispatch-notifications": N_("Send notifications"),
     "oversight-rectification": N_("Follow up rectification deadlines"),
     "oversight-lists": N_("Draw up the quarterly lists"),
+    "campaigns-rollup": N_("Count the campaigns' progress"),
 }
 UNKNOWN = N_("Unknown")
 # A session's browser and system, from its User-Agent: the first key found names it (WeChat's
