@@ -23,6 +23,7 @@ COPY console ./console
 COPY activities ./activities
 COPY credits ./credits
 COPY oversight ./oversight
+COPY moralbank ./moralbank
 COPY migrations ./migrations
 COPY locale ./locale
 RUN mkdir -p /srv/var && chown 10001:10001 /srv/var

@@ -114,10 +114,48 @@ class Household(Model):
     )
     community_id: str
     name = fields.CharField(max_length=100)
+    # The member who invites, confirms joiners and hands headship over (none once all left).
+    head_id = fields.CharField(max_length=26, null=True)
+    # The code a joiner enters (or scans as a QR), valid until `invite_expires_at`.
+    invite_code = fields.CharField(max_length=16, null=True, db_index=True)
+    invite_expires_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "household"
+        indexes = (("district_id", "community_id"),)
+
+
+class HouseholdMembership(Model):
+    """The time of a resident in a household: asked to join (`requested`), a member from
+    `joined_at`, ended at `left_at` (left, removed by a worker, declined or withdrawn). Rows
+    are never deleted: they are the household's history."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26)
+    household: fields.ForeignKeyRelation[Household] = fields.ForeignKeyField(
+        "models.Household", related_name="memberships", on_delete=fields.RESTRICT
+    )
+    household_id: str
+    resident: fields.ForeignKeyRelation[Resident] = fields.ForeignKeyField(
+        "models.Resident", related_name="household_memberships", on_delete=fields.RESTRICT
+    )
+    resident_id: str
+    status = fields.CharField(max_length=16)  # requested, member, ended
+    requested_at = fields.DatetimeField(null=True)
+    joined_at = fields.DatetimeField(null=True)
+    started_by = fields.CharField(max_length=64)
+    start_note = fields.CharField(max_length=500, default="")
+    left_at = fields.DatetimeField(null=True)
+    # left, removed, declined, withdrawn, moved
+    end_kind = fields.CharField(max_length=16, null=True)
+    ended_by = fields.CharField(max_length=64, null=True)
+    end_note = fields.CharField(max_length=500, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "household_membership"
+        indexes = (("household_id", "status"), ("resident_id", "status"))
 
 
 class Resident(Model):
@@ -199,3 +237,22 @@ class RealNameCheck(Model):
     class Meta:
         table = "real_name_check"
         indexes = (("resident_id", "created_at"),)
+
+
+class HouseholdShare(Model):
+    """What one participation of a member earned their household, decided once by the
+    `household-rollup` job (none when the rules gave nothing): a second run finds it decided."""
+
+    # The participation transaction (its id: one decision each).
+    id = fields.CharField(max_length=26, primary_key=True)
+    district_id = fields.CharField(max_length=26)
+    household_id = fields.CharField(max_length=26, db_index=True)
+    resident_id = fields.CharField(max_length=26)
+    units = fields.BigIntField()
+    # direct: a household action (the whole amount); share: the district percentage; none
+    basis = fields.CharField(max_length=16)
+    posted_id = fields.CharField(max_length=26, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "household_share"

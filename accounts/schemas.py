@@ -57,8 +57,17 @@ class DistrictRules(Schema):
     credit_expiry: CreditExpiry = Field(default_factory=CreditExpiry)
     redemption_hold_hours: int = Field(default=72, ge=1, le=24 * 60)
     geofence_radius_m: int = Field(default=300, ge=10, le=20_000)
+    # Households (docs/moral-bank.md): the percentage of a member's earned credits that the
+    # household earns too (0: none), and the actions whose credits the household earns whole.
+    household_share_percent: int = Field(default=0, ge=0, le=100)
+    household_actions: list[ActionCode] = Field(default_factory=list, max_length=50)
     # Credits a resident earns once per campaign that grants a bonus, when they first take part.
     campaign_bonus: CreditRate = Field(default=Decimal(0), ge=0, le=10_000)
+    # The regulations quiz (docs/quiz.md): questions of the day's quiz, credits per right
+    # answer, and the most a resident earns from quizzes in a local day.
+    quiz_questions_per_day: int = Field(default=5, ge=1, le=20)
+    quiz_points_per_correct: CreditRate = Field(default=Decimal(1), ge=0, le=1000)
+    quiz_daily_cap: CreditRate = Field(default=Decimal(5), ge=0, le=10_000)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -108,7 +117,12 @@ class DistrictRulesPatch(Schema):
     credit_expiry: CreditExpiry | None = None
     redemption_hold_hours: int | None = Field(default=None, ge=1, le=24 * 60)
     geofence_radius_m: int | None = Field(default=None, ge=10, le=20_000)
+    household_share_percent: int | None = Field(default=None, ge=0, le=100)
+    household_actions: list[ActionCode] | None = Field(default=None, max_length=50)
     campaign_bonus: CreditRate | None = Field(default=None, ge=0, le=10_000)
+    quiz_questions_per_day: int | None = Field(default=None, ge=1, le=20)
+    quiz_points_per_correct: CreditRate | None = Field(default=None, ge=0, le=1000)
+    quiz_daily_cap: CreditRate | None = Field(default=None, ge=0, le=10_000)
     effective_from: Moment | None = None
 
 

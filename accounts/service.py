@@ -202,6 +202,14 @@ async def _merged_rules(
             )
         merged[name] = table
     merged.update({k: v for k, v in changes.items() if v is not None})
+    for code in merged.get("household_actions", []):
+        if code not in actions:
+            raise UnknownAction(
+                N_("`{action}` in `{setting}` is not a civility action of the district."),
+                action=code,
+                setting="household_actions",
+                errors=[{"field": "household_actions", "message": N_("no such action")}],
+            )
     try:
         after = DistrictRules.model_validate(merged)
     except ValidationError as exc:

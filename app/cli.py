@@ -15,7 +15,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from kernel import db
-from kernel.logs import setup_logging
+from kernel.logs import SERVE_LOGGING, setup_logging
 from kernel.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -155,6 +155,8 @@ def serve(host: str, port: int, workers: int | None = None) -> None:
     settings.database_pool_size = pool_per_worker(settings, workers)
     # Worker processes (N > 1) read their settings from the environment.
     os.environ["DATABASE_POOL_SIZE"] = str(settings.database_pool_size)
+    # Each worker process sets up its own access log writer (`kernel.logs.ensure_logging`).
+    os.environ[SERVE_LOGGING] = "1"
     # X-Forwarded-For is believed only from the proxies named in FORWARDED_ALLOW_IPS: the
     # client address is what login throttling counts, so it must not be forgeable.
     trusted = settings.forwarded_allow_ips

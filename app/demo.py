@@ -20,7 +20,10 @@ from credits.recognition.service import create_badge
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
+from moralbank.assessment_demo import seed_assessment
+from moralbank.demo import seed_households
 from oversight.demo import seed_oversight
+from quiz.demo import seed_quiz
 
 DISTRICT = ("haishu", "海曙区")
 COMMUNITIES = [("gulou", "鼓楼社区"), ("yuehu", "月湖社区"), ("nanmen", "南门社区")]
@@ -92,7 +95,10 @@ async def seed(password: str) -> dict[str, Any]:
                     await set_phone(resident, PHONES[openid])
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
+        await seed_households(district, communities)
+        await seed_assessment(district, communities)
         await seed_campaigns(district, communities)
+        await seed_quiz(district)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")

@@ -8,6 +8,7 @@ from typing import Any
 import activities.jobs  # noqa: F401  (registers its jobs)
 import campaigns.jobs  # noqa: F401  (registers campaigns-rollup)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
+import moralbank.assessment_jobs  # noqa: F401  (registers assessment-standing)
 import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
 from campaigns.routes import api as campaigns_api
@@ -16,9 +17,17 @@ from credits.routes import api as credits_api
 from kernel import db
 from kernel.http import Api
 from kernel.settings import Settings
+from moralbank.assessment_routes import api as assessment_api
+from moralbank.partner_routes import api as moralbank_partners_api
+from moralbank.routes import api as households_api
 from oversight.routes import api as oversight_api
+from quiz.routes import api as quiz_api
 
 APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api, campaigns_api]
+APIS.append(households_api)
+APIS.append(assessment_api)
+APIS.append(moralbank_partners_api)
+APIS.append(quiz_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
 # migration history covers them.
@@ -29,7 +38,10 @@ MODEL_MODULES = (
     "credits.recognition.models",
     "oversight.models",
     "console.models",
+    "moralbank.assessment_models",
+    "moralbank.partner_models",
     "campaigns.models",
+    "quiz.models",
 )
 
 

@@ -26,13 +26,13 @@ from console.web import http_error_page, wants_page
 from kernel import authcache, db
 from kernel.errors import EXCEPTION_HANDLERS, handle_http_exception
 from kernel.http import Api, Endpoint, routes_of
-from kernel.i18n import LocaleMiddleware
 from kernel.jobs_routes import api as jobs_api
 from kernel.keys import get_keyring
-from kernel.logs import quiet_noisy_loggers
-from kernel.middleware import BodyLimit, RequestLog, SecurityHeaders
+from kernel.logs import ensure_logging, quiet_noisy_loggers
+from kernel.middleware import RequestEdge
 from kernel.openapi import build_document
 from kernel.outbox import use_sender
+from kernel.routing import IndexedRouter
 from kernel.scheduler import build_scheduler
 from kernel.settings import Settings, configure, get_settings
 from kernel.uploads import IMAGE_TYPES
@@ -76,6 +76,7 @@ async def jwks(request: Request) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    ensure_logging()  # a worker process of `serve` starts without its log writer
     settings = configure(settings or get_settings())
     get_keyring()  # fail at start, not at the first login, when keys are wrong
     quiet_noisy_loggers()
@@ -118,16 +119,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/console", routes=console_routes),
     ]
     routes.extend(routes_of(all_apis()))
-    return Starlette(
-        routes=routes,
+    application = Starlette(
         lifespan=lifespan,
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error},
         middleware=[
-            Middleware(RequestLog),
-            Middleware(SecurityHeaders),
-            Middleware(LocaleMiddleware),
             Middleware(
-                BodyLimit,
+                RequestEdge,
                 max_bytes=settings.max_body_bytes,
                 max_upload_bytes=settings.max_upload_bytes,
                 # Images take the upload allowance (a phone photo outgrows any JSON body); a
@@ -136,3 +133,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
         ],
     )
+    # Tries only the routes that can match a path, in order (`kernel.routing`).
+    application.router = IndexedRouter(routes=routes, lifespan=lifespan)
+    return application

@@ -4,6 +4,8 @@
 --   summary, activities: <resident access token> <resident id>
 --   honour:              <resident access token> <resident id> <district code>
 --   select:              <resident access token> <resident id>    (reference: one SELECT)
+--   same-summary, same-activities, same-honour: as summary, activities, honour (the
+--                        same-work reference: the token checked, the service's statement)
 --   adjust, insert:      <admin access token> <resident id>       (Idempotency-Key per request)
 --   flow:                <resident access token> <resident id> <activity id> <check-in code> <lat> <lng>
 --   zone:                <resident access token> <resident id> <event id> <gate code>  (each line once)
@@ -86,6 +88,12 @@ function request()
     return wrk.format("GET", "/api/v1/activities?limit=20", json_headers(l[1]))
   elseif mode == "honour" then
     return wrk.format("GET", "/api/v1/districts/" .. l[3] .. "/honour-roll", json_headers(l[1]))
+  elseif mode == "same-summary" then
+    return wrk.format("GET", "/same/summary", json_headers(l[1]))
+  elseif mode == "same-activities" then
+    return wrk.format("GET", "/same/activities", json_headers(l[1]))
+  elseif mode == "same-honour" then
+    return wrk.format("GET", "/same/honour/" .. l[3], json_headers(l[1]))
   elseif mode == "select" then
     return wrk.format("GET", "/select?id=" .. l[2], json_headers(l[1]))
   elseif mode == "adjust" or mode == "insert" then

@@ -60,16 +60,18 @@ class Path_:
     reference: str  # the reference's wrk mode
     reference_label: str
     data: str  # which data file
+    same: str = ""  # the same-work reference's wrk mode (reads)
 
 
 PATHS = (
     Path_("flow", "check-in flow (enrol, check in, check out)", "flow", "insert",
           "one INSERT", "flow"),
-    Path_("summary", "`GET /api/v1/me/summary`", "summary", "select", "one SELECT", "readers"),
+    Path_("summary", "`GET /api/v1/me/summary`", "summary", "select", "one SELECT", "readers",
+          "same-summary"),
     Path_("activities", "`GET /api/v1/activities`", "activities", "select", "one SELECT",
-          "readers"),
+          "readers", "same-activities"),
     Path_("honour", "`GET /api/v1/districts/{code}/honour-roll`", "honour", "select",
-          "one SELECT", "honour"),
+          "one SELECT", "honour", "same-honour"),
     Path_("adjust", "`POST /api/v1/credits/adjustments` (+1, fresh `Idempotency-Key`)",
           "adjust", "insert", "one INSERT", "adjust"),
     Path_("zone", "`POST /api/v1/events/{id}/check-in` (a stadium's gates: each resident once)",
@@ -594,14 +596,19 @@ def _fmt_range(values: list[float], fmt: str) -> str:
 
 
 def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
+    """bare (reference), same work and service side by side: `share` is the service's share of
+    the bare reference; `of same work` its share of the same-work reference (reads), the
+    distance that is the framework's."""
     before = any("baseline" in runs for runs in results.values())
     head = "| path | reference | clients | service req/s | reference req/s | share |"
     rule = "|---|---|---:|---:|---:|---:|"
+    head += " same work req/s | of same work |"
+    rule += "---:|---:|"
     if before:
         head += " before: req/s | before: share | before: p99 |"
         rule += "---:|---:|---:|"
-    head += " service p50 | service p99 | reference p99 | errors |"
-    rule += "---:|---:|---:|---:|"
+    head += " service p50 | service p99 | same work p99 | reference p99 | errors |"
+    rule += "---:|---:|---:|---:|---:|"
     lines = [head, rule]
     for path in PATHS:
         first = True
@@ -609,25 +616,32 @@ def report_table(results: dict[tuple[str, int], dict[str, list[Point]]]) -> str:
             if name != path.name:
                 continue
             service, reference = runs["service"], runs["reference"]
+            same = runs.get("same", [])
             share = median(s.rps / r.rps for s, r in zip(service, reference, strict=True))
             line = (
                 f"| {path.label if first else ''} | {path.reference_label if first else ''} "
                 f"| {clients} | {median(p.rps for p in service):,.0f} "
                 f"| {median(p.rps for p in reference):,.0f} | {share:.0%} |"
             )
+            if same:
+                of_same = median(s.rps / r.rps for s, r in zip(service, same, strict=True))
+                line += f" {median(p.rps for p in same):,.0f} | {of_same:.0%} |"
+            else:
+                line += " — | — |"
             if before:
                 old = runs["baseline"]
-                old_share = median(b.rps / r.rps for b, r in zip(old, reference, strict=True))
+                old_share = median(o.rps / r.rps for o, r in zip(old, reference, strict=True))
                 line += (
                     f" {median(p.rps for p in old):,.0f} | {old_share:.0%} "
                     f"| {median(p.p99_ms for p in old):.1f} ms |"
                 )
             counts = [sum(p.errors for p in runs[side]) for side in runs]
             errors = "/".join(str(n) for n in counts)
+            same_p99 = f"{median(p.p99_ms for p in same):.1f} ms" if same else "—"
             line += (
                 f" {median(p.p50_ms for p in service):.1f} ms "
                 f"| {median(p.p99_ms for p in service):.1f} ms "
-                f"| {median(p.p99_ms for p in reference):.1f} ms | {errors} |"
+                f"| {same_p99} | {median(p.p99_ms for p in reference):.1f} ms | {errors} |"
             )
             lines.append(line)
             first = False
@@ -700,7 +714,9 @@ def main() -> None:
             code = extract(args.baseline, work / "baseline")
             baseline = start_service(env, args.workers, code, name="baseline")
             servers.append(baseline)
-        sides = [service, *([baseline] if baseline else []), reference]
+        # (side, server): the same-work reference is the reference's process on other routes.
+        sides = [("service", service), *([("baseline", baseline)] if baseline else []),
+                 ("same", reference), ("reference", reference)]  # fmt: skip
         if args.hold:
             write_flow_codes(env, work)
             print(json.dumps({"service": service.url, "reference": reference.url,
@@ -710,9 +726,8 @@ def main() -> None:
             signal.sigwait(stop)
             return
 
-        def measure(server: Server, path: Path_, n: int) -> Point:
-            side = server.name
-            mode = path.reference if side == "reference" else path.mode
+        def measure(side: str, server: Server, path: Path_, n: int) -> Point:
+            mode = {"reference": path.reference, "same": path.same}.get(side, path.mode)
             if path.data == "flow":
                 write_flow_codes(env, work)
             if path.data == "zone":
@@ -728,19 +743,23 @@ def main() -> None:
                     raise RuntimeError("out of flow residents: raise --flows (and --residents)")
             return point
 
-        # Warm both sides (connections, caches, prepared statements) before the clock.
+        def sides_of(path: Path_) -> list[tuple[str, Server]]:
+            return [(side, server) for side, server in sides if side != "same" or path.same]
+
+        # Warm every side (connections, caches, prepared statements) before the clock.
         for path in paths:
-            for server in sides:
-                measure(server, path, 4)
+            for side, server in sides_of(path):
+                measure(side, server, path, 4)
         results: dict[tuple[str, int], dict[str, list[Point]]] = {}
         loads: list[float] = []
         for n in clients:
             for path in paths:
                 runs: dict[str, list[Point]] = defaultdict(list)
                 for round_ in range(args.rounds):
-                    order = sides if round_ % 2 == 0 else sides[::-1]
-                    for server in order:
-                        runs[server.name].append(measure(server, path, n))
+                    here = sides_of(path)
+                    order = here if round_ % 2 == 0 else here[::-1]
+                    for side, server in order:
+                        runs[side].append(measure(side, server, path, n))
                     loads.append(os.getloadavg()[0])
                 results[(path.name, n)] = runs
                 _progress(
@@ -762,7 +781,9 @@ def main() -> None:
                 "reference, medians (share: the median of each round's ratio). The check-in "
                 "flow: each request is one step (enrol, check in or check out) of a resident's "
                 "flow, sent once the resident's previous step is answered. Errors: "
-                "non-2xx answers and socket errors, service/before/reference.",
+                "non-2xx answers and socket errors, per side in the order measured (service, "
+                "before, same work, reference). Same work: the reference app checking the "
+                "token and sending the service's own statement (bench/reference_app.py).",
                 "",
                 report_table(results),
                 "",

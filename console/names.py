@@ -7,6 +7,8 @@ from activities.errors import STATUS_NAMES as ACTIVITY_STATUSES
 from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
 from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
+from moralbank.assessment_errors import ASSESSMENT_STATUS_NAMES
+from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES
 from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
 # The domains' statuses are named where their refusals name them; the console adds its own.
@@ -28,6 +30,8 @@ STATUSES = {
 # A code that names another state of another kind of thing ("open": an attendance checked
 # in, a rectification task being put right): its name for that kind, `status(code, of=kind)`.
 STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
+STATUSES_OF["assessment"] = ASSESSMENT_STATUS_NAMES
+STATUSES_OF["green_card"] = GREEN_CARD_STATUS_NAMES
 ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(
@@ -66,6 +70,8 @@ JOBS = {
     "oversight-rectification": N_("Follow up rectification deadlines"),
     "oversight-lists": N_("Draw up the quarterly lists"),
     "campaigns-rollup": N_("Count the campaigns' progress"),
+    "household-rollup": N_("Roll members' credits up to their households"),
+    "assessment-standing": N_("Let published moral assessments stand and post them"),
 }
 UNKNOWN = N_("Unknown")
 # A session's browser and system, from its User-Agent: the first key found names it (WeChat's
@@ -186,6 +192,16 @@ FIELDS = {
     "name": N_("Name"),
     "from": N_("From"),
     "to": N_("To"),
+    "regulation": N_("Regulation"),
+    "kind": N_("Question type"),
+    "text": N_("Question"),
+    "options": N_("Options"),
+    "answer": N_("Right answer"),
+    "explanation": N_("Explanation"),
+    "article": N_("Article"),
+    "opens_at": N_("Opens (Beijing time)"),
+    "closes_at": N_("Closes (Beijing time)"),
+    "questions": N_("Number of questions"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

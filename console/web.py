@@ -39,7 +39,7 @@ LAST_COOKIE = "console_last"
 AFTERLIFE = timedelta(hours=1)
 TEMPLATES = Path(__file__).parent / "templates"
 # The security headers and the console's strict Content-Security-Policy come from
-# `kernel.middleware.SecurityHeaders`; console answers are never cached.
+# `kernel.middleware.RequestEdge`; console answers are never cached.
 SECURITY_HEADERS = {"Cache-Control": "no-store"}
 
 

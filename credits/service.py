@@ -488,3 +488,37 @@ async def credit_history(resident_id: str, *, cursor: str | None, limit: int) ->
         "items": [HistoryItem.of(e) for e in rows[:limit]],
         "next_cursor": encode_cursor(str(rows[limit - 1].id)) if len(rows) > limit else None,
     }
+
+
+# --- the regulations quiz --------------------------------------------------------------------
+
+
+async def post_quiz_credits(
+    *, district_id: str, resident_id: str, units: int, attempt_id: str, at: datetime, actor: str
+) -> LedgerTransaction:
+    """Posts the credits a quiz attempt earned (`units` hundredths, already priced and capped
+    by the quiz's rules, docs/quiz.md), expiring by the district's policy; a second call for
+    the same attempt returns the first transaction."""
+    _version, rules = await _rules_in_force(district_id, at, fresh=False)
+    legs = [
+        Leg(
+            resident_account(resident_id, district_id),
+            units,
+            earning=True,
+            expires_at=credit_expiry_time(rules.credit_expiry, at),
+        ),
+        Leg(district_account(district_id, "issuance"), -units),
+    ]
+    posted = await ledger.post(
+        district_id=district_id,
+        kind="quiz",
+        ref_type="quiz_attempt",
+        ref_id=attempt_id,
+        legs=legs,
+        actor=actor,
+        memo="quiz",
+        occurred_at=at,
+    )
+    if posted is not None:
+        return posted.transaction
+    return await LedgerTransaction.get(ref_type="quiz_attempt", ref_id=attempt_id, kind="quiz")

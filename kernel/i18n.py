@@ -10,14 +10,15 @@ edit one file. English needs no catalogue: a message is its own English renderin
                                                                         # request's language
     TITLE = N_("No such civility action")   # marked for extraction, translated when shown
 
-The request's language comes from `Accept-Language` (`LocaleMiddleware`); outside a request
+The request's language comes from `Accept-Language` (`RequestEdge`, `use_locale`); outside a request
 (jobs, notifications) it is the default, Chinese. `pybabel extract -F babel.cfg` finds the
 marked strings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
@@ -25,7 +26,6 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.pofile import read_po
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DEFAULT_LOCALE = "zh"
@@ -135,19 +135,12 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LOCALE
 
 
-class LocaleMiddleware:
-    """Sets the request's language from `Accept-Language`."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            header = dict(scope["headers"]).get(b"accept-language", b"").decode("latin-1")
-            token = _current.set(negotiate(header))
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                _current.reset(token)
-            return
-        await self.app(scope, receive, send)
+@contextmanager
+def use_locale(lang: str) -> Iterator[None]:
+    """The language of what runs inside (a request's: `kernel.middleware.RequestEdge` sets it
+    from `Accept-Language`)."""
+    token = _current.set(lang if lang in SUPPORTED else DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        _current.reset(token)

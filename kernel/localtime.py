@@ -63,6 +63,25 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     return start_of(first), start_of(following)
 
 
+def quarter_of(moment: datetime) -> str:
+    """The local quarter a moment falls in, `YYYYQn`."""
+    local = moment.astimezone(zone())
+    return f"{local.year}Q{(local.month - 1) // 3 + 1}"
+
+
+def quarter_bounds(quarter: str) -> tuple[datetime, datetime]:
+    """The UTC beginning and end (exclusive) of a local quarter `YYYYQn`."""
+    year, number = int(quarter[:4]), int(quarter[5])
+    first = date(year, 3 * number - 2, 1)
+    following = date(year + number // 4, 3 * number % 12 + 1, 1)
+    return start_of(first), start_of(following)
+
+
+def previous_quarter(quarter: str) -> str:
+    year, number = int(quarter[:4]), int(quarter[5])
+    return f"{year - 1}Q4" if number == 1 else f"{year}Q{number - 1}"
+
+
 def date_sql(column: str) -> str:
     """A stored UTC moment's local day (a date), as SQL."""
     if dialect() == "postgres":

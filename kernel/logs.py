@@ -1,10 +1,19 @@
 """Structured logging: one JSON object per line. Bodies and headers are never logged, and no
-secret, login code, token or ID number reaches a line."""
+secret, login code, token or ID number reaches a line.
+
+The lines are formatted, redacted and written by a thread of their own (`QueueListener`): the
+event loop only puts the record on a queue (`setup_logging`), so a request does not wait for
+JSON, the redaction patterns or the write."""
 
 from __future__ import annotations
 
+import atexit
+import copy
 import json
 import logging
+import logging.handlers
+import os
+import queue
 import re
 import sys
 from datetime import UTC, datetime
@@ -51,6 +60,8 @@ class JsonFormatter(logging.Formatter):
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
+        elif record.exc_text:  # rendered before it crossed to the writer thread
+            entry["error"] = record.exc_text
         return redact(json.dumps(entry, ensure_ascii=False, default=str))
 
 
@@ -60,13 +71,57 @@ def quiet_noisy_loggers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+class _ToWriter(logging.handlers.QueueHandler):
+    """Puts a record on the writer's queue as it is: its message merged with its arguments and
+    a traceback rendered to text (what cannot cross to the thread safely), nothing formatted."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record = copy.copy(record)
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        record.stack_info = None
+        return record
+
+
+_listener: logging.handlers.QueueListener | None = None
+# Set by `python -m app serve` for its worker processes: each sets its logging up when it
+# builds the app (`ensure_logging`), since a spawned worker starts with none.
+SERVE_LOGGING = "APP_SERVE_LOGGING"
+
+
 def setup_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(Redacting())
+    """Root logs through a queue to one writer thread (JSON lines, redacted, on stderr)."""
+    global _listener
+    stop_logging()
+    writer = logging.StreamHandler(sys.stderr)
+    writer.setFormatter(JsonFormatter())
+    writer.addFilter(Redacting())
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    _listener = logging.handlers.QueueListener(records, writer)
+    _listener.start()
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [_ToWriter(records)]
     root.setLevel(level)
     for noisy in ("uvicorn.access",):
         logging.getLogger(noisy).disabled = True
     quiet_noisy_loggers()
+
+
+def stop_logging() -> None:
+    """Writes what is queued and ends the writer thread (at exit; before a new setup)."""
+    global _listener
+    if _listener is not None:
+        _listener.stop()
+        _listener = None
+
+
+def ensure_logging() -> None:
+    """In a process `python -m app serve` started (a worker included), the service's logging,
+    once; elsewhere (tests, scripts) the logging as its caller set it up."""
+    if os.environ.get(SERVE_LOGGING) == "1" and _listener is None:
+        setup_logging()
+
+
+atexit.register(stop_logging)

@@ -1,5 +1,11 @@
-"""Pure ASGI middleware: a request id and one JSON log line per request; a body size limit;
-security headers on every response."""
+"""The HTTP edge, one pure ASGI layer (`RequestEdge`) doing what every request needs before
+and after its endpoint: a request id (echoed as `X-Request-Id`), the request's language from
+`Accept-Language`, a body size limit, the security headers on every response, and one JSON
+access log line (method, route template, status, latency; never the query string).
+
+One layer, not one middleware per concern: each layer is another coroutine frame, another
+`send` wrapper and another pass over the headers on every request; here the headers are read
+once and the response's start message is amended once."""
 
 from __future__ import annotations
 
@@ -11,57 +17,43 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.errors import PayloadTooLarge, ProblemResponse
-from kernel.i18n import N_
+from kernel.i18n import N_, negotiate, use_locale
 from kernel.ids import new_id
 
 access_log = logging.getLogger("app.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
-
-class RequestLog:
-    """Logs method, route template (never the query string), status and latency."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else new_id()
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            route = scope.get("route")
-            access_log.info(
-                "request",
-                extra={
-                    "request_id": request_id,
-                    "method": scope["method"],
-                    "route": getattr(route, "path", None) or "(unmatched)",
-                    "status": status,
-                    "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+# Every response: no MIME sniffing, no referrer leaving the site, never framed.
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+DEFAULT_CSP = b"frame-ancestors 'none'"
+# The console's pages: only its own scripts, styles and API; QR codes arrive as blob: URLs.
+CONSOLE_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    b"frame-ancestors 'none'"
+)
+# What the edge adds to a response, by where it is.
+_API_HEADERS = (*SECURITY_HEADERS, (b"content-security-policy", DEFAULT_CSP))
+_CONSOLE_HEADERS = (*SECURITY_HEADERS, (b"content-security-policy", CONSOLE_CSP))
 
 
-class BodyLimit:
-    """Refuses bodies over the limit with 413, by Content-Length or while streaming."""
+class RequestEdge:
+    """Request id, language, body limit, security headers and the access log, in one layer.
+
+    - `X-Request-Id`: the client's when it is 8–64 safe characters, else a new one; on the
+      response and in the log line.
+    - The language (`kernel.i18n`) for the request, from `Accept-Language`.
+    - A body over the limit is refused with 413: by `Content-Length` before the endpoint
+      runs, or while it streams. Only the endpoints declared as file uploads
+      (`upload_paths`) take the upload limit, for a multipart body, with a little room for
+      its envelope; everywhere else (a body labelled multipart included) the ordinary one.
+    - The security headers on every response, the strict CSP under `/console/`; a header the
+      endpoint set itself is kept.
+    - The access line is written when the response is over (or the request failed: 500)."""
 
     def __init__(
         self,
@@ -80,73 +72,74 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        multipart = headers.get(b"content-type", b"").startswith(b"multipart/")
-        # Only the endpoints declared as file uploads take files (`upload_paths`); there a
-        # multipart body carries its own envelope, so it is allowed a little room past the
-        # file. Everywhere else a body labelled multipart gets the ordinary limit.
-        upload = multipart and scope["path"] in self.upload_paths
-        limit = self.max_upload_bytes + 64 * 1024 if upload else self.max_bytes
-        length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            await _too_large(limit)(scope, receive, send)
-            return
-        seen = 0
+        started = time.perf_counter()
+        incoming = language = content_type = length = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value
+            elif name == b"accept-language":
+                language = value
+            elif name == b"content-type":
+                content_type = value
+            elif name == b"content-length":
+                length = value
+        request_id = incoming.decode("latin-1")
+        if not _REQUEST_ID.match(request_id):
+            request_id = new_id()
+        scope.setdefault("state", {})["request_id"] = request_id
+        path = scope["path"]
+        console = path == "/console" or path.startswith("/console/")
+        added = _CONSOLE_HEADERS if console else _API_HEADERS
+        id_header = (b"x-request-id", request_id.encode())
+        status = 500
 
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise PayloadTooLarge(N_("The body is larger than {limit} bytes."), limit=limit)
-            return message
+        async def edge_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in added if h[0] not in present)
+                headers.append(id_header)
+                message["headers"] = headers
+            await send(message)
 
-        await self.app(scope, counting_receive, send)
+        try:
+            with use_locale(negotiate(language.decode("latin-1"))):
+                upload = content_type.startswith(b"multipart/") and path in self.upload_paths
+                limit = self.max_upload_bytes + 64 * 1024 if upload else self.max_bytes
+                if length and length.isdigit() and int(length) > limit:
+                    await _too_large(limit)(scope, receive, edge_send)
+                    return
+                seen = 0
+
+                async def counting_receive() -> Message:
+                    nonlocal seen
+                    message = await receive()
+                    if message["type"] == "http.request":
+                        seen += len(message.get("body", b""))
+                        if seen > limit:
+                            raise PayloadTooLarge(
+                                N_("The body is larger than {limit} bytes."), limit=limit
+                            )
+                    return message
+
+                await self.app(scope, counting_receive, edge_send)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                route = scope.get("route")
+                access_log.info(
+                    "request",
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "route": getattr(route, "path", None) or "(unmatched)",
+                        "status": status,
+                        "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
 
 
 def _too_large(limit: int) -> Any:
     problem = PayloadTooLarge(N_("The body is larger than {limit} bytes."), limit=limit)
     return ProblemResponse(problem.body(), status_code=413)
-
-
-# Every response: no MIME sniffing, no referrer leaving the site, never framed.
-SECURITY_HEADERS = (
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"x-frame-options", b"DENY"),
-)
-DEFAULT_CSP = b"frame-ancestors 'none'"
-# The console's pages: only its own scripts, styles and API; QR codes arrive as blob: URLs.
-CONSOLE_CSP = (
-    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    b"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    b"frame-ancestors 'none'"
-)
-
-
-class SecurityHeaders:
-    """Adds the security headers to every HTTP response, the strict CSP under `/console/`.
-    A header the endpoint set itself is kept."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        console = scope["path"] == "/console" or scope["path"].startswith("/console/")
-        csp = CONSOLE_CSP if console else DEFAULT_CSP
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                for name, value in (*SECURITY_HEADERS, (b"content-security-policy", csp)):
-                    if name not in present:
-                        headers.append((name, value))
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)

@@ -10,7 +10,7 @@ from kernel.ids import new_id
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0030_console_session_limits")]
+    dependencies = [("models", "0034_moralbank_partners")]
 
     initial = False
 

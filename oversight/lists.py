@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from tortoise.expressions import Subquery
 
 from accounts.models import Community
-from kernel import localtime
+from kernel import localtime, objections
 from kernel.auth import Principal
 from kernel.i18n import N_, _
 from kernel.sql import db_time, execute, query_rows
@@ -206,9 +206,7 @@ async def object_to(
     if entry.colour != "black":
         raise NotBlackListed(N_("Only a black-list entry can be objected to."))
     unit_list = await UnitList.get(id=entry.list_id)
-    if unit_list.status != "noticed" or unit_list.objection_deadline is None:
-        raise ObjectionWindowClosed(N_("The time to object has passed."))
-    if datetime.now(UTC) >= unit_list.objection_deadline:
+    if unit_list.status != "noticed" or not objections.window_open(unit_list.objection_deadline):
         raise ObjectionWindowClosed(N_("The time to object has passed."))
     await _ensure_not_removed(entry)
     if await Objection.exists(entry_id=entry.id, decision__isnull=True):
@@ -281,7 +279,7 @@ def _local(moment: datetime) -> str:
 async def publish(unit_list: UnitList, *, by: Principal) -> UnitList:
     if unit_list.status != "noticed" or unit_list.objection_deadline is None:
         raise ListNotNoticed(N_("Send the list to its units before publishing it."))
-    if datetime.now(UTC) < unit_list.objection_deadline:
+    if objections.window_open(unit_list.objection_deadline):
         raise ObjectionWindowOpen(
             N_("Units may object until {deadline}."), deadline=_local(unit_list.objection_deadline)
         )
@@ -411,25 +409,14 @@ async def _submit(
 
 
 async def _decide(appeal: Appeal, *, by: Principal, decision: str, reason: str) -> None:
-    """Decided once: a conditional update, so a second decision is refused."""
-    decided = (
-        await type(appeal)
-        .filter(id=appeal.id, decision__isnull=True)
-        .update(
-            decision=decision,
-            decision_reason=reason,
-            decided_by=by.subject,
-            decided_at=datetime.now(UTC),
-        )
-    )
-    if not decided:
+    """Decided once (`kernel.objections`), so a second decision is refused."""
+    if not await objections.decide_once(appeal, by=by.subject, decision=decision, reason=reason):
         if isinstance(appeal, Objection):
             raise AlreadyDecided(N_("This objection was decided already."))
         raise AlreadyDecided(N_("This application was decided already."))
 
 
 async def _told(appeal: Appeal, decision: str) -> None:
-    """The unit hears the decision; the row is read back as decided."""
+    """The unit hears the decision."""
     _submitted, decided, key = _TOPICS[type(appeal)]
     await notify_unit(appeal.unit_id, decided, {key: appeal.id, "decision": decision})
-    await appeal.refresh_from_db()

@@ -11,6 +11,7 @@ from tortoise.models import Model
 
 from kernel.i18n import N_
 from kernel.ids import new_id
+from kernel.objections import ObjectionShape
 from kernel.uploads import StoredImage
 
 # The kinds of unit a district oversees, by their names (translated where shown).
@@ -342,23 +343,13 @@ class ListPublication(Model):
         table = "oversight_list_publication"
 
 
-class Appeal(Model):
+class Appeal(ObjectionShape):
     """A unit's statement against its black-list entry, and the district's decision on it:
     an objection (异议) while the list is noticed, or credit repair (信用修复) once it is
-    published. Two tables of the same shape."""
+    published. Two tables of the objections' shape (`kernel.objections`)."""
 
-    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     entry_id = fields.BigIntField(db_index=True)
-    district_id = fields.CharField(max_length=26)
     unit_id = fields.CharField(max_length=26, db_index=True)
-    statement = fields.TextField()
-    photos: Any = fields.JSONField(default=list)
-    submitted_by = fields.CharField(max_length=64)
-    submitted_at = fields.DatetimeField(auto_now_add=True)
-    decision = fields.CharField(max_length=16, null=True)
-    decision_reason = fields.TextField(null=True)
-    decided_by = fields.CharField(max_length=64, null=True)
-    decided_at = fields.DatetimeField(null=True)
 
     class Meta:
         abstract = True

@@ -33,6 +33,7 @@ class LiveService:
             "SCHEDULER_ENABLED": "false",
         }
         self.log_path = log_path
+        self.args: list[str] = []  # more arguments of `serve` (e.g. `--workers 2`)
         self.process: asyncio.subprocess.Process | None = None
 
     async def start(self, *, ready_within: float = 180.0) -> None:
@@ -45,6 +46,7 @@ class LiveService:
                 "serve",
                 "--port",
                 str(self.port),
+                *self.args,
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,

@@ -37,6 +37,7 @@ STAFF_PAGES = [
     "/console/corrections",
     "/console/handover",
     "/console/rewards",
+    "/console/households",
     "/console/dashboard",
     "/console/exports",
     "/console/sessions",

@@ -23,6 +23,7 @@ from kernel.db import transaction
 from kernel.scope import Scope
 from kernel.sql import query_rows
 from tests.conftest import World
+from tests.security import assessment_scope_cases
 
 SCOPE_MODULES = (
     "accounts.scope",
@@ -32,6 +33,8 @@ SCOPE_MODULES = (
     "oversight.scope",
     "console.scope",
     "campaigns.scope",
+    "moralbank.scope",
+    "moralbank.assessment_scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -45,6 +48,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
     from console import scope as console
     from credits import scope as credits
     from credits.recognition import scope as recognition
+    from moralbank import scope as moralbank
     from oversight import scope as oversight
 
     found: dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]] = {
@@ -95,6 +99,9 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "campaigns.scope.readable_campaigns": campaigns.readable_campaigns,
         "campaigns.scope.campaign_days": campaigns.campaign_days,
         "campaigns.scope.readable_events": campaigns.readable_events,
+        "moralbank.scope.readable_households": moralbank.readable_households,
+        "moralbank.scope.readable_requests": moralbank.readable_requests,
+        **assessment_scope_cases.scope_values(),
     }
     return found
 
@@ -137,7 +144,7 @@ async def _seed(world: World) -> list[Principal]:
     """Rows of every scoped table in each community (c1, c2, c4 of d1; c3 of d2), and the
     callers: a resident, a worker, an administrator of each district, a worker of two
     communities, the platform administrator, a unit's staff and an evaluator."""
-    from accounts.models import Community, District, Household, Resident, Staff
+    from accounts.models import Community, District, Household, HouseholdMembership, Resident, Staff
     from accounts.service import create_community
     from activities import models as a
     from credits import models as c
@@ -179,6 +186,15 @@ async def _seed(world: World) -> list[Principal]:
             Resident, district_id=place_district, community_id=place.id
         )
         household = await _row(Household, district_id=place_district, community_id=place.id)
+        for status in ("member", "requested"):
+            await _row(
+                HouseholdMembership,
+                district_id=place_district,
+                household_id=household.id,
+                resident_id=resident.id,
+                status=status,
+            )
+        await assessment_scope_cases.seed_forms(_row, place, resident, household)
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)

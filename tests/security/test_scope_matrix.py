@@ -22,7 +22,10 @@ from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
 from tests.campaigns.conftest import scope_objects as campaign_objects
 from tests.conftest import Actor, World, set_rules_since
+from tests.moralbank_partners.conftest import TERMS as PARTNER_TERMS
+from tests.moralbank_partners.scope_objects import partner_objects
 from tests.oversight.conftest import PNG
+from tests.security import assessment_scope_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = {
@@ -45,6 +48,8 @@ PUBLIC = {
     ("GET", "/api/v1/public/oversight/{district_code}/lists"): "red/black lists are public",
     ("GET", "/public/oversight/{district_code}"): "red/black lists are public",
     ("GET", "/c/{code}"): "the check-in link's page says to use the mini-program; it reads nothing",
+    ("GET", "/green-cards/{code}"): "a merchant reads a green card by its unguessable code",
+    ("GET", "/attestations/status/{number}"): "the attestations' revocation list is public",
 }
 
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
@@ -249,10 +254,108 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/objections/{objection_id}/decision"): Case(
         body={"decision": "uphold", "reason": "维持"}
     ),
+    # the moral bank's partners and green cards
+    ("GET", "/api/v1/green-cards/{card_id}"): Case(),
+    ("POST", "/api/v1/green-cards/{card_id}/suspension"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/reinstatement"): Case(body={"reason": "核查"}),
+    ("POST", "/api/v1/green-cards/{card_id}/revocation"): Case(body={"reason": "核查"}),
+    ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
+    ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
+    ("GET", "/api/v1/partners/{partner_id}"): Case(),
+    ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
+    ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
+    ("POST", "/api/v1/me/household/consents/{consent_id}/withdrawal"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}
     ),
+    # households
+    ("GET", "/api/v1/households/{household_id}"): Case(),
+    ("GET", "/api/v1/households/{household_id}/history"): Case(),
+    ("GET", "/api/v1/households/{household_id}/memberships"): Case(),
+    ("POST", "/api/v1/households/{household_id}/invitation"): Case(),
+    ("GET", "/api/v1/households/{household_id}/invitation.png"): Case(),
+    ("POST", "/api/v1/households/{household_id}/head"): Case(body={"resident": "x"}),
+    ("POST", "/api/v1/households/{household_id}/corrections"): Case(
+        body={"change": "remove", "resident": "x", "reason": "更正测试"}
+    ),
+    ("POST", "/api/v1/household-requests/{request_id}/confirm"): Case(),
+    ("POST", "/api/v1/household-requests/{request_id}/decline"): Case(),
+    # the regulations quiz
+    ("GET", "/api/v1/quiz/questions/{question_id}"): Case(
+        sees={"worker_of_other_community": "a district's question bank is its workers' to read"}
+    ),
+    ("POST", "/api/v1/quiz/questions/{question_id}/versions"): Case(body="quiz_question"),
+    ("POST", "/api/v1/quiz/questions/{question_id}/retire"): Case(),
+    ("GET", "/api/v1/quiz/specials/{quiz_id}"): Case(
+        sees={
+            "worker_of_other_community": "a special quiz is its district's staff's to run",
+            "resident_of_same_community": "a special quiz is open to its district's residents",
+        }
+    ),
+    ("POST", "/api/v1/quiz/specials/{quiz_id}/attempts"): Case(
+        sees={"resident_of_same_community": "a special quiz is open to its district's residents"}
+    ),
+    ("POST", "/api/v1/quiz/attempts/{attempt_id}/submission"): Case(body={"answers": []}),
+    ("GET", "/api/v1/me/quiz/attempts/{attempt_id}"): Case(),
 }
+QUIZ_QUESTION = {
+    "regulation": "civility",
+    "kind": "single",
+    "text": "行经人行横道应当怎样做？",
+    "options": ["加速通过", "停车让行"],
+    "answer": [1],
+    "explanation": "应当停车让行。",
+    "article": "第十四条",
+}
+
+
+async def _quiz_objects(world: World) -> dict[str, str]:
+    """A question of d1's bank, a special quiz open now (resident 甲 answered it, so the
+    statistics count c1's answers), and 甲's daily quiz, not submitted."""
+    admin = world.district_admin.client
+    question = await admin.post("/api/v1/quiz/questions", json=QUIZ_QUESTION)
+    assert question.status_code == 201, question.text
+    now = datetime.now(UTC)
+    special = await admin.post(
+        "/api/v1/quiz/specials",
+        json={
+            "title": "专项答题",
+            "opens_at": iso(now - timedelta(minutes=1)),
+            "closes_at": iso(now + timedelta(hours=1)),
+            "questions": 1,
+        },
+    )
+    assert special.status_code == 201, special.text
+    taken = await world.resident.client.post(
+        f"/api/v1/quiz/specials/{special.json()['id']}/attempts"
+    )
+    submitted = await world.resident.client.post(
+        f"/api/v1/quiz/attempts/{taken.json()['id']}/submission", json={"answers": []}
+    )
+    assert submitted.status_code == 200, submitted.text
+    daily = await world.resident.client.post("/api/v1/quiz/daily")
+    assert daily.status_code == 201, daily.text
+    return {
+        "question_id": question.json()["id"],
+        "quiz_id": special.json()["id"],
+        "attempt_id": daily.json()["id"],
+    }
+
+ROUTES.update(assessment_scope_cases.cases(Case))
+
+
+async def _household_objects(world: World) -> dict[str, str]:
+    """A household of c1 headed by 甲, with a neighbour's request to join waiting."""
+    formed = await world.resident.client.post("/api/v1/households", json={"name": "王家"})
+    assert formed.status_code == 201, formed.text
+    household = formed.json()["id"]
+    invited = await world.resident.client.post(f"/api/v1/households/{household}/invitation")
+    joiner = await world.new_resident("o-household-joiner")
+    asked = await joiner.client.post(
+        "/api/v1/household-requests", json={"code": invited.json()["code"]}
+    )
+    assert asked.status_code == 201, asked.text
+    return {"household_id": household, "request_id": asked.json()["id"]}
 
 
 async def _oversight_objects(world: World) -> dict[str, str]:
@@ -452,6 +555,7 @@ async def _objects(world: World) -> Objects:
     )
     assert roll.status_code == 201, roll.text
     oversight = await _oversight_objects(world)
+    households = await _household_objects(world)
     campaign_ids, campaign_bodies = await campaign_objects(world, activity["id"])
     return Objects(
         ids={
@@ -475,12 +579,18 @@ async def _objects(world: World) -> Objects:
             "notification_id": str(notice.id),
             "filing_id": filing.json()["id"],
             **oversight,
+            **households,
+            **await assessment_scope_cases.plant(world),
+            **await partner_objects(world),
             **campaign_ids,
+            **await _quiz_objects(world),
         },
         bodies={
             "backfill": backfill,
             "merge": {"into": oversight["report_id"]},
             **campaign_bodies,
+            "quiz_question": QUIZ_QUESTION,
+            "partner_terms": {"terms": PARTNER_TERMS},
         },
     )
 

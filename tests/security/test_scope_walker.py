@@ -23,6 +23,8 @@ from starlette.routing import Mount, Route
 from app.main import all_endpoints
 from kernel.db import transaction
 from tests.conftest import Actor, World
+from tests.moralbank_partners.scope_objects import mark_partner_rows
+from tests.security import assessment_scope_cases
 from tests.security.console_session import console_client
 from tests.security.test_scope_matrix import _objects, _outsiders
 
@@ -34,6 +36,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
 DISTRICT_CAMPAIGN = "a district's campaign is followed by all its staff (their own communities)"
+DISTRICT_QUIZ_BANK = "a district's question bank is its workers' to read"
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,25 @@ LISTS: dict[str, Case] = {
     "/api/v1/oversight/categories": Case(),
     "/api/v1/oversight/units": Case(),
     "/api/v1/oversight/units/import-template": Case(query={"format": "csv"}),
+    "/api/v1/households": Case(),
+    "/api/v1/me/household": Case(),
+    "/api/v1/green-cards": Case(),
+    "/api/v1/me/green-cards": Case(),
     "/api/v1/campaigns": Case(),
+    "/api/v1/quiz/questions": Case(sees={"worker_of_other_community": DISTRICT_QUIZ_BANK}),
+    "/api/v1/quiz/questions/import-template": Case(query={"format": "csv"}),
+    "/api/v1/me/quiz/attempts": Case(),
+    "/api/v1/quiz/specials": Case(),
+    "/api/v1/quiz/stats": Case(),
+    "/api/v1/partners": Case(),
+    "/api/v1/me/household/partners": Case(
+        sees={"resident_of_other_community": "a district's partner banks are offered to all"}
+    ),
+    "/api/v1/me/household/consents": Case(),
+    "/api/v1/me/household/partner-queries": Case(),
     "/api/v1/events": Case(),
 }
+LISTS.update(assessment_scope_cases.lists(Case))
 
 
 def _period() -> dict[str, str]:
@@ -147,11 +166,21 @@ PAGES: dict[str, Case] = {
     "/oversight/lists": Case(),
     "/oversight/lists/preview": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
     "/oversight/lists/{id}": Case(sees={"worker_of_other_community": DISTRICT_WIDE_LISTS}),
+    "/quiz/questions": Case(sees={"worker_of_other_community": DISTRICT_QUIZ_BANK}),
+    "/quiz/questions/import-template": Case(query={"format": "csv"}),
+    "/quiz/specials": Case(),
+    "/quiz/stats": Case(),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
+    "/households": Case(),
+    "/households/{id}": Case(),
+    "/moral-bank/green-cards": Case(),
+    "/moral-bank/green-cards/{id}": Case(),
     "/campaigns": Case(),
     "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/event-zones/{id}/gate": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/moral-bank/partners": Case(),
+    "/moral-bank/partners/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -167,10 +196,15 @@ PAGE_IDS = {
     "/oversight/inspections/{id}": "inspection_id",
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
+    "/households/{id}": "household_id",
+    "/moral-bank/green-cards/{id}": "card_id",
     "/campaigns/{id}": "campaign_id",
     "/campaigns/{id}/export": "campaign_id",
     "/event-zones/{id}/gate": "zone_id",
+    "/moral-bank/partners/{id}": "partner_id",
 }
+PAGES.update(assessment_scope_cases.pages(Case))
+PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
 FIGURES = {
@@ -255,10 +289,11 @@ def _shown(name: str, what: str, text: str, case: Case) -> list[str]:
 
 async def _mark(world: World) -> None:
     """Tags the texts of c1's rows: the residents' nicknames, titles, descriptions, names."""
-    from accounts.models import Resident, Staff
+    from accounts.models import Household, Resident, Staff
     from activities.models import Activity, Correction, Deed, EventFiling
     from credits.models import Reward
     from oversight.models import Checklist, ProblemReport, RectificationTask, Unit
+    from quiz.models import QuestionVersion
 
     c1, d1 = world.community_id, world.district_id
     async with transaction():
@@ -273,6 +308,10 @@ async def _mark(world: World) -> None:
         await RectificationTask.filter(community_id=c1).update(instructions=f"整改{MARKER}")
         await Unit.filter(community_id=c1).update(name=f"单位{MARKER}")
         await Checklist.filter(district_id=d1).update(name=f"清单{DISTRICT_MARKER}")
+        await Household.filter(community_id=c1).update(name=f"家庭{MARKER}")
+        await assessment_scope_cases.mark(world, MARKER)
+        await mark_partner_rows(world, MARKER)
+        await QuestionVersion.filter(district_id=d1).update(text=f"题目{MARKER}")
 
 
 async def _report_photo(world: World, ids: dict[str, str]) -> str:

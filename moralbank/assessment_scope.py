@@ -1,0 +1,54 @@
+"""Who may see what of the moral assessment: one `Scope` per resource. Staff read the
+assessments of the places they serve; a resident reads their own household's, and may assess
+the open assessments of their community's households (never reading their scores)."""
+
+from __future__ import annotations
+
+from accounts.models import Resident
+from accounts.scope import own_district, served_places
+from kernel.auth import STAFF_ROLES, Principal, Role
+from kernel.scope import NEVER, Condition, Scope, eq, within
+from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
+
+# The staff who review, publish and decide: the community's workers and the district's
+# administrators.
+REVIEWERS: tuple[Role, ...] = ("worker", "district_admin")
+
+
+def _own_household(who: Principal) -> Condition:
+    return within("household_id", Resident, "household_id", eq("id", who.id))
+
+
+def _by_place_or_household(who: Principal) -> Condition:
+    if who.role in STAFF_ROLES:
+        return served_places(who).where()
+    if who.role == "resident":
+        return _own_household(who)
+    return NEVER
+
+
+def readable_assessments(who: Principal) -> Scope[Assessment]:
+    return Scope(Assessment, _by_place_or_household(who))
+
+
+def assessable_assessments(who: Principal) -> Scope[Assessment]:
+    """The open assessments of the caller's community: those a resident may mark (their own
+    household's as a self-assessment, the others' as a neighbour)."""
+    if who.role != "resident":
+        return Scope(Assessment, NEVER)
+    community = within("community_id", Resident, "community_id", eq("id", who.id))
+    return Scope(Assessment, community & eq("status", "open"))
+
+
+def readable_assessment_objections(who: Principal) -> Scope[AssessmentObjection]:
+    """The objections to the assessments the caller reads."""
+    return Scope(
+        AssessmentObjection, within("assessment_id", Assessment, "id", _by_place_or_household(who))
+    )
+
+
+def readable_standards(who: Principal) -> Scope[AssessmentStandard]:
+    """A district's standard is read by its staff and residents (the items they score)."""
+    if who.role in (*STAFF_ROLES, "resident"):
+        return Scope(AssessmentStandard, own_district(who))
+    return Scope(AssessmentStandard, NEVER)

@@ -1,0 +1,50 @@
+"""Households' raw statements, written once for both databases (`kernel.sql`): their
+balances and ranks in their communities, and the members' participations the rollup has not
+decided yet."""
+
+from __future__ import annotations
+
+# Each household of `{households}` (a narrowing on alias `h`; the same on alias `r` as
+# `{chosen}`) with its credits, its members now and its rank among all the households of its
+# community (equal balances, equal rank).
+STANDINGS = """
+WITH ranked AS (
+  SELECT c.id, COALESCE(a.balance, 0) AS balance,
+    RANK() OVER (PARTITION BY c.community_id ORDER BY COALESCE(a.balance, 0) DESC) AS place
+  FROM household c
+  LEFT JOIN ledger_account a ON a.owner_kind = 'household' AND a.owner_id = c.id
+    AND a.district_id = c.district_id AND a.kind = 'available' AND a.asset = 'credits'
+  WHERE c.community_id IN (SELECT h.community_id FROM household h WHERE {households})
+)
+SELECT r.id, r.balance, r.place,
+  (SELECT COUNT(*) FROM household_membership m
+    WHERE m.household_id = r.id AND m.status = 'member') AS members
+FROM ranked r WHERE {chosen}
+"""
+
+# Members' credits earned by participations (not reversed) while they were members of a
+# household, that no run has decided yet: oldest first, `:limit` at a time.
+UNDECIDED_PARTICIPATIONS = """
+SELECT t.id, t.district_id, t.occurred_at, t.action, e.owner_id AS resident_id,
+  e.amount, m.household_id
+FROM ledger_transaction t
+JOIN ledger_entry e ON e.transaction_id = t.id AND e.owner_kind = 'resident'
+  AND e.account_kind = 'available' AND e.asset = 'credits' AND e.amount > 0
+JOIN household_membership m ON m.resident_id = e.owner_id AND m.joined_at IS NOT NULL
+  AND m.joined_at <= t.occurred_at AND (m.left_at IS NULL OR m.left_at > t.occurred_at)
+WHERE t.kind = 'participation'
+  AND NOT EXISTS (SELECT 1 FROM household_share s WHERE s.id = t.id)
+  AND NOT EXISTS (SELECT 1 FROM ledger_transaction v WHERE v.reverses_id = t.id)
+ORDER BY t.id
+LIMIT :limit
+"""
+
+# Shares posted for participations reversed since, whose share is not reversed yet.
+SHARES_OF_REVERSED = """
+SELECT s.id, s.posted_id FROM household_share s
+WHERE s.posted_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM ledger_transaction v WHERE v.reverses_id = s.id)
+  AND NOT EXISTS (SELECT 1 FROM ledger_transaction w WHERE w.reverses_id = s.posted_id)
+ORDER BY s.id
+LIMIT :limit
+"""

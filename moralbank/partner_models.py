@@ -1,0 +1,187 @@
+"""Tables of the moral bank's outward side: green cards and their scans, partner banks and their
+client credentials, households' consents, partners' queries and the attestations issued."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from kernel.ids import new_id
+
+if TYPE_CHECKING:
+    from accounts.models import District, Household, Resident
+
+GREEN_CARD_STATUSES = ("active", "suspended", "revoked")
+
+
+class GreenCard(Model):
+    """A moral model green card granted by a district, shown as a QR code to partner merchants."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="green_cards", on_delete=fields.RESTRICT
+    )
+    district_id: str
+    resident: fields.ForeignKeyRelation[Resident] = fields.ForeignKeyField(
+        "models.Resident", related_name="green_cards", on_delete=fields.RESTRICT
+    )
+    resident_id: str
+    # A keyed hash of the card's code: the code itself is derived from the card, never stored.
+    code_hash = fields.CharField(max_length=64, unique=True)
+    status = fields.CharField(max_length=16, default="active")
+    grant_reason = fields.TextField()
+    granted_by = fields.CharField(max_length=64)
+    granted_at = fields.DatetimeField(auto_now_add=True)
+    # The last suspension, reinstatement or revocation: why, by whom, when.
+    status_reason = fields.TextField(null=True)
+    status_by = fields.CharField(max_length=64, null=True)
+    status_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "green_card"
+        indexes = (("district_id", "status"), ("resident_id", "status"))
+
+
+class GreenCardScan(Model):
+    """One look at the public page of a green card: when, and what it showed."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    card: fields.ForeignKeyRelation[GreenCard] = fields.ForeignKeyField(
+        "models.GreenCard", related_name="scans", on_delete=fields.RESTRICT
+    )
+    card_id: str
+    district_id = fields.CharField(max_length=26)
+    # The card's status the page showed (active, suspended or revoked).
+    shown_status = fields.CharField(max_length=16)
+    scanned_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "green_card_scan"
+        indexes = (("card_id", "scanned_at"),)
+
+
+class GreenCardMiss(Model):
+    """A code asked for that names no card, by a keyed hash of the asking address: the throttle."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    address_hash = fields.CharField(max_length=64)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "green_card_miss"
+        indexes = (("address_hash", "at"),)
+
+
+class PartnerBank(Model):
+    """A bank that lends on the moral standing, registered by a district with its band terms."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="partner_banks", on_delete=fields.RESTRICT
+    )
+    district_id: str
+    name = fields.CharField(max_length=100)
+    # [{"min_score", "max_score", "band", "loan_limit", "rate"}], ordered by score.
+    terms: Any = fields.JSONField()
+    created_by = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    terms_changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "partner_bank"
+        unique_together = (("district_id", "name"),)
+
+
+class PartnerCredential(Model):
+    """A partner client id and the keyed hash of its secret. A new pair retires the old one."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    partner: fields.ForeignKeyRelation[PartnerBank] = fields.ForeignKeyField(
+        "models.PartnerBank", related_name="credentials", on_delete=fields.RESTRICT
+    )
+    partner_id: str
+    client_id = fields.CharField(max_length=40, unique=True)
+    secret_hash = fields.CharField(max_length=64)
+    created_by = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    retired_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "partner_credential"
+
+
+class Consent(Model):
+    """A household consent to give its band to one partner for one purpose until a day."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26)
+    household: fields.ForeignKeyRelation[Household] = fields.ForeignKeyField(
+        "models.Household", related_name="partner_consents", on_delete=fields.RESTRICT
+    )
+    household_id: str
+    partner: fields.ForeignKeyRelation[PartnerBank] = fields.ForeignKeyField(
+        "models.PartnerBank", related_name="consents", on_delete=fields.RESTRICT
+    )
+    partner_id: str
+    purpose = fields.CharField(max_length=32)
+    given_by: fields.ForeignKeyRelation[Resident] = fields.ForeignKeyField(
+        "models.Resident", related_name="partner_consents", on_delete=fields.RESTRICT
+    )
+    given_by_id: str
+    given_at = fields.DatetimeField(auto_now_add=True)
+    valid_until = fields.DatetimeField()
+    withdrawn_at = fields.DatetimeField(null=True)
+    withdrawn_by = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "partner_consent"
+        indexes = (("household_id", "partner_id"),)
+
+
+class PartnerQuery(Model):
+    """A partner asking for a household attestation: logged whatever the answer, shown to it."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26)
+    household_id = fields.CharField(max_length=26, db_index=True)
+    partner: fields.ForeignKeyRelation[PartnerBank] = fields.ForeignKeyField(
+        "models.PartnerBank", related_name="queries", on_delete=fields.RESTRICT
+    )
+    partner_id: str
+    purpose = fields.CharField(max_length=32)
+    # issued, no_consent, no_standing
+    outcome = fields.CharField(max_length=16)
+    attestation_id = fields.BigIntField(null=True)
+    asked_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "partner_query"
+
+
+class Attestation(Model):
+    """A signed statement of a household band for a period, issued to a partner under a consent."""
+
+    # The serial id places the attestation in the revocation status list.
+    id = fields.BigIntField(primary_key=True)
+    public_id = fields.CharField(max_length=32, unique=True)
+    district_id = fields.CharField(max_length=26)
+    household_id = fields.CharField(max_length=26)
+    partner: fields.ForeignKeyRelation[PartnerBank] = fields.ForeignKeyField(
+        "models.PartnerBank", related_name="attestations", on_delete=fields.RESTRICT
+    )
+    partner_id: str
+    consent: fields.ForeignKeyRelation[Consent] = fields.ForeignKeyField(
+        "models.Consent", related_name="attestations", on_delete=fields.RESTRICT
+    )
+    consent_id: str
+    band = fields.CharField(max_length=32)
+    period = fields.CharField(max_length=16)
+    issued_at = fields.DatetimeField()
+    valid_until = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "partner_attestation"
+        indexes = (("consent_id",),)

@@ -1,0 +1,207 @@
+"""Request and response models of the green card, the partner banks, consents and attestations."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints
+
+from kernel.http import Day, JsonDecimal, PageQuery, Schema
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
+Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+GreenCardStatus = Literal["active", "suspended", "revoked"]
+
+
+# --- the green card ------------------------------------------------------------------------
+
+
+class GreenCardIn(Schema):
+    resident: Id = Field(description="The resident (a moral model) the district grants it to.")
+    reason: Reason = Field(description="The district's decision: why this resident.")
+
+
+class GreenCardDecisionIn(Schema):
+    reason: Reason
+
+
+class GreenCardQuery(PageQuery):
+    status: GreenCardStatus | None = None
+
+
+class GreenCardOut(Schema):
+    """A card as the district sees it."""
+
+    id: str
+    resident_id: str
+    holder: str = Field(description="The holder's masked name, as a merchant sees it.")
+    status: GreenCardStatus
+    grant_reason: str
+    granted_by: str
+    granted_at: datetime
+    status_reason: str | None
+    status_at: datetime | None
+
+
+class MyGreenCardOut(Schema):
+    """A card as its holder sees it: `link` is what the QR code says (`qr_png_url` draws it)."""
+
+    id: str
+    district: str
+    status: GreenCardStatus
+    grant_reason: str
+    granted_at: datetime
+    status_reason: str | None
+    status_at: datetime | None
+    link: str
+    qr_png_url: str
+
+
+class GreenCardScanOut(Schema):
+    """One look at the card's public page, and what it showed."""
+
+    id: str
+    card_id: str
+    shown_status: GreenCardStatus
+    scanned_at: datetime
+
+
+# --- partner banks -------------------------------------------------------------------------
+
+Score = Annotated[Decimal, Field(ge=0, le=1000, max_digits=7, decimal_places=2)]
+
+
+class BandTerms(Schema):
+    """One line of a partner's table: the scores it covers (both ends included), the band's
+    name, and what the partner offers a household of it."""
+
+    band: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    min_score: Score
+    max_score: Score
+    loan_limit: int = Field(ge=0, le=100_000_000, description="Yuan.")
+    rate: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        description="The rate as the partner words it (年利率 3.85% 起)."
+    )
+
+
+class BandTermsOut(BandTerms):
+    min_score: JsonDecimal
+    max_score: JsonDecimal
+
+
+def _ordered(terms: list[BandTerms]) -> list[BandTerms]:
+    ordered = sorted(terms, key=lambda t: t.min_score)
+    for line in ordered:
+        if line.min_score > line.max_score:
+            raise ValueError("a band's min_score is above its max_score")
+    for before, after in itertools.pairwise(ordered):
+        if after.min_score <= before.max_score:
+            raise ValueError("the bands' scores overlap")
+    if len({t.band for t in ordered}) != len(ordered):
+        raise ValueError("each band is named once")
+    return terms
+
+
+Terms = Annotated[list[BandTerms], Field(min_length=1, max_length=10), AfterValidator(_ordered)]
+
+
+class PartnerIn(Schema):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    terms: Terms
+
+
+class TermsIn(Schema):
+    terms: Terms
+
+
+class PartnerOut(Schema):
+    id: str
+    name: str
+    terms: list[BandTermsOut]
+    created_at: datetime
+    terms_changed_at: datetime | None
+    client_id: str | None = Field(description="The client id in use (its secret is never shown).")
+
+
+class CredentialsOut(Schema):
+    """Shown once: the secret is kept only as a keyed hash and cannot be shown again."""
+
+    client_id: str
+    client_secret: str
+    created_at: datetime
+
+
+class PartnerRegisteredOut(Schema):
+    partner: PartnerOut
+    credentials: CredentialsOut
+
+
+class PartnerTokenOut(Schema):
+    """RFC 6749 section 5.1."""
+
+    access_token: str
+    token_type: Literal["Bearer"]
+    expires_in: int
+
+
+# --- consents, queries and attestations ----------------------------------------------------
+
+Purpose = Literal["credit_assessment", "loan_management"]
+
+
+class ConsentIn(Schema):
+    partner: Id
+    purpose: Purpose
+    until: Day = Field(description="The last day (Beijing time) the consent holds; a year at most.")
+
+
+class ConsentOut(Schema):
+    id: str
+    partner_id: str
+    partner: str = Field(description="The partner bank's name.")
+    purpose: Purpose
+    purpose_name: str
+    given_at: datetime
+    valid_until: datetime
+    withdrawn_at: datetime | None
+    state: Literal["live", "expired", "withdrawn"]
+
+
+class PartnerQueryOut(Schema):
+    """A partner's question about the household (谁查询了我家的道德积分) and what it was told."""
+
+    id: str
+    partner_id: str
+    partner: str
+    purpose: Purpose
+    purpose_name: str
+    outcome: Literal["issued", "no_consent", "no_standing"]
+    asked_at: datetime
+
+
+class PartnerOfferOut(Schema):
+    """A partner bank of the district: its terms, and where the household's standing falls."""
+
+    id: str
+    name: str
+    terms: list[BandTermsOut]
+    band: BandTermsOut | None = Field(description="The household's band here, if it has one.")
+    period: str | None = Field(description="The assessment period the band comes from.")
+
+
+class AttestationIn(Schema):
+    household: Id = Field(description="The household's number, as its members gave it.")
+    purpose: Purpose
+
+
+class AttestationOut(Schema):
+    """The signed credential (VC-JWT); the band, period and validity repeat what it states."""
+
+    vc_jwt: str
+    band: str
+    period: str
+    valid_until: datetime
+    status_list_credential: str

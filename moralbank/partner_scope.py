@@ -1,0 +1,91 @@
+"""Who may see the moral bank's outward side: one `Scope` per resource, and get-by-id helpers
+that answer 404 outside it.
+
+A green card is read by its holder and managed by its district's administrators; its scans
+are read by the same two. Workers have no part in it: the card is the district's decision.
+Partner banks are the district administrators' business; a resident sees their district's
+(what each band means there). A household's consents and the partners' queries about it are
+read by its members and its district's administrators."""
+
+from __future__ import annotations
+
+from accounts.models import Resident
+from accounts.scope import own_district
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.scope import NEVER, Condition, Scope, eq, within
+from moralbank.partner_errors import NoSuchGreenCard
+from moralbank.partner_models import (
+    Consent,
+    GreenCard,
+    GreenCardScan,
+    PartnerBank,
+    PartnerQuery,
+)
+
+DISTRICT_ADMINS = ("district_admin", "platform_admin")
+
+
+def _district(who: Principal) -> Condition:
+    return own_district(who) if who.role in DISTRICT_ADMINS else NEVER
+
+
+def readable_green_cards(who: Principal) -> Scope[GreenCard]:
+    """The holder reads their cards; the district's administrators read the district's."""
+    if who.role == "resident":
+        return Scope(GreenCard, eq("resident_id", who.id))
+    return Scope(GreenCard, _district(who))
+
+
+def managed_green_cards(who: Principal) -> Scope[GreenCard]:
+    """Granted, suspended, reinstated and revoked by the district's administrators."""
+    return Scope(GreenCard, _district(who))
+
+
+def readable_green_card_scans(who: Principal) -> Scope[GreenCardScan]:
+    return Scope(GreenCardScan, within("card_id", GreenCard, "id", readable_green_cards(who).where))
+
+
+async def readable_green_card(card_id: str, *, who: Principal) -> GreenCard:
+    card = await readable_green_cards(who).rows().get_or_none(id=card_id)
+    if card is None:
+        raise NoSuchGreenCard(N_("No such green card."))
+    return card
+
+
+async def managed_green_card(card_id: str, *, who: Principal) -> GreenCard:
+    card = await managed_green_cards(who).rows().select_for_update().get_or_none(id=card_id)
+    if card is None:
+        raise NoSuchGreenCard(N_("No such green card."))
+    return card
+
+
+def managed_partners(who: Principal) -> Scope[PartnerBank]:
+    """A district's partner banks: registered and managed by its administrators."""
+    return Scope(PartnerBank, _district(who))
+
+
+def offered_partners(who: Principal) -> Scope[PartnerBank]:
+    """The partners a resident's household may consent to: those of the resident's district."""
+    if who.role == "resident":
+        return Scope(PartnerBank, own_district(who))
+    return managed_partners(who)
+
+
+def _own_household(who: Principal) -> Condition:
+    """Rows of the household the resident is a member of now."""
+    return within("household_id", Resident, "household_id", eq("id", who.id))
+
+
+def readable_consents(who: Principal) -> Scope[Consent]:
+    """A household's consents are read by its members, and by its district's administrators."""
+    if who.role == "resident":
+        return Scope(Consent, _own_household(who))
+    return Scope(Consent, _district(who))
+
+
+def readable_partner_queries(who: Principal) -> Scope[PartnerQuery]:
+    """Who asked about a household (谁查询了我家的道德积分): its members and its district."""
+    if who.role == "resident":
+        return Scope(PartnerQuery, _own_household(who))
+    return Scope(PartnerQuery, _district(who))

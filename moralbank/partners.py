@@ -1,0 +1,192 @@
+"""Partner banks: registered by a district administrator with their band-to-terms table, given
+client credentials (the secret shown once, kept as a keyed hash), and signed in by the OAuth 2.0
+client-credentials grant to a short-lived token of an audience of its own, under the same
+failure budgets as staff logins (`kernel.ratelimit`)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import jwt
+
+from kernel import ratelimit
+from kernel.auth import Principal
+from kernel.errors import Problem
+from kernel.i18n import N_
+from kernel.ids import new_id
+from kernel.keys import get_keyring
+from kernel.settings import get_settings
+from moralbank.partner_errors import (
+    InvalidClient,
+    NoSuchPartner,
+    PartnerExists,
+    PartnerTokenRefused,
+)
+from moralbank.partner_models import PartnerBank, PartnerCredential
+from moralbank.partner_schemas import BandTerms
+from moralbank.partner_scope import managed_partners
+
+TOKEN_SECONDS = 300
+CLIENT_PREFIX, SECRET_PREFIX = "mbp_", "mbs_"
+
+
+def partner_audience() -> str:
+    """Partner tokens are for the partner API only: never accepted as a resident's or staff's."""
+    return f"{get_settings().jwt_audience}:partner"
+
+
+def _terms_json(terms: list[BandTerms]) -> list[dict[str, Any]]:
+    return [t.model_dump(mode="json") for t in sorted(terms, key=lambda t: t.min_score)]
+
+
+async def register(
+    *, name: str, terms: list[BandTerms], district_id: str, by: Principal
+) -> PartnerBank:
+    if await PartnerBank.exists(district_id=district_id, name=name):
+        raise PartnerExists(N_("The district has a partner named {name} already."), name=name)
+    return await PartnerBank.create(
+        district_id=district_id, name=name, terms=_terms_json(terms), created_by=by.subject
+    )
+
+
+async def change_terms(partner_id: str, terms: list[BandTerms], *, by: Principal) -> PartnerBank:
+    partner = await managed_partner(partner_id, who=by)
+    partner.terms, partner.terms_changed_at = _terms_json(terms), datetime.now(UTC)
+    await partner.save(update_fields=["terms", "terms_changed_at"])
+    return partner
+
+
+async def managed_partner(partner_id: str, *, who: Principal) -> PartnerBank:
+    partner = await managed_partners(who).rows().select_for_update().get_or_none(id=partner_id)
+    if partner is None:
+        raise NoSuchPartner(N_("No such partner bank."))
+    return partner
+
+
+async def readable_partner(partner_id: str, *, who: Principal) -> PartnerBank:
+    partner = await managed_partners(who).rows().get_or_none(id=partner_id)
+    if partner is None:
+        raise NoSuchPartner(N_("No such partner bank."))
+    return partner
+
+
+def band_for(terms: list[dict[str, Any]], score: Decimal) -> dict[str, Any] | None:
+    """The partner's band a score falls in (ranges include both ends), or None."""
+    for band in terms:
+        if Decimal(str(band["min_score"])) <= score <= Decimal(str(band["max_score"])):
+            return band
+    return None
+
+
+def _secret_hash(secret: str) -> str:
+    return get_keyring().lookup_hash(f"partner-secret\0{secret}")
+
+
+@dataclass(frozen=True)
+class NewCredentials:
+    """A client id and its secret, as the district is shown them: once."""
+
+    client_id: str
+    client_secret: str
+    created_at: datetime
+
+
+async def issue_credentials(partner_id: str, *, by: Principal) -> NewCredentials:
+    """A new client id and secret for the partner; the pair it had stops working at once."""
+    partner = await managed_partner(partner_id, who=by)
+    now = datetime.now(UTC)
+    await PartnerCredential.filter(partner_id=partner.id, retired_at__isnull=True).update(
+        retired_at=now
+    )
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    row = await PartnerCredential.create(
+        partner_id=partner.id,
+        client_id=CLIENT_PREFIX + secrets.token_hex(10),
+        secret_hash=_secret_hash(secret),
+        created_by=by.subject,
+    )
+    return NewCredentials(client_id=row.client_id, client_secret=secret, created_at=row.created_at)
+
+
+def client_of(authorization: str | None, form: dict[str, str]) -> tuple[str, str] | None:
+    """(client id, secret) from HTTP Basic (RFC 6749 2.3.1) or else the form's fields."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    if scheme.lower() == "basic" and encoded:
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        client_id, colon, secret = decoded.partition(":")
+        return (client_id, secret) if colon else None
+    if form.get("client_id") and form.get("client_secret"):
+        return form["client_id"], form["client_secret"]
+    return None
+
+
+@dataclass(frozen=True)
+class PartnerToken:
+    access_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | Problem:
+    """The client-credentials grant. A refused one is returned (its failure recorded, to be
+    committed) under the staff logins' budgets: per client and address, and per address."""
+    account = f"partner:{client_id[:64]}"
+    await ratelimit.ensure_login_allowed(account, address)
+    row = await PartnerCredential.get_or_none(client_id=client_id[:40], retired_at__isnull=True)
+    expected = row.secret_hash if row else _secret_hash(secrets.token_urlsafe(32))
+    if row is None or not hmac.compare_digest(expected, _secret_hash(secret)):
+        await ratelimit.record_login_failure(account, address)
+        return InvalidClient(N_("The client id or the client secret is wrong."))
+    await ratelimit.clear_login_failures(account, address)
+    settings = get_settings()
+    key = get_keyring().current
+    now = datetime.now(UTC)
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": partner_audience(),
+        "sub": f"partner:{row.partner_id}",
+        "cid": row.id,
+        "iat": now,
+        "nbf": now,
+        "exp": now + timedelta(seconds=TOKEN_SECONDS),
+        "jti": new_id(),
+    }
+    signed = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
+    return PartnerToken(access_token=signed, expires_in=TOKEN_SECONDS)
+
+
+async def authenticated_partner(authorization: str | None) -> PartnerBank:
+    """The partner behind a partner token whose credentials still stand; 401 otherwise."""
+    scheme, _, presented = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not presented.strip():
+        raise PartnerTokenRefused(N_("Send `Authorization: Bearer <access_token>`."))
+    ring, settings = get_keyring(), get_settings()
+    try:
+        header = jwt.get_unverified_header(presented.strip())
+        key = ring.by_kid.get(str(header.get("kid")))
+        if key is None:
+            raise PartnerTokenRefused(N_("The partner token is not valid."))
+        claims = jwt.decode(
+            presented.strip(),
+            key.public,
+            algorithms=["EdDSA"],
+            audience=partner_audience(),
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "iss", "aud", "jti", "cid"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise PartnerTokenRefused(N_("The partner token is not valid.")) from exc
+    credential = await PartnerCredential.get_or_none(id=str(claims["cid"]), retired_at__isnull=True)
+    if credential is None or f"partner:{credential.partner_id}" != claims["sub"]:
+        raise PartnerTokenRefused(N_("The partner credentials were replaced; ask for a new token."))
+    return await PartnerBank.get(id=credential.partner_id)

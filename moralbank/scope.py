@@ -1,0 +1,71 @@
+"""Who may see which household: its members (the resident in it now), the workers of its
+community and the administrators of its district. One condition, `households_of(who)`, on
+any table that names a household; the moral bank's other parts (the assessment, consents, the
+green card) take theirs from here."""
+
+from __future__ import annotations
+
+from accounts.models import Household, HouseholdMembership
+from accounts.scope import served_places
+from kernel.auth import Principal
+from kernel.i18n import N_
+from kernel.scope import Condition, Scope, eq, within
+from moralbank.errors import NoSuchHousehold, NoSuchHouseholdRequest, NotTheHead
+
+STAFF_OF_HOUSEHOLDS = ("worker", "district_admin", "platform_admin")
+
+
+def member_of(resident_id: str, column: str = "household_id") -> Condition:
+    """Rows whose `column` names the household the resident is a member of now."""
+    current = eq("resident_id", resident_id) & eq("status", "member")
+    return within(column, HouseholdMembership, "household_id", current)
+
+
+def households_of(who: Principal, column: str = "household_id") -> Condition:
+    """Rows whose `column` names a household the caller may see: a resident their own
+    household, a worker their communities', an administrator their district's."""
+    if who.role == "resident":
+        return member_of(who.id, column)
+    served = served_places(who).where()
+    return within(column, Household, "id", served)
+
+
+def readable_households(who: Principal) -> Scope[Household]:
+    if who.role == "resident":
+        return Scope(Household, member_of(who.id, "id"))
+    return Scope(Household, served_places(who).where())
+
+
+async def readable_household(household_id: str, *, who: Principal) -> Household:
+    household = await readable_households(who).rows().get_or_none(id=household_id)
+    if household is None:
+        raise NoSuchHousehold(N_("No household `{household}` for you."), household=household_id)
+    return household
+
+
+async def headed_household(household_id: str, *, who: Principal) -> Household:
+    """A household the resident heads, locked for the change (404 when not theirs, 403 when
+    they are a member but not its head)."""
+    household = await readable_household(household_id, who=who)
+    if household.head_id != who.id:
+        raise NotTheHead(N_("Only the head of the household may do this."))
+    return await Household.select_for_update().get(id=household.id)
+
+
+def readable_requests(who: Principal) -> Scope[HouseholdMembership]:
+    """Requests to join (and the rest of the history): the staff's households', a resident's
+    own and those of the household they are in."""
+    if who.role == "resident":
+        return Scope(
+            HouseholdMembership, eq("resident_id", who.id) | households_of(who, "household_id")
+        )
+    return Scope(HouseholdMembership, households_of(who, "household_id"))
+
+
+async def readable_request(request_id: str, *, who: Principal) -> HouseholdMembership:
+    found = await readable_requests(who).rows().get_or_none(id=request_id)
+    if found is None:
+        raise NoSuchHouseholdRequest(
+            N_("No request to join `{request}` for you."), request=request_id
+        )
+    return found

@@ -1,0 +1,65 @@
+"""The HTTP edge (`RequestEdge`, one layer): the request id, the language, the body limit (by
+Content-Length and while streaming), the security headers and the access line, as a client
+sees them."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from kernel.logs import JsonFormatter
+
+
+async def test_a_bad_request_id_is_replaced_and_a_good_one_echoed(client):
+    kept = await client.get("/healthz", headers={"x-request-id": "abc.DEF_123-x"})
+    assert kept.headers["x-request-id"] == "abc.DEF_123-x"
+    for bad in ("short", "has space in it", "x" * 65, "semi;colon-id"):
+        answer = await client.get("/healthz", headers={"x-request-id": bad})
+        assert answer.headers["x-request-id"] != bad
+        assert len(answer.headers["x-request-id"]) >= 8
+    fresh = await client.get("/healthz")
+    assert fresh.headers["x-request-id"] != kept.headers["x-request-id"]
+
+
+async def test_an_oversized_body_is_refused_in_the_callers_language_with_the_headers(
+    world, settings, client, caplog
+):
+    caplog.set_level(logging.INFO, logger="app.access")
+    body = b'{"nickname": "' + b"x" * (settings.max_body_bytes + 10) + b'"}'
+    for language, expected in (("zh-CN", "字节"), ("en", "bytes")):
+        answer = await world.resident.client.patch(
+            "/api/v1/me",
+            content=body,
+            headers={"content-type": "application/json", "accept-language": language,
+                     "x-request-id": f"too-large-{language}"},
+        )  # fmt: skip
+        assert answer.status_code == 413
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert expected in answer.json()["detail"]
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["x-request-id"] == f"too-large-{language}"
+    access = [r for r in caplog.records if r.name == "app.access"]
+    lines = [json.loads(JsonFormatter().format(r)) for r in access]
+    logged = {line["request_id"]: line["status"] for line in lines}
+    assert logged["too-large-zh-CN"] == 413 and logged["too-large-en"] == 413
+
+
+async def test_a_body_streamed_past_the_limit_without_a_length_is_refused(world, settings):
+    async def chunks():
+        for _ in range(settings.max_body_bytes // 1000 + 2):
+            yield b"x" * 1000
+
+    answer = await world.resident.client.patch(
+        "/api/v1/me", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert answer.status_code == 413
+
+
+async def test_the_console_gets_the_strict_policy_the_api_the_frame_rule_only(client):
+    api = await client.get("/healthz")
+    assert api.headers["content-security-policy"] == "frame-ancestors 'none'"
+    page = await client.get("/console/login")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    # Added once each, never twice.
+    assert len(page.headers.get_list("x-frame-options")) == 1
+    assert len(page.headers.get_list("content-security-policy")) == 1

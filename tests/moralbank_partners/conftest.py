@@ -1,0 +1,58 @@
+"""A partner bank of district d1 in one line, and its client calling the partner API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tests.conftest import World
+
+TERMS = [
+    {
+        "band": "AAA",
+        "min_score": 90,
+        "max_score": 100,
+        "loan_limit": 300000,
+        "rate": "年利率 3.85% 起",
+    },
+    {
+        "band": "AA",
+        "min_score": 80,
+        "max_score": 89.99,
+        "loan_limit": 200000,
+        "rate": "年利率 4.35% 起",
+    },
+    {
+        "band": "A",
+        "min_score": 60,
+        "max_score": 79.99,
+        "loan_limit": 100000,
+        "rate": "年利率 4.9% 起",
+    },
+]
+
+
+async def register_partner(world: World, name: str = "海曙农商银行") -> dict[str, Any]:
+    response = await world.district_admin.client.post(
+        "/api/v1/partners", json={"name": name, "terms": TERMS}
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def bank(world: World, address: str = "192.0.2.50") -> httpx.AsyncClient:
+    """The bank's own system: no login of ours, its own address."""
+    transport = httpx.ASGITransport(app=world.app, client=(address, 45000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def partner_token(world: World, credentials: dict[str, str]) -> str:
+    async with bank(world) as client:
+        answer = await client.post(
+            "/api/v1/partner/token",
+            data={"grant_type": "client_credentials"},
+            auth=(credentials["client_id"], credentials["client_secret"]),
+        )
+    assert answer.status_code == 200, answer.text
+    return str(answer.json()["access_token"])
