@@ -202,6 +202,9 @@ FIELDS = {
     "opens_at": N_("Opens (Beijing time)"),
     "closes_at": N_("Closes (Beijing time)"),
     "questions": N_("Number of questions"),
+    "campaign_bonus": N_("A campaign's participation bonus (credits)"),
+    "zones": N_("Venues and gates, one a line: venue，gate"),
+    "venue": N_("Venues and gates, one a line: venue，gate"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 
