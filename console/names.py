@@ -69,6 +69,7 @@ JOBS = {
     "dispatch-notifications": N_("Send notifications"),
     "oversight-rectification": N_("Follow up rectification deadlines"),
     "oversight-lists": N_("Draw up the quarterly lists"),
+    "campaigns-rollup": N_("Count the campaigns' progress"),
     "household-rollup": N_("Roll members' credits up to their households"),
     "assessment-standing": N_("Let published moral assessments stand and post them"),
 }
@@ -203,6 +204,9 @@ FIELDS = {
     "opens_at": N_("Opens (Beijing time)"),
     "closes_at": N_("Closes (Beijing time)"),
     "questions": N_("Number of questions"),
+    "campaign_bonus": N_("A campaign's participation bonus (credits)"),
+    "zones": N_("Venues and gates, one a line: venue，gate"),
+    "venue": N_("Venues and gates, one a line: venue，gate"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

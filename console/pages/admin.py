@@ -20,6 +20,7 @@ from accounts.schemas import (
     PasswordResetIn,
     StaffCreate,
 )
+from campaigns.scope import readable_campaigns
 from console import lookups, names, scope
 from console.scope import communities_of, readable_badges, readable_districts
 from console.web import Ctx, form_data, local, number, parse_local, redirect
@@ -42,6 +43,7 @@ RULE_NUMBERS = (
     "redemption_hold_hours",
     "geofence_radius_m",
     "household_share_percent",
+    "campaign_bonus",
 )
 # The household actions (好家风) a district names, a checkbox each (`household_action:<code>`);
 # the marker says the boxes were on the form, so none ticked means none.
@@ -52,6 +54,8 @@ CRITERIA = {
     "credits_earned": N_("Credits earned in total"),
     "distinct_actions": N_("Different civility actions practised"),
 }
+# The criteria a badge may show; a campaign's badge is defined with its campaign, not here.
+SHOWN_CRITERIA = {**CRITERIA, "campaign": N_("Taking part in a campaign")}
 EXPIRY = {
     "never": N_("Never"),
     "end_of_following_year": N_("At the end of the following year"),
@@ -412,11 +416,21 @@ async def badges_page(ctx: Ctx) -> Response:
         .rows()
         .order_by("criterion_kind", "threshold")
     )
+    named = {b.criterion_action for b in found if b.criterion_kind == "campaign"}
+    campaigns = (
+        await readable_campaigns(ctx.who).rows().filter(id__in=named).values_list("id", "title")
+        if named
+        else []
+    )
     return ctx.render(
         "badges.html",
         badges=found,
         criteria=CRITERIA,
-        actions=await accounts.district_actions(district.id),
+        shown_criteria=SHOWN_CRITERIA,
+        actions={
+            **await accounts.district_actions(district.id),
+            **{str(id_): title for id_, title in campaigns},
+        },
         can_create=ctx.who.role == "district_admin",
     )
 

@@ -4,6 +4,7 @@ rollup), and its export (`campaigns.service`, `campaigns.progress`)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -13,12 +14,23 @@ from starlette.routing import BaseRoute, Route
 
 from accounts.models import District
 from accounts.service import district_actions
-from campaigns import progress, service
-from campaigns.schemas import CampaignIn, CommunityProgress
-from campaigns.scope import FOLLOWS_CAMPAIGNS, RUNS_CAMPAIGNS, readable_campaign
+from activities.checkin import qr_png
+from campaigns import events, progress, service
+from campaigns.gate import issue_gate_code
+from campaigns.schemas import CampaignIn, CommunityProgress, EventIn
+from campaigns.scope import (
+    FOLLOWS_CAMPAIGNS,
+    RUNS_CAMPAIGNS,
+    managed_campaign,
+    managed_zone,
+    readable_campaign,
+    readable_event,
+    readable_events,
+)
 from console.pages.exports import attachment
-from console.web import Ctx, page, redirect
+from console.web import Ctx, page, parse_local, redirect
 from kernel import localtime, tabular
+from kernel.errors import NotFound
 from kernel.http import parse
 from kernel.i18n import N_, translate
 
@@ -95,6 +107,9 @@ async def campaign_page(ctx: Ctx) -> Response:
     campaign = await readable_campaign(ctx.request.path_params["id"], who=ctx.who)
     found = await progress.community_progress(campaign, who=ctx.who)
     view = (await service.campaign_views([campaign]))[0]
+    held = (
+        await readable_events(ctx.who).rows().filter(campaign_id=campaign.id).order_by("starts_at")
+    )
     return ctx.render(
         "campaigns/progress.html",
         campaign=view,
@@ -102,6 +117,87 @@ async def campaign_page(ctx: Ctx) -> Response:
         progress=found,
         figures=FIGURE_NAMES,
         share=_share,
+        events=held,
+        zones=await events.zones_of(held),
+        can_add_event=await _runs(campaign.id, ctx),
+        city_wide=campaign.district_id is None,
+        districts=await District.all().order_by("code") if campaign.district_id is None else [],
+    )
+
+
+async def _runs(campaign_id: Any, ctx: Ctx) -> bool:
+    """Whether the caller runs the campaign (may add its events)."""
+    if ctx.who.role not in RUNS_CAMPAIGNS:
+        return False
+    try:
+        await managed_campaign(str(campaign_id), who=ctx.who)
+    except NotFound:
+        return False
+    return True
+
+
+# A gate's line on the event form: 场馆，入口 (a Chinese or Latin comma, or a tab).
+ZONE_SEPARATORS = ("，", ",", "\t", "、")
+
+
+def _zones(text: str) -> list[dict[str, str]]:
+    """The form's zones, one a line as `venue，zone` (a line without a zone: the venue's only
+    gate, named as the venue)."""
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for separator in ZONE_SEPARATORS:
+            if separator in line:
+                venue, name = line.split(separator, 1)
+                break
+        else:
+            venue, name = line, line
+        found.append({"venue": venue.strip(), "name": name.strip()})
+    return found
+
+
+async def create_event(ctx: Ctx) -> Response:
+    """An event of the campaign with its venues' gates, from the campaign's page."""
+    campaign_id = ctx.request.path_params["id"]
+    form = await ctx.request.form()
+    body = parse(
+        EventIn,
+        {
+            "title": form.get("title", ""),
+            "starts_at": parse_local(str(form.get("starts_at", ""))),
+            "ends_at": parse_local(str(form.get("ends_at", ""))),
+            "district": form.get("district") or None,
+            "zones": _zones(str(form.get("zones", ""))),
+        },
+    )
+    assert isinstance(body, EventIn)
+    event, zones = await events.create_event(campaign_id, body, by=ctx.who)
+    await ctx.say(
+        translate("The event {title} is added with {n} gates.", title=event.title, n=len(zones))
+    )
+    return redirect(f"/console/campaigns/{campaign_id}")
+
+
+# A gate's screen reloads itself before its code stops being accepted (30 to 60 seconds).
+GATE_RELOAD_SECONDS = 20
+
+
+async def gate_page(ctx: Ctx) -> Response:
+    """What a zone's gate shows: the zone's rotating code as a QR (and as text), reloaded by
+    the page itself while the staff member's session lasts."""
+    zone = await managed_zone(ctx.request.path_params["id"], who=ctx.who)
+    event = await readable_event(zone.event_id, who=ctx.who)
+    code, expires_at, link = issue_gate_code(zone.id)
+    return ctx.render(
+        "campaigns/gate.html",
+        zone=zone,
+        event=event,
+        code=code,
+        expires_at=expires_at,
+        qr=base64.b64encode(qr_png(link)).decode(),
+        reload=GATE_RELOAD_SECONDS,
     )
 
 
@@ -144,7 +240,9 @@ routes: list[BaseRoute] = [
     Route("/campaigns", page(campaigns_page, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]),
     Route("/campaigns", page(create_campaign, roles=RUNS_CAMPAIGNS), methods=["POST"]),
     Route("/campaigns/{id}", page(campaign_page, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]),
+    Route("/campaigns/{id}/events", page(create_event, roles=RUNS_CAMPAIGNS), methods=["POST"]),
     Route(
         "/campaigns/{id}/export", page(campaign_export, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]
     ),
+    Route("/event-zones/{id}/gate", page(gate_page, roles=FOLLOWS_CAMPAIGNS), methods=["GET"]),
 ]

@@ -32,6 +32,7 @@ SCOPE_MODULES = (
     "credits.recognition.scope",
     "oversight.scope",
     "console.scope",
+    "campaigns.scope",
     "moralbank.scope",
     "moralbank.assessment_scope",
 )
@@ -43,6 +44,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
     from accounts import scope as accounts
     from activities import scope as activities
     from activities.models import Activity
+    from campaigns import scope as campaigns
     from console import scope as console
     from credits import scope as credits
     from credits.recognition import scope as recognition
@@ -94,6 +96,9 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "console.scope.readable_job_runs": lambda who: console.readable_job_runs(
             who, DISTRICT_JOBS
         ),
+        "campaigns.scope.readable_campaigns": campaigns.readable_campaigns,
+        "campaigns.scope.campaign_days": campaigns.campaign_days,
+        "campaigns.scope.readable_events": campaigns.readable_events,
         "moralbank.scope.readable_households": moralbank.readable_households,
         "moralbank.scope.readable_requests": moralbank.readable_requests,
         **assessment_scope_cases.scope_values(),
@@ -167,6 +172,13 @@ async def _seed(world: World) -> list[Principal]:
         for trigger in ("schedule", "district"):
             await _row(JobRun, job="honour-roll", trigger=trigger, slot=f"{district.id}/x{trigger}")
     await _row(JobRun, job="award-badges", trigger="schedule", slot="s")
+    from campaigns import models as g
+
+    await _row(g.Campaign, district_id=None)
+    for district in (d1, d2):
+        await _row(g.Campaign, district_id=district.id)
+        for city_wide in (False, True):
+            await _row(g.CampaignEvent, district_id=district.id, city_wide=city_wide)
     badge = await _row(r.BadgeDefinition, district_id=None, code="b-city")
     for place in communities:
         place_district = place.district_id
@@ -186,6 +198,7 @@ async def _seed(world: World) -> list[Principal]:
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)
+        await _row(g.CampaignDay, **at_place)
         for model in (a.Attendance, a.Deed, a.Correction, a.ServiceRecord, a.EventFiling):
             await _row(model, **mine)
         await _row(a.Certificate, **{k: v for k, v in mine.items() if k != "community_id"})

@@ -178,6 +178,7 @@ PAGES: dict[str, Case] = {
     "/campaigns": Case(),
     "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/event-zones/{id}/gate": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/moral-bank/partners": Case(),
     "/moral-bank/partners/{id}": Case(),
 }
@@ -199,6 +200,7 @@ PAGE_IDS = {
     "/moral-bank/green-cards/{id}": "card_id",
     "/campaigns/{id}": "campaign_id",
     "/campaigns/{id}/export": "campaign_id",
+    "/event-zones/{id}/gate": "zone_id",
     "/moral-bank/partners/{id}": "partner_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
