@@ -62,6 +62,8 @@ class DistrictRules(Schema):
     quiz_questions_per_day: int = Field(default=5, ge=1, le=20)
     quiz_points_per_correct: CreditRate = Field(default=Decimal(1), ge=0, le=1000)
     quiz_daily_cap: CreditRate = Field(default=Decimal(5), ge=0, le=10_000)
+    # Credits a resident earns once per campaign that grants a bonus, when they first take part.
+    campaign_bonus: CreditRate = Field(default=Decimal(0), ge=0, le=10_000)
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -114,6 +116,7 @@ class DistrictRulesPatch(Schema):
     quiz_questions_per_day: int | None = Field(default=None, ge=1, le=20)
     quiz_points_per_correct: CreditRate | None = Field(default=None, ge=0, le=1000)
     quiz_daily_cap: CreditRate | None = Field(default=None, ge=0, le=10_000)
+    campaign_bonus: CreditRate | None = Field(default=None, ge=0, le=10_000)
     effective_from: Moment | None = None
 
 

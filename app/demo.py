@@ -13,6 +13,7 @@ from accounts.service import change_rules, create_community, create_district, ru
 from accounts.staff import create_staff, set_platform_admin
 from activities import attendance, deeds, enrolment, records, service
 from activities.models import Activity
+from campaigns.demo import seed_campaigns
 from credits import rewards
 from credits.recognition.schemas import BadgeCreate, Criterion
 from credits.recognition.service import create_badge
@@ -93,6 +94,7 @@ async def seed(password: str) -> dict[str, Any]:
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
         await seed_quiz(district)
+        await seed_campaigns(district, communities)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")

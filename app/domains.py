@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import activities.jobs  # noqa: F401  (registers its jobs)
+import campaigns.jobs  # noqa: F401  (registers campaigns-rollup)
 import credits.recognition.jobs  # noqa: F401  (registers award-badges and honour-roll)
 import oversight.jobs  # noqa: F401  (registers oversight-rectification and oversight-lists)
 from activities.routes import APIS as ACTIVITIES_APIS
+from campaigns.routes import api as campaigns_api
 from credits.recognition.routes import api as recognition_api
 from credits.routes import api as credits_api
 from kernel import db
@@ -17,7 +19,7 @@ from kernel.settings import Settings
 from oversight.routes import api as oversight_api
 from quiz.routes import api as quiz_api
 
-APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api]
+APIS: list[Api] = [*ACTIVITIES_APIS, credits_api, recognition_api, oversight_api, campaigns_api]
 APIS.append(quiz_api)
 
 # Every domain module holding models (the kernel adds its own): one Tortoise app, so that one
@@ -30,6 +32,7 @@ MODEL_MODULES = (
     "oversight.models",
     "console.models",
     "quiz.models",
+    "campaigns.models",
 )
 
 

@@ -6,6 +6,7 @@
 --   select:              <resident access token> <resident id>    (reference: one SELECT)
 --   adjust, insert:      <admin access token> <resident id>       (Idempotency-Key per request)
 --   flow:                <resident access token> <resident id> <activity id> <check-in code> <lat> <lng>
+--   zone:                <resident access token> <resident id> <event id> <gate code>  (each line once)
 -- `done` prints one JSON line with the counts, the latency percentiles and, for the flow, how
 -- many data lines the run used (the next run starts past them).
 --
@@ -58,6 +59,9 @@ local function flow_line(n)
 end
 
 local function next_line()
+  if mode == "zone" and position >= #lines then
+    error("out of zone residents")
+  end
   local line = lines[(position % #lines) + 1]
   position = position + stride
   sent = sent + 1
@@ -90,6 +94,9 @@ function request()
     local body = '{"resident":"' .. l[2] .. '","amount":1,"reason":"压测调整"}'
     local path = mode == "adjust" and "/api/v1/credits/adjustments" or "/insert"
     return wrk.format("POST", path, headers, body)
+  elseif mode == "zone" then
+    local body = '{"code":"' .. l[4] .. '"}'
+    return wrk.format("POST", "/api/v1/events/" .. l[3] .. "/check-in", json_headers(l[1]), body)
   elseif mode == "flow" then
     -- Enrol, check in, check out, each resident once: a step follows its previous one's answer.
     local n, step

@@ -72,6 +72,8 @@ PATHS = (
           "one SELECT", "honour"),
     Path_("adjust", "`POST /api/v1/credits/adjustments` (+1, fresh `Idempotency-Key`)",
           "adjust", "insert", "one INSERT", "adjust"),
+    Path_("zone", "`POST /api/v1/events/{id}/check-in` (a stadium's gates: each resident once)",
+          "zone", "insert", "one INSERT", "zone"),
 )  # fmt: skip
 
 
@@ -303,7 +305,64 @@ def mint(env: dict[str, str], layout: dict[str, Any], args: argparse.Namespace, 
             lat = CENTRE[0] + (i % 997) * 1e-6 * 2
             lng = CENTRE[1] + (i // 997 % 997) * 1e-6 * 2
             out.write(f"{token}\t{_resident_id(n)}\t{activity}\t{lat:.6f}\t{lng:.6f}\n")
+    # The event check-in burst: distinct residents spread over the range, each once per event
+    # (every measurement checks in at new events: `write_zone_codes`).
+    with (work / "zone-residents.tsv").open("w") as out:
+        for i in range(min(residents, int(args.flows))):
+            n = 1 + (i * 104_729) % residents
+            token, _ = issue_access_token(f"resident:{_resident_id(n)}", "resident")
+            out.write(f"{token}\t{_resident_id(n)}\t{_district_of(n)}\n")
+    (work / "zone-admins.json").write_text(json.dumps(admin_tokens))
     return flows
+
+
+def _post(base: str, path: str, token: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        base + path,
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        found: dict[str, Any] = json.loads(answer.read())
+        return found
+
+
+ZONES = 8  # gates of a venue
+
+
+def write_zone_codes(env: dict[str, str], work: Path, base: str) -> None:
+    """New events (one per district, of a campaign made once, `ZONES` gates each) through the
+    service's API, and the gate codes their screens show now: each line a resident's check-in
+    at a gate of their district's event."""
+    from campaigns.gate import issue_gate_code
+    from kernel.settings import Settings, configure
+
+    configure(Settings(**_settings_kwargs(env)))
+    admins = json.loads((work / "zone-admins.json").read_text())
+    kept = work / "zone-campaigns.json"
+    campaigns = json.loads(kept.read_text()) if kept.exists() else {}
+    now = datetime.now(UTC)
+    today = now.date()
+    codes: dict[str, tuple[str, list[str]]] = {}
+    for d, token in admins.items():
+        if d not in campaigns:
+            campaigns[d] = _post(base, "/api/v1/campaigns", token, {
+                "title": "文明观赛", "starts_on": str(today - timedelta(days=1)),
+                "ends_on": str(today + timedelta(days=30)),
+            })["id"]  # fmt: skip
+        event = _post(base, f"/api/v1/campaigns/{campaigns[d]}/events", token, {
+            "title": "压测赛事", "starts_at": (now - timedelta(hours=1)).isoformat(),
+            "ends_at": (now + timedelta(hours=1)).isoformat(),
+            "zones": [{"venue": "压测体育场", "name": f"{g + 1}号门"} for g in range(ZONES)],
+        })  # fmt: skip
+        codes[d] = (event["id"], [issue_gate_code(z["id"])[0] for z in event["zones"]])
+    kept.write_text(json.dumps(campaigns))
+    with (work / "zone-residents.tsv").open() as source, (work / "zone.tsv").open("w") as out:
+        for i, line in enumerate(source):
+            token, resident, d = line.rstrip("\n").split("\t")
+            event_id, gates = codes[d]
+            out.write(f"{token}\t{resident}\t{event_id}\t{gates[i % len(gates)]}\n")
 
 
 def write_flow_codes(env: dict[str, str], work: Path) -> None:
@@ -491,7 +550,7 @@ def run_wrk(server: Server, mode: str, data: Path, first: int, clients: int, sec
     if done.returncode != 0:
         raise RuntimeError(
             f"wrk failed ({mode}): {done.stderr.strip()[-500:]}"
-            + (" — raise --flows (and --residents)" if "out of flow" in done.stderr else "")
+            + (" — raise --flows (and --residents)" if "out of" in done.stderr else "")
         )
     line = next(x for x in done.stdout.splitlines() if x.startswith('{"requests"'))
     found = json.loads(line)
@@ -656,6 +715,8 @@ def main() -> None:
             mode = path.reference if side == "reference" else path.mode
             if path.data == "flow":
                 write_flow_codes(env, work)
+            if path.data == "zone":
+                write_zone_codes(env, work, service.url)
             point = run_wrk(
                 server, mode, work / f"{path.data}.tsv",
                 cursor["service"] if path.data == "flow" and side != "reference" else 0,

@@ -12,6 +12,7 @@ import console.jobs  # noqa: F401  (registers console-dashboards)
 from console import auth
 from console.pages import (
     admin,
+    campaigns,
     dashboard,
     exports,
     home,
@@ -91,5 +92,6 @@ routes: list[BaseRoute] = [
     _post("/jobs/{name}/run", jobs.run_job_now, ADMINS),
     *oversight_routes.routes,
     *quiz.routes,
+    *campaigns.routes,
     Mount("/static", StaticFiles(directory=STATIC), name="console_static"),
 ]

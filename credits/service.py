@@ -258,6 +258,66 @@ async def record_participation(
     raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
 
 
+CAMPAIGN = "campaign"
+# A resident's taking part in a campaign is one unit of this asset under the campaign's id as
+# its action: the metric a campaign's badge is judged by (`credits.totals`, kind `campaign`).
+CAMPAIGNS_ASSET = "campaigns"
+
+
+async def record_campaign_participation(
+    *,
+    district_id: str,
+    resident_id: str,
+    campaign_id: str,
+    bonus: bool,
+    occurred_at: datetime,
+    actor: str,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Posts, once per resident and campaign, that the resident took part in the campaign:
+    one count of it and, when the campaign grants a bonus, the district's `campaign_bonus` by
+    its rules in force when they first took part (credits only where the moral bank is on).
+    A second call returns the first transaction."""
+    ref_id = f"{campaign_id}:{resident_id}"
+    for attempt in range(_RULES_ATTEMPTS):
+        version_id, rules = await _rules_in_force(district_id, occurred_at, fresh=attempt > 0)
+        legs = [
+            Leg(resident_account(resident_id, district_id, asset=CAMPAIGNS_ASSET), SCALE),
+            Leg(district_account(district_id, "issuance", CAMPAIGNS_ASSET), -SCALE),
+        ]
+        credit_units = to_units(rules.campaign_bonus.quantize(CENT, rounding=ROUND_HALF_UP))
+        if bonus and rules.moral_bank_enabled and credit_units > 0:
+            expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
+            legs += [
+                Leg(
+                    resident_account(resident_id, district_id),
+                    credit_units,
+                    earning=True,
+                    expires_at=expires_at,
+                ),
+                Leg(district_account(district_id, "issuance"), -credit_units),
+            ]
+        try:
+            posted = await ledger.post(
+                district_id=district_id,
+                kind=CAMPAIGN,
+                ref_type=CAMPAIGN,
+                ref_id=ref_id,
+                legs=legs,
+                actor=actor,
+                memo=memo[:500],
+                action=campaign_id,
+                occurred_at=occurred_at,
+                rules=ledger.RulesInForce(district_id, occurred_at, version_id),
+            )
+        except ledger.StaleRules:
+            continue
+        if posted is not None:
+            return posted.transaction
+        return await LedgerTransaction.get(ref_type=CAMPAIGN, ref_id=ref_id, kind=CAMPAIGN)
+    raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
+
+
 async def reverse_participation(
     *, source: str, source_id: str, reason: str, actor: str
 ) -> LedgerTransaction:

@@ -5,7 +5,8 @@ badge progress all read them through `METRICS`, so they count alike.
 The metrics, each per resident and `scope` (a district, or NULL: all districts), in hundredths
 (`SCALE`): `hours_total` (verified hours), `credits_earned` (credits entries that carry an
 action: earnings and their reversals, never spending or expiry), `action_count` per action
-(one per verified attendance or approved deed) and `distinct_actions` (the actions practised)."""
+(one per verified attendance or approved deed), `distinct_actions` (the actions practised) and
+`campaign` per campaign (its id as the action: 1 once the resident took part)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,13 @@ _BRANCHES = (
      "asset = 'participations' AND action IS NOT NULL AND total > 0", "resident_id, district_id"),
     ("distinct_actions", None, f"{SCALE} * COUNT(DISTINCT action)",
      "asset = 'participations' AND action IS NOT NULL AND total > 0", "resident_id"),
+    ("campaign", "district_id", "total", "asset = 'campaigns'", None),
+    ("campaign", None, "SUM(total)", "asset = 'campaigns'", "resident_id, action"),
 )  # fmt: skip
 UNION = "\n    UNION ALL\n    "
 _ASSET_OF_KIND = (
     "CASE b.criterion_kind WHEN 'hours_total' THEN 'hours' WHEN 'credits_earned' THEN 'credits' "
-    "ELSE 'participations' END"
+    "WHEN 'campaign' THEN 'campaigns' ELSE 'participations' END"
 )
 
 
@@ -56,13 +59,13 @@ def metrics_sql(*, within_reach: bool = False) -> str:
     lowest threshold of their kind and scope. It prunes, never adds: a resident meets a badge
     by it exactly when they do by the whole metrics. The `{residents}` slot narrows the
     residents read (`OF_RESIDENT`, `among`, or nothing: every resident)."""
-    assets = "e.asset IN ('hours', 'participations', 'credits')"
+    assets = "e.asset IN ('hours', 'participations', 'credits', 'campaigns')"
     if within_reach:
         assets += f" AND e.asset IN (SELECT {_ASSET_OF_KIND} FROM badge_definition b)"
     branches: list[str] = []
     for kind, scope, value, where, group_by in _BRANCHES:
         names = (" AS scope", " AS kind", " AS action", " AS value") if not branches else ("",) * 4
-        action = "action" if kind == "action_count" else "NULL"
+        action = "action" if kind in ("action_count", "campaign") else "NULL"
         branch = (
             f"SELECT resident_id, {scope or 'NULL'}{names[0]}, '{kind}'{names[1]}, "
             f"{action}{names[2]}, {value}{names[3]}\n    FROM sums WHERE {where}"

@@ -37,6 +37,7 @@ CRITERION_NARRATIVES = {
     "action_count": "「{action}」行动经核实或审核通过不少于 {threshold} 次。",
     "credits_earned": "累计获得文明积分不少于 {threshold} 分。",
     "distinct_actions": "践行不少于 {threshold} 项不同的文明行动。",
+    "campaign": "在主题活动期间参与活动。",
 }
 
 

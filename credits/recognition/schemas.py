@@ -21,13 +21,16 @@ from credits.recognition.models import (
 from kernel.http import JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-CriterionKind = Literal["hours_total", "action_count", "credits_earned", "distinct_actions"]
+CriterionKind = Literal[
+    "hours_total", "action_count", "credits_earned", "distinct_actions", "campaign"
+]
 COUNTED_KINDS = ("action_count", "distinct_actions")
 
 
 class Criterion(Schema):
     """What earns a badge: verified hours, approved participations in one action, credits
-    earned (never reduced by spending), or the number of different actions practised."""
+    earned (never reduced by spending), the number of different actions practised, or taking
+    part in a campaign (`action`: its id; a campaign's own badge)."""
 
     kind: CriterionKind
     action: Code | None = None
@@ -35,7 +38,10 @@ class Criterion(Schema):
 
     @model_validator(mode="after")
     def _action_with_action_count(self) -> Criterion:
-        if (self.kind == "action_count") != (self.action is not None):
+        if self.kind == "campaign":
+            if self.action is None:
+                raise ValueError("a `campaign` criterion names the campaign in `action`")
+        elif (self.kind == "action_count") != (self.action is not None):
             raise ValueError("`action` is given exactly when the kind is `action_count`")
         if self.kind in COUNTED_KINDS and self.threshold != self.threshold.to_integral_value():
             raise ValueError("an `action_count` or `distinct_actions` threshold is a whole number")

@@ -20,6 +20,7 @@ from app.main import all_endpoints
 from kernel.db import transaction
 from kernel.ids import new_id
 from tests.activities.conftest import iso, publish
+from tests.campaigns.conftest import scope_objects as campaign_objects
 from tests.conftest import Actor, World, set_rules_since
 from tests.oversight.conftest import PNG
 
@@ -63,7 +64,43 @@ class Case:
     sees: dict[str, str] = field(default_factory=dict)
 
 
+DISTRICT_CAMPAIGN = "a district's campaign is open to all its residents and staff"
 ROUTES: dict[tuple[str, str], Case] = {
+    # campaigns
+    ("GET", "/api/v1/campaigns/{campaign_id}"): Case(
+        sees={
+            "resident_of_same_community": DISTRICT_CAMPAIGN,
+            "worker_of_other_community": DISTRICT_CAMPAIGN,
+        }
+    ),
+    ("POST", "/api/v1/campaigns/{campaign_id}/tags"): Case(body="campaign_tag"),
+    ("GET", "/api/v1/campaigns/{campaign_id}/progress"): Case(
+        sees={"worker_of_other_community": DISTRICT_CAMPAIGN + "; they see their communities"}
+    ),
+    ("GET", "/api/v1/campaigns/{campaign_id}/me"): Case(
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN + "; they see their own part"}
+    ),
+    ("GET", "/api/v1/campaigns/{campaign_id}/standing"): Case(
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN}
+    ),
+    ("POST", "/api/v1/campaigns/{campaign_id}/events"): Case(body="campaign_event"),
+    ("GET", "/api/v1/events/{event_id}"): Case(
+        sees={
+            "resident_of_same_community": DISTRICT_CAMPAIGN,
+            "worker_of_other_community": DISTRICT_CAMPAIGN,
+        }
+    ),
+    ("GET", "/api/v1/event-zones/{zone_id}/gate-code"): Case(
+        sees={"worker_of_other_community": "a district's event is run by all its staff"}
+    ),
+    ("POST", "/api/v1/events/{event_id}/check-in"): Case(
+        body={"code": "not-a-current-code"},
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN + "; the code is refused"},
+    ),
+    ("POST", "/api/v1/events/{event_id}/tasks"): Case(
+        body={"task": "take-litter-away"},
+        sees={"resident_of_same_community": DISTRICT_CAMPAIGN + "; not checked in, refused"},
+    ),
     # accounts
     ("GET", "/api/v1/districts/{code}"): Case(
         sees={"worker_of_other_community": "staff of a district read their district"}
@@ -474,6 +511,7 @@ async def _objects(world: World) -> Objects:
     )
     assert roll.status_code == 201, roll.text
     oversight = await _oversight_objects(world)
+    campaign_ids, campaign_bodies = await campaign_objects(world, activity["id"])
     return Objects(
         ids={
             "code": "d1",
@@ -497,11 +535,13 @@ async def _objects(world: World) -> Objects:
             "filing_id": filing.json()["id"],
             **oversight,
             **await _quiz_objects(world),
+            **campaign_ids,
         },
         bodies={
             "backfill": backfill,
             "merge": {"into": oversight["report_id"]},
             "quiz_question": QUIZ_QUESTION,
+            **campaign_bodies,
         },
     )
 

@@ -34,6 +34,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DISTRICT_WIDE_ACTIVITIES = "an activity is open to every resident of its district"
 DISTRICT_WIDE_LISTS = "red/black lists are the business of all the district's staff"
 DISTRICT_QUIZ_BANK = "a district's question bank is its workers' to read"
+DISTRICT_CAMPAIGN = "a district's campaign is followed by all its staff (their own communities)"
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/me/quiz/attempts": Case(),
     "/api/v1/quiz/specials": Case(),
     "/api/v1/quiz/stats": Case(),
+    "/api/v1/campaigns": Case(),
+    "/api/v1/events": Case(),
 }
 
 
@@ -155,6 +158,9 @@ PAGES: dict[str, Case] = {
     "/quiz/specials": Case(),
     "/quiz/stats": Case(),
     "/oversight/dashboard": Case(district_figures={"movement-table": DISTRICT_WIDE_LISTS}),
+    "/campaigns": Case(),
+    "/campaigns/{id}": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
+    "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -170,6 +176,8 @@ PAGE_IDS = {
     "/oversight/inspections/{id}": "inspection_id",
     "/oversight/tasks/{id}": "task_id",
     "/oversight/lists/{id}": "list_id",
+    "/campaigns/{id}": "campaign_id",
+    "/campaigns/{id}/export": "campaign_id",
 }
 EXPORT_KINDS = ("service-records", "attendances", "deeds", "ledger")
 # Answers of figures: the same before and after the rows were planted.
