@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from campaigns.scope import readable_campaigns
 from console.web import (
     SECURITY_HEADERS,
     Ctx,
@@ -131,9 +132,17 @@ async def import_template(ctx: Ctx) -> Response:
 
 async def specials_page(ctx: Ctx) -> Response:
     found = await readable_specials(ctx.who).rows().order_by("-opens_at").limit(LIMIT)
+    campaigns = {
+        c.id: c
+        for c in await readable_campaigns(ctx.who).rows().filter(ends_on__gte=localtime.today())
+    }
+    named = {q.campaign_id for q in found if q.campaign_id} - set(campaigns)
+    campaigns |= {c.id: c for c in await readable_campaigns(ctx.who).rows().filter(id__in=named)}
     return ctx.render(
         "quiz/specials.html",
         quizzes=[(q, service.special_status(q)) for q in found],
+        campaigns=campaigns,
+        today=localtime.today(),
         status_names=SPECIAL_STATUS_NAMES,
         regulations=REGULATIONS,
     )
@@ -149,6 +158,7 @@ async def open_special(ctx: Ctx) -> Response:
             "closes_at": parse_local(values.get("closes_at", "")),
             "questions": values.get("questions") or None,
             "regulation": values.get("regulation") or None,
+            "campaign_id": values.get("campaign_id") or None,
         },
     )
     assert isinstance(body, SpecialQuizIn)
