@@ -66,8 +66,7 @@ async def bank_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = No
     )
 
 
-async def add_question(ctx: Ctx) -> Response:
-    values = await form_data(ctx)
+def _question_form(values: dict[str, str]) -> QuestionIn:
     kind = values.get("kind", "")
     options = [line.strip() for line in values.get("options", "").splitlines() if line.strip()]
     body = parse(
@@ -83,8 +82,20 @@ async def add_question(ctx: Ctx) -> Response:
         },
     )
     assert isinstance(body, QuestionIn)
-    await service.add_question(body, who=ctx.who)
+    return body
+
+
+async def add_question(ctx: Ctx) -> Response:
+    await service.add_question(_question_form(await form_data(ctx)), who=ctx.who)
     await ctx.say(translate(N_("The question is in the bank.")))
+    return redirect("/console/quiz/questions")
+
+
+async def change_question(ctx: Ctx) -> Response:
+    """A new version of the question; answers already given keep the one they were shown."""
+    body = _question_form(await form_data(ctx))
+    await service.change_question(ctx.request.path_params["id"], body, who=ctx.who)
+    await ctx.say(translate(N_("The question's new version is shown from now on.")))
     return redirect("/console/quiz/questions")
 
 
@@ -204,6 +215,7 @@ routes: list[BaseRoute] = [
     _post("/questions", add_question, ADMIN),
     _post("/questions/import", import_questions, ADMIN),
     _get("/questions/import-template", import_template, ADMIN),
+    _post("/questions/{id}/versions", change_question, ADMIN),
     _post("/questions/{id}/retire", retire_question, ADMIN),
     _get("/specials", specials_page, READERS),
     _post("/specials", open_special, ADMIN),

@@ -74,6 +74,14 @@ async def test_on_a_phone_the_admin_imports_the_template_and_sees_bad_rows(brows
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         await screenshot(page, "quiz-bank-phone")
+
+        row = page.locator("#questions tr", has_text="携犬出户时")
+        await row.get_by_text("修改").click()
+        await row.get_by_label("题目").fill("携犬出户时，应当为犬只束犬链并由成年人牵领。")
+        await row.get_by_role("button", name="保存为新版本").click()
+        assert "新版本" in await page.locator("p.flash").inner_text()
+        changed = page.locator("#questions tr", has_text="由成年人牵领")
+        assert (await changed.locator("td[data-label='版本']").inner_text()).strip() == "2"
     finally:
         await context.close()
 
