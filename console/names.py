@@ -195,6 +195,9 @@ FIELDS = {
     "opens_at": N_("Opens (Beijing time)"),
     "closes_at": N_("Closes (Beijing time)"),
     "questions": N_("Number of questions"),
+    "quiz_questions_per_day": N_("Questions of the daily quiz"),
+    "quiz_points_per_correct": N_("Quiz credits per right answer"),
+    "quiz_daily_cap": N_("Quiz credits a day at most"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

@@ -41,6 +41,9 @@ RULE_NUMBERS = (
     "review_hours_per_day",
     "redemption_hold_hours",
     "geofence_radius_m",
+    "quiz_questions_per_day",
+    "quiz_points_per_correct",
+    "quiz_daily_cap",
 )
 CRITERIA = {
     "hours_total": N_("Verified hours in total"),
