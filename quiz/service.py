@@ -19,7 +19,7 @@ from credits.service import lock_resident, post_quiz_credits
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.i18n import N_
+from kernel.i18n import N_, translate
 from kernel.sql import db_time, query_rows
 from quiz.errors import (
     AttemptSubmitted,
@@ -345,7 +345,7 @@ async def views(attempts: list[Attempt]) -> list[AttemptView]:
 
 
 def _daily_title(attempt: Attempt) -> str:
-    return attempt.slot.removeprefix("daily:")
+    return translate(N_("Daily quiz of {day}"), day=attempt.slot.removeprefix("daily:"))
 
 
 # --- special quizzes ------------------------------------------------------------------------
