@@ -207,6 +207,9 @@ FIELDS = {
     "campaign_bonus": N_("A campaign's participation bonus (credits)"),
     "zones": N_("Venues and gates, one a line: venue，gate"),
     "venue": N_("Venues and gates, one a line: venue，gate"),
+    "quiz_questions_per_day": N_("Questions of the daily quiz"),
+    "quiz_points_per_correct": N_("Quiz credits per right answer"),
+    "quiz_daily_cap": N_("Quiz credits a day at most"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

@@ -11,7 +11,7 @@ from tortoise.indexes import Index
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0030_console_session_limits")]
+    dependencies = [("models", "0031_speed_activity_counts")]
 
     initial = False
 

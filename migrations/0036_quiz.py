@@ -3,6 +3,7 @@ the answers given to the version each was shown."""
 
 from orjson import loads
 from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
@@ -151,6 +152,18 @@ class Migration(migrations.Migration):
                 ("opens_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("closes_at", fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ("question_ids", fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                (
+                    "campaign",
+                    fields.ForeignKeyField(
+                        "models.Campaign",
+                        source_field="campaign_id",
+                        null=True,
+                        db_constraint=True,
+                        to_field="id",
+                        related_name="special_quizzes",
+                        on_delete=OnDelete.RESTRICT,
+                    ),
+                ),
                 ("created_by", fields.CharField(max_length=64)),
                 ("created_at", fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],

@@ -3,11 +3,16 @@ resident's attempts and the answers they gave (each to the question version it w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from kernel.i18n import N_
 from kernel.ids import new_id
+
+if TYPE_CHECKING:
+    from campaigns.models import Campaign
 
 # The regulations a question may come from: code → its name for people.
 REGULATIONS = {
@@ -75,6 +80,11 @@ class SpecialQuiz(Model):
     opens_at = fields.DatetimeField()
     closes_at = fields.DatetimeField()
     question_ids: fields.Field[list[str]] = fields.JSONField()
+    # The campaign it counts toward (文明城市我知晓), if any: a completion is recorded for it.
+    campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
+        "models.Campaign", related_name="special_quizzes", null=True, on_delete=fields.RESTRICT
+    )
+    campaign_id: str | None
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -152,6 +152,11 @@ class SpecialQuizIn(Schema):
     closes_at: Moment
     questions: int = Field(ge=1, le=50, description="how many questions it draws from the bank")
     regulation: Regulation | None = Field(default=None, description="all regulations when null")
+    campaign_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-z]{26}$",
+        description="a campaign of the district (or the city's) it counts toward, in its period",
+    )
 
     @model_validator(mode="after")
     def _closes_after_opening(self) -> SpecialQuizIn:
@@ -167,6 +172,7 @@ class SpecialQuizOut(Schema):
     closes_at: datetime
     questions: int
     status: Literal["upcoming", "open", "closed"]
+    campaign_id: str | None
 
 
 class StatsQuery(Schema):

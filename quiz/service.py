@@ -11,11 +11,15 @@ from typing import Any
 
 from accounts.models import Community
 from accounts.service import rules_at
+from campaigns.models import Campaign
+from campaigns.progress import count_quiz_completion
+from campaigns.scope import readable_campaign
 from credits.models import to_units
 from credits.service import lock_resident, post_quiz_credits
 from kernel import localtime
 from kernel.auth import Principal
-from kernel.i18n import N_
+from kernel.errors import NotFound
+from kernel.i18n import N_, translate
 from kernel.sql import db_time, query_rows
 from quiz.errors import (
     AttemptSubmitted,
@@ -216,8 +220,9 @@ async def submit(attempt_id: str, answers: list[AnswerIn], *, who: Principal) ->
     if attempt.submitted_at is not None:
         raise AttemptSubmitted(N_("These answers were submitted already."))
     now = datetime.now(UTC)
-    if attempt.special_id is not None:
-        _ensure_open(await SpecialQuiz.get(id=attempt.special_id), now)
+    special = await SpecialQuiz.get(id=attempt.special_id) if attempt.special_id else None
+    if special is not None:
+        _ensure_open(special, now)
     shown = await Answer.filter(attempt_id=attempt.id).order_by("position")
     versions = {v.id: v for v in await QuestionVersion.filter(id__in=[a.version_id for a in shown])}
     chosen = _chosen(answers, shown, versions)
@@ -235,6 +240,13 @@ async def submit(attempt_id: str, answers: list[AnswerIn], *, who: Principal) ->
     )
     if not updated:
         raise AttemptSubmitted(N_("These answers were submitted already."))
+    if special is not None and special.campaign_id is not None:
+        await count_quiz_completion(
+            campaign_id=special.campaign_id,
+            resident_id=who.id,
+            attempt_id=attempt.id,
+            completed_at=now,
+        )
     if points > 0:
         await post_quiz_credits(
             district_id=attempt.district_id,
@@ -333,7 +345,7 @@ async def views(attempts: list[Attempt]) -> list[AttemptView]:
 
 
 def _daily_title(attempt: Attempt) -> str:
-    return attempt.slot.removeprefix("daily:")
+    return translate(N_("Daily quiz of {day}"), day=attempt.slot.removeprefix("daily:"))
 
 
 # --- special quizzes ------------------------------------------------------------------------
@@ -346,6 +358,7 @@ async def open_special(data: SpecialQuizIn, *, who: Principal) -> SpecialQuiz:
             N_("A quiz must close in the future."),
             errors=[{"field": "closes_at", "message": "in the past"}],
         )
+    campaign = await _campaign(data, who) if data.campaign_id else None
     bank = district_bank(who).rows().filter(retired_at=None)
     if data.regulation is not None:
         bank = bank.filter(regulation=data.regulation)
@@ -362,8 +375,34 @@ async def open_special(data: SpecialQuizIn, *, who: Principal) -> SpecialQuiz:
         opens_at=data.opens_at,
         closes_at=data.closes_at,
         question_ids=random.sample(ids, data.questions),
+        campaign_id=campaign.id if campaign else None,
         created_by=who.subject,
     )
+
+
+async def _campaign(data: SpecialQuizIn, who: Principal) -> Campaign:
+    """The campaign a special quiz counts toward: one the caller reads (their district's or the
+    city's), and the quiz within its period."""
+    try:
+        campaign = await readable_campaign(data.campaign_id or "", who=who)
+    except NotFound:
+        raise InvalidQuiz(
+            N_("No campaign `{campaign}` of your district or the city."),
+            campaign=data.campaign_id,
+            errors=[{"field": "campaign_id", "message": "no such campaign"}],
+        ) from None
+    last_moment = data.closes_at - timedelta(microseconds=1)
+    if (
+        localtime.local_date(data.opens_at) < campaign.starts_on
+        or localtime.local_date(last_moment) > campaign.ends_on
+    ):
+        raise InvalidQuiz(
+            N_("The quiz must lie within the campaign's period, {starts_on} to {ends_on}."),
+            starts_on=campaign.starts_on.isoformat(),
+            ends_on=campaign.ends_on.isoformat(),
+            errors=[{"field": "campaign_id", "message": "outside the campaign's period"}],
+        )
+    return campaign
 
 
 def special_status(quiz: SpecialQuiz, now: datetime | None = None) -> str:

@@ -44,6 +44,9 @@ RULE_NUMBERS = (
     "geofence_radius_m",
     "household_share_percent",
     "campaign_bonus",
+    "quiz_questions_per_day",
+    "quiz_points_per_correct",
+    "quiz_daily_cap",
 )
 # The household actions (好家风) a district names, a checkbox each (`household_action:<code>`);
 # the marker says the boxes were on the form, so none ticked means none.

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from campaigns.scope import readable_campaigns
 from console.web import (
     SECURITY_HEADERS,
     Ctx,
@@ -65,8 +66,7 @@ async def bank_page(ctx: Ctx, *, import_errors: list[dict[str, str]] | None = No
     )
 
 
-async def add_question(ctx: Ctx) -> Response:
-    values = await form_data(ctx)
+def _question_form(values: dict[str, str]) -> QuestionIn:
     kind = values.get("kind", "")
     options = [line.strip() for line in values.get("options", "").splitlines() if line.strip()]
     body = parse(
@@ -82,8 +82,20 @@ async def add_question(ctx: Ctx) -> Response:
         },
     )
     assert isinstance(body, QuestionIn)
-    await service.add_question(body, who=ctx.who)
+    return body
+
+
+async def add_question(ctx: Ctx) -> Response:
+    await service.add_question(_question_form(await form_data(ctx)), who=ctx.who)
     await ctx.say(translate(N_("The question is in the bank.")))
+    return redirect("/console/quiz/questions")
+
+
+async def change_question(ctx: Ctx) -> Response:
+    """A new version of the question; answers already given keep the one they were shown."""
+    body = _question_form(await form_data(ctx))
+    await service.change_question(ctx.request.path_params["id"], body, who=ctx.who)
+    await ctx.say(translate(N_("The question's new version is shown from now on.")))
     return redirect("/console/quiz/questions")
 
 
@@ -131,9 +143,17 @@ async def import_template(ctx: Ctx) -> Response:
 
 async def specials_page(ctx: Ctx) -> Response:
     found = await readable_specials(ctx.who).rows().order_by("-opens_at").limit(LIMIT)
+    campaigns = {
+        c.id: c
+        for c in await readable_campaigns(ctx.who).rows().filter(ends_on__gte=localtime.today())
+    }
+    named = {q.campaign_id for q in found if q.campaign_id} - set(campaigns)
+    campaigns |= {c.id: c for c in await readable_campaigns(ctx.who).rows().filter(id__in=named)}
     return ctx.render(
         "quiz/specials.html",
         quizzes=[(q, service.special_status(q)) for q in found],
+        campaigns=campaigns,
+        today=localtime.today(),
         status_names=SPECIAL_STATUS_NAMES,
         regulations=REGULATIONS,
     )
@@ -149,6 +169,7 @@ async def open_special(ctx: Ctx) -> Response:
             "closes_at": parse_local(values.get("closes_at", "")),
             "questions": values.get("questions") or None,
             "regulation": values.get("regulation") or None,
+            "campaign_id": values.get("campaign_id") or None,
         },
     )
     assert isinstance(body, SpecialQuizIn)
@@ -194,6 +215,7 @@ routes: list[BaseRoute] = [
     _post("/questions", add_question, ADMIN),
     _post("/questions/import", import_questions, ADMIN),
     _get("/questions/import-template", import_template, ADMIN),
+    _post("/questions/{id}/versions", change_question, ADMIN),
     _post("/questions/{id}/retire", retire_question, ADMIN),
     _get("/specials", specials_page, READERS),
     _post("/specials", open_special, ADMIN),

@@ -74,6 +74,14 @@ async def test_on_a_phone_the_admin_imports_the_template_and_sees_bad_rows(brows
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         await screenshot(page, "quiz-bank-phone")
+
+        row = page.locator("#questions tr", has_text="携犬出户时")
+        await row.get_by_text("修改").click()
+        await row.get_by_label("题目").fill("携犬出户时，应当为犬只束犬链并由成年人牵领。")
+        await row.get_by_role("button", name="保存为新版本").click()
+        assert "新版本" in await page.locator("p.flash").inner_text()
+        changed = page.locator("#questions tr", has_text="由成年人牵领")
+        assert (await changed.locator("td[data-label='版本']").inner_text()).strip() == "2"
     finally:
         await context.close()
 
@@ -145,3 +153,17 @@ async def test_a_special_quiz_opened_on_the_console_and_what_residents_get_wrong
         assert "三社区" in said and "0%" in said and "第三条第二款" in said
     finally:
         await worker.close()
+
+
+async def test_the_quiz_rules_are_set_on_the_rules_page(page, live: Live):
+    await sign_in(page, "d2-admin")
+    await page.goto("/console/settings")
+    form = page.locator("#rules-form")
+    await form.get_by_label("每日答题题数").fill("3")
+    await form.get_by_label("每日答题积分上限").fill("6")
+    await form.get_by_role("button", name="保存").click()
+    await page.wait_for_selector(".flash")
+    assert (await page.locator("#rule-quiz-questions").inner_text()).strip() == "3"
+    assert "每日答题积分上限" in await page.locator("#rules").inner_text()
+    rules = (await live.call("d2-admin", "GET", "/api/v1/districts/d2")).json()["settings"]
+    assert (rules["quiz_questions_per_day"], rules["quiz_daily_cap"]) == (3, 6)

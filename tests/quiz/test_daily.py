@@ -92,6 +92,7 @@ async def test_the_history_shows_each_quiz_with_its_explanations(quiz_world):
         json={"answers": right_answers(attempt, quiz_world.extra_bank)},
     )
     history = (await resident.client.get("/api/v1/me/quiz/attempts")).json()
+    assert history["items"][0]["title"] == f"{localtime.today().isoformat()} 每日答题"
     assert [(a["id"], a["correct"], a["points"]) for a in history["items"]] == [
         (attempt["id"], 3, 6)
     ]

@@ -131,3 +131,50 @@ async def test_staff_see_which_questions_each_community_gets_wrong(quiz_world):
     assert other["items"] == []
     none = await quiz_world.district_admin.client.get("/api/v1/quiz/stats?regulation=dogs")
     assert none.json()["items"] == []
+
+
+async def _campaign(world, district_id: str, days: tuple[int, int] = (-1, 30)) -> str:
+    from campaigns.models import Campaign
+    from kernel import localtime
+
+    today = localtime.today()
+    campaign = await Campaign.create(
+        district_id=district_id,
+        title="文明城市我知晓",
+        starts_on=today + timedelta(days=days[0]),
+        ends_on=today + timedelta(days=days[1]),
+        created_by="staff:test",
+    )
+    return campaign.id
+
+
+async def test_a_special_quiz_of_a_campaign_counts_each_completion_toward_it(quiz_world):
+    from campaigns.models import CampaignQuizCompletion
+
+    campaign_id = await _campaign(quiz_world, quiz_world.district_id)
+    quiz = await _open(quiz_world, campaign_id=campaign_id)
+    assert quiz["campaign_id"] == campaign_id
+    attempt = (
+        await quiz_world.resident.client.post(f"/api/v1/quiz/specials/{quiz['id']}/attempts")
+    ).json()
+    await quiz_world.resident.client.post(
+        f"/api/v1/quiz/attempts/{attempt['id']}/submission", json={"answers": []}
+    )
+    counted = await CampaignQuizCompletion.filter(campaign_id=campaign_id)
+    assert [(c.attempt_id, c.resident_id) for c in counted] == [
+        (attempt["id"], quiz_world.resident.id)
+    ]
+
+
+async def test_a_special_quiz_takes_only_a_campaign_of_its_district_and_period(quiz_world):
+    theirs = await _campaign(quiz_world, quiz_world.other_district_id)
+    refused = await quiz_world.district_admin.client.post(
+        "/api/v1/quiz/specials", json=_special(campaign_id=theirs)
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_quiz")
+    short = await _campaign(quiz_world, quiz_world.district_id, days=(-1, 0))
+    outside = await quiz_world.district_admin.client.post(
+        "/api/v1/quiz/specials", json=_special(hours=72, campaign_id=short)
+    )
+    assert (outside.status_code, outside.json()["code"]) == (422, "invalid_quiz")
+    assert "主题活动期间" in outside.json()["detail"]

@@ -35,6 +35,7 @@ SCOPE_MODULES = (
     "campaigns.scope",
     "moralbank.scope",
     "moralbank.assessment_scope",
+    "quiz.scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -50,6 +51,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
     from credits.recognition import scope as recognition
     from moralbank import scope as moralbank
     from oversight import scope as oversight
+    from quiz import scope as quiz
 
     found: dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]] = {
         "accounts.scope.readable_districts": accounts.readable_districts,
@@ -102,6 +104,11 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "moralbank.scope.readable_households": moralbank.readable_households,
         "moralbank.scope.readable_requests": moralbank.readable_requests,
         **assessment_scope_cases.scope_values(),
+        "quiz.scope.district_bank": quiz.district_bank,
+        "quiz.scope.district_versions": quiz.district_versions,
+        "quiz.scope.readable_specials": quiz.readable_specials,
+        "quiz.scope.own_attempts": quiz.own_attempts,
+        "quiz.scope.counted_answers": quiz.counted_answers,
     }
     return found
 
@@ -151,6 +158,7 @@ async def _seed(world: World) -> list[Principal]:
     from credits.recognition import models as r
     from kernel.models import JobRun
     from oversight import models as o
+    from quiz import models as q
 
     d1 = await District.get(code="d1")
     d2 = await District.get(code="d2")
@@ -167,6 +175,9 @@ async def _seed(world: World) -> list[Principal]:
                 r.HonourRoll, district_id=district.id, status=status, period=f"2025-0{n + 1}"
             )
         await _row(o.Checklist, district_id=district.id)
+        question = await _row(q.Question, district_id=district.id)
+        await _row(q.QuestionVersion, district_id=district.id, question_id=question.id)
+        await _row(q.SpecialQuiz, district_id=district.id)
         for status in ("draft", "noticed", "published"):
             await _row(o.UnitList, district_id=district.id, status=status)
         for trigger in ("schedule", "district"):
@@ -231,6 +242,8 @@ async def _seed(world: World) -> list[Principal]:
         await _row(
             r.BadgeAward, district_id=place_district, resident_id=resident.id, badge_id=badge.id
         )
+        attempt = await _row(q.Attempt, **mine)
+        await _row(q.Answer, **mine, attempt_id=attempt.id)
         unit = await _row(o.Unit, **at_place)
         if place.code == "c1":
             await _row(o.UnitAccount, staff_id=unit_staff.id, unit_id=unit.id)
