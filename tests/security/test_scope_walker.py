@@ -114,7 +114,6 @@ LISTS: dict[str, Case] = {
     ),
     "/api/v1/me/household/consents": Case(),
     "/api/v1/me/household/partner-queries": Case(),
-    "/api/v1/campaigns": Case(),
     "/api/v1/events": Case(),
 }
 LISTS.update(assessment_scope_cases.lists(Case))
