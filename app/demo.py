@@ -20,6 +20,7 @@ from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
 from moralbank.assessment_demo import seed_assessment
+from moralbank.partners_demo import seed_partners
 from oversight.demo import seed_oversight
 
 DISTRICT = ("haishu", "海曙区")
@@ -93,6 +94,7 @@ async def seed(password: str) -> dict[str, Any]:
         await _seed_participation(district, communities)
         oversight_logins = await seed_oversight(district, communities, password)
         await seed_assessment(district, communities)
+        await seed_partners(district, communities, password)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")
