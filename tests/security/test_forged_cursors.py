@@ -32,7 +32,15 @@ async def test_a_forged_cursor_is_refused_on_every_paginated_route(bank):  # noq
     reward = await world.worker.client.post(
         "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10}
     )
-    ids = {"code": "d1", "activity_id": activity["id"], "reward_id": reward.json()["id"]}
+    card = await world.district_admin.client.post(
+        "/api/v1/green-cards", json={"resident": world.resident.id, "reason": "道德模范"}
+    )
+    ids = {
+        "code": "d1",
+        "activity_id": activity["id"],
+        "reward_id": reward.json()["id"],
+        "card_id": card.json()["id"],
+    }
     document = (await world.admin.client.get("/openapi.json")).json()
     paginated: dict[str, dict[str, str]] = {}
     for path, operations in document["paths"].items():

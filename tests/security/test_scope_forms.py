@@ -23,6 +23,8 @@ from kernel.db import transaction
 from kernel.scope import Scope
 from kernel.sql import query_rows
 from tests.conftest import World
+from tests.moralbank_partners.scope_objects import scope_values as partner_scope_values
+from tests.moralbank_partners.scope_objects import seed_forms as seed_partner_forms
 
 SCOPE_MODULES = (
     "accounts.scope",
@@ -31,6 +33,7 @@ SCOPE_MODULES = (
     "credits.recognition.scope",
     "oversight.scope",
     "console.scope",
+    "moralbank.partner_scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -90,6 +93,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "console.scope.readable_job_runs": lambda who: console.readable_job_runs(
             who, DISTRICT_JOBS
         ),
+        **partner_scope_values(),
     }
     return found
 
@@ -167,6 +171,7 @@ async def _seed(world: World) -> list[Principal]:
             Resident, district_id=place_district, community_id=place.id
         )
         household = await _row(Household, district_id=place_district, community_id=place.id)
+        await seed_partner_forms(_row, place, resident, household)
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)
