@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('stood_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('credits', fields.DecimalField(null=True, max_digits=12, decimal_places=2)),
             ],
-            options={'table': 'assessment', 'app': 'models', 'unique_together': (('household_id', 'period'),), 'indexes': [Index(fields=['district_id', 'community_id', 'period'])], 'pk_attr': 'id', 'table_description': "A household's assessment of one quarter, under the standard version in force when the"},
+            options={'table': 'assessment', 'app': 'models', 'unique_together': (('household_id', 'period'),), 'indexes': [Index(fields=['district_id', 'community_id', 'period'])], 'pk_attr': 'id', 'table_description': 'The assessment of one household for one quarter, under the standard version in force'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('assessment_id', fields.CharField(db_index=True, max_length=26)),
                 ('household_id', fields.CharField(max_length=26)),
             ],
-            options={'table': 'assessment_objection', 'app': 'models', 'pk_attr': 'id', 'table_description': "A household member's objection (异议) to its published result, and the community's"},
+            options={'table': 'assessment_objection', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An objection (异议) by a member of the household to its published result, and the'},
             bases=['ObjectionShape'],
         ),
         ops.CreateModel(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('by', fields.CharField(max_length=64)),
                 ('at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'assessment_review', 'app': 'models', 'pk_attr': 'id', 'table_description': "The community's score of an assessment, item by item: each item's points with the"},
+            options={'table': 'assessment_review', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The score the community gives an assessment, item by item: the points of each item with'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('created_by', fields.CharField(max_length=64)),
                 ('standard', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
             ],
-            options={'table': 'assessment_standard', 'app': 'models', 'indexes': [Index(fields=['district_id', 'effective_from'])], 'pk_attr': 'id', 'table_description': "One version of a district's scoring standard, in force from `effective_from`."},
+            options={'table': 'assessment_standard', 'app': 'models', 'indexes': [Index(fields=['district_id', 'effective_from'])], 'pk_attr': 'id', 'table_description': 'One version of the scoring standard of a district, in force from `effective_from`.'},
             bases=['Model'],
         ),
     ]

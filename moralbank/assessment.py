@@ -18,6 +18,7 @@ from kernel import localtime, objections
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.validation import FieldMessage
+from moralbank import assessment_notices as notices
 from moralbank.assessment_errors import (
     AlreadyAssessed,
     AssessmentClosed,
@@ -178,7 +179,9 @@ async def mark(assessment_id: str, *, who: Principal, points: dict[str, Decimal]
 async def _may_assess_neighbour(resident: Resident, assessment: Assessment, *, quota: int) -> None:
     if not resident.real_name_verified:
         raise NotAssessor(N_("Neighbours assess under their verified real name."))
-    own = await Household.get(id=resident.household_id)
+    # The assessing household's row is locked until the request commits, so two marks racing
+    # from one household count each other against its quota (SQLite serialises writes anyway).
+    own = await Household.select_for_update().get(id=resident.household_id)
     if own.community_id != assessment.community_id:
         raise NotAssessor(N_("Only households of the same community assess each other."))
     given = AssessmentMark.filter(
@@ -308,6 +311,7 @@ async def publish(assessment: Assessment, *, by: Principal) -> Assessment:
     if not moved:
         raise AssessmentClosed(N_("Only a reviewed assessment not yet published is published."))
     await assessment.refresh_from_db()
+    await notices.published(assessment)
     return assessment
 
 
@@ -344,9 +348,10 @@ async def decide(
     """`uphold` keeps the result; `revise` scores it again (a review of cause objection)."""
     if not await objections.decide_once(objection, by=by.subject, decision=decision, reason=reason):
         raise ObjectionDecided(N_("This objection was decided already."))
+    assessment = await Assessment.get(id=objection.assessment_id)
     if decision == "revise" and revision is not None:
-        assessment = await Assessment.get(id=objection.assessment_id)
         await review(assessment, revision, by=by, cause="objection")
+    await notices.objection_decided(assessment, decision, reason)
     return objection
 
 
@@ -374,6 +379,7 @@ async def stand_due(now: datetime) -> dict[str, int]:
         stood += 1
         if amount > 0 and await _post(assessment, amount):
             posted += 1
+        await notices.standing(assessment, amount)
     return {"due": len(due), "stood": stood, "posted": posted}
 
 
@@ -495,6 +501,25 @@ async def with_names(assessments: list[Assessment]) -> list[AssessmentOut]:
         AssessmentOut.from_model(a, household_name=names.get(a.household_id, ""))
         for a in assessments
     ]
+
+
+async def quarter(community: Community, period: str, *, who: Principal) -> list[dict[str, Any]]:
+    """A community's households in a quarter as the caller reads them: each assessment with
+    its household's name, whether it self-assessed and how many neighbours marked it."""
+    found = await (
+        readable_assessments(who)
+        .rows()
+        .filter(community_id=community.id, period=period)
+        .order_by("household_id")
+    )
+    marks = await AssessmentMark.filter(assessment_id__in=[a.id for a in found]).values(
+        "assessment_id", "kind"
+    )
+    rows = []
+    for shown in await with_names(found):
+        kinds = [m["kind"] for m in marks if m["assessment_id"] == shown.id]
+        rows.append({"a": shown, "self": "self" in kinds, "neighbours": kinds.count("neighbour")})
+    return rows
 
 
 async def detail(assessment: Assessment) -> AssessmentDetailOut:

@@ -14,7 +14,7 @@ from kernel.objections import ObjectionShape
 
 
 class AssessmentStandard(Model):
-    """One version of a district's scoring standard, in force from `effective_from`."""
+    """One version of the scoring standard of a district, in force from `effective_from`."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     district_id = fields.CharField(max_length=26)
@@ -29,8 +29,8 @@ class AssessmentStandard(Model):
 
 
 class Assessment(Model):
-    """A household's assessment of one quarter, under the standard version in force when the
-    period was opened: open → reviewed → published (objections) → standing."""
+    """The assessment of one household for one quarter, under the standard version in force
+    when the period was opened: open → reviewed → published (objections) → standing."""
 
     id = fields.CharField(max_length=26, primary_key=True, default=new_id)
     district_id = fields.CharField(max_length=26)
@@ -78,8 +78,8 @@ class AssessmentMark(Model):
 
 
 class AssessmentReview(Model):
-    """The community's score of an assessment, item by item: each item's points with the
-    reason for any deduction, the vetoes with theirs. The latest review is the result; a
+    """The score the community gives an assessment, item by item: the points of each item with
+    the reason for any deduction, the vetoes with theirs. The latest review is the result; a
     review after an objection says so (`cause`)."""
 
     id = fields.BigIntField(primary_key=True)
@@ -97,8 +97,9 @@ class AssessmentReview(Model):
 
 
 class AssessmentObjection(ObjectionShape):
-    """A household member's objection (异议) to its published result, and the community's
-    decision: uphold (the result stays) or revise (a new review, cause objection)."""
+    """An objection (异议) by a member of the household to its published result, and the
+    decision of the community: uphold (the result stays) or revise (a new review, cause
+    objection)."""
 
     assessment_id = fields.CharField(max_length=26, db_index=True)
     household_id = fields.CharField(max_length=26)

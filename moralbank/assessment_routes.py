@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.errors import RetroactiveRulesChange
 from accounts.models import Community
 from accounts.scope import readable_district, served_communities, served_community
 from kernel import localtime
@@ -67,6 +68,7 @@ async def _community(who: Principal, ref: str) -> Community:
     body=AssessmentStandardIn,
     response=AssessmentStandardOut,
     status=201,
+    errors=(RetroactiveRulesChange,),
 )
 async def create_standard(who: Principal, code: str, body: AssessmentStandardIn) -> Any:
     """A new version of the district's scoring standard, in force from `effective_from` (now

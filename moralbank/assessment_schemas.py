@@ -15,8 +15,9 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-Quarter = Annotated[str, StringConstraints(pattern=r"^\d{4}Q[1-4]$")]
-StarPeriod = Annotated[str, StringConstraints(pattern=r"^\d{4}(Q[1-4]|Y)$")]
+# Quarters and years of this century: `2026Q3`, `2026Y`.
+Quarter = Annotated[str, StringConstraints(pattern=r"^20\d{2}Q[1-4]$")]
+StarPeriod = Annotated[str, StringConstraints(pattern=r"^20\d{2}(Q[1-4]|Y)$")]
 Points = Annotated[JsonDecimal, Field(ge=0, le=100, max_digits=5, decimal_places=1)]
 CommunityRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 

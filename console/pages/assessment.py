@@ -20,14 +20,13 @@ from kernel.http import parse
 from kernel.i18n import N_, translate
 from moralbank import assessment
 from moralbank.assessment_errors import MARK_KIND_NAMES, OBJECTION_DECISION_NAMES
-from moralbank.assessment_models import AssessmentMark
 from moralbank.assessment_schemas import (
     AssessmentDetailOut,
     AssessmentReviewIn,
     AssessmentReviewOut,
     AssessmentRules,
 )
-from moralbank.assessment_scope import REVIEWERS, readable_assessments
+from moralbank.assessment_scope import REVIEWERS
 from moralbank.assessment_standards import rules_of
 
 P = "/assessment"
@@ -51,26 +50,7 @@ async def households_page(ctx: Ctx) -> Response:
         communities[0].code if communities else ""
     )
     community = next((c for c in communities if c.code == chosen), None)
-    rows: list[dict[str, Any]] = []
-    if community is not None:
-        found = await (
-            readable_assessments(ctx.who)
-            .rows()
-            .filter(community_id=community.id, period=period)
-            .order_by("household_id")
-        )
-        marks = await AssessmentMark.filter(assessment_id__in=[a.id for a in found]).values(
-            "assessment_id", "kind"
-        )
-        for shown in await assessment.with_names(found):
-            kinds = [m["kind"] for m in marks if m["assessment_id"] == shown.id]
-            rows.append(
-                {
-                    "a": shown,
-                    "self": "self" in kinds,
-                    "neighbours": kinds.count("neighbour"),
-                }
-            )
+    rows = await assessment.quarter(community, period, who=ctx.who) if community else []
     stars = await assessment.stars([community], period) if community else []
     return ctx.render(
         "assessment/households.html",
@@ -118,7 +98,7 @@ def _item_rows(
     return [
         {
             "category": category,
-            "items": [
+            "lines": [
                 {
                     "item": item,
                     "self": marks.get("self", {}).get(item.code),

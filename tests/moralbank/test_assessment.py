@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from moralbank.assessment_demo import full_marks
+from moralbank.assessment_demo import YUYAO_STANDARD, full_marks
 from tests.moralbank.assessment_world import (
     assessment_of,
     assessment_world,
@@ -98,6 +98,11 @@ async def test_a_household_is_assessed_published_objected_to_decided_and_stands_
     assert (await _run_standing(world))["posted"] == 0
     mine = (await resident.get(url)).json()
     assert (mine["status"], mine["score"], mine["credits"]) == ("standing", 100, 100)
+    inbox = (await resident.get("/api/v1/me/notifications")).json()["items"]
+    told = {n["topic"]: n["text"] for n in inbox}
+    assert "98分" in told["assessment_published"]
+    assert "已改评" in told["assessment_objection_decided"]
+    assert "100积分已计入家庭账户" in told["assessment_standing"]
     assert await _household_balance(homes.wang) == Decimal(100)
 
     from moralbank.assessment import standing
@@ -175,12 +180,11 @@ async def test_the_standard_is_versioned_and_never_changed_in_the_past(world):
     past = await world.district_admin.client.post(
         "/api/v1/districts/d1/assessment-standards",
         json={
-            **(await define(world)),
+            **YUYAO_STANDARD,
             "effective_from": (datetime.now(UTC) - timedelta(days=1)).isoformat(),
-        }
-        | {},
+        },
     )
-    assert past.status_code in (409, 422), past.text
+    assert past.json()["code"] == "retroactive_rules_change", past.text
     wang = await assessment_of(world.worker, homes.wang, homes.period)
     newer = await define(world, neighbour_quota=9)
     assert newer["id"] != wang["standard_id"]
@@ -215,3 +219,17 @@ async def test_stars_are_the_best_standing_households_of_a_community(world):
     )
     by_community = {c["community_name"]: c["stars"] for c in year.json()["communities"]}
     assert by_community == {"一社区": [], "二社区": []}  # a mean of 25 is below 90
+
+
+async def test_the_console_shows_the_quarters_households_and_a_review_screen(world, app):
+    from tests.security.console_session import console_client
+
+    homes = await assessment_world(world)
+    wang = await assessment_of(world.worker, homes.wang, homes.period)
+    async with console_client(app, "c1-worker", "staff-password-123") as console:
+        households = await console.get("/console/assessment")
+        assert households.status_code == 200, households.text
+        assert "王家" in households.text and "赵家" not in households.text
+        screen = await console.get(f"/console/assessment/{wang['id']}")
+        assert screen.status_code == 200, screen.text
+        assert "文明出行" in screen.text

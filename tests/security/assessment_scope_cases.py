@@ -106,3 +106,36 @@ async def mark(world: World, marker: str) -> None:
     from accounts.models import Household
 
     await Household.filter(community_id=world.community_id).update(name=f"家庭{marker}")
+
+
+def scope_values() -> dict[str, Any]:
+    """The assessment's scope values, for `test_scope_forms`."""
+    from moralbank import assessment_scope as scope
+
+    return {
+        f"moralbank.assessment_scope.{name}": getattr(scope, name)
+        for name in (
+            "readable_assessments",
+            "assessable_assessments",
+            "readable_assessment_objections",
+            "readable_standards",
+        )
+    }
+
+
+async def seed_forms(row: Any, place: Any, resident: Any, household: Any) -> None:
+    """`test_scope_forms`'s rows in one community: the resident a member of the household, its
+    assessment with an objection, and a standard of the district."""
+    from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
+
+    resident.household_id = household.id
+    await resident.save(update_fields=["household_id"])
+    at_place = {"district_id": place.district_id, "community_id": place.id}
+    found = await row(Assessment, **at_place, household_id=household.id, status="open")
+    await row(
+        AssessmentObjection,
+        district_id=place.district_id,
+        assessment_id=found.id,
+        household_id=household.id,
+    )
+    await row(AssessmentStandard, district_id=place.district_id)

@@ -25,6 +25,7 @@ from kernel.sql import query_rows
 from tests.conftest import World
 from tests.moralbank_partners.scope_objects import scope_values as partner_scope_values
 from tests.moralbank_partners.scope_objects import seed_forms as seed_partner_forms
+from tests.security import assessment_scope_cases
 
 SCOPE_MODULES = (
     "accounts.scope",
@@ -33,6 +34,7 @@ SCOPE_MODULES = (
     "credits.recognition.scope",
     "oversight.scope",
     "console.scope",
+    "moralbank.assessment_scope",
     "moralbank.partner_scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
@@ -93,6 +95,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "console.scope.readable_job_runs": lambda who: console.readable_job_runs(
             who, DISTRICT_JOBS
         ),
+        **assessment_scope_cases.scope_values(),
         **partner_scope_values(),
     }
     return found
@@ -171,6 +174,7 @@ async def _seed(world: World) -> list[Principal]:
             Resident, district_id=place_district, community_id=place.id
         )
         household = await _row(Household, district_id=place_district, community_id=place.id)
+        await assessment_scope_cases.seed_forms(_row, place, resident, household)
         await seed_partner_forms(_row, place, resident, household)
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
