@@ -22,6 +22,7 @@ from kernel.auth import Principal
 from kernel.db import transaction
 from moralbank.assessment_demo import seed_assessment
 from moralbank.demo import seed_households
+from moralbank.partners_demo import seed_partners
 from oversight.demo import seed_oversight
 from quiz.demo import seed_quiz
 
@@ -99,6 +100,7 @@ async def seed(password: str) -> dict[str, Any]:
         await seed_assessment(district, communities)
         await seed_campaigns(district, communities)
         await seed_quiz(district)
+        await seed_partners(district, communities, password)
     return {
         "staff_logins": {
             name: password for name in ("admin", "haishu-admin", "gulou-worker", "yuehu-worker")

@@ -47,10 +47,6 @@ async def household_of(who: Principal) -> str | None:
     return resident.household_id if resident else None
 
 
-def is_live(consent: Consent, now: datetime) -> bool:
-    return consent.withdrawn_at is None and consent.given_at <= now < consent.valid_until
-
-
 def state(consent: Consent, now: datetime) -> str:
     """live, expired or withdrawn."""
     if consent.withdrawn_at is not None:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
@@ -371,7 +373,7 @@ async def renew_partner_credentials(who: Principal, partner_id: str) -> Credenti
     "/api/v1/partner/token",
     auth=False,
     response=PartnerTokenOut,
-    errors=(InvalidClient, RateLimited),
+    errors=(InvalidClient, UnsupportedGrant, RateLimited),
 )
 async def partner_token(request: Request) -> PartnerTokenOut | Problem:
     """OAuth 2.0 client credentials (RFC 6749 4.4): `grant_type=client_credentials` as a form,
@@ -394,7 +396,10 @@ async def partner_token(request: Request) -> PartnerTokenOut | Problem:
 async def _form(request: Request) -> dict[str, str]:
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         return {}
-    form = await request.form(max_files=0, max_fields=10)
+    try:
+        form = await request.form(max_files=0, max_fields=10)
+    except (HTTPException, MultiPartException):
+        return {}
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 

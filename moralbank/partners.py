@@ -85,7 +85,7 @@ def band_for(terms: list[dict[str, Any]], score: Decimal) -> dict[str, Any] | No
     return None
 
 
-def _secret_hash(secret: str) -> str:
+def secret_hash(secret: str) -> str:
     return get_keyring().lookup_hash(f"partner-secret\0{secret}")
 
 
@@ -109,7 +109,7 @@ async def issue_credentials(partner_id: str, *, by: Principal) -> NewCredentials
     row = await PartnerCredential.create(
         partner_id=partner.id,
         client_id=CLIENT_PREFIX + secrets.token_hex(10),
-        secret_hash=_secret_hash(secret),
+        secret_hash=secret_hash(secret),
         created_by=by.subject,
     )
     return NewCredentials(client_id=row.client_id, client_secret=secret, created_at=row.created_at)
@@ -143,8 +143,8 @@ async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | 
     account = f"partner:{client_id[:64]}"
     await ratelimit.ensure_login_allowed(account, address)
     row = await PartnerCredential.get_or_none(client_id=client_id[:40], retired_at__isnull=True)
-    expected = row.secret_hash if row else _secret_hash(secrets.token_urlsafe(32))
-    if row is None or not hmac.compare_digest(expected, _secret_hash(secret)):
+    expected = row.secret_hash if row else secret_hash(secrets.token_urlsafe(32))
+    if row is None or not hmac.compare_digest(expected, secret_hash(secret)):
         await ratelimit.record_login_failure(account, address)
         return InvalidClient(N_("The client id or the client secret is wrong."))
     await ratelimit.clear_login_failures(account, address)

@@ -18,9 +18,14 @@ from kernel.errors import NotFound
 from kernel.http import parse
 from kernel.i18n import N_, translate
 from moralbank import green_cards, partners
-from moralbank.partner_models import GREEN_CARD_STATUSES, GreenCardScan, PartnerCredential
+from moralbank.partner_models import GREEN_CARD_STATUSES, PartnerCredential
 from moralbank.partner_schemas import GreenCardDecisionIn, GreenCardIn, PartnerIn, TermsIn
-from moralbank.partner_scope import managed_green_cards, managed_partners, readable_green_card
+from moralbank.partner_scope import (
+    managed_green_cards,
+    managed_partners,
+    readable_green_card,
+    readable_green_card_scans,
+)
 
 P = "/moral-bank"
 DISTRICT: tuple[Role, ...] = ("district_admin", "platform_admin")
@@ -69,7 +74,13 @@ async def grant(ctx: Ctx) -> Response:
 async def green_card_page(ctx: Ctx) -> Response:
     card = await readable_green_card(ctx.request.path_params["id"], who=ctx.who)
     resident = await Resident.get(id=card.resident_id)
-    scans = await GreenCardScan.filter(card_id=card.id).order_by("-scanned_at").limit(200)
+    scans = (
+        await readable_green_card_scans(ctx.who)
+        .rows()
+        .filter(card_id=card.id)
+        .order_by("-scanned_at")
+        .limit(200)
+    )
     return ctx.render(
         "moralbank/green_card.html",
         card=card,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.console.conftest import Live, screenshot, sign_in
+from tests.console.test_accessibility import _violations
 
 
 async def _no_sideways_scroll(page: Any, what: str) -> None:
@@ -31,6 +32,7 @@ async def test_a_district_grants_suspends_and_revokes_a_green_card_a_merchant_sc
         await page.get_by_role("link", name="道德绿卡").click()
         await page.wait_for_url("**/console/moral-bank/green-cards")
         await _no_sideways_scroll(page, "the green cards")
+        assert await _violations(page, "green cards") == []
         await page.get_by_label("查找居民（昵称或手机号）").fill("李阿姨")
         await page.get_by_role("button", name="搜索").click()
         form = page.locator("#grant-form")
@@ -41,6 +43,8 @@ async def test_a_district_grants_suspends_and_revokes_a_green_card_a_merchant_sc
         assert "道德绿卡已发放" in await page.locator(".flash").inner_text()
         assert await page.locator("#card-status").inner_text() == "有效"
         await _no_sideways_scroll(page, "a green card")
+        assert await _violations(page, "a green card") == []
+        await page.set_viewport_size(phone)
 
         mine = await live.call("o-li", "GET", "/api/v1/me/green-cards")
         link = mine.json()["items"][0]["link"]
@@ -50,6 +54,8 @@ async def test_a_district_grants_suspends_and_revokes_a_green_card_a_merchant_sc
         assert await shop.locator("#holder").inner_text() == "李*姨"
         assert await shop.locator("#district").inner_text() == "一区"
         await _no_sideways_scroll(shop, "the merchant's page")
+        assert await _violations(shop, "the merchant's page") == []
+        await shop.set_viewport_size(phone)
         await screenshot(shop, "green-card-merchant-390")
 
         await page.locator("#suspend-form").get_by_label("原因").fill("核查一起投诉")

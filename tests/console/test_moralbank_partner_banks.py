@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from tests.console.conftest import Live, screenshot, sign_in
+from tests.console.test_accessibility import _violations
 
 BANDS = [
     ("AAA", "90", "100", "300000", "年利率 3.85% 起"),
@@ -36,6 +37,8 @@ async def test_a_district_registers_a_partner_bank_and_sees_its_secret_once(
         page = await context.new_page()
         await sign_in(page, "d2-admin")
         await page.goto("/console/moral-bank/partners")
+        assert await _violations(page, "partner banks") == []
+        await page.set_viewport_size({"width": 390, "height": 844})
         form = page.locator("#register-form")
         await form.get_by_label("银行名称").fill("二区农商银行")
         for i, values in enumerate(BANDS):
@@ -53,12 +56,16 @@ async def test_a_district_registers_a_partner_bank_and_sees_its_secret_once(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert width[0] <= width[1], f"the credentials scroll sideways: {width}"
+        assert await _violations(page, "the credentials") == []
+        await page.set_viewport_size({"width": 390, "height": 844})
         await page.get_by_role("link", name="返回 二区农商银行").click()
         assert secret not in await page.content()
         assert await page.locator("#client-id").inner_text() == client_id
         terms = await page.locator("#terms tbody tr").all_inner_texts()
         assert "AA" in terms[0] and "80–89.99" in terms[0] and "200000" in terms[0]
         assert await _token(live, client_id, secret) == 200
+        assert await _violations(page, "a partner bank") == []
+        await page.set_viewport_size({"width": 390, "height": 844})
 
         edit = page.locator("#terms-form")
         await edit.locator(".term-row[data-row='1']").get_by_label("利率").fill("年利率 4.2% 起")

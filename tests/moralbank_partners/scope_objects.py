@@ -3,6 +3,8 @@ of resident 甲, scanned once; a partner bank."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.conftest import World
@@ -69,3 +71,35 @@ async def mark_partner_rows(world: World, marker: str) -> None:
     c1 = await Resident.filter(community_id=world.community_id).values_list("id", flat=True)
     await GreenCard.filter(resident_id__in=c1).update(grant_reason=f"绿卡{marker}")
     await PartnerBank.filter(district_id=world.district_id).update(name=f"银行{marker}")
+
+
+def scope_values() -> dict[str, Any]:
+    """The partners' scope values, for `test_scope_forms`."""
+    from moralbank import partner_scope as scope
+
+    return {
+        f"moralbank.partner_scope.{name}": getattr(scope, name)
+        for name in (
+            "readable_green_cards",
+            "managed_green_cards",
+            "readable_green_card_scans",
+            "managed_partners",
+            "offered_partners",
+            "readable_consents",
+            "readable_partner_queries",
+        )
+    }
+
+
+async def seed_forms(row: Any, place: Any, resident: Any, household: Any) -> None:
+    """A green card of the place's resident, scanned; a partner of its district; a consent of
+    the place's household to it, and a question about it (for `test_scope_forms`)."""
+    from moralbank import partner_models as m
+
+    district_id = place.district_id
+    card = await row(m.GreenCard, district_id=district_id, resident_id=resident.id)
+    await row(m.GreenCardScan, card_id=card.id, district_id=district_id)
+    partner = await row(m.PartnerBank, district_id=district_id)
+    about = {"district_id": district_id, "household_id": household.id, "partner_id": partner.id}
+    await row(m.Consent, **about, given_by_id=resident.id)
+    await row(m.PartnerQuery, **about)

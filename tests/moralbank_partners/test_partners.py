@@ -144,3 +144,12 @@ async def test_new_credentials_retire_the_old_secret_and_its_tokens(world):
         await authenticated_partner(f"Bearer {token}")
     fresh = await partner_token(world, new)
     assert (await authenticated_partner(f"Bearer {fresh}")).name == "海曙农商银行"
+
+
+async def test_a_token_request_that_is_no_form_is_refused_in_words(world):
+    async with bank(world) as client:
+        as_json = await client.post("/api/v1/partner/token", json={"grant_type": "x"})
+        crowded = await client.post("/api/v1/partner/token", data={f"f{i}": "x" for i in range(30)})
+    for refused in (as_json, crowded):
+        assert refused.status_code == 400 and refused.json()["code"] == "unsupported_grant_type"
+        assert refused.json()["detail"] == "请以表单提交 `grant_type=client_credentials`。"

@@ -33,11 +33,15 @@ async def test_a_forged_cursor_is_refused_on_every_paginated_route(bank):  # noq
         "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10}
     )
     household = await world.resident.client.post("/api/v1/households", json={"name": "王家"})
+    card = await world.district_admin.client.post(
+        "/api/v1/green-cards", json={"resident": world.resident.id, "reason": "道德模范"}
+    )
     ids = {
         "code": "d1",
         "activity_id": activity["id"],
         "reward_id": reward.json()["id"],
         "household_id": household.json()["id"],
+        "card_id": card.json()["id"],
     }
     document = (await world.admin.client.get("/openapi.json")).json()
     paginated: dict[str, dict[str, str]] = {}

@@ -23,6 +23,8 @@ from kernel.db import transaction
 from kernel.scope import Scope
 from kernel.sql import query_rows
 from tests.conftest import World
+from tests.moralbank_partners.scope_objects import scope_values as partner_scope_values
+from tests.moralbank_partners.scope_objects import seed_forms as seed_partner_forms
 from tests.security import assessment_scope_cases
 
 SCOPE_MODULES = (
@@ -36,6 +38,7 @@ SCOPE_MODULES = (
     "moralbank.scope",
     "moralbank.assessment_scope",
     "quiz.scope",
+    "moralbank.partner_scope",
 )
 DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
@@ -109,6 +112,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "quiz.scope.readable_specials": quiz.readable_specials,
         "quiz.scope.own_attempts": quiz.own_attempts,
         "quiz.scope.counted_answers": quiz.counted_answers,
+        **partner_scope_values(),
     }
     return found
 
@@ -206,6 +210,7 @@ async def _seed(world: World) -> list[Principal]:
                 status=status,
             )
         await assessment_scope_cases.seed_forms(_row, place, resident, household)
+        await seed_partner_forms(_row, place, resident, household)
         at_place = {"district_id": place_district, "community_id": place.id}
         mine = {**at_place, "resident_id": resident.id}
         await _row(a.Activity, **at_place)

@@ -1,0 +1,44 @@
+"""`seed-demo` shows the partners' loop: 海曙农商银行 signs in with the demo credentials and gets
+王家's attestation under its consent; 小王's green card is valid on a merchant's phone — once,
+however often the demo runs."""
+
+from __future__ import annotations
+
+import httpx
+
+from app.demo import seed
+from moralbank.partners_demo import CLIENT_ID
+
+PASSWORD = "demo-password-2026"
+
+
+async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_valid(app, client):
+    from accounts.models import Household
+    from moralbank.partner_models import Consent, GreenCard, PartnerBank
+
+    await seed(PASSWORD)
+    await seed(PASSWORD)
+    assert await PartnerBank.all().count() == 1
+    assert await GreenCard.all().count() == 1 and await Consent.all().count() == 1
+    token = await client.post(
+        "/api/v1/partner/token",
+        data={"grant_type": "client_credentials"},
+        auth=(CLIENT_ID, f"mbs_{PASSWORD}"),
+    )
+    assert token.status_code == 200, token.text
+    wang = await Household.get(name="王家")
+    attested = await client.post(
+        "/api/v1/partner/attestations",
+        json={"household": wang.id, "purpose": "credit_assessment"},
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+    )
+    assert attested.status_code == 201, attested.text
+    assert attested.json()["band"] == "AAA"
+
+    login = await client.post("/api/v1/auth/wechat", json={"code": "dev-demo-resident-1"})
+    me = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    card = (await client.get("/api/v1/me/green-cards", headers=me)).json()["items"][0]
+    transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as merchant:
+        page = await merchant.get("/green-cards/" + card["link"].rsplit("/green-cards/", 1)[1])
+    assert page.status_code == 200 and "有效" in page.text and "海曙区" in page.text
