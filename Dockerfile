@@ -24,6 +24,8 @@ COPY activities ./activities
 COPY credits ./credits
 COPY oversight ./oversight
 COPY moralbank ./moralbank
+COPY campaigns ./campaigns
+COPY quiz ./quiz
 COPY migrations ./migrations
 COPY locale ./locale
 RUN mkdir -p /srv/var && chown 10001:10001 /srv/var
