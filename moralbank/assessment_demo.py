@@ -14,6 +14,7 @@ from moralbank import assessment
 from moralbank.assessment_models import Assessment, AssessmentStandard
 from moralbank.assessment_schemas import AssessmentReviewIn, AssessmentStandardIn
 from moralbank.assessment_standards import define_standard
+from moralbank.demo import enrol_member
 
 YUYAO_STANDARD: dict[str, Any] = {
     "categories": [
@@ -157,6 +158,7 @@ def full_marks() -> dict[str, int]:
 # (household, member's openid, nickname, points deducted with the reason)
 HOUSEHOLDS = [
     ("王家", "demo-resident-1", "小王", None),
+    ("赵家", "demo-household-3", "赵大爷", None),
     ("周家", "demo-neighbour-1", "周大姐", ("traffic", 6, "本季度电动车闯红灯一次")),
     ("吴家", "demo-neighbour-2", "吴先生", None),
 ]
@@ -189,20 +191,24 @@ async def seed_assessment(district: District, communities: list[Community]) -> N
 async def _household(
     district: District, community: Community, name: str, openid: str, nickname: str
 ) -> tuple[Household, Resident]:
-    household = await Household.get_or_none(
-        district_id=district.id, community_id=community.id, name=name
-    ) or await Household.create(district_id=district.id, community_id=community.id, name=name)
+    """The demo's household of that name (moralbank/demo.py seeds most), or a new one headed by
+    the member, who joins it as every member does (the membership history)."""
     member = await Resident.get_or_none(openid=openid) or await Resident.create(
         openid=openid, nickname=nickname, district=district, community=community
     )
+    household = await Household.get_or_none(
+        district_id=district.id, community_id=community.id, name=name
+    )
+    if household is None:
+        household = await Household.create(
+            district_id=district.id, community_id=community.id, name=name, head_id=member.id
+        )
     if member.household_id is None:
-        member.household_id = household.id
+        await enrol_member(household, member, datetime.now(UTC) - timedelta(days=200))
     if member.real_name_verified_at is None:
         member.real_name_verified_at = datetime.now(UTC)
         member.real_name_verified_by = "staff:seed"
-    await member.save(
-        update_fields=["household_id", "real_name_verified_at", "real_name_verified_by"]
-    )
+        await member.save(update_fields=["real_name_verified_at", "real_name_verified_by"])
     return household, member
 
 

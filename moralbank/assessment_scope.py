@@ -9,21 +9,18 @@ from accounts.scope import own_district, served_places
 from kernel.auth import STAFF_ROLES, Principal, Role
 from kernel.scope import NEVER, Condition, Scope, eq, within
 from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
+from moralbank.scope import member_of
 
 # The staff who review, publish and decide: the community's workers and the district's
 # administrators.
 REVIEWERS: tuple[Role, ...] = ("worker", "district_admin")
 
 
-def _own_household(who: Principal) -> Condition:
-    return within("household_id", Resident, "household_id", eq("id", who.id))
-
-
 def _by_place_or_household(who: Principal) -> Condition:
     if who.role in STAFF_ROLES:
         return served_places(who).where()
     if who.role == "resident":
-        return _own_household(who)
+        return member_of(who.id)
     return NEVER
 
 

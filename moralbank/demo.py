@@ -60,10 +60,10 @@ async def seed_households(district: District, communities: list[Community]) -> N
         )
         for openid, nickname in [(head_openid, None), *others]:
             member = await _resident(district, community, openid, nickname)
-            await _join(household, member, joined)
+            await enrol_member(household, member, joined)
         if name == "王家":
             moved = await _resident(district, community, *MOVED)
-            await _join(household, moved, joined)
+            await enrol_member(household, moved, joined)
             await HouseholdMembership.filter(resident_id=moved.id, status="member").update(
                 status="ended",
                 left_at=datetime.now(UTC) - timedelta(days=10),
@@ -105,7 +105,8 @@ async def _resident(
     )
 
 
-async def _join(household: Household, resident: Resident, joined: datetime) -> None:
+async def enrol_member(household: Household, resident: Resident, joined: datetime) -> None:
+    """A demo member of a household since `joined`, registered by the community."""
     await HouseholdMembership.create(
         district_id=household.district_id,
         household_id=household.id,

@@ -9,7 +9,6 @@ read by its members and its district's administrators."""
 
 from __future__ import annotations
 
-from accounts.models import Resident
 from accounts.scope import own_district
 from kernel.auth import Principal
 from kernel.i18n import N_
@@ -22,6 +21,7 @@ from moralbank.partner_models import (
     PartnerBank,
     PartnerQuery,
 )
+from moralbank.scope import member_of
 
 DISTRICT_ADMINS = ("district_admin", "platform_admin")
 
@@ -72,20 +72,15 @@ def offered_partners(who: Principal) -> Scope[PartnerBank]:
     return managed_partners(who)
 
 
-def _own_household(who: Principal) -> Condition:
-    """Rows of the household the resident is a member of now."""
-    return within("household_id", Resident, "household_id", eq("id", who.id))
-
-
 def readable_consents(who: Principal) -> Scope[Consent]:
     """A household's consents are read by its members, and by its district's administrators."""
     if who.role == "resident":
-        return Scope(Consent, _own_household(who))
+        return Scope(Consent, member_of(who.id))
     return Scope(Consent, _district(who))
 
 
 def readable_partner_queries(who: Principal) -> Scope[PartnerQuery]:
     """Who asked about a household (谁查询了我家的道德积分): its members and its district."""
     if who.role == "resident":
-        return Scope(PartnerQuery, _own_household(who))
+        return Scope(PartnerQuery, member_of(who.id))
     return Scope(PartnerQuery, _district(who))

@@ -5,7 +5,7 @@ green card) take theirs from here."""
 
 from __future__ import annotations
 
-from accounts.models import Household, HouseholdMembership
+from accounts.models import Household, HouseholdMembership, Resident
 from accounts.scope import served_places
 from kernel.auth import Principal
 from kernel.i18n import N_
@@ -16,9 +16,10 @@ STAFF_OF_HOUSEHOLDS = ("worker", "district_admin", "platform_admin")
 
 
 def member_of(resident_id: str, column: str = "household_id") -> Condition:
-    """Rows whose `column` names the household the resident is a member of now."""
-    current = eq("resident_id", resident_id) & eq("status", "member")
-    return within(column, HouseholdMembership, "household_id", current)
+    """Rows whose `column` names the household the resident is a member of now: the
+    resident's `household_id`, which `moralbank/households.py` keeps with the membership
+    history. The assessment's and the partners' scopes take it from here."""
+    return within(column, Resident, "household_id", eq("id", resident_id))
 
 
 def households_of(who: Principal, column: str = "household_id") -> Condition:

@@ -1,4 +1,4 @@
-"""`seed-demo` shows the assessment's loop: Yuyao's standard, three households of 鼓楼社区, the
+"""`seed-demo` shows the assessment's loop: Yuyao's standard, the four households of 鼓楼社区, the
 last quarter standing and posted, the quarter under way open — once, however often it runs."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from kernel import localtime
 
 
 async def test_the_demo_has_a_past_quarter_standing_and_the_current_one_open(app, client):
-    from accounts.models import Household
+    from accounts.models import Household, HouseholdMembership
     from credits.models import LedgerTransaction
     from moralbank.assessment import standing
     from moralbank.assessment_models import Assessment, AssessmentStandard
@@ -21,12 +21,16 @@ async def test_the_demo_has_a_past_quarter_standing_and_the_current_one_open(app
     last = localtime.previous_quarter(now)
     assert await AssessmentStandard.all().count() == 1
     households = {h.name: h.id for h in await Household.all()}
-    assert set(households) == {"王家", "周家", "吴家"}
+    # the households' demo (王家, 赵家 of 鼓楼, 李家 of 月湖) and the assessment's neighbours
+    assert set(households) == {"王家", "赵家", "李家", "周家", "吴家"}
+    zhou = await Household.get(name="周家")
+    assert zhou.head_id is not None
+    assert await HouseholdMembership.exists(household_id=zhou.id, status="member")
     assert await standing(households["王家"]) is not None
     score, period, _version = await standing(households["周家"]) or (None, None, None)
     assert (score, period) == (Decimal(98), last)
-    assert await Assessment.filter(period=now, status="open").count() == 3
-    assert await LedgerTransaction.filter(kind="assessment").count() == 3
+    assert await Assessment.filter(period=now, status="open").count() == 4
+    assert await LedgerTransaction.filter(kind="assessment").count() == 4
     login = await client.post(
         "/api/v1/auth/login", json={"username": "gulou-worker", "password": "demo-password-2026"}
     )
@@ -37,4 +41,4 @@ async def test_the_demo_has_a_past_quarter_standing_and_the_current_one_open(app
         headers={"Authorization": f"Bearer {token}"},
     )
     ranked = {(s["household_name"], s["rank"]) for s in stars.json()["communities"][0]["stars"]}
-    assert ranked == {("王家", 1), ("吴家", 1), ("周家", 3)}
+    assert ranked == {("王家", 1), ("赵家", 1), ("吴家", 1)}  # 周家 (a deduction) is fourth

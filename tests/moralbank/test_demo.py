@@ -13,7 +13,8 @@ async def test_the_demo_district_has_households_with_members_history_and_credits
     await seed("demo-password-2026")
     await seed("demo-password-2026")
     found = {h.name: h for h in await Household.all()}
-    assert sorted(found) == ["李家", "王家", "赵家"]
+    # these three, and the assessment demo's neighbours of 鼓楼社区 (周家, 吴家)
+    assert sorted(found) == ["吴家", "周家", "李家", "王家", "赵家"]
     wang = found["王家"]
     members = await households.members(wang)
     assert sorted(m.resident.nickname for m in members) == ["小王", "王奶奶", "王小弟"]
