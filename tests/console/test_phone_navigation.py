@@ -21,7 +21,7 @@ async def test_the_navigation_folds_behind_a_menu_button_on_a_phone(browser, liv
         assert header is not None and header["height"] < 110
         await menu.click()
         assert await menu.get_attribute("aria-expanded") == "true"
-        await page.get_by_role("link", name="活动").first.click()
+        await page.get_by_role("link", name="活动", exact=True).first.click()
         await page.wait_for_url("**/console/activities")
         assert not await links.first.is_visible()  # folded again on the next page
     finally:
@@ -37,6 +37,6 @@ async def test_on_a_desk_the_links_show_and_there_is_no_menu_button(browser, liv
         await sign_in(page, "d1-admin")
         assert not await page.get_by_role("button", name="菜单").is_visible()
         nav = page.get_by_role("navigation", name="主导航")
-        assert await nav.get_by_role("link", name="活动").is_visible()
+        assert await nav.get_by_role("link", name="活动", exact=True).is_visible()
     finally:
         await context.close()

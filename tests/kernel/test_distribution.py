@@ -22,18 +22,27 @@ DISTRICT_OWNED = {
     "oversight_task_step", "oversight_unit_score", "oversight_unit_list", "oversight_list_entry",
     "oversight_list_entry_removal", "oversight_list_publication", "oversight_objection",
     "oversight_credit_repair",
+    "household_membership", "household_share",
+    "assessment", "assessment_mark", "assessment_objection", "assessment_review",
+    "partner_bank", "partner_consent", "partner_attestation", "partner_query",
+    "green_card", "green_card_scan",
+    "campaign_day", "campaign_event", "campaign_event_zone", "campaign_event_checkin",
+    "campaign_participant", "campaign_quiz_completion", "campaign_tag",
+    "quiz_question", "quiz_question_version", "quiz_special", "quiz_attempt", "quiz_answer",
 }  # fmt: skip
 # Small catalogues copied to every node (Citus reference tables): joined with anything.
 REFERENCE = {
     "district", "community", "civility_action", "badge_definition", "district_rules_version",
     "staff", "staff_community", "oversight_rules_version", "oversight_checklist",
     "oversight_checklist_item", "oversight_unit_account",
+    "assessment_standard", "campaign",
 }  # fmt: skip
 # Kept on the coordinator only: sessions, operations, the outbox; never joined with shards.
 COORDINATOR = {
     "refresh_token", "login_failure", "idempotency_record", "job_run", "notification",
     "wechat_access_token", "console_session", "console_checkin_screen",
     "console_dashboard_snapshot", "real_name_check",
+    "partner_credential", "green_card_miss",
 }  # fmt: skip
 
 # Unique keys of district-owned tables without district_id, today. Each is either implied
@@ -54,6 +63,17 @@ KNOWN_GLOBAL_KEYS = {
     ("oversight_list_entry", ("list_id", "unit_id")),
     ("oversight_list_entry_removal", ("entry_id",)),
     ("oversight_unit_score", ("unit_id", "period")),
+    ("assessment", ("household_id", "period")),
+    ("assessment_mark", ("assessment_id", "by_household_id")),
+    ("campaign_day", ("campaign_id", "community_id", "day")),
+    ("campaign_event_checkin", ("event_id", "resident_id")),
+    ("campaign_participant", ("campaign_id", "resident_id")),
+    ("campaign_quiz_completion", ("attempt_id",)),
+    ("campaign_tag", ("campaign_id", "activity_id")),
+    ("campaign_tag", ("campaign_id", "deed_id")),
+    ("quiz_answer", ("attempt_id", "position")),
+    ("quiz_attempt", ("resident_id", "slot")),
+    ("quiz_question_version", ("question_id", "number")),
     # Global on purpose: a coordinator table `global_key(kind, value)` takes the claim first.
     ("resident", ("openid",)),
     ("resident", ("id_number_hash",)),
@@ -61,6 +81,8 @@ KNOWN_GLOBAL_KEYS = {
     ("badge_award", ("public_id",)),
     ("certificate", ("number",)),
     ("redemption", ("code",)),
+    ("green_card", ("code_hash",)),
+    ("partner_attestation", ("public_id",)),
 }
 
 
