@@ -20,9 +20,8 @@ from credits.recognition.credentials import (
     LAST_STATUS_LIST,
     STATUS_LIST_SIZE,
     VC_CONTEXT,
-    encoded_status_list,
     issuer_profile,
-    platform_issuer,
+    revocation_list,
     sign,
     status_slot,
 )
@@ -156,26 +155,7 @@ async def attest(household_id: str, *, purpose: str, partner: PartnerBank) -> Is
 
 
 async def status_list_credential(number: int) -> dict[str, Any]:
-    """The attestations' revocation list `number`, as the badges' lists are made."""
+    """The attestations' revocation list `number`, made as the badges' lists are."""
     if not 0 <= number <= LAST_STATUS_LIST:
         raise NoSuchStatusList(N_("No status list {number}."), number=number)
-    first = number * STATUS_LIST_SIZE
-    revoked: list[int] = await Attestation.filter(
-        id__gte=first, id__lt=first + STATUS_LIST_SIZE, revoked_at__isnull=False
-    ).values_list("id", flat=True)  # type: ignore[assignment]
-    url = status_list_url(number)
-    return {
-        "@context": [VC_CONTEXT],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": platform_issuer(),
-        "validFrom": _iso(datetime.now(UTC)),
-        "credentialSubject": {
-            "id": f"{url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encoded_status_list(
-                [status_slot(number, found - first) for found in revoked]
-            ),
-        },
-    }
+    return await revocation_list(Attestation, number, status_list_url(number))

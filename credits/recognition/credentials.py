@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jwt
+from tortoise.models import Model
 
 from accounts.models import District
 from credits.recognition.errors import CredentialNotFound
@@ -209,11 +210,16 @@ def encoded_status_list(revoked_indexes: list[int]) -> str:
 async def status_list_credential(number: int) -> dict[str, Any]:
     if not 0 <= number <= LAST_STATUS_LIST:
         raise CredentialNotFound(N_("No status list {number}."), number=number)
+    return await revocation_list(BadgeAward, number, status_list_url(number))
+
+
+async def revocation_list(model: type[Model], number: int, url: str) -> dict[str, Any]:
+    """Status list `number`, published at `url`, of the revoked rows of `model` (integer ids
+    and a `revoked_at`): the badges' lists, and the moral bank's attestations' lists."""
     first = number * STATUS_LIST_SIZE
-    revoked: list[int] = await BadgeAward.filter(
+    revoked: list[int] = await model.filter(
         id__gte=first, id__lt=first + STATUS_LIST_SIZE, revoked_at__isnull=False
     ).values_list("id", flat=True)  # type: ignore[assignment]
-    url = status_list_url(number)
     return {
         "@context": [VC_CONTEXT],
         "id": url,
@@ -225,7 +231,7 @@ async def status_list_credential(number: int) -> dict[str, Any]:
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
             "encodedList": encoded_status_list(
-                [status_slot(number, award_id - first) for award_id in revoked]
+                [status_slot(number, found - first) for found in revoked]
             ),
         },
     }
