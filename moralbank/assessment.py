@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 
 from accounts.models import Community, Household, Resident
 from credits import ledger
@@ -195,20 +196,30 @@ async def _may_assess_neighbour(resident: Resident, assessment: Assessment, *, q
         )
 
 
-async def neighbours(who: Principal, period: str) -> dict[str, Any]:
-    """The open assessments of the caller's community that their household may mark."""
+async def neighbour_assessments(who: Principal, period: str) -> QuerySet[Assessment]:
+    """The open assessments of the caller's community that their household may mark (its own
+    is the self-assessment, never listed): the route pages them like every list."""
     resident = await Resident.get(id=who.id)
     found = assessable_assessments(who).rows().filter(period=period)
     if resident.household_id is not None:
         found = found.exclude(household_id=resident.household_id)
-    rows = await found.order_by("household_id")
+    return found
+
+
+async def neighbours(
+    who: Principal, period: str, found: QuerySet[Assessment], rows: list[Assessment]
+) -> dict[str, Any]:
+    """The household's quota of neighbour marks in the period and how much of it is used, and
+    `rows` (a page of `found`) with whether the household marked each — never a score."""
+    resident = await Resident.get(id=who.id)
     given = {
         str(assessment_id)
         for assessment_id in await AssessmentMark.filter(
             by_household_id=resident.household_id or "", period=period, kind="neighbour"
         ).values_list("assessment_id", flat=True)
     }
-    quota = (await rules_of(rows[0].standard_id)).neighbour_quota if rows else 0
+    first = rows[0] if rows else await found.first()
+    quota = (await rules_of(first.standard_id)).neighbour_quota if first else 0
     names = await household_names([row.household_id for row in rows])
     return {
         "period": period,

@@ -148,8 +148,12 @@ async def get_assessment(who: Principal, assessment_id: str) -> Any:
 )
 async def my_neighbours(who: Principal, query: AssessmentNeighbourQuery) -> dict[str, Any]:
     """The households of the caller's community open for assessment in a quarter (the current
-    one by default), whether the caller's household assessed each, and its quota."""
-    return await assessment.neighbours(who, query.period or localtime.quarter_of(localtime.now()))
+    one by default), newest assessment first and paged like every list, whether the caller's
+    household assessed each, and its quota."""
+    period = query.period or localtime.quarter_of(localtime.now())
+    found = await assessment.neighbour_assessments(who, period)
+    page = await paginate(found, query)
+    return {**page, **await assessment.neighbours(who, period, found, page["items"])}
 
 
 @api.post(

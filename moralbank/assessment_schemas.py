@@ -238,6 +238,7 @@ class AssessmentNeighboursOut(Schema):
     quota: int
     used: int
     items: list[AssessmentNeighbourOut]
+    next_cursor: str | None = None
 
 
 class AssessmentStarQuery(Schema):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from accounts.models import Resident
+from accounts.models import Household, Resident
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.i18n import N_
@@ -20,6 +20,7 @@ from moralbank.partner_errors import (
 )
 from moralbank.partner_models import Attestation, Consent, PartnerBank
 from moralbank.partner_scope import offered_partners, readable_consents
+from moralbank.scope import require_head
 
 # What a partner may be given the standing for (purpose → its name for people).
 PURPOSES = {
@@ -30,15 +31,15 @@ LONGEST = timedelta(days=366)
 
 
 async def consenting_household(who: Principal) -> str:
-    """The household whose consents `who` gives and withdraws.
-
-    The one place that says who speaks for a household. Until households have heads on this
-    branch, any member does (the resident's `household_id`); with heads, this becomes "the
-    household whose head `who` is"."""
+    """The household whose consents `who` gives and withdraws: the one they are a member of
+    (409 when none), provided they head it (403 otherwise: the household's rule of who speaks
+    for it, `moralbank.scope.require_head`). Reading stays open to every member."""
     resident = await Resident.get_or_none(id=who.id)
     if resident is None or resident.household_id is None:
         raise NoHousehold(N_("You are not a member of a household."))
-    return resident.household_id
+    household = await Household.get(id=resident.household_id)
+    require_head(household, who=who)
+    return household.id
 
 
 async def household_of(who: Principal) -> str | None:

@@ -23,6 +23,7 @@ from kernel.http import Api, Page, PageQuery, paginate, preferred_type
 from kernel.i18n import N_, _, current_locale
 from kernel.settings import get_settings
 from moralbank import attestations, consents, green_cards, partners
+from moralbank.errors import NotTheHead
 from moralbank.partner_errors import (
     ConsentExists,
     ConsentRequired,
@@ -467,7 +468,7 @@ async def my_household_consents(who: Principal, query: PageQuery) -> dict[str, A
     response=ConsentOut,
     status=201,
     idempotent=True,
-    errors=(NoHousehold, NoSuchPartner, ConsentTooLong, ConsentExists),
+    errors=(NoHousehold, NotTheHead, NoSuchPartner, ConsentTooLong, ConsentExists),
 )
 async def give_consent(who: Principal, body: ConsentIn) -> ConsentOut:
     """The household consents that one partner bank may be given its band, for one purpose,
@@ -480,7 +481,7 @@ async def give_consent(who: Principal, body: ConsentIn) -> ConsentOut:
     "/api/v1/me/household/consents/{consent_id}/withdrawal",
     roles=("resident",),
     response=ConsentOut,
-    errors=(NoHousehold, NoSuchConsent),
+    errors=(NoHousehold, NotTheHead, NoSuchConsent),
 )
 async def withdraw_consent(who: Principal, consent_id: str) -> ConsentOut:
     """Withdraws the consent: no attestation is issued under it any more, and those issued are

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from accounts.models import Community, District, Resident
+from accounts.models import Community, District, Household, Resident
 from kernel import localtime
 from kernel.auth import Principal
 from moralbank import green_cards
@@ -48,7 +48,7 @@ TERMS = [
         "rate": "年利率 5.5% 起",
     },
 ]
-MODEL = "demo-resident-1"  # 小王 of 王家: the moral model with the green card
+MODEL = "demo-resident-1"  # 小王, head of 王家: the moral model with the green card
 
 
 async def seed_partners(district: District, communities: list[Community], password: str) -> None:
@@ -71,10 +71,12 @@ async def seed_partners(district: District, communities: list[Community], passwo
         return
     if not await GreenCard.exists(resident_id=model.id):
         await green_cards.grant(model.id, reason="热心公益，连续四个季度评为道德之星", by=admin)
-    if model.household_id and not await Consent.exists(household_id=model.household_id):
+    # The consent is the head's to give (`consents.consenting_household`): 小王 heads 王家.
+    home = await Household.get_or_none(head_id=model.id)
+    if home is not None and not await Consent.exists(household_id=home.id):
         await Consent.create(
             district_id=district.id,
-            household_id=model.household_id,
+            household_id=home.id,
             partner_id=partner.id,
             purpose=next(iter(PURPOSES)),
             given_by_id=model.id,

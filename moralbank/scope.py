@@ -48,9 +48,15 @@ async def headed_household(household_id: str, *, who: Principal) -> Household:
     """A household the resident heads, locked for the change (404 when not theirs, 403 when
     they are a member but not its head)."""
     household = await readable_household(household_id, who=who)
+    require_head(household, who=who)
+    return await Household.select_for_update().get(id=household.id)
+
+
+def require_head(household: Household, *, who: Principal) -> None:
+    """Who speaks for a household (its invitations, requests, headship, consents to partner
+    banks): its head, and no other member (403)."""
     if household.head_id != who.id:
         raise NotTheHead(N_("Only the head of the household may do this."))
-    return await Household.select_for_update().get(id=household.id)
 
 
 def readable_requests(who: Principal) -> Scope[HouseholdMembership]:

@@ -29,7 +29,9 @@ class Households:
 async def household(name: str, community_id: str, district_id: str, *members: str) -> str:
     from accounts.models import Household, Resident
 
-    found = await Household.create(name=name, district_id=district_id, community_id=community_id)
+    found = await Household.create(
+        name=name, district_id=district_id, community_id=community_id, head_id=members[0]
+    )
     await Resident.filter(id__in=members).update(household_id=found.id)
     return found.id
 

@@ -152,6 +152,21 @@ async def test_each_household_assesses_a_bounded_number_of_neighbours(world):
     assert (after["quota"], after["used"]) == (1, 1)
 
 
+async def test_the_neighbours_are_paged_like_every_list_and_a_forged_cursor_is_refused(world):
+    homes = await assessment_world(world, neighbour_quota=1)
+    url = "/api/v1/me/assessment-neighbours"
+    first = (await homes.li_member.client.get(url, params={"limit": 1})).json()
+    assert len(first["items"]) == 1 and first["next_cursor"] and first["quota"] == 1
+    second = await homes.li_member.client.get(
+        url, params={"limit": 1, "cursor": first["next_cursor"]}
+    )
+    assert second.json()["next_cursor"] is None and second.json()["quota"] == 1
+    names = [n["household_name"] for n in first["items"] + second.json()["items"]]
+    assert sorted(names) == ["张家", "王家"]
+    forged = await homes.li_member.client.get(url, params={"cursor": "dXV1dXV1"})
+    assert forged.status_code == 422 and forged.json()["detail"] == "分页游标无效。"
+
+
 async def test_marks_are_refused_beyond_an_items_points(world):
     homes = await assessment_world(world)
     wang = await assessment_of(world.worker, homes.wang, homes.period)

@@ -31,7 +31,8 @@ async def partner_objects(world: World) -> dict[str, str]:
 
 
 async def _consent_and_query(world: World, partner_id: str, credentials: dict[str, str]) -> str:
-    """甲's household (made if 甲 has none) consents to the bank, and the bank asks once."""
+    """甲's household (made if 甲 has none, headed by 甲) consents to the bank, and the bank
+    asks once."""
     from accounts.models import Household, Resident
     from kernel import localtime
     from tests.moralbank_partners.conftest import bank, partner_token
@@ -39,7 +40,10 @@ async def _consent_and_query(world: World, partner_id: str, credentials: dict[st
     resident = await Resident.get(id=world.resident.id)
     if resident.household_id is None:
         home = await Household.create(
-            name="甲家", district_id=world.district_id, community_id=world.community_id
+            name="甲家",
+            district_id=world.district_id,
+            community_id=world.community_id,
+            head_id=resident.id,
         )
         await Resident.filter(id=resident.id).update(household_id=home.id)
         resident.household_id = home.id

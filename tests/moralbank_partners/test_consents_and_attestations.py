@@ -158,6 +158,39 @@ async def test_withdrawing_consent_revokes_the_attestation_at_once_and_refuses_n
     assert [c["state"] for c in mine.json()["items"]] == ["withdrawn"]
 
 
+async def test_only_the_head_consents_and_withdraws_while_every_member_reads(world):
+    """王奶奶, a member of 王家 but not its head, may neither consent nor withdraw the head's
+    consent; she still sees the household's consents and who asked about it."""
+    from accounts.models import Resident
+
+    household, _period = await _standing_household(world)
+    grandma = await world.new_resident("o-wang-grandma")
+    await Resident.filter(id=grandma.id).update(household_id=household)
+    registered = await register_partner(world)
+    partner_id = registered["partner"]["id"]
+    until = (localtime.today() + timedelta(days=30)).isoformat()
+    refused = await grandma.client.post(
+        "/api/v1/me/household/consents",
+        json={"partner": partner_id, "purpose": "credit_assessment", "until": until},
+    )
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["code"] == "not_the_head"
+    assert refused.json()["detail"] == "只有户主可以这样做。"
+    assert (await grandma.client.get("/api/v1/me/household/consents")).json()["items"] == []
+
+    consent = await _consent(world, partner_id)
+    issued = await _ask(world, await partner_token(world, registered["credentials"]), household)
+    assert issued.status_code == 201, issued.text
+    kept = await grandma.client.post(f"/api/v1/me/household/consents/{consent['id']}/withdrawal")
+    assert kept.status_code == 403 and kept.json()["code"] == "not_the_head"
+    seen = await grandma.client.get("/api/v1/me/household/consents")
+    assert [(c["id"], c["state"]) for c in seen.json()["items"]] == [(consent["id"], "live")]
+    asked = await grandma.client.get("/api/v1/me/household/partner-queries")
+    assert [q["outcome"] for q in asked.json()["items"]] == ["issued"]
+    offers = await grandma.client.get("/api/v1/me/household/partners")
+    assert offers.status_code == 200 and len(offers.json()["items"]) == 1
+
+
 async def test_the_resident_sees_what_the_households_band_means_at_each_partner(world):
     _household, period = await _standing_household(world)
     await register_partner(world)
@@ -212,6 +245,7 @@ async def test_consent_is_for_a_partner_of_the_district_a_purpose_and_at_most_a_
         name="外区家庭",
         district_id=world.other_district_id,
         community_id=await _community_of(world.other_district_id),
+        head_id=world.other_resident.id,
     )
     await Resident.filter(id=world.other_resident.id).update(household_id=other_home.id)
     outside = await world.other_resident.client.post(

@@ -75,7 +75,10 @@ async def plant(world: World) -> dict[str, str]:
             standard=YUYAO_STANDARD,
         )
         household = await Household.create(
-            name="甲家", district_id=world.district_id, community_id=world.community_id
+            name="甲家",
+            district_id=world.district_id,
+            community_id=world.community_id,
+            head_id=world.resident.id,
         )
         await Resident.filter(id=world.resident.id).update(household_id=household.id)
         assessment = await Assessment.create(

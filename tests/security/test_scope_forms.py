@@ -200,7 +200,9 @@ async def _seed(world: World) -> list[Principal]:
         resident = await Resident.filter(community_id=place.id).first() or await _row(
             Resident, district_id=place_district, community_id=place.id
         )
-        household = await _row(Household, district_id=place_district, community_id=place.id)
+        household = await _row(
+            Household, district_id=place_district, community_id=place.id, head_id=resident.id
+        )
         for status in ("member", "requested"):
             await _row(
                 HouseholdMembership,
