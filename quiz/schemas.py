@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, computed_field, model_validator
 
 from credits.schemas import Units
-from kernel.http import Moment, PageQuery, Schema
+from kernel.http import Day, Moment, PageQuery, Schema
 from kernel.i18n import translate
 from quiz.models import KIND_NAMES, REGULATIONS, TRUE_FALSE_OPTIONS
 
@@ -177,8 +177,8 @@ class SpecialQuizOut(Schema):
 
 class StatsQuery(Schema):
     regulation: Regulation | None = None
-    since: date | None = Field(default=None, description="local day, inclusive (30 days ago)")
-    until: date | None = Field(default=None, description="local day, inclusive (today)")
+    since: Day | None = Field(default=None, description="local day, inclusive (30 days ago)")
+    until: Day | None = Field(default=None, description="local day, inclusive (today)")
 
 
 class QuestionStats(_Named):

@@ -68,3 +68,13 @@ async def test_the_console_dashboard_refuses_a_far_period_in_chinese(world):
             "/console/dashboard", params={"from": "2000-01-01", "to": "2001-12-31"}
         )
         assert fine.status_code == 200
+
+
+@pytest.mark.parametrize("param", ["since", "until"])
+async def test_the_quiz_statistics_refuse_a_far_day(world, param):
+    """The fuzzer's find: `since=9999-12-31` overflowed the day's bounds (500)."""
+    answer = await world.district_admin.client.get(
+        "/api/v1/quiz/stats", params={param: "9999-12-31"}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [{"field": f"query.{param}", "message": RANGE_MESSAGE}]
