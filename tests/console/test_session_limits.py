@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from playwright.async_api import expect
 
 from tests.console.conftest import PASSWORD, Live, ShortLived, sign_in
@@ -85,6 +86,7 @@ async def test_an_idle_page_comes_back_to_where_it_was_after_signing_in(
         await page.wait_for_url("**/console/corrections")
 
 
+@pytest.mark.solo  # wall-clock: in use all along, past the idle limit
 async def test_a_console_used_all_day_ends_at_the_absolute_limit(browser, short_lived: ShortLived):
     service = await short_lived(idle=3, session=9)
     async with page_of(browser, service) as page:
@@ -100,6 +102,7 @@ async def test_a_console_used_all_day_ends_at_the_absolute_limit(browser, short_
         assert TIMED_OUT in await page.locator("#login-notice").inner_text()
 
 
+@pytest.mark.solo  # wall-clock: in use all along, past the idle limit
 async def test_the_check_in_screen_runs_past_the_idle_limit_and_opens_nothing_else(
     browser, live: Live, short_lived: ShortLived
 ):

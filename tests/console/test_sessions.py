@@ -147,6 +147,7 @@ async def test_the_cookie_lives_as_long_as_the_absolute_limit_and_activity_is_wr
 
 
 @pytest.mark.parametrize("limits", [short(idle=2, session=6)], ids=["idle-2s-session-6s"])
+@pytest.mark.solo  # wall-clock: in use all along, past the idle limit
 async def test_a_session_in_use_stays_past_the_idle_limit_and_ends_at_the_absolute_one(app, world):
     async with browser(app) as client:
         await sign_in(client)
@@ -362,6 +363,7 @@ async def _open_screen(client: httpx.AsyncClient, activity_id: str, then: str = 
     return token.group(1)
 
 
+@pytest.mark.solo  # wall-clock: polling all along, past the idle limit
 @pytest.mark.parametrize("limits", [short(idle=1.5)], ids=["idle-1.5s"])
 async def test_the_check_in_screen_serves_codes_past_the_idle_limit_without_keeping_the_session(
     app, world

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from kernel.models import JobRun
 from kernel.scheduler import JOBS
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.solo  # wall-clock bounds: run alone (scripts/test)
 
 
 def _free_port() -> int:

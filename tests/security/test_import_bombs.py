@@ -57,6 +57,8 @@ HEADER = (
     "</row>"
 )
 
+pytestmark = pytest.mark.solo  # wall-clock bounds: run alone (scripts/test)
+
 
 SHARED_STRINGS = {
     "[Content_Types].xml": (
