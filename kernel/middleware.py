@@ -9,7 +9,6 @@ once and the response's start message is amended once."""
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 from typing import Any
@@ -19,8 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kernel.errors import PayloadTooLarge, ProblemResponse
 from kernel.i18n import N_, negotiate, use_locale
 from kernel.ids import new_id
+from kernel.logs import access
 
-access_log = logging.getLogger("app.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 # Every response: no MIME sniffing, no referrer leaving the site, never framed.
@@ -126,18 +125,14 @@ class RequestEdge:
 
                 await self.app(scope, counting_receive, edge_send)
         finally:
-            if access_log.isEnabledFor(logging.INFO):
-                route = scope.get("route")
-                access_log.info(
-                    "request",
-                    extra={
-                        "request_id": request_id,
-                        "method": scope["method"],
-                        "route": getattr(route, "path", None) or "(unmatched)",
-                        "status": status,
-                        "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-                    },
-                )
+            route = scope.get("route")
+            access(
+                request_id,
+                scope["method"],
+                getattr(route, "path", None) or "(unmatched)",
+                status,
+                round((time.perf_counter() - started) * 1000, 2),
+            )
 
 
 def _too_large(limit: int) -> Any:

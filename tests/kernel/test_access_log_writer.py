@@ -85,3 +85,33 @@ def test_the_service_logs_through_a_queue_to_a_writer_thread(capsys):
     assert "ValueError: a failure" in failure["error"]
     access = next(x for x in written if x["logger"] == "app.access")
     assert access["route"] == "/x" and access["status"] == 200
+
+
+def test_an_access_line_on_the_batch_way_reads_as_the_record_would(capsys):
+    """The loop writes the access line as JSON text itself (no record, no redaction pass): it
+    must parse to the same fields a formatted `app.access` record has, and a stop writes the
+    lines still gathered."""
+    from kernel.logs import access, setup_logging, stop_logging
+
+    root = logging.getLogger()
+    kept, level = root.handlers[:], root.level
+    try:
+        setup_logging()
+        access("req-12345678", "GET", '/api/v1/odd/"{name}"', 404, 1.25)
+        stop_logging()  # the gathered batch goes out with the stop
+    finally:
+        root.handlers[:] = kept
+        root.setLevel(level)
+    written = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    line = next(x for x in written if x["logger"] == "app.access")
+    assert {k: v for k, v in line.items() if k != "at"} == {
+        "level": "info",
+        "logger": "app.access",
+        "message": "request",
+        "request_id": "req-12345678",
+        "method": "GET",
+        "route": '/api/v1/odd/"{name}"',
+        "status": 404,
+        "latency_ms": 1.25,
+    }
+    assert line["at"].endswith("+00:00")
