@@ -30,16 +30,19 @@ def _literal_prefix(route: BaseRoute) -> tuple[str | None, str]:
 class IndexedRouter(Router):
     _indexed: int = -1
     _exact: dict[str, list[int]]
-    _prefixed: list[tuple[str, int]]
+    # The routes with parameters, by their literal prefix up to its last "/": a path's
+    # candidates among them are in the groups of the path's own prefixes ending in "/".
+    _prefixed: dict[str, list[tuple[str, int]]]
 
     def _index(self) -> None:
-        self._exact, self._prefixed = {}, []
+        self._exact, self._prefixed = {}, {}
         for position, route in enumerate(self.routes):
             exact, prefix = _literal_prefix(route)
             if exact is not None:
                 self._exact.setdefault(exact, []).append(position)
             else:
-                self._prefixed.append((prefix, position))
+                group = prefix[: prefix.rfind("/") + 1]
+                self._prefixed.setdefault(group, []).append((prefix, position))
         self._indexed = len(self.routes)
 
     def candidates(self, path: str) -> list[BaseRoute]:
@@ -47,7 +50,14 @@ class IndexedRouter(Router):
         if self._indexed != len(self.routes):
             self._index()
         found = list(self._exact.get(path, ()))
-        found.extend(position for prefix, position in self._prefixed if path.startswith(prefix))
+        groups, slash = self._prefixed, -1
+        while True:
+            group = groups.get(path[: slash + 1])
+            if group is not None:
+                found.extend(position for prefix, position in group if path.startswith(prefix))
+            slash = path.find("/", slash + 1)
+            if slash < 0:
+                break
         found.sort()
         return [self.routes[position] for position in found]
 
