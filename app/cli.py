@@ -229,7 +229,9 @@ def main(argv: list[str] | None = None) -> None:
             default=None,
             help="worker processes (default: one per CPU in production, else one)",
         )
-        sub.add_argument("--server", choices=SERVERS, default="uvicorn", help="the HTTP server")
+        sub.add_argument(
+            "--server", choices=SERVERS, default=None, help="the HTTP server (HTTP_SERVER)"
+        )
     commands.add_parser("scheduler", help="run only the scheduled jobs")
     job = commands.add_parser("run-job", help="run one scheduled job now; print its result")
     job.add_argument("name")
@@ -253,13 +255,13 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "seed-demo":
         print(json.dumps(_run(seed_demo), ensure_ascii=False, indent=2))
     elif args.command == "serve":
-        serve(args.host, args.port, args.workers, args.server)
+        serve(args.host, args.port, args.workers, args.server or get_settings().http_server)
     elif args.command == "dev":
         _run(migrate)
         logins = _run(seed_demo)
         print(f"\nThe service runs at http://{args.host}:{args.port}/  (console: /console/)")
         print(json.dumps(logins, ensure_ascii=False, indent=2), flush=True)
-        serve(args.host, args.port, args.workers, args.server)
+        serve(args.host, args.port, args.workers, args.server or get_settings().http_server)
     elif args.command == "scheduler":
         _run(scheduler_forever)
     elif args.command == "run-job":

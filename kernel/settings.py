@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     wechat_login_proof_seconds: int = Field(default=300, ge=10, le=3600)
     password_hash_concurrency: int = Field(default=2, ge=1, le=64)
 
+    # The HTTP server `python -m app serve` runs the service under when `--server` is not
+    # given (docs/speed.md, "The HTTP server by measurement").
+    http_server: Literal["uvicorn", "granian"] = "uvicorn"
     # The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
     # networks); empty: none, the peer address is the client.
     forwarded_allow_ips: str = ""
