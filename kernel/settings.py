@@ -114,7 +114,7 @@ class Settings(BaseSettings):
 
     # The HTTP server `python -m app serve` runs the service under when `--server` is not
     # given (docs/speed.md, "The HTTP server by measurement").
-    http_server: Literal["uvicorn", "granian"] = "uvicorn"
+    http_server: Literal["granian", "uvicorn"] = "granian"
     # The reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
     # networks); empty: none, the peer address is the client.
     forwarded_allow_ips: str = ""
