@@ -1,4 +1,5 @@
-"""The whole request, measured: the service (`python -m app serve`, granian unless `--servers` says) beside a bare
+"""The whole request, measured: the service (`python -m app serve`, under granian unless
+`--servers` says otherwise) beside a bare
 Starlette + asyncpg app doing one query, on the same PostgreSQL database, driven by `wrk`.
 
     .venv/bin/python bench/http.py                       # 1,000,000 residents, 5 s x 2 rounds
