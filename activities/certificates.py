@@ -10,9 +10,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-
 from accounts.models import District, Resident
 from accounts.residents import mask_name
 from activities.checkin import qr_png
@@ -59,6 +56,11 @@ def holder_of(resident: Resident) -> str:
 
 
 def render_pdf(certificate: Certificate, records: list[ServiceRecord], holder: str) -> bytes:
+    # Imported here: fpdf2 and its font tools take a second and a half to import, paid by
+    # every worker at its start, for a document few requests ask for.
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(format="A4")
     pdf.set_title(f"志愿服务证明 {certificate.number}")
     pdf.add_font("cjk", fname=str(FONT))
