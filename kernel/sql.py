@@ -27,6 +27,8 @@ DIALECT_PARTS = {
         # Takes the transaction's advisory lock named by the statement's `:lock` value, as a
         # column (`{advisory_lock} AS locked`), so a statement that reads first takes it too.
         "advisory_lock": "pg_advisory_xact_lock(hashtext(:lock))",
+        # Locks the rows a (sub-)SELECT reads until the transaction ends.
+        "for_update": "FOR UPDATE",
     },
     "sqlite": {
         "random_id": "lower(hex(randomblob(16)))",
@@ -35,6 +37,8 @@ DIALECT_PARTS = {
         "json_items": "json_each",
         # SQLite serialises writing transactions already: no lock to take.
         "advisory_lock": "NULL",
+        # SQLite serialises writing transactions: no row to lock.
+        "for_update": "",
     },
 }
 Params = Mapping[str, Any] | Sequence[Any]
@@ -52,6 +56,24 @@ class Fragment:
 
 
 Part = Fragment | str
+
+
+@dataclass
+class Rider:
+    """A write that goes with another statement: on PostgreSQL a data-modifying CTE of it,
+    written only when its `{posted}` condition holds; on SQLite a statement of its own right
+    after it (`{posted}` true). `text` is an `INSERT … SELECT … WHERE {posted}` or an
+    `UPDATE … WHERE … AND {posted}` with `:name` markers of `values`; whoever writes it sets
+    `written`, so its owner knows whether it still has to."""
+
+    text: str
+    values: Mapping[str, Any]
+    written: bool = False
+
+    async def write(self) -> None:
+        """Writes it in a statement of its own."""
+        await query_rows(self.text, self.values, posted="1 = 1")
+        self.written = True
 
 
 @lru_cache(maxsize=512)
@@ -114,6 +136,44 @@ async def query_rows(template: str, params: Params, **parts: Part) -> list[dict[
     sql, values = statement(template, params, **parts)
     found: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, values)
     return found
+
+
+class _Keep(dict[str, str]):
+    """Slots left for `statement` to fill (`str.format_map`)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+async def chain(steps: Sequence[Rider]) -> list[bool]:
+    """Writes `steps` in order, each only if the one before wrote a row (its `{posted}`), and
+    answers which wrote. PostgreSQL: one statement (data-modifying CTEs, each step reading
+    the one before, so it runs after it); SQLite: one statement per step."""
+    if dialect() != "postgres":
+        wrote: list[bool] = []
+        for step in steps:
+            if wrote and not wrote[-1]:
+                wrote.append(False)
+                continue
+            wrote.append(
+                bool(await query_rows(step.text + " RETURNING 1", step.values, posted="1 = 1"))
+            )
+            step.written = wrote[-1]
+        return wrote
+    ctes: list[str] = []
+    values: dict[str, Any] = {}
+    for i, step in enumerate(steps):
+        before = "TRUE" if i == 0 else f"EXISTS (SELECT 1 FROM s{i - 1})"
+        ctes.append(f"s{i} AS ({step.text.format_map(_Keep(posted=before))} RETURNING 1)")
+        clashing = values.keys() & step.values.keys()
+        if clashing:
+            raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
+        values.update(step.values)
+    counts = ", ".join(f"(SELECT COUNT(*) FROM s{i}) AS s{i}" for i in range(len(steps)))
+    found = (await query_rows(f"WITH {', '.join(ctes)} SELECT {counts}", values))[0]
+    for i, step in enumerate(steps):
+        step.written = bool(found[f"s{i}"])
+    return [step.written for step in steps]
 
 
 async def execute(template: str, params: Params, **parts: Part) -> int:
