@@ -30,7 +30,7 @@ from credits.models import Account, Entry, LedgerTransaction, from_units
 from kernel.db import dialect
 from kernel.i18n import N_
 from kernel.ids import new_id
-from kernel.sql import Rider, db_time, query_rows
+from kernel.sql import Rider, chain, chained, db_time, query_rows
 
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 
@@ -285,6 +285,8 @@ class _Outcome:
     refused: Leg | None = None
     # The bounded accounts' balances after the posting, by account id.
     balances: dict[str, int] = field(default_factory=dict)
+    # Whether each write riding on the statement wrote.
+    riders_written: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ async def post(
     occurred_at: datetime | None = None,
     reverses_id: str | None = None,
     rules: RulesInForce | None = None,
-    also: Callable[[Posted], Sequence[Rider]] | None = None,
+    also: Sequence[Rider] | Callable[[Posted], Sequence[Rider]] = (),
     balances_before: Mapping[AccountKey, int] | None = None,
 ) -> Posted | None:
     """Posts a balanced transaction in the caller's database transaction; answers it with its
@@ -321,11 +323,13 @@ async def post(
     would go below zero, and `StaleRules`, posting nothing, when `rules` is no longer the
     version in force.
 
-    `also`: the writes that go with the posting (a notice, the request's stored answer), given
-    the posting as written. They are written only if it posts: in its one statement on
-    PostgreSQL when the posting is known before it is sent — every bounded account's balance
-    is in `balances_before`, read by the caller *under the account's row lock* in this
-    transaction, so nobody can move it meanwhile — and right after it otherwise."""
+    `also`: the writes that go with the posting (a notice, a redemption, the request's stored
+    answer), in order, each only if the posting posted and the one before wrote a row
+    (`kernel.sql.chain`; each sets its `written`). On PostgreSQL they ride in the posting's
+    one statement; on SQLite they follow it. Given as a function of the posting as written,
+    they ride only when the posting is known before it is sent — every bounded account's
+    balance is in `balances_before`, read by the caller *under the account's row lock* in
+    this transaction, so nobody can move it meanwhile — and follow it otherwise."""
     _check_balanced(legs)
     keys = [leg.account for leg in legs]
     resolved = _known_accounts(keys)
@@ -349,14 +353,16 @@ async def post(
     # The one place posting asks the dialect (docs/architecture.md, "Raw SQL"): SQLite has no
     # data-modifying WITH, so it posts step by step; both ways write `ENTRY`.
     in_one_statement = dialect() == "postgres"
-    expected = _balances_after(legs, balances_before) if in_one_statement and also else None
+    expected = _balances_after(legs, balances_before) if callable(also) else None
 
     async def attempt(resolved: dict[AccountKey, str]) -> tuple[_Outcome, Sequence[Rider]]:
         lines = [_Line(header, leg, resolved[leg.account]) for leg in legs]
         if not in_one_statement:
             return await _post_step_by_step(header, lines, rules), ()
         riders: Sequence[Rider] = ()
-        if also is not None and expected is not None:
+        if not callable(also):
+            riders = also
+        elif expected is not None:
             riders = also(_posted(header, lines, {resolved[k]: b for k, b in expected.items()}))
         return await _post_in_one_statement(header, lines, rules, riders), riders
 
@@ -384,12 +390,10 @@ async def post(
             # The caller did not hold the row locks it said it held: what rode on the
             # statement described another posting. Nothing of it may commit.
             raise RuntimeError("A bounded account moved while its row was said to be locked.")
-        for rider in riders:
-            rider.written = True
-    elif also is not None:
-        for rider in also(posted):
-            if not rider.written:
-                await rider.write()
+        for rider, wrote in zip(riders, outcome.riders_written, strict=True):
+            rider.written = wrote
+    elif also:
+        await chain(also(posted) if callable(also) else also)
     return posted
 
 
@@ -513,7 +517,8 @@ def _one_statement(entries: int, bounded: int, guarded: bool, riders: tuple[str,
         " UNION ALL ".join(f"SELECT id, balance FROM m{i}" for i in range(bounded))
         or "SELECT NULL::varchar AS id, NULL::bigint AS balance WHERE FALSE"
     )
-    ride = "".join(f", r{i} AS ({text})" for i, text in enumerate(riders))
+    ride = "".join(f", {cte}" for cte in riders)
+    written = "".join(f", (SELECT COUNT(*) FROM r{i}) AS r{i}" for i in range(len(riders)))
     return (
         f"WITH v({', '.join(column.name for column in given)}) AS (VALUES {rows}), "
         "ok AS (SELECT (SELECT COUNT(*) FROM ledger_account "
@@ -526,7 +531,7 @@ def _one_statement(entries: int, bounded: int, guarded: bool, riders: tuple[str,
         f"c AS ({_ADD_TO_TOTALS} RETURNING 1){ride} "
         "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
         "ARRAY(SELECT id FROM moved ORDER BY id) AS moved, "
-        "ARRAY(SELECT balance FROM moved ORDER BY id) AS balances FROM ok"
+        f"ARRAY(SELECT balance FROM moved ORDER BY id) AS balances{written} FROM ok"
     )
 
 
@@ -555,14 +560,12 @@ async def _post_in_one_statement(
         }
     _rows, entries = _entry_values(lines)
     values |= entries
-    for rider in riders:
-        clashing = values.keys() & rider.values.keys()
-        assert not clashing, f"values named twice in one statement: {sorted(clashing)}"
-        values |= rider.values
-    template = _one_statement(
-        len(lines), len(bounded), rules is not None, tuple(rider.text for rider in riders)
-    )
-    result = (await query_rows(template, values, posted=_POSTED))[0]
+    ctes, riding = chained(riders, _POSTED, "r")
+    clashing = values.keys() & riding.keys()
+    assert not clashing, f"values named twice in one statement: {sorted(clashing)}"
+    values |= riding
+    template = _one_statement(len(lines), len(bounded), rules is not None, tuple(ctes))
+    result = (await query_rows(template, values))[0]
     posted = bool(result["posted"])
     balances = dict(zip(result["moved"], (int(b) for b in result["balances"]), strict=True))
     refused = next((line.leg for line in bounded if line.account_id not in balances), None)
@@ -572,6 +575,7 @@ async def _post_in_one_statement(
         posted,
         refused if posted else None,
         balances if posted and refused is None else {},
+        tuple(bool(result[f"r{i}"]) for i in range(len(riders))),
     )
 
 

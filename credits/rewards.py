@@ -207,6 +207,34 @@ async def redeem(
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     redemption_id = new_id()
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(hours=rules.redemption_hold_hours)
+
+    def held(code: str) -> tuple[Redemption, list[Rider]]:
+        """The redemption with this pickup code, and its row and what goes with it."""
+        redemption = Redemption(
+            id=redemption_id,
+            district_id=reward.district_id,
+            reward_id=reward.id,
+            resident_id=who.id,
+            code=code,
+            cost=reward.cost,
+            status="held",
+            expires_at=expires_at,
+            created_at=now,
+        )
+        row = Rider(INSERT_REDEMPTION, {
+            "redemption": redemption_id, "district": reward.district_id, "reward": reward.id,
+            "resident": who.id, "code": code, "cost": reward.cost,
+            "expires_at": db_time(expires_at), "created_at": db_time(now),
+        })  # fmt: skip
+        return redemption, [row, *(also(redemption, reward.title) if also is not None else ())]
+
+    # The hold, then one unit of stock (the resident's accounts are locked before the reward
+    # row), then the redemption if the unit was taken, then what goes with it: one statement
+    # on PostgreSQL.
+    take_unit = Rider(TAKE_UNIT, {"unit_of": reward.id})
+    redemption, steps = held(_pickup_code())
     try:
         await ledger.post(
             district_id=reward.district_id,
@@ -219,6 +247,7 @@ async def redeem(
             ],
             actor=who.subject,
             memo=reward.title,
+            also=[take_unit, *steps],
         )
     except InsufficientCredits as refused:
         raise InsufficientCredits(
@@ -226,39 +255,15 @@ async def redeem(
             title=reward.title,
             cost=from_units(reward.cost),
         ) from refused
-    now = datetime.now(UTC)
-    expires_at = now + timedelta(hours=rules.redemption_hold_hours)
-    # The unit after the hold (the resident's accounts are locked before the reward row), the
-    # redemption only if the unit was taken, and what goes with it only if the redemption was
-    # written: one statement on PostgreSQL. The pickup code may collide with one in use,
-    # rarely: the redemption is then written with another code (nothing else is undone).
-    take_unit = [Rider(TAKE_UNIT, {"unit_of": reward.id})]
-    while True:
-        redemption = Redemption(
-            id=redemption_id,
-            district_id=reward.district_id,
-            reward_id=reward.id,
-            resident_id=who.id,
-            code=_pickup_code(),
-            cost=reward.cost,
-            status="held",
-            expires_at=expires_at,
-            created_at=now,
-        )
-        held = Rider(INSERT_REDEMPTION, {
-            "redemption": redemption_id, "district": reward.district_id, "reward": reward.id,
-            "resident": who.id, "code": redemption.code, "cost": reward.cost,
-            "expires_at": db_time(expires_at), "created_at": db_time(now),
-        })  # fmt: skip
-        riders = also(redemption, reward.title) if also is not None else ()
-        wrote = await chain([*take_unit, held, *riders])
-        if take_unit and not wrote[0]:
-            if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
-                raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
-            raise OutOfStock(N_("`{title}` is out of stock."), title=reward.title)
-        if held.written:
-            break
-        take_unit = []
+    if not take_unit.written:
+        if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
+            raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
+        raise OutOfStock(N_("`{title}` is out of stock."), title=reward.title)
+    # The pickup code may collide with one in use, rarely: the row was not written, nor what
+    # goes with it; they are written with another code (nothing else is undone).
+    while not steps[0].written:
+        redemption, steps = held(_pickup_code())
+        await chain(steps)
     redemption._saved_in_db = True
     return redemption, reward.title
 

@@ -145,30 +145,38 @@ class _Keep(dict[str, str]):
         return "{" + key + "}"
 
 
+def chained(
+    steps: Sequence[Rider], after: str, name: str = "s"
+) -> tuple[list[str], dict[str, Any]]:
+    """PostgreSQL: `steps` as data-modifying CTEs `<name>0`, `<name>1`, … of one statement,
+    the first written if `after` (a condition) holds, each next one if the one before wrote a
+    row (it reads it, so it runs after it); and their values."""
+    ctes: list[str] = []
+    values: dict[str, Any] = {}
+    for i, step in enumerate(steps):
+        before = after if i == 0 else f"EXISTS (SELECT 1 FROM {name}{i - 1})"
+        ctes.append(f"{name}{i} AS ({step.text.format_map(_Keep(posted=before))} RETURNING 1)")
+        clashing = values.keys() & step.values.keys()
+        if clashing:
+            raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
+        values.update(step.values)
+    return ctes, values
+
+
 async def chain(steps: Sequence[Rider]) -> list[bool]:
     """Writes `steps` in order, each only if the one before wrote a row (its `{posted}`), and
-    answers which wrote. PostgreSQL: one statement (data-modifying CTEs, each step reading
-    the one before, so it runs after it); SQLite: one statement per step."""
+    answers which wrote. PostgreSQL: one statement (`chained`); SQLite: one per step."""
     if dialect() != "postgres":
         wrote: list[bool] = []
         for step in steps:
             if wrote and not wrote[-1]:
                 wrote.append(False)
                 continue
-            wrote.append(
-                bool(await query_rows(step.text + " RETURNING 1", step.values, posted="1 = 1"))
-            )
-            step.written = wrote[-1]
+            rows = await query_rows(step.text + " RETURNING 1", step.values, posted="1 = 1")
+            step.written = bool(rows)
+            wrote.append(step.written)
         return wrote
-    ctes: list[str] = []
-    values: dict[str, Any] = {}
-    for i, step in enumerate(steps):
-        before = "TRUE" if i == 0 else f"EXISTS (SELECT 1 FROM s{i - 1})"
-        ctes.append(f"s{i} AS ({step.text.format_map(_Keep(posted=before))} RETURNING 1)")
-        clashing = values.keys() & step.values.keys()
-        if clashing:
-            raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
-        values.update(step.values)
+    ctes, values = chained(steps, "TRUE")
     counts = ", ".join(f"(SELECT COUNT(*) FROM s{i}) AS s{i}" for i in range(len(steps)))
     found = (await query_rows(f"WITH {', '.join(ctes)} SELECT {counts}", values))[0]
     for i, step in enumerate(steps):
