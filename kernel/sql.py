@@ -166,6 +166,8 @@ def chained(
 async def chain(steps: Sequence[Rider]) -> list[bool]:
     """Writes `steps` in order, each only if the one before wrote a row (its `{posted}`), and
     answers which wrote. PostgreSQL: one statement (`chained`); SQLite: one per step."""
+    if not steps:
+        return []
     if dialect() != "postgres":
         wrote: list[bool] = []
         for step in steps:
