@@ -224,9 +224,10 @@ async def redeem(
             created_at=now,
         )
         row = Rider(INSERT_REDEMPTION, {
-            "redemption": redemption_id, "district": reward.district_id, "reward": reward.id,
-            "resident": who.id, "code": code, "cost": reward.cost,
-            "expires_at": db_time(expires_at), "created_at": db_time(now),
+            "held_id": redemption_id, "held_district": reward.district_id,
+            "held_reward": reward.id, "held_resident": who.id, "held_code": code,
+            "held_cost": reward.cost, "held_expires_at": db_time(expires_at),
+            "held_at": db_time(now),
         })  # fmt: skip
         return redemption, [row, *(also(redemption, reward.title) if also is not None else ())]
 
