@@ -13,7 +13,7 @@ step by step on SQLite) that must stay side by side to be read as one rule of mo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -30,7 +30,7 @@ from credits.models import Account, Entry, LedgerTransaction, from_units
 from kernel.db import dialect
 from kernel.i18n import N_
 from kernel.ids import new_id
-from kernel.sql import db_time, query_rows
+from kernel.sql import Rider, chain, chained, db_time, query_rows
 
 REVERSIBLE_KINDS = frozenset({"participation", "adjust"})
 
@@ -285,6 +285,8 @@ class _Outcome:
     refused: Leg | None = None
     # The bounded accounts' balances after the posting, by account id.
     balances: dict[str, int] = field(default_factory=dict)
+    # Whether each write riding on the statement wrote.
+    riders_written: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,6 +311,8 @@ async def post(
     occurred_at: datetime | None = None,
     reverses_id: str | None = None,
     rules: RulesInForce | None = None,
+    also: Sequence[Rider] | Callable[[Posted], Sequence[Rider]] = (),
+    balances_before: Mapping[AccountKey, int] | None = None,
 ) -> Posted | None:
     """Posts a balanced transaction in the caller's database transaction; answers it with its
     entries as posted.
@@ -317,7 +321,15 @@ async def post(
     `ref_id`) exists already: that is how retries and races end up with exactly one. Raises
     `InsufficientCredits` (and the caller's transaction rolls back) when a bounded account
     would go below zero, and `StaleRules`, posting nothing, when `rules` is no longer the
-    version in force."""
+    version in force.
+
+    `also`: the writes that go with the posting (a notice, a redemption, the request's stored
+    answer), in order, each only if the posting posted and the one before wrote a row
+    (`kernel.sql.chain`; each sets its `written`). On PostgreSQL they ride in the posting's
+    one statement; on SQLite they follow it. Given as a function of the posting as written,
+    they ride only when the posting is known before it is sent — every bounded account's
+    balance is in `balances_before`, read by the caller *under the account's row lock* in
+    this transaction, so nobody can move it meanwhile — and follow it otherwise."""
     _check_balanced(legs)
     keys = [leg.account for leg in legs]
     resolved = _known_accounts(keys)
@@ -340,22 +352,28 @@ async def post(
     }
     # The one place posting asks the dialect (docs/architecture.md, "Raw SQL"): SQLite has no
     # data-modifying WITH, so it posts step by step; both ways write `ENTRY`.
-    in_one_statement = sum(key.bounded for key in keys) <= 1 and dialect() == "postgres"
+    in_one_statement = dialect() == "postgres"
+    expected = _balances_after(legs, balances_before) if callable(also) else None
 
-    async def attempt(resolved: dict[AccountKey, str]) -> _Outcome:
+    async def attempt(resolved: dict[AccountKey, str]) -> tuple[_Outcome, Sequence[Rider]]:
         lines = [_Line(header, leg, resolved[leg.account]) for leg in legs]
-        if in_one_statement:
-            return await _post_in_one_statement(header, lines, rules)
-        return await _post_step_by_step(header, lines, rules)
+        if not in_one_statement:
+            return await _post_step_by_step(header, lines, rules), ()
+        riders: Sequence[Rider] = ()
+        if not callable(also):
+            riders = also
+        elif expected is not None:
+            riders = also(_posted(header, lines, {resolved[k]: b for k, b in expected.items()}))
+        return await _post_in_one_statement(header, lines, rules, riders), riders
 
-    outcome = await attempt(resolved)
+    outcome, riders = await attempt(resolved)
     if not outcome.accounts_exist:
         # An id cached from a transaction rolled back since: read them in this one, where they
         # exist (nothing was written by the attempt).
         for key in keys:
             _KNOWN_ACCOUNTS.pop(key, None)
         resolved = await accounts(keys)
-        outcome = await attempt(resolved)
+        outcome, riders = await attempt(resolved)
         assert outcome.accounts_exist, "accounts just opened in this transaction must exist"
     if not outcome.rules_in_force:
         raise StaleRules(f"The rules of district {district_id} changed.")
@@ -363,13 +381,43 @@ async def post(
         raise await _refused(resolved[outcome.refused.account], outcome.refused)
     if not outcome.posted:
         return None
+    posted = _posted(header, [_Line(header, leg, resolved[leg.account]) for leg in legs],
+                     outcome.balances)  # fmt: skip
+    if riders:
+        if expected is not None and outcome.balances != {
+            resolved[k]: b for k, b in expected.items()
+        }:
+            # The caller did not hold the row locks it said it held: what rode on the
+            # statement described another posting. Nothing of it may commit.
+            raise RuntimeError("A bounded account moved while its row was said to be locked.")
+        for rider, wrote in zip(riders, outcome.riders_written, strict=True):
+            rider.written = wrote
+    elif also:
+        await chain(also(posted) if callable(also) else also)
+    return posted
+
+
+def _balances_after(
+    legs: Sequence[Leg], before: Mapping[AccountKey, int] | None
+) -> dict[AccountKey, int] | None:
+    """The bounded accounts' balances after the legs, when the caller read every one under
+    its row lock (None otherwise: known only once moved). The floor is checked by the
+    statement all the same."""
+    bounded = [leg for leg in legs if leg.account.bounded]
+    if before is None or any(leg.account not in before for leg in bounded):
+        return None
+    return {leg.account: before[leg.account] + leg.amount for leg in bounded}
+
+
+def _posted(header: dict[str, Any], lines: Sequence[_Line], balances: Mapping[str, int]) -> Posted:
+    """The transaction and its entries as written, from the lines posted and the bounded
+    accounts' balances after (by account id)."""
     transaction = LedgerTransaction(**header)
     transaction._saved_in_db = True
     entries = []
-    for leg in legs:
-        account_id = resolved[leg.account]
-        line = _Line(header, leg, account_id, outcome.balances.get(account_id))
-        entry = Entry(**{column.name: column.value(line) for column in ENTRY})
+    for line in lines:
+        moved = replace(line, balance_after=balances.get(line.account_id))
+        entry = Entry(**{column.name: column.value(moved) for column in ENTRY})
         entry._saved_in_db = True
         entries.append(entry)
     return Posted(transaction, entries)
@@ -437,57 +485,73 @@ _RULES_IN_FORCE = (
 )
 
 
-@lru_cache(maxsize=32)
-def _one_statement(entries: int, bounded: bool, guarded: bool) -> str:
-    """PostgreSQL: the checks, the transaction, the move of its one bounded account, the
-    entries and the running totals in one round trip (data-modifying CTEs). Nothing is
-    written unless every account id exists and the rules version (`guarded`) is still in
-    force, nor after a conflict on the cause; the entries are left out when the floor refuses
-    the move, and the caller raises."""
+@lru_cache(maxsize=64)
+def _one_statement(entries: int, bounded: int, guarded: bool, riders: tuple[str, ...]) -> str:
+    """PostgreSQL: the checks, the transaction, the moves of its bounded accounts, the
+    entries, the running totals and what rides on the posting (`riders`) in one round trip
+    (data-modifying CTEs). Nothing is written unless every account id exists and the rules
+    version (`guarded`) is still in force, nor after a conflict on the cause. The bounded
+    accounts move one after the other in account-id order (each move reads the one before,
+    so it waits for it), and each only if the one before moved: the entries and the riders
+    are left out when a floor refuses, and the caller raises."""
     given = [column for column in ENTRY if not column.moved]
     rows = ", ".join(
-        "("
-        + ", ".join(f":{column.name}_{i}::{column.type}" for column in given)
-        + f", :bounded_{i}::boolean)"
+        "(" + ", ".join(f":{column.name}_{i}::{column.type}" for column in given) + ")"
         for i in range(entries)
     )
     entry = ", ".join(
-        "CASE WHEN v.bounded THEN (SELECT balance FROM moved) END"
+        "(SELECT m.balance FROM moved m WHERE m.id = v.account_id)"
         if column.moved
         else f"v.{column.name}"
         for column in ENTRY
     )
     header = ", ".join(f":{name}::{type_}" for name, type_ in _TRANSACTION)
     rules_check = _RULES_IN_FORCE if guarded else "TRUE"
-    move = (
-        _move_balance(":bounded_amount::bigint", ":bounded_account::varchar")
-        + " AND EXISTS (SELECT 1 FROM t) RETURNING balance"
-        if bounded
-        else "SELECT NULL::bigint AS balance WHERE FALSE"
+    moves = "".join(
+        f"m{i} AS ("
+        + _move_balance(f":bounded_amount_{i}::bigint", f":bounded_account_{i}::varchar")
+        + f" AND EXISTS (SELECT 1 FROM {'t' if i == 0 else f'm{i - 1}'}) RETURNING id, balance), "
+        for i in range(bounded)
     )
+    moved = (
+        " UNION ALL ".join(f"SELECT id, balance FROM m{i}" for i in range(bounded))
+        or "SELECT NULL::varchar AS id, NULL::bigint AS balance WHERE FALSE"
+    )
+    ride = "".join(f", {cte}" for cte in riders)
+    written = "".join(f", (SELECT COUNT(*) FROM r{i}) AS r{i}" for i in range(len(riders)))
     return (
-        f"WITH v({', '.join(column.name for column in given)}, bounded) AS (VALUES {rows}), "
+        f"WITH v({', '.join(column.name for column in given)}) AS (VALUES {rows}), "
         "ok AS (SELECT (SELECT COUNT(*) FROM ledger_account "
         "WHERE id = ANY(:account_ids::varchar[])) = :account_count::bigint AS accounts, "
         f"{rules_check} AS rules), "
         f"t AS ({_insert_transaction(f'SELECT {header} FROM ok WHERE ok.accounts AND ok.rules')}), "
-        f"moved AS ({move}), "
+        f"{moves}moved AS ({moved}), "
         f"e AS (INSERT INTO ledger_entry ({_ENTRY_COLUMNS}) SELECT {entry} FROM t, v "
-        f"WHERE NOT v.bounded OR EXISTS (SELECT 1 FROM moved) RETURNING {_TOTALS_COLUMNS}), "
-        f"c AS ({_ADD_TO_TOTALS} RETURNING 1) "
+        f"WHERE (SELECT COUNT(*) FROM moved) = {bounded} RETURNING {_TOTALS_COLUMNS}), "
+        f"c AS ({_ADD_TO_TOTALS} RETURNING 1){ride} "
         "SELECT ok.accounts, ok.rules, (SELECT COUNT(*) FROM t) AS posted, "
-        "(SELECT COUNT(*) FROM moved) AS moved, (SELECT balance FROM moved) AS balance FROM ok"
+        "ARRAY(SELECT id FROM moved ORDER BY id) AS moved, "
+        f"ARRAY(SELECT balance FROM moved ORDER BY id) AS balances{written} FROM ok"
     )
 
 
+# What rides on a posting is written when its entries are.
+_POSTED = "EXISTS (SELECT 1 FROM e)"
+
+
 async def _post_in_one_statement(
-    header: dict[str, Any], lines: Sequence[_Line], rules: RulesInForce | None
+    header: dict[str, Any],
+    lines: Sequence[_Line],
+    rules: RulesInForce | None,
+    riders: Sequence[Rider] = (),
 ) -> _Outcome:
-    bounded = next((line for line in lines if line.leg.account.bounded), None)
+    bounded = sorted(
+        (line for line in lines if line.leg.account.bounded), key=lambda line: line.account_id
+    )
     ids = [line.account_id for line in lines]
     values: dict[str, Any] = {**header, "account_ids": ids, "account_count": len(ids)}
-    if bounded is not None:
-        values |= {"bounded_amount": bounded.leg.amount, "bounded_account": bounded.account_id}
+    for i, line in enumerate(bounded):
+        values |= {f"bounded_amount_{i}": line.leg.amount, f"bounded_account_{i}": line.account_id}
     if rules is not None:
         values |= {
             "rules_district": rules.district_id,
@@ -496,16 +560,23 @@ async def _post_in_one_statement(
         }
     _rows, entries = _entry_values(lines)
     values |= entries
-    values |= {f"bounded_{i}": line.leg.account.bounded for i, line in enumerate(lines)}
-    result = (
-        await query_rows(_one_statement(len(lines), bounded is not None, rules is not None), values)
-    )[0]
+    ctes, riding = chained(riders, _POSTED, "r")
+    clashing = values.keys() & riding.keys()
+    assert not clashing, f"values named twice in one statement: {sorted(clashing)}"
+    values |= riding
+    template = _one_statement(len(lines), len(bounded), rules is not None, tuple(ctes))
+    result = (await query_rows(template, values))[0]
     posted = bool(result["posted"])
-    refused = bounded.leg if posted and bounded is not None and not result["moved"] else None
-    balances = {}
-    if bounded is not None and posted and refused is None:
-        balances[bounded.account_id] = int(result["balance"])
-    return _Outcome(bool(result["accounts"]), bool(result["rules"]), posted, refused, balances)
+    balances = dict(zip(result["moved"], (int(b) for b in result["balances"]), strict=True))
+    refused = next((line.leg for line in bounded if line.account_id not in balances), None)
+    return _Outcome(
+        bool(result["accounts"]),
+        bool(result["rules"]),
+        posted,
+        refused if posted else None,
+        balances if posted and refused is None else {},
+        tuple(bool(result[f"r{i}"]) for i in range(len(riders))),
+    )
 
 
 async def reverse(transaction: LedgerTransaction, *, reason: str, actor: str) -> LedgerTransaction:

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from credits.models import Entry, LedgerTransaction, Redemption, from_units
 from kernel.i18n import N_
-from kernel.outbox import queue_notification, register_notice
+from kernel.outbox import notice_with, queue_notification, register_notice
+from kernel.sql import Rider
 
 register_notice("redemption_fulfilled", N_("You collected “{reward}”. Enjoy it!"))
 register_notice(
@@ -37,10 +38,9 @@ async def tell_redemption_settled(redemption: Redemption, *, reward_title: str) 
     )
 
 
-async def tell_credits_adjusted(
-    resident_id: str, posted: LedgerTransaction, amount: Decimal
-) -> None:
-    await queue_notification(
+def credits_adjusted(resident_id: str, posted: LedgerTransaction, amount: Decimal) -> Rider:
+    """Queued by the adjustment's posting statement (`ledger.post(also=…)`)."""
+    return notice_with(
         "resident",
         resident_id,
         "credits_added" if amount > 0 else "credits_taken",

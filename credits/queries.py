@@ -22,13 +22,18 @@ SELECT ({DISTRICT_RULES.in_force_sql(":district", ":at")}) AS rules, (
 """
 
 # The resident an adjustment is for (`{residents}`: `accounts.scope.district_residents`), the
-# district's rules in force now and the ids of the two accounts it moves: one statement.
+# district's rules in force now, the ids of the two accounts it moves and the resident's
+# balance, read under its row lock (PostgreSQL) so that the posting is known before it is
+# sent: one statement.
+_RESIDENT_CREDITS = """
+    WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
+      AND a.kind = 'available' AND a.asset = 'credits'"""
 ADJUSTMENT_TARGET = f"""
 SELECT r.id, r.district_id,
   ({DISTRICT_RULES.in_force_sql("r.district_id", ":now")}) AS rules,
-  (SELECT a.id FROM ledger_account a
-    WHERE a.owner_kind = 'resident' AND a.owner_id = r.id AND a.district_id = r.district_id
-      AND a.kind = 'available' AND a.asset = 'credits') AS resident_account,
+  (SELECT a.id FROM ledger_account a {_RESIDENT_CREDITS}) AS resident_account,
+  (SELECT a.balance FROM ledger_account a {_RESIDENT_CREDITS}
+    {{for_update}}) AS resident_balance,
   (SELECT a.id FROM ledger_account a
     WHERE a.owner_kind = 'district' AND a.owner_id = r.district_id
       AND a.district_id = r.district_id AND a.kind = :district_kind
@@ -52,11 +57,24 @@ EXPIRY_CANDIDATES = (
 ACCOUNT_DUE = f"SELECT {_DUE} AS due FROM ledger_entry WHERE account_id = ?"
 LOCK_ACCOUNT = "UPDATE ledger_account SET balance = balance WHERE id = ? RETURNING balance"
 
-# A hold's redemption, unless its pickup code is in use (no row: try another code).
+# A reward a resident redeems (`{readable}`: `credits.scope.readable_rewards`) and its
+# district's rules in force now: one statement.
+REWARD_TO_REDEEM = f"""
+SELECT r.*, ({DISTRICT_RULES.in_force_sql("r.district_id", ":now")}) AS rules
+FROM reward r WHERE r.id = :reward AND {{readable}}
+"""
+# A redemption's unit of stock, never below zero (steps of `kernel.sql.chain`).
+TAKE_UNIT = (
+    "UPDATE reward SET stock = stock - 1 "
+    "WHERE id = :unit_of AND stock >= 1 AND withdrawn_at IS NULL AND {posted}"
+)
+# A hold's redemption, unless its pickup code is in use (no row: try another code). Its
+# values are named apart from the posting's it rides on.
 INSERT_REDEMPTION = (
     "INSERT INTO redemption (id, district_id, reward_id, resident_id, code, cost, status, "
-    "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'held', ?, ?) "
-    "ON CONFLICT (code) DO NOTHING RETURNING id"
+    "expires_at, created_at) SELECT :held_id, :held_district, :held_reward, :held_resident, "
+    ":held_code, :held_cost, 'held', :held_expires_at, :held_at WHERE {posted} "
+    "ON CONFLICT (code) DO NOTHING"
 )
 
 # The unsealed transactions, oldest first (`{in_district}`: of one district, or every one).

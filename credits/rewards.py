@@ -8,6 +8,7 @@ zero however many residents race for the last unit."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,9 +16,9 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from accounts.models import Community, Resident
+from accounts.models import Community, DistrictRulesVersion, Resident
+from accounts.schemas import DistrictRules
 from accounts.scope import served_community
-from accounts.service import rules_at
 from credits import ledger
 from credits.errors import (
     STATUS_NAMES,
@@ -31,13 +32,19 @@ from credits.errors import (
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 from credits.notices import tell_redemption_settled
-from credits.queries import INSERT_REDEMPTION
-from credits.scope import managed_reward, own_redemption, readable_reward, redemption_to_fulfil
+from credits.queries import INSERT_REDEMPTION, REWARD_TO_REDEEM, TAKE_UNIT
+from credits.scope import (
+    managed_reward,
+    no_such_reward,
+    own_redemption,
+    readable_rewards,
+    redemption_to_fulfil,
+)
 from kernel.auth import Principal
 from kernel.i18n import N_, Named
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
-from kernel.sql import db_time, query_rows
+from kernel.sql import Rider, chain, db_time, query_rows
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -168,14 +175,67 @@ def _pickup_code() -> str:
     return f"{secrets.randbelow(10**10):010d}"
 
 
-async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
+_RULES = DistrictRulesVersion._meta.fields_map["rules"]
+
+
+async def _reward_to_redeem(reward_id: str, who: Principal) -> tuple[Reward, DistrictRules]:
+    """The reward, if the resident may redeem it, and its district's rules in force now."""
+    found = await query_rows(
+        REWARD_TO_REDEEM,
+        {"reward": reward_id, "now": db_time(datetime.now(UTC))},
+        readable=readable_rewards(who).sql("r"),
+    )
+    if not found:
+        raise no_such_reward(reward_id)
+    row = found[0]
+    stored = row.pop("rules")
+    rules = _RULES.to_python_value(stored) if stored is not None else None
+    reward = Reward._init_from_db(**row)
+    return reward, DistrictRules() if rules is None else DistrictRules.model_validate(rules)
+
+
+async def redeem(
+    reward_id: str,
+    *,
+    who: Principal,
+    also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
+) -> tuple[Redemption, str]:
     """Holds the reward's cost from the resident's credits and one unit of its stock; answers
-    the redemption and the reward's title."""
-    reward = await readable_reward(reward_id, who=who)
+    the redemption and the reward's title. `also`: writes that go with the redemption (the
+    request's stored answer), given it and the title, written with it."""
+    reward, rules = await _reward_to_redeem(reward_id, who)
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
-    rules = await rules_at(reward.district_id)
     redemption_id = new_id()
+    now = datetime.now(UTC)
+    expires_at = now + timedelta(hours=rules.redemption_hold_hours)
+
+    def held(code: str) -> tuple[Redemption, list[Rider]]:
+        """The redemption with this pickup code, and its row and what goes with it."""
+        redemption = Redemption(
+            id=redemption_id,
+            district_id=reward.district_id,
+            reward_id=reward.id,
+            resident_id=who.id,
+            code=code,
+            cost=reward.cost,
+            status="held",
+            expires_at=expires_at,
+            created_at=now,
+        )
+        row = Rider(INSERT_REDEMPTION, {
+            "held_id": redemption_id, "held_district": reward.district_id,
+            "held_reward": reward.id, "held_resident": who.id, "held_code": code,
+            "held_cost": reward.cost, "held_expires_at": db_time(expires_at),
+            "held_at": db_time(now),
+        })  # fmt: skip
+        return redemption, [row, *(also(redemption, reward.title) if also is not None else ())]
+
+    # The hold, then one unit of stock (the resident's accounts are locked before the reward
+    # row), then the redemption if the unit was taken, then what goes with it: one statement
+    # on PostgreSQL.
+    take_unit = Rider(TAKE_UNIT, {"unit_of": reward.id})
+    redemption, steps = held(_pickup_code())
     try:
         await ledger.post(
             district_id=reward.district_id,
@@ -188,6 +248,7 @@ async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
             ],
             actor=who.subject,
             memo=reward.title,
+            also=[take_unit, *steps],
         )
     except InsufficientCredits as refused:
         raise InsufficientCredits(
@@ -195,35 +256,15 @@ async def redeem(reward_id: str, *, who: Principal) -> tuple[Redemption, str]:
             title=reward.title,
             cost=from_units(reward.cost),
         ) from refused
-    taken = await Reward.filter(id=reward.id, stock__gte=1, withdrawn_at__isnull=True).update(
-        stock=F("stock") - 1
-    )
-    if not taken:
+    if not take_unit.written:
         if await Reward.filter(id=reward.id, withdrawn_at__isnull=False).exists():
             raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
         raise OutOfStock(N_("`{title}` is out of stock."), title=reward.title)
-    now = datetime.now(UTC)
-    expires_at = now + timedelta(hours=rules.redemption_hold_hours)
-    # The pickup code may collide with one in use, rarely: the insert then adds nothing and
-    # is tried with another code (no savepoint needed, nothing else is undone).
-    while True:
-        code = _pickup_code()
-        if await query_rows(INSERT_REDEMPTION, [
-            redemption_id, reward.district_id, reward.id, who.id, code, reward.cost,
-            db_time(expires_at), db_time(now),
-        ]):  # fmt: skip
-            break
-    redemption = Redemption(
-        id=redemption_id,
-        district_id=reward.district_id,
-        reward_id=reward.id,
-        resident_id=who.id,
-        code=code,
-        cost=reward.cost,
-        status="held",
-        expires_at=expires_at,
-        created_at=now,
-    )
+    # The pickup code may collide with one in use, rarely: the row was not written, nor what
+    # goes with it; they are written with another code (nothing else is undone).
+    while not steps[0].written:
+        redemption, steps = held(_pickup_code())
+        await chain(steps)
     redemption._saved_in_db = True
     return redemption, reward.title
 

@@ -8,6 +8,7 @@ from typing import Any
 import credits.jobs  # noqa: F401  (registers the moral bank's scheduled jobs)
 from credits import errors, rewards, scope, service
 from credits.errors import InsufficientCredits, NoSuchReward, NoSuchTransaction
+from credits.ledger import Posted
 from credits.models import LedgerTransaction, Redemption, Reward
 from credits.schemas import (
     AdjustmentIn,
@@ -28,7 +29,8 @@ from credits.schemas import (
 )
 from credits.totals import resident_totals
 from kernel.auth import Principal
-from kernel.http import Api, Page, PageQuery, paginate
+from kernel.http import Api, Page, PageQuery, answer_with, paginate
+from kernel.sql import Rider
 
 api = Api("credits")
 
@@ -163,8 +165,15 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
 )
 async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
     """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
-    redemption, title = await rewards.redeem(reward_id, who=who)
-    return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
+
+    def answer(redemption: Redemption, title: str) -> RedemptionOut:
+        return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
+
+    def stored(redemption: Redemption, title: str) -> list[Rider]:
+        rider = answer_with(answer(redemption, title))
+        return [rider] if rider is not None else []
+
+    return answer(*await rewards.redeem(reward_id, who=who, also=stored))
 
 
 @api.get(
@@ -247,14 +256,19 @@ async def get_redemption(who: Principal, redemption_id: str) -> StaffRedemptionO
 )
 async def adjust_credits(who: Principal, body: AdjustmentIn) -> TransactionOut:
     """Gives or takes a resident's credits by hand, with a reason; never below zero."""
+
+    def answer(posted: Posted) -> TransactionOut:
+        # From the entries as posted: nothing is read back (an adjustment has no rules version).
+        return TransactionOut.of(posted.transaction, posted.entries, None)
+
+    def stored(posted: Posted) -> list[Rider]:
+        rider = answer_with(answer(posted))
+        return [rider] if rider is not None else []
+
     posted = await service.adjust(
-        resident_id=body.resident, amount=body.amount, reason=body.reason, by=who
+        resident_id=body.resident, amount=body.amount, reason=body.reason, by=who, also=stored
     )
-    # Answered from the entries as posted: nothing is read back.
-    transaction = posted.transaction
-    return TransactionOut.of(
-        transaction, posted.entries, await service.rules_version_of(transaction)
-    )
+    return answer(posted)
 
 
 @api.get(

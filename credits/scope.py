@@ -67,8 +67,13 @@ async def staff_redemption(redemption_id: str, *, who: Principal) -> Redemption:
 async def readable_reward(reward_id: str, *, who: Principal) -> Reward:
     reward = await readable_rewards(who).rows().get_or_none(id=reward_id)
     if reward is None:
-        raise NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
+        raise no_such_reward(reward_id)
     return reward
+
+
+def no_such_reward(reward_id: str) -> NoSuchReward:
+    """The 404 of a reward outside `readable_rewards` (or none at all)."""
+    return NoSuchReward(N_("No reward `{reward}` for you."), reward=reward_id)
 
 
 def own_redemptions(who: Principal) -> Scope[Redemption]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,7 +28,7 @@ from credits.errors import (
 )
 from credits.ledger import Leg, district_account, resident_account
 from credits.models import SCALE, Entry, LedgerTransaction, from_units, to_units
-from credits.notices import tell_credits_adjusted, tell_transaction_reversed
+from credits.notices import credits_adjusted, tell_transaction_reversed
 from credits.queries import ADJUSTMENT_TARGET, DAILY_CAP
 from credits.schemas import HistoryItem
 from credits.scope import readable_transaction, readable_transactions
@@ -38,7 +39,7 @@ from kernel.http import decode_cursor, encode_cursor
 from kernel.i18n import N_
 from kernel.ids import new_id
 from kernel.scope import one_of
-from kernel.sql import db_time, query_rows
+from kernel.sql import Rider, db_time, query_rows
 
 CENT = Decimal("0.01")
 
@@ -338,11 +339,21 @@ async def reverse_participation(
 # --- adjustments and reversals by staff -----------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _AdjustmentTarget:
+    district_id: str
+    rules: DistrictRules
+    # The ids of the accounts already open among the resident's and the district's one.
+    accounts: dict[ledger.AccountKey, str]
+    # The resident's balance, read under the account's row lock (None: no account yet).
+    balance: int | None
+
+
 async def _adjustment_target(
     resident_id: str, who: Principal, district_kind: str
-) -> tuple[str, DistrictRules, dict[ledger.AccountKey, str]]:
-    """The resident's district, its rules in force now and the ids of the accounts already
-    open among the resident's and the district's `district_kind` one."""
+) -> _AdjustmentTarget:
+    """The resident's district, its rules in force now, the ids of the accounts already open
+    among the resident's and the district's `district_kind` one, and the resident's balance."""
     found = await query_rows(
         ADJUSTMENT_TARGET,
         {
@@ -367,30 +378,45 @@ async def _adjustment_target(
         resident_account(resident_id, district_id): row["resident_account"],
         district_account(district_id, district_kind): row["district_account"],
     }
-    return (
+    return _AdjustmentTarget(
         district_id,
         DistrictRules() if rules is None else DistrictRules.model_validate(rules),
         {key: str(account_id) for key, account_id in known.items() if account_id is not None},
+        None if row["resident_balance"] is None else int(row["resident_balance"]),
     )
 
 
-async def adjust(*, resident_id: str, amount: Decimal, reason: str, by: Principal) -> ledger.Posted:
+async def adjust(
+    *,
+    resident_id: str,
+    amount: Decimal,
+    reason: str,
+    by: Principal,
+    also: Callable[[ledger.Posted], Sequence[Rider]] | None = None,
+) -> ledger.Posted:
     """A manual correction of a resident's credits by a district administrator. Credits given
     are issued by the district (and expire like earned ones); credits taken go to its penalty
-    account and never take the resident below zero."""
+    account and never take the resident below zero. The resident is told in the posting's
+    statement; `also`: what else goes with the posting (`ledger.post`)."""
     units = to_units(amount)
     district_kind = "issuance" if units > 0 else "penalty"
-    district_id, rules, known = await _adjustment_target(resident_id, by, district_kind)
-    ledger.remember_accounts(known)
+    target = await _adjustment_target(resident_id, by, district_kind)
+    district_id = target.district_id
+    ledger.remember_accounts(target.accounts)
     account = resident_account(resident_id, district_id)
     if units > 0:
-        expires_at = credit_expiry_time(rules.credit_expiry, datetime.now(UTC))
+        expires_at = credit_expiry_time(target.rules.credit_expiry, datetime.now(UTC))
         legs = [
             Leg(account, units, earning=True, expires_at=expires_at),
             Leg(district_account(district_id, district_kind), -units),
         ]
     else:
         legs = [Leg(account, units), Leg(district_account(district_id, district_kind), -units)]
+
+    def with_posting(posted: ledger.Posted) -> list[Rider]:
+        notice = credits_adjusted(resident_id, posted.transaction, amount)
+        return [notice, *(also(posted) if also is not None else ())]
+
     try:
         posted = await ledger.post(
             district_id=district_id,
@@ -400,13 +426,14 @@ async def adjust(*, resident_id: str, amount: Decimal, reason: str, by: Principa
             legs=legs,
             actor=by.subject,
             memo=reason,
+            also=with_posting,
+            balances_before=None if target.balance is None else {account: target.balance},
         )
     except InsufficientCredits as refused:
         raise InsufficientCredits(
             N_("Taking {amount} credits would leave the resident below zero."), amount=-amount
         ) from refused
     assert posted is not None  # a fresh ref_id cannot collide
-    await tell_credits_adjusted(resident_id, posted.transaction, amount)
     return posted
 
 

@@ -15,16 +15,17 @@ from kernel.i18n import translate
 from kernel.models import Notification
 from kernel.scheduler import job
 from kernel.settings import get_settings
-from kernel.sql import db_time, execute, query_rows
+from kernel.sql import Rider, db_time, execute, query_rows
 
 log = logging.getLogger("app.notifications")
 BATCH = 200
 
 
-_QUEUE = (
+_COLUMNS = (
     "INSERT INTO notification (recipient_kind, recipient_id, topic, payload, status, attempts, "
-    "next_attempt_at, created_at) VALUES (?, ?, ?, ?{json_cast}, 'pending', 0, ?, ?) RETURNING id"
+    "next_attempt_at, created_at) "
 )
+_QUEUE = _COLUMNS + "VALUES (?, ?, ?, ?{json_cast}, 'pending', 0, ?, ?) RETURNING id"
 _PAYLOAD = Notification._meta.fields_map["payload"]
 
 
@@ -56,15 +57,35 @@ async def queue_notification(
     return notice
 
 
+def notice_with(
+    recipient_kind: Literal["resident", "staff"],
+    recipient_id: str,
+    topic: str,
+    payload: dict[str, Any],
+) -> Rider:
+    """The same notice as `queue_notification`'s, queued by the statement it rides on (a
+    posting's): no round trip of its own on PostgreSQL."""
+    now = db_time(datetime.now(UTC))
+    return Rider(
+        _COLUMNS + "SELECT :notice_kind, :notice_recipient, :notice_topic, "
+        ":notice_payload{json_cast}, 'pending', 0, :notice_at, :notice_at WHERE {posted}",
+        {
+            "notice_kind": recipient_kind,
+            "notice_recipient": recipient_id,
+            "notice_topic": topic,
+            "notice_payload": _PAYLOAD.to_db_value(payload, Notification),
+            "notice_at": now,
+        },
+    )
+
+
 async def queue_notifications_from(select: str, params: Mapping[str, Any]) -> int:
     """Queues one notice per row of `select` in one statement, inside the caller's transaction:
     for jobs that notify thousands at once. `select` is raw SQL (`kernel.sql`: `:name`
     markers, `{json}` parts) yielding `recipient_kind`, `recipient_id`, `topic` and `payload`
     (a JSON object, `{json_cast}` on it). Returns how many were queued."""
     return await execute(
-        "INSERT INTO notification (recipient_kind, recipient_id, topic, payload, status, "
-        "attempts, next_attempt_at, created_at) "
-        "SELECT q.recipient_kind, q.recipient_id, q.topic, q.payload, 'pending', 0, "
+        _COLUMNS + "SELECT q.recipient_kind, q.recipient_id, q.topic, q.payload, 'pending', 0, "
         f":queued_at, :queued_at FROM ({select}) q",
         {**params, "queued_at": db_time(datetime.now(UTC))},
     )

@@ -27,6 +27,8 @@ DIALECT_PARTS = {
         # Takes the transaction's advisory lock named by the statement's `:lock` value, as a
         # column (`{advisory_lock} AS locked`), so a statement that reads first takes it too.
         "advisory_lock": "pg_advisory_xact_lock(hashtext(:lock))",
+        # Locks the rows a (sub-)SELECT reads until the transaction ends.
+        "for_update": "FOR UPDATE",
     },
     "sqlite": {
         "random_id": "lower(hex(randomblob(16)))",
@@ -35,6 +37,8 @@ DIALECT_PARTS = {
         "json_items": "json_each",
         # SQLite serialises writing transactions already: no lock to take.
         "advisory_lock": "NULL",
+        # SQLite serialises writing transactions: no row to lock.
+        "for_update": "",
     },
 }
 Params = Mapping[str, Any] | Sequence[Any]
@@ -52,6 +56,24 @@ class Fragment:
 
 
 Part = Fragment | str
+
+
+@dataclass
+class Rider:
+    """A write that goes with another statement: on PostgreSQL a data-modifying CTE of it,
+    written only when its `{posted}` condition holds; on SQLite a statement of its own right
+    after it (`{posted}` true). `text` is an `INSERT … SELECT … WHERE {posted}` or an
+    `UPDATE … WHERE … AND {posted}` with `:name` markers of `values`; whoever writes it sets
+    `written`, so its owner knows whether it still has to."""
+
+    text: str
+    values: Mapping[str, Any]
+    written: bool = False
+
+    async def write(self) -> None:
+        """Writes it in a statement of its own."""
+        await query_rows(self.text, self.values, posted="1 = 1")
+        self.written = True
 
 
 @lru_cache(maxsize=512)
@@ -114,6 +136,54 @@ async def query_rows(template: str, params: Params, **parts: Part) -> list[dict[
     sql, values = statement(template, params, **parts)
     found: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, values)
     return found
+
+
+class _Keep(dict[str, str]):
+    """Slots left for `statement` to fill (`str.format_map`)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def chained(
+    steps: Sequence[Rider], after: str, name: str = "s"
+) -> tuple[list[str], dict[str, Any]]:
+    """PostgreSQL: `steps` as data-modifying CTEs `<name>0`, `<name>1`, … of one statement,
+    the first written if `after` (a condition) holds, each next one if the one before wrote a
+    row (it reads it, so it runs after it); and their values."""
+    ctes: list[str] = []
+    values: dict[str, Any] = {}
+    for i, step in enumerate(steps):
+        before = after if i == 0 else f"EXISTS (SELECT 1 FROM {name}{i - 1})"
+        ctes.append(f"{name}{i} AS ({step.text.format_map(_Keep(posted=before))} RETURNING 1)")
+        clashing = values.keys() & step.values.keys()
+        if clashing:
+            raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
+        values.update(step.values)
+    return ctes, values
+
+
+async def chain(steps: Sequence[Rider]) -> list[bool]:
+    """Writes `steps` in order, each only if the one before wrote a row (its `{posted}`), and
+    answers which wrote. PostgreSQL: one statement (`chained`); SQLite: one per step."""
+    if not steps:
+        return []
+    if dialect() != "postgres":
+        wrote: list[bool] = []
+        for step in steps:
+            if wrote and not wrote[-1]:
+                wrote.append(False)
+                continue
+            rows = await query_rows(step.text + " RETURNING 1", step.values, posted="1 = 1")
+            step.written = bool(rows)
+            wrote.append(step.written)
+        return wrote
+    ctes, values = chained(steps, "TRUE")
+    counts = ", ".join(f"(SELECT COUNT(*) FROM s{i}) AS s{i}" for i in range(len(steps)))
+    found = (await query_rows(f"WITH {', '.join(ctes)} SELECT {counts}", values))[0]
+    for i, step in enumerate(steps):
+        step.written = bool(found[f"s{i}"])
+    return [step.written for step in steps]
 
 
 async def execute(template: str, params: Params, **parts: Part) -> int:
