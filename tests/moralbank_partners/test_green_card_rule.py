@@ -6,6 +6,7 @@ never again after the card was revoked — and a rule changed now never reaches 
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -123,10 +124,15 @@ async def test_each_star_earns_its_head_one_card_by_the_rule_and_a_revoked_one_s
 async def test_a_rule_changed_now_never_reaches_a_quarter_that_is_over(world, app):
     await _stars(world)
     admin = world.district_admin.client
-    switched = await admin.patch(
-        "/api/v1/districts/d1/settings", json={"green_card_on_star": "quarterly"}
-    )
-    assert switched.status_code == 200, switched.text
+    async with console_client(app, "d1-admin") as console:
+        saved = await console.post(
+            "/console/settings?district=d1", data={"green_card_on_star": "quarterly", "do": "save"}
+        )
+        assert saved.status_code == 303, saved.text
+        rules = await console.get("/console/settings")
+    assert rules.status_code == 200, rules.text
+    shown = re.search(r'id="green-card-on-star">([^<]+)<', rules.text)
+    assert shown is not None and shown.group(1) == "任一季度道德之星的户主获发道德绿卡"
     assert await _run(world) == {"granted": 0, "held": 0, "no_head": 0}
     backdated = await admin.patch(
         "/api/v1/districts/d1/settings",
@@ -138,9 +144,3 @@ async def test_a_rule_changed_now_never_reaches_a_quarter_that_is_over(world, ap
     await set_rules_since("d1", datetime(2001, 1, 1, tzinfo=UTC), green_card_on_star="yearly")
     assert await _run(world) == {"granted": 0, "held": 0, "no_head": 0}
     assert await _cards_of(world) == []
-
-    async with console_client(app, "d1-admin") as console:
-        rules = await console.get("/console/settings")
-    assert rules.status_code == 200, rules.text
-    assert "道德之星发放绿卡" in rules.text
-    assert "任一季度道德之星的户主获发道德绿卡" in rules.text  # in force now
