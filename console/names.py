@@ -213,7 +213,6 @@ FIELDS = {
     "quiz_daily_cap": N_("Quiz credits a day at most"),
     "green_card_on_star": N_("Green card by the stars"),
     "courtesy": N_("Courtesy"),
-    "active": N_("Honours the card"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 
