@@ -27,16 +27,16 @@ async def partner_objects(world: World) -> dict[str, str]:
     assert partner.status_code == 201, partner.text
     partner_id = partner.json()["partner"]["id"]
     consent_id = await _consent_and_query(world, partner_id, partner.json()["credentials"])
-    merchant = await world.district_admin.client.post(
+    shop = await world.district_admin.client.post(
         "/api/v1/green-card-merchants",
         json={"name": "汤圆店", "address": "鼓楼步行街", "courtesy": "九折"},
     )
-    assert merchant.status_code == 201, merchant.text
+    assert shop.status_code == 201, shop.text
     return {
         "card_id": granted.json()["id"],
         "partner_id": partner_id,
         "consent_id": consent_id,
-        "merchant_id": merchant.json()["id"],
+        "merchant_id": shop.json()["id"],
     }
 
 
