@@ -1,6 +1,7 @@
-"""HTTP endpoints of the green card, the partner banks, consents and attestations: thin adapters
-that parse, call the service and return what the response schema shapes. The partner's own
-endpoints (`/api/v1/partner/…`) take the partner's token, not a resident's or staff's."""
+"""HTTP endpoints of the green card and the merchants that honour it, the partner banks, consents
+and attestations: thin adapters that parse, call the service and return what the response
+schema shapes. The partner's own endpoints (`/api/v1/partner/…`) take the partner's token, not
+a resident's or staff's."""
 
 from __future__ import annotations
 
