@@ -23,6 +23,8 @@ ActionCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}
 # More digits than that is a 422, never a silent rounding.
 CreditRate = Annotated[JsonDecimal, Field(decimal_places=2)]
 DayHours = Annotated[JsonDecimal, Field(decimal_places=1)]
+# `yearly`: a star of the year (2026Y) earns the card; `quarterly`: a star of any quarter.
+GreenCardOnStar = Literal["off", "yearly", "quarterly"]
 
 
 class CreditExpiry(Schema):
@@ -68,6 +70,9 @@ class DistrictRules(Schema):
     quiz_questions_per_day: int = Field(default=5, ge=1, le=20)
     quiz_points_per_correct: CreditRate = Field(default=Decimal(1), ge=0, le=1000)
     quiz_daily_cap: CreditRate = Field(default=Decimal(5), ge=0, le=10_000)
+    # The green card by a rule on stars (docs/moral-bank-partners.md): which household stars
+    # earn the head a card; the rule in force at a period's end judges that period's stars.
+    green_card_on_star: GreenCardOnStar = "off"
 
     @field_validator("credits_per_hour", "credits_per_report")
     @classmethod
@@ -123,6 +128,7 @@ class DistrictRulesPatch(Schema):
     quiz_questions_per_day: int | None = Field(default=None, ge=1, le=20)
     quiz_points_per_correct: CreditRate | None = Field(default=None, ge=0, le=1000)
     quiz_daily_cap: CreditRate | None = Field(default=None, ge=0, le=10_000)
+    green_card_on_star: GreenCardOnStar | None = None
     effective_from: Moment | None = None
 
 

@@ -72,6 +72,7 @@ JOBS = {
     "campaigns-rollup": N_("Count the campaigns' progress"),
     "household-rollup": N_("Roll members' credits up to their households"),
     "assessment-standing": N_("Let published moral assessments stand and post them"),
+    "green-card-stars": N_("Grant green cards to the stars by the district's rule"),
 }
 UNKNOWN = N_("Unknown")
 # A session's browser and system, from its User-Agent: the first key found names it (WeChat's
@@ -210,6 +211,8 @@ FIELDS = {
     "quiz_questions_per_day": N_("Questions of the daily quiz"),
     "quiz_points_per_correct": N_("Quiz credits per right answer"),
     "quiz_daily_cap": N_("Quiz credits a day at most"),
+    "green_card_on_star": N_("Green card by the stars"),
+    "courtesy": N_("Courtesy"),
 }
 PER_ACTION = ("credits_per_hour", "credits_per_report", "report_daily_cap")
 

@@ -1,6 +1,7 @@
-"""The green card (道德绿卡): granted to a moral model by a district administrator's decision,
-shown as a QR code whose public page a partner merchant reads, suspended, reinstated or revoked
-with a reason. Every look at the page is logged for the holder and the district.
+"""The green card (道德绿卡): granted to a moral model by a district administrator's decision
+(or by the district's rule on stars, `moralbank.star_cards`), shown as a QR code whose public
+page a partner merchant reads, suspended, reinstated or revoked with a reason. Every look at
+the page is logged for the holder and the district.
 
 The card's code is a keyed MAC of its id: unguessable, never stored (the table keeps a keyed
 hash to find the card by), and the same every time the holder opens the mini-program."""
@@ -78,17 +79,31 @@ async def grant(resident_id: str, *, reason: str, by: Principal) -> GreenCard:
         raise UnknownResident(
             N_("No resident `{resident}` in your district."), resident=resident_id
         )
-    held = GreenCard.filter(resident_id=resident.id, status__in=("active", "suspended"))
-    if await held.exists():
+    if await held_card(resident.id) is not None:
         raise GreenCardHeld(N_("This resident holds a green card already; suspend or revoke it."))
+    return await issue(resident.id, resident.district_id, reason=reason, granted_by=by.subject)
+
+
+async def held_card(resident_id: str) -> GreenCard | None:
+    """The resident's card that is not revoked (at most one), the caller holding their row."""
+    return await GreenCard.filter(
+        resident_id=resident_id, status__in=("active", "suspended")
+    ).first()
+
+
+async def issue(
+    resident_id: str, district_id: str, *, reason: str, granted_by: str, basis: str = "decision"
+) -> GreenCard:
+    """A new card for a resident who holds none (`held_card`), on a decision or by the rule."""
     card_id = new_id()
     return await GreenCard.create(
         id=card_id,
-        district_id=resident.district_id,
-        resident_id=resident.id,
+        district_id=district_id,
+        resident_id=resident_id,
         code_hash=_code_hash(card_code(card_id)),
+        basis=basis,
         grant_reason=reason,
-        granted_by=by.subject,
+        granted_by=granted_by,
     )
 
 

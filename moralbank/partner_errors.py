@@ -28,6 +28,10 @@ class GreenCardStatusConflict(Conflict):
     code, title = "green_card_status", N_("The green card is not in a state that allows this")
 
 
+class NoSuchMerchant(NotFound):
+    code, title = "no_such_merchant", N_("No such merchant")
+
+
 class NoSuchPartner(NotFound):
     code, title = "no_such_partner", N_("No such partner bank")
 

@@ -1,5 +1,6 @@
-"""Tables of the moral bank's outward side: green cards and their scans, partner banks and their
-client credentials, households' consents, partners' queries and the attestations issued."""
+"""Tables of the moral bank's outward side: green cards, their scans and the stars that earned
+them, the merchants that honour them, partner banks and their client credentials, households'
+consents, partners' queries and the attestations issued."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ if TYPE_CHECKING:
     from accounts.models import District, Household, Resident
 
 GREEN_CARD_STATUSES = ("active", "suspended", "revoked")
+# How a card came: a district administrator's decision, or the district's rule on stars.
+GREEN_CARD_BASES = ("decision", "star")
+# What the rule made of a star: a card for the head, the head's card already held, no head.
+STAR_OUTCOMES = ("granted", "held", "no_head")
 
 
 class GreenCard(Model):
@@ -31,6 +36,7 @@ class GreenCard(Model):
     # A keyed hash of the card's code: the code itself is derived from the card, never stored.
     code_hash = fields.CharField(max_length=64, unique=True)
     status = fields.CharField(max_length=16, default="active")
+    basis = fields.CharField(max_length=16, default="decision")
     grant_reason = fields.TextField()
     granted_by = fields.CharField(max_length=64)
     granted_at = fields.DatetimeField(auto_now_add=True)
@@ -42,6 +48,52 @@ class GreenCard(Model):
     class Meta:
         table = "green_card"
         indexes = (("district_id", "status"), ("resident_id", "status"))
+
+
+class GreenCardStar(Model):
+    """A household's star of a period as the district's green-card rule decided it, once: the
+    unique (household, period) is what makes a rerun or a concurrent run grant nothing more."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district_id = fields.CharField(max_length=26)
+    community_id = fields.CharField(max_length=26)
+    household_id = fields.CharField(max_length=26)
+    # A quarter (2026Q3) or a year (2026Y).
+    period = fields.CharField(max_length=16)
+    score = fields.DecimalField(max_digits=7, decimal_places=2, null=True)
+    # granted, held or no_head (STAR_OUTCOMES); `pending` only inside the deciding transaction.
+    outcome = fields.CharField(max_length=16)
+    # The head when it was decided, and the card granted (or the one they held already).
+    resident_id = fields.CharField(max_length=26, null=True)
+    card_id = fields.CharField(max_length=26, null=True, db_index=True)
+    decided_at = fields.DatetimeField()
+
+    class Meta:
+        table = "green_card_star"
+        unique_together = (("household_id", "period"),)
+        indexes = (("district_id", "period"),)
+
+
+class GreenCardMerchant(Model):
+    """A merchant or service of a district that honours the green card with a courtesy (礼遇)."""
+
+    id = fields.CharField(max_length=26, primary_key=True, default=new_id)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="green_card_merchants", on_delete=fields.RESTRICT
+    )
+    district_id: str
+    name = fields.CharField(max_length=100)
+    address = fields.CharField(max_length=200)
+    courtesy = fields.CharField(max_length=200)
+    active = fields.BooleanField(default=True)
+    created_by = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    changed_by = fields.CharField(max_length=64, null=True)
+    changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "green_card_merchant"
+        indexes = (("district_id", "active"),)
 
 
 class GreenCardScan(Model):

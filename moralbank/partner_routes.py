@@ -1,6 +1,7 @@
-"""HTTP endpoints of the green card, the partner banks, consents and attestations: thin adapters
-that parse, call the service and return what the response schema shapes. The partner's own
-endpoints (`/api/v1/partner/…`) take the partner's token, not a resident's or staff's."""
+"""HTTP endpoints of the green card and the merchants that honour it, the partner banks, consents
+and attestations: thin adapters that parse, call the service and return what the response
+schema shapes. The partner's own endpoints (`/api/v1/partner/…`) take the partner's token, not
+a resident's or staff's."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from kernel.errors import Problem, RateLimited
 from kernel.http import Api, Page, PageQuery, paginate, preferred_type
 from kernel.i18n import N_, _, current_locale
 from kernel.settings import get_settings
-from moralbank import attestations, consents, green_cards, partners
+from moralbank import attestations, consents, green_cards, merchants, partners
 from moralbank.errors import NotTheHead
 from moralbank.partner_errors import (
     ConsentExists,
@@ -36,6 +37,7 @@ from moralbank.partner_errors import (
     NoSuchConsent,
     NoSuchGreenCard,
     NoSuchHousehold,
+    NoSuchMerchant,
     NoSuchPartner,
     NoSuchStatusList,
     PartnerExists,
@@ -46,6 +48,7 @@ from moralbank.partner_errors import (
 from moralbank.partner_models import (
     Consent,
     GreenCard,
+    GreenCardMerchant,
     PartnerBank,
     PartnerCredential,
     PartnerQuery,
@@ -61,7 +64,12 @@ from moralbank.partner_schemas import (
     GreenCardOut,
     GreenCardQuery,
     GreenCardScanOut,
+    MerchantIn,
+    MerchantOut,
+    MerchantPatch,
+    MerchantQuery,
     MyGreenCardOut,
+    OfferedMerchantOut,
     PartnerIn,
     PartnerOfferOut,
     PartnerOut,
@@ -72,7 +80,10 @@ from moralbank.partner_schemas import (
 )
 from moralbank.partner_scope import (
     managed_green_cards,
+    managed_merchant,
+    managed_merchants,
     managed_partners,
+    offered_merchants,
     offered_partners,
     readable_consents,
     readable_green_card,
@@ -240,6 +251,79 @@ async def my_green_card_qr(who: Principal, card_id: str) -> Response:
         media_type="image/png",
         headers={"Cache-Control": "no-store"},
     )
+
+
+@api.get(
+    "/api/v1/me/green-card-merchants",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[OfferedMerchantOut],
+    errors=(),
+)
+async def my_green_card_merchants(who: Principal, query: PageQuery) -> dict[str, Any]:
+    """Where the resident's valid green card brings a courtesy (礼遇): the active merchants of
+    the card's district, newest first. Empty without a valid card."""
+    page = await paginate(offered_merchants(who).rows(), query)
+    found: list[GreenCardMerchant] = page["items"]
+    districts = {d.id: d.name for d in await District.filter(id__in={m.district_id for m in found})}
+    items = [OfferedMerchantOut.from_model(m, district=districts[m.district_id]) for m in found]
+    return {**page, "items": items}
+
+
+# --- the merchants that honour the card: the district ---------------------------------------
+
+
+@api.post(
+    "/api/v1/green-card-merchants",
+    roles=("district_admin",),
+    body=MerchantIn,
+    response=MerchantOut,
+    status=201,
+    idempotent=True,
+    errors=(),
+)
+async def register_merchant(who: Principal, body: MerchantIn) -> MerchantOut:
+    """A district administrator registers a merchant or service that honours the district's
+    green card, with its courtesy (礼遇)."""
+    return MerchantOut.from_model(await merchants.register(body, by=who))
+
+
+@api.get(
+    "/api/v1/green-card-merchants",
+    roles=DISTRICT,
+    query=MerchantQuery,
+    response=Page[MerchantOut],
+    errors=(),
+)
+async def list_merchants(who: Principal, query: MerchantQuery) -> dict[str, Any]:
+    """The district's merchants that honour the card (`active` to filter), newest first."""
+    found = managed_merchants(who).rows()
+    if query.active is not None:
+        found = found.filter(active=query.active)
+    return await paginate(found, query)
+
+
+@api.get(
+    "/api/v1/green-card-merchants/{merchant_id}",
+    roles=DISTRICT,
+    response=MerchantOut,
+    errors=(NoSuchMerchant,),
+)
+async def get_merchant(who: Principal, merchant_id: str) -> MerchantOut:
+    return MerchantOut.from_model(await managed_merchant(merchant_id, who=who))
+
+
+@api.patch(
+    "/api/v1/green-card-merchants/{merchant_id}",
+    roles=("district_admin",),
+    body=MerchantPatch,
+    response=MerchantOut,
+    errors=(NoSuchMerchant,),
+)
+async def change_merchant(who: Principal, merchant_id: str, body: MerchantPatch) -> MerchantOut:
+    """Changes a merchant's name, address or courtesy, or whether it honours the card now."""
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    return MerchantOut.from_model(await merchants.change(merchant_id, changes, by=who))
 
 
 # --- the green card: the merchant's page ---------------------------------------------------

@@ -14,6 +14,7 @@ from kernel.http import Day, JsonDecimal, PageQuery, Schema
 Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 GreenCardStatus = Literal["active", "suspended", "revoked"]
+GreenCardBasis = Literal["decision", "star"]
 
 
 # --- the green card ------------------------------------------------------------------------
@@ -39,6 +40,9 @@ class GreenCardOut(Schema):
     resident_id: str
     holder: str = Field(description="The holder's masked name, as a merchant sees it.")
     status: GreenCardStatus
+    basis: GreenCardBasis = Field(
+        description="`decision`: granted by an administrator; `star`: by the rule on stars."
+    )
     grant_reason: str
     granted_by: str
     granted_at: datetime
@@ -52,6 +56,7 @@ class MyGreenCardOut(Schema):
     id: str
     district: str
     status: GreenCardStatus
+    basis: GreenCardBasis
     grant_reason: str
     granted_at: datetime
     status_reason: str | None
@@ -67,6 +72,55 @@ class GreenCardScanOut(Schema):
     card_id: str
     shown_status: GreenCardStatus
     scanned_at: datetime
+
+
+# --- merchants that honour the card ------------------------------------------------------
+
+MerchantName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Address = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Courtesy = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class MerchantIn(Schema):
+    name: MerchantName
+    address: Address
+    courtesy: Courtesy = Field(description="The courtesy (礼遇) to holders: 凭绿卡就餐九折.")
+    active: bool = Field(default=True, description="Whether it honours the card now.")
+
+
+class MerchantPatch(Schema):
+    """What changes; what is left out stays."""
+
+    name: MerchantName | None = None
+    address: Address | None = None
+    courtesy: Courtesy | None = None
+    active: bool | None = None
+
+
+class MerchantQuery(PageQuery):
+    active: bool | None = None
+
+
+class MerchantOut(Schema):
+    """A merchant as the district manages it."""
+
+    id: str
+    name: str
+    address: str
+    courtesy: str
+    active: bool
+    created_at: datetime
+    changed_at: datetime | None
+
+
+class OfferedMerchantOut(Schema):
+    """A merchant where the holder's valid card brings a courtesy."""
+
+    id: str
+    district: str = Field(description="The district whose card it honours.")
+    name: str
+    address: str
+    courtesy: str
 
 
 # --- partner banks -------------------------------------------------------------------------

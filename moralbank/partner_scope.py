@@ -3,6 +3,8 @@ that answer 404 outside it.
 
 A green card is read by its holder and managed by its district's administrators; its scans
 are read by the same two. Workers have no part in it: the card is the district's decision.
+The merchants that honour the card are the district administrators' to manage; a resident
+reads the active ones of a district where they hold a valid card.
 Partner banks are the district administrators' business; a resident sees their district's
 (what each band means there). A household's consents and the partners' queries about it are
 read by its members and its district's administrators."""
@@ -12,11 +14,12 @@ from __future__ import annotations
 from accounts.scope import own_district
 from kernel.auth import Principal
 from kernel.i18n import N_
-from kernel.scope import NEVER, Condition, Scope, eq, within
-from moralbank.partner_errors import NoSuchGreenCard
+from kernel.scope import NEVER, Condition, Scope, all_of, eq, within
+from moralbank.partner_errors import NoSuchGreenCard, NoSuchMerchant
 from moralbank.partner_models import (
     Consent,
     GreenCard,
+    GreenCardMerchant,
     GreenCardScan,
     PartnerBank,
     PartnerQuery,
@@ -58,6 +61,30 @@ async def managed_green_card(card_id: str, *, who: Principal) -> GreenCard:
     if card is None:
         raise NoSuchGreenCard(N_("No such green card."))
     return card
+
+
+def managed_merchants(who: Principal) -> Scope[GreenCardMerchant]:
+    """The merchants that honour a district's card: registered and changed by its admins."""
+    return Scope(GreenCardMerchant, _district(who))
+
+
+def offered_merchants(who: Principal) -> Scope[GreenCardMerchant]:
+    """Where a resident's card brings a courtesy: the active merchants of each district whose
+    card they hold valid (a suspended card is honoured nowhere, so it shows none)."""
+    if who.role != "resident":
+        return managed_merchants(who)
+    valid = all_of(eq("resident_id", who.id), eq("status", "active"))
+    return Scope(
+        GreenCardMerchant,
+        all_of(eq("active", True), within("district_id", GreenCard, "district_id", valid)),
+    )
+
+
+async def managed_merchant(merchant_id: str, *, who: Principal) -> GreenCardMerchant:
+    merchant = await managed_merchants(who).rows().get_or_none(id=merchant_id)
+    if merchant is None:
+        raise NoSuchMerchant(N_("No such merchant."))
+    return merchant
 
 
 def managed_partners(who: Principal) -> Scope[PartnerBank]:

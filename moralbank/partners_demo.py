@@ -1,19 +1,30 @@
-"""The demo's partner bank and green card (`seed-demo`): 海曙农商银行 with its band terms and
-known demo credentials, 王家's consent to it, and a green card for 小王 that a merchant can
-scan. Safe to run again (it finds what it made)."""
+"""The demo's partner bank and green cards (`seed-demo`): 海曙农商银行 with its band terms and
+known demo credentials, 王家's consent to it, a green card for 小王 that a merchant can scan,
+the district's rule that a star of any quarter earns its head a card (the stars of the last
+quarter get theirs at once), and a merchant with its courtesy. Safe to run again (it finds
+what it made)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from accounts.models import Community, District, Household, Resident
+from accounts.schemas import DistrictRulesPatch
+from accounts.service import change_rules, rules_at
 from kernel import localtime
 from kernel.auth import Principal
-from moralbank import green_cards
+from moralbank import green_cards, merchants
 from moralbank.consents import PURPOSES
-from moralbank.partner_models import Consent, GreenCard, PartnerBank, PartnerCredential
-from moralbank.partner_schemas import BandTerms
+from moralbank.partner_models import (
+    Consent,
+    GreenCard,
+    GreenCardMerchant,
+    PartnerBank,
+    PartnerCredential,
+)
+from moralbank.partner_schemas import BandTerms, MerchantIn
 from moralbank.partners import SECRET_PREFIX, register, secret_hash
+from moralbank.star_cards import grant_for_stars
 
 BANK = "海曙农商银行"
 # The demo's client id; its secret is `mbs_` followed by the demo password (docs).
@@ -49,6 +60,11 @@ TERMS = [
     },
 ]
 MODEL = "demo-resident-1"  # 小王, head of 王家: the moral model with the green card
+MERCHANT = {
+    "name": "老宁波汤圆店",
+    "address": "海曙区鼓楼步行街 12 号",
+    "courtesy": "凭绿卡就餐九折，汤圆加送一份",
+}
 
 
 async def seed_partners(district: District, communities: list[Community], password: str) -> None:
@@ -67,8 +83,33 @@ async def seed_partners(district: District, communities: list[Community], passwo
             created_by=admin.subject,
         )
     model = await Resident.get_or_none(openid=MODEL, district_id=district.id)
-    if model is None:
-        return
+    if model is not None:
+        await _model(district, partner, model, admin)
+    await _green_card_rule(district, admin)
+
+
+async def _green_card_rule(district: District, admin: Principal) -> None:
+    """The rule (in force since 2020, as the district's history), a merchant, and the cards
+    the last quarter's stars earn: 小王 holds his already, so the rule notes it and grants none."""
+    if (await rules_at(district.id)).green_card_on_star == "off":
+        # Each version holds the whole rules: the one dated 2020 reaches the last quarter's end
+        # but not past the versions other parts of the demo wrote since, so a second says it
+        # from now on.
+        for since in (datetime(2020, 1, 1, tzinfo=UTC), None):
+            await change_rules(
+                district,
+                DistrictRulesPatch(green_card_on_star="quarterly", effective_from=since),
+                by=admin,
+                seeding=since is not None,
+            )
+    if not await GreenCardMerchant.exists(district_id=district.id):
+        await merchants.register(MerchantIn.model_validate(MERCHANT), by=admin)
+    await grant_for_stars(datetime.now(UTC))
+
+
+async def _model(
+    district: District, partner: PartnerBank, model: Resident, admin: Principal
+) -> None:
     if not await GreenCard.exists(resident_id=model.id):
         await green_cards.grant(model.id, reason="热心公益，连续四个季度评为道德之星", by=admin)
     # The consent is the head's to give (`consents.consenting_household`): 小王 heads 王家.

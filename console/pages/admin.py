@@ -35,6 +35,7 @@ from kernel import localtime
 from kernel.errors import Invalid, NotFound
 from kernel.http import parse
 from kernel.i18n import N_, translate
+from moralbank.star_cards import RULE_NAMES as GREEN_CARD_RULES
 
 RULE_FLAGS = ("moral_bank_enabled", "backfill_earns_credits")
 RULE_NUMBERS = (
@@ -93,6 +94,8 @@ def _patch(values: dict[str, str]) -> DistrictRulesPatch:
     for name in RULE_NUMBERS:
         if values.get(name):
             data[name] = values[name]
+    if values.get("green_card_on_star"):
+        data["green_card_on_star"] = values["green_card_on_star"]
     if values.get("household_actions_shown"):
         data["household_actions"] = sorted(
             name.removeprefix(HOUSEHOLD_ACTION)
@@ -150,6 +153,13 @@ def _differences(before: DistrictRules, after: DistrictRules, actions: dict[str,
                 )
             continue
         label = translate(names.FIELDS.get(name, N_("The form")))
+        if name == "green_card_on_star":
+            was, will = (
+                translate(GREEN_CARD_RULES.get(str(v), N_("Unknown")))
+                for v in (old.get(name, "off"), new[name])
+            )
+            lines.append(f"{label}：{was} → {will}")
+            continue
         if name == "household_actions":
             was, will = (
                 "、".join(actions.get(c, c) for c in codes) or translate("None")
@@ -194,6 +204,7 @@ async def _settings_page(
         values=values,
         preview=preview,
         expiry=EXPIRY,
+        green_card_rules=GREEN_CARD_RULES,
         districts=await District.all().order_by("code") if ctx.who.role == "platform_admin" else [],
     )
 

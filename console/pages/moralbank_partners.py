@@ -1,5 +1,6 @@
 """The moral bank's outward side in the console, under /console/moral-bank: the district's green
-cards (grant, suspend, reinstate, revoke, each look at a card's page) and partner banks
+cards (grant, suspend, reinstate, revoke, each look at a card's page; those the rule on stars
+granted say so), the merchants that honour them with their courtesies, and partner banks
 (register with the terms table, change the terms, new credentials shown once). Every rule is
 the domain's (`moralbank.green_cards`, `moralbank.partners`); the pages only adapt forms."""
 
@@ -17,11 +18,20 @@ from kernel.auth import Role
 from kernel.errors import NotFound
 from kernel.http import parse
 from kernel.i18n import N_, translate
-from moralbank import green_cards, partners
-from moralbank.partner_models import GREEN_CARD_STATUSES, PartnerCredential
-from moralbank.partner_schemas import GreenCardDecisionIn, GreenCardIn, PartnerIn, TermsIn
+from moralbank import green_cards, merchants, partners
+from moralbank.partner_models import GREEN_CARD_STATUSES, GreenCardStar, PartnerCredential
+from moralbank.partner_schemas import (
+    GreenCardDecisionIn,
+    GreenCardIn,
+    MerchantIn,
+    MerchantPatch,
+    PartnerIn,
+    TermsIn,
+)
 from moralbank.partner_scope import (
     managed_green_cards,
+    managed_merchant,
+    managed_merchants,
     managed_partners,
     readable_green_card,
     readable_green_card_scans,
@@ -87,6 +97,7 @@ async def green_card_page(ctx: Ctx) -> Response:
         holder=green_cards.holder_name(resident),
         nickname=resident.nickname,
         scans=scans,
+        star=await GreenCardStar.get_or_none(card_id=card.id, outcome="granted"),
     )
 
 
@@ -196,4 +207,49 @@ routes += [
     _get("/partners/{id}", partner_page, DISTRICT),
     _post("/partners/{id}/terms", change_terms, DECIDES),
     _post("/partners/{id}/credentials", renew_credentials, DECIDES),
+]
+
+
+# --- merchants that honour the card --------------------------------------------------------
+
+MERCHANT_FIELDS = ("name", "address", "courtesy")
+
+
+async def merchants_page(ctx: Ctx) -> Response:
+    found = await managed_merchants(ctx.who).rows().order_by("-active", "name").limit(500)
+    return ctx.render("moralbank/merchants.html", merchants=found)
+
+
+async def register_merchant(ctx: Ctx) -> Response:
+    values = await form_data(ctx)
+    body = parse(MerchantIn, {name: values.get(name, "") for name in MERCHANT_FIELDS})
+    assert isinstance(body, MerchantIn)
+    merchant = await merchants.register(body, by=ctx.who)
+    await ctx.say(translate("The merchant is registered."))
+    return redirect(f"/console{P}/merchants/{merchant.id}")
+
+
+async def merchant_page(ctx: Ctx) -> Response:
+    merchant = await managed_merchant(ctx.request.path_params["id"], who=ctx.who)
+    return ctx.render("moralbank/merchant.html", merchant=merchant)
+
+
+async def change_merchant(ctx: Ctx) -> Response:
+    values = await form_data(ctx)
+    data: dict[str, Any] = {name: values.get(name, "") for name in MERCHANT_FIELDS}
+    data["active"] = values.get("active") == "on"
+    body = parse(MerchantPatch, data)
+    assert isinstance(body, MerchantPatch)
+    merchant = await merchants.change(
+        ctx.request.path_params["id"], body.model_dump(exclude_none=True), by=ctx.who
+    )
+    await ctx.say(translate("The merchant is saved."))
+    return redirect(f"/console{P}/merchants/{merchant.id}")
+
+
+routes += [
+    _get("/merchants", merchants_page, DISTRICT),
+    _post("/merchants", register_merchant, DECIDES),
+    _get("/merchants/{id}", merchant_page, DISTRICT),
+    _post("/merchants/{id}", change_merchant, DECIDES),
 ]

@@ -1,5 +1,5 @@
 """The moral bank partners' objects of district d1 for the scope matrix and walker: a green card
-of resident 甲, scanned once; a partner bank."""
+of resident 甲, scanned once; a merchant that honours it; a partner bank."""
 
 from __future__ import annotations
 
@@ -27,7 +27,17 @@ async def partner_objects(world: World) -> dict[str, str]:
     assert partner.status_code == 201, partner.text
     partner_id = partner.json()["partner"]["id"]
     consent_id = await _consent_and_query(world, partner_id, partner.json()["credentials"])
-    return {"card_id": granted.json()["id"], "partner_id": partner_id, "consent_id": consent_id}
+    shop = await world.district_admin.client.post(
+        "/api/v1/green-card-merchants",
+        json={"name": "汤圆店", "address": "鼓楼步行街", "courtesy": "九折"},
+    )
+    assert shop.status_code == 201, shop.text
+    return {
+        "card_id": granted.json()["id"],
+        "partner_id": partner_id,
+        "consent_id": consent_id,
+        "merchant_id": shop.json()["id"],
+    }
 
 
 async def _consent_and_query(world: World, partner_id: str, credentials: dict[str, str]) -> str:
@@ -68,13 +78,15 @@ async def _consent_and_query(world: World, partner_id: str, credentials: dict[st
 
 
 async def mark_partner_rows(world: World, marker: str) -> None:
-    """Tags the texts of c1's rows: the green cards' reasons."""
+    """Tags the texts of c1's rows: the green cards' reasons; and d1's merchants (a resident
+    of d1 without a card sees none)."""
     from accounts.models import Resident
-    from moralbank.partner_models import GreenCard, PartnerBank
+    from moralbank.partner_models import GreenCard, GreenCardMerchant, PartnerBank
 
     c1 = await Resident.filter(community_id=world.community_id).values_list("id", flat=True)
     await GreenCard.filter(resident_id__in=c1).update(grant_reason=f"绿卡{marker}")
     await PartnerBank.filter(district_id=world.district_id).update(name=f"银行{marker}")
+    await GreenCardMerchant.filter(district_id=world.district_id).update(name=f"商户{marker}")
 
 
 def scope_values() -> dict[str, Any]:
@@ -87,6 +99,8 @@ def scope_values() -> dict[str, Any]:
             "readable_green_cards",
             "managed_green_cards",
             "readable_green_card_scans",
+            "managed_merchants",
+            "offered_merchants",
             "managed_partners",
             "offered_partners",
             "readable_consents",
@@ -96,13 +110,16 @@ def scope_values() -> dict[str, Any]:
 
 
 async def seed_forms(row: Any, place: Any, resident: Any, household: Any) -> None:
-    """A green card of the place's resident, scanned; a partner of its district; a consent of
-    the place's household to it, and a question about it (for `test_scope_forms`)."""
+    """A green card of the place's resident, scanned; merchants of its district, active and
+    not; a partner of its district; a consent of the place's household to it, and a question
+    about it (for `test_scope_forms`)."""
     from moralbank import partner_models as m
 
     district_id = place.district_id
     card = await row(m.GreenCard, district_id=district_id, resident_id=resident.id)
     await row(m.GreenCardScan, card_id=card.id, district_id=district_id)
+    for active in (True, False):
+        await row(m.GreenCardMerchant, district_id=district_id, active=active)
     partner = await row(m.PartnerBank, district_id=district_id)
     about = {"district_id": district_id, "household_id": household.id, "partner_id": partner.id}
     await row(m.Consent, **about, given_by_id=resident.id)

@@ -1,6 +1,7 @@
 """`seed-demo` shows the partners' loop: 海曙农商银行 signs in with the demo credentials and gets
-王家's attestation under its consent; 小王's green card is valid on a merchant's phone — once,
-however often the demo runs."""
+王家's attestation under its consent; 小王's green card is valid on a merchant's phone and shows
+him the merchant's courtesy; the district's rule gave the last quarter's other stars' heads
+their cards — once, however often the demo runs."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ PASSWORD = "demo-password-2026"
 
 async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_valid(app, client):
     from accounts.models import Household
-    from moralbank.partner_models import Consent, GreenCard, PartnerBank
+    from moralbank.partner_models import Consent, GreenCard, GreenCardStar, PartnerBank
 
     await seed(PASSWORD)
     await seed(PASSWORD)
     assert await PartnerBank.all().count() == 1
-    assert await GreenCard.all().count() == 1 and await Consent.all().count() == 1
+    assert await GreenCard.filter(basis="decision").count() == 1
+    assert await Consent.all().count() == 1
+    stars = {s.outcome for s in await GreenCardStar.all()}
+    assert stars == {"granted", "held"}  # 小王 heads a star and holds his card already
+    assert (
+        await GreenCard.filter(basis="star").count()
+        == await GreenCardStar.filter(outcome="granted").count()
+    )
     token = await client.post(
         "/api/v1/partner/token",
         data={"grant_type": "client_credentials"},
@@ -38,6 +46,8 @@ async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_val
     login = await client.post("/api/v1/auth/wechat", json={"code": "dev-demo-resident-1"})
     me = {"Authorization": f"Bearer {login.json()['access_token']}"}
     card = (await client.get("/api/v1/me/green-cards", headers=me)).json()["items"][0]
+    offered = (await client.get("/api/v1/me/green-card-merchants", headers=me)).json()["items"]
+    assert [m["courtesy"] for m in offered] == ["凭绿卡就餐九折，汤圆加送一份"]
     transport = httpx.ASGITransport(app=app, client=("198.51.100.9", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as merchant:
         page = await merchant.get("/green-cards/" + card["link"].rsplit("/green-cards/", 1)[1])

@@ -28,6 +28,11 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
         "/api/v1/rewards", json={"title": "环保袋", "cost": 2, "stock": 10}
     )
     reward_id = reward.json()["id"]
+    merchant = await world.district_admin.client.post(
+        "/api/v1/green-card-merchants",
+        json={"name": "汤圆店", "address": "鼓楼步行街", "courtesy": "九折"},
+    )
+    merchant_id = merchant.json()["id"]
     # Each PATCH route: who may patch it, and where it reads back.
     routes: dict[str, tuple[Any, str]] = {
         "/api/v1/me": (world.resident, "/api/v1/me"),
@@ -42,6 +47,10 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
             world.admin,
             "/api/v1/districts/d1/communities",
         ),
+        "/api/v1/green-card-merchants/{merchant_id}": (
+            world.district_admin,
+            f"/api/v1/green-card-merchants/{merchant_id}",
+        ),
     }
     document = (await world.admin.client.get("/openapi.json")).json()
     patchable = {path for path, operations in document["paths"].items() if "patch" in operations}
@@ -51,6 +60,7 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
         "community_code": "c1",
         "activity_id": activity["id"],
         "reward_id": reward_id,
+        "merchant_id": merchant_id,
     }
     for template, (who, readback) in routes.items():
         empty_bodies: tuple[dict[str, Any] | None, ...] = ({}, None)

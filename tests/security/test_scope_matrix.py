@@ -264,6 +264,8 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/partners/{partner_id}"): Case(),
     ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
     ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
+    ("GET", "/api/v1/green-card-merchants/{merchant_id}"): Case(),
+    ("PATCH", "/api/v1/green-card-merchants/{merchant_id}"): Case(body={"courtesy": "九折"}),
     ("POST", "/api/v1/me/household/consents/{consent_id}/withdrawal"): Case(),
     ("POST", "/api/v1/oversight/repairs/{repair_id}/decision"): Case(
         body={"decision": "grant", "reason": "准予"}

@@ -109,6 +109,8 @@ LISTS: dict[str, Case] = {
     "/api/v1/quiz/specials": Case(),
     "/api/v1/quiz/stats": Case(),
     "/api/v1/partners": Case(),
+    "/api/v1/green-card-merchants": Case(),
+    "/api/v1/me/green-card-merchants": Case(),
     "/api/v1/me/household/partners": Case(
         sees={"resident_of_other_community": "a district's partner banks are offered to all"}
     ),
@@ -180,6 +182,8 @@ PAGES: dict[str, Case] = {
     "/campaigns/{id}/export": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/event-zones/{id}/gate": Case(sees={"worker_of_other_community": DISTRICT_CAMPAIGN}),
     "/moral-bank/partners": Case(),
+    "/moral-bank/merchants": Case(),
+    "/moral-bank/merchants/{id}": Case(),
     "/moral-bank/partners/{id}": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
@@ -202,6 +206,7 @@ PAGE_IDS = {
     "/campaigns/{id}/export": "campaign_id",
     "/event-zones/{id}/gate": "zone_id",
     "/moral-bank/partners/{id}": "partner_id",
+    "/moral-bank/merchants/{id}": "merchant_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
 PAGE_IDS.update(assessment_scope_cases.PAGE_IDS)
