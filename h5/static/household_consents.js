@@ -147,25 +147,26 @@
       return item;
     }
     const confirm = item.querySelector(".confirm");
+    const yes = confirm.querySelector(".confirm-yes");
     const error = item.querySelector(".form-error");
     button.addEventListener("click", function () {
       confirm.hidden = false;
       button.hidden = true;
-      confirm.querySelector(".confirm-yes").focus();
+      yes.focus();
     });
     confirm.querySelector(".confirm-no").addEventListener("click", function () {
       confirm.hidden = true;
       button.hidden = false;
       button.focus();
     });
-    confirm.querySelector(".confirm-yes").addEventListener("click", async function (event) {
-      event.currentTarget.disabled = true;
+    yes.addEventListener("click", async function () {
+      yes.disabled = true;
       error.textContent = "";
       try {
         await api("POST", "/api/v1/me/household/consents/" + encodeURIComponent(consent.id)
           + "/withdrawal");
       } catch (failure) {
-        event.currentTarget.disabled = false;
+        yes.disabled = false;
         return failed(failure, error);
       }
       await load(say.withdrawn);
