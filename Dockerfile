@@ -20,6 +20,7 @@ COPY app ./app
 COPY kernel ./kernel
 COPY accounts ./accounts
 COPY console ./console
+COPY h5 ./h5
 COPY activities ./activities
 COPY credits ./credits
 COPY oversight ./oversight

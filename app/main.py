@@ -23,6 +23,7 @@ from accounts.routes import APIS as ACCOUNTS_APIS
 from app.domains import APIS, tortoise_config
 from console.routes import routes as console_routes
 from console.web import http_error_page, wants_page
+from h5.routes import routes as h5_routes
 from kernel import authcache, db
 from kernel.errors import EXCEPTION_HANDLERS, handle_http_exception
 from kernel.http import Api, Endpoint, routes_of
@@ -127,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         Mount("/console", routes=console_routes),
+        Mount("/h5", routes=h5_routes),
     ]
     routes.extend(routes_of(all_apis()))
     application = Starlette(

@@ -48,6 +48,11 @@ async def household_of(who: Principal) -> str | None:
     return resident.household_id if resident else None
 
 
+def last_day(consent: Consent) -> date:
+    """The last local day the consent holds (the `until` it was given with)."""
+    return localtime.local_date(consent.valid_until) - timedelta(days=1)
+
+
 def state(consent: Consent, now: datetime) -> str:
     """live, expired or withdrawn."""
     if consent.withdrawn_at is not None:

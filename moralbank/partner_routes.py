@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from accounts.models import District, Resident
 from credits.recognition.credentials import MEDIA_TYPE as VC_JWT
 from credits.recognition.credentials import sign
+from kernel import localtime
 from kernel.auth import Principal, Role
 from kernel.errors import Problem, RateLimited
 from kernel.http import Api, Page, PageQuery, paginate, preferred_type
@@ -502,6 +503,7 @@ async def _consents_out(found: list[Consent]) -> list[ConsentOut]:
             c,
             partner=names[c.partner_id],
             purpose_name=_(consents.PURPOSES[c.purpose]),
+            until=consents.last_day(c),
             state=consents.state(c, now),
         )
         for c in found
@@ -524,9 +526,13 @@ async def my_household_partners(who: Principal, query: PageQuery) -> dict[str, A
     items = []
     for partner in page["items"]:
         band = partners.band_for(partner.terms, standing[0]) if standing else None
+        period = standing[1] if standing and band else None
         items.append(
             PartnerOfferOut.from_model(
-                partner, band=band, period=standing[1] if standing and band else None
+                partner,
+                band=band,
+                period=period,
+                period_name=localtime.period_name(period) if period else None,
             )
         )
     return {**page, "items": items}

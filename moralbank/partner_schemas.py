@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -220,6 +220,7 @@ class ConsentOut(Schema):
     purpose_name: str
     given_at: datetime
     valid_until: datetime
+    until: date = Field(description="The last day (Beijing time) it holds, as it was given.")
     withdrawn_at: datetime | None
     state: Literal["live", "expired", "withdrawn"]
 
@@ -244,6 +245,7 @@ class PartnerOfferOut(Schema):
     terms: list[BandTermsOut]
     band: BandTermsOut | None = Field(description="The household's band here, if it has one.")
     period: str | None = Field(description="The assessment period the band comes from.")
+    period_name: str | None = Field(description="That period by its name (2026年第三季度).")
 
 
 class AttestationIn(Schema):

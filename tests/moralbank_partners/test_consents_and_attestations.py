@@ -140,6 +140,7 @@ async def test_withdrawing_consent_revokes_the_attestation_at_once_and_refuses_n
     registered = await register_partner(world)
     token = await partner_token(world, registered["credentials"])
     consent = await _consent(world, registered["partner"]["id"])
+    assert consent["until"] == (localtime.today() + timedelta(days=30)).isoformat()
     issued = await _ask(world, token, household)
     credential = await _verify(world, issued.json()["vc_jwt"])
     assert await _status_bit(world, credential) == 0
@@ -205,10 +206,10 @@ async def test_the_resident_sees_what_the_households_band_means_at_each_partner(
         "loan_limit": 300000,
         "rate": "年利率 3.85% 起",
     }
-    assert offer["period"] == period
+    assert (offer["period"], offer["period_name"]) == (period, localtime.period_name(period))
     neighbour = await world.new_resident("o-no-household")
     [theirs] = (await neighbour.client.get("/api/v1/me/household/partners")).json()["items"]
-    assert theirs["band"] is None and theirs["period"] is None
+    assert theirs["band"] is None and theirs["period"] is None and theirs["period_name"] is None
     elsewhere = await world.other_resident.client.get("/api/v1/me/household/partners")
     assert elsewhere.json()["items"] == []
 
