@@ -58,6 +58,10 @@ MESSAGES = {
     "agree_first": N_("Tick the box to say you have read this and consent separately."),
     "given": N_("Consent given."),
     "withdrawn": N_("Consent withdrawn."),
+    "no_contact": N_(
+        "Not given yet: the district has not entered the bank's contact. Ask your community "
+        "before you consent."
+    ),
 }
 
 

@@ -135,11 +135,18 @@ class PartnerBank(Model):
     )
     district_id: str
     name = fields.CharField(max_length=100)
+    # How a household reaches the bank (PIPL art. 23): a phone number and/or an address, as the
+    # district wrote it. Required at registration since migration 0038; NULL only for a bank
+    # registered before it, until the district adds one (the consent screen says it is missing).
+    contact = fields.CharField(max_length=200, null=True)
     # [{"min_score", "max_score", "band", "loan_limit", "rate"}], ordered by score.
     terms: Any = fields.JSONField()
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
     terms_changed_at = fields.DatetimeField(null=True)
+    # The last change of its name or contact: by whom, when.
+    changed_by = fields.CharField(max_length=64, null=True)
+    changed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "partner_bank"

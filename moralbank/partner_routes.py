@@ -74,6 +74,7 @@ from moralbank.partner_schemas import (
     PartnerIn,
     PartnerOfferOut,
     PartnerOut,
+    PartnerPatch,
     PartnerQueryOut,
     PartnerRegisteredOut,
     PartnerTokenOut,
@@ -400,7 +401,11 @@ async def register_partner(who: Principal, body: PartnerIn) -> PartnerRegistered
     """A district administrator registers a partner bank with its band-to-terms table, and is
     shown its client credentials once (not replayable: the secret is kept only hashed)."""
     partner = await partners.register(
-        name=body.name, terms=body.terms, district_id=who.district_id or "", by=who
+        name=body.name,
+        contact=body.contact,
+        terms=body.terms,
+        district_id=who.district_id or "",
+        by=who,
     )
     credentials = await partners.issue_credentials(partner.id, by=who)
     return PartnerRegisteredOut(
@@ -424,6 +429,20 @@ async def list_partners(who: Principal, query: PageQuery) -> dict[str, Any]:
 )
 async def get_partner(who: Principal, partner_id: str) -> PartnerOut:
     partner = await partners.readable_partner(partner_id, who=who)
+    return (await _partners_out([partner]))[0]
+
+
+@api.patch(
+    "/api/v1/partners/{partner_id}",
+    roles=("district_admin",),
+    body=PartnerPatch,
+    response=PartnerOut,
+    errors=(NoSuchPartner, PartnerExists),
+)
+async def change_partner(who: Principal, partner_id: str, body: PartnerPatch) -> PartnerOut:
+    """Changes the partner's name or contact (what households are told before they consent,
+    PIPL art. 23); what is left out stays."""
+    partner = await partners.change(partner_id, name=body.name, contact=body.contact, by=who)
     return (await _partners_out([partner]))[0]
 
 

@@ -162,9 +162,28 @@ def _ordered(terms: list[BandTerms]) -> list[BandTerms]:
 Terms = Annotated[list[BandTerms], Field(min_length=1, max_length=10), AfterValidator(_ordered)]
 
 
+PartnerName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Contact = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    Field(
+        description="How a household reaches the bank: a phone number and/or an address "
+        "(0574-12345678 宁波市海曙区…). Shown on the consent screen (PIPL art. 23).",
+    ),
+]
+
+
 class PartnerIn(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    name: PartnerName
+    contact: Contact
     terms: Terms
+
+
+class PartnerPatch(Schema):
+    """The bank's name or contact; what is left out stays. Its terms have their own route."""
+
+    name: PartnerName | None = None
+    contact: Contact | None = None
 
 
 class TermsIn(Schema):
@@ -174,6 +193,7 @@ class TermsIn(Schema):
 class PartnerOut(Schema):
     id: str
     name: str
+    contact: str | None = Field(description="None only for a bank registered before contacts.")
     terms: list[BandTermsOut]
     created_at: datetime
     terms_changed_at: datetime | None
@@ -242,6 +262,9 @@ class PartnerOfferOut(Schema):
 
     id: str
     name: str
+    contact: str | None = Field(
+        description="How to reach the bank (PIPL art. 23); None if its district has not said."
+    )
     terms: list[BandTermsOut]
     band: BandTermsOut | None = Field(description="The household's band here, if it has one.")
     period: str | None = Field(description="The assessment period the band comes from.")

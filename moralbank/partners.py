@@ -47,13 +47,40 @@ def _terms_json(terms: list[BandTerms]) -> list[dict[str, Any]]:
 
 
 async def register(
-    *, name: str, terms: list[BandTerms], district_id: str, by: Principal
+    *, name: str, contact: str, terms: list[BandTerms], district_id: str, by: Principal
 ) -> PartnerBank:
     if await PartnerBank.exists(district_id=district_id, name=name):
         raise PartnerExists(N_("The district has a partner named {name} already."), name=name)
     return await PartnerBank.create(
-        district_id=district_id, name=name, terms=_terms_json(terms), created_by=by.subject
+        district_id=district_id,
+        name=name,
+        contact=contact,
+        terms=_terms_json(terms),
+        created_by=by.subject,
     )
+
+
+async def change(
+    partner_id: str, *, name: str | None, contact: str | None, by: Principal
+) -> PartnerBank:
+    """Changes the bank's name or contact (what the consent screen tells from now on); what
+    is None stays, and a change that changes nothing writes nothing."""
+    partner = await managed_partner(partner_id, who=by)
+    asked = {"name": name, "contact": contact}
+    differing: dict[str, Any] = {
+        k: v for k, v in asked.items() if v is not None and getattr(partner, k) != v
+    }
+    if not differing:
+        return partner
+    if "name" in differing and await PartnerBank.exists(
+        district_id=partner.district_id, name=differing["name"]
+    ):
+        raise PartnerExists(N_("The district has a partner named {name} already."), name=name)
+    differing |= {"changed_by": by.subject, "changed_at": datetime.now(UTC)}
+    for field, value in differing.items():
+        setattr(partner, field, value)
+    await partner.save(update_fields=list(differing))
+    return partner
 
 
 async def change_terms(partner_id: str, terms: list[BandTerms], *, by: Principal) -> PartnerBank:

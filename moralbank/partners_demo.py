@@ -23,10 +23,12 @@ from moralbank.partner_models import (
     PartnerCredential,
 )
 from moralbank.partner_schemas import BandTerms, MerchantIn
-from moralbank.partners import SECRET_PREFIX, register, secret_hash
+from moralbank.partners import SECRET_PREFIX, change, register, secret_hash
 from moralbank.star_cards import grant_for_stars
 
 BANK = "海曙农商银行"
+# What the consent screen tells a household of the bank (PIPL art. 23); a demo, not the bank's.
+CONTACT = "0574-87000000 宁波市海曙区中山西路 100 号"
 # The demo's client id; its secret is `mbs_` followed by the demo password (docs).
 CLIENT_ID = "mbp_haishu_demo"
 TERMS = [
@@ -71,10 +73,13 @@ async def seed_partners(district: District, communities: list[Community], passwo
     admin = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)
     partner = await PartnerBank.get_or_none(district_id=district.id, name=BANK) or await register(
         name=BANK,
+        contact=CONTACT,
         terms=[BandTerms.model_validate(t) for t in TERMS],
         district_id=district.id,
         by=admin,
     )
+    if partner.contact is None:  # seeded before contacts were asked for
+        partner = await change(partner.id, name=None, contact=CONTACT, by=admin)
     if not await PartnerCredential.exists(client_id=CLIENT_ID):
         await PartnerCredential.create(
             partner_id=partner.id,

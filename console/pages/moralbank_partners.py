@@ -1,8 +1,9 @@
 """The moral bank's outward side in the console, under /console/moral-bank: the district's green
 cards (grant, suspend, reinstate, revoke, each look at a card's page; those the rule on stars
 granted say so), the merchants that honour them with their courtesies, and partner banks
-(register with the terms table, change the terms, new credentials shown once). Every rule is
-the domain's (`moralbank.green_cards`, `moralbank.partners`); the pages only adapt forms."""
+(register with the contact and terms table, change the name, contact or terms, new credentials
+shown once). Every rule is the domain's (`moralbank.green_cards`, `moralbank.partners`); the
+pages only adapt forms."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from moralbank.partner_schemas import (
     MerchantIn,
     MerchantPatch,
     PartnerIn,
+    PartnerPatch,
     TermsIn,
 )
 from moralbank.partner_scope import (
@@ -162,10 +164,21 @@ async def partners_page(ctx: Ctx) -> Response:
 
 async def register_partner(ctx: Ctx) -> Response:
     form = await ctx.request.form()
-    body = parse(PartnerIn, {"name": str(form.get("name", "")), "terms": _terms(form)})
+    body = parse(
+        PartnerIn,
+        {
+            "name": str(form.get("name", "")),
+            "contact": str(form.get("contact", "")),
+            "terms": _terms(form),
+        },
+    )
     assert isinstance(body, PartnerIn)
     partner = await partners.register(
-        name=body.name, terms=body.terms, district_id=ctx.who.district_id or "", by=ctx.who
+        name=body.name,
+        contact=body.contact,
+        terms=body.terms,
+        district_id=ctx.who.district_id or "",
+        by=ctx.who,
     )
     credentials = await partners.issue_credentials(partner.id, by=ctx.who)
     return ctx.render(
@@ -182,6 +195,19 @@ async def partner_page(ctx: Ctx) -> Response:
         client_id=current.client_id if current else None,
         rows=range(TERM_ROWS),
     )
+
+
+async def change_partner(ctx: Ctx) -> Response:
+    values = await form_data(ctx)
+    body = parse(
+        PartnerPatch, {"name": values.get("name", ""), "contact": values.get("contact", "")}
+    )
+    assert isinstance(body, PartnerPatch)
+    partner = await partners.change(
+        ctx.request.path_params["id"], name=body.name, contact=body.contact, by=ctx.who
+    )
+    await ctx.say(translate("The partner bank is saved."))
+    return redirect(f"/console{P}/partners/{partner.id}")
 
 
 async def change_terms(ctx: Ctx) -> Response:
@@ -205,6 +231,7 @@ routes += [
     _get("/partners", partners_page, DISTRICT),
     _post("/partners", register_partner, DECIDES),
     _get("/partners/{id}", partner_page, DISTRICT),
+    _post("/partners/{id}", change_partner, DECIDES),
     _post("/partners/{id}/terms", change_terms, DECIDES),
     _post("/partners/{id}/credentials", renew_credentials, DECIDES),
 ]

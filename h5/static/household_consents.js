@@ -186,6 +186,7 @@
     // answers it once (the first answer replayed), never twice.
     let attempt = { body: null, key: null };
     fill(form, ".recipient", partner.name);
+    fill(form, ".recipient-contact", partner.contact || say.no_contact);
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
       error.textContent = "";

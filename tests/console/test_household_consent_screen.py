@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from kernel import localtime
+from moralbank.partners_demo import CONTACT
 from tests.chinese_text import english_words
 from tests.console import oversight_world as world
 from tests.console.conftest import PASSWORD, screenshot, serve
@@ -153,6 +154,8 @@ async def test_the_head_gives_a_consent_sees_the_bank_ask_and_withdraws_it(brows
 
         form = card.locator("form.consent-form")
         assert BANK in await form.locator(".recipient").inner_text()
+        assert await form.locator(".recipient-contact").inner_text() == CONTACT
+        assert "联系方式" in await form.locator(".disclosure").inner_text()
         for told in ("不提供分数、评分明细、家庭成员、姓名或身份证号码", "可随时撤回"):
             assert told in await form.inner_text()
         until = (localtime.today() + timedelta(days=30)).isoformat()

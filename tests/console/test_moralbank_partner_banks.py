@@ -11,6 +11,7 @@ import httpx
 from tests.console.conftest import Live, screenshot, sign_in
 from tests.console.test_accessibility import _violations
 
+CONTACT = "0574-22223333 宁波市二区府前路 8 号"
 BANDS = [
     ("AAA", "90", "100", "300000", "年利率 3.85% 起"),
     ("AA", "80", "89.99", "200000", "年利率 4.35% 起"),
@@ -41,6 +42,7 @@ async def test_a_district_registers_a_partner_bank_and_sees_its_secret_once(
         await page.set_viewport_size({"width": 390, "height": 844})
         form = page.locator("#register-form")
         await form.get_by_label("银行名称").fill("二区农商银行")
+        await form.get_by_label("银行联系方式").fill(CONTACT)
         for i, values in enumerate(BANDS):
             row = form.locator(f".term-row[data-row='{i}']")
             for label, value in zip(
@@ -61,11 +63,18 @@ async def test_a_district_registers_a_partner_bank_and_sees_its_secret_once(
         await page.get_by_role("link", name="返回 二区农商银行").click()
         assert secret not in await page.content()
         assert await page.locator("#client-id").inner_text() == client_id
+        assert await page.locator("#contact").inner_text() == CONTACT
         terms = await page.locator("#terms tbody tr").all_inner_texts()
         assert "AA" in terms[0] and "80–89.99" in terms[0] and "200000" in terms[0]
         assert await _token(live, client_id, secret) == 200
         assert await _violations(page, "a partner bank") == []
         await page.set_viewport_size({"width": 390, "height": 844})
+
+        about = page.locator("#partner-form")
+        await about.get_by_label("银行联系方式").fill("0574-88888888")
+        await about.get_by_role("button", name="保存名称和联系方式").click()
+        await page.wait_for_selector(".flash")
+        assert await page.locator("#contact").inner_text() == "0574-88888888"
 
         edit = page.locator("#terms-form")
         await edit.locator(".term-row[data-row='1']").get_by_label("利率").fill("年利率 4.2% 起")

@@ -8,6 +8,7 @@ import httpx
 
 from tests.conftest import World
 
+CONTACT = "0574-12345678 宁波市海曙区中山西路 1 号"
 TERMS = [
     {
         "band": "AAA",
@@ -35,7 +36,7 @@ TERMS = [
 
 async def register_partner(world: World, name: str = "海曙农商银行") -> dict[str, Any]:
     response = await world.district_admin.client.post(
-        "/api/v1/partners", json={"name": name, "terms": TERMS}
+        "/api/v1/partners", json={"name": name, "contact": CONTACT, "terms": TERMS}
     )
     assert response.status_code == 201, response.text
     return dict(response.json())

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import World
-from tests.moralbank_partners.conftest import TERMS
+from tests.moralbank_partners.conftest import CONTACT, TERMS
 
 
 async def partner_objects(world: World) -> dict[str, str]:
@@ -22,7 +22,7 @@ async def partner_objects(world: World) -> dict[str, str]:
         path = "/green-cards/" + card["link"].rsplit("/green-cards/", 1)[1]
         assert (await merchant.get(path)).status_code == 200
     partner = await world.district_admin.client.post(
-        "/api/v1/partners", json={"name": "海曙农商银行", "terms": TERMS}
+        "/api/v1/partners", json={"name": "海曙农商银行", "contact": CONTACT, "terms": TERMS}
     )
     assert partner.status_code == 201, partner.text
     partner_id = partner.json()["partner"]["id"]

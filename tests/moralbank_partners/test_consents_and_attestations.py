@@ -25,7 +25,7 @@ from tests.moralbank.assessment_world import (
     past_deadline,
     review_body,
 )
-from tests.moralbank_partners.conftest import bank, partner_token, register_partner
+from tests.moralbank_partners.conftest import CONTACT, bank, partner_token, register_partner
 
 SCHEMA = json.loads((Path(__file__).parent / "vc_data_model_2_0_schema.json").read_text())
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")
@@ -198,6 +198,7 @@ async def test_the_resident_sees_what_the_households_band_means_at_each_partner(
     offers = await world.resident.client.get("/api/v1/me/household/partners")
     assert offers.status_code == 200, offers.text
     [offer] = offers.json()["items"]
+    assert offer["contact"] == CONTACT
     assert offer["name"] == "海曙农商银行" and len(offer["terms"]) == 3
     assert offer["band"] == {
         "band": "AAA",

@@ -13,13 +13,19 @@ import pytest
 from moralbank.partner_errors import PartnerTokenRefused
 from moralbank.partner_models import PartnerCredential
 from moralbank.partners import authenticated_partner
-from tests.moralbank_partners.conftest import TERMS, bank, partner_token, register_partner
+from tests.moralbank_partners.conftest import (
+    CONTACT,
+    TERMS,
+    bank,
+    partner_token,
+    register_partner,
+)
 
 
 async def test_a_district_registers_a_partner_and_sees_its_secret_once(world):
     registered = await register_partner(world)
     partner, credentials = registered["partner"], registered["credentials"]
-    assert partner["name"] == "海曙农商银行"
+    assert partner["name"] == "海曙农商银行" and partner["contact"] == CONTACT
     assert [t["band"] for t in partner["terms"]] == ["A", "AA", "AAA"]
     assert partner["terms"][2]["min_score"] == 90 and partner["terms"][2]["loan_limit"] == 300000
     assert partner["client_id"] == credentials["client_id"]
@@ -33,7 +39,7 @@ async def test_a_district_registers_a_partner_and_sees_its_secret_once(world):
     stored = await PartnerCredential.get(client_id=credentials["client_id"])
     assert credentials["client_secret"] not in stored.secret_hash
     twice = await world.district_admin.client.post(
-        "/api/v1/partners", json={"name": "海曙农商银行", "terms": TERMS}
+        "/api/v1/partners", json={"name": "海曙农商银行", "contact": CONTACT, "terms": TERMS}
     )
     assert twice.status_code == 409 and "已有名为海曙农商银行" in twice.json()["detail"]
 
@@ -41,10 +47,40 @@ async def test_a_district_registers_a_partner_and_sees_its_secret_once(world):
 async def test_overlapping_bands_are_refused_in_chinese(world):
     overlapping = [TERMS[0], {**TERMS[1], "max_score": 95}]
     refused = await world.district_admin.client.post(
-        "/api/v1/partners", json={"name": "某银行", "terms": overlapping}
+        "/api/v1/partners", json={"name": "某银行", "contact": CONTACT, "terms": overlapping}
     )
     assert refused.status_code == 422
     assert "重叠" in refused.text
+
+
+async def test_a_partner_is_not_registered_without_its_contact(world):
+    for contact in ({}, {"contact": ""}, {"contact": "电" * 201}):
+        refused = await world.district_admin.client.post(
+            "/api/v1/partners", json={"name": "某银行", "terms": TERMS, **contact}
+        )
+        assert refused.status_code == 422, refused.text
+        detail = refused.json()["detail"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in detail), detail
+        assert [e["field"] for e in refused.json()["errors"]] == ["contact"], refused.text
+    listed = await world.district_admin.client.get("/api/v1/partners")
+    assert listed.json()["items"] == []
+
+
+async def test_a_district_changes_its_partners_name_and_contact(world):
+    partner = (await register_partner(world))["partner"]
+    other = (await register_partner(world, name="鄞州银行"))["partner"]
+    path = f"/api/v1/partners/{partner['id']}"
+    moved = await world.district_admin.client.patch(path, json={"contact": "0574-87654321"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["contact"] == "0574-87654321" and moved.json()["name"] == "海曙农商银行"
+    assert (await world.district_admin.client.get(path)).json()["contact"] == "0574-87654321"
+    taken = await world.district_admin.client.patch(path, json={"name": other["name"]})
+    assert taken.status_code == 409 and "已有名为鄞州银行" in taken.json()["detail"]
+    emptied = await world.district_admin.client.patch(path, json={"contact": ""})
+    assert emptied.status_code == 422
+    renamed = await world.district_admin.client.patch(path, json={"name": "海曙农商行"})
+    assert renamed.json()["name"] == "海曙农商行" and renamed.json()["contact"] == "0574-87654321"
+    assert (await world.worker.client.patch(path, json={"contact": "x"})).status_code == 403
 
 
 async def test_only_the_districts_administrators_manage_partners(world):

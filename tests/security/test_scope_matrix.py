@@ -262,6 +262,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/green-cards/{card_id}/scans"): Case(),
     ("GET", "/api/v1/me/green-cards/{card_id}/qr.png"): Case(),
     ("GET", "/api/v1/partners/{partner_id}"): Case(),
+    ("PATCH", "/api/v1/partners/{partner_id}"): Case(body={"contact": "0574-12345678"}),
     ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
     ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
     ("GET", "/api/v1/green-card-merchants/{merchant_id}"): Case(),
@@ -342,6 +343,7 @@ async def _quiz_objects(world: World) -> dict[str, str]:
         "quiz_id": special.json()["id"],
         "attempt_id": daily.json()["id"],
     }
+
 
 ROUTES.update(assessment_scope_cases.cases(Case))
 
