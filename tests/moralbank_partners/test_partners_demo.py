@@ -8,7 +8,7 @@ from __future__ import annotations
 import httpx
 
 from app.demo import seed
-from moralbank.partners_demo import CLIENT_ID
+from moralbank.partners_demo import CLIENT_ID, CONTACT
 
 PASSWORD = "demo-password-2026"
 
@@ -18,8 +18,11 @@ async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_val
     from moralbank.partner_models import Consent, GreenCard, GreenCardStar, PartnerBank
 
     await seed(PASSWORD)
+    # A bank seeded before contacts were asked for gets the demo's contact on the next seeding.
+    await PartnerBank.all().update(contact=None)
     await seed(PASSWORD)
     assert await PartnerBank.all().count() == 1
+    assert (await PartnerBank.get()).contact == CONTACT
     assert await GreenCard.filter(basis="decision").count() == 1
     assert await Consent.all().count() == 1
     stars = {s.outcome for s in await GreenCardStar.all()}
@@ -45,6 +48,8 @@ async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_val
 
     login = await client.post("/api/v1/auth/wechat", json={"code": "dev-demo-resident-1"})
     me = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    offers = (await client.get("/api/v1/me/household/partners", headers=me)).json()["items"]
+    assert [(o["name"], o["contact"]) for o in offers] == [("海曙农商银行", CONTACT)]
     card = (await client.get("/api/v1/me/green-cards", headers=me)).json()["items"][0]
     offered = (await client.get("/api/v1/me/green-card-merchants", headers=me)).json()["items"]
     assert [m["courtesy"] for m in offered] == ["凭绿卡就餐九折，汤圆加送一份"]
