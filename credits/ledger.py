@@ -381,8 +381,8 @@ async def post(
         raise await _refused(resolved[outcome.refused.account], outcome.refused)
     if not outcome.posted:
         return None
-    posted = _posted(header, [_Line(header, leg, resolved[leg.account]) for leg in legs],
-                     outcome.balances)  # fmt: skip
+    lines = [_Line(header, leg, resolved[leg.account]) for leg in legs]
+    posted = _posted(header, lines, outcome.balances)
     if riders:
         if expected is not None and outcome.balances != {
             resolved[k]: b for k, b in expected.items()
@@ -562,7 +562,8 @@ async def _post_in_one_statement(
     values |= entries
     ctes, riding = chained(riders, _POSTED, "r")
     clashing = values.keys() & riding.keys()
-    assert not clashing, f"values named twice in one statement: {sorted(clashing)}"
+    if clashing:
+        raise ValueError(f"values named twice in one statement: {sorted(clashing)}")
     values |= riding
     template = _one_statement(len(lines), len(bounded), rules is not None, tuple(ctes))
     result = (await query_rows(template, values))[0]
