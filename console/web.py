@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -28,6 +28,7 @@ from kernel.db import transaction
 from kernel.errors import Invalid, Problem
 from kernel.http import OUT_OF_RANGE, day_in_range
 from kernel.i18n import N_, current_locale, translate
+from kernel.pages import page_environment
 from kernel.settings import get_settings
 
 COOKIE = "console_session"
@@ -41,14 +42,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The security headers and the console's strict Content-Security-Policy come from
 # `kernel.middleware.RequestEdge`; console answers are never cached.
 SECURITY_HEADERS = {"Cache-Control": "no-store"}
-
-
-def _gettext(message: str) -> str:
-    return translate(message)
-
-
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return translate(singular if n == 1 else plural)
 
 
 def local(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -75,17 +68,7 @@ def number(value: Decimal | float | int | None) -> str:
 
 
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=_gettext, ngettext=_ngettext, newstyle=True
-    )
+    env = page_environment(TEMPLATES)
     env.filters.update(
         local=local,
         local_input=local_input,

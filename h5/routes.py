@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Mount, Route
@@ -17,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from kernel import localtime
 from kernel.i18n import N_, current_locale, translate
+from kernel.pages import page_environment
 from kernel.settings import get_settings
 from moralbank import consents
 
@@ -65,24 +65,7 @@ MESSAGES = {
 }
 
 
-def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda message: translate(message),
-        ngettext=lambda singular, plural, n: translate(singular if n == 1 else plural),
-        newstyle=True,
-    )
-    return env
-
-
-ENV = _env()
+ENV = page_environment(HERE / "templates")
 
 
 def render(template: str, **context: Any) -> HTMLResponse:
