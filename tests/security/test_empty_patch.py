@@ -9,6 +9,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from tests.activities.conftest import publish
+from tests.moralbank_partners.conftest import CONTACT, TERMS
 
 
 async def _row_counts() -> dict[str, int]:
@@ -33,6 +34,10 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
         json={"name": "汤圆店", "address": "鼓楼步行街", "courtesy": "九折"},
     )
     merchant_id = merchant.json()["id"]
+    partner = await world.district_admin.client.post(
+        "/api/v1/partners", json={"name": "海曙农商银行", "contact": CONTACT, "terms": TERMS}
+    )
+    partner_id = partner.json()["partner"]["id"]
     # Each PATCH route: who may patch it, and where it reads back.
     routes: dict[str, tuple[Any, str]] = {
         "/api/v1/me": (world.resident, "/api/v1/me"),
@@ -51,6 +56,7 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
             world.district_admin,
             f"/api/v1/green-card-merchants/{merchant_id}",
         ),
+        "/api/v1/partners/{partner_id}": (world.district_admin, f"/api/v1/partners/{partner_id}"),
     }
     document = (await world.admin.client.get("/openapi.json")).json()
     patchable = {path for path, operations in document["paths"].items() if "patch" in operations}
@@ -61,6 +67,7 @@ async def test_an_empty_patch_writes_nothing_on_any_patch_route(world):
         "activity_id": activity["id"],
         "reward_id": reward_id,
         "merchant_id": merchant_id,
+        "partner_id": partner_id,
     }
     for template, (who, readback) in routes.items():
         empty_bodies: tuple[dict[str, Any] | None, ...] = ({}, None)
