@@ -4,6 +4,7 @@ kill it, restart it or talk to it over TCP."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -51,6 +52,9 @@ class LiveService:
                 env=self.env,
                 stdout=log,
                 stderr=log,
+                # Its own process group: the HTTP server's workers (granian forks one even for
+                # one worker) are killed with it, as a container's processes are.
+                start_new_session=True,
             )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + ready_within
@@ -67,10 +71,16 @@ class LiveService:
         raise RuntimeError(f"the service did not start; see {self.log_path}")
 
     async def kill(self) -> None:
-        """SIGKILL: no shutdown, no cleanup, as when the machine loses the process."""
+        """SIGKILL to the service and its workers: no shutdown, no cleanup, as when the machine
+        loses the process (a worker left behind would go on answering on the port)."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        self._kill_group()
         await self.process.wait()
+
+    def _kill_group(self) -> None:
+        assert self.process is not None
+        with contextlib.suppress(ProcessLookupError):  # none of them is left
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     async def stop(self) -> None:
         if self.process is not None and self.process.returncode is None:
@@ -79,3 +89,5 @@ class LiveService:
                 await asyncio.wait_for(self.process.wait(), timeout=30)
             except TimeoutError:
                 await self.kill()
+        if self.process is not None:
+            self._kill_group()  # a worker that outlived an orderly stop
