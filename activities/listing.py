@@ -4,19 +4,24 @@ the activity row by every change of an enrolment, `Activity.enrolled_now`) and, 
 resident, where they stand at it (`enrolment.my_statuses` says the same one activity at a time).
 
 Written once for both databases (`kernel.sql`); the columns the ORM would convert (SQLite's
-text timestamps) are converted by the model's own fields, so both read alike."""
+text timestamps) are converted by the model's own fields (`kernel.sql.moment`), so both read
+alike. Rows are shaped as plain dicts and validated by the response's schema once, for the
+whole page, in pydantic-core: building each item as a model in Python cost as much as the
+statement (`docs/speed.md`)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from activities.models import Activity
-from activities.schemas.activities import ActivityOut, LocationOut
+from activities.schemas.activities import ActivityOut
 from activities.scope import readable_activities
 from kernel.auth import Principal
 from kernel.http import decode_cursor, encode_cursor
-from kernel.sql import db_time, query_rows
+from kernel.sql import db_time, moment, query_rows
 
 _COLUMNS = """
 SELECT a.id, a.title, a.description, a.action, d.code AS district_code,
@@ -41,6 +46,7 @@ LEFT JOIN enrollment m ON m.activity_id = a.id AND m.resident_id = :resident
 LEFT JOIN attendance t ON t.activity_id = a.id AND t.resident_id = :resident"""
 _ATTENDED = {"open": "checked_in", "rejected": "rejected"}
 _MOMENTS = ("starts_at", "ends_at", "created_at")
+_ACTIVITIES = TypeAdapter(list[ActivityOut])
 
 
 def _statement(who: Principal | None, where: list[str], tail: str = "") -> str:
@@ -56,9 +62,10 @@ def _statement(who: Principal | None, where: list[str], tail: str = "") -> str:
     )
 
 
-def _out(row: dict[str, Any], resident: bool) -> ActivityOut:
+def _shown(row: dict[str, Any], resident: bool) -> dict[str, Any]:
+    """A row shaped as `ActivityOut` takes it; validated once for the whole page by the
+    response's schema, not item by item."""
     fields = Activity._meta.fields_map
-    moments = {name: fields[name].to_python_value(row[name]) for name in _MOMENTS}
     my_status, position = None, None
     if resident:
         my_status = row["my_enrolment"]
@@ -66,26 +73,31 @@ def _out(row: dict[str, Any], resident: bool) -> ActivityOut:
             my_status = _ATTENDED.get(row["my_attendance"], "attended")
         elif my_status == "waitlisted":
             position = int(row["waitlist_position"])
-    return ActivityOut(
-        id=row["id"],
-        title=row["title"],
-        description=row["description"],
-        action=row["action"],
-        district=row["district_code"],
-        community=row["community_code"],
-        capacity=row["capacity"],
-        walk_ins=bool(row["walk_ins"]),
-        my_status=my_status,
-        waitlist_position=position,
-        enrolled=row["enrolled"],
-        waitlisted=row["waitlisted"],
-        location=LocationOut(
-            lat=row["lat"], lng=row["lng"], radius_m=row["radius_m"], address=row["address"]
-        ),
-        status=row["status"],
-        cancel_reason=row["cancel_reason"],
-        **moments,
-    )
+    shown = {
+        "id": row["id"],
+        "title": row["title"],
+        "description": row["description"],
+        "action": row["action"],
+        "district": row["district_code"],
+        "community": row["community_code"],
+        "capacity": row["capacity"],
+        "walk_ins": bool(row["walk_ins"]),
+        "my_status": my_status,
+        "waitlist_position": position,
+        "enrolled": row["enrolled"],
+        "waitlisted": row["waitlisted"],
+        "location": {
+            "lat": row["lat"],
+            "lng": row["lng"],
+            "radius_m": row["radius_m"],
+            "address": row["address"],
+        },
+        "status": row["status"],
+        "cancel_reason": row["cancel_reason"],
+    }
+    for name in _MOMENTS:
+        shown[name] = moment(fields[name], row[name])
+    return shown
 
 
 async def activities_page(
@@ -127,7 +139,7 @@ async def activities_page(
         readable=readable_activities(who).sql("a"),
     )
     resident = who.kind == "resident"
-    items = [_out(row, resident) for row in rows[:limit]]
+    items = [_shown(row, resident) for row in rows[:limit]]
     next_cursor = encode_cursor(str(rows[limit - 1]["id"])) if len(rows) > limit else None
     return {"items": items, "next_cursor": next_cursor}
 
@@ -142,5 +154,5 @@ async def activities_out(ids: list[str], who: Principal | None = None) -> list[A
     params["resident"] = who.id if who is not None else ""
     rows = await query_rows(_statement(who, [f"a.id IN ({markers})"]), params)
     resident = who is not None and who.kind == "resident"
-    shown = {row["id"]: _out(row, resident) for row in rows}
-    return [shown[i] for i in ids]
+    shown = {row["id"]: _shown(row, resident) for row in rows}
+    return _ACTIVITIES.validate_python([shown[i] for i in ids])

@@ -158,7 +158,11 @@ def _verify_access_token(token: str) -> dict[str, Any]:
 
 
 def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    header = ""
+    for name, value in request.scope["headers"]:  # (the raw list: no `Headers` built for one)
+        if name == b"authorization":
+            header = value.decode("latin-1")
+            break
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(N_("Send `Authorization: Bearer <access_token>`."))

@@ -243,12 +243,16 @@ def _path_route(path: str, endpoints: dict[str, Endpoint]) -> Route:
 
 
 class _PathRoute(Route):
-    """A route whose 405 names its methods in a stable order."""
+    """A route whose 405 names its methods in a stable order, and which calls its endpoint
+    itself: an exception it raises goes to the application's `ExceptionMiddleware`, which
+    answers it with the same handlers (Starlette's per-route wrapper would only repeat that
+    layer on every request)."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.methods and scope["method"] not in self.methods:
             raise HTTPException(status_code=405, headers={"Allow": ", ".join(sorted(self.methods))})
-        await self.app(scope, receive, send)
+        response = await self.endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 def preferred_type(request: Request, offered: Sequence[str]) -> str:

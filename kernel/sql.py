@@ -234,3 +234,12 @@ def db_time(moment: datetime) -> Any:
     """A timestamp parameter as the database compares it with stored ones: on SQLite, text in
     UTC (the stored moments' offset), so that text compares as time does."""
     return moment if dialect() == "postgres" else moment.astimezone(UTC).isoformat(sep=" ")
+
+
+def moment(field: Any, value: Any) -> Any:
+    """A stored moment read back as the model's `field` reads it. PostgreSQL returns an aware
+    datetime already (in UTC, which the field's conversion would only relabel), so only
+    SQLite's text goes through the field."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    return field.to_python_value(value)

@@ -145,17 +145,18 @@ class HonourRollLine(Schema):
         default=None, description="why the line was removed in review (staff only)"
     )
 
-    @classmethod
-    def of(
-        cls, entry: HonourRollEntry | LineRead, rank: int | None, *, staff: bool
-    ) -> HonourRollLine:
-        return cls(
-            rank=rank,
-            name=entry.display_name,
-            value=entry.value,
-            line=str(entry.id) if staff else None,
-            removed_reason=entry.removed_reason if staff else None,
-        )
+    @staticmethod
+    def shown(
+        entry: HonourRollEntry | LineRead, rank: int | None, *, staff: bool
+    ) -> dict[str, Any]:
+        """The line as `HonourRollLine` takes it (validated with its roll, in one pass)."""
+        return {
+            "rank": rank,
+            "name": entry.display_name,
+            "value": entry.value,
+            "line": str(entry.id) if staff else None,
+            "removed_reason": entry.removed_reason if staff else None,
+        }
 
 
 class HonourRollOut(Schema):
@@ -181,7 +182,7 @@ class HonourRollOut(Schema):
         """The boards of a roll from its entries (by board and rank). Residents: the lines
         kept, ranked in order. Staff also see the removed lines (no rank, with the reason)
         and each line's id for review."""
-        boards: dict[str, list[HonourRollLine]] = {board: [] for board in HONOUR_BOARDS}
+        boards: dict[str, list[dict[str, Any]]] = {board: [] for board in HONOUR_BOARDS}
         kept = dict.fromkeys(HONOUR_BOARDS, 0)
         for entry in entries:
             if entry.removed_at is not None and not staff:
@@ -189,7 +190,7 @@ class HonourRollOut(Schema):
             rank = None
             if entry.removed_at is None:
                 kept[entry.board] = rank = kept[entry.board] + 1
-            boards[entry.board].append(HonourRollLine.of(entry, rank, staff=staff))
+            boards[entry.board].append(HonourRollLine.shown(entry, rank, staff=staff))
         return cls.from_model(roll, district=district_code, **boards)
 
 

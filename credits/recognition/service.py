@@ -39,7 +39,7 @@ from kernel.auth import Principal
 from kernel.errors import NotFound
 from kernel.i18n import N_, _
 from kernel.outbox import queue_notification, register_notice
-from kernel.sql import query_rows
+from kernel.sql import moment, query_rows
 
 register_notice("badge_awarded", N_("You earned the badge “{badge_name}”."))
 register_notice("star_upgraded", N_("You are now a {star}-star volunteer (“{badge_name}”)."))
@@ -166,9 +166,9 @@ async def honour_roll(code: str, period: str | None, *, who: Principal) -> Honou
     roll = RollRead(
         id=first["id"],
         period=first["period"],
-        taken_at=roll_fields["taken_at"].to_python_value(first["taken_at"]),
+        taken_at=moment(roll_fields["taken_at"], first["taken_at"]),
         status=first["status"],
-        published_at=roll_fields["published_at"].to_python_value(first["published_at"]),
+        published_at=moment(roll_fields["published_at"], first["published_at"]),
     )
     lines = [
         LineRead(
@@ -177,7 +177,7 @@ async def honour_roll(code: str, period: str | None, *, who: Principal) -> Honou
             display_name=row["display_name"],
             value=entry_fields["value"].to_python_value(row["value"]),
             removed_reason=row["removed_reason"],
-            removed_at=entry_fields["removed_at"].to_python_value(row["removed_at"]),
+            removed_at=moment(entry_fields["removed_at"], row["removed_at"]),
         )
         for row in rows
         if row["line_id"] is not None
