@@ -10,7 +10,6 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -30,7 +29,7 @@ from kernel.http import Api, Endpoint, routes_of
 from kernel.jobs_routes import api as jobs_api
 from kernel.keys import get_keyring
 from kernel.logs import ensure_logging, quiet_noisy_loggers
-from kernel.middleware import RequestEdge
+from kernel.middleware import Application
 from kernel.openapi import build_document
 from kernel.outbox import use_sender
 from kernel.routing import IndexedRouter
@@ -131,19 +130,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/h5", routes=h5_routes),
     ]
     routes.extend(routes_of(all_apis()))
-    application = Starlette(
+    application = Application(
         lifespan=lifespan,
         exception_handlers={**EXCEPTION_HANDLERS, HTTPException: http_error},
-        middleware=[
-            Middleware(
-                RequestEdge,
-                max_bytes=settings.max_body_bytes,
-                max_upload_bytes=settings.max_upload_bytes,
-                # Images take the upload allowance (a phone photo outgrows any JSON body); a
-                # table import keeps the ordinary limit (docs/security.md, 12).
-                upload_paths=frozenset(e.path for e in endpoints if e.upload == IMAGE_TYPES),
-            ),
-        ],
+        edge={
+            "max_bytes": settings.max_body_bytes,
+            "max_upload_bytes": settings.max_upload_bytes,
+            # Images take the upload allowance (a phone photo outgrows any JSON body); a
+            # table import keeps the ordinary limit (docs/security.md, 12).
+            "upload_paths": frozenset(e.path for e in endpoints if e.upload == IMAGE_TYPES),
+        },
     )
     # Tries only the routes that can match a path, in order (`kernel.routing`).
     application.router = IndexedRouter(routes=routes, lifespan=lifespan)

@@ -244,9 +244,8 @@ def _path_route(path: str, endpoints: dict[str, Endpoint]) -> Route:
 
 class _PathRoute(Route):
     """A route whose 405 names its methods in a stable order, and which calls its endpoint
-    itself: an exception it raises goes to the application's `ExceptionMiddleware`, which
-    answers it with the same handlers (Starlette's per-route wrapper would only repeat that
-    layer on every request)."""
+    itself: an exception it raises goes to the edge (`kernel.middleware.RequestEdge`), which
+    answers it with the same handlers Starlette's per-route wrapper would."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.methods and scope["method"] not in self.methods:

@@ -5,14 +5,21 @@ access log line (method, route template, status, latency; never the query string
 
 One layer, not one middleware per concern: each layer is another coroutine frame, another
 `send` wrapper and another pass over the headers on every request; here the headers are read
-once and the response's start message is amended once."""
+once and the response's start message is amended once. The layer also answers the exceptions
+an endpoint raises, by the application's handlers (`kernel.errors.EXCEPTION_HANDLERS`), in
+place of Starlette's two error layers (`Application`): between the HTTP server and the router
+there is this one layer and nothing else."""
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.errors import PayloadTooLarge, ProblemResponse
@@ -40,6 +47,9 @@ _API_HEADERS = (*SECURITY_HEADERS, (b"content-security-policy", DEFAULT_CSP))
 _CONSOLE_HEADERS = (*SECURITY_HEADERS, (b"content-security-policy", CONSOLE_CSP))
 
 
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
 class RequestEdge:
     """Request id, language, body limit, security headers and the access log, in one layer.
 
@@ -52,6 +62,10 @@ class RequestEdge:
       its envelope; everywhere else (a body labelled multipart included) the ordinary one.
     - The security headers on every response, the strict CSP under `/console/`; a header the
       endpoint set itself is kept.
+    - An exception the endpoint raises is answered by the first of `handlers` (by exception
+      class, as Starlette looks them up) matching it; any other by the `Exception` handler
+      (500). Routes answered by Starlette's own wrapper (the console's pages) find the same
+      handlers in the scope, as under Starlette's `ExceptionMiddleware`.
     - The access line is written when the response is over (or the request failed: 500)."""
 
     def __init__(
@@ -61,11 +75,17 @@ class RequestEdge:
         max_bytes: int,
         max_upload_bytes: int,
         upload_paths: frozenset[str] = frozenset(),
+        handlers: Mapping[Any, Handler] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes
         self.upload_paths = upload_paths
+        by_class: dict[Any, Handler] = dict(handlers or {})
+        self.unexpected: Handler | None = by_class.pop(Exception, None) or by_class.pop(500, None)
+        self.handlers = by_class
+        # What Starlette's per-route wrapper reads: the handlers by class, none by status.
+        self.in_scope: tuple[dict[Any, Handler], dict[int, Handler]] = (by_class, {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,12 +110,14 @@ class RequestEdge:
         console = path == "/console" or path.startswith("/console/")
         added = _CONSOLE_HEADERS if console else _API_HEADERS
         id_header = (b"x-request-id", request_id.encode())
+        scope["starlette.exception_handlers"] = self.in_scope
         status = 500
+        answered = False  # the response's start is sent
 
         async def edge_send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, answered = message["status"], True
                 headers = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
                 headers.extend(h for h in added if h[0] not in present)
@@ -123,7 +145,15 @@ class RequestEdge:
                             )
                     return message
 
-                await self.app(scope, counting_receive, edge_send)
+                try:
+                    await self.app(scope, counting_receive, edge_send)
+                except Exception as exc:
+                    handler = self._handler_of(exc)
+                    if handler is None or answered:
+                        raise
+                    response = await handler(Request(scope, receive), exc)
+                    await response(scope, receive, edge_send)
+                    exc.__traceback__ = None  # (a reused exception would keep every traceback)
         finally:
             route = scope.get("route")
             access(
@@ -133,6 +163,26 @@ class RequestEdge:
                 status,
                 round((time.perf_counter() - started) * 1000, 2),
             )
+
+    def _handler_of(self, exc: Exception) -> Handler | None:
+        for kind in type(exc).__mro__:
+            if kind in self.handlers:
+                return self.handlers[kind]
+        return self.unexpected
+
+
+class Application(Starlette):
+    """Starlette with `RequestEdge` as the one layer before the router: it answers the
+    exceptions by the application's `exception_handlers` itself, so Starlette's
+    `ServerErrorMiddleware` and `ExceptionMiddleware` (two more frames and `send` wrappers on
+    every request) are left out."""
+
+    def __init__(self, *, edge: Mapping[str, Any], **options: Any) -> None:
+        super().__init__(**options)
+        self.edge = edge
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestEdge(self.router, handlers=self.exception_handlers, **self.edge)
 
 
 def _too_large(limit: int) -> Any:

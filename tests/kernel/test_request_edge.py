@@ -63,3 +63,47 @@ async def test_the_console_gets_the_strict_policy_the_api_the_frame_rule_only(cl
     # Added once each, never twice.
     assert len(page.headers.get_list("x-frame-options")) == 1
     assert len(page.headers.get_list("content-security-policy")) == 1
+
+
+async def test_an_unexpected_error_is_a_500_problem_in_chinese_with_the_headers(
+    world, monkeypatch, caplog
+):
+    """A bug in an endpoint: the edge answers it (problem+json, the caller's language, the
+    security headers and request id), logs its traceback once on the error log, and the
+    access line says 500. The exception's text, which may hold anything, is not answered."""
+    from activities import listing
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("internal detail 4f1c")
+
+    monkeypatch.setattr(listing, "activities_page", broken)
+    caplog.set_level(logging.INFO)
+    answer = await world.resident.client.get(
+        "/api/v1/activities", headers={"accept-language": "zh-CN", "x-request-id": "unexpected-1"}
+    )
+    assert answer.status_code == 500
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["detail"] == "服务端出现问题，请稍后再试。"
+    assert "4f1c" not in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert answer.headers["x-request-id"] == "unexpected-1"
+    tracebacks = [r for r in caplog.records if r.exc_info and "4f1c" in str(r.exc_info[1])]
+    assert len(tracebacks) == 1
+    access = [
+        json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "app.access"
+    ]
+    assert {"request_id": "unexpected-1", "status": 500}.items() <= next(
+        line for line in access if line["request_id"] == "unexpected-1"
+    ).items()
+    # The service goes on answering.
+    monkeypatch.undo()
+    assert (await world.resident.client.get("/api/v1/activities")).status_code == 200
+
+
+async def test_an_unknown_console_page_is_answered_as_a_page_by_the_same_handlers(client):
+    """The edge's handlers answer outside the API too: a browser asking for a console page
+    that does not exist gets the console's 404 page, with the console's strict policy."""
+    answer = await client.get("/console/no-such-page", headers={"accept": "text/html"})
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
