@@ -192,7 +192,9 @@ FIELDS = {
     "quantity": N_("Add to stock"),
     "threshold": N_("Threshold"),
     "criterion": N_("Earned by"),
-    "name": N_("Name"),
+    # Every form's `name` names a thing (a community, a badge, a merchant); a person's name
+    # is `display_name`.
+    "name": N_("Name of the item"),
     "from": N_("From"),
     "to": N_("To"),
     "regulation": N_("Regulation"),

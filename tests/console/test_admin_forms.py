@@ -66,7 +66,7 @@ async def test_an_administrator_changes_a_workers_communities(page, live):
     await sign_in(page, "d2-admin")
     await page.goto("/console/staff")
     add = page.locator("form[action^='/console/staff/communities']")
-    await add.get_by_label("姓名").fill("四社区")
+    await add.get_by_label("名称", exact=True).fill("四社区")
     await add.get_by_label("代码（小写字母、数字、连字符）").fill("c4")
     await add.get_by_role("button", name="添加社区").click()
     await page.wait_for_selector(".flash")
@@ -141,3 +141,20 @@ async def test_jobs_are_scheduled_in_words(page, live):
     await page.goto("/console/jobs")
     table = await page.locator("#jobs").inner_text()
     assert "每 10 分钟" in table and "每天 02:30" in table
+
+
+async def test_a_things_name_is_called_a_name_not_a_persons_name(page, live):
+    """A community's or a badge's name is 名称 on the form and in a refusal; 姓名 (a
+    person's name) stays for the staff member's name."""
+    await sign_in(page, "d1-admin")
+    await page.goto("/console/staff")
+    add = page.locator("form[action^='/console/staff/communities']")
+    name = add.get_by_label("名称", exact=True)
+    await name.evaluate("(e, v) => { e.removeAttribute('maxlength'); e.value = v }", "长" * 101)
+    await add.get_by_label("代码（小写字母、数字、连字符）").fill("c-long-name")
+    await add.get_by_role("button", name="添加社区").click()
+    refusal = await page.locator(".flash").inner_text()
+    assert "名称：" in refusal and "姓名" not in refusal, refusal
+    assert await page.locator("#add-staff").get_by_label("姓名").count() == 1
+    await page.goto("/console/badges")
+    assert await page.get_by_label("名称", exact=True).count() == 1
