@@ -23,6 +23,7 @@ from kernel.errors import RateLimited
 from kernel.i18n import N_, Named
 from kernel.ids import new_id
 from kernel.keys import get_keyring
+from kernel.outbox import queue_notification, register_notice
 from kernel.settings import get_settings
 from moralbank.partner_errors import (
     GREEN_CARD_STATUS_NAMES,
@@ -55,6 +56,15 @@ def qr_png(text: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
+
+
+register_notice(
+    "green_card_granted",
+    N_(
+        "You hold a moral green card: {reason}. Show its QR code at the partner merchants for "
+        "their courtesies."
+    ),
+)
 
 
 def _code_hash(code: str) -> str:
@@ -94,8 +104,11 @@ async def held_card(resident_id: str) -> GreenCard | None:
 async def issue(
     resident_id: str, district_id: str, *, reason: str, granted_by: str, basis: str = "decision"
 ) -> GreenCard:
-    """A new card for a resident who holds none (`held_card`), on a decision or by the rule."""
+    """A new card for a resident who holds none (`held_card`), on a decision or by the rule;
+    the holder is told, in the same transaction."""
     card_id = new_id()
+    told = {"card_id": card_id, "reason": reason.rstrip("。. ")}  # (the text ends the sentence)
+    await queue_notification("resident", resident_id, "green_card_granted", told)
     return await GreenCard.create(
         id=card_id,
         district_id=district_id,

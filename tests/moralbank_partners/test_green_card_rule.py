@@ -107,6 +107,12 @@ async def test_each_star_earns_its_head_one_card_by_the_rule_and_a_revoked_one_s
         homes["空户"]: ("no_head", None),
     }
     assert await GreenCard.filter(resident_id=homes["li"]).count() == 1
+    inbox = (await world.resident.client.get("/api/v1/me/notifications")).json()["items"]
+    told = [n["text"] for n in inbox if n["topic"] == "green_card_granted"]
+    assert told == [  # once, though the job ran twice at once
+        f"您获得了道德绿卡：王家获评一社区{period}道德之星（100分），按本区道德绿卡规则发放。"
+        "向合作商家出示绿卡二维码，即可享受商家礼遇。"
+    ]
 
     async with console_client(app, "d1-admin") as console:
         screen = await console.get(f"/console/moral-bank/green-cards/{card['id']}")

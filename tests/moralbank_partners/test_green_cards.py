@@ -45,6 +45,10 @@ async def test_a_merchant_scanning_the_card_sees_valid_masked_name_and_district_
     assert real.status_code == 200, real.text
     granted = await _grant(world)
     assert (granted["status"], granted["holder"]) == ("active", "王*明")
+    inbox = (await world.resident.client.get("/api/v1/me/notifications")).json()["items"]
+    assert [n["text"] for n in inbox if n["topic"] == "green_card_granted"] == [
+        "您获得了道德绿卡：连续三个季度评为道德之星。向合作商家出示绿卡二维码，即可享受商家礼遇。"
+    ]
     card = await _my_card(world)
     assert card["district"] == "一区" and card["status"] == "active"
     qr = await world.resident.client.get(card["qr_png_url"].split("testserver", 1)[-1])
