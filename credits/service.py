@@ -112,6 +112,47 @@ async def _rules_in_force(
     return (found.id, found.rules) if found is not None else (None, DistrictRules())
 
 
+async def _post_by_rules(
+    legs_of: Callable[[DistrictRules], list[Leg]],
+    *,
+    district_id: str,
+    occurred_at: datetime,
+    kind: str,
+    ref_type: str,
+    ref_id: str,
+    action: str,
+    actor: str,
+    memo: str,
+) -> LedgerTransaction:
+    """Posts `legs_of(rules)`, the rules being the district's in force at `occurred_at`, once
+    per (`ref_type`, `ref_id`, `kind`): a second call returns the first transaction.
+
+    The cached rules first; when the posting finds them no longer in force (a new version),
+    it posts nothing and the rules are read again. Twice in a row means two rule changes
+    committed within one posting, a third time is a fault."""
+    for attempt in range(_RULES_ATTEMPTS):
+        version_id, rules = await _rules_in_force(district_id, occurred_at, fresh=attempt > 0)
+        try:
+            posted = await ledger.post(
+                district_id=district_id,
+                kind=kind,
+                ref_type=ref_type,
+                ref_id=ref_id,
+                legs=legs_of(rules),
+                actor=actor,
+                memo=memo[:500],
+                action=action,
+                occurred_at=occurred_at,
+                rules=ledger.RulesInForce(district_id, occurred_at, version_id),
+            )
+        except ledger.StaleRules:
+            continue
+        if posted is not None:
+            return posted.transaction
+        return await LedgerTransaction.get(ref_type=ref_type, ref_id=ref_id, kind=kind)
+    raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
+
+
 # --- the daily cap of reports ----------------------------------------------------------------
 
 # The participations priced per report (`credits_per_report`) and capped per local day
@@ -224,12 +265,8 @@ async def record_participation(
     the same source returns the first transaction."""
     if hours < 0:
         raise ValueError("hours must not be negative")
-    # The cached rules first; when the posting finds them no longer in force (a new version),
-    # it posts nothing and the rules are read again. Twice in a row means two rule changes
-    # committed within one posting, a third time is a fault.
-    for attempt in range(_RULES_ATTEMPTS):
-        version_id, rules = await _rules_in_force(district_id, occurred_at, fresh=attempt > 0)
-        legs = _participation_legs(
+    return await _post_by_rules(
+        lambda rules: _participation_legs(
             rules=rules,
             district_id=district_id,
             resident_id=resident_id,
@@ -237,26 +274,16 @@ async def record_participation(
             hours=hours,
             source=source,
             backfill=backfill,
-        )
-        try:
-            posted = await ledger.post(
-                district_id=district_id,
-                kind="participation",
-                ref_type=source,
-                ref_id=source_id,
-                legs=legs,
-                actor=actor,
-                memo=memo[:500],
-                action=action,
-                occurred_at=occurred_at,
-                rules=ledger.RulesInForce(district_id, occurred_at, version_id),
-            )
-        except ledger.StaleRules:
-            continue
-        if posted is not None:
-            return posted.transaction
-        return await LedgerTransaction.get(ref_type=source, ref_id=source_id, kind="participation")
-    raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
+        ),
+        district_id=district_id,
+        occurred_at=occurred_at,
+        kind="participation",
+        ref_type=source,
+        ref_id=source_id,
+        action=action,
+        actor=actor,
+        memo=memo,
+    )
 
 
 CAMPAIGN = "campaign"
@@ -280,8 +307,8 @@ async def record_campaign_participation(
     its rules in force when they first took part (credits only where the moral bank is on).
     A second call returns the first transaction."""
     ref_id = f"{campaign_id}:{resident_id}"
-    for attempt in range(_RULES_ATTEMPTS):
-        version_id, rules = await _rules_in_force(district_id, occurred_at, fresh=attempt > 0)
+
+    def legs_of(rules: DistrictRules) -> list[Leg]:
         legs = [
             Leg(resident_account(resident_id, district_id, asset=CAMPAIGNS_ASSET), SCALE),
             Leg(district_account(district_id, "issuance", CAMPAIGNS_ASSET), -SCALE),
@@ -298,25 +325,19 @@ async def record_campaign_participation(
                 ),
                 Leg(district_account(district_id, "issuance"), -credit_units),
             ]
-        try:
-            posted = await ledger.post(
-                district_id=district_id,
-                kind=CAMPAIGN,
-                ref_type=CAMPAIGN,
-                ref_id=ref_id,
-                legs=legs,
-                actor=actor,
-                memo=memo[:500],
-                action=campaign_id,
-                occurred_at=occurred_at,
-                rules=ledger.RulesInForce(district_id, occurred_at, version_id),
-            )
-        except ledger.StaleRules:
-            continue
-        if posted is not None:
-            return posted.transaction
-        return await LedgerTransaction.get(ref_type=CAMPAIGN, ref_id=ref_id, kind=CAMPAIGN)
-    raise RuntimeError(f"The rules of district {district_id} kept changing during a posting.")
+        return legs
+
+    return await _post_by_rules(
+        legs_of,
+        district_id=district_id,
+        occurred_at=occurred_at,
+        kind=CAMPAIGN,
+        ref_type=CAMPAIGN,
+        ref_id=ref_id,
+        action=campaign_id,
+        actor=actor,
+        memo=memo,
+    )
 
 
 async def reverse_participation(
