@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 import logging
 
+import httpx
+import pytest
+
 from kernel.logs import JsonFormatter
 
 
@@ -66,11 +69,12 @@ async def test_the_console_gets_the_strict_policy_the_api_the_frame_rule_only(cl
 
 
 async def test_an_unexpected_error_is_a_500_problem_in_chinese_with_the_headers(
-    world, monkeypatch, caplog
+    world, app, monkeypatch, caplog
 ):
     """A bug in an endpoint: the edge answers it (problem+json, the caller's language, the
-    security headers and request id), logs its traceback once on the error log, and the
-    access line says 500. The exception's text, which may hold anything, is not answered."""
+    security headers and request id), logs its traceback on the error log, and the access
+    line says 500; then raises it on for the HTTP server, as Starlette does. The exception's
+    text, which may hold anything, is not answered."""
     from activities import listing
 
     async def broken(*args: object, **kwargs: object) -> None:
@@ -78,9 +82,17 @@ async def test_an_unexpected_error_is_a_500_problem_in_chinese_with_the_headers(
 
     monkeypatch.setattr(listing, "activities_page", broken)
     caplog.set_level(logging.INFO)
-    answer = await world.resident.client.get(
-        "/api/v1/activities", headers={"accept-language": "zh-CN", "x-request-id": "unexpected-1"}
-    )
+    # A client that, like a phone, sees the answer (the test client would raise the error).
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as phone:
+        answer = await phone.get(
+            "/api/v1/activities",
+            headers={
+                "authorization": f"Bearer {world.resident.token}",
+                "accept-language": "zh-CN",
+                "x-request-id": "unexpected-1",
+            },
+        )
     assert answer.status_code == 500
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert answer.json()["detail"] == "服务端出现问题，请稍后再试。"
@@ -88,13 +100,15 @@ async def test_an_unexpected_error_is_a_500_problem_in_chinese_with_the_headers(
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["x-request-id"] == "unexpected-1"
     tracebacks = [r for r in caplog.records if r.exc_info and "4f1c" in str(r.exc_info[1])]
-    assert len(tracebacks) == 1
+    assert tracebacks and tracebacks[0].name != "app.access"
     access = [
         json.loads(JsonFormatter().format(r)) for r in caplog.records if r.name == "app.access"
     ]
     assert {"request_id": "unexpected-1", "status": 500}.items() <= next(
         line for line in access if line["request_id"] == "unexpected-1"
     ).items()
+    with pytest.raises(RuntimeError, match="4f1c"):  # the test client sees the bug too
+        await world.resident.client.get("/api/v1/activities")
     # The service goes on answering.
     monkeypatch.undo()
     assert (await world.resident.client.get("/api/v1/activities")).status_code == 200
