@@ -50,6 +50,10 @@ def wrk(url: str, mode: str, data: Path, seconds: int) -> subprocess.Popen[str]:
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
 
 
+# The frames every sample of the worker passes through (its start), left out of "with callees".
+_ENTRY = re.compile(r"granian/|multiprocessing/|runpy|app/cli\.py|app/__main__\.py|threading\.py")
+
+
 def top(raw: Path, count: int) -> str:
     """The frames with the most samples: their own, and with their callees."""
     own: collections.Counter[str] = collections.Counter()
@@ -62,7 +66,8 @@ def top(raw: Path, count: int) -> str:
         total += n
         own[frames[-1] or "(no Python frame: the HTTP server's threads)"] += n
         for frame in set(frames):
-            within[frame] += n
+            if not _ENTRY.search(frame):
+                within[frame] += n
     lines = ["own samples:"]
     lines += [f"  {100 * n / total:5.1f}%  {f}" for f, n in own.most_common(count)]
     lines.append("with callees:")
