@@ -42,14 +42,6 @@ class UnknownCategory(Invalid):
     code, title = "unknown_category", N_("Not one of the district's problem categories")
 
 
-class ImportRejected(Invalid):
-    code, title = "import_rejected", N_("Some rows of the file are wrong; nothing was imported")
-
-
-class ImportTooLarge(Problem):
-    status, code, title = 413, "import_too_large", N_("The file is too large to import")
-
-
 class UnknownPhoto(Invalid):
     code, title = "unknown_photo", N_("Photos must be images you uploaded")
 

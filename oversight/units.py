@@ -3,7 +3,7 @@ none), and the logins their own staff use."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,16 +11,14 @@ from pydantic import ValidationError
 from accounts.errors import UsernameTaken
 from accounts.models import Staff
 from accounts.scope import served_communities
-from kernel import tabular, wechat
+from kernel import imports, tabular, wechat
 from kernel.auth import Principal
-from kernel.errors import Problem, RateLimited
 from kernel.i18n import N_, translate
+from kernel.imports import ImportRejected
 from kernel.passwords import hash_password
-from kernel.table_reader import TableLimits, TableRefused, read_table
+from kernel.table_reader import TableLimits
 from kernel.validation import FieldMessage
 from oversight.errors import (
-    ImportRejected,
-    ImportTooLarge,
     NoSuchUnit,
     UnitExists,
     UnknownCommunity,
@@ -33,8 +31,6 @@ from oversight.scope import readable_units
 
 COLUMNS = list(UnitIn.model_fields)
 UNKNOWN_COLUMN = N_("unknown column {column}")
-# What an import reads (`read_rows`), as its endpoint declares the file.
-TABLE_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 # The columns' Chinese names, taken as well as the English ones; the first name of each
 # column is the template's header (`TEMPLATE_HEADER`).
 CHINESE_COLUMNS = {
@@ -81,20 +77,6 @@ MAX_ROWS = 20_000
 # spreadsheet allows.
 MAX_COLUMNS = 64
 IMPORT_LIMITS = TableLimits(rows=MAX_ROWS, columns=MAX_COLUMNS)
-TOO_LARGE = {
-    "rows": N_("At most {limit} rows at once."),
-    "columns": N_("At most {limit} columns."),
-    "lines": N_("The file has more than {limit} rows, blank ones included."),
-    "cell": N_("A cell holds more than {limit} characters."),
-    "characters": N_("The file holds more than {limit} characters of text."),
-    "unpacked": N_("The workbook unpacks to more than {limit} MB."),
-    "time": N_("The file was not read within {limit} seconds; split it into smaller files."),
-    "memory": N_("Reading the file needs more than {limit} MB; split it into smaller files."),
-}
-UNREADABLE = {
-    "not_utf8": N_("A CSV file must be UTF-8."),
-    "unreadable": N_("The file is not a readable CSV or XLSX file."),
-}
 
 
 async def get_unit(unit_id: str, *, who: Principal) -> Unit:
@@ -132,12 +114,7 @@ async def create_unit(data: UnitIn, *, who: Principal) -> Unit:
 async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     """The rows of a CSV (UTF-8, with or without BOM) or XLSX file, by header name, each with
     its row number in the file; read off the event loop within IMPORT_LIMITS."""
-    try:
-        table = await read_table(data, IMPORT_LIMITS)
-    except TableRefused as refused:
-        raise _refusal(refused) from refused
-    if not table:
-        raise ImportRejected(N_("The file has no rows."))
+    table = await imports.read_rows(data, IMPORT_LIMITS)
     _number, first = table[0]
     header = [str(h or "").strip() for h in first]
     header = [CHINESE_COLUMNS.get(h, h) for h in header]
@@ -166,18 +143,6 @@ async def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     if not rows:
         raise ImportRejected(N_("The file has no rows of units under its header."))
     return rows
-
-
-def _refusal(refused: TableRefused) -> Problem:
-    if refused.reason == "busy":
-        return RateLimited(N_("Other files are being read; try again in a moment."), retry_after=5)
-    if refused.reason in TOO_LARGE:
-        return ImportTooLarge(TOO_LARGE[refused.reason], limit=_number(refused.limit))
-    return ImportRejected(UNREADABLE.get(refused.reason, UNREADABLE["unreadable"]))
-
-
-def _number(limit: float | None) -> str:
-    return f"{limit:,.0f}" if limit is not None else "?"
 
 
 async def import_units(data: bytes, *, who: Principal) -> int:
@@ -242,9 +207,9 @@ EXAMPLE = {
 
 
 async def import_template(fmt: tabular.Format, *, who: Principal) -> AsyncGenerator[bytes, None]:
-    """A file to fill in and import: the Chinese header and an example row in the district's
-    first community; an XLSX adds a sheet of what each column takes (required or optional)
-    and one of the valid values (unit types by name, the district's communities)."""
+    """A file to fill in and import (`kernel.imports.template`): the Chinese header and an
+    example row in the district's first community; an XLSX adds what each column takes and
+    the valid values (unit types by name, the district's communities)."""
     communities = (
         await served_communities(who)
         .rows()
@@ -259,38 +224,20 @@ async def import_template(fmt: tabular.Format, *, who: Principal) -> AsyncGenera
         "type": translate(UNIT_TYPE_NAMES["restaurant"]),
         "community": communities[0].code if communities else "",
     }
-    units = [[example.get(column, "") for column in COLUMNS]]
-    if fmt == "csv":
-        return tabular.stream_csv(TEMPLATE_HEADER, _once(units))
     columns = [
-        [
-            name,
-            translate("Required") if column in REQUIRED_COLUMNS else translate("Optional"),
-            translate(COLUMN_HELP[column]),
-        ]
+        [name, imports.required(column in REQUIRED_COLUMNS), translate(COLUMN_HELP[column])]
         for name, column in zip(TEMPLATE_HEADER, COLUMNS, strict=True)
     ]
     by_column = dict(zip(COLUMNS, TEMPLATE_HEADER, strict=True))
     values = [[by_column["type"], translate(name), ""] for name in UNIT_TYPE_NAMES.values()]
     values += [[by_column["community"], c.code, c.name] for c in communities]
-    return tabular.stream_workbook(
-        [
-            tabular.Sheet(translate("Units"), TEMPLATE_HEADER, _once(units)),
-            tabular.Sheet(
-                translate("Columns"),
-                [
-                    translate("Column"),
-                    translate("Required or optional"),
-                    translate("What to write"),
-                ],
-                _once(columns),
-            ),
-            tabular.Sheet(
-                translate("Valid values"),
-                [translate("Column"), translate("Value"), translate("Meaning")],
-                _once(values),
-            ),
-        ]
+    return imports.template(
+        fmt,
+        title=translate("Units"),
+        header=TEMPLATE_HEADER,
+        examples=[[example.get(column, "") for column in COLUMNS]],
+        columns=columns,
+        values=values,
     )
 
 
@@ -298,10 +245,6 @@ def template_disposition(fmt: tabular.Format) -> str:
     """The download's file name, in the reader's language (RFC 6266: an ASCII fallback)."""
     name = f"{translate('Units import template')}.{fmt}"
     return tabular.attachment_header(name, f"units-template.{fmt}")
-
-
-async def _once(rows: list[list[Any]]) -> AsyncIterator[list[list[Any]]]:
-    yield rows
 
 
 async def create_unit_account(unit: Unit, data: UnitAccountIn) -> tuple[Staff, UnitAccount]:

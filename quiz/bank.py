@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from pydantic import ValidationError
 
-from kernel import tabular
+from kernel import imports, tabular
 from kernel.auth import Principal
-from kernel.errors import Problem, RateLimited
 from kernel.i18n import N_, translate
-from kernel.table_reader import TableLimits, TableRefused, read_table
+from kernel.imports import TABLE_TYPES, ImportRejected
+from kernel.table_reader import TableLimits
 from kernel.validation import FieldMessage
-from oversight.errors import ImportRejected, ImportTooLarge
-from oversight.units import TABLE_TYPES, TOO_LARGE, UNREADABLE
 from quiz.models import REGULATIONS, Question, QuestionVersion
 from quiz.schemas import MAX_OPTIONS, QuestionIn
 from quiz.service import add_question
@@ -84,12 +82,7 @@ def _row(cells: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        table = await read_table(data, IMPORT_LIMITS)
-    except TableRefused as refused:
-        raise _refusal(refused) from refused
-    if not table:
-        raise ImportRejected(N_("The file has no rows."))
+    table = await imports.read_rows(data, IMPORT_LIMITS)
     header = [str(h or "").strip() for h in table[0][1]]
     unknown = [h for h in header if h and h not in HEADER]
     missing = [h for h in REQUIRED if h not in header]
@@ -119,16 +112,6 @@ async def _rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     if not rows:
         raise ImportRejected(N_("The file has no questions under its header."))
     return rows
-
-
-def _refusal(refused: TableRefused) -> Problem:
-    """The units import's answers to a table refused (`oversight.units`), the same here."""
-    if refused.reason == "busy":
-        return RateLimited(N_("Other files are being read; try again in a moment."), retry_after=5)
-    if refused.reason in TOO_LARGE:
-        limit = f"{refused.limit:,.0f}" if refused.limit is not None else "?"
-        return ImportTooLarge(TOO_LARGE[refused.reason], limit=limit)
-    return ImportRejected(UNREADABLE.get(refused.reason, UNREADABLE["unreadable"]))
 
 
 async def import_questions(data: bytes, *, who: Principal) -> int:
@@ -260,46 +243,29 @@ COLUMN_HELP = {
 
 
 async def import_template(fmt: tabular.Format) -> AsyncGenerator[bytes, None]:
-    """A file to fill in: the header and an example of each type; an XLSX adds what each
-    column takes and the valid values."""
-    if fmt == "csv":
-        return tabular.stream_csv(HEADER, _once(EXAMPLES))
+    """A file to fill in (`kernel.imports.template`): the header and an example of each type;
+    an XLSX adds what each column takes and the valid values."""
     option_help = translate(N_("An option of a choice (empty for 判断)"))
     columns = [
         [
             name,
-            translate("Required") if name in REQUIRED else translate("Optional"),
+            imports.required(name in REQUIRED),
             translate(COLUMN_HELP[name]) if name in COLUMN_HELP else option_help,
         ]
         for name in HEADER
     ]
     values = [["条例", translate(name, "zh")] for name in REGULATIONS.values()]
     values += [["题型", name] for name in ("单选", "多选", "判断")]
-    return tabular.stream_workbook(
-        [
-            tabular.Sheet(translate(N_("Questions")), HEADER, _once(EXAMPLES)),
-            tabular.Sheet(
-                translate("Columns"),
-                [
-                    translate("Column"),
-                    translate("Required or optional"),
-                    translate("What to write"),
-                ],
-                _once(columns),
-            ),
-            tabular.Sheet(
-                translate("Valid values"),
-                [translate("Column"), translate("Value")],
-                _once(values),
-            ),
-        ]
+    return imports.template(
+        fmt,
+        title=translate(N_("Questions")),
+        header=HEADER,
+        examples=EXAMPLES,
+        columns=columns,
+        values=values,
     )
 
 
 def template_disposition(fmt: tabular.Format) -> str:
     name = f"{translate(N_('Quiz questions import template'))}.{fmt}"
     return tabular.attachment_header(name, f"quiz-questions-template.{fmt}")
-
-
-async def _once(rows: list[list[Any]]) -> AsyncIterator[list[list[Any]]]:
-    yield rows

@@ -11,7 +11,7 @@ from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, Role
 from kernel.errors import RateLimited
 from kernel.http import Api, Page, PageQuery, paginate
-from oversight.errors import ImportRejected, ImportTooLarge
+from kernel.imports import ImportRejected, ImportTooLarge
 from oversight.schemas import TemplateQuery
 from quiz import bank, service
 from quiz.errors import (

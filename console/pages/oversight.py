@@ -25,10 +25,10 @@ from kernel.errors import Invalid
 from kernel.geo import distance_m
 from kernel.http import parse
 from kernel.i18n import N_, translate
+from kernel.imports import ImportRejected
 from kernel.request_input import read_bounded
 from kernel.uploads import image_response
 from oversight import inspections, photos, reports, rules, units
-from oversight.errors import ImportRejected
 from oversight.models import UNIT_TYPE_NAMES, UNIT_TYPES, Unit, UnitAccount
 from oversight.schemas import ChecklistIn, MergeIn, RejectIn, TaskOpenIn
 from oversight.scope import readable_checklists, readable_reports, readable_units

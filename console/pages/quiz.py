@@ -27,8 +27,8 @@ from kernel.auth import Role
 from kernel.errors import Invalid
 from kernel.http import parse
 from kernel.i18n import N_, translate
+from kernel.imports import ImportRejected
 from kernel.request_input import read_bounded
-from oversight.errors import ImportRejected
 from quiz import bank, service
 from quiz.models import KIND_NAMES, REGULATIONS
 from quiz.schemas import QuestionIn, SpecialQuizIn, StatsQuery

@@ -18,13 +18,12 @@ from kernel.auth import Principal, issue_access_token, issue_refresh_token
 from kernel.errors import Invalid, Problem, RateLimited
 from kernel.http import Page, paginate
 from kernel.i18n import N_, translate
+from kernel.imports import TABLE_TYPES, ImportRejected, ImportTooLarge
 from kernel.ratelimit import LoginProofRequired
 from kernel.uploads import IMAGE_ERRORS, IMAGE_TYPES, SERVES_IMAGE, image_response
 from kernel.wechat import WeChatLoginFailed, WeChatUnavailable
 from oversight import photos, record, rules, units
 from oversight.errors import (
-    ImportRejected,
-    ImportTooLarge,
     NoSuchPhoto,
     NoSuchUnit,
     UnitExists,
@@ -96,7 +95,7 @@ async def create_unit(who: Principal, body: UnitIn) -> Any:
 @api.post(
     "/api/v1/oversight/units/import",
     roles=DISTRICT,
-    upload=units.TABLE_TYPES,
+    upload=TABLE_TYPES,
     response=ImportOut,
     status=201,
     errors=(ImportRejected, ImportTooLarge, RateLimited),
