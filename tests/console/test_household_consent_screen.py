@@ -33,6 +33,8 @@ PHONE = {"width": 390, "height": 844}
 SCREEN = "/h5/household/consents"
 BANK = "海曙农商银行"
 HEAD, MEMBER, LONER = "demo-resident-1", "demo-household-1", "demo-resident-3"
+# The demo's database, for a state no route makes (a bank registered before contacts).
+_DATABASE: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +54,7 @@ async def demo(
         url = str(cluster.url(name))
     async with world.database(url, var_dir):
         await seed(PASSWORD)
+    _DATABASE["url"] = url
     # The page lives as long as the token the mini-program gave it (15 minutes by default).
     async with serve(url, var_dir, ACCESS_TOKEN_SECONDS="900") as base:
         yield base
@@ -250,3 +253,40 @@ async def test_without_a_household_or_a_good_token_the_screen_says_so(browser, d
         assert await _english(page) == []
     finally:
         await context.close()
+
+
+def _set_contact(contact: str | None) -> None:
+    """The bank's contact as stored, past the API (which refuses to clear it)."""
+    url = _DATABASE["url"]
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+            db.execute("UPDATE partner_bank SET contact = ? WHERE name = ?", (contact, BANK))
+    else:
+        import psycopg
+
+        with psycopg.connect(url) as db:
+            db.execute("UPDATE partner_bank SET contact = %s WHERE name = %s", (contact, BANK))
+
+
+async def test_a_bank_registered_before_contacts_were_asked_for_is_said_so(browser, demo):
+    """A bank registered before the contact was asked for (migration 0038) has none: the
+    separate-consent block says it is not given yet and to ask the community first, rather
+    than leaving the line empty."""
+    _set_contact(None)
+    try:
+        token = await _token(demo, HEAD)
+        context, page, _answer = await _open(browser, demo, f"#access_token={token}")
+        try:
+            form = page.locator("article.partner", has_text=BANK).locator("form.consent-form")
+            await form.wait_for()
+            assert await form.locator(".recipient-contact").inner_text() == (
+                "尚未登记：区里还没有录入该银行的联系方式。授权前请先向社区询问。"
+            )
+            await _fits(page)
+            assert await _english(page) == []
+        finally:
+            await context.close()
+    finally:
+        _set_contact(CONTACT)
