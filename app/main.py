@@ -28,7 +28,7 @@ from kernel.errors import EXCEPTION_HANDLERS, handle_http_exception
 from kernel.http import Api, Endpoint, routes_of
 from kernel.jobs_routes import api as jobs_api
 from kernel.keys import get_keyring
-from kernel.logs import ensure_logging, quiet_noisy_loggers
+from kernel.logs import ensure_logging, flush_logging, quiet_noisy_loggers
 from kernel.middleware import Application
 from kernel.openapi import build_document
 from kernel.outbox import use_sender
@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             finally:
                 if scheduler is not None:
                     scheduler.shutdown(wait=False)
+                flush_logging()  # the last access lines, before a forked worker's exit
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),

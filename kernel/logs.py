@@ -12,7 +12,8 @@ microsecond, gathers the lines, and hands them to the writer thread as one batch
 `ACCESS_BATCH_SECONDS`. Formatting and redacting each line on the thread cost a quarter of a
 serving process's CPU under load (py-spy, issue 21): the thread shares the interpreter's lock
 with the loop, so its work was the loop's work. At most one batch (50 ms of lines) is lost when
-the process is killed; a stop writes it (`stop_logging`)."""
+the process is killed; an orderly stop writes it (`stop_logging` at exit, `flush_logging` at
+the app's shutdown: a worker forked by the HTTP server exits without `atexit`)."""
 
 from __future__ import annotations
 
@@ -200,6 +201,17 @@ def stop_logging() -> None:
             _access.flush()
         _listener.stop()
     _listener, _access = None, None
+
+
+def flush_logging() -> None:
+    """Writes every line queued so far, the access lines not yet handed over included, and
+    goes on logging: for a serving process about to end, since a worker the HTTP server forked
+    ends without running `atexit` (the app's lifespan calls it on shutdown)."""
+    if _listener is not None and _listener_pid == os.getpid():
+        if _access is not None:
+            _access.flush()
+        _listener.stop()  # writes what is queued, then ends the thread
+        _listener.start()
 
 
 def ensure_logging() -> None:

@@ -36,12 +36,20 @@ async def test_headers_limits_and_a_client_hanging_up_under_granian(
             assert answer.headers["x-request-id"] == "granian-0001"
             assert answer.headers["x-frame-options"] == "DENY"
             assert answer.headers["content-security-policy"] == "frame-ancestors 'none'"
-            big = await http.post(
-                "/api/v1/auth/login",
-                content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
-                headers={"content-type": "application/json"},
-            )
-            assert big.status_code == 413
+            try:
+                big = await http.post(
+                    "/api/v1/auth/login",
+                    content=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                    headers={"content-type": "application/json", "x-request-id": "granian-big"},
+                )
+                assert big.status_code == 413
+            except (httpx.ReadError, httpx.WriteError):
+                # The 413 goes out by Content-Length before the body is read; the server then
+                # closes, and a client still sending 2 MB may see the close first. The answer
+                # was the refusal all the same: its access line says so.
+                assert await _log_has(service, '"request_id": "granian-big"')
+                lines = service.log_path.read_text(errors="replace").splitlines()
+                assert any('"granian-big"' in x and '"status": 413' in x for x in lines)
         await asyncio.to_thread(_send_half_a_body_and_hang_up, service.port)
         assert await _log_has(service, "client closed the connection mid-request")
         async with httpx.AsyncClient(base_url=service.base_url) as http:
