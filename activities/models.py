@@ -43,7 +43,7 @@ class Activity(Model):
     ends_at = fields.DatetimeField()
     capacity = fields.IntField()
     # Street activities take whoever turns up: a valid check-in with a free seat enrols.
-    walk_ins = fields.BooleanField(default=False)
+    walk_ins = fields.BooleanField(default=False, db_default=False)
     enrolled_count = fields.IntField(default=0)  # seats taken (a no-show keeps its seat)
     # The enrolments at it now by status, kept by every statement that changes one (enrol,
     # cancel, promotion, walk-in, no-show), so the list reads them instead of counting.

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='HonourRoll',
             name='status',
-            field=fields.CharField(default='draft', max_length=16),
+            field=fields.CharField(default='draft', db_default='draft', max_length=16),
         ),
         ops.AddField(
             model_name='HonourRollEntry',

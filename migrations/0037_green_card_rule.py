@@ -85,6 +85,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="GreenCard",
             name="basis",
-            field=fields.CharField(default="decision", max_length=16),
+            field=fields.CharField(default="decision", db_default="decision", max_length=16),
         ),
     ]

@@ -36,7 +36,7 @@ class GreenCard(Model):
     # A keyed hash of the card's code: the code itself is derived from the card, never stored.
     code_hash = fields.CharField(max_length=64, unique=True)
     status = fields.CharField(max_length=16, default="active")
-    basis = fields.CharField(max_length=16, default="decision")
+    basis = fields.CharField(max_length=16, default="decision", db_default="decision")
     grant_reason = fields.TextField()
     granted_by = fields.CharField(max_length=64)
     granted_at = fields.DatetimeField(auto_now_add=True)

@@ -100,7 +100,8 @@ class HonourRoll(Model):
     district_id: str
     period = fields.CharField(max_length=7)  # YYYY-MM
     taken_at = fields.DatetimeField()
-    status = fields.CharField(max_length=16, default="draft")  # draft, published
+    # draft, published
+    status = fields.CharField(max_length=16, default="draft", db_default="draft")
     published_at = fields.DatetimeField(null=True)
     published_by = fields.CharField(max_length=64, null=True)
 
