@@ -225,3 +225,42 @@ async def test_every_migration_applies_to_a_database_whose_tables_hold_rows(
 
 def _is_empty(database: Database, db: Any, table: str) -> bool:
     return database.one_value(db, table, _first_column(database, db, table)) is None
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="SQLite cannot change a column's default")
+async def test_a_database_migrated_before_the_defaults_gets_them(
+    empty_database: str, var_dir: Path
+) -> None:
+    """A PostgreSQL database that applied 0016, 0017 and 0037 to empty tables, before they
+    carried a database default, has one after 0039 like a database created today."""
+    from tortoise.migrations.api import migrate
+
+    from app.domains import tortoise_config
+    from kernel.settings import configure
+
+    database = Database(empty_database)
+    columns = [("honour_roll", "status"), ("activity", "walk_ins"), ("green_card", "basis")]
+    settings = settings_for(empty_database, var_dir)
+    configure(settings)
+    try:
+        await migrate(config=tortoise_config(settings), target="models.0038_partner_contact")
+    finally:
+        await Tortoise.close_connections()
+    with closing(database.connect()) as db:
+        for table, column in columns:
+            db.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
+    await _migrate(empty_database, var_dir, None)
+    with closing(database.connect()) as db:
+        defaults = [
+            db.execute(
+                "SELECT column_default FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name = %s",
+                (table, column),
+            ).fetchone()[0]
+            for table, column in columns
+        ]
+    assert [str(default).split("::")[0] for default in defaults] == [
+        "'draft'",
+        "false",
+        "'decision'",
+    ]
