@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from accounts.models import Staff
 from console import forms, names
@@ -135,6 +136,12 @@ class Ctx:
     @property
     def csrf(self) -> str:
         return self.session.csrf_token
+
+    def may(self, path: str, method: str = "GET") -> bool:
+        """May this member of staff open the console's `path` with `method`? Decided by the
+        roles of the route itself (`page(roles=…)`), so a page shows a link or a button only
+        to those it works for, and no template keeps a copy of a route's roles."""
+        return self.who.role in roles_of(self.request, path, method)
 
     def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = page_html(self.request, template, ctx=self, **values)
@@ -426,7 +433,34 @@ def page(
                 await ctx.keep_form(state)
             return redirect(back(request))
 
+    endpoint.roles = roles  # type: ignore[attr-defined]  # read by `roles_of`
     return endpoint
+
+
+_ROLES_OF: dict[tuple[str, str], tuple[Role, ...]] = {}
+
+
+def roles_of(request: Request, path: str, method: str) -> tuple[Role, ...]:
+    """The roles a console route takes (none for a path no console page serves)."""
+    key = (path, method)
+    if key not in _ROLES_OF:
+        if len(_ROLES_OF) > 4096:  # paths name ids: bounded
+            _ROLES_OF.clear()
+        scope = {"type": "http", "path": path, "method": method, "root_path": ""}
+        _ROLES_OF[key] = _route_roles(request.app.router.routes, scope)
+    return _ROLES_OF[key]
+
+
+def _route_roles(routes: list[Any], scope: dict[str, Any]) -> tuple[Role, ...]:
+    for route in routes:
+        match, child = route.matches(scope)
+        if match is not Match.FULL:
+            continue
+        inner = getattr(route, "routes", None)
+        if inner is not None:  # a Mount: the rest of the path among its routes
+            return _route_roles(inner, {**scope, **child})
+        return tuple(getattr(getattr(route, "endpoint", None), "roles", ()))
+    return ()
 
 
 async def _signed_out(request: Request, visit: Ended | None, *, fetch: bool) -> Response:
