@@ -11,9 +11,8 @@ from typing import Any
 from accounts.models import Community, Household, Resident
 from kernel.auth import Principal
 from kernel.http import PageQuery, paginate
-from moralbank.partner_models import PartnerQuery
+from moralbank.partner_models import PartnerBank, PartnerQuery
 from moralbank.partner_scope import readable_partner_queries
-from moralbank.partners import readable_partner
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,10 @@ class AskedAbout:
     head: Resident | None
 
 
-async def asked_by(partner_id: str, *, who: Principal, page: PageQuery) -> dict[str, Any]:
+async def asked_by(partner: PartnerBank, *, who: Principal, page: PageQuery) -> dict[str, Any]:
     """The partner's questions a page at a time, newest first (`items`: `AskedAbout`, and
-    `next_cursor`). A partner outside the caller's district is 404, as everywhere."""
-    partner = await readable_partner(partner_id, who=who)
+    `next_cursor`); the partner as the caller reads it (`partners.readable_partner`: 404
+    outside the caller's district), its questions within the caller's scope."""
     found = await paginate(readable_partner_queries(who).rows().filter(partner_id=partner.id), page)
     queries: list[PartnerQuery] = found["items"]
     households = {h.id: h for h in await Household.filter(id__in={q.household_id for q in queries})}

@@ -485,7 +485,8 @@ async def renew_partner_credentials(who: Principal, partner_id: str) -> Credenti
 async def list_partner_queries(who: Principal, partner_id: str, query: PageQuery) -> dict[str, Any]:
     """The partner's questions about the district's households, newest first: when, which
     household (its community and masked head), the purpose and what the bank was told."""
-    page = await partner_queries.asked_by(partner_id, who=who, page=query)
+    partner = await partners.readable_partner(partner_id, who=who)
+    page = await partner_queries.asked_by(partner, who=who, page=query)
     found: list[partner_queries.AskedAbout] = page["items"]
     items = [
         AskedQueryOut.from_model(
