@@ -8,7 +8,8 @@ from credits.errors import STATUS_NAMES as REDEMPTION_STATUSES
 from kernel.auth import ROLE_NAMES
 from kernel.i18n import N_, translate
 from moralbank.assessment_errors import ASSESSMENT_STATUS_NAMES
-from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES
+from moralbank.consents import PURPOSES
+from moralbank.partner_errors import GREEN_CARD_STATUS_NAMES, PARTNER_QUERY_OUTCOMES
 from oversight.errors import REPORT_STATUS_NAMES, TASK_STATUS_NAMES
 
 # The domains' statuses are named where their refusals name them; the console adds its own.
@@ -32,6 +33,8 @@ STATUSES = {
 STATUSES_OF = {"report": REPORT_STATUS_NAMES, "task": TASK_STATUS_NAMES}
 STATUSES_OF["assessment"] = ASSESSMENT_STATUS_NAMES
 STATUSES_OF["green_card"] = GREEN_CARD_STATUS_NAMES
+# What a partner bank's question about a household was told.
+STATUSES_OF["partner_query"] = PARTNER_QUERY_OUTCOMES
 ROLES = ROLE_NAMES
 FLAGS = {
     "shared_device_or_position": N_(
@@ -122,6 +125,11 @@ def status(code: str | None, of: str | None = None) -> str:
     if code is not None and code in STATUSES_OF.get(of or "", {}):
         return translate(STATUSES_OF[of or ""][code])
     return _name(STATUSES, code)
+
+
+def purpose(code: str | None) -> str:
+    """What a partner bank asks for a household's standing for (a consent's purpose)."""
+    return _name(PURPOSES, code)
 
 
 def role(code: str | None) -> str:

@@ -79,6 +79,7 @@ def _env() -> Environment:
         role=names.role,
         flag=names.flag,
         source=names.source,
+        purpose=names.purpose,
         browser=names.browser,
         urlq=lambda v: quote(str(v), safe=""),
         period=localtime.period_name,

@@ -19,6 +19,7 @@ from kernel.i18n import N_, current_locale, translate
 from kernel.pages import page_environment
 from kernel.settings import get_settings
 from moralbank import consents
+from moralbank.partner_errors import PARTNER_QUERY_OUTCOMES
 
 HERE = Path(__file__).parent
 # Only this service's script, style and API; nothing inline, no form the browser posts by
@@ -33,16 +34,12 @@ PAGE_HEADERS = {
     ),
     "X-Robots-Tag": "noindex",
 }
-# What the script shows by a code of the API: a consent's state, a partner's answer.
+# What the script shows by a code of the API: a consent's state (a partner's answer:
+# `PARTNER_QUERY_OUTCOMES`).
 CONSENT_STATES = {
     "live": N_("In force"),
     "expired": N_("Lapsed"),
     "withdrawn": N_("Withdrawn by the household"),
-}
-QUERY_OUTCOMES = {
-    "issued": N_("Attestation issued"),
-    "no_consent": N_("Refused: no consent"),
-    "no_standing": N_("Not issued: no standing assessment"),
 }
 # What the script says when it cannot show the household.
 MESSAGES = {
@@ -92,7 +89,7 @@ async def household_consents(request: Request) -> HTMLResponse:
         script={
             "zone": get_settings().local_timezone,
             "states": _names(CONSENT_STATES),
-            "outcomes": _names(QUERY_OUTCOMES),
+            "outcomes": _names(PARTNER_QUERY_OUTCOMES),
             "messages": _names(MESSAGES),
         },
     )

@@ -1,5 +1,5 @@
-"""Kernel tables: refresh tokens, login failures, idempotency, job runs, the notification outbox,
-the log of exports."""
+"""Kernel tables: refresh tokens, login failures, request budgets, idempotency, job runs, the
+notification outbox, the log of exports."""
 
 from __future__ import annotations
 
@@ -37,6 +37,22 @@ class LoginFailure(Model):
 
     class Meta:
         table = "login_failure"
+
+
+class RequestCount(Model):
+    """Requests of one subject counted in one fixed window of a budget (`kernel.ratelimit.spend`):
+    one row per (subject, window), its count raised in the request's own transaction."""
+
+    id = fields.BigIntField(primary_key=True)
+    subject = fields.CharField(max_length=150)
+    # The window by its kind and its start, e.g. `minute:202612070326` or `day:2026-12-07`.
+    span = fields.CharField(max_length=32)
+    ends_at = fields.DatetimeField()
+    used = fields.IntField()
+
+    class Meta:
+        table = "request_count"
+        unique_together = (("subject", "span"),)
 
 
 class IdempotencyRecord(Model):

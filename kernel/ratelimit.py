@@ -1,4 +1,5 @@
-"""Login rate limits, counted in the database so every replica sees the same failures.
+"""Login rate limits and request budgets, counted in the database so every replica sees the
+same failures and the same requests.
 
 Staff password failures are counted per (account, client address) and per client address,
 never per account alone: guessing from one place is stopped, and nobody elsewhere can lock a
@@ -14,20 +15,23 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import math
 import secrets
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.queryset import QuerySet
 
+from kernel import localtime
 from kernel.errors import RateLimited
 from kernel.i18n import N_
 from kernel.keys import get_keyring
 from kernel.models import LoginFailure
 from kernel.settings import get_settings
+from kernel.sql import db_time, execute, query_rows
 from kernel.wechat import WeChatLoginFailed
 
 TOO_MANY = N_("Too many failed logins; wait before trying again.")
@@ -207,3 +211,68 @@ async def password_attempt(address: str) -> AsyncIterator[None]:
         _in_flight[address] -= 1
         if not _in_flight[address]:
             del _in_flight[address]
+
+
+# --- request budgets -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A fixed window a budget is counted in: its kind (`minute`, `day`), its start's label
+    and its end."""
+
+    kind: str
+    label: str
+    ends_at: datetime
+
+    @property
+    def span(self) -> str:
+        return f"{self.kind}:{self.label}"
+
+
+def minute_window(now: datetime) -> Window:
+    """The clock minute of `now`."""
+    start = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return Window("minute", f"{start:%Y%m%d%H%M}", start + timedelta(minutes=1))
+
+
+def day_window(now: datetime) -> Window:
+    """The city's calendar day of `now`: a daily budget starts afresh at local midnight."""
+    day = localtime.local_date(now)
+    return Window("day", day.isoformat(), localtime.start_of(day + timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class Overdrawn:
+    """The budget a request goes past: its window, its limit, and how long until it ends."""
+
+    window: Window
+    limit: int
+    retry_after: int
+
+
+_SPEND = (
+    "INSERT INTO request_count (subject, span, ends_at, used) "
+    "VALUES (:subject, :span, :ends_at, 1) "
+    "ON CONFLICT (subject, span) DO UPDATE SET used = request_count.used + 1 RETURNING used"
+)
+_FORGET = "DELETE FROM request_count WHERE subject = :subject AND ends_at < :now"
+
+
+async def spend(subject: str, budgets: Sequence[tuple[Window, int]]) -> Overdrawn | None:
+    """Counts one request of `subject` in each budget's window and answers the budget it goes
+    past (the one that ends last), if any. The counts are written in the caller's transaction,
+    so a caller refusing the request raises and the refused request is not counted (nor is
+    anything else written). On PostgreSQL the subject's requests take turns on their window's
+    row until they commit: the count is exact whichever replica answers."""
+    now = datetime.now(UTC)
+    overdrawn: list[Overdrawn] = []
+    for window, limit in budgets:
+        values = {"subject": subject, "span": window.span, "ends_at": db_time(window.ends_at)}
+        used = int((await query_rows(_SPEND, values))[0]["used"])
+        if used == 1:  # a new window: the subject's windows that ended go
+            await execute(_FORGET, {"subject": subject, "now": db_time(now)})
+        if used > limit:
+            wait = math.ceil((window.ends_at - now).total_seconds())
+            overdrawn.append(Overdrawn(window, limit, wait))
+    return max(overdrawn, key=lambda o: o.retry_after, default=None)

@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     wechat_login_proof_max_bits: int = Field(default=20, ge=1, le=32)
     wechat_login_proof_seconds: int = Field(default=300, ge=10, le=3600)
     password_hash_concurrency: int = Field(default=2, ge=1, le=64)
+    # Queries one partner bank's client may make (docs/moral-bank-partners.md, "Query
+    # budgets"): in a clock minute, and in a day of the city's calendar (Beijing time).
+    partner_queries_per_minute: int = Field(default=60, ge=1)
+    partner_queries_per_day: int = Field(default=2000, ge=1)
 
     # The HTTP server `python -m app serve` runs the service under when `--server` is not
     # given (docs/speed.md, "The HTTP server by measurement").

@@ -114,10 +114,12 @@ class Issued:
 
 async def attest(household_id: str, *, purpose: str, partner: PartnerBank) -> Issued | Problem:
     """The partner's question about a household of its district, logged whatever the answer:
-    a signed credential under a live consent, else a refusal (returned, so the log commits)."""
+    a signed credential under a live consent, else a refusal (returned, so the log commits).
+    A household of another district is not logged (the partner has no business there), but
+    the 404 is returned too: the question still counts against the client's budget."""
     household = await Household.get_or_none(id=household_id[:26], district_id=partner.district_id)
     if household is None:
-        raise NoSuchHousehold(N_("No such household in the partner's district."))
+        return NoSuchHousehold(N_("No such household in the partner's district."))
     query = PartnerQuery(
         district_id=household.district_id,
         household_id=household.id,

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from kernel.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, Unauthenticated
+from kernel.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from kernel.i18n import N_
 
 GREEN_CARD_STATUS_NAMES = {
     "active": N_("Valid"),
     "suspended": N_("Suspended"),
     "revoked": N_("Revoked"),
+}
+
+# What a partner's question about a household was told (`PartnerQuery.outcome`).
+PARTNER_QUERY_OUTCOMES = {
+    "issued": N_("Attestation issued"),
+    "no_consent": N_("Refused: no consent"),
+    "no_standing": N_("Not issued: no standing assessment"),
 }
 
 
@@ -84,3 +99,9 @@ class NoStanding(Conflict):
 
 class NoSuchStatusList(NotFound):
     code, title = "no_such_status_list", N_("No such status list")
+
+
+class QueryBudgetSpent(RateLimited):
+    """The partner's client has made all the queries its budget allows in this window."""
+
+    code, title = "query_budget_spent", N_("The client's query budget is spent")

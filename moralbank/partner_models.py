@@ -217,6 +217,8 @@ class PartnerQuery(Model):
 
     class Meta:
         table = "partner_query"
+        # A partner's questions, newest first (the district's console pages them by id).
+        indexes = (("partner_id", "id"),)
 
 
 class Attestation(Model):

@@ -24,9 +24,10 @@ from kernel.errors import Problem, RateLimited
 from kernel.http import Api, Page, PageQuery, paginate, preferred_type
 from kernel.i18n import N_, _, current_locale
 from kernel.settings import get_settings
-from moralbank import attestations, consents, green_cards, merchants, partners
+from moralbank import attestations, consents, green_cards, merchants, partner_queries, partners
 from moralbank.errors import NotTheHead
 from moralbank.partner_errors import (
+    PARTNER_QUERY_OUTCOMES,
     ConsentExists,
     ConsentRequired,
     ConsentTooLong,
@@ -43,6 +44,7 @@ from moralbank.partner_errors import (
     NoSuchStatusList,
     PartnerExists,
     PartnerTokenRefused,
+    QueryBudgetSpent,
     UnknownResident,
     UnsupportedGrant,
 )
@@ -55,6 +57,8 @@ from moralbank.partner_models import (
     PartnerQuery,
 )
 from moralbank.partner_schemas import (
+    AskedQueryOut,
+    AskerHeadOut,
     AttestationIn,
     AttestationOut,
     ConsentIn,
@@ -471,6 +475,34 @@ async def renew_partner_credentials(who: Principal, partner_id: str) -> Credenti
     return CredentialsOut.from_model(await partners.issue_credentials(partner_id, by=who))
 
 
+@api.get(
+    "/api/v1/partners/{partner_id}/queries",
+    roles=DISTRICT,
+    query=PageQuery,
+    response=Page[AskedQueryOut],
+    errors=(NoSuchPartner,),
+)
+async def list_partner_queries(who: Principal, partner_id: str, query: PageQuery) -> dict[str, Any]:
+    """The partner's questions about the district's households, newest first: when, which
+    household (its community and masked head), the purpose and what the bank was told."""
+    partner = await partners.readable_partner(partner_id, who=who)
+    page = await partner_queries.asked_by(partner, who=who, page=query)
+    found: list[partner_queries.AskedAbout] = page["items"]
+    items = [
+        AskedQueryOut.from_model(
+            a.query,
+            household=a.household.name,
+            community_id=a.community.id,
+            community=a.community.name,
+            head=AskerHeadOut.from_model(a.head) if a.head else None,
+            purpose_name=_(consents.PURPOSES[a.query.purpose]),
+            outcome_name=_(PARTNER_QUERY_OUTCOMES[a.query.outcome]),
+        )
+        for a in found
+    ]
+    return {**page, "items": items}
+
+
 # --- partner banks: the partner's own API --------------------------------------------------
 
 
@@ -629,14 +661,16 @@ async def my_household_partner_queries(who: Principal, query: PageQuery) -> dict
     body=AttestationIn,
     response=AttestationOut,
     status=201,
-    errors=(PartnerTokenRefused, NoSuchHousehold, ConsentRequired, NoStanding),
+    errors=(PartnerTokenRefused, NoSuchHousehold, ConsentRequired, NoStanding, QueryBudgetSpent),
 )
 async def request_attestation(request: Request, body: AttestationIn) -> AttestationOut | Problem:
     """A partner bank, with its token (`/api/v1/partner/token`), asks for a household's
     attestation: under the household's live consent for this bank and purpose, a VC-JWT of
-    its band and period. Logged whatever the answer; the household sees every question."""
-    partner = await partners.authenticated_partner(request.headers.get("authorization"))
-    issued = await attestations.attest(body.household, purpose=body.purpose, partner=partner)
+    its band and period. Logged whatever the answer; the household sees every question.
+    Each question counts against the client's budgets of queries (a minute's and a day's):
+    past one, 429 with `Retry-After`, and nothing is issued or logged."""
+    client = await partners.querying_partner(request.headers.get("authorization"))
+    issued = await attestations.attest(body.household, purpose=body.purpose, partner=client.partner)
     if isinstance(issued, Problem):
         return issued
     return AttestationOut(

@@ -257,6 +257,33 @@ class PartnerQueryOut(Schema):
     asked_at: datetime
 
 
+class AskerHeadOut(Schema):
+    """A household's head as the console shows people: masked, never an ID number."""
+
+    id: str
+    nickname: str
+    real_name_masked: str | None
+    phone_masked: str | None
+
+
+class AskedQueryOut(Schema):
+    """One question a partner bank asked about a household of the district, and its answer."""
+
+    id: str
+    asked_at: datetime
+    household_id: str
+    household: str = Field(description="The household's name.")
+    community_id: str
+    community: str = Field(description="The household's community, by its name.")
+    head: AskerHeadOut | None = Field(
+        description="The household's head now (none once everyone left), masked."
+    )
+    purpose: Purpose
+    purpose_name: str
+    outcome: Literal["issued", "no_consent", "no_standing"]
+    outcome_name: str = Field(description="What the bank was told, in words.")
+
+
 class PartnerOfferOut(Schema):
     """A partner bank of the district: its terms, and where the household's standing falls."""
 

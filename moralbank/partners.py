@@ -1,7 +1,8 @@
 """Partner banks: registered by a district administrator with their band-to-terms table, given
 client credentials (the secret shown once, kept as a keyed hash), and signed in by the OAuth 2.0
 client-credentials grant to a short-lived token of an audience of its own, under the same
-failure budgets as staff logins (`kernel.ratelimit`)."""
+failure budgets as staff logins (`kernel.ratelimit`); each query a client makes with its token
+is counted against the client's budgets of queries, a minute's and a day's."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from moralbank.partner_errors import (
     NoSuchPartner,
     PartnerExists,
     PartnerTokenRefused,
+    QueryBudgetSpent,
 )
 from moralbank.partner_models import PartnerBank, PartnerCredential
 from moralbank.partner_schemas import BandTerms
@@ -192,7 +194,15 @@ async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | 
     return PartnerToken(access_token=signed, expires_in=TOKEN_SECONDS)
 
 
-async def authenticated_partner(authorization: str | None) -> PartnerBank:
+@dataclass(frozen=True)
+class PartnerClient:
+    """The partner behind a partner token, and its client (credentials) the token came from."""
+
+    partner: PartnerBank
+    client_id: str
+
+
+async def authenticated_partner(authorization: str | None) -> PartnerClient:
     """The partner behind a partner token whose credentials still stand; 401 otherwise."""
     scheme, _, presented = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
@@ -216,4 +226,39 @@ async def authenticated_partner(authorization: str | None) -> PartnerBank:
     credential = await PartnerCredential.get_or_none(id=str(claims["cid"]), retired_at__isnull=True)
     if credential is None or f"partner:{credential.partner_id}" != claims["sub"]:
         raise PartnerTokenRefused(N_("The partner credentials were replaced; ask for a new token."))
-    return await PartnerBank.get(id=credential.partner_id)
+    partner = await PartnerBank.get(id=credential.partner_id)
+    return PartnerClient(partner=partner, client_id=credential.client_id)
+
+
+QUERIES_THIS_MINUTE = N_(
+    "This client has made its {limit} queries of this minute; ask again in {seconds} seconds."
+)
+QUERIES_TODAY = N_(
+    "This client has made its {limit} queries of today (Beijing time); ask again tomorrow."
+)
+
+
+async def querying_partner(authorization: str | None) -> PartnerClient:
+    """The partner behind the token (401 otherwise), its query counted against its client's
+    budgets: `PARTNER_QUERIES_PER_MINUTE` in the clock minute and `PARTNER_QUERIES_PER_DAY` in
+    the city's day, counted in the database by every replica alike. Past either, 429 with
+    `Retry-After`, raised: nothing of the request is written (nor counted). Every route a
+    partner asks with its token starts here."""
+    client = await authenticated_partner(authorization)
+    settings, now = get_settings(), datetime.now(UTC)
+    overdrawn = await ratelimit.spend(
+        f"partner-client:{client.client_id}",
+        [
+            (ratelimit.minute_window(now), settings.partner_queries_per_minute),
+            (ratelimit.day_window(now), settings.partner_queries_per_day),
+        ],
+    )
+    if overdrawn is None:
+        return client
+    daily = overdrawn.window.kind == "day"
+    raise QueryBudgetSpent(
+        QUERIES_TODAY if daily else QUERIES_THIS_MINUTE,
+        retry_after=overdrawn.retry_after,
+        limit=overdrawn.limit,
+        seconds=overdrawn.retry_after,
+    )

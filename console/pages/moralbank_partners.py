@@ -2,7 +2,8 @@
 cards (grant, suspend, reinstate, revoke, each look at a card's page; those the rule on stars
 granted say so), the merchants that honour them with their courtesies, and partner banks
 (register with the contact and terms table, change the name, contact or terms, new credentials
-shown once). Every rule is the domain's (`moralbank.green_cards`, `moralbank.partners`); the
+shown once; the questions a bank asked about the district's households, paged). Every rule is
+the domain's (`moralbank.green_cards`, `moralbank.partners`, `moralbank.partner_queries`); the
 pages only adapt forms."""
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from accounts.models import Resident
+from console import lookups
 from console.pages.worker import find_residents
 from console.web import Ctx, Handler, form_data, page, redirect
 from kernel.auth import Role
 from kernel.errors import NotFound
-from kernel.http import parse
+from kernel.http import PageQuery, parse
 from kernel.i18n import N_, translate
-from moralbank import green_cards, merchants, partners
+from kernel.settings import get_settings
+from moralbank import green_cards, merchants, partner_queries, partners
 from moralbank.partner_models import GREEN_CARD_STATUSES, GreenCardStar, PartnerCredential
 from moralbank.partner_schemas import (
     GreenCardDecisionIn,
@@ -197,6 +200,29 @@ async def partner_page(ctx: Ctx) -> Response:
     )
 
 
+QUERIES_PER_PAGE = 20
+
+
+async def partner_queries_page(ctx: Ctx) -> Response:
+    """The bank's questions about the district's households, newest first, a page at a time."""
+    partner = await partners.readable_partner(ctx.request.path_params["id"], who=ctx.who)
+    cursor = ctx.request.query_params.get("cursor") or None
+    query = parse(PageQuery, {"cursor": cursor, "limit": QUERIES_PER_PAGE})
+    assert isinstance(query, PageQuery)
+    page = await partner_queries.asked_by(partner, who=ctx.who, page=query)
+    asked: list[partner_queries.AskedAbout] = page["items"]
+    settings = get_settings()
+    return ctx.render(
+        "moralbank/partner_queries.html",
+        partner=partner,
+        asked=[(a, lookups.person(a.head) if a.head else None) for a in asked],
+        next_cursor=page["next_cursor"],
+        first_page=cursor is None,
+        per_minute=settings.partner_queries_per_minute,
+        per_day=settings.partner_queries_per_day,
+    )
+
+
 async def change_partner(ctx: Ctx) -> Response:
     values = await form_data(ctx)
     body = parse(
@@ -231,6 +257,7 @@ routes += [
     _get("/partners", partners_page, DISTRICT),
     _post("/partners", register_partner, DECIDES),
     _get("/partners/{id}", partner_page, DISTRICT),
+    _get("/partners/{id}/queries", partner_queries_page, DISTRICT),
     _post("/partners/{id}", change_partner, DECIDES),
     _post("/partners/{id}/terms", change_terms, DECIDES),
     _post("/partners/{id}/credentials", renew_credentials, DECIDES),

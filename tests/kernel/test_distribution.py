@@ -42,7 +42,7 @@ COORDINATOR = {
     "refresh_token", "login_failure", "idempotency_record", "job_run", "notification",
     "wechat_access_token", "console_session", "console_checkin_screen",
     "console_dashboard_snapshot", "real_name_check",
-    "partner_credential", "green_card_miss",
+    "partner_credential", "green_card_miss", "request_count",
 }  # fmt: skip
 
 # Unique keys of district-owned tables without district_id, today. Each is either implied

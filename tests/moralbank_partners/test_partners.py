@@ -179,7 +179,7 @@ async def test_new_credentials_retire_the_old_secret_and_its_tokens(world):
     with pytest.raises(PartnerTokenRefused):
         await authenticated_partner(f"Bearer {token}")
     fresh = await partner_token(world, new)
-    assert (await authenticated_partner(f"Bearer {fresh}")).name == "海曙农商银行"
+    assert (await authenticated_partner(f"Bearer {fresh}")).partner.name == "海曙农商银行"
 
 
 async def test_a_token_request_that_is_no_form_is_refused_in_words(world):

@@ -265,6 +265,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("PATCH", "/api/v1/partners/{partner_id}"): Case(body={"contact": "0574-12345678"}),
     ("POST", "/api/v1/partners/{partner_id}/terms"): Case(body="partner_terms"),
     ("POST", "/api/v1/partners/{partner_id}/credentials"): Case(),
+    ("GET", "/api/v1/partners/{partner_id}/queries"): Case(),
     ("GET", "/api/v1/green-card-merchants/{merchant_id}"): Case(),
     ("PATCH", "/api/v1/green-card-merchants/{merchant_id}"): Case(body={"courtesy": "九折"}),
     ("POST", "/api/v1/me/household/consents/{consent_id}/withdrawal"): Case(),
