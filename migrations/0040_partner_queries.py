@@ -8,7 +8,7 @@ from tortoise.indexes import Index
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0038_partner_contact")]
+    dependencies = [("models", "0039_column_defaults")]
 
     initial = False
 
