@@ -120,7 +120,8 @@ def scope_values() -> dict[str, Any]:
         for name in (
             "readable_assessments",
             "assessable_assessments",
-            "readable_assessment_objections",
+            "decidable_assessment_objections",
+            "objections_showing_photos",
             "readable_standards",
         )
     }
