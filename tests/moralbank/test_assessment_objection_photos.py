@@ -56,7 +56,7 @@ async def _reads(actor: Actor, picture: str) -> int:
 
 
 async def test_the_objector_attaches_their_photos_and_the_deciding_staff_see_and_open_them(world):
-    homes, url = await _published(world)
+    _homes, url = await _published(world)
     first, second = await photo(world.resident), await photo(world.resident)
 
     objected = await world.resident.client.post(
