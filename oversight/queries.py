@@ -70,10 +70,10 @@ SCORED_UNIT_TYPES = (
 
 # A photo is read by its uploader, and by the district's staff who read what it belongs to: a
 # report, an inspection's result, a rectification step, an objection or a repair (their photo
-# lists), or a row of another domain naming it (`readable_photo_statement`). Units and
-# evaluators read only their own. One statement; `{json_items}` lists the ids of a JSON array
-# (`j.value`).
-READABLE_PHOTO = """
+# lists), or a row of another domain naming it. Units and evaluators read only their own. One
+# statement, `readable_photo_statement`: oversight's own part here, left open for the others;
+# `{json_items}` lists the ids of a JSON array (`j.value`).
+_READABLE_PHOTO_OWN = """
 SELECT p.* FROM oversight_photo p WHERE p.id = :photo AND (p.owner = :owner OR (:staff = 1 AND (
     EXISTS (SELECT 1 FROM oversight_problem_report r, {json_items}(r.photos) j
         WHERE j.value = p.id AND {reports})
@@ -93,6 +93,6 @@ PHOTO_NAMED_BY = """
 
 
 def readable_photo_statement(named_by: Sequence[str]) -> str:
-    """READABLE_PHOTO with the other domains' tables `named_by`, in order (`{use0}`, …)."""
+    """Who reads a photo, with the other domains' tables `named_by`, in order (`{use0}`, …)."""
     others = "".join(PHOTO_NAMED_BY.format(table=table, n=n) for n, table in enumerate(named_by))
-    return f"{READABLE_PHOTO}{others}\n)))\n"
+    return f"{_READABLE_PHOTO_OWN}{others}\n)))\n"
