@@ -40,16 +40,19 @@ from moralbank.assessment_models import (
 )
 from moralbank.assessment_schemas import (
     AssessmentDetailOut,
+    AssessmentObjectionOut,
     AssessmentOut,
     AssessmentReviewIn,
     AssessmentRules,
 )
 from moralbank.assessment_scope import (
     assessable_assessments,
-    readable_assessment_objections,
+    decidable_assessment_objections,
+    objections_showing_photos,
     readable_assessments,
 )
 from moralbank.assessment_standards import STANDARDS, rules_of, standard_in_force
+from oversight.photos import ensure_own_photos
 
 ZERO = Decimal(0)
 
@@ -62,7 +65,8 @@ async def get_assessment(assessment_id: str, *, who: Principal) -> Assessment:
 
 
 async def get_objection(objection_id: str, *, who: Principal) -> AssessmentObjection:
-    found = await readable_assessment_objections(who).rows().get_or_none(id=objection_id)
+    """An objection the caller may decide (404 otherwise)."""
+    found = await decidable_assessment_objections(who).rows().get_or_none(id=objection_id)
     if found is None:
         raise NoSuchAssessmentObjection(N_("No such objection."))
     return found
@@ -330,20 +334,23 @@ async def publish(assessment: Assessment, *, by: Principal) -> Assessment:
 
 
 async def object_to(
-    assessment: Assessment, *, who: Principal, statement: str
+    assessment: Assessment, *, who: Principal, statement: str, photos: list[str]
 ) -> AssessmentObjection:
-    """A member of the household objects to its published result within the window."""
+    """A member of the household objects to its published result within the window, with
+    photos they uploaded (oversight's photo store)."""
     if assessment.status != "published" or not objections.window_open(
         assessment.objection_deadline
     ):
         raise ObjectionNotTaken(N_("The time to object has passed."))
     if await AssessmentObjection.exists(assessment_id=assessment.id, decision__isnull=True):
         raise ObjectionNotTaken(N_("An objection to this result waits for a decision."))
+    photos = await ensure_own_photos(photos, who=who, field="photos")
     return await AssessmentObjection.create(
         assessment_id=assessment.id,
         household_id=assessment.household_id,
         district_id=assessment.district_id,
         statement=statement,
+        photos=photos,
         submitted_by=who.subject,
     )
 
@@ -533,9 +540,10 @@ async def quarter(community: Community, period: str, *, who: Principal) -> list[
     return rows
 
 
-async def detail(assessment: Assessment) -> AssessmentDetailOut:
+async def detail(assessment: Assessment, *, who: Principal) -> AssessmentDetailOut:
     """An assessment with its standard, the marks (per kind, their mean per item: a neighbour
-    is never named), the community's reviews and the objections."""
+    is never named), the community's reviews and the objections (their photos for those who
+    read them: the objector, the staff who may decide)."""
     rules = await rules_of(assessment.standard_id)
     marks = await AssessmentMark.filter(assessment_id=assessment.id)
     summaries = []
@@ -561,6 +569,8 @@ async def detail(assessment: Assessment) -> AssessmentDetailOut:
     objections_of = await AssessmentObjection.filter(assessment_id=assessment.id).order_by(
         "submitted_at"
     )
+    shown = objections_showing_photos(who).rows().filter(assessment_id=assessment.id)
+    showing = {o.id for o in await shown.only("id")}
     names = await household_names([assessment.household_id])
     return AssessmentDetailOut.from_model(
         assessment,
@@ -568,5 +578,8 @@ async def detail(assessment: Assessment) -> AssessmentDetailOut:
         standard=rules,
         marks=summaries,
         reviews=reviews,
-        objections=objections_of,
+        objections=[
+            AssessmentObjectionOut.from_model(o, photos=o.photos if o.id in showing else [])
+            for o in objections_of
+        ],
     )

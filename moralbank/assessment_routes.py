@@ -49,6 +49,7 @@ from moralbank.assessment_schemas import (
 )
 from moralbank.assessment_scope import REVIEWERS, readable_assessments, readable_standards
 from moralbank.assessment_standards import define_standard
+from oversight.errors import UnknownPhoto
 
 api = Api("moral-assessment")
 RESIDENT = ("resident",)
@@ -137,7 +138,7 @@ async def get_assessment(who: Principal, assessment_id: str) -> Any:
     """An assessment with its standard, the mean marks of self and neighbours, the
     community's reviews and the objections."""
     found = await assessment.get_assessment(assessment_id, who=who)
-    return await assessment.detail(found)
+    return await assessment.detail(found, who=who)
 
 
 @api.get(
@@ -200,14 +201,15 @@ async def publish_assessment(who: Principal, assessment_id: str) -> Any:
     body=AssessmentObjectionIn,
     response=AssessmentObjectionOut,
     status=201,
-    errors=(NoSuchAssessment, ObjectionNotTaken),
+    errors=(NoSuchAssessment, ObjectionNotTaken, UnknownPhoto),
 )
 async def object_to_assessment(
     who: Principal, assessment_id: str, body: AssessmentObjectionIn
 ) -> Any:
-    """A member of the household objects (异议) to its published result."""
+    """A member of the household objects (异议) to its published result, with up to nine
+    photos they uploaded (`POST /api/v1/oversight/photos`)."""
     found = await assessment.get_assessment(assessment_id, who=who)
-    return await assessment.object_to(found, who=who, statement=body.statement)
+    return await assessment.object_to(found, who=who, statement=body.statement, photos=body.photos)
 
 
 @api.post(

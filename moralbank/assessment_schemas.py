@@ -10,6 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from kernel.http import JsonDecimal, Moment, PageQuery, Schema
 from kernel.i18n import N_
+from oversight.schemas import Photos
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -172,6 +173,8 @@ class AssessmentOut(Schema):
 
 class AssessmentObjectionIn(Schema):
     statement: Text
+    # Photos the objector uploaded (`POST /api/v1/oversight/photos`), at most nine.
+    photos: Photos = Field(default_factory=list)
 
 
 class AssessmentObjectionDecisionIn(Schema):
@@ -192,6 +195,9 @@ class AssessmentObjectionOut(Schema):
     assessment_id: str
     household_id: str
     statement: str
+    # The objector's photos (`GET /api/v1/oversight/photos/{id}`), shown to the objector and the
+    # staff who may decide; empty for anyone else.
+    photos: list[str]
     submitted_at: datetime
     decision: str | None
     decision_reason: str | None

@@ -1,6 +1,7 @@
 """Who may see what of the moral assessment: one `Scope` per resource. Staff read the
 assessments of the places they serve; a resident reads their own household's, and may assess
-the open assessments of their community's households (never reading their scores)."""
+the open assessments of their community's households (never reading their scores). An
+objection's photos are read by the objector and by the staff who may decide it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kernel.auth import STAFF_ROLES, Principal, Role
 from kernel.scope import NEVER, Condition, Scope, eq, within
 from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
 from moralbank.scope import member_of
+from oversight.scope import photos_named_by
 
 # The staff who review, publish and decide: the community's workers and the district's
 # administrators.
@@ -37,11 +39,21 @@ def assessable_assessments(who: Principal) -> Scope[Assessment]:
     return Scope(Assessment, community & eq("status", "open"))
 
 
-def readable_assessment_objections(who: Principal) -> Scope[AssessmentObjection]:
-    """The objections to the assessments the caller reads."""
+def decidable_assessment_objections(who: Principal) -> Scope[AssessmentObjection]:
+    """The objections the caller may decide: a reviewer's, of the places they serve."""
+    if who.role not in REVIEWERS:
+        return Scope(AssessmentObjection, NEVER)
     return Scope(
-        AssessmentObjection, within("assessment_id", Assessment, "id", _by_place_or_household(who))
+        AssessmentObjection,
+        within("assessment_id", Assessment, "id", served_places(who).where()),
     )
+
+
+def objections_showing_photos(who: Principal) -> Scope[AssessmentObjection]:
+    """The objections whose photos the caller reads: their own (they uploaded the photos) and
+    those they may decide, as the photos' scope says (`photos_named_by` below)."""
+    own = eq("submitted_by", who.subject)
+    return Scope(AssessmentObjection, own | decidable_assessment_objections(who).where)
 
 
 def readable_standards(who: Principal) -> Scope[AssessmentStandard]:
@@ -49,3 +61,8 @@ def readable_standards(who: Principal) -> Scope[AssessmentStandard]:
     if who.role in (*STAFF_ROLES, "resident"):
         return Scope(AssessmentStandard, own_district(who))
     return Scope(AssessmentStandard, NEVER)
+
+
+# An objection's photos are oversight's (uploaded with `POST /api/v1/oversight/photos`): besides
+# their owner, the staff who may decide the objection read them.
+photos_named_by(AssessmentObjection, decidable_assessment_objections)

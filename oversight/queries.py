@@ -4,6 +4,8 @@ scores and the lists drafted from them, and who may read a photo (its `{slot}`s 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 # One statement scores every unit of a district for a period: the weighted share of points
 # its recorded inspections earned, less a penalty per confirmed report about it.
 SCORE_UNITS = """
@@ -68,9 +70,10 @@ SCORED_UNIT_TYPES = (
 
 # A photo is read by its uploader, and by the district's staff who read what it belongs to: a
 # report, an inspection's result, a rectification step, an objection or a repair (their photo
-# lists). Units and evaluators read only their own. One statement; `{json_items}` lists the
-# ids of a JSON array (`j.value`).
-READABLE_PHOTO = """
+# lists), or a row of another domain naming it. Units and evaluators read only their own. One
+# statement, `readable_photo_statement`: oversight's own part here, left open for the others;
+# `{json_items}` lists the ids of a JSON array (`j.value`).
+_READABLE_PHOTO_OWN = """
 SELECT p.* FROM oversight_photo p WHERE p.id = :photo AND (p.owner = :owner OR (:staff = 1 AND (
     EXISTS (SELECT 1 FROM oversight_problem_report r, {json_items}(r.photos) j
         WHERE j.value = p.id AND {reports})
@@ -81,6 +84,15 @@ SELECT p.* FROM oversight_photo p WHERE p.id = :photo AND (p.owner = :owner OR (
     OR EXISTS (SELECT 1 FROM oversight_objection o, {json_items}(o.photos) j
         WHERE j.value = p.id AND {objections})
     OR EXISTS (SELECT 1 FROM oversight_credit_repair c, {json_items}(c.photos) j
-        WHERE j.value = p.id AND {repairs})
-)))
-"""
+        WHERE j.value = p.id AND {repairs})"""
+# A table of another domain whose rows name photos in their `photos` (`scope.photos_named_by`):
+# its alias `u<n>`, the staff who read its rows in the slot `{use<n>}`.
+PHOTO_NAMED_BY = """
+    OR EXISTS (SELECT 1 FROM {table} u{n}, {{json_items}}(u{n}.photos) j
+        WHERE j.value = p.id AND {{use{n}}})"""
+
+
+def readable_photo_statement(named_by: Sequence[str]) -> str:
+    """Who reads a photo, with the other domains' tables `named_by`, in order (`{use0}`, …)."""
+    others = "".join(PHOTO_NAMED_BY.format(table=table, n=n) for n, table in enumerate(named_by))
+    return f"{_READABLE_PHOTO_OWN}{others}\n)))\n"

@@ -4,11 +4,13 @@ and SQL from one condition), and the photos, read by what they belong to.
 A unit's staff see their unit only; a worker the units, reports, inspections and tasks of their
 communities; an evaluator the inspections assigned to them (and those inspections' units and
 checklists); a district administrator their district; other districts do not exist (404).
-Residents see their own reports. Reporters are never part of what a unit reads."""
+Residents see their own reports. Reporters are never part of what a unit reads. Another domain
+whose rows name oversight's photos says who reads them (`photos_named_by`)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tortoise.models import Model
 
@@ -33,7 +35,7 @@ from oversight.models import (
     UnitList,
     UnitScore,
 )
-from oversight.queries import READABLE_PHOTO
+from oversight.queries import readable_photo_statement
 
 M = TypeVar("M", bound=Model)
 DISTRICT_STAFF = ("worker", "district_admin", "platform_admin")
@@ -125,17 +127,31 @@ def readable_repairs(who: Principal) -> Scope[CreditRepair]:
     return Scope(CreditRepair, _district_staff_or(who, own_units(who)))
 
 
+# Other domains' tables naming oversight's photos (their JSON column `photos`), with the staff
+# who read their photos: the domain registers them with `photos_named_by`.
+_NAMED_BY: dict[str, Callable[[Principal], Scope[Any]]] = {}
+
+
+def photos_named_by(model: type[Model], readers: Callable[[Principal], Scope[Any]]) -> None:
+    """Another domain's rows of `model` name photos the caller uploaded (in their `photos`): a
+    photo one of them names is read by its owner and by the staff `readers(who)` admits to that
+    row, in `readable_photo` with oversight's own (oversight imports no other domain)."""
+    _NAMED_BY[model._meta.db_table] = readers
+
+
 async def readable_photo(photo_id: str, *, who: Principal) -> Photo | None:
     """The photo, when the caller may read it (None otherwise)."""
     results = within("inspection_id", Inspection, "id", readable_inspections(who).where)
     steps = within("task_id", RectificationTask, "id", readable_tasks(who).where)
+    named_by = sorted(_NAMED_BY)
     rows = await query_rows(
-        READABLE_PHOTO,
+        readable_photo_statement(named_by),
         {"photo": photo_id, "owner": who.subject, "staff": int(who.role in STAFF_ROLES)},
         reports=readable_reports(who).sql("r"),
         results=Scope(InspectionResult, results).sql("x"),
         steps=Scope(TaskStep, steps).sql("s"),
         objections=readable_objections(who).sql("o"),
         repairs=readable_repairs(who).sql("c"),
+        **{f"use{n}": _NAMED_BY[table](who).sql(f"u{n}") for n, table in enumerate(named_by)},
     )
     return Photo._init_from_db(**rows[0]) if rows else None

@@ -115,7 +115,7 @@ def _item_rows(
 
 async def review_page(ctx: Ctx) -> Response:
     found = await assessment.get_assessment(ctx.request.path_params["id"], who=ctx.who)
-    detail = await assessment.detail(found)
+    detail = await assessment.detail(found, who=ctx.who)
     latest = detail.reviews[-1] if detail.reviews else None
     vetoed = {v.code: v.reason for v in (latest.vetoes if latest else [])}
     pending = next((o for o in detail.objections if o.decision is None), None)

@@ -1,10 +1,12 @@
 """The community's review of a household's moral assessment, on a phone (390 px), on the demo
 district as `make run` seeds it: the quarter's households and their status, the review item by
-item (a deduction refused without its reason), publication, the household's objection and its
-decision; axe finds no WCAG 2.2 A/AA violation on either page."""
+item (a deduction refused without its reason), publication, the household's objection with its
+photo (shown to the worker deciding it, who can open it) and its decision; axe finds no WCAG 2.2
+A/AA violation on either page."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -13,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from tests.console import oversight_world as world
 from tests.console.conftest import PASSWORD, screenshot, serve, sign_in
@@ -49,17 +52,31 @@ async def _fits(page: Any) -> None:
     assert width <= client, f"{page.url} is {width}px wide at {client}px"
 
 
-async def _object(base: str, assessment_id: str) -> None:
-    """小王 of 王家 objects in the mini-program."""
+def _dashcam_frame() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (40, 160, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+async def _object(base: str, assessment_id: str) -> str:
+    """小王 of 王家 objects in the mini-program, with a photo he uploads: its id."""
     async with httpx.AsyncClient(base_url=base) as client:
         login = await client.post("/api/v1/auth/wechat", json={"code": "dev-demo-resident-1"})
         assert login.status_code == 200, login.text
+        signed = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        photo = await client.post(
+            "/api/v1/oversight/photos",
+            files={"file": ("dashcam.png", _dashcam_frame(), "image/png")},
+            headers=signed,
+        )
+        assert photo.status_code == 201, photo.text
         objection = await client.post(
             f"/api/v1/assessments/{assessment_id}/objections",
-            json={"statement": "那天是绿灯，有行车记录为证"},
-            headers={"Authorization": f"Bearer {login.json()['access_token']}"},
+            json={"statement": "那天是绿灯，有行车记录为证", "photos": [photo.json()["id"]]},
+            headers=signed,
         )
         assert objection.status_code == 201, objection.text
+        return str(photo.json()["id"])
 
 
 async def test_a_worker_reviews_publishes_and_decides_an_objection_on_a_phone(browser, demo):
@@ -98,10 +115,21 @@ async def test_a_worker_reviews_publishes_and_decides_an_objection_on_a_phone(br
 
         await page.get_by_role("button", name="公示评议结果").click()
         await page.get_by_text("公示中").first.wait_for()
-        await _object(demo, assessment_id)
+        photo_id = await _object(demo, assessment_id)
         await page.reload()
         objection = page.locator("section.objection")
         assert "行车记录" in await objection.inner_text()
+        shown = objection.get_by_role("img", name="异议照片 1")
+        await shown.scroll_into_view_if_needed()  # the thumbnail loads lazily
+        loaded = "img => img.decode().then(() => img.naturalWidth)"
+        assert await shown.evaluate(loaded) == 640  # the worker's browser was served the image
+        link = objection.get_by_role("link", name="异议照片 1")
+        assert await link.get_attribute("href") == f"/console/oversight/photos/{photo_id}"
+        opened = await page.request.get(f"/console/oversight/photos/{photo_id}")
+        assert (opened.status, opened.headers["content-type"]) == (200, "image/png")
+        await _fits(page)
+        assert await _violations(page, "/console/assessment/{id} with an objection") == []
+        await page.set_viewport_size(PHONE)
         await objection.get_by_label("原因").fill("核实监控，确有闯红灯")
         await objection.get_by_role("button", name="维持原评").click()
         await page.locator("section.objection .decision").wait_for()

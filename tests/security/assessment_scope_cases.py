@@ -1,6 +1,7 @@
 """The moral assessment's part of the scope tests: its routes taking an id (for
 `test_scope_matrix.ROUTES`), its lists (for `test_scope_walker.LISTS`) and the objects planted
-in community c1: 甲's household, its standing assessment of a past quarter and an objection."""
+in community c1: 甲's household, its standing assessment of a past quarter and an objection with
+甲's photo (the matrix's `photo_id`: c1's staff read it, no outsider does)."""
 
 from __future__ import annotations
 
@@ -62,10 +63,13 @@ PAGE_IDS = {"/assessment/{id}": "assessment_id"}
 
 
 async def plant(world: World) -> dict[str, str]:
-    """甲's household in c1, standing for the last quarter with full marks, and an objection."""
+    """甲's household in c1, standing for the last quarter with full marks, and an objection
+    with a photo 甲 uploaded."""
     from accounts.models import Household, Resident
     from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
+    from tests.oversight.conftest import photo
 
+    picture = await photo(world.resident)
     period = localtime.previous_quarter(localtime.quarter_of(localtime.now()))
     async with transaction():
         standard = await AssessmentStandard.create(
@@ -99,9 +103,14 @@ async def plant(world: World) -> dict[str, str]:
             household_id=household.id,
             district_id=world.district_id,
             statement="异议",
+            photos=[picture],
             submitted_by=f"resident:{world.resident.id}",
         )
-    return {"assessment_id": assessment.id, "assessment_objection_id": objection.id}
+    return {
+        "assessment_id": assessment.id,
+        "assessment_objection_id": objection.id,
+        "photo_id": picture,
+    }
 
 
 async def mark(world: World, marker: str) -> None:
@@ -120,7 +129,8 @@ def scope_values() -> dict[str, Any]:
         for name in (
             "readable_assessments",
             "assessable_assessments",
-            "readable_assessment_objections",
+            "decidable_assessment_objections",
+            "objections_showing_photos",
             "readable_standards",
         )
     }

@@ -24,7 +24,6 @@ from tests.campaigns.conftest import scope_objects as campaign_objects
 from tests.conftest import Actor, World, set_rules_since
 from tests.moralbank_partners.conftest import TERMS as PARTNER_TERMS
 from tests.moralbank_partners.scope_objects import partner_objects
-from tests.oversight.conftest import PNG
 from tests.security import assessment_scope_cases
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -216,6 +215,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/oversight/units/{unit_id}/accounts"): Case(
         body={"username": "matrix-unit", "password": "unit-password-123"}
     ),
+    # 甲's photo with an objection to c1's assessment (assessment_scope_cases.plant).
     ("GET", "/api/v1/oversight/photos/{photo_id}"): Case(),
     ("GET", "/api/v1/oversight/reports/{report_id}"): Case(),
     ("GET", "/api/v1/oversight/reports/{report_id}/duplicates"): Case(),
@@ -364,7 +364,7 @@ async def _household_objects(world: World) -> dict[str, str]:
 
 
 async def _oversight_objects(world: World) -> dict[str, str]:
-    """A unit of c1 with a confirmed report and its task, a planned inspection, a photo, and a
+    """A unit of c1 with a confirmed report and its task, a planned inspection, and a
     black-list entry with an objection and a repair application."""
     from oversight.models import CreditRepair, ListEntry, Objection, UnitList
 
@@ -389,11 +389,6 @@ async def _oversight_objects(world: World) -> dict[str, str]:
         json={"unit": unit.json()["id"], "checklist": checklist.json()["id"]},
     )
     assert inspection.status_code == 201, inspection.text
-    photo = await worker.post(
-        "/api/v1/oversight/photos",
-        files={"file": ("p.png", PNG, "image/png")},
-    )
-    assert photo.status_code == 201, photo.text
     reports = []
     for _ in range(2):
         report = await world.resident.client.post(
@@ -435,7 +430,6 @@ async def _oversight_objects(world: World) -> dict[str, str]:
         repair = await CreditRepair.create(**appeal)
     return {
         "unit_id": unit.json()["id"],
-        "photo_id": photo.json()["id"],
         "report_id": reports[0],
         "checklist_id": checklist.json()["id"],
         "inspection_id": inspection.json()["id"],
