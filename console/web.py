@@ -442,7 +442,8 @@ _ROLES_OF: dict[tuple[str, str], tuple[Role, ...]] = {}
 
 
 def roles_of(request: Request, path: str, method: str) -> tuple[Role, ...]:
-    """The roles a console route takes (none for a path no console page serves)."""
+    """The roles a console route takes; a path no console page serves is a template's
+    mistake, raised rather than hiding a link."""
     key = (path, method)
     if key not in _ROLES_OF:
         if len(_ROLES_OF) > 4096:  # paths name ids: bounded
@@ -461,7 +462,7 @@ def _route_roles(routes: list[Any], scope: dict[str, Any]) -> tuple[Role, ...]:
         if inner is not None:  # a Mount: the rest of the path among its routes
             return _route_roles(inner, {**scope, **child})
         return tuple(getattr(getattr(route, "endpoint", None), "roles", ()))
-    return ()
+    raise LookupError(f"no console page answers {scope['method']} {scope['path']}")
 
 
 async def _signed_out(request: Request, visit: Ended | None, *, fetch: bool) -> Response:

@@ -8,6 +8,7 @@ import base64
 
 from tests.activities.conftest import publish
 from tests.credits.conftest import bank  # noqa: F401  (the moral bank fixture)
+from tests.moralbank_partners.conftest import register_partner
 
 
 def _cursor(value: str) -> str:
@@ -36,8 +37,10 @@ async def test_a_forged_cursor_is_refused_on_every_paginated_route(bank):  # noq
     card = await world.district_admin.client.post(
         "/api/v1/green-cards", json={"resident": world.resident.id, "reason": "道德模范"}
     )
+    partner = await register_partner(world)
     ids = {
         "code": "d1",
+        "partner_id": partner["partner"]["id"],
         "activity_id": activity["id"],
         "reward_id": reward.json()["id"],
         "household_id": household.json()["id"],

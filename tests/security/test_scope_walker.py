@@ -185,6 +185,7 @@ PAGES: dict[str, Case] = {
     "/moral-bank/merchants": Case(),
     "/moral-bank/merchants/{id}": Case(),
     "/moral-bank/partners/{id}": Case(),
+    "/moral-bank/partners/{id}/queries": Case(),
 }
 # The planted object each page taking an id is given (by the name `_objects` knows it by).
 PAGE_IDS = {
@@ -206,6 +207,7 @@ PAGE_IDS = {
     "/campaigns/{id}/export": "campaign_id",
     "/event-zones/{id}/gate": "zone_id",
     "/moral-bank/partners/{id}": "partner_id",
+    "/moral-bank/partners/{id}/queries": "partner_id",
     "/moral-bank/merchants/{id}": "merchant_id",
 }
 PAGES.update(assessment_scope_cases.pages(Case))
