@@ -1,7 +1,9 @@
 """Rewards and their two-phase redemption: redeeming holds the credits and one unit of stock;
 a worker fulfils it at pickup with the resident's code, or it is voided (cancelled, expired).
+A household's head redeems from the household's credits the same way: only the accounts that
+hold and pay differ (`_payer_accounts`).
 
-Every path locks the resident's accounts before the reward row, so no two redemptions ever
+Every path locks the payer's accounts before the reward row, so no two redemptions ever
 wait on each other crosswise; the stock is taken by a conditional update and never goes below
 zero however many residents race for the last unit."""
 
@@ -11,12 +13,12 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from accounts.models import Community, DistrictRulesVersion, Resident
+from accounts.models import Community, DistrictRulesVersion, Household, Resident
 from accounts.schemas import DistrictRules
 from accounts.scope import served_community
 from credits import ledger
@@ -29,11 +31,12 @@ from credits.errors import (
     RedemptionNotHeld,
     RewardWithdrawn,
 )
-from credits.ledger import Leg, district_account, resident_account
+from credits.ledger import AccountKey, Leg, district_account, household_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 from credits.notices import tell_redemption_settled
 from credits.queries import INSERT_REDEMPTION, REWARD_TO_REDEEM, TAKE_UNIT
 from credits.scope import (
+    household_rewards,
     managed_reward,
     no_such_reward,
     own_redemption,
@@ -44,7 +47,14 @@ from kernel.auth import Principal
 from kernel.i18n import N_, Named
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
+from kernel.scope import Scope
 from kernel.sql import Rider, chain, db_time, query_rows
+from moralbank.errors import NotTheHead
+from moralbank.scope import spending_household
+
+# Who pays a redemption: the resident from their own credits, or the head of a household from
+# the household's.
+Payer = Literal["resident", "household"]
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -178,12 +188,14 @@ def _pickup_code() -> str:
 _RULES = DistrictRulesVersion._meta.fields_map["rules"]
 
 
-async def _reward_to_redeem(reward_id: str, who: Principal) -> tuple[Reward, DistrictRules]:
-    """The reward, if the resident may redeem it, and its district's rules in force now."""
+async def _reward_to_redeem(
+    reward_id: str, readable: Scope[Reward]
+) -> tuple[Reward, DistrictRules]:
+    """The reward, if it is one of `readable`, and its district's rules in force now."""
     found = await query_rows(
         REWARD_TO_REDEEM,
         {"reward": reward_id, "now": db_time(datetime.now(UTC))},
-        readable=readable_rewards(who).sql("r"),
+        readable=readable.sql("r"),
     )
     if not found:
         raise no_such_reward(reward_id)
@@ -194,16 +206,42 @@ async def _reward_to_redeem(reward_id: str, who: Principal) -> tuple[Reward, Dis
     return reward, DistrictRules() if rules is None else DistrictRules.model_validate(rules)
 
 
+def _payer_accounts(
+    resident_id: str, household_id: str | None, district_id: str
+) -> tuple[AccountKey, AccountKey]:
+    """The `available` and `held` accounts a redemption's cost is held on and paid from: its
+    household's when its head redeemed from the household's credits, else the resident's."""
+    if household_id is not None:
+        return (
+            household_account(household_id, district_id),
+            household_account(household_id, district_id, kind="held"),
+        )
+    return (
+        resident_account(resident_id, district_id),
+        resident_account(resident_id, district_id, kind="held"),
+    )
+
+
 async def redeem(
     reward_id: str,
     *,
     who: Principal,
+    payer: Payer = "resident",
     also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
 ) -> tuple[Redemption, str]:
-    """Holds the reward's cost from the resident's credits and one unit of its stock; answers
-    the redemption and the reward's title. `also`: writes that go with the redemption (the
-    request's stored answer), given it and the title, written with it."""
-    reward, rules = await _reward_to_redeem(reward_id, who)
+    """Holds the reward's cost from the payer's credits and one unit of its stock; answers
+    the redemption and the reward's title. `payer`: the resident's own credits, or those of
+    the household they head (the household locked until the end: its head, checked under the
+    lock, stays its head meanwhile; the rewards a member of its community may redeem).
+    `also`: writes that go with the redemption (the request's stored answer), given it and the
+    title, written with it."""
+    household_id: str | None = None
+    if payer == "household":
+        household = await spending_household(who)
+        household_id = household.id
+        reward, rules = await _reward_to_redeem(reward_id, household_rewards(household))
+    else:
+        reward, rules = await _reward_to_redeem(reward_id, readable_rewards(who))
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     redemption_id = new_id()
@@ -217,6 +255,7 @@ async def redeem(
             district_id=reward.district_id,
             reward_id=reward.id,
             resident_id=who.id,
+            household_id=household_id,
             code=code,
             cost=reward.cost,
             status="held",
@@ -225,7 +264,8 @@ async def redeem(
         )
         row = Rider(INSERT_REDEMPTION, {
             "held_id": redemption_id, "held_district": reward.district_id,
-            "held_reward": reward.id, "held_resident": who.id, "held_code": code,
+            "held_reward": reward.id, "held_resident": who.id,
+            "held_household": household_id, "held_code": code,
             "held_cost": reward.cost, "held_expires_at": db_time(expires_at),
             "held_at": db_time(now),
         })  # fmt: skip
@@ -236,21 +276,25 @@ async def redeem(
     # on PostgreSQL.
     take_unit = Rider(TAKE_UNIT, {"unit_of": reward.id})
     redemption, steps = held(_pickup_code())
+    available, on_hold = _payer_accounts(who.id, household_id, reward.district_id)
     try:
         await ledger.post(
             district_id=reward.district_id,
             kind="hold",
             ref_type="redemption",
             ref_id=redemption_id,
-            legs=[
-                Leg(resident_account(who.id, reward.district_id), -reward.cost),
-                Leg(resident_account(who.id, reward.district_id, kind="held"), reward.cost),
-            ],
+            legs=[Leg(available, -reward.cost), Leg(on_hold, reward.cost)],
             actor=who.subject,
             memo=reward.title,
             also=[take_unit, *steps],
         )
     except InsufficientCredits as refused:
+        if household_id is not None:
+            raise InsufficientCredits(
+                N_("`{title}` costs {cost} credits; your household has fewer."),
+                title=reward.title,
+                cost=from_units(reward.cost),
+            ) from refused
         raise InsufficientCredits(
             N_("`{title}` costs {cost} credits; you have fewer."),
             title=reward.title,
@@ -284,29 +328,38 @@ async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption
     return redemption
 
 
+def _accounts_of(redemption: Redemption) -> tuple[AccountKey, AccountKey]:
+    return _payer_accounts(redemption.resident_id, redemption.household_id, redemption.district_id)
+
+
 async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
-    """Gives a voided or expired hold back: credits to the resident, the unit to the stock."""
+    """Gives a voided or expired hold back: credits to the payer (the resident or the
+    household), the unit to the stock."""
+    available, on_hold = _accounts_of(redemption)
     await ledger.post(
         district_id=redemption.district_id,
         kind="void",
         ref_type="redemption",
         ref_id=redemption.id,
-        legs=[
-            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
-                -redemption.cost),
-            Leg(resident_account(redemption.resident_id, redemption.district_id),
-                redemption.cost),
-        ],
+        legs=[Leg(on_hold, -redemption.cost), Leg(available, redemption.cost)],
         actor=by,
         memo=memo,
-    )  # fmt: skip
+    )
     await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + 1)
 
 
 async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
+    """The resident cancels their held redemption; a household's, its head now (403
+    `not_the_head` for its other members)."""
     redemption = await own_redemption(redemption_id, who=who)
+    memo = N_("cancelled by the resident")
+    if redemption.household_id is not None:
+        household = await spending_household(who)
+        if household.id != redemption.household_id:
+            raise NotTheHead(N_("Only the head of the household may do this."))
+        memo = N_("cancelled by the head of the household")
     await _settle(redemption, "voided", by=who.subject)
-    await _release(redemption, by=who.subject, memo=N_("cancelled by the resident"))
+    await _release(redemption, by=who.subject, memo=memo)
     return redemption
 
 
@@ -316,19 +369,19 @@ async def fulfil(code: str, *, who: Principal) -> Redemption:
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
         raise RedemptionExpired(N_("The hold has expired; the resident can redeem again."))
     await _settle(redemption, "fulfilled", by=who.subject)
+    _available, on_hold = _accounts_of(redemption)
     await ledger.post(
         district_id=redemption.district_id,
         kind="fulfil",
         ref_type="redemption",
         ref_id=redemption.id,
         legs=[
-            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
-                -redemption.cost),
+            Leg(on_hold, -redemption.cost),
             Leg(district_account(redemption.district_id, "redemption"), redemption.cost),
         ],
         actor=who.subject,
         memo=redemption.reward.title,
-    )  # fmt: skip
+    )
     await tell_redemption_settled(redemption, reward_title=redemption.reward.title)
     return redemption
 
@@ -403,3 +456,9 @@ async def redeemer_nicknames(redemptions: list[Redemption]) -> dict[str, str]:
     """Who redeemed, by nickname, for the responses staff read."""
     ids = {r.resident_id for r in redemptions}
     return dict(await Resident.filter(id__in=ids).values_list("id", "nickname")) if ids else {}
+
+
+async def paying_households(redemptions: list[Redemption]) -> dict[str, str]:
+    """The name of each household that pays a redemption, for the responses staff read."""
+    ids = {r.household_id for r in redemptions if r.household_id}
+    return dict(await Household.filter(id__in=ids).values_list("id", "name")) if ids else {}

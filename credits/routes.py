@@ -15,6 +15,7 @@ from credits.schemas import (
     FulfilIn,
     HistoryItem,
     MyCreditsOut,
+    RedeemIn,
     RedemptionOut,
     RedemptionQuery,
     RestockIn,
@@ -31,6 +32,7 @@ from credits.totals import resident_totals
 from kernel.auth import Principal
 from kernel.http import Api, Page, PageQuery, answer_with, paginate
 from kernel.sql import Rider
+from moralbank.errors import NoHousehold, NotTheHead
 
 api = Api("credits")
 
@@ -47,7 +49,8 @@ async def _redemptions_out(found: list[Redemption]) -> list[RedemptionOut]:
 
 async def _staff_redemptions_out(found: list[Redemption]) -> list[StaffRedemptionOut]:
     titles, nicknames = await rewards.reward_titles(found), await rewards.redeemer_nicknames(found)
-    return [StaffRedemptionOut.of(r, titles, nicknames) for r in found]
+    households = await rewards.paying_households(found)
+    return [StaffRedemptionOut.of(r, titles, nicknames, households) for r in found]
 
 
 async def _transactions_out(found: list[LedgerTransaction]) -> list[TransactionOut]:
@@ -153,6 +156,7 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
 @api.post(
     "/api/v1/rewards/{reward_id}/redemptions",
     roles=("resident",),
+    body=RedeemIn,
     response=RedemptionOut,
     status=201,
     idempotent=True,
@@ -161,10 +165,14 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
         errors.OutOfStock,
         errors.RewardWithdrawn,
         errors.NoSuchReward,
+        NoHousehold,
+        NotTheHead,
     ),
 )
-async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
-    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
+async def redeem(who: Principal, reward_id: str, body: RedeemIn) -> RedemptionOut:
+    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it. The cost
+    is held from the resident's credits, or with `{"payer": "household"}` from those of the
+    household the resident heads (its head only)."""
 
     def answer(redemption: Redemption, title: str) -> RedemptionOut:
         return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
@@ -173,14 +181,15 @@ async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
         rider = answer_with(answer(redemption, title))
         return [rider] if rider is not None else []
 
-    return answer(*await rewards.redeem(reward_id, who=who, also=stored))
+    return answer(*await rewards.redeem(reward_id, who=who, payer=body.payer, also=stored))
 
 
 @api.get(
     "/api/v1/me/redemptions", roles=("resident",), query=PageQuery, response=Page[RedemptionOut]
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
-    """The resident's redemptions, newest first, with their pickup codes."""
+    """The resident's redemptions and their household's (`household` set), newest first, with
+    their pickup codes."""
     page = await paginate(scope.own_redemptions(who).rows(), query)
     page["items"] = await _redemptions_out(page["items"])
     return page
@@ -191,10 +200,11 @@ async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     roles=("resident",),
     response=RedemptionOut,
     idempotent=True,
-    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption, InsufficientCredits),
+    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption, InsufficientCredits, NotTheHead),
 )
 async def cancel_redemption(who: Principal, redemption_id: str) -> RedemptionOut:
-    """The resident cancels a held redemption: credits and stock are given back."""
+    """The resident cancels a held redemption: credits and stock are given back (a
+    household's: by its head, to the household)."""
     return (await _redemptions_out([await rewards.cancel(redemption_id, who=who)]))[0]
 
 

@@ -5,6 +5,8 @@ here; nothing else decides scope."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts.models import Household, Resident
 from accounts.scope import own_district, served_places
 from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction, RewardNotYours
@@ -12,6 +14,7 @@ from credits.models import Entry, LedgerTransaction, Redemption, Reward
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.scope import Condition, Scope, eq, is_null, one_of, within
+from moralbank.scope import member_of
 
 
 def _rewards_of(who: Principal) -> Condition:
@@ -19,11 +22,22 @@ def _rewards_of(who: Principal) -> Condition:
     residents and workers, and for the district's administrators."""
     if who.role in ("district_admin", "platform_admin"):
         return own_district(who)
-    return own_district(who) & (one_of("community_id", who.community_ids) | is_null("community_id"))
+    return own_district(who) & _for_communities(who.community_ids)
+
+
+def _for_communities(community_ids: Iterable[str]) -> Condition:
+    return one_of("community_id", community_ids) | is_null("community_id")
 
 
 def readable_rewards(who: Principal) -> Scope[Reward]:
     return Scope(Reward, _rewards_of(who))
+
+
+def household_rewards(household: Household) -> Scope[Reward]:
+    """The rewards a household's head may redeem from its credits: those a member of its
+    community may redeem (its community's and its district's), wherever the head lives now."""
+    community = _for_communities([household.community_id])
+    return Scope(Reward, eq("district_id", household.district_id) & community)
 
 
 def catalogue(who: Principal) -> Scope[Reward]:
@@ -77,7 +91,9 @@ def no_such_reward(reward_id: str) -> NoSuchReward:
 
 
 def own_redemptions(who: Principal) -> Scope[Redemption]:
-    return Scope(Redemption, eq("resident_id", who.id))
+    """A resident's redemptions: those they made, and those of the household they are a member
+    of now (made by its head from its credits)."""
+    return Scope(Redemption, eq("resident_id", who.id) | member_of(who.id, "household_id"))
 
 
 async def own_redemption(redemption_id: str, *, who: Principal) -> Redemption:

@@ -15,8 +15,9 @@ from tortoise.queryset import QuerySet
 from accounts.models import Household, HouseholdMembership, HouseholdShare, Resident
 from accounts.service import rules_at
 from credits import ledger
-from credits.ledger import AccountKey, Leg, district_account
+from credits.ledger import Leg, district_account, household_account
 from credits.models import Entry, LedgerTransaction, from_units
+from credits.queries import LOCK_ACCOUNT
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.outbox import queue_notification, register_notice
@@ -354,7 +355,8 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
     other's `household_share_percent`; posts it through the ledger, and takes back the share of
     a participation reversed since. A second run finds every participation decided and posts
     nothing."""
-    found = {"decided": 0, "posted": 0, "reversed": await _reverse_shares(batch)}
+    reversed_, waiting = await _reverse_shares(batch)
+    found = {"decided": 0, "posted": 0, "reversed": reversed_, "waiting": waiting}
     while True:
         rows = await query_rows(UNDECIDED_PARTICIPATIONS, {"limit": batch})
         if not rows:
@@ -402,15 +404,23 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
             return found
 
 
-async def _reverse_shares(batch: int) -> int:
+async def _reverse_shares(batch: int) -> tuple[int, int]:
     """Mirrors the shares of participations reversed since they were posted; returns how
-    many."""
-    reversed_ = 0
+    many, and how many wait: a household that has spent the credits since keeps the share
+    until it holds enough again (its balance never goes below zero), and a later run takes it
+    back."""
+    reversed_, waiting, after = 0, 0, ""
     while True:
-        rows = await query_rows(SHARES_OF_REVERSED, {"limit": batch})
+        rows = await query_rows(SHARES_OF_REVERSED, {"limit": batch, "after": after})
         for row in rows:
+            after = row["id"]
             share = await LedgerTransaction.get(id=row["posted_id"])
             entries = await Entry.filter(transaction_id=share.id).order_by("id")
+            credited = next(e for e in entries if e.owner_kind == "household")
+            balance = await query_rows(LOCK_ACCOUNT, [credited.account_id])
+            if int(balance[0]["balance"]) < credited.amount:
+                waiting += 1
+                continue
             posted = await ledger.post(
                 district_id=share.district_id,
                 kind="reverse",
@@ -423,8 +433,4 @@ async def _reverse_shares(batch: int) -> int:
             )
             reversed_ += posted is not None
         if len(rows) < batch:
-            return reversed_
-
-
-def household_account(household_id: str, district_id: str) -> AccountKey:
-    return AccountKey("household", household_id, district_id, "available", "credits")
+            return reversed_, waiting
