@@ -46,6 +46,7 @@ _numbers = itertools.count()
 
 def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]]:
     from accounts import scope as accounts
+    from accounts.models import Household
     from activities import scope as activities
     from activities.models import Activity
     from campaigns import scope as campaigns
@@ -81,6 +82,12 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "credits.scope.catalogue": credits.catalogue,
         "credits.scope.staff_redemptions": credits.staff_redemptions,
         "credits.scope.own_redemptions": credits.own_redemptions,
+        # A household of the caller's district and (first) community, as its head redeems.
+        "credits.scope.household_rewards": lambda who: credits.household_rewards(
+            Household(
+                district_id=who.district_id or "", community_id=min(who.community_ids, default="")
+            )
+        ),
         "credits.scope.readable_entries": credits.readable_entries,
         "credits.scope.readable_transactions": credits.readable_transactions,
         "credits.recognition.scope.readable_awards": recognition.readable_awards,
