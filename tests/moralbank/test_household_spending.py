@@ -264,10 +264,12 @@ async def test_a_worker_hands_a_household_reward_over_with_the_code(world: World
         handed = await console.post(
             "/console/handover", data={"code": held["code"]}, follow_redirects=True
         )
+        page = await console.get(f"/console/households/{household['id']}")
 
     assert "家庭“王家”积分兑换" in waiting.text
     assert handed.status_code == 200
     assert "由家庭“王家”的积分兑换" in handed.text
+    assert "兑换「大米」" in page.text  # the household's credit history in the console
     found = await world.worker.client.get(f"/api/v1/redemptions/{held['id']}")
     assert found.json()["status"] == "fulfilled"
     again = await world.worker.client.post(
