@@ -117,9 +117,14 @@ async def get_household(who: Principal, household_id: str) -> HouseholdOut:
     errors=(NoSuchHousehold,),
 )
 async def household_history(who: Principal, household_id: str, query: PageQuery) -> dict[str, Any]:
-    """The movements of the household's credits, newest first."""
+    """The movements of the household's credits, newest first: what members' participations
+    earned it, and what its head redeemed from it (`hold`) and got back (`void`)."""
     household = await scope.readable_household(household_id, who=who)
-    return await paginate(households.ledger_entries(household), query)
+    page = await paginate(
+        households.ledger_entries(household).prefetch_related("transaction"), query
+    )
+    page["items"] = [HouseholdEntryOut.of(e) for e in page["items"]]
+    return page
 
 
 @api.get(

@@ -88,6 +88,8 @@ async def test_the_head_redeems_from_the_household_and_its_members_see_it(world:
     # The head's own credits are untouched: the household paid.
     assert (await credits_of(world.resident))["balance"] == 0
     assert await _history(spouse, household) == [("hold", -5), ("household", 20)]
+    history = await spouse.client.get(f"/api/v1/households/{household['id']}/history")
+    assert history.json()["items"][0]["memo"] == "大米"
     for member in (world.resident, spouse):
         mine = (await member.client.get("/api/v1/me/redemptions")).json()["items"]
         assert [(r["id"], r["household"], r["code"]) for r in mine] == [
@@ -236,6 +238,8 @@ async def test_the_head_cancels_and_the_credits_return_to_the_household(world: W
         ("hold", -5),
         ("household", 20),
     ]
+    history = await spouse.client.get(f"/api/v1/households/{household['id']}/history")
+    assert history.json()["items"][0]["memo"] == "户主取消兑换"
     await assert_ledger_invariants()
 
 
