@@ -328,3 +328,17 @@ async def test_a_share_the_household_spent_is_taken_back_once_it_holds_enough(wo
     assert await _balance(world, household) == 0
     assert taken.json()["stats"] == {"decided": 0, "posted": 0, "reversed": 1, "waiting": 0}
     await assert_ledger_invariants()
+
+
+async def test_a_redemption_names_no_household_cost_or_other_payer(world: World):
+    household, _spouse = await _funded(world)
+    rice = await _reward(world)
+
+    named = await _redeem(world.resident, rice, payer="household", household="elsewhere", cost=0)
+    other = await _redeem(world.resident, rice, payer="bank")
+
+    assert named.status_code == 422
+    assert {e["field"] for e in named.json()["errors"]} == {"household", "cost"}
+    assert other.status_code == 422
+    assert [e["field"] for e in other.json()["errors"]] == ["payer"]
+    assert (await _balance(world, household), await Redemption.all().count()) == (20, 0)
