@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
@@ -29,6 +29,7 @@ from credits.errors import (
     OutOfStock,
     RedemptionExpired,
     RedemptionNotHeld,
+    RedemptionOfHousehold,
     RewardWithdrawn,
 )
 from credits.ledger import AccountKey, Leg, district_account, household_account, resident_account
@@ -36,6 +37,7 @@ from credits.models import Redemption, Reward, RewardChange, from_units, to_unit
 from credits.notices import tell_redemption_settled
 from credits.queries import INSERT_REDEMPTION, REWARD_TO_REDEEM, TAKE_UNIT
 from credits.scope import (
+    household_redemption,
     household_rewards,
     managed_reward,
     no_such_reward,
@@ -49,12 +51,6 @@ from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
 from kernel.scope import Scope
 from kernel.sql import Rider, chain, db_time, query_rows
-from moralbank.errors import NotTheHead
-from moralbank.scope import spending_household
-
-# Who pays a redemption: the resident from their own credits, or the head of a household from
-# the household's.
-Payer = Literal["resident", "household"]
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
@@ -226,22 +222,18 @@ async def redeem(
     reward_id: str,
     *,
     who: Principal,
-    payer: Payer = "resident",
+    household: Household | None = None,
     also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
 ) -> tuple[Redemption, str]:
-    """Holds the reward's cost from the payer's credits and one unit of its stock; answers
-    the redemption and the reward's title. `payer`: the resident's own credits, or those of
-    the household they head (the household locked until the end: its head, checked under the
-    lock, stays its head meanwhile; the rewards a member of its community may redeem).
-    `also`: writes that go with the redemption (the request's stored answer), given it and the
-    title, written with it."""
-    household_id: str | None = None
-    if payer == "household":
-        household = await spending_household(who)
-        household_id = household.id
-        reward, rules = await _reward_to_redeem(reward_id, household_rewards(household))
-    else:
-        reward, rules = await _reward_to_redeem(reward_id, readable_rewards(who))
+    """Holds the reward's cost from the resident's credits and one unit of its stock; answers
+    the redemption and the reward's title. `household`: the household whose credits pay
+    instead, the rewards a member of its community may redeem; its caller
+    (`moralbank.households.redeem`) has locked it and checked that `who` heads it. `also`:
+    writes that go with the redemption (the request's stored answer), given it and the title,
+    written with it."""
+    household_id = household.id if household is not None else None
+    readable = household_rewards(household) if household is not None else readable_rewards(who)
+    reward, rules = await _reward_to_redeem(reward_id, readable)
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     redemption_id = new_id()
@@ -348,16 +340,23 @@ async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
     await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + 1)
 
 
-async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
-    """The resident cancels their held redemption; a household's, its head now (403
-    `not_the_head` for its other members)."""
-    redemption = await own_redemption(redemption_id, who=who)
-    memo = N_("cancelled by the resident")
-    if redemption.household_id is not None:
-        household = await spending_household(who)
-        if household.id != redemption.household_id:
-            raise NotTheHead(N_("Only the head of the household may do this."))
+async def cancel(
+    redemption_id: str, *, who: Principal, household: Household | None = None
+) -> Redemption:
+    """The resident cancels their held redemption. A household's is cancelled by its head
+    through the household (`household`, locked and its head checked by
+    `moralbank.households.cancel_redemption`), never as the resident who redeemed it: the
+    head then may have handed over."""
+    if household is not None:
+        redemption = await household_redemption(redemption_id, household=household)
         memo = N_("cancelled by the head of the household")
+    else:
+        redemption = await own_redemption(redemption_id, who=who)
+        memo = N_("cancelled by the resident")
+        if redemption.household_id is not None:
+            raise RedemptionOfHousehold(
+                N_("The household's credits pay this redemption: its head cancels it there.")
+            )
     await _settle(redemption, "voided", by=who.subject)
     await _release(redemption, by=who.subject, memo=memo)
     return redemption

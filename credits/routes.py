@@ -15,7 +15,6 @@ from credits.schemas import (
     FulfilIn,
     HistoryItem,
     MyCreditsOut,
-    RedeemIn,
     RedemptionOut,
     RedemptionQuery,
     RestockIn,
@@ -32,7 +31,6 @@ from credits.totals import resident_totals
 from kernel.auth import Principal
 from kernel.http import Api, Page, PageQuery, answer_with, paginate
 from kernel.sql import Rider
-from moralbank.errors import NoHousehold, NotTheHead
 
 api = Api("credits")
 
@@ -156,7 +154,6 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
 @api.post(
     "/api/v1/rewards/{reward_id}/redemptions",
     roles=("resident",),
-    body=RedeemIn,
     response=RedemptionOut,
     status=201,
     idempotent=True,
@@ -165,14 +162,11 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
         errors.OutOfStock,
         errors.RewardWithdrawn,
         errors.NoSuchReward,
-        NoHousehold,
-        NotTheHead,
     ),
 )
-async def redeem(who: Principal, reward_id: str, body: RedeemIn) -> RedemptionOut:
-    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it. The cost
-    is held from the resident's credits, or with `{"payer": "household"}` from those of the
-    household the resident heads (its head only)."""
+async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
+    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it (from a
+    household's credits: `POST /api/v1/households/{id}/redemptions`)."""
 
     def answer(redemption: Redemption, title: str) -> RedemptionOut:
         return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
@@ -181,15 +175,15 @@ async def redeem(who: Principal, reward_id: str, body: RedeemIn) -> RedemptionOu
         rider = answer_with(answer(redemption, title))
         return [rider] if rider is not None else []
 
-    return answer(*await rewards.redeem(reward_id, who=who, payer=body.payer, also=stored))
+    return answer(*await rewards.redeem(reward_id, who=who, also=stored))
 
 
 @api.get(
     "/api/v1/me/redemptions", roles=("resident",), query=PageQuery, response=Page[RedemptionOut]
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
-    """The resident's redemptions and their household's (`household` set), newest first, with
-    their pickup codes."""
+    """The resident's redemptions, newest first, with their pickup codes (`household` set on
+    those they made as its head from the household's credits)."""
     page = await paginate(scope.own_redemptions(who).rows(), query)
     page["items"] = await _redemptions_out(page["items"])
     return page
@@ -200,11 +194,16 @@ async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     roles=("resident",),
     response=RedemptionOut,
     idempotent=True,
-    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption, InsufficientCredits, NotTheHead),
+    errors=(
+        errors.RedemptionNotHeld,
+        errors.NoSuchRedemption,
+        errors.RedemptionOfHousehold,
+        InsufficientCredits,
+    ),
 )
 async def cancel_redemption(who: Principal, redemption_id: str) -> RedemptionOut:
     """The resident cancels a held redemption: credits and stock are given back (a
-    household's: by its head, to the household)."""
+    household's is cancelled by its head through the household)."""
     return (await _redemptions_out([await rewards.cancel(redemption_id, who=who)]))[0]
 
 

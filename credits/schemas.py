@@ -85,13 +85,6 @@ class RewardChangeOut(Schema):
     changed_at: datetime
 
 
-class RedeemIn(Schema):
-    """Who pays: the resident's own credits (the default, also with no body), or those of the
-    household the resident heads."""
-
-    payer: Literal["resident", "household"] = "resident"
-
-
 class RedemptionOut(Schema):
     id: str
     reward: str

@@ -14,7 +14,6 @@ from credits.models import Entry, LedgerTransaction, Redemption, Reward
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.scope import Condition, Scope, eq, is_null, one_of, within
-from moralbank.scope import member_of
 
 
 def _rewards_of(who: Principal) -> Condition:
@@ -91,9 +90,9 @@ def no_such_reward(reward_id: str) -> NoSuchReward:
 
 
 def own_redemptions(who: Principal) -> Scope[Redemption]:
-    """A resident's redemptions: those they made, and those of the household they are a member
-    of now (made by its head from its credits)."""
-    return Scope(Redemption, eq("resident_id", who.id) | member_of(who.id, "household_id"))
+    """The redemptions a resident made (their household's too, when they made them as its
+    head)."""
+    return Scope(Redemption, eq("resident_id", who.id))
 
 
 async def own_redemption(redemption_id: str, *, who: Principal) -> Redemption:
@@ -103,6 +102,21 @@ async def own_redemption(redemption_id: str, *, who: Principal) -> Redemption:
             N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
         )
     return redemption
+
+
+def household_redemptions(household: Household) -> Scope[Redemption]:
+    """The redemptions a household's credits pay (its members read them; its head cancels
+    them). Who may see the household is `moralbank.scope`'s to decide."""
+    return Scope(Redemption, eq("household_id", household.id))
+
+
+async def household_redemption(redemption_id: str, *, household: Household) -> Redemption:
+    found = await household_redemptions(household).rows().get_or_none(id=redemption_id)
+    if found is None:
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption_id}` of this household."), redemption_id=redemption_id
+        )
+    return found
 
 
 async def redemption_to_fulfil(code: str, *, who: Principal) -> Redemption:

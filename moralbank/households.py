@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,15 +15,16 @@ from tortoise.queryset import QuerySet
 
 from accounts.models import Household, HouseholdMembership, HouseholdShare, Resident
 from accounts.service import rules_at
-from credits import ledger
+from credits import ledger, rewards
 from credits.ledger import Leg, district_account, household_account
-from credits.models import Entry, LedgerTransaction, from_units
+from credits.models import Entry, LedgerTransaction, Redemption, from_units
 from credits.queries import LOCK_ACCOUNT
+from credits.scope import household_redemptions
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.outbox import queue_notification, register_notice
 from kernel.scope import one_of
-from kernel.sql import query_rows
+from kernel.sql import Rider, query_rows
 from moralbank import scope
 from moralbank.errors import (
     AlreadyInHousehold,
@@ -336,6 +338,33 @@ async def membership_history(household: Household) -> list[HouseholdMembership]:
         .order_by("-created_at", "-id")
         .prefetch_related("resident")
     )
+
+
+async def redeem(
+    household_id: str,
+    reward_id: str,
+    *,
+    by: Principal,
+    also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
+) -> tuple[Redemption, str]:
+    """The head redeems a reward from the household's credits: a reward a member of its
+    community may redeem, held, handed over and voided like a resident's
+    (`credits.rewards.redeem`), on the household's accounts. The household stays locked until
+    the request ends, so its head stays its head meanwhile."""
+    household = await scope.headed_household(household_id, who=by)
+    return await rewards.redeem(reward_id, who=by, household=household, also=also)
+
+
+async def cancel_redemption(household_id: str, redemption_id: str, *, by: Principal) -> Redemption:
+    """The head now (whoever redeemed it) cancels a held redemption of the household: the
+    credits go back to the household, the unit to the stock."""
+    household = await scope.headed_household(household_id, who=by)
+    return await rewards.cancel(redemption_id, who=by, household=household)
+
+
+def redemptions(household: Household) -> QuerySet[Redemption]:
+    """What the household's credits paid for, for its members."""
+    return household_redemptions(household).rows()
 
 
 def ledger_entries(household: Household) -> QuerySet[Entry]:

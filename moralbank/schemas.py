@@ -148,6 +148,12 @@ class HouseholdInvitationOut(Schema):
         )
 
 
+class HouseholdRedemptionIn(Schema):
+    """The reward the head redeems from the household's credits."""
+
+    reward: Annotated[str, StringConstraints(min_length=1, max_length=26)]
+
+
 class HouseholdEntryOut(Schema):
     """One movement of the household's credits."""
 

@@ -10,7 +10,7 @@ from accounts.scope import served_places
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.scope import Condition, Scope, eq, within
-from moralbank.errors import NoHousehold, NoSuchHousehold, NoSuchHouseholdRequest, NotTheHead
+from moralbank.errors import NoSuchHousehold, NoSuchHouseholdRequest, NotTheHead
 
 STAFF_OF_HOUSEHOLDS = ("worker", "district_admin", "platform_admin")
 
@@ -46,10 +46,13 @@ async def readable_household(household_id: str, *, who: Principal) -> Household:
 
 async def headed_household(household_id: str, *, who: Principal) -> Household:
     """A household the resident heads, locked for the change (404 when not theirs, 403 when
-    they are a member but not its head)."""
+    they are a member but not its head). Locked before the head is checked: what the head
+    does (spending the household's credits too) sees the head in force until it ends, and a
+    hand-over waits for it."""
     household = await readable_household(household_id, who=who)
-    require_head(household, who=who)
-    return await Household.select_for_update().get(id=household.id)
+    locked = await Household.select_for_update().get(id=household.id)
+    require_head(locked, who=who)
+    return locked
 
 
 def require_head(household: Household, *, who: Principal) -> None:
@@ -57,17 +60,6 @@ def require_head(household: Household, *, who: Principal) -> None:
     banks): its head, and no other member (403)."""
     if household.head_id != who.id:
         raise NotTheHead(N_("Only the head of the household may do this."))
-
-
-async def spending_household(who: Principal) -> Household:
-    """The household the resident is a member of now, locked, if they head it: only its head
-    spends its credits (404 when in none, 403 `not_the_head`). Locked before the head is
-    checked, so a hand-over waits for the spending and the spending sees the head in force."""
-    household = await readable_households(who).rows().select_for_update().first()
-    if household is None:
-        raise NoHousehold(N_("You are not in a household."))
-    require_head(household, who=who)
-    return household
 
 
 def readable_requests(who: Principal) -> Scope[HouseholdMembership]:

@@ -93,6 +93,7 @@ class Run:
         self.transactions: list[str] = []
         self.answers: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.value_moving_successes: set[str] = set()
+        self.household = ""
 
     def remember(self, subject: str, idempotency_key: str | None, response: Any) -> None:
         outcome = response.json().get("code") if response.status_code >= 400 else "moved value"
@@ -144,8 +145,8 @@ class Run:
             resident = self.residents[index]
             idempotency_key = None if k is None else f"{self.tag}-redeem-household-{k}"
             response = await resident.client.post(
-                f"/api/v1/rewards/{self.rewards[reward]}/redemptions",
-                json={"payer": "household"},
+                f"/api/v1/households/{self.household}/redemptions",
+                json={"reward": self.rewards[reward]},
                 headers={"Idempotency-Key": idempotency_key} if idempotency_key else {},
             )
             event(f"household: {response.status_code}")
@@ -160,6 +161,10 @@ class Run:
             if name == "fulfil":
                 response = await self.world.worker.client.post(
                     "/api/v1/redemptions/fulfil", json={"code": held["code"]}
+                )
+            elif held["household"] is not None:
+                response = await resident.client.post(
+                    f"/api/v1/households/{held['household']}/redemptions/{held['id']}/cancel"
                 )
             else:
                 response = await resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
@@ -192,6 +197,7 @@ async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: lis
         )
         rewards.append(reward.id)
     run = Run(bank, residents, rewards)
+    run.household = household
     try:
         for operation in sequence:
             await run.step(operation)

@@ -19,8 +19,6 @@ from tests.credits.test_invariants import assert_ledger_invariants
 from tests.moralbank.conftest import form, join
 from tests.security.console_session import console_client
 
-HOUSEHOLD = {"payer": "household"}
-
 
 async def _funded(world: World, hours: str = "2") -> tuple[dict[str, Any], Actor]:
     """王家 of c1, headed by 甲 with a spouse; the spouse's household action (10 credits an
@@ -45,11 +43,19 @@ async def _reward(world: World, cost: object = 5, stock: int = 3, **extra: Any) 
     return str(created.json()["id"])
 
 
-async def _redeem(actor: Actor, reward_id: str, key: str | None = None, **body: Any) -> Any:
+async def _redeem(
+    actor: Actor, household: dict[str, Any], reward_id: str, key: str | None = None, **extra: Any
+) -> Any:
     return await actor.client.post(
-        f"/api/v1/rewards/{reward_id}/redemptions",
-        json=body or HOUSEHOLD,
+        f"/api/v1/households/{household['id']}/redemptions",
+        json={"reward": reward_id, **extra},
         headers={"Idempotency-Key": key} if key else {},
+    )
+
+
+async def _cancel(actor: Actor, household: dict[str, Any], redemption_id: str) -> Any:
+    return await actor.client.post(
+        f"/api/v1/households/{household['id']}/redemptions/{redemption_id}/cancel"
     )
 
 
@@ -79,7 +85,7 @@ async def test_the_head_redeems_from_the_household_and_its_members_see_it(world:
     household, spouse = await _funded(world)
     rice = await _reward(world, cost=5)
 
-    held = await _redeem(world.resident, rice)
+    held = await _redeem(world.resident, household, rice)
 
     assert held.status_code == 201, held.text
     assert (held.json()["status"], held.json()["household"]) == ("held", household["id"])
@@ -91,10 +97,13 @@ async def test_the_head_redeems_from_the_household_and_its_members_see_it(world:
     history = await spouse.client.get(f"/api/v1/households/{household['id']}/history")
     assert history.json()["items"][0]["memo"] == "大米"
     for member in (world.resident, spouse):
-        mine = (await member.client.get("/api/v1/me/redemptions")).json()["items"]
-        assert [(r["id"], r["household"], r["code"]) for r in mine] == [
+        listed = await member.client.get(f"/api/v1/households/{household['id']}/redemptions")
+        assert [(r["id"], r["household"], r["code"]) for r in listed.json()["items"]] == [
             (held.json()["id"], household["id"], held.json()["code"])
         ]
+    # The head made it: it is among their redemptions too, as the household's.
+    mine = (await world.resident.client.get("/api/v1/me/redemptions")).json()["items"]
+    assert [(r["id"], r["household"]) for r in mine] == [(held.json()["id"], household["id"])]
     staff = (await world.worker.client.get("/api/v1/redemptions")).json()["items"]
     assert [(r["household"], r["household_name"], r["resident"]) for r in staff] == [
         (household["id"], "王家", world.resident.id)
@@ -102,18 +111,18 @@ async def test_the_head_redeems_from_the_household_and_its_members_see_it(world:
     await assert_ledger_invariants()
 
 
-async def test_a_resident_still_redeems_from_their_own_credits(world: World):
+async def test_a_member_still_redeems_from_their_own_credits(world: World):
     household, spouse = await _funded(world)  # the spouse earned 20 credits of their own
     rice = await _reward(world, cost=5)
 
-    own = await _redeem(spouse, rice, payer="resident")
+    own = await spouse.client.post(f"/api/v1/rewards/{rice}/redemptions")
 
     assert own.status_code == 201, own.text
     assert own.json()["household"] is None
     assert (await credits_of(spouse))["balance"] == 15
     assert await _balance(world, household) == 20
-    # Another member does not see a member's own redemption.
-    assert (await world.resident.client.get("/api/v1/me/redemptions")).json()["items"] == []
+    listed = await world.resident.client.get(f"/api/v1/households/{household['id']}/redemptions")
+    assert listed.json()["items"] == []
 
 
 async def test_only_the_head_spends_the_household_credits(world: World):
@@ -121,14 +130,17 @@ async def test_only_the_head_spends_the_household_credits(world: World):
     rice = await _reward(world)
     before = await LedgerTransaction.all().count()
 
-    by_member = await _redeem(spouse, rice)
-    by_outsider = await _redeem(await world.new_resident("o-single"), rice)
+    by_member = await _redeem(spouse, household, rice)
+    by_outsider = await _redeem(await world.new_resident("o-single"), household, rice)
+    by_worker = await world.worker.client.post(
+        f"/api/v1/households/{household['id']}/redemptions", json={"reward": rice}
+    )
 
     assert by_member.status_code == 403
     assert by_member.json()["code"] == "not_the_head"
     assert english_words(by_member.json()["detail"]) == []
     assert by_outsider.status_code == 404
-    assert by_outsider.json()["code"] == "no_household"
+    assert by_worker.status_code == 403
     assert (await _balance(world, household), await _stock(world, rice)) == (20, 3)
     assert await LedgerTransaction.all().count() == before
     assert await Redemption.all().count() == 0
@@ -143,10 +155,11 @@ async def test_a_household_redeems_only_what_a_member_of_its_community_may(world
         "/api/v1/rewards", json={"title": "公园年卡", "cost": 2, "stock": 1}
     )
 
-    refused = await _redeem(world.resident, elsewhere.json()["id"])
-    allowed = await _redeem(world.resident, district_wide.json()["id"])
+    refused = await _redeem(world.resident, household, elsewhere.json()["id"])
+    allowed = await _redeem(world.resident, household, district_wide.json()["id"])
 
     assert refused.status_code == 404
+    assert refused.json()["code"] == "reward_not_found"
     assert allowed.status_code == 201, allowed.text
     assert await _balance(world, household) == 18
 
@@ -157,7 +170,7 @@ async def test_redeeming_more_than_the_household_holds_writes_nothing(world: Wor
     rice = await _reward(world, cost=5)
     before = await LedgerTransaction.all().count()
 
-    refused = await _redeem(world.resident, rice)
+    refused = await _redeem(world.resident, household, rice)
 
     assert refused.status_code == 409
     assert refused.json()["code"] == "insufficient_credits"
@@ -170,19 +183,20 @@ async def test_redeeming_more_than_the_household_holds_writes_nothing(world: Wor
     await assert_ledger_invariants()
 
 
-async def test_the_same_key_redeems_once_and_another_payer_is_refused(world: World):
+async def test_the_same_key_redeems_once_and_another_reward_is_refused(world: World):
     household, _spouse = await _funded(world)
     rice = await _reward(world, cost=5)
+    oil = await _reward(world, cost=5)
 
-    first = await _redeem(world.resident, rice, key="tap-once")
-    again = await _redeem(world.resident, rice, key="tap-once")
-    other_payer = await _redeem(world.resident, rice, key="tap-once", payer="resident")
+    first = await _redeem(world.resident, household, rice, key="tap-once")
+    again = await _redeem(world.resident, household, rice, key="tap-once")
+    other = await _redeem(world.resident, household, oil, key="tap-once")
 
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json() == first.json()
     assert again.headers.get("idempotent-replayed") == "true"
-    assert other_payer.status_code == 422
-    assert other_payer.json()["code"] == "idempotency_key_reused"
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
     assert await _balance(world, household) == 15
     assert await Redemption.all().count() == 1
 
@@ -192,7 +206,7 @@ async def test_parallel_retries_of_one_key_hold_once(world: World):
     rice = await _reward(world, cost=12, stock=100)
 
     answers = await asyncio.gather(
-        *(_redeem(world.resident, rice, key="tap-once") for _ in range(10))
+        *(_redeem(world.resident, household, rice, key="tap-once") for _ in range(10))
     )
 
     assert [a.status_code for a in answers] == [201] * 10, [a.text for a in answers]
@@ -206,7 +220,7 @@ async def test_the_head_on_two_phones_never_takes_the_household_below_zero(world
     household, _spouse = await _funded(world)  # 20 credits: four redemptions of 5
     rice = await _reward(world, cost=5, stock=100)
 
-    answers = await asyncio.gather(*(_redeem(world.resident, rice) for _ in range(10)))
+    answers = await asyncio.gather(*(_redeem(world.resident, household, rice) for _ in range(10)))
 
     outcomes = Counter(a.json()["code"] if a.status_code >= 400 else a.status_code for a in answers)
     assert outcomes == {201: 4, "insufficient_credits": 6}
@@ -218,17 +232,17 @@ async def test_the_head_on_two_phones_never_takes_the_household_below_zero(world
 async def test_the_head_cancels_and_the_credits_return_to_the_household(world: World):
     household, spouse = await _funded(world)
     rice = await _reward(world, cost=5)
-    held = (await _redeem(world.resident, rice)).json()
+    held = (await _redeem(world.resident, household, rice)).json()
 
-    by_member = await spouse.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
-    by_outsider = await (await world.new_resident("o-single")).client.post(
-        f"/api/v1/redemptions/{held['id']}/cancel"
-    )
-    cancelled = await world.resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
+    by_member = await _cancel(spouse, household, held["id"])
+    as_resident = await world.resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
+    cancelled = await _cancel(world.resident, household, held["id"])
 
     assert by_member.status_code == 403
     assert by_member.json()["code"] == "not_the_head"
-    assert by_outsider.status_code == 404
+    assert as_resident.status_code == 409
+    assert as_resident.json()["code"] == "redemption_of_household"
+    assert english_words(as_resident.json()["detail"]) == []
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "voided"
     assert (await _balance(world, household), await _stock(world, rice)) == (20, 3)
@@ -243,16 +257,27 @@ async def test_the_head_cancels_and_the_credits_return_to_the_household(world: W
     await assert_ledger_invariants()
 
 
+async def test_a_household_cancels_only_its_own_redemptions(world: World):
+    household, spouse = await _funded(world)
+    rice = await _reward(world, cost=5)
+    own = await spouse.client.post(f"/api/v1/rewards/{rice}/redemptions")  # the spouse's own
+
+    refused = await _cancel(world.resident, household, own.json()["id"])
+
+    assert refused.status_code == 404
+    assert (await credits_of(spouse))["balance"] == 15
+
+
 async def test_headship_handed_over_passes_the_say_over_the_hold(world: World):
     household, spouse = await _funded(world)
-    held = (await _redeem(world.resident, await _reward(world))).json()
+    held = (await _redeem(world.resident, household, await _reward(world))).json()
     handed = await world.resident.client.post(
         f"/api/v1/households/{household['id']}/head", json={"resident": spouse.id}
     )
     assert handed.status_code == 200, handed.text
 
-    by_former_head = await world.resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
-    by_new_head = await spouse.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
+    by_former_head = await _cancel(world.resident, household, held["id"])
+    by_new_head = await _cancel(spouse, household, held["id"])
 
     assert by_former_head.status_code == 403
     assert by_new_head.status_code == 200, by_new_head.text
@@ -261,7 +286,7 @@ async def test_headship_handed_over_passes_the_say_over_the_hold(world: World):
 
 async def test_a_worker_hands_a_household_reward_over_with_the_code(world: World):
     household, _spouse = await _funded(world)
-    held = (await _redeem(world.resident, await _reward(world, cost=5))).json()
+    held = (await _redeem(world.resident, household, await _reward(world, cost=5))).json()
 
     async with console_client(world.app, "c1-worker") as console:
         waiting = await console.get("/console/handover")
@@ -283,16 +308,16 @@ async def test_a_worker_hands_a_household_reward_over_with_the_code(world: World
     # The credits held are the district's now; the household's balance stays where the hold
     # left it, and cancelling is too late.
     assert await _balance(world, household) == 15
-    late = await world.resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
+    late = await _cancel(world.resident, household, held["id"])
     assert late.status_code == 409
+    assert late.json()["code"] == "redemption_not_held"
     await assert_ledger_invariants()
 
 
 async def test_a_lapsed_household_hold_returns_to_the_household(world: World):
-    household, _spouse = await _funded(world)
+    household, spouse = await _funded(world)
     rice = await _reward(world, cost=5)
-    held = (await _redeem(world.resident, rice)).json()
-
+    held = (await _redeem(world.resident, household, rice)).json()
     await Redemption.filter(id=held["id"]).update(
         expires_at=datetime.now(UTC) - timedelta(minutes=1)
     )
@@ -301,8 +326,8 @@ async def test_a_lapsed_household_hold_returns_to_the_household(world: World):
 
     assert run is not None and run.stats == {"expired": 1}
     assert (await _balance(world, household), await _stock(world, rice)) == (20, 3)
-    mine = (await world.resident.client.get("/api/v1/me/redemptions")).json()["items"]
-    assert [(r["id"], r["status"]) for r in mine] == [(held["id"], "expired")]
+    listed = await spouse.client.get(f"/api/v1/households/{household['id']}/redemptions")
+    assert [(r["id"], r["status"]) for r in listed.json()["items"]] == [(held["id"], "expired")]
     await assert_ledger_invariants()
 
 
@@ -313,14 +338,14 @@ async def test_a_share_the_household_spent_is_taken_back_once_it_holds_enough(wo
     household = await form(world, world.resident)
     earned = await earn(world, world.resident.id, "1", action="family-tradition")  # 10 each
     await world.admin.client.post("/api/v1/jobs/household-rollup/run")
-    held = (await _redeem(world.resident, await _reward(world, cost=8))).json()
+    held = (await _redeem(world.resident, household, await _reward(world, cost=8))).json()
     reversed_ = await world.district_admin.client.post(
         f"/api/v1/credits/transactions/{earned.id}/reverse", json={"reason": "重复登记"}
     )
     assert reversed_.status_code == 201, reversed_.text
 
     waiting = await world.admin.client.post("/api/v1/jobs/household-rollup/run")
-    await world.resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
+    await _cancel(world.resident, household, held["id"])
     taken = await world.admin.client.post("/api/v1/jobs/household-rollup/run")
 
     assert waiting.json()["status"] == "succeeded", waiting.text
@@ -330,15 +355,15 @@ async def test_a_share_the_household_spent_is_taken_back_once_it_holds_enough(wo
     await assert_ledger_invariants()
 
 
-async def test_a_redemption_names_no_household_cost_or_other_payer(world: World):
+async def test_a_redemption_names_nothing_but_the_reward(world: World):
     household, _spouse = await _funded(world)
     rice = await _reward(world)
 
-    named = await _redeem(world.resident, rice, payer="household", household="elsewhere", cost=0)
-    other = await _redeem(world.resident, rice, payer="bank")
+    named = await world.resident.client.post(
+        f"/api/v1/households/{household['id']}/redemptions",
+        json={"reward": rice, "household": "elsewhere", "cost": 0},
+    )
 
     assert named.status_code == 422
     assert {e["field"] for e in named.json()["errors"]} == {"household", "cost"}
-    assert other.status_code == 422
-    assert [e["field"] for e in other.json()["errors"]] == ["payer"]
     assert (await _balance(world, household), await Redemption.all().count()) == (20, 0)

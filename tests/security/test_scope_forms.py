@@ -44,6 +44,16 @@ DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
 
 
+async def _household_redemptions(who: Principal) -> Scope[Any]:
+    """The redemptions of the first household the caller sees (or of none)."""
+    from accounts.models import Household
+    from credits import scope as credits
+    from moralbank.scope import readable_households
+
+    found = await readable_households(who).rows().order_by("id").first()
+    return credits.household_redemptions(found or Household(id=""))
+
+
 def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]]:
     from accounts import scope as accounts
     from accounts.models import Household
@@ -88,6 +98,7 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
                 district_id=who.district_id or "", community_id=min(who.community_ids, default="")
             )
         ),
+        "credits.scope.household_redemptions": _household_redemptions,
         "credits.scope.readable_entries": credits.readable_entries,
         "credits.scope.readable_transactions": credits.readable_transactions,
         "credits.recognition.scope.readable_awards": recognition.readable_awards,
@@ -238,6 +249,8 @@ async def _seed(world: World) -> list[Principal]:
                 district_id=place_district,
                 reward_id=reward.id,
                 resident_id=resident.id,
+                # One the resident made as their household's head, from its credits.
+                household_id=household.id if community is None else None,
             )
         ledger = await _row(c.LedgerTransaction, district_id=place_district)
         for kind, owner in (("resident", resident.id), ("household", household.id)):
