@@ -34,6 +34,10 @@ class RedemptionNotHeld(Conflict):
     code, title = "redemption_not_held", N_("The redemption is no longer held")
 
 
+class RedemptionOfHousehold(Conflict):
+    code, title = "redemption_of_household", N_("The household's head settles this redemption")
+
+
 class RedemptionExpired(Conflict):
     code, title = "redemption_expired", N_("The hold on this redemption has expired")
 

@@ -54,6 +54,14 @@ def resident_account(
     return AccountKey("resident", resident_id, district_id, kind, asset)
 
 
+def household_account(
+    household_id: str, district_id: str, *, kind: str = "available"
+) -> AccountKey:
+    """A household's credits: `available` (what the rollup adds and its head spends) or `held`
+    (its redemptions on hold)."""
+    return AccountKey("household", household_id, district_id, kind, "credits")
+
+
 def district_account(district_id: str, kind: str, asset: str = "credits") -> AccountKey:
     return AccountKey("district", district_id, district_id, kind, asset)
 

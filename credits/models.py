@@ -218,7 +218,10 @@ class Redemption(Model):
         "models.Reward", related_name="redemptions", on_delete=fields.RESTRICT
     )
     reward_id: str
+    # Who redeemed; and, when they redeemed as its head from their household's credits, the
+    # household (its accounts hold and pay the cost, its members see the redemption).
     resident_id = fields.CharField(max_length=26, db_index=True)
+    household_id = fields.CharField(max_length=26, null=True, db_index=True)
     code = fields.CharField(max_length=16, unique=True)
     cost = fields.BigIntField()
     status = fields.CharField(max_length=16, default="held")  # held, fulfilled, voided, expired

@@ -15,6 +15,10 @@ register_notice(
     "redemption_expired",
     N_("Your hold on “{reward}” ran out; its {cost} credits are back in your balance."),
 )
+register_notice(
+    "household_redemption_expired",
+    N_("The household's hold on “{reward}” ran out; its {cost} credits are back in its balance."),
+)
 register_notice("credits_added", N_("{amount} credits were added to your balance: {reason}"))
 register_notice("credits_taken", N_("{amount} credits were taken from your balance: {reason}"))
 register_notice("credits_reversed", N_("An entry of your credit history was reversed: {reason}"))
@@ -25,11 +29,15 @@ def _plain(amount: Decimal) -> str:
 
 
 async def tell_redemption_settled(redemption: Redemption, *, reward_title: str) -> None:
-    """A hold fulfilled at the counter or lapsed (not one the resident cancelled themselves)."""
+    """A hold fulfilled at the counter or lapsed (not one the resident cancelled themselves),
+    told to whoever redeemed it (for a household, the head who did)."""
+    topic = f"redemption_{redemption.status}"
+    if redemption.household_id is not None and redemption.status == "expired":
+        topic = "household_redemption_expired"
     await queue_notification(
         "resident",
         redemption.resident_id,
-        f"redemption_{redemption.status}",
+        topic,
         {
             "redemption": redemption.id,
             "reward": reward_title,

@@ -68,13 +68,14 @@ TAKE_UNIT = (
     "UPDATE reward SET stock = stock - 1 "
     "WHERE id = :unit_of AND stock >= 1 AND withdrawn_at IS NULL AND {posted}"
 )
-# A hold's redemption, unless its pickup code is in use (no row: try another code). Its
-# values are named apart from the posting's it rides on.
+# A hold's redemption (`:held_household`: null, or the household paying it), unless its
+# pickup code is in use (no row: try another code). Its values are named apart from the
+# posting's it rides on.
 INSERT_REDEMPTION = (
-    "INSERT INTO redemption (id, district_id, reward_id, resident_id, code, cost, status, "
-    "expires_at, created_at) SELECT :held_id, :held_district, :held_reward, :held_resident, "
-    ":held_code, :held_cost, 'held', :held_expires_at, :held_at WHERE {posted} "
-    "ON CONFLICT (code) DO NOTHING"
+    "INSERT INTO redemption (id, district_id, reward_id, resident_id, household_id, code, cost, "
+    "status, expires_at, created_at) SELECT :held_id, :held_district, :held_reward, "
+    ":held_resident, :held_household, :held_code, :held_cost, 'held', :held_expires_at, "
+    ":held_at WHERE {posted} ON CONFLICT (code) DO NOTHING"
 )
 
 # The unsealed transactions, oldest first (`{in_district}`: of one district, or every one).

@@ -1,7 +1,9 @@
 """Rewards and their two-phase redemption: redeeming holds the credits and one unit of stock;
 a worker fulfils it at pickup with the resident's code, or it is voided (cancelled, expired).
+A household's head redeems from the household's credits the same way: only the accounts that
+hold and pay differ (`_payer_accounts`).
 
-Every path locks the resident's accounts before the reward row, so no two redemptions ever
+Every path locks the payer's accounts before the reward row, so no two redemptions ever
 wait on each other crosswise; the stock is taken by a conditional update and never goes below
 zero however many residents race for the last unit."""
 
@@ -16,7 +18,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from accounts.models import Community, DistrictRulesVersion, Resident
+from accounts.models import Community, DistrictRulesVersion, Household, Resident
 from accounts.schemas import DistrictRules
 from accounts.scope import served_community
 from credits import ledger
@@ -27,13 +29,16 @@ from credits.errors import (
     OutOfStock,
     RedemptionExpired,
     RedemptionNotHeld,
+    RedemptionOfHousehold,
     RewardWithdrawn,
 )
-from credits.ledger import Leg, district_account, resident_account
+from credits.ledger import AccountKey, Leg, district_account, household_account, resident_account
 from credits.models import Redemption, Reward, RewardChange, from_units, to_units
 from credits.notices import tell_redemption_settled
 from credits.queries import INSERT_REDEMPTION, REWARD_TO_REDEEM, TAKE_UNIT
 from credits.scope import (
+    household_redemption,
+    household_rewards,
     managed_reward,
     no_such_reward,
     own_redemption,
@@ -44,6 +49,7 @@ from kernel.auth import Principal
 from kernel.i18n import N_, Named
 from kernel.ids import new_id
 from kernel.outbox import queue_notification, register_notice
+from kernel.scope import Scope
 from kernel.sql import Rider, chain, db_time, query_rows
 
 
@@ -178,12 +184,14 @@ def _pickup_code() -> str:
 _RULES = DistrictRulesVersion._meta.fields_map["rules"]
 
 
-async def _reward_to_redeem(reward_id: str, who: Principal) -> tuple[Reward, DistrictRules]:
-    """The reward, if the resident may redeem it, and its district's rules in force now."""
+async def _reward_to_redeem(
+    reward_id: str, readable: Scope[Reward]
+) -> tuple[Reward, DistrictRules]:
+    """The reward, if it is one of `readable`, and its district's rules in force now."""
     found = await query_rows(
         REWARD_TO_REDEEM,
         {"reward": reward_id, "now": db_time(datetime.now(UTC))},
-        readable=readable_rewards(who).sql("r"),
+        readable=readable.sql("r"),
     )
     if not found:
         raise no_such_reward(reward_id)
@@ -194,16 +202,38 @@ async def _reward_to_redeem(reward_id: str, who: Principal) -> tuple[Reward, Dis
     return reward, DistrictRules() if rules is None else DistrictRules.model_validate(rules)
 
 
+def _payer_accounts(
+    resident_id: str, household_id: str | None, district_id: str
+) -> tuple[AccountKey, AccountKey]:
+    """The `available` and `held` accounts a redemption's cost is held on and paid from: its
+    household's when its head redeemed from the household's credits, else the resident's."""
+    if household_id is not None:
+        return (
+            household_account(household_id, district_id),
+            household_account(household_id, district_id, kind="held"),
+        )
+    return (
+        resident_account(resident_id, district_id),
+        resident_account(resident_id, district_id, kind="held"),
+    )
+
+
 async def redeem(
     reward_id: str,
     *,
     who: Principal,
+    household: Household | None = None,
     also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
 ) -> tuple[Redemption, str]:
     """Holds the reward's cost from the resident's credits and one unit of its stock; answers
-    the redemption and the reward's title. `also`: writes that go with the redemption (the
-    request's stored answer), given it and the title, written with it."""
-    reward, rules = await _reward_to_redeem(reward_id, who)
+    the redemption and the reward's title. `household`: the household whose credits pay
+    instead, the rewards a member of its community may redeem; its caller
+    (`moralbank.households.redeem`) has locked it and checked that `who` heads it. `also`:
+    writes that go with the redemption (the request's stored answer), given it and the title,
+    written with it."""
+    household_id = household.id if household is not None else None
+    readable = household_rewards(household) if household is not None else readable_rewards(who)
+    reward, rules = await _reward_to_redeem(reward_id, readable)
     if reward.withdrawn_at is not None:
         raise RewardWithdrawn(N_("`{title}` was withdrawn."), title=reward.title)
     redemption_id = new_id()
@@ -217,6 +247,7 @@ async def redeem(
             district_id=reward.district_id,
             reward_id=reward.id,
             resident_id=who.id,
+            household_id=household_id,
             code=code,
             cost=reward.cost,
             status="held",
@@ -225,7 +256,8 @@ async def redeem(
         )
         row = Rider(INSERT_REDEMPTION, {
             "held_id": redemption_id, "held_district": reward.district_id,
-            "held_reward": reward.id, "held_resident": who.id, "held_code": code,
+            "held_reward": reward.id, "held_resident": who.id,
+            "held_household": household_id, "held_code": code,
             "held_cost": reward.cost, "held_expires_at": db_time(expires_at),
             "held_at": db_time(now),
         })  # fmt: skip
@@ -236,21 +268,25 @@ async def redeem(
     # on PostgreSQL.
     take_unit = Rider(TAKE_UNIT, {"unit_of": reward.id})
     redemption, steps = held(_pickup_code())
+    available, on_hold = _payer_accounts(who.id, household_id, reward.district_id)
     try:
         await ledger.post(
             district_id=reward.district_id,
             kind="hold",
             ref_type="redemption",
             ref_id=redemption_id,
-            legs=[
-                Leg(resident_account(who.id, reward.district_id), -reward.cost),
-                Leg(resident_account(who.id, reward.district_id, kind="held"), reward.cost),
-            ],
+            legs=[Leg(available, -reward.cost), Leg(on_hold, reward.cost)],
             actor=who.subject,
             memo=reward.title,
             also=[take_unit, *steps],
         )
     except InsufficientCredits as refused:
+        if household_id is not None:
+            raise InsufficientCredits(
+                N_("`{title}` costs {cost} credits; your household has fewer."),
+                title=reward.title,
+                cost=from_units(reward.cost),
+            ) from refused
         raise InsufficientCredits(
             N_("`{title}` costs {cost} credits; you have fewer."),
             title=reward.title,
@@ -284,29 +320,45 @@ async def _settle(redemption: Redemption, status: str, *, by: str) -> Redemption
     return redemption
 
 
+def _accounts_of(redemption: Redemption) -> tuple[AccountKey, AccountKey]:
+    return _payer_accounts(redemption.resident_id, redemption.household_id, redemption.district_id)
+
+
 async def _release(redemption: Redemption, *, by: str, memo: str) -> None:
-    """Gives a voided or expired hold back: credits to the resident, the unit to the stock."""
+    """Gives a voided or expired hold back: credits to the payer (the resident or the
+    household), the unit to the stock."""
+    available, on_hold = _accounts_of(redemption)
     await ledger.post(
         district_id=redemption.district_id,
         kind="void",
         ref_type="redemption",
         ref_id=redemption.id,
-        legs=[
-            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
-                -redemption.cost),
-            Leg(resident_account(redemption.resident_id, redemption.district_id),
-                redemption.cost),
-        ],
+        legs=[Leg(on_hold, -redemption.cost), Leg(available, redemption.cost)],
         actor=by,
         memo=memo,
-    )  # fmt: skip
+    )
     await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + 1)
 
 
-async def cancel(redemption_id: str, *, who: Principal) -> Redemption:
-    redemption = await own_redemption(redemption_id, who=who)
+async def cancel(
+    redemption_id: str, *, who: Principal, household: Household | None = None
+) -> Redemption:
+    """The resident cancels their held redemption. A household's is cancelled by its head
+    through the household (`household`, locked and its head checked by
+    `moralbank.households.cancel_redemption`), never as the resident who redeemed it: the
+    head then may have handed over."""
+    if household is not None:
+        redemption = await household_redemption(redemption_id, household=household)
+        memo = N_("cancelled by the head of the household")
+    else:
+        redemption = await own_redemption(redemption_id, who=who)
+        memo = N_("cancelled by the resident")
+        if redemption.household_id is not None:
+            raise RedemptionOfHousehold(
+                N_("The household's credits pay this redemption: its head cancels it there.")
+            )
     await _settle(redemption, "voided", by=who.subject)
-    await _release(redemption, by=who.subject, memo=N_("cancelled by the resident"))
+    await _release(redemption, by=who.subject, memo=memo)
     return redemption
 
 
@@ -316,19 +368,19 @@ async def fulfil(code: str, *, who: Principal) -> Redemption:
     if redemption.status == "held" and redemption.expires_at <= datetime.now(UTC):
         raise RedemptionExpired(N_("The hold has expired; the resident can redeem again."))
     await _settle(redemption, "fulfilled", by=who.subject)
+    _available, on_hold = _accounts_of(redemption)
     await ledger.post(
         district_id=redemption.district_id,
         kind="fulfil",
         ref_type="redemption",
         ref_id=redemption.id,
         legs=[
-            Leg(resident_account(redemption.resident_id, redemption.district_id, kind="held"),
-                -redemption.cost),
+            Leg(on_hold, -redemption.cost),
             Leg(district_account(redemption.district_id, "redemption"), redemption.cost),
         ],
         actor=who.subject,
         memo=redemption.reward.title,
-    )  # fmt: skip
+    )
     await tell_redemption_settled(redemption, reward_title=redemption.reward.title)
     return redemption
 
@@ -403,3 +455,9 @@ async def redeemer_nicknames(redemptions: list[Redemption]) -> dict[str, str]:
     """Who redeemed, by nickname, for the responses staff read."""
     ids = {r.resident_id for r in redemptions}
     return dict(await Resident.filter(id__in=ids).values_list("id", "nickname")) if ids else {}
+
+
+async def paying_households(redemptions: list[Redemption]) -> dict[str, str]:
+    """The name of each household that pays a redemption, for the responses staff read."""
+    ids = {r.household_id for r in redemptions if r.household_id}
+    return dict(await Household.filter(id__in=ids).values_list("id", "name")) if ids else {}

@@ -47,7 +47,8 @@ async def _redemptions_out(found: list[Redemption]) -> list[RedemptionOut]:
 
 async def _staff_redemptions_out(found: list[Redemption]) -> list[StaffRedemptionOut]:
     titles, nicknames = await rewards.reward_titles(found), await rewards.redeemer_nicknames(found)
-    return [StaffRedemptionOut.of(r, titles, nicknames) for r in found]
+    households = await rewards.paying_households(found)
+    return [StaffRedemptionOut.of(r, titles, nicknames, households) for r in found]
 
 
 async def _transactions_out(found: list[LedgerTransaction]) -> list[TransactionOut]:
@@ -164,7 +165,8 @@ async def list_reward_changes(who: Principal, reward_id: str, query: PageQuery) 
     ),
 )
 async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
-    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it."""
+    """Holds the reward's cost and one unit of stock; the pickup `code` fulfils it (from a
+    household's credits: `POST /api/v1/households/{id}/redemptions`)."""
 
     def answer(redemption: Redemption, title: str) -> RedemptionOut:
         return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
@@ -180,7 +182,8 @@ async def redeem(who: Principal, reward_id: str) -> RedemptionOut:
     "/api/v1/me/redemptions", roles=("resident",), query=PageQuery, response=Page[RedemptionOut]
 )
 async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
-    """The resident's redemptions, newest first, with their pickup codes."""
+    """The resident's redemptions, newest first, with their pickup codes (`household` set on
+    those they made as its head from the household's credits)."""
     page = await paginate(scope.own_redemptions(who).rows(), query)
     page["items"] = await _redemptions_out(page["items"])
     return page
@@ -191,10 +194,16 @@ async def my_redemptions(who: Principal, query: PageQuery) -> dict[str, Any]:
     roles=("resident",),
     response=RedemptionOut,
     idempotent=True,
-    errors=(errors.RedemptionNotHeld, errors.NoSuchRedemption, InsufficientCredits),
+    errors=(
+        errors.RedemptionNotHeld,
+        errors.NoSuchRedemption,
+        errors.RedemptionOfHousehold,
+        InsufficientCredits,
+    ),
 )
 async def cancel_redemption(who: Principal, redemption_id: str) -> RedemptionOut:
-    """The resident cancels a held redemption: credits and stock are given back."""
+    """The resident cancels a held redemption: credits and stock are given back (a
+    household's is cancelled by its head through the household)."""
     return (await _redemptions_out([await rewards.cancel(redemption_id, who=who)]))[0]
 
 

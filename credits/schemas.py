@@ -89,6 +89,11 @@ class RedemptionOut(Schema):
     id: str
     reward: str
     reward_title: str = Field(description="the title of the reward redeemed")
+    household: str | None = Field(
+        default=None,
+        validation_alias="household_id",
+        description="the household whose credits pay it (its head redeemed), else null",
+    )
     code: str
     cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
@@ -114,6 +119,12 @@ class StaffRedemptionOut(Schema):
     reward_title: str
     resident: str
     resident_nickname: str
+    household: str | None = Field(
+        default=None,
+        validation_alias="household_id",
+        description="the household whose credits pay it (its head redeemed), else null",
+    )
+    household_name: str | None = Field(default=None, description="that household's name")
     cost: Units
     status: Literal["held", "fulfilled", "voided", "expired"]
     expires_at: datetime
@@ -123,15 +134,21 @@ class StaffRedemptionOut(Schema):
 
     @classmethod
     def of(
-        cls, redemption: Redemption, titles: dict[str, str], nicknames: dict[str, str]
+        cls,
+        redemption: Redemption,
+        titles: dict[str, str],
+        nicknames: dict[str, str],
+        households: dict[str, str],
     ) -> StaffRedemptionOut:
-        """`nicknames`: by resident id (`rewards.redeemer_nicknames`)."""
+        """`nicknames`: by resident id (`rewards.redeemer_nicknames`); `households`: names by
+        id (`rewards.paying_households`)."""
         return cls.from_model(
             redemption,
             reward=redemption.reward_id,
             reward_title=titles.get(redemption.reward_id, ""),
             resident=redemption.resident_id,
             resident_nickname=nicknames.get(redemption.resident_id, ""),
+            household_name=households.get(redemption.household_id or ""),
         )
 
 

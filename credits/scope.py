@@ -5,6 +5,8 @@ here; nothing else decides scope."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts.models import Household, Resident
 from accounts.scope import own_district, served_places
 from credits.errors import NoSuchRedemption, NoSuchReward, NoSuchTransaction, RewardNotYours
@@ -19,11 +21,22 @@ def _rewards_of(who: Principal) -> Condition:
     residents and workers, and for the district's administrators."""
     if who.role in ("district_admin", "platform_admin"):
         return own_district(who)
-    return own_district(who) & (one_of("community_id", who.community_ids) | is_null("community_id"))
+    return own_district(who) & _for_communities(who.community_ids)
+
+
+def _for_communities(community_ids: Iterable[str]) -> Condition:
+    return one_of("community_id", community_ids) | is_null("community_id")
 
 
 def readable_rewards(who: Principal) -> Scope[Reward]:
     return Scope(Reward, _rewards_of(who))
+
+
+def household_rewards(household: Household) -> Scope[Reward]:
+    """The rewards a household's head may redeem from its credits: those a member of its
+    community may redeem (its community's and its district's), wherever the head lives now."""
+    community = _for_communities([household.community_id])
+    return Scope(Reward, eq("district_id", household.district_id) & community)
 
 
 def catalogue(who: Principal) -> Scope[Reward]:
@@ -77,6 +90,8 @@ def no_such_reward(reward_id: str) -> NoSuchReward:
 
 
 def own_redemptions(who: Principal) -> Scope[Redemption]:
+    """The redemptions a resident made (their household's too, when they made them as its
+    head)."""
     return Scope(Redemption, eq("resident_id", who.id))
 
 
@@ -87,6 +102,21 @@ async def own_redemption(redemption_id: str, *, who: Principal) -> Redemption:
             N_("No redemption `{redemption_id}` of yours."), redemption_id=redemption_id
         )
     return redemption
+
+
+def household_redemptions(household: Household) -> Scope[Redemption]:
+    """The redemptions a household's credits pay (its members read them; its head cancels
+    them). Who may see the household is `moralbank.scope`'s to decide."""
+    return Scope(Redemption, eq("household_id", household.id))
+
+
+async def household_redemption(redemption_id: str, *, household: Household) -> Redemption:
+    found = await household_redemptions(household).rows().get_or_none(id=redemption_id)
+    if found is None:
+        raise NoSuchRedemption(
+            N_("No redemption `{redemption_id}` of this household."), redemption_id=redemption_id
+        )
+    return found
 
 
 async def redemption_to_fulfil(code: str, *, who: Principal) -> Redemption:

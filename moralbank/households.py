@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,14 +15,16 @@ from tortoise.queryset import QuerySet
 
 from accounts.models import Household, HouseholdMembership, HouseholdShare, Resident
 from accounts.service import rules_at
-from credits import ledger
-from credits.ledger import AccountKey, Leg, district_account
-from credits.models import Entry, LedgerTransaction, from_units
+from credits import ledger, rewards
+from credits.ledger import Leg, district_account, household_account
+from credits.models import Entry, LedgerTransaction, Redemption, from_units
+from credits.queries import LOCK_ACCOUNT
+from credits.scope import household_redemptions
 from kernel.auth import Principal
 from kernel.i18n import N_
 from kernel.outbox import queue_notification, register_notice
 from kernel.scope import one_of
-from kernel.sql import query_rows
+from kernel.sql import Rider, query_rows
 from moralbank import scope
 from moralbank.errors import (
     AlreadyInHousehold,
@@ -337,6 +340,33 @@ async def membership_history(household: Household) -> list[HouseholdMembership]:
     )
 
 
+async def redeem(
+    household_id: str,
+    reward_id: str,
+    *,
+    by: Principal,
+    also: Callable[[Redemption, str], Sequence[Rider]] | None = None,
+) -> tuple[Redemption, str]:
+    """The head redeems a reward from the household's credits: a reward a member of its
+    community may redeem, held, handed over and voided like a resident's
+    (`credits.rewards.redeem`), on the household's accounts. The household stays locked until
+    the request ends, so its head stays its head meanwhile."""
+    household = await scope.headed_household(household_id, who=by)
+    return await rewards.redeem(reward_id, who=by, household=household, also=also)
+
+
+async def cancel_redemption(household_id: str, redemption_id: str, *, by: Principal) -> Redemption:
+    """The head now (whoever redeemed it) cancels a held redemption of the household: the
+    credits go back to the household, the unit to the stock."""
+    household = await scope.headed_household(household_id, who=by)
+    return await rewards.cancel(redemption_id, who=by, household=household)
+
+
+def redemptions(household: Household) -> QuerySet[Redemption]:
+    """What the household's credits paid for, for its members."""
+    return household_redemptions(household).rows()
+
+
 def ledger_entries(household: Household) -> QuerySet[Entry]:
     """The entries of the household's credits account (what its history lists)."""
     return Entry.filter(
@@ -354,7 +384,8 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
     other's `household_share_percent`; posts it through the ledger, and takes back the share of
     a participation reversed since. A second run finds every participation decided and posts
     nothing."""
-    found = {"decided": 0, "posted": 0, "reversed": await _reverse_shares(batch)}
+    reversed_, waiting = await _reverse_shares(batch)
+    found = {"decided": 0, "posted": 0, "reversed": reversed_, "waiting": waiting}
     while True:
         rows = await query_rows(UNDECIDED_PARTICIPATIONS, {"limit": batch})
         if not rows:
@@ -402,15 +433,23 @@ async def roll_up(*, batch: int = 500) -> dict[str, int]:
             return found
 
 
-async def _reverse_shares(batch: int) -> int:
+async def _reverse_shares(batch: int) -> tuple[int, int]:
     """Mirrors the shares of participations reversed since they were posted; returns how
-    many."""
-    reversed_ = 0
+    many, and how many wait: a household that has spent the credits since keeps the share
+    until it holds enough again (its balance never goes below zero), and a later run takes it
+    back."""
+    reversed_, waiting, after = 0, 0, ""
     while True:
-        rows = await query_rows(SHARES_OF_REVERSED, {"limit": batch})
+        rows = await query_rows(SHARES_OF_REVERSED, {"limit": batch, "after": after})
         for row in rows:
+            after = row["id"]
             share = await LedgerTransaction.get(id=row["posted_id"])
             entries = await Entry.filter(transaction_id=share.id).order_by("id")
+            credited = next(e for e in entries if e.owner_kind == "household")
+            balance = await query_rows(LOCK_ACCOUNT, [credited.account_id])
+            if int(balance[0]["balance"]) < credited.amount:
+                waiting += 1
+                continue
             posted = await ledger.post(
                 district_id=share.district_id,
                 kind="reverse",
@@ -423,8 +462,4 @@ async def _reverse_shares(batch: int) -> int:
             )
             reversed_ += posted is not None
         if len(rows) < batch:
-            return reversed_
-
-
-def household_account(household_id: str, district_id: str) -> AccountKey:
-    return AccountKey("household", household_id, district_id, "available", "credits")
+            return reversed_, waiting

@@ -39,10 +39,11 @@ ORDER BY t.id
 LIMIT :limit
 """
 
-# Shares posted for participations reversed since, whose share is not reversed yet.
+# Shares posted for participations reversed since, whose share is not reversed yet, after
+# `:after` (a share id: those waiting for their household's credits are passed over).
 SHARES_OF_REVERSED = """
 SELECT s.id, s.posted_id FROM household_share s
-WHERE s.posted_id IS NOT NULL
+WHERE s.posted_id IS NOT NULL AND s.id > :after
   AND EXISTS (SELECT 1 FROM ledger_transaction v WHERE v.reverses_id = s.id)
   AND NOT EXISTS (SELECT 1 FROM ledger_transaction w WHERE w.reverses_id = s.posted_id)
 ORDER BY s.id

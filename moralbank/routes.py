@@ -10,9 +10,21 @@ from starlette.responses import Response
 
 import moralbank.jobs  # noqa: F401  (registers household-rollup)
 from accounts.models import Household, HouseholdMembership
+from credits.errors import (
+    InsufficientCredits,
+    NoSuchRedemption,
+    NoSuchReward,
+    OutOfStock,
+    RedemptionNotHeld,
+    RewardWithdrawn,
+)
+from credits.models import Redemption
+from credits.rewards import reward_titles
+from credits.schemas import RedemptionOut
 from kernel.auth import Principal
-from kernel.http import Api, Page, PageQuery, paginate
+from kernel.http import Api, Page, PageQuery, answer_with, paginate
 from kernel.settings import get_settings
+from kernel.sql import Rider
 from moralbank import households, scope
 from moralbank.errors import (
     AlreadyInHousehold,
@@ -37,6 +49,7 @@ from moralbank.schemas import (
     HouseholdListItem,
     HouseholdMembershipOut,
     HouseholdOut,
+    HouseholdRedemptionIn,
     MyHouseholdOut,
 )
 
@@ -117,9 +130,76 @@ async def get_household(who: Principal, household_id: str) -> HouseholdOut:
     errors=(NoSuchHousehold,),
 )
 async def household_history(who: Principal, household_id: str, query: PageQuery) -> dict[str, Any]:
-    """The movements of the household's credits, newest first."""
+    """The movements of the household's credits, newest first: what members' participations
+    earned it, and what its head redeemed from it (`hold`) and got back (`void`)."""
     household = await scope.readable_household(household_id, who=who)
-    return await paginate(households.ledger_entries(household), query)
+    page = await paginate(
+        households.ledger_entries(household).prefetch_related("transaction"), query
+    )
+    page["items"] = [HouseholdEntryOut.of(e) for e in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/households/{household_id}/redemptions",
+    roles=("resident",),
+    body=HouseholdRedemptionIn,
+    response=RedemptionOut,
+    status=201,
+    idempotent=True,
+    errors=(
+        NoSuchHousehold,
+        NotTheHead,
+        NoSuchReward,
+        InsufficientCredits,
+        OutOfStock,
+        RewardWithdrawn,
+    ),
+)
+async def redeem(who: Principal, household_id: str, body: HouseholdRedemptionIn) -> RedemptionOut:
+    """The head redeems a reward from the household's credits: the cost is held from them and
+    one unit of stock; the pickup `code` fulfils it at the counter, like a resident's."""
+
+    def answer(redemption: Redemption, title: str) -> RedemptionOut:
+        return RedemptionOut.of(redemption, {redemption.reward_id: title})  # nothing read back
+
+    def stored(redemption: Redemption, title: str) -> list[Rider]:
+        rider = answer_with(answer(redemption, title))
+        return [rider] if rider is not None else []
+
+    return answer(*await households.redeem(household_id, body.reward, by=who, also=stored))
+
+
+@api.get(
+    "/api/v1/households/{household_id}/redemptions",
+    roles=("resident",),
+    query=PageQuery,
+    response=Page[RedemptionOut],
+    errors=(NoSuchHousehold,),
+)
+async def household_redemptions(
+    who: Principal, household_id: str, query: PageQuery
+) -> dict[str, Any]:
+    """What the household's credits paid for, newest first, with the pickup codes (any member
+    may collect it at the counter)."""
+    household = await scope.readable_household(household_id, who=who)
+    page = await paginate(households.redemptions(household), query)
+    titles = await reward_titles(page["items"])
+    page["items"] = [RedemptionOut.of(r, titles) for r in page["items"]]
+    return page
+
+
+@api.post(
+    "/api/v1/households/{household_id}/redemptions/{redemption_id}/cancel",
+    roles=("resident",),
+    response=RedemptionOut,
+    idempotent=True,
+    errors=(NoSuchHousehold, NotTheHead, NoSuchRedemption, RedemptionNotHeld, InsufficientCredits),
+)
+async def cancel_redemption(who: Principal, household_id: str, redemption_id: str) -> RedemptionOut:
+    """The head cancels a held redemption of the household: the credits go back to it."""
+    redemption = await households.cancel_redemption(household_id, redemption_id, by=who)
+    return RedemptionOut.of(redemption, await reward_titles([redemption]))
 
 
 @api.get(

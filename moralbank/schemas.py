@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from accounts.models import Household, HouseholdMembership
+from credits.models import Entry
 from credits.schemas import Units
 from kernel.http import JsonDecimal, Schema
+from kernel.i18n import translate
 from moralbank.households import Standing
 
 HouseholdName = Annotated[str, StringConstraints(min_length=1, max_length=50)]
@@ -146,6 +148,12 @@ class HouseholdInvitationOut(Schema):
         )
 
 
+class HouseholdRedemptionIn(Schema):
+    """The reward the head redeems from the household's credits."""
+
+    reward: Annotated[str, StringConstraints(min_length=1, max_length=26)]
+
+
 class HouseholdEntryOut(Schema):
     """One movement of the household's credits."""
 
@@ -155,4 +163,12 @@ class HouseholdEntryOut(Schema):
     action: str | None
     amount: Units
     balance_after: Units | None
+    memo: str = Field(
+        description="the reward redeemed (a hold), why a hold came back (a void), or a reason"
+    )
     created_at: datetime
+
+    @classmethod
+    def of(cls, entry: Entry) -> HouseholdEntryOut:
+        """Needs the entry's `transaction` fetched."""
+        return cls.from_model(entry, memo=translate(entry.transaction.memo))

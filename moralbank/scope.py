@@ -46,10 +46,13 @@ async def readable_household(household_id: str, *, who: Principal) -> Household:
 
 async def headed_household(household_id: str, *, who: Principal) -> Household:
     """A household the resident heads, locked for the change (404 when not theirs, 403 when
-    they are a member but not its head)."""
+    they are a member but not its head). Locked before the head is checked: what the head
+    does (spending the household's credits too) sees the head in force until it ends, and a
+    hand-over waits for it."""
     household = await readable_household(household_id, who=who)
-    require_head(household, who=who)
-    return await Household.select_for_update().get(id=household.id)
+    locked = await Household.select_for_update().get(id=household.id)
+    require_head(locked, who=who)
+    return locked
 
 
 def require_head(household: Household, *, who: Principal) -> None:

@@ -346,7 +346,8 @@ async def rewards_page(ctx: Ctx) -> Response:
         status = None
     log = await scope.staff_redemptions(ctx.who, status).rows().order_by("-created_at").limit(100)
     titles, nicknames = await rewards.reward_titles(log), await rewards.redeemer_nicknames(log)
-    views = [StaffRedemptionOut.of(r, titles, nicknames) for r in log]
+    households = await rewards.paying_households(log)
+    views = [StaffRedemptionOut.of(r, titles, nicknames, households) for r in log]
     people = await lookups.people(r.resident_id for r in log)
     settled_by = await lookups.staff_names(v.settled_by or "" for v in views)
     return ctx.render(

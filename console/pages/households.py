@@ -11,7 +11,7 @@ from accounts.models import Household, HouseholdMembership
 from console import lookups
 from console.pages.worker import find_residents
 from console.web import Ctx, form_data, redirect
-from credits.models import from_units
+from credits.models import Entry, from_units
 from kernel.auth import Role
 from kernel.http import parse
 from kernel.i18n import N_, translate
@@ -68,7 +68,12 @@ async def household_detail(ctx: Ctx) -> Response:
     standing = (await households.standings([household]))[household.id]
     members = await households.members(household)
     history = await households.membership_history(household)
-    entries = await households.ledger_entries(household).order_by("-id").limit(50)
+    entries = (
+        await households.ledger_entries(household)
+        .order_by("-id")
+        .limit(50)
+        .prefetch_related("transaction")
+    )
     actions = await lookups.action_names(household.district_id)
     q, found = await find_residents(ctx)
     places = await lookups.communities([household.community_id])
@@ -83,18 +88,23 @@ async def household_detail(ctx: Ctx) -> Response:
             [m.started_by for m in history] + [m.ended_by or "" for m in history]
         ),
         entries=[
-            (
-                e,
-                actions.get(e.action or "", "—"),
-                from_units(e.amount),
-                from_units(e.balance_after or 0),
-            )
+            (e, _what_moved(e, actions), from_units(e.amount), from_units(e.balance_after or 0))
             for e in entries
         ],
         q=q,
         found=found,
         corrects=ctx.who.role in CORRECTS,
     )
+
+
+def _what_moved(entry: Entry, actions: dict[str, str]) -> str:
+    """A movement of the household's credits in words: the action a share came from, the
+    reward its head redeemed, or why a hold came back."""
+    if entry.kind == "hold":
+        return translate("Redeemed “{reward}”", reward=entry.transaction.memo)
+    if entry.kind == "void":
+        return translate(entry.transaction.memo)
+    return actions.get(entry.action or "", "—")
 
 
 async def correct(ctx: Ctx) -> Response:

@@ -184,6 +184,7 @@ async def handover_form(ctx: Ctx) -> Response:
         holds=holds,
         done=done,
         people=people,
+        households=await rewards.paying_households([*holds, *done]),
         from_units=from_units,
     )
 
@@ -195,10 +196,18 @@ async def handover(ctx: Ctx) -> Response:
     assert isinstance(body, FulfilIn)
     redemption = await rewards.fulfil(body.code, who=ctx.who)
     reward = await Reward.get(id=redemption.reward_id)
-    person = (await lookups.people([redemption.resident_id])).get(redemption.resident_id)
-    await ctx.say(
-        translate(
-            "Handed over: {reward} to {person}.", reward=reward.title, person=str(person or "—")
-        )
+    person = str(
+        (await lookups.people([redemption.resident_id])).get(redemption.resident_id) or "—"
     )
+    households = await rewards.paying_households([redemption])
+    if redemption.household_id is not None:
+        said = translate(
+            "Handed over: {reward} to {person}, paid by the household “{household}”.",
+            reward=reward.title,
+            person=person,
+            household=households.get(redemption.household_id, "—"),
+        )
+    else:
+        said = translate("Handed over: {reward} to {person}.", reward=reward.title, person=person)
+    await ctx.say(said)
     return redirect("/console/handover")

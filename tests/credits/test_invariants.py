@@ -1,10 +1,13 @@
 """Random sequences of awards, holds, fulfilments, voids, adjustments, reversals and retries
 never break the ledger: every transaction sums to zero per asset, no resident goes below
-zero, every balance is the sum of its entries, and each idempotency key moved value once."""
+zero, every balance is the sum of its entries, and each idempotency key moved value once.
+Residents 0 and 1 are a household (0 its head) that earns half its members' credits and
+redeems from them too."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import count
 from typing import Any
@@ -14,9 +17,12 @@ from hypothesis import strategies as st
 from tortoise import connections
 
 from credits.models import LedgerTransaction, Reward
+from kernel.db import transaction
 from kernel.ids import new_id
-from tests.conftest import Actor, World
-from tests.credits.conftest import earn
+from moralbank.households import roll_up
+from tests.conftest import Actor, World, set_rules_since
+from tests.credits.conftest import RULES, earn
+from tests.moralbank.conftest import form, join
 
 RESIDENTS, REWARDS = 3, 2
 _runs = count()
@@ -29,6 +35,7 @@ operations = st.lists(
         st.tuples(st.just("earn"), who, st.decimals("0.1", "6", places=1), st.integers(0, 5)),
         st.tuples(st.just("adjust"), who, amount, key),
         st.tuples(st.just("redeem"), who, st.integers(0, REWARDS - 1), key),
+        st.tuples(st.just("redeem_household"), st.integers(0, 1), st.integers(0, REWARDS - 1), key),
         st.tuples(st.just("fulfil"), st.integers(0, 20)),
         st.tuples(st.just("cancel"), st.integers(0, 20)),
         st.tuples(st.just("reverse"), st.integers(0, 20)),
@@ -86,6 +93,7 @@ class Run:
         self.transactions: list[str] = []
         self.answers: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.value_moving_successes: set[str] = set()
+        self.household = ""
 
     def remember(self, subject: str, idempotency_key: str | None, response: Any) -> None:
         outcome = response.json().get("code") if response.status_code >= 400 else "moved value"
@@ -108,6 +116,8 @@ class Run:
                 self.world, resident.id, str(hours), source_id=f"{self.tag}-{index}-{record}"
             )
             self.transactions.append(posted.id)
+            async with transaction():
+                await roll_up()
         elif name == "adjust":
             _, index, value, k = operation
             idempotency_key = None if k is None else f"{self.tag}-adjust-{k}"
@@ -130,11 +140,31 @@ class Run:
             self.remember(f"resident:{resident.id}", idempotency_key, response)
             if response.status_code == 201:
                 self.redemptions.append((resident, response.json()))
+        elif name == "redeem_household":
+            _, index, reward, k = operation
+            resident = self.residents[index]
+            idempotency_key = None if k is None else f"{self.tag}-redeem-household-{k}"
+            response = await resident.client.post(
+                f"/api/v1/households/{self.household}/redemptions",
+                json={"reward": self.rewards[reward]},
+                headers={"Idempotency-Key": idempotency_key} if idempotency_key else {},
+            )
+            event(f"household: {response.status_code}")
+            if index != 0:
+                assert response.json()["code"] == "not_the_head", response.text
+                return
+            self.remember(f"resident:{resident.id}", idempotency_key, response)
+            if response.status_code == 201:
+                self.redemptions.append((resident, response.json()))
         elif name in ("fulfil", "cancel") and self.redemptions:
             resident, held = self.redemptions[operation[1] % len(self.redemptions)]
             if name == "fulfil":
                 response = await self.world.worker.client.post(
                     "/api/v1/redemptions/fulfil", json={"code": held["code"]}
+                )
+            elif held["household"] is not None:
+                response = await resident.client.post(
+                    f"/api/v1/households/{held['household']}/redemptions/{held['id']}/cancel"
                 )
             else:
                 response = await resident.client.post(f"/api/v1/redemptions/{held['id']}/cancel")
@@ -154,7 +184,12 @@ class Run:
 )
 @given(sequence=operations)
 async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: list[Any]) -> None:
+    await set_rules_since(
+        "d1", datetime(2001, 1, 1, tzinfo=UTC), **RULES, household_share_percent=50
+    )
     residents = [await bank.new_resident(f"prop-{new_id()}") for _ in range(RESIDENTS)]
+    household = (await form(bank, residents[0]))["id"]
+    await join(bank, residents[0], household, residents[1])
     rewards = []
     for stock in (1, 5):
         reward = await Reward.create(
@@ -162,6 +197,7 @@ async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: lis
         )
         rewards.append(reward.id)
     run = Run(bank, residents, rewards)
+    run.household = household
     try:
         for operation in sequence:
             await run.step(operation)
@@ -172,7 +208,7 @@ async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: lis
     await assert_ledger_invariants()
     for (_, idempotency_key), ids in run.answers.items():
         assert len(ids) == 1, f"key {idempotency_key} answered with {ids}"
-    owners = [r.id for r in residents]
+    owners = [*(r.id for r in residents), household]
     adjustments = await LedgerTransaction.filter(
         kind="adjust", entries__owner_id__in=owners
     ).values_list("id", flat=True)
@@ -187,6 +223,6 @@ async def test_random_sequences_keep_the_ledger_whole(bank: World, sequence: lis
     )
     held_accounts = await rows(
         "SELECT COALESCE(SUM(balance), 0) AS total FROM ledger_account WHERE kind = 'held' "
-        "AND owner_id IN (" + ", ".join(f"'{r.id}'" for r in residents) + ")"
+        "AND owner_id IN (" + ", ".join(f"'{owner}'" for owner in owners) + ")"
     )
     assert Decimal(held_units[0]["total"]) == Decimal(held_accounts[0]["total"])

@@ -35,7 +35,7 @@ async def test_members_credits_roll_up_to_the_household_once(world: World):
     await earn(world, spouse.id, "1", action="family-tradition")  # 10: all 10 to the household
     await earn(world, outsider.id, "3")  # in no household: nothing
 
-    assert await _run(world) == {"decided": 2, "posted": 2, "reversed": 0}
+    assert await _run(world) == {"decided": 2, "posted": 2, "reversed": 0, "waiting": 0}
     mine = (await world.resident.client.get("/api/v1/me/household")).json()["household"]
     assert Decimal(str(mine["balance"])) == Decimal("12")
     assert mine["rank"] == 1
@@ -43,7 +43,7 @@ async def test_members_credits_roll_up_to_the_household_once(world: World):
     own = (await world.resident.client.get("/api/v1/me/summary")).json()
     assert Decimal(str(own["credits_balance"])) == Decimal("20")
 
-    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0}
+    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0, "waiting": 0}
     history = await world.resident.client.get(f"/api/v1/households/{household['id']}/history")
     amounts = sorted(Decimal(str(e["amount"])) for e in history.json()["items"])
     assert amounts == [Decimal("2"), Decimal("10")]
@@ -54,16 +54,16 @@ async def test_no_share_by_default_and_no_retroactive_change(world: World):
     await set_rules_since("d1", datetime(2001, 1, 1, tzinfo=UTC), **RULES)
     household = await form(world, world.resident)
     await earn(world, world.resident.id, "1")
-    assert await _run(world) == {"decided": 1, "posted": 0, "reversed": 0}
+    assert await _run(world) == {"decided": 1, "posted": 0, "reversed": 0, "waiting": 0}
     # A share from now on does not reach the participation already decided.
     changed = await world.district_admin.client.patch(
         "/api/v1/districts/d1/settings", json={"household_share_percent": 50}
     )
     assert changed.status_code == 200, changed.text
     assert changed.json()["household_share_percent"] == 50
-    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0}
+    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0, "waiting": 0}
     await earn(world, world.resident.id, "1", occurred_at=datetime.now(UTC) + timedelta(seconds=1))
-    assert await _run(world) == {"decided": 1, "posted": 1, "reversed": 0}
+    assert await _run(world) == {"decided": 1, "posted": 1, "reversed": 0, "waiting": 0}
     mine = (await world.resident.client.get(f"/api/v1/households/{household['id']}")).json()
     assert Decimal(str(mine["balance"])) == Decimal("5")
 
@@ -102,8 +102,8 @@ async def test_a_reversed_participation_takes_its_share_back(world: World):
         f"/api/v1/credits/transactions/{earned.id}/reverse", json={"reason": "重复登记"}
     )
     assert reversed_.status_code in (200, 201), reversed_.text
-    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 1}
-    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0}
+    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 1, "waiting": 0}
+    assert await _run(world) == {"decided": 0, "posted": 0, "reversed": 0, "waiting": 0}
     mine = (await world.resident.client.get(f"/api/v1/households/{household['id']}")).json()
     assert Decimal(str(mine["balance"])) == Decimal("0")
     history = await world.resident.client.get(f"/api/v1/households/{household['id']}/history")

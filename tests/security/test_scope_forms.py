@@ -44,8 +44,19 @@ DISTRICT_JOBS = ("console-dashboards", "honour-roll")
 _numbers = itertools.count()
 
 
+async def _household_redemptions(who: Principal) -> Scope[Any]:
+    """The redemptions of the first household the caller sees (or of none)."""
+    from accounts.models import Household
+    from credits import scope as credits
+    from moralbank.scope import readable_households
+
+    found = await readable_households(who).rows().order_by("id").first()
+    return credits.household_redemptions(found or Household(id=""))
+
+
 def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[Any]]]:
     from accounts import scope as accounts
+    from accounts.models import Household
     from activities import scope as activities
     from activities.models import Activity
     from campaigns import scope as campaigns
@@ -81,6 +92,13 @@ def _scopes() -> dict[str, Callable[[Principal], Awaitable[Scope[Any]] | Scope[A
         "credits.scope.catalogue": credits.catalogue,
         "credits.scope.staff_redemptions": credits.staff_redemptions,
         "credits.scope.own_redemptions": credits.own_redemptions,
+        # A household of the caller's district and (first) community, as its head redeems.
+        "credits.scope.household_rewards": lambda who: credits.household_rewards(
+            Household(
+                district_id=who.district_id or "", community_id=min(who.community_ids, default="")
+            )
+        ),
+        "credits.scope.household_redemptions": _household_redemptions,
         "credits.scope.readable_entries": credits.readable_entries,
         "credits.scope.readable_transactions": credits.readable_transactions,
         "credits.recognition.scope.readable_awards": recognition.readable_awards,
@@ -231,6 +249,8 @@ async def _seed(world: World) -> list[Principal]:
                 district_id=place_district,
                 reward_id=reward.id,
                 resident_id=resident.id,
+                # One the resident made as their household's head, from its credits.
+                household_id=household.id if community is None else None,
             )
         ledger = await _row(c.LedgerTransaction, district_id=place_district)
         for kind, owner in (("resident", resident.id), ("household", household.id)):

@@ -279,6 +279,9 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/households/{household_id}/invitation"): Case(),
     ("GET", "/api/v1/households/{household_id}/invitation.png"): Case(),
     ("POST", "/api/v1/households/{household_id}/head"): Case(body={"resident": "x"}),
+    ("POST", "/api/v1/households/{household_id}/redemptions"): Case(body={"reward": "x"}),
+    ("GET", "/api/v1/households/{household_id}/redemptions"): Case(),
+    ("POST", "/api/v1/households/{household_id}/redemptions/{redemption_id}/cancel"): Case(),
     ("POST", "/api/v1/households/{household_id}/corrections"): Case(
         body={"change": "remove", "resident": "x", "reason": "更正测试"}
     ),
