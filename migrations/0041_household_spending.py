@@ -7,7 +7,7 @@ from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0038_partner_contact")]
+    dependencies = [("models", "0040_partner_queries")]
 
     initial = False
 
