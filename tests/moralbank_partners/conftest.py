@@ -57,3 +57,18 @@ async def partner_token(world: World, credentials: dict[str, str]) -> str:
         )
     assert answer.status_code == 200, answer.text
     return str(answer.json()["access_token"])
+
+
+async def resident_household(world: World) -> str:
+    """甲家, headed by the world's resident 甲 (no assessment: a bank asking about it is
+    refused or told there is no standing, but asks all the same)."""
+    from accounts.models import Household, Resident
+
+    home = await Household.create(
+        name="甲家",
+        district_id=world.district_id,
+        community_id=world.community_id,
+        head_id=world.resident.id,
+    )
+    await Resident.filter(id=world.resident.id).update(household_id=home.id)
+    return str(home.id)

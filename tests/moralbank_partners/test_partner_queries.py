@@ -8,27 +8,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kernel import localtime
-from tests.moralbank_partners.conftest import bank, partner_token, register_partner
+from tests.moralbank_partners.conftest import (
+    bank,
+    partner_token,
+    register_partner,
+    resident_household,
+)
 
 ID_NUMBER = "330203198001011231"
 
 
 async def _head_with_real_name(world) -> str:
     """甲家, headed by the world's resident 甲, who gave the real name 王建国."""
-    from accounts.models import Household, Resident
-
     given = await world.resident.client.post(
         "/api/v1/me/real-name", json={"name": "王建国", "id_number": ID_NUMBER}
     )
     assert given.status_code == 200, given.text
-    home = await Household.create(
-        name="甲家",
-        district_id=world.district_id,
-        community_id=world.community_id,
-        head_id=world.resident.id,
-    )
-    await Resident.filter(id=world.resident.id).update(household_id=home.id)
-    return str(home.id)
+    return await resident_household(world)
 
 
 async def _ask(world, token: str, household: str, purpose: str) -> int:

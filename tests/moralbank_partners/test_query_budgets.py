@@ -13,6 +13,7 @@ import pytest
 from kernel import localtime
 from kernel.ratelimit import day_window, minute_window
 from tests.moralbank_partners.conftest import partner_token, register_partner
+from tests.moralbank_partners.conftest import resident_household as _household
 from tests.moralbank_partners.test_consents_and_attestations import (
     _ask,
     _consent,
@@ -21,21 +22,6 @@ from tests.moralbank_partners.test_consents_and_attestations import (
 from tests.security.conftest import on_postgres
 
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")
-
-
-async def _household(world) -> str:
-    """甲家, headed by the world's resident 甲 (no assessment: the bank is refused or told
-    there is no standing, but asks all the same)."""
-    from accounts.models import Household, Resident
-
-    home = await Household.create(
-        name="甲家",
-        district_id=world.district_id,
-        community_id=world.community_id,
-        head_id=world.resident.id,
-    )
-    await Resident.filter(id=world.resident.id).update(household_id=home.id)
-    return str(home.id)
 
 
 async def _early_in_a_minute() -> None:
