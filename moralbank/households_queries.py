@@ -6,15 +6,20 @@ from __future__ import annotations
 
 # Each household of `{households}` (a narrowing on alias `h`; the same on alias `r` as
 # `{chosen}`) with its credits, its members now and its rank among all the households of its
-# community (equal balances, equal rank).
+# community by the credits it has earned (equal credits, equal rank): what its head redeemed
+# (`hold`, and `void` when a hold came back) moves its balance, never its standing.
 STANDINGS = """
-WITH ranked AS (
-  SELECT c.id, COALESCE(a.balance, 0) AS balance,
-    RANK() OVER (PARTITION BY c.community_id ORDER BY COALESCE(a.balance, 0) DESC) AS place
+WITH earned AS (
+  SELECT c.id, c.community_id, COALESCE(a.balance, 0) AS balance,
+    COALESCE((SELECT SUM(e.amount) FROM ledger_entry e
+      WHERE e.account_id = a.id AND e.kind NOT IN ('hold', 'void')), 0) AS earned
   FROM household c
   LEFT JOIN ledger_account a ON a.owner_kind = 'household' AND a.owner_id = c.id
     AND a.district_id = c.district_id AND a.kind = 'available' AND a.asset = 'credits'
   WHERE c.community_id IN (SELECT h.community_id FROM household h WHERE {households})
+), ranked AS (
+  SELECT id, balance, RANK() OVER (PARTITION BY community_id ORDER BY earned DESC) AS place
+  FROM earned
 )
 SELECT r.id, r.balance, r.place,
   (SELECT COUNT(*) FROM household_membership m

@@ -367,3 +367,28 @@ async def test_a_redemption_names_nothing_but_the_reward(world: World):
     assert named.status_code == 422
     assert {e["field"] for e in named.json()["errors"]} == {"household", "cost"}
     assert (await _balance(world, household), await Redemption.all().count()) == (20, 0)
+
+
+async def test_spending_moves_the_balance_not_the_households_rank(world: World):
+    """王家 earned 20 and 李家 10; 王家 spends 15 of its 20 and is still first in c1."""
+    wang, _spouse = await _funded(world)
+    li_head = await world.new_resident("o-li-head")
+    li = await form(world, li_head, name="李家")
+    li_son = await world.new_resident("o-li-son")
+    await join(world, li_head, li["id"], li_son)
+    await earn(world, li_son.id, "1", action="family-tradition")
+    ran = await world.admin.client.post("/api/v1/jobs/household-rollup/run")
+    assert ran.json()["status"] == "succeeded", ran.text
+    rice = await _reward(world, cost=15)
+
+    assert (await _redeem(world.resident, wang, rice)).status_code == 201
+
+    listed = (await world.worker.client.get("/api/v1/households")).json()["items"]
+    standing = {h["name"]: (_whole(h["balance"]), h["rank"]) for h in listed}
+    assert standing == {"王家": (5, 1), "李家": (10, 2)}
+    # Handed over at the counter, the credits are spent for good: the rank still stands.
+    code = (await world.resident.client.get("/api/v1/me/redemptions")).json()["items"][0]["code"]
+    fulfilled = await world.worker.client.post("/api/v1/redemptions/fulfil", json={"code": code})
+    assert fulfilled.status_code == 200, fulfilled.text
+    mine = (await world.resident.client.get("/api/v1/me/household")).json()["household"]
+    assert (_whole(mine["balance"]), mine["rank"]) == (5, 1)
