@@ -3,6 +3,7 @@ never run a slot twice, a run log, and the APScheduler that fires them."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -13,7 +14,7 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 
 from kernel import localtime
 from kernel.db import transaction
@@ -94,11 +95,7 @@ async def run_job(
         log.info("job slot taken by another runner", extra={"job": name, "slot": slot})
         return None
     try:
-        if entry.transactional:
-            async with transaction():
-                stats = await (call or entry.function)()
-        else:
-            stats = await (call or entry.function)()
+        stats = await _perform(entry, call)
         run.status, run.stats = "succeeded", stats
     except Exception as exc:
         log.exception("job failed", extra={"job": name, "slot": run.slot})
@@ -107,6 +104,28 @@ async def run_job(
     await run.save(update_fields=["status", "stats", "error", "finished_at"])
     log.info("job finished", extra={"job": name, "slot": run.slot, "status": run.status})
     return run
+
+
+# SQLite (development only) refuses at once, whatever its busy timeout, a transaction that
+# read and then writes after another replica wrote ("database is locked": its snapshot is
+# stale). Its work was rolled back, so the job is run again a few times, as the next slot
+# would run it (every job is idempotent). PostgreSQL never answers so.
+LOCKED_ATTEMPTS = 5
+
+
+async def _perform(entry: Job, call: JobFunction | None) -> Any:
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            if entry.transactional:
+                async with transaction():
+                    return await (call or entry.function)()
+            return await (call or entry.function)()
+        except OperationalError as exc:
+            if "database is locked" not in str(exc) or attempt == LOCKED_ATTEMPTS:
+                raise
+            log.info("job met a locked database; again", extra={"job": entry.name})
+            await asyncio.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def _slot(now: datetime | None = None) -> str:

@@ -91,3 +91,39 @@ def test_operators_override_schedules_in_settings(settings):
     assert get_job("purge-expired-sessions").schedule == "*/5 * * * *"
     configure(settings)
     assert get_job("purge-expired-sessions").schedule == "17 3 * * *"
+
+
+async def test_a_job_refused_by_a_stale_sqlite_snapshot_runs_again(app, settings):
+    """On SQLite, a job that read and then writes after another replica wrote is refused at
+    once ("database is locked"); its work rolled back, it runs again and succeeds."""
+    import sqlite3
+
+    import pytest
+
+    from accounts.models import District
+
+    if not settings.is_sqlite:
+        pytest.skip("PostgreSQL has no stale snapshot to refuse")
+    path = settings.database_url.removeprefix("sqlite://")
+    attempts: list[int] = []
+
+    @job("test-stale", schedule="* * * * *")
+    async def stale():
+        attempts.append(1)
+        await District.filter(code="nobody").count()  # the job's snapshot begins here
+        if len(attempts) == 1:  # another replica writes meanwhile
+            other = sqlite3.connect(path)
+            other.execute("CREATE TABLE replica_probe (x INTEGER)")
+            other.execute("INSERT INTO replica_probe VALUES (1)")
+            other.commit()
+            other.close()
+        await District.create(code="stale", name="陈旧")
+        return {"ok": True}
+
+    try:
+        run = await run_job("test-stale")
+    finally:
+        JOBS.pop("test-stale")
+    assert run is not None
+    assert (run.status, len(attempts)) == ("succeeded", 2), run.error
+    assert await District.filter(code="stale").count() == 1
