@@ -6,6 +6,7 @@ day's at the city's midnight; another partner's client is not touched by it."""
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -73,10 +74,16 @@ async def test_past_its_minute_budget_a_client_is_refused_and_nothing_is_written
         assert (await _ask(world, token, household)).status_code == 201
     assert await _written(household) == (2, 2)
 
+    before = datetime.now(UTC)
     refused = await _ask(world, token, household)
+    after = datetime.now(UTC)
     assert refused.status_code == 429
     assert refused.headers["content-type"] == "application/problem+json"
-    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    # Retry-After: the seconds left in the minute the refusal fell in, rounded up.
+    minute_end = minute_window(before).ends_at
+    assert minute_window(after).ends_at == minute_end  # `_early_in_a_minute` saw to it
+    left = sorted(math.ceil((minute_end - moment).total_seconds()) for moment in (after, before))
+    assert left[0] <= int(refused.headers["retry-after"]) <= left[1]
     body = refused.json()
     assert (body["status"], body["code"]) == (429, "query_budget_spent")
     assert body["title"] == "该客户端的查询次数已用完"
