@@ -74,7 +74,10 @@ async def test_checkin_screen_keeps_rotating_past_the_access_token_lifetime(page
             codes.append(current)
             changed_at = time.monotonic() - started
     assert changed_at >= 61, f"the code stopped rotating after {len(codes)} codes"
-    assert len(codes) >= 4
+    # A code lives 30 to 60 s and the screen polls at most 15 s apart, so a code of a new
+    # window reaches the screen 0-15 s after the window opens: in 61 s the screen shows at
+    # least two new codes (three when the windows fall so).
+    assert len(codes) >= 3, f"only {len(codes)} codes in {changed_at:.0f} s"
     assert await qr.is_visible()
     token = (
         await live.call("c1-worker", "GET", f"/api/v1/activities/{activity['id']}/checkin-code")
