@@ -355,6 +355,7 @@ async def rewards_page(ctx: Ctx) -> Response:
         rewards=found,
         communities=communities,
         mine=sorted(await communities_of(ctx.who).rows(), key=lambda c: c.name),
+        whole_district=scope.offers_district_rewards(ctx.who),
         views=views,
         people=people,
         settled_by=settled_by,
