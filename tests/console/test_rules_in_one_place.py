@@ -1,8 +1,8 @@
 """A console page offers what its rule allows, asked of the one place that holds the rule: the
 rewards form offers the whole district to exactly those whose reward for the whole district
-is accepted; the jobs page says "for my district" to exactly those whose runs cover their
-district only; the worker's day in the navigation is offered to exactly those who run
-activities."""
+is accepted, and a reward's edit forms to exactly those whose change of it is accepted; the
+jobs page says "for my district" to exactly those whose runs cover their district only; the
+worker's day in the navigation is offered to exactly those who run activities."""
 
 from __future__ import annotations
 
@@ -45,6 +45,33 @@ async def test_the_whole_district_is_offered_exactly_to_whom_it_is_accepted_from
     reward = await Reward.get(title="全区的奖品")
     assert offered == (reward.community_id is None), (username, offered, reward.community_id)
     assert offered == (username == "d1-admin")  # the rule as it stands
+
+
+@pytest.mark.parametrize("username", ["c1-worker", "d1-admin"])
+async def test_a_rewards_edit_forms_are_shown_exactly_when_its_change_is_accepted(
+    app, world: World, username: str
+):
+    from credits.models import Reward
+
+    async with console_client(app, "d1-admin") as admin:
+        assert (await _offer(admin, "区里的奖品", community="")).status_code == 303
+        assert (await _offer(admin, "社区的奖品", community=world.community_id)).status_code == 303
+    async with console_client(app, username) as console:
+        page = await console.get("/console/rewards")
+        for title in ("区里的奖品", "社区的奖品"):
+            reward = await Reward.get(title=title)
+            row = re.search(rf'<tr data-reward="{title}">(.*?)</tr>', page.text, re.DOTALL)
+            assert row is not None
+            shown = f"/console/rewards/{reward.id}/restock" in row.group(1)
+            restocked = await console.post(
+                f"/console/rewards/{reward.id}/restock",
+                data={"csrf": _csrf(page.text), "quantity": "1", "reason": "补货"},
+                headers={"X-Console-Fetch": "1"},  # a refusal answered with its status
+            )
+            await reward.refresh_from_db()
+            accepted = restocked.status_code == 303 and reward.stock == 3
+            assert shown == accepted, (username, title, restocked.status_code, restocked.text)
+            assert shown == (username == "d1-admin" or title == "社区的奖品")
 
 
 @pytest.mark.parametrize(("username", "password"), [("root", ROOT_PASSWORD), ("d1-admin", None)])
