@@ -30,6 +30,12 @@ RUNS_ACTIVITIES: tuple[Role, ...] = ("worker", "district_admin")
 M = TypeVar("M", bound=Model)
 
 
+def runs_activities(who: Principal) -> bool:
+    """Whether the caller does the worker's day: publishes activities, checks residents in,
+    verifies hours, reviews deeds and corrections, hands rewards over (`RUNS_ACTIVITIES`)."""
+    return who.role in RUNS_ACTIVITIES
+
+
 def staff_scoped(model: type[M], who: Principal) -> Scope[M]:
     """Rows of the caller's communities (workers), district (district admins) or all
     (platform admins); the rows must carry `district_id` and `community_id`."""

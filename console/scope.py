@@ -21,9 +21,16 @@ from activities.scope import (
     readable_corrections,
     readable_deeds,
     readable_service_records,
+    runs_activities,
 )
 from credits.recognition.scope import readable_badges, readable_honour_roll, readable_honour_rolls
-from credits.scope import catalogue, readable_entries, staff_redemptions
+from credits.scope import (
+    catalogue,
+    may_manage_reward,
+    offers_district_rewards,
+    readable_entries,
+    staff_redemptions,
+)
 from kernel.auth import STAFF_ROLES as STAFF
 from kernel.auth import Principal, Role
 from kernel.models import JobRun
@@ -40,11 +47,17 @@ def district_slot_prefix(district_id: str) -> str:
     return f"{district_id}/"
 
 
+def runs_every_district(who: Principal) -> bool:
+    """Whether the jobs the caller runs cover every district (the platform administrator,
+    who serves the whole city) or the caller's own district only (`served_places`)."""
+    return served_places(who).district_id is None
+
+
 def readable_job_runs(who: Principal, district_jobs: tuple[str, ...]) -> Scope[JobRun]:
     """Every run for the platform administrator; for a district administrator the district
     jobs' scheduled and platform runs (which cover every district) and their own district's
     runs, never another district's."""
-    if who.role == "platform_admin":
+    if runs_every_district(who):
         return Scope(JobRun, ALWAYS)
     own = starts_with("slot", district_slot_prefix(who.district_id or ""))
     return Scope(JobRun, one_of("job", district_jobs) & (~eq("trigger", DISTRICT_TRIGGER) | own))
@@ -63,6 +76,8 @@ __all__ = [
     "managed_activity",
     "managed_attendance",
     "managed_staff_list",
+    "may_manage_reward",
+    "offers_district_rewards",
     "readable_activities",
     "readable_attendances",
     "readable_badges",
@@ -74,6 +89,8 @@ __all__ = [
     "readable_honour_rolls",
     "readable_job_runs",
     "readable_service_records",
+    "runs_activities",
+    "runs_every_district",
     "served_places",
     "served_residents",
     "staff_redemptions",

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Match
 
 from accounts.models import Staff
+from activities.scope import runs_activities
 from console import forms, names
 from console.models import ConsoleSession
 from kernel import localtime
@@ -84,7 +85,8 @@ def _env() -> Environment:
         urlq=lambda v: quote(str(v), safe=""),
         period=localtime.period_name,
     )
-    env.globals.update(names=names)
+    # A rule the base layout asks of every page, from the domain that holds it.
+    env.globals.update(names=names, runs_activities=runs_activities)
     return env
 
 

@@ -41,6 +41,7 @@ from credits.scope import (
     household_rewards,
     managed_reward,
     no_such_reward,
+    offers_district_rewards,
     own_redemption,
     readable_rewards,
     redemption_to_fulfil,
@@ -54,10 +55,11 @@ from kernel.sql import Rider, chain, db_time, query_rows
 
 
 async def _community_for(who: Principal, code: str | None) -> Community | None:
-    """The community a reward is for: `c1` or `d1/c1` in the caller's district; a worker's
-    only community when they name none; none (the whole district) for an administrator."""
+    """The community a reward is for: `c1` or `d1/c1` in the caller's district; none (the
+    whole district) for those who offer district rewards when they name none, a worker's only
+    community otherwise."""
     if code is None:
-        if who.role != "worker":
+        if offers_district_rewards(who):
             return None
         if len(who.community_ids) != 1:
             raise InvalidCommunity(

@@ -46,12 +46,23 @@ def catalogue(who: Principal) -> Scope[Reward]:
     return rewards.narrowed(is_null("withdrawn_at")) if who.role == "resident" else rewards
 
 
+def offers_district_rewards(who: Principal) -> bool:
+    """Whether the caller may offer, and manage, rewards for the whole district: its
+    administrators may; a worker offers and manages their communities' rewards only."""
+    return who.role in ("district_admin", "platform_admin")
+
+
+def may_manage_reward(who: Principal, reward: Reward) -> bool:
+    """Whether the caller may change a reward they can read (`managed_reward`)."""
+    return reward.community_id is not None or offers_district_rewards(who)
+
+
 async def managed_reward(reward_id: str, *, who: Principal) -> Reward:
     """A reward the caller may change, locked for the change: a worker their communities'
     rewards, an administrator every reward of the district (403 for a worker's district-wide
     reward, 404 outside)."""
     reward = await readable_reward(reward_id, who=who)
-    if who.role == "worker" and reward.community_id is None:
+    if not may_manage_reward(who, reward):
         raise RewardNotYours(
             N_("`{title}` is a reward of the whole district: its administrator manages it."),
             title=reward.title,

@@ -52,6 +52,11 @@ class Principal:
     def subject(self) -> str:
         return f"{self.kind}:{self.id}"
 
+    @property
+    def is_partner(self) -> bool:
+        """An account of the overseen (`PARTNER_ROLES`), not staff of the district."""
+        return self.role in PARTNER_ROLES
+
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
             raise Forbidden(

@@ -115,6 +115,10 @@ class Settings(BaseSettings):
     # budgets"): in a clock minute, and in a day of the city's calendar (Beijing time).
     partner_queries_per_minute: int = Field(default=60, ge=1)
     partner_queries_per_day: int = Field(default=2000, ge=1)
+    # Tokens one partner bank's client may be given (docs/moral-bank-partners.md, "Token
+    # budgets"): a token lasts five minutes and a client reuses it, so a few suffice.
+    partner_tokens_per_minute: int = Field(default=6, ge=1)
+    partner_tokens_per_day: int = Field(default=500, ge=1)
 
     # The HTTP server `python -m app serve` runs the service under when `--server` is not
     # given (docs/speed.md, "The HTTP server by measurement").

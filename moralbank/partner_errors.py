@@ -105,3 +105,9 @@ class QueryBudgetSpent(RateLimited):
     """The partner's client has made all the queries its budget allows in this window."""
 
     code, title = "query_budget_spent", N_("The client's query budget is spent")
+
+
+class TokenBudgetSpent(RateLimited):
+    """The partner's client has been given all the tokens its budget allows in this window."""
+
+    code, title = "token_budget_spent", N_("The client's token budget is spent")

@@ -45,6 +45,7 @@ from moralbank.partner_errors import (
     PartnerExists,
     PartnerTokenRefused,
     QueryBudgetSpent,
+    TokenBudgetSpent,
     UnknownResident,
     UnsupportedGrant,
 )
@@ -510,13 +511,14 @@ async def list_partner_queries(who: Principal, partner_id: str, query: PageQuery
     "/api/v1/partner/token",
     auth=False,
     response=PartnerTokenOut,
-    errors=(InvalidClient, UnsupportedGrant, RateLimited),
+    errors=(InvalidClient, UnsupportedGrant, RateLimited, TokenBudgetSpent),
 )
 async def partner_token(request: Request) -> PartnerTokenOut | Problem:
     """OAuth 2.0 client credentials (RFC 6749 4.4): `grant_type=client_credentials` as a form,
     the client id and secret by HTTP Basic (or the form's `client_id` and `client_secret`).
     Answers a token for the partner API (5 minutes). Failures count against the client and
-    the caller's address like staff logins do."""
+    the caller's address like staff logins do; the tokens given count against the client's
+    budgets of tokens (429 `token_budget_spent` past them)."""
     form = await _form(request)
     if form.get("grant_type") != "client_credentials":
         raise UnsupportedGrant(N_("Send `grant_type=client_credentials` as a form."))

@@ -1,8 +1,9 @@
 """Partner banks: registered by a district administrator with their band-to-terms table, given
 client credentials (the secret shown once, kept as a keyed hash), and signed in by the OAuth 2.0
 client-credentials grant to a short-lived token of an audience of its own, under the same
-failure budgets as staff logins (`kernel.ratelimit`); each query a client makes with its token
-is counted against the client's budgets of queries, a minute's and a day's."""
+failure budgets as staff logins (`kernel.ratelimit`) and budgets of tokens given, a minute's
+and a day's; each query a client makes with its token is counted against the client's
+budgets of queries, a minute's and a day's."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from moralbank.partner_errors import (
     PartnerExists,
     PartnerTokenRefused,
     QueryBudgetSpent,
+    TokenBudgetSpent,
 )
 from moralbank.partner_models import PartnerBank, PartnerCredential
 from moralbank.partner_schemas import BandTerms
@@ -166,9 +168,20 @@ class PartnerToken:
     token_type: str = "Bearer"
 
 
+TOKENS_THIS_MINUTE = N_(
+    "This client has been given its {limit} tokens of this minute; use the token it has (a "
+    "token lasts {minutes} minutes) or ask again in {seconds} seconds."
+)
+TOKENS_TODAY = N_(
+    "This client has been given its {limit} tokens of today (Beijing time); use the token it "
+    "has (a token lasts {minutes} minutes) or ask again tomorrow."
+)
+
+
 async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | Problem:
     """The client-credentials grant. A refused one is returned (its failure recorded, to be
-    committed) under the staff logins' budgets: per client and address, and per address."""
+    committed) under the staff logins' budgets: per client and address, and per address. A
+    token is given within the client's budgets of tokens (`_spend_a_token`)."""
     account = f"partner:{client_id[:64]}"
     await ratelimit.ensure_login_allowed(account, address)
     row = await PartnerCredential.get_or_none(client_id=client_id[:40], retired_at__isnull=True)
@@ -176,6 +189,7 @@ async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | 
     if row is None or not hmac.compare_digest(expected, secret_hash(secret)):
         await ratelimit.record_login_failure(account, address)
         return InvalidClient(N_("The client id or the client secret is wrong."))
+    await _spend_a_token(row.client_id)
     await ratelimit.clear_login_failures(account, address)
     settings = get_settings()
     key = get_keyring().current
@@ -192,6 +206,31 @@ async def token(client_id: str, secret: str, *, address: str) -> PartnerToken | 
     }
     signed = jwt.encode(claims, key.private, algorithm="EdDSA", headers={"kid": key.kid})
     return PartnerToken(access_token=signed, expires_in=TOKEN_SECONDS)
+
+
+async def _spend_a_token(client_id: str) -> None:
+    """Counts a token given to the client against its budgets: `PARTNER_TOKENS_PER_MINUTE` in
+    the clock minute and `PARTNER_TOKENS_PER_DAY` in the city's day, in the database like its
+    queries. Past either, 429 with `Retry-After`, raised: no token is signed, and nothing of
+    the request is written (nor counted). Only a client that proved its secret is counted,
+    so nobody else can spend a bank's budget."""
+    settings, now = get_settings(), datetime.now(UTC)
+    overdrawn = await ratelimit.spend(
+        f"partner-token:{client_id}",
+        [
+            (ratelimit.minute_window(now), settings.partner_tokens_per_minute),
+            (ratelimit.day_window(now), settings.partner_tokens_per_day),
+        ],
+    )
+    if overdrawn is None:
+        return
+    raise TokenBudgetSpent(
+        TOKENS_TODAY if overdrawn.window.kind == "day" else TOKENS_THIS_MINUTE,
+        retry_after=overdrawn.retry_after,
+        limit=overdrawn.limit,
+        minutes=TOKEN_SECONDS // 60,
+        seconds=overdrawn.retry_after,
+    )
 
 
 @dataclass(frozen=True)

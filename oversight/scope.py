@@ -76,7 +76,7 @@ def reportable_units(who: Principal) -> Scope[Unit]:
 def readable_reports(who: Principal) -> Scope[ProblemReport]:
     if who.role == "resident":
         return Scope(ProblemReport, eq("reporter_id", who.id))
-    if who.role in ("unit_staff", "evaluator"):
+    if who.is_partner:
         return Scope(ProblemReport, NEVER)
     return Scope(ProblemReport, _by_place(who))
 

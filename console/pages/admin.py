@@ -355,6 +355,8 @@ async def rewards_page(ctx: Ctx) -> Response:
         rewards=found,
         communities=communities,
         mine=sorted(await communities_of(ctx.who).rows(), key=lambda c: c.name),
+        whole_district=scope.offers_district_rewards(ctx.who),
+        managed={r.id for r in found if scope.may_manage_reward(ctx.who, r)},
         views=views,
         people=people,
         settled_by=settled_by,

@@ -19,6 +19,7 @@ from console.scope import (
     district_slot_prefix,
     readable_districts,
     readable_job_runs,
+    runs_every_district,
 )
 from console.web import Ctx, redirect
 from credits.recognition import honour_rolls
@@ -96,7 +97,7 @@ def _district_slot(district_id: str) -> str:
 
 
 def _jobs_of(ctx: Ctx) -> list[Job]:
-    if ctx.who.role == "platform_admin":
+    if runs_every_district(ctx.who):
         return sorted(JOBS.values(), key=lambda j: j.name)
     return [JOBS[name] for name in sorted(DISTRICT_JOBS) if name in JOBS]
 
@@ -104,7 +105,8 @@ def _jobs_of(ctx: Ctx) -> list[Job]:
 async def jobs_page(ctx: Ctx) -> Response:
     seen = readable_job_runs(ctx.who, tuple(sorted(DISTRICT_JOBS))).rows()
     jobs = _jobs_of(ctx)
-    if ctx.who.role == "platform_admin":
+    every_district = runs_every_district(ctx.who)
+    if every_district:
         runs = await last_runs()
     else:
         runs = {}
@@ -119,12 +121,13 @@ async def jobs_page(ctx: Ctx) -> Response:
         words={job.name: in_words(job.schedule) for job in jobs},
         runs=runs,
         recent=recent,
+        every_district=every_district,
     )
 
 
 async def run_job_now(ctx: Ctx) -> Response:
     name = ctx.request.path_params["name"]
-    if ctx.who.role == "platform_admin":
+    if runs_every_district(ctx.who):
         job = get_job(name)
         run = await run_job(job.name, trigger="manual")
     else:

@@ -220,6 +220,8 @@ async def partner_queries_page(ctx: Ctx) -> Response:
         first_page=cursor is None,
         per_minute=settings.partner_queries_per_minute,
         per_day=settings.partner_queries_per_day,
+        tokens_per_minute=settings.partner_tokens_per_minute,
+        tokens_per_day=settings.partner_tokens_per_day,
     )
 
 

@@ -21,12 +21,12 @@ from activities.schemas.activities import ActivityIn, ActivityPatch, CancelIn
 from activities.schemas.attendance import BackfillIn, VerifyIn
 from console import lookups, scope, screens
 from console.scope import (
-    RUNS_ACTIVITIES,
     communities_of,
     readable_activities,
     readable_attendances,
     readable_corrections,
     readable_deeds,
+    runs_activities,
 )
 from console.web import (
     SECURITY_HEADERS,
@@ -274,7 +274,7 @@ async def activity_detail(ctx: Ctx) -> Response:
         attendances=attendances,
         people=people,
         can_change=activity.status == "published" and activity.starts_at > now,
-        runs=ctx.who.role in RUNS_ACTIVITIES,
+        runs=runs_activities(ctx.who),
     )
 
 

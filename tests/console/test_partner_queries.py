@@ -87,7 +87,8 @@ async def test_an_administrator_reads_a_banks_questions_another_district_cannot(
         assert "道德贷授信评估" in newest and "暂无评定结果，未出具" in newest
         assert "贷后管理" in earlier and "未获授权，已拒绝" in earlier
         assert localtime.today().isoformat() in newest
-        assert "每分钟至多查询 60 次" in await page.locator("#budget").inner_text()
+        budget = await page.locator("#budget").inner_text()
+        assert "每分钟至多查询 60 次" in budget and "每分钟至多获发 6 个令牌" in budget
         content = await page.content()
         assert ID_NUMBER not in content and "赵建国" not in content
         assert "*" * 10 not in content  # nor the number masked (3302**********1113)
