@@ -21,7 +21,7 @@ from kernel import localtime
 from kernel.auth import Principal
 from kernel.db import transaction
 from moralbank.assessment_demo import seed_assessment
-from moralbank.demo import seed_households
+from moralbank.demo import seed_household_redemption, seed_households
 from moralbank.partners_demo import seed_partners
 from oversight.demo import seed_oversight
 from quiz.demo import seed_quiz
@@ -98,6 +98,7 @@ async def seed(password: str) -> dict[str, Any]:
         oversight_logins = await seed_oversight(district, communities, password)
         await seed_households(district, communities)
         await seed_assessment(district, communities)
+        await seed_household_redemption(district)
         await seed_campaigns(district, communities)
         await seed_quiz(district)
         await seed_partners(district, communities, password)

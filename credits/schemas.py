@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -156,8 +157,15 @@ class RedemptionQuery(PageQuery):
     status: Literal["held", "fulfilled", "voided", "expired"] | None = None
 
 
+def _typed_digits(value: object) -> object:
+    """A code as a person typed it: full-width digits (a Chinese input method's) are digits."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
 class FulfilIn(Schema):
-    code: Annotated[str, StringConstraints(pattern=r"^\d{6,16}$")]
+    code: Annotated[
+        str, StringConstraints(pattern=r"^[0-9]{6,16}$"), BeforeValidator(_typed_digits)
+    ]
 
 
 class AdjustmentIn(Schema):

@@ -1,20 +1,25 @@
 """The demo district's moral assessment: Yuyao's standard, a few households of a community
-with members, and a past quarter assessed, reviewed, published and standing."""
+with members, a past quarter assessed, reviewed, published and standing, and in the quarter
+under way one household's result published with its objection and photo waiting."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from PIL import Image, ImageDraw
 
 from accounts.models import Community, District, Household, Resident
 from kernel import localtime
 from kernel.auth import Principal
 from moralbank import assessment
-from moralbank.assessment_models import Assessment, AssessmentStandard
+from moralbank.assessment_models import Assessment, AssessmentObjection, AssessmentStandard
 from moralbank.assessment_schemas import AssessmentReviewIn, AssessmentStandardIn
 from moralbank.assessment_standards import define_standard
 from moralbank.demo import enrol_member
+from oversight.photos import store_photo
 
 YUYAO_STANDARD: dict[str, Any] = {
     "categories": [
@@ -162,6 +167,15 @@ HOUSEHOLDS = [
     ("周家", "demo-neighbour-1", "周大姐", ("traffic", 6, "本季度电动车闯红灯一次")),
     ("吴家", "demo-neighbour-2", "吴先生", None),
 ]
+# The quarter under way: the community deducts from 周家 and publishes, 周大姐 objects with a
+# photo (household, item deducted, points, reason, the statement).
+OBJECTION = (
+    "周家",
+    "waste",
+    5,
+    "厨余垃圾混投一次",
+    "那袋垃圾是帮楼上老人代扔的，我家每天都分好类再投放，照片是我家的分类垃圾桶。",
+)
 SEED = Principal(kind="staff", id="seed", role="platform_admin")
 REVIEWER = Principal(kind="staff", id="seed", role="worker")
 
@@ -185,7 +199,9 @@ async def seed_assessment(district: District, communities: list[Community]) -> N
     last = localtime.previous_quarter(localtime.quarter_of(localtime.now()))
     if not await Assessment.exists(community_id=community.id, period=last):
         await _assess(community, last, homes)
-    await assessment.open_period(community, localtime.quarter_of(localtime.now()), by=SEED)
+    now = localtime.quarter_of(localtime.now())
+    await assessment.open_period(community, now, by=SEED)
+    await _objection(district, now, homes)
 
 
 async def _household(
@@ -241,6 +257,47 @@ async def _assess(
         objection_deadline=datetime.now(UTC) - timedelta(days=1)
     )
     await assessment.stand_due(datetime.now(UTC))
+
+
+async def _objection(
+    district: District, period: str, homes: list[tuple[Household, Resident]]
+) -> None:
+    """周家's result of the quarter under way, reviewed with a deduction and published; 周大姐
+    objects with a photo she took, waiting for the community's decision. Once in the district,
+    and only while that result is still open (a demo in use is left as it is)."""
+    if await AssessmentObjection.exists(district_id=district.id):
+        return
+    name, code, points, reason, statement = OBJECTION
+    household, member = next(home for home in homes if home[0].name == name)
+    found = await Assessment.get_or_none(household_id=household.id, period=period)
+    if found is None or found.status != "open":
+        return
+    items = [
+        {"code": item, "points": points, "reason": reason}
+        if item == code
+        else {"code": item, "points": most, "reason": ""}
+        for item, most in full_marks().items()
+    ]
+    review = AssessmentReviewIn.model_validate({"items": items})
+    await assessment.review(found, review, by=REVIEWER)
+    await assessment.publish(found, by=REVIEWER)
+    objector = _as_resident(member)
+    photo = await store_photo(_sorted_bins(), who=objector)
+    await assessment.object_to(found, who=objector, statement=statement, photos=[photo.id])
+
+
+def _sorted_bins() -> bytes:
+    """A photo of four sorting bins in their colours (可回收物, 有害垃圾, 厨余垃圾, 其他垃圾)."""
+    picture = Image.new("RGB", (640, 480), (226, 220, 206))
+    draw = ImageDraw.Draw(picture)
+    colours = [(30, 90, 170), (200, 40, 40), (40, 140, 70), (90, 90, 90)]
+    for index, colour in enumerate(colours):
+        left = 40 + index * 150
+        draw.rectangle((left, 170, left + 110, 420), fill=colour)
+        draw.rectangle((left - 6, 150, left + 116, 180), fill=tuple(c // 2 for c in colour))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _as_resident(member: Resident) -> Principal:

@@ -1,15 +1,19 @@
 """The households of `seed-demo`: three families of 海曙区 (two in 鼓楼社区, one in 月湖社区)
-with their members' history, the district's household rules, and the rollup of what their
-members earned. Safe to run again: it finds the households it made."""
+with their members' history, the district's household rules, the rollup of what their
+members earned, and a reward 王家's head redeemed from the household's credits, waiting at
+the counter. Safe to run again: it finds the households and the redemption it made."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from accounts.models import Community, District, Household, HouseholdMembership, Resident
 from accounts.schemas import DistrictRulesPatch
 from accounts.service import change_rules, rules_at
 from activities import deeds
+from credits import rewards
+from credits.models import Redemption, Reward
 from kernel.auth import Principal
 from moralbank import households
 
@@ -33,6 +37,8 @@ NICKNAMES = {"demo-household-3": "赵大爷"}
 # Who was in 王家 and moved away: the history keeps her time in it.
 MOVED = ("demo-household-6", "王小妹")
 SINCE = timedelta(days=60)
+# The moral-bank supermarket's (道德超市) shelf in 鼓楼社区: what 王家 redeems (title, text, cost).
+SUPERMARKET = ("道德超市·大米 5 公斤", "鼓楼社区道德超市，凭领取码到社区服务中心领取", Decimal(30))
 
 
 async def seed_households(district: District, communities: list[Community]) -> None:
@@ -117,3 +123,32 @@ async def enrol_member(household: Household, resident: Resident, joined: datetim
         start_note="按户籍登记建立",
     )
     await Resident.filter(id=resident.id).update(household_id=household.id)
+
+
+async def seed_household_redemption(district: District) -> None:
+    """王家's head (小王) redeems the supermarket's rice from the household's credits, held for
+    pickup, so a worker of 鼓楼社区 can hand it over with the code 小王 is shown. Once: a
+    household that has redeemed anything is left as it is."""
+    wang = await Household.get_or_none(district_id=district.id, name="王家")
+    if wang is None or wang.head_id is None or await Redemption.exists(household_id=wang.id):
+        return
+    admin = Principal(kind="staff", id="seed", role="district_admin", district_id=district.id)
+    title, text, cost = SUPERMARKET
+    community = await Community.get(id=wang.community_id)
+    rice = await Reward.get_or_none(district_id=district.id, title=title) or (
+        await rewards.create_reward(
+            title=title, description=text, cost=cost, stock=20, community=community.code, by=admin
+        )
+    )
+    head = await Resident.get(id=wang.head_id)
+    await households.redeem(
+        wang.id,
+        rice.id,
+        by=Principal(
+            kind="resident",
+            id=head.id,
+            role="resident",
+            district_id=district.id,
+            community_ids=frozenset([head.community_id or ""]),
+        ),
+    )

@@ -1,8 +1,8 @@
 """The demo's partner bank and green cards (`seed-demo`): 海曙农商银行 with its band terms and
-known demo credentials, 王家's consent to it, a green card for 小王 that a merchant can scan,
-the district's rule that a star of any quarter earns its head a card (the stars of the last
-quarter get theirs at once), and a merchant with its courtesy. Safe to run again (it finds
-what it made)."""
+known demo credentials, 王家's consent to it and the bank's question about 王家 under it, a
+green card for 小王 that a merchant can scan, the district's rule that a star of any quarter
+earns its head a card (the stars of the last quarter get theirs at once), and a merchant with
+its courtesy. Safe to run again (it finds what it made)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from accounts.schemas import DistrictRulesPatch
 from accounts.service import change_rules, rules_at
 from kernel import localtime
 from kernel.auth import Principal
-from moralbank import green_cards, merchants
+from moralbank import attestations, green_cards, merchants
 from moralbank.consents import PURPOSES
 from moralbank.partner_models import (
     Consent,
@@ -21,6 +21,7 @@ from moralbank.partner_models import (
     GreenCardMerchant,
     PartnerBank,
     PartnerCredential,
+    PartnerQuery,
 )
 from moralbank.partner_schemas import BandTerms, MerchantIn
 from moralbank.partners import SECRET_PREFIX, change, register, secret_hash
@@ -128,3 +129,7 @@ async def _model(
             given_by_id=model.id,
             valid_until=localtime.start_of(localtime.today() + timedelta(days=180)),
         )
+    # The bank's question under that consent (an attestation issued, logged as every question
+    # is), so the district's list of the bank's questions and the household's have one. Once.
+    if home is not None and not await PartnerQuery.exists(partner_id=partner.id):
+        await attestations.attest(home.id, purpose=next(iter(PURPOSES)), partner=partner)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tests.conftest import World
 from tests.credits.conftest import earn
 from tests.credits.test_rewards import redeem, reward
+from tests.security.console_session import console_client
 
 
 async def test_a_worker_edits_a_reward_and_the_change_is_recorded(bank: World) -> None:
@@ -69,6 +70,39 @@ async def test_a_hold_taken_before_the_withdrawal_can_still_be_handed_over(bank:
         "/api/v1/redemptions/fulfil", json={"code": held["code"]}
     )
     assert handed.json()["status"] == "fulfilled"
+
+
+# What a Chinese input method in full-width mode types for the digits 0-9.
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+async def test_a_pickup_code_typed_in_full_width_digits_is_handed_over(bank: World) -> None:
+    await earn(bank, bank.resident.id, "1")
+    created = await reward(bank)
+    by_api = (await redeem(bank.resident, created["id"])).json()
+    at_counter = (await redeem(bank.resident, created["id"])).json()
+
+    handed = await bank.worker.client.post(
+        "/api/v1/redemptions/fulfil", json={"code": by_api["code"].translate(FULL_WIDTH)}
+    )
+    async with console_client(bank.app, "c1-worker") as console:
+        typed = await console.post(
+            "/console/handover",
+            data={"code": at_counter["code"].translate(FULL_WIDTH)},
+            follow_redirects=True,
+        )
+
+    assert (handed.status_code, handed.json()["status"]) == (200, "fulfilled")
+    assert "已发放：环保袋" in typed.text
+    mine = (await bank.resident.client.get("/api/v1/me/redemptions")).json()["items"]
+    assert {r["status"] for r in mine} == {"fulfilled"}
+
+
+async def test_a_pickup_code_in_other_scripts_digits_is_refused_as_malformed(bank: World) -> None:
+    refused = await bank.worker.client.post(
+        "/api/v1/redemptions/fulfil", json={"code": "١٢٣٤٥٦٧٨٩٠"}
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "validation_failed")
 
 
 async def test_a_worker_cannot_change_a_district_wide_reward(bank: World) -> None:

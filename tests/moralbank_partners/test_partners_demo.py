@@ -1,7 +1,8 @@
 """`seed-demo` shows the partners' loop: 海曙农商银行 signs in with the demo credentials and gets
 王家's attestation under its consent; 小王's green card is valid on a merchant's phone and shows
 him the merchant's courtesy; the district's rule gave the last quarter's other stars' heads
-their cards — once, however often the demo runs."""
+their cards; the district reads the bank's question about 王家 — once, however often the demo
+runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import httpx
 
 from app.demo import seed
 from moralbank.partners_demo import CLIENT_ID, CONTACT
+from tests.security.console_session import console_client
 
 PASSWORD = "demo-password-2026"
 
@@ -57,3 +59,18 @@ async def test_the_demo_bank_gets_wangs_attestation_and_the_green_card_scans_val
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as merchant:
         page = await merchant.get("/green-cards/" + card["link"].rsplit("/green-cards/", 1)[1])
     assert page.status_code == 200 and "有效" in page.text and "海曙区" in page.text
+
+
+async def test_the_demo_banks_question_about_wang_is_on_the_districts_list(app):
+    from moralbank.partner_models import PartnerBank, PartnerQuery
+
+    await seed(PASSWORD)
+    await seed(PASSWORD)
+    asked = await PartnerQuery.get()  # one, however often the demo runs
+    assert asked.outcome == "issued"
+    bank = await PartnerBank.get()
+    async with console_client(app, "haishu-admin", PASSWORD) as admin:
+        page = await admin.get(f"/console/moral-bank/partners/{bank.id}/queries")
+    assert page.status_code == 200
+    for shown in ("王家", "鼓楼社区", "道德贷授信评估", "已出具证明"):
+        assert shown in page.text, shown
