@@ -22,6 +22,23 @@ _STAFF = (
 _UNREVOKED = f" AND NOT {REVOKED}"
 
 
+def as_resident(resident_id: str, district_id: str | None, community_id: str | None) -> Principal:
+    """A resident as the caller: their district and the community they joined (none yet: no
+    community). Requests, the demo and jobs acting for a resident see them alike."""
+    return Principal(
+        kind="resident",
+        id=resident_id,
+        role="resident",
+        district_id=district_id,
+        community_ids=frozenset([community_id] if community_id else []),
+    )
+
+
+def resident_principal(resident: Resident) -> Principal:
+    """`as_resident` of a resident's row."""
+    return as_resident(resident.id, resident.district_id, resident.community_id)
+
+
 async def load_principal(kind: str, subject_id: str, session: str | None) -> Principal | None:
     """Turns a token's subject into the caller with their current role and scope, unless the
     account is gone or disabled or the token's login (`session`) was revoked."""
@@ -35,14 +52,7 @@ async def load_principal(kind: str, subject_id: str, session: str | None) -> Pri
         return None
     first = rows[0]
     if kind == "resident":
-        community = first["community_id"]
-        return Principal(
-            kind="resident",
-            id=subject_id,
-            role="resident",
-            district_id=first["district_id"],
-            community_ids=frozenset([community] if community else []),
-        )
+        return as_resident(subject_id, first["district_id"], first["community_id"])
     role: Role = first["role"]
     return Principal(
         kind="staff",

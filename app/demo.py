@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import Community, District, Resident, Staff, StaffCommunity
+from accounts.principals import resident_principal
 from accounts.residents import set_phone
 from accounts.schemas import DistrictRulesPatch, StaffCreate
 from accounts.service import change_rules, create_community, create_district, rules_at
@@ -164,13 +165,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
             address=place[2],
         )
         for resident in residents:
-            who = Principal(
-                kind="resident",
-                id=resident.id,
-                role="resident",
-                district_id=district.id,
-                community_ids=frozenset([resident.community_id or ""]),
-            )
+            who = resident_principal(resident)
             if activity.status == "published":
                 await enrolment.enrol(activity.id, who=who)
                 continue
@@ -184,13 +179,7 @@ async def _seed_participation(district: District, communities: list[Community]) 
             )
             await records.verify_attendance(present.id, by=reviewer, decision="approve")
     first, second = residents[0], residents[1]
-    first_who = Principal(
-        kind="resident",
-        id=first.id,
-        role="resident",
-        district_id=district.id,
-        community_ids=frozenset([first.community_id or ""]),
-    )
+    first_who = resident_principal(first)
     reported = await deeds.report_deed(
         who=first_who,
         action="neighbourly-harmony",
@@ -244,23 +233,11 @@ async def _seed_console_demo(
     third = residents[2]
     await rewards.redeem(
         offered[0].id,
-        who=Principal(
-            kind="resident",
-            id=third.id,
-            role="resident",
-            district_id=district.id,
-            community_ids=frozenset([third.community_id or ""]),
-        ),
+        who=resident_principal(third),
     )
     second = residents[1]
     await deeds.report_deed(
-        who=Principal(
-            kind="resident",
-            id=second.id,
-            role="resident",
-            district_id=district.id,
-            community_ids=frozenset([second.community_id or ""]),
-        ),
+        who=resident_principal(second),
         action="waste-sorting",
         description="在小区垃圾分类点帮助邻居正确分类投放",
         occurred_at=datetime.now(UTC) - timedelta(hours=5),

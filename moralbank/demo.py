@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import Community, District, Household, HouseholdMembership, Resident
+from accounts.principals import resident_principal
 from accounts.schemas import DistrictRulesPatch
 from accounts.service import change_rules, rules_at
 from activities import deeds
@@ -144,11 +145,5 @@ async def seed_household_redemption(district: District) -> None:
     await households.redeem(
         wang.id,
         rice.id,
-        by=Principal(
-            kind="resident",
-            id=head.id,
-            role="resident",
-            district_id=district.id,
-            community_ids=frozenset([head.community_id or ""]),
-        ),
+        by=resident_principal(head),
     )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from accounts.models import Community, District, Resident, Staff
+from accounts.principals import resident_principal
 from kernel.auth import Principal
 from kernel.passwords import hash_password
 from oversight import inspections, photos, reports
@@ -229,13 +230,7 @@ async def _seed_reports(district: District, units: dict[str, Unit]) -> None:
             False,
         ),
     ):
-        who = Principal(
-            kind="resident",
-            id=resident.id,
-            role="resident",
-            district_id=district.id,
-            community_ids=frozenset([resident.community_id or ""]),
-        )
+        who = resident_principal(resident)
         report = await reports.report_problem(body, who=who)
         if unit_task:
             admin = await Staff.get(username="haishu-admin")
