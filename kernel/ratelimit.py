@@ -276,3 +276,9 @@ async def spend(subject: str, budgets: Sequence[tuple[Window, int]]) -> Overdraw
             wait = math.ceil((window.ends_at - now).total_seconds())
             overdrawn.append(Overdrawn(window, limit, wait))
     return max(overdrawn, key=lambda o: o.retry_after, default=None)
+
+
+async def spend_in_minute_and_day(subject: str, per_minute: int, per_day: int) -> Overdrawn | None:
+    """`spend` against a budget of the clock minute and one of the city's day (Beijing)."""
+    now = datetime.now(UTC)
+    return await spend(subject, [(minute_window(now), per_minute), (day_window(now), per_day)])

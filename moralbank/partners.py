@@ -214,13 +214,11 @@ async def _spend_a_token(client_id: str) -> None:
     queries. Past either, 429 with `Retry-After`, raised: no token is signed, and nothing of
     the request is written (nor counted). Only a client that proved its secret is counted,
     so nobody else can spend a bank's budget."""
-    settings, now = get_settings(), datetime.now(UTC)
-    overdrawn = await ratelimit.spend(
+    settings = get_settings()
+    overdrawn = await ratelimit.spend_in_minute_and_day(
         f"partner-token:{client_id}",
-        [
-            (ratelimit.minute_window(now), settings.partner_tokens_per_minute),
-            (ratelimit.day_window(now), settings.partner_tokens_per_day),
-        ],
+        settings.partner_tokens_per_minute,
+        settings.partner_tokens_per_day,
     )
     if overdrawn is None:
         return
@@ -284,13 +282,11 @@ async def querying_partner(authorization: str | None) -> PartnerClient:
     `Retry-After`, raised: nothing of the request is written (nor counted). Every route a
     partner asks with its token starts here."""
     client = await authenticated_partner(authorization)
-    settings, now = get_settings(), datetime.now(UTC)
-    overdrawn = await ratelimit.spend(
+    settings = get_settings()
+    overdrawn = await ratelimit.spend_in_minute_and_day(
         f"partner-client:{client.client_id}",
-        [
-            (ratelimit.minute_window(now), settings.partner_queries_per_minute),
-            (ratelimit.day_window(now), settings.partner_queries_per_day),
-        ],
+        settings.partner_queries_per_minute,
+        settings.partner_queries_per_day,
     )
     if overdrawn is None:
         return client
