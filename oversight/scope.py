@@ -62,8 +62,14 @@ def _district_staff_or(who: Principal, units: Condition = NEVER) -> Condition:
     return units if who.role == "unit_staff" else NEVER
 
 
+def inspects_assigned_only(who: Principal) -> bool:
+    """An external evaluator reads and records only the inspections assigned to them (and
+    those inspections' units); staff read their places' inspections."""
+    return who.role == "evaluator"
+
+
 def readable_units(who: Principal) -> Scope[Unit]:
-    if who.role == "evaluator":
+    if inspects_assigned_only(who):
         return Scope(Unit, within("id", Inspection, "unit_id", eq("assigned_to", who.id)))
     return Scope(Unit, _by_place(who, unit_column="id"))
 
@@ -88,7 +94,7 @@ def readable_checklists(who: Principal) -> Scope[Checklist]:
 
 
 def readable_inspections(who: Principal) -> Scope[Inspection]:
-    if who.role == "evaluator":
+    if inspects_assigned_only(who):
         return Scope(Inspection, eq("assigned_to", who.id))
     return Scope(Inspection, _by_place(who))
 

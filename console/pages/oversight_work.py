@@ -47,6 +47,7 @@ from oversight.schemas import (
     TaskReviewIn,
 )
 from oversight.scope import (
+    inspects_assigned_only,
     readable_checklists,
     readable_inspections,
     readable_notices,
@@ -94,10 +95,11 @@ async def inspections_page(ctx: Ctx) -> Response:
         }
         for i in found
     ]
-    planning = ctx.who.role in ("worker", "district_admin")
+    planning = ctx.may("/console/oversight/inspections", "POST")
     return ctx.render(
         "oversight/inspections.html",
         rows=rows,
+        assigned_only=inspects_assigned_only(ctx.who),
         shown=status,
         planning=planning,
         units=await readable_units(ctx.who).rows().order_by("name").limit(500) if planning else [],

@@ -197,7 +197,11 @@ async def test_oversight_routes_with_ids_answer_404_outside_the_callers_scope(
     # The assigned evaluator sees their inspection only.
     async with console_as(live, ids["evaluator"]) as client:
         listed = await client.get("/console/oversight/inspections")
-        assert ids["assigned"] in listed.text and ids["inspection"] not in listed.text
+        assert ids["assigned"] in listed.text
+        recorded = await client.get("/console/oversight/inspections?status=recorded")
+        assert ids["inspection"] not in recorded.text  # recorded by someone else
+        # Their own tasks, under their own heading; planning is the district's, not theirs.
+        assert "<h1>我的测评任务</h1>" in listed.text and "安排测评" not in listed.text
         assert (
             await client.get(f"/console/oversight/inspections/{ids['assigned']}")
         ).status_code == 200
@@ -206,6 +210,12 @@ async def test_oversight_routes_with_ids_answer_404_outside_the_callers_scope(
     async with console_as(live, stranger) as client:
         listed = await client.get("/console/oversight/inspections")
         assert ids["assigned"] not in listed.text
+    # The community's worker reads its places' inspections and plans them.
+    async with console_as(live, "c1-worker") as client:
+        listed = await client.get("/console/oversight/inspections")
+        recorded = await client.get("/console/oversight/inspections?status=recorded")
+        assert ids["assigned"] in listed.text and ids["inspection"] in recorded.text
+        assert "<h1>测评</h1>" in listed.text and "安排测评" in listed.text
 
 
 async def test_oversight_pages_have_no_horizontal_scroll_on_a_390px_phone(browser, live):
