@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints, model_validator
 from accounts.schemas import StaffOut
 from kernel import outbox
 from kernel.auth import Role
-from kernel.http import PageQuery, Schema
+from kernel.http import Answer, PageQuery, Schema
 from kernel.i18n import N_, translate
 from kernel.ratelimit import LoginProof
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kernel.models import Notification
 
 
-class ResidentOut(Schema):
+class ResidentOut(Answer):
     missing: list[Literal["community", "nickname", "real_name", "real_name_verification"]] = Field(
         default_factory=list,
         description="what the resident has yet to give: `community` first (nothing is shown "
@@ -70,7 +70,7 @@ NEXT_STEPS = {
 }
 
 
-class MeOut(Schema):
+class MeOut(Answer):
     kind: Literal["resident", "staff"]
     role: Role
     resident: ResidentOut | None = None
@@ -122,7 +122,7 @@ class RefreshIn(Schema):
     refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-class TokenPair(Schema):
+class TokenPair(Answer):
     access_token: str
     refresh_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -135,7 +135,7 @@ class NotificationQuery(PageQuery):
     unread: bool = False
 
 
-class NotificationOut(Schema):
+class NotificationOut(Answer):
     """A notice in the resident's inbox: `text` in the reader's language, `payload` for links."""
 
     id: str
@@ -152,5 +152,5 @@ class NotificationOut(Schema):
         )
 
 
-class MarkedReadOut(Schema):
+class MarkedReadOut(Answer):
     marked: int = Field(description="how many notices this marked read")

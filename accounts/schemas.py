@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from kernel.auth import Role
 from kernel.geo import Coord, to_stored
-from kernel.http import JsonDecimal, Moment, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, Moment, PageQuery, Schema
 
 if TYPE_CHECKING:
     from accounts.models import Community, District, Staff
@@ -132,7 +132,7 @@ class DistrictRulesPatch(Schema):
     effective_from: Moment | None = None
 
 
-class RulesVersionOut(Schema):
+class RulesVersionOut(Answer):
     id: str
     effective_from: datetime
     rules: DistrictRules
@@ -140,7 +140,7 @@ class RulesVersionOut(Schema):
     created_at: datetime
 
 
-class EarningOut(Schema):
+class EarningOut(Answer):
     """What an action earns under a set of rules, and the sentence saying so."""
 
     action: str
@@ -175,7 +175,7 @@ class DistrictCreate(Schema):
     name: Name
 
 
-class DistrictOut(Schema):
+class DistrictOut(Answer):
     id: str
     code: str
     name: str
@@ -224,7 +224,7 @@ class JoinableQuery(Schema):
         return self
 
 
-class JoinableCommunityOut(Schema):
+class JoinableCommunityOut(Answer):
     """A community a resident can join with `PATCH /me {"community": ref}`."""
 
     ref: str = Field(description="`district/community`, the value for `PATCH /me`")
@@ -245,7 +245,7 @@ class JoinableCommunityOut(Schema):
         )
 
 
-class CommunityOut(Schema):
+class CommunityOut(Answer):
     id: str
     code: str
     name: str
@@ -280,7 +280,7 @@ class StaffCreate(Schema):
     display_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
-class StaffOut(Schema):
+class StaffOut(Answer):
     id: str
     username: str
     role: Role

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from kernel.http import Day, JsonDecimal, Moment, PageQuery, Schema
+from kernel.http import Answer, Day, JsonDecimal, Moment, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
@@ -56,7 +56,7 @@ class CampaignIn(Schema):
         return self
 
 
-class CampaignOut(Schema):
+class CampaignOut(Answer):
     id: str
     title: str
     description: str
@@ -87,7 +87,7 @@ class TagIn(Schema):
         return self
 
 
-class TagOut(Schema):
+class TagOut(Answer):
     id: str
     campaign: str = Field(validation_alias="campaign_id")
     activity: str | None = Field(validation_alias="activity_id")
@@ -112,20 +112,20 @@ class CommunityProgress(Schema):
     own: bool = Field(default=False, description="the calling resident's community")
 
 
-class ProgressOut(Schema):
+class ProgressOut(Answer):
     campaign: str
     day: date = Field(description="today (local): what `today` counts")
     total: CommunityProgress = Field(description="the campaign as a whole (`community`: empty)")
     communities: list[CommunityProgress]
 
 
-class StandingOut(Schema):
+class StandingOut(Answer):
     campaign: str
     own_community: str | None = Field(description="the resident's community's code")
     communities: list[CommunityProgress]
 
 
-class MyProgressOut(Schema):
+class MyProgressOut(Answer):
     campaign: str
     joined: bool = Field(description="counted as a participant by the latest rollup")
     first_day: date | None
@@ -163,13 +163,13 @@ class EventIn(Schema):
         return self
 
 
-class ZoneOut(Schema):
+class ZoneOut(Answer):
     id: str
     venue: str
     name: str
 
 
-class EventOut(Schema):
+class EventOut(Answer):
     id: str
     campaign: str = Field(validation_alias="campaign_id")
     title: str
@@ -180,7 +180,7 @@ class EventOut(Schema):
     tasks: list[Task] = Field(description="the civility tasks reported as deeds")
 
 
-class GateCodeOut(Schema):
+class GateCodeOut(Answer):
     zone: str
     code: str = Field(description="what the gate shows (as a QR of `link`); rotates")
     link: str
@@ -191,7 +191,7 @@ class EventCheckinIn(Schema):
     code: Annotated[str, StringConstraints(min_length=1, max_length=500)]
 
 
-class EventCheckinOut(Schema):
+class EventCheckinOut(Answer):
     id: str
     event: str = Field(validation_alias="event_id")
     zone: str = Field(validation_alias="zone_id")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BeforeValidator, Field, StringConstraints, field_validator
 
 from credits.models import Entry, LedgerTransaction, Redemption, Reward, from_units
-from kernel.http import JsonDecimal, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, PageQuery, Schema
 from kernel.i18n import translate
 
 Credits = Annotated[Decimal, Field(max_digits=10, decimal_places=2)]
@@ -35,7 +35,7 @@ class RewardIn(Schema):
     )
 
 
-class RewardOut(Schema):
+class RewardOut(Answer):
     id: str
     title: str
     description: str
@@ -73,7 +73,7 @@ class WithdrawIn(Schema):
     reason: Reason
 
 
-class RewardChangeOut(Schema):
+class RewardChangeOut(Answer):
     """A recorded change of a reward: who did what, when and why."""
 
     id: str
@@ -86,7 +86,7 @@ class RewardChangeOut(Schema):
     changed_at: datetime
 
 
-class RedemptionOut(Schema):
+class RedemptionOut(Answer):
     id: str
     reward: str
     reward_title: str = Field(description="the title of the reward redeemed")
@@ -112,7 +112,7 @@ class RedemptionOut(Schema):
         )
 
 
-class StaffRedemptionOut(Schema):
+class StaffRedemptionOut(Answer):
     """A redemption as staff see it: who redeemed what; never the pickup code."""
 
     id: str
@@ -187,7 +187,7 @@ class ReverseIn(Schema):
     reason: Reason
 
 
-class LedgerEntryOut(Schema):
+class LedgerEntryOut(Answer):
     owner_kind: str
     owner_id: str
     account: str = Field(validation_alias="account_kind")
@@ -197,7 +197,7 @@ class LedgerEntryOut(Schema):
     expires_at: datetime | None
 
 
-class TransactionOut(Schema):
+class TransactionOut(Answer):
     id: str
     district_id: str
     kind: str
@@ -228,7 +228,7 @@ class TransactionOut(Schema):
         )
 
 
-class HistoryItem(Schema):
+class HistoryItem(Answer):
     """One movement of the resident's credits, with the balance it left."""
 
     id: str
@@ -249,12 +249,12 @@ class HistoryItem(Schema):
         )
 
 
-class ExpiringCredits(Schema):
+class ExpiringCredits(Answer):
     expires_at: datetime
     amount: JsonDecimal
 
 
-class MyCreditsOut(Schema):
+class MyCreditsOut(Answer):
     balance: JsonDecimal
     held: JsonDecimal
     earned: JsonDecimal

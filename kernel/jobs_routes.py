@@ -9,14 +9,14 @@ from apscheduler.triggers.cron import CronTrigger
 
 from kernel import localtime
 from kernel.auth import Principal
-from kernel.http import Api, Page, Schema
+from kernel.http import Answer, Api, Page
 from kernel.models import JobRun
 from kernel.scheduler import JOBS, get_job, last_runs, run_job
 
 api = Api("jobs")
 
 
-class JobRunOut(Schema):
+class JobRunOut(Answer):
     job: str
     status: str
     trigger: str
@@ -28,7 +28,7 @@ class JobRunOut(Schema):
     error: str | None
 
 
-class JobOut(Schema):
+class JobOut(Answer):
     name: str
     description: str
     schedule: str

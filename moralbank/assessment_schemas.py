@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from kernel.http import JsonDecimal, Moment, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, Moment, PageQuery, Schema
 from kernel.i18n import N_
 from oversight.schemas import Photos
 
@@ -88,7 +88,7 @@ class AssessmentStandardIn(AssessmentRules):
     effective_from: Moment | None = None
 
 
-class AssessmentStandardOut(Schema):
+class AssessmentStandardOut(Answer):
     id: str
     district_id: str
     effective_from: datetime
@@ -101,7 +101,7 @@ class AssessmentPeriodIn(Schema):
     period: Quarter
 
 
-class AssessmentPeriodOut(Schema):
+class AssessmentPeriodOut(Answer):
     community_id: str
     period: str
     standard_id: str
@@ -115,7 +115,7 @@ class AssessmentMarkIn(Schema):
     points: Annotated[dict[Code, Points], Field(min_length=1, max_length=60)]
 
 
-class AssessmentMarkOut(Schema):
+class AssessmentMarkOut(Answer):
     id: str
     assessment_id: str
     kind: str
@@ -140,13 +140,13 @@ class AssessmentReviewIn(Schema):
     vetoes: Annotated[list[AssessmentVetoIn], Field(max_length=10)] = Field(default_factory=list)
 
 
-class AssessmentReviewItemOut(Schema):
+class AssessmentReviewItemOut(Answer):
     code: str
     points: JsonDecimal
     reason: str
 
 
-class AssessmentReviewOut(Schema):
+class AssessmentReviewOut(Answer):
     items: list[AssessmentReviewItemOut]
     vetoes: list[AssessmentVetoIn]
     score: JsonDecimal
@@ -154,7 +154,7 @@ class AssessmentReviewOut(Schema):
     at: datetime
 
 
-class AssessmentOut(Schema):
+class AssessmentOut(Answer):
     id: str
     district_id: str
     community_id: str
@@ -190,7 +190,7 @@ class AssessmentObjectionDecisionIn(Schema):
         return self
 
 
-class AssessmentObjectionOut(Schema):
+class AssessmentObjectionOut(Answer):
     id: str
     assessment_id: str
     household_id: str
@@ -204,7 +204,7 @@ class AssessmentObjectionOut(Schema):
     decided_at: datetime | None
 
 
-class AssessmentMarkSummaryOut(Schema):
+class AssessmentMarkSummaryOut(Answer):
     kind: str
     count: int
     # Mean points per item over the marks of this kind.
@@ -229,7 +229,7 @@ class AssessmentNeighbourQuery(PageQuery):
     period: Quarter | None = None
 
 
-class AssessmentNeighbourOut(Schema):
+class AssessmentNeighbourOut(Answer):
     """A neighbouring household the caller's household may assess (never its score)."""
 
     assessment_id: str
@@ -239,7 +239,7 @@ class AssessmentNeighbourOut(Schema):
     assessed: bool
 
 
-class AssessmentNeighboursOut(Schema):
+class AssessmentNeighboursOut(Answer):
     period: str
     quota: int
     used: int
@@ -253,19 +253,19 @@ class AssessmentStarQuery(Schema):
     community: CommunityRef | None = None
 
 
-class AssessmentStarOut(Schema):
+class AssessmentStarOut(Answer):
     household_id: str
     household_name: str
     score: JsonDecimal
     rank: int
 
 
-class AssessmentCommunityStarsOut(Schema):
+class AssessmentCommunityStarsOut(Answer):
     community_id: str
     community_name: str
     stars: list[AssessmentStarOut]
 
 
-class AssessmentStarsOut(Schema):
+class AssessmentStarsOut(Answer):
     period: str
     communities: list[AssessmentCommunityStarsOut]

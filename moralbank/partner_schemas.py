@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
-from kernel.http import Day, JsonDecimal, PageQuery, Schema
+from kernel.http import Answer, Day, JsonDecimal, PageQuery, Schema
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=26)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=500)]
@@ -33,7 +33,7 @@ class GreenCardQuery(PageQuery):
     status: GreenCardStatus | None = None
 
 
-class GreenCardOut(Schema):
+class GreenCardOut(Answer):
     """A card as the district sees it."""
 
     id: str
@@ -50,7 +50,7 @@ class GreenCardOut(Schema):
     status_at: datetime | None
 
 
-class MyGreenCardOut(Schema):
+class MyGreenCardOut(Answer):
     """A card as its holder sees it: `link` is what the QR code says (`qr_png_url` draws it)."""
 
     id: str
@@ -65,7 +65,7 @@ class MyGreenCardOut(Schema):
     qr_png_url: str
 
 
-class GreenCardScanOut(Schema):
+class GreenCardScanOut(Answer):
     """One look at the card's public page, and what it showed."""
 
     id: str
@@ -101,7 +101,7 @@ class MerchantQuery(PageQuery):
     active: bool | None = None
 
 
-class MerchantOut(Schema):
+class MerchantOut(Answer):
     """A merchant as the district manages it."""
 
     id: str
@@ -113,7 +113,7 @@ class MerchantOut(Schema):
     changed_at: datetime | None
 
 
-class OfferedMerchantOut(Schema):
+class OfferedMerchantOut(Answer):
     """A merchant where the holder's valid card brings a courtesy."""
 
     id: str
@@ -190,7 +190,7 @@ class TermsIn(Schema):
     terms: Terms
 
 
-class PartnerOut(Schema):
+class PartnerOut(Answer):
     id: str
     name: str
     contact: str | None = Field(description="None only for a bank registered before contacts.")
@@ -200,7 +200,7 @@ class PartnerOut(Schema):
     client_id: str | None = Field(description="The client id in use (its secret is never shown).")
 
 
-class CredentialsOut(Schema):
+class CredentialsOut(Answer):
     """Shown once: the secret is kept only as a keyed hash and cannot be shown again."""
 
     client_id: str
@@ -208,12 +208,12 @@ class CredentialsOut(Schema):
     created_at: datetime
 
 
-class PartnerRegisteredOut(Schema):
+class PartnerRegisteredOut(Answer):
     partner: PartnerOut
     credentials: CredentialsOut
 
 
-class PartnerTokenOut(Schema):
+class PartnerTokenOut(Answer):
     """RFC 6749 section 5.1."""
 
     access_token: str
@@ -232,7 +232,7 @@ class ConsentIn(Schema):
     until: Day = Field(description="The last day (Beijing time) the consent holds; a year at most.")
 
 
-class ConsentOut(Schema):
+class ConsentOut(Answer):
     id: str
     partner_id: str
     partner: str = Field(description="The partner bank's name.")
@@ -245,7 +245,7 @@ class ConsentOut(Schema):
     state: Literal["live", "expired", "withdrawn"]
 
 
-class PartnerQueryOut(Schema):
+class PartnerQueryOut(Answer):
     """A partner's question about the household (谁查询了我家的道德积分) and what it was told."""
 
     id: str
@@ -257,7 +257,7 @@ class PartnerQueryOut(Schema):
     asked_at: datetime
 
 
-class AskerHeadOut(Schema):
+class AskerHeadOut(Answer):
     """A household's head as the console shows people: masked, never an ID number."""
 
     id: str
@@ -266,7 +266,7 @@ class AskerHeadOut(Schema):
     phone_masked: str | None
 
 
-class AskedQueryOut(Schema):
+class AskedQueryOut(Answer):
     """One question a partner bank asked about a household of the district, and its answer."""
 
     id: str
@@ -284,7 +284,7 @@ class AskedQueryOut(Schema):
     outcome_name: str = Field(description="What the bank was told, in words.")
 
 
-class PartnerOfferOut(Schema):
+class PartnerOfferOut(Answer):
     """A partner bank of the district: its terms, and where the household's standing falls."""
 
     id: str
@@ -303,7 +303,7 @@ class AttestationIn(Schema):
     purpose: Purpose
 
 
-class AttestationOut(Schema):
+class AttestationOut(Answer):
     """The signed credential (VC-JWT); the band, period and validity repeat what it states."""
 
     vc_jwt: str

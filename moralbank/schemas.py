@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints
 from accounts.models import Household, HouseholdMembership
 from credits.models import Entry
 from credits.schemas import Units
-from kernel.http import JsonDecimal, Schema
+from kernel.http import Answer, JsonDecimal, Schema
 from kernel.i18n import translate
 from moralbank.households import Standing
 
@@ -39,7 +39,7 @@ class HouseholdCorrectionIn(Schema):
     reason: Reason
 
 
-class HouseholdMemberOut(Schema):
+class HouseholdMemberOut(Answer):
     resident: str
     nickname: str
     head: bool
@@ -55,7 +55,7 @@ class HouseholdMemberOut(Schema):
         )
 
 
-class HouseholdMembershipOut(Schema):
+class HouseholdMembershipOut(Answer):
     """A request to join or a time of membership, as the history keeps it."""
 
     id: str
@@ -79,7 +79,7 @@ class HouseholdMembershipOut(Schema):
         return cls.from_model(membership, nickname=membership.resident.nickname)
 
 
-class HouseholdOut(Schema):
+class HouseholdOut(Answer):
     id: str
     name: str
     community: str = Field(validation_alias="community_id")
@@ -109,7 +109,7 @@ class HouseholdOut(Schema):
         )
 
 
-class MyHouseholdOut(Schema):
+class MyHouseholdOut(Answer):
     """The resident's household (none yet: null) and their own requests to join waiting for
     a head's answer."""
 
@@ -136,7 +136,7 @@ class HouseholdListItem(Schema):
         )
 
 
-class HouseholdInvitationOut(Schema):
+class HouseholdInvitationOut(Answer):
     code: str = Field(validation_alias="invite_code")
     expires_at: datetime = Field(validation_alias="invite_expires_at")
     qr_png_url: str
@@ -154,7 +154,7 @@ class HouseholdRedemptionIn(Schema):
     reward: Annotated[str, StringConstraints(min_length=1, max_length=26)]
 
 
-class HouseholdEntryOut(Schema):
+class HouseholdEntryOut(Answer):
     """One movement of the household's credits."""
 
     id: int

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, computed_field, model_validator
 
 from accounts.account_schemas import LoginProofIn
-from kernel.http import Day, JsonDecimal, PageQuery, Schema
+from kernel.http import Answer, Day, JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 CategoryCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
@@ -120,7 +120,7 @@ class UnitIn(Schema):
         return self
 
 
-class UnitOut(Schema):
+class UnitOut(Answer):
     id: str
     code: str
     name: str
@@ -139,7 +139,7 @@ class UnitQuery(PageQuery):
     community: CommunityCode | None = None
 
 
-class ImportOut(Schema):
+class ImportOut(Answer):
     created: int
 
 
@@ -151,7 +151,7 @@ class UnitWeChatLoginIn(WeChatCodeIn):
     proof: LoginProofIn | None = None
 
 
-class WeChatBindingOut(Schema):
+class WeChatBindingOut(Answer):
     unit_id: str
     wechat_bound: bool
 
@@ -162,7 +162,7 @@ class UnitAccountIn(Schema):
     display_name: Annotated[str, StringConstraints(max_length=100)] = ""
 
 
-class UnitAccountOut(Schema):
+class UnitAccountOut(Answer):
     staff_id: str
     unit_id: str
     username: str
@@ -171,7 +171,7 @@ class UnitAccountOut(Schema):
 # --- photos --------------------------------------------------------------------------------
 
 
-class PhotoOut(Schema):
+class PhotoOut(Answer):
     id: str
     content_type: str
     size: int
@@ -198,7 +198,7 @@ class ReportIn(Schema):
         return self
 
 
-class ReportOut(Schema):
+class ReportOut(Answer):
     """A report as its reporter and the district's staff see it."""
 
     id: str
@@ -224,7 +224,7 @@ class ReportQuery(PageQuery):
     category: CategoryCode | None = None
 
 
-class DuplicateOut(Schema):
+class DuplicateOut(Answer):
     id: str
     category: str
     status: str
@@ -278,7 +278,7 @@ class ChecklistIn(Schema):
         return self
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(Answer):
     id: str
     code: str
     text: str
@@ -286,7 +286,7 @@ class ChecklistItemOut(Schema):
     max_score: int
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(Answer):
     id: str
     unit_type: str
     name: str
@@ -317,14 +317,14 @@ class InspectionRecordIn(Schema):
     rectification_deadline: datetime | None = None
 
 
-class ItemResultOut(Schema):
+class ItemResultOut(Answer):
     item_id: str
     score: int
     photos: list[str]
     note: str
 
 
-class InspectionOut(Schema):
+class InspectionOut(Answer):
     id: str
     unit_id: str
     checklist_id: str
@@ -353,7 +353,7 @@ class ReinspectIn(Schema):
 # --- rectification -------------------------------------------------------------------------
 
 
-class TaskStepOut(Schema):
+class TaskStepOut(Answer):
     kind: str
     actor: str
     note: str
@@ -361,7 +361,7 @@ class TaskStepOut(Schema):
     at: datetime
 
 
-class TaskOut(Schema):
+class TaskOut(Answer):
     id: str
     unit_id: str | None
     department: str | None
@@ -393,7 +393,7 @@ class TaskReviewIn(Schema):
     reason: Annotated[str, StringConstraints(max_length=1000)] = ""
 
 
-class NoticeOut(Schema):
+class NoticeOut(Answer):
     id: str
     unit_id: str
     kind: str
@@ -405,7 +405,7 @@ class NoticeOut(Schema):
 # --- scores and lists ----------------------------------------------------------------------
 
 
-class ScoreOut(Schema):
+class ScoreOut(Answer):
     unit_id: str
     unit_type: str
     period: str
@@ -426,14 +426,14 @@ class ComputeIn(Schema):
     period: Period
 
 
-class ComputeOut(Schema):
+class ComputeOut(Answer):
     period: str
     scored_units: int
     lists: int
     entries: int
 
 
-class ListOut(Schema):
+class ListOut(Answer):
     id: str
     unit_type: str
     period: str
@@ -450,7 +450,7 @@ class ListQuery(PageQuery):
     status: Literal["draft", "noticed", "published"] | None = None
 
 
-class ListEntryOut(Schema):
+class ListEntryOut(Answer):
     id: int
     list_id: str
     unit_id: str
@@ -482,7 +482,7 @@ class RepairDecisionIn(DecisionReason):
     decision: Literal["grant", "refuse"]
 
 
-class ObjectionOut(Schema):
+class ObjectionOut(Answer):
     id: str
     entry_id: int
     unit_id: str
@@ -498,7 +498,7 @@ class RepairOut(ObjectionOut):
     pass
 
 
-class PublicationOut(Schema):
+class PublicationOut(Answer):
     """One publication of a list: what the public saw from `at` on, and why it changed."""
 
     at: datetime
@@ -507,7 +507,7 @@ class PublicationOut(Schema):
     entries: list[PublicEntryOut]
 
 
-class PublicEntryOut(Schema):
+class PublicEntryOut(Answer):
     """What the public list shows: a unit, never a person."""
 
     unit_name: str
@@ -518,7 +518,7 @@ class PublicEntryOut(Schema):
     reason_category: str
 
 
-class PublicListOut(Schema):
+class PublicListOut(Answer):
     district: str
     items: list[PublicEntryOut]
 
@@ -531,7 +531,7 @@ class PublicQuery(Schema):
 # --- credit record and dashboard -----------------------------------------------------------
 
 
-class RecordEventOut(Schema):
+class RecordEventOut(Answer):
     at: datetime
     kind: str
     subject_id: str
@@ -547,7 +547,7 @@ class TemplateQuery(Schema):
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
-class UnitRecordOut(Schema):
+class UnitRecordOut(Answer):
     unit: UnitOut
     events: list[RecordEventOut]
 
@@ -589,7 +589,7 @@ class ListMovement(Schema):
     left_black: int
 
 
-class DashboardOut(Schema):
+class DashboardOut(Answer):
     open_problems: list[GridCell]
     rectification: RectificationStats
     inspection_scores: list[ScorePoint]

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, computed_field, model_validator
 
 from credits.schemas import Units
-from kernel.http import Day, Moment, PageQuery, Schema
+from kernel.http import Answer, Day, Moment, PageQuery, Schema
 from kernel.i18n import translate
 from quiz.models import KIND_NAMES, REGULATIONS, TRUE_FALSE_OPTIONS
 
@@ -165,7 +165,7 @@ class SpecialQuizIn(Schema):
         return self
 
 
-class SpecialQuizOut(Schema):
+class SpecialQuizOut(Answer):
     id: str
     title: str
     opens_at: datetime
@@ -198,11 +198,11 @@ class QuestionStats(_Named):
         return round(self.correct / self.answered, 3) if self.answered else 0.0
 
 
-class StatsOut(Schema):
+class StatsOut(Answer):
     since: date
     until: date
     items: list[QuestionStats]
 
 
-class ImportOut(Schema):
+class ImportOut(Answer):
     created: int

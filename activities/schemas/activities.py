@@ -18,10 +18,10 @@ from activities.schemas.common import (
     Reason,
 )
 from activities.verification import Rule, rule_of, verification_text
-from kernel.http import Moment, PageQuery, Schema
+from kernel.http import Answer, Moment, PageQuery, Schema
 
 
-class ActionOut(Schema):
+class ActionOut(Answer):
     code: str
     name: str
     description: str
@@ -54,7 +54,7 @@ class Location(Positioned):
     address: Annotated[str, StringConstraints(max_length=300)] = ""
 
 
-class LocationOut(Schema):
+class LocationOut(Answer):
     lat: float
     lng: float
     radius_m: int
@@ -98,7 +98,7 @@ class CancelIn(Schema):
     reason: Reason
 
 
-class ActivityOut(Schema):
+class ActivityOut(Answer):
     id: str
     title: str
     description: str
@@ -160,7 +160,7 @@ _FROM: dict[str, Any] = {"from": (Moment | None, None)}
 ActivityQuery = create_model("ActivityQuery", __base__=ActivityFilters, **_FROM)
 
 
-class EnrollmentOut(Schema):
+class EnrollmentOut(Answer):
     id: str
     activity: str = Field(validation_alias="activity_id")
     status: Literal["enrolled", "waitlisted", "cancelled", "no_show"]
@@ -170,7 +170,7 @@ class MyEnrollmentsQuery(PageQuery):
     status: Literal["enrolled", "waitlisted", "cancelled", "no_show"] | None = None
 
 
-class MyEnrollmentOut(Schema):
+class MyEnrollmentOut(Answer):
     """One of the resident's sign-ups, with the activity as they see it."""
 
     id: str

@@ -16,10 +16,10 @@ from activities.schemas.common import (
     Positioned,
     Reason,
 )
-from kernel.http import JsonDecimal, Moment, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, Moment, PageQuery, Schema
 
 
-class CheckinCodeOut(Schema):
+class CheckinCodeOut(Answer):
     token: str = Field(description="the short code (about 45 characters) the check-in takes")
     link: str = Field(
         description="what the QR holds: CHECKIN_LINK_BASE (default PUBLIC_BASE_URL/c/) and the "
@@ -49,7 +49,7 @@ class BackfillIn(Schema):
         return self
 
 
-class AttendanceOut(Schema):
+class AttendanceOut(Answer):
     id: str
     activity: str = Field(validation_alias="activity_id")
     resident: str = Field(validation_alias="resident_id")

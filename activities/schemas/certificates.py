@@ -8,11 +8,11 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from activities.models import Certificate
-from kernel.http import JsonDecimal, Schema
+from kernel.http import Answer, JsonDecimal, Schema
 from kernel.localtime import local_date
 
 
-class CertificateOut(Schema):
+class CertificateOut(Answer):
     number: str
     verify_url: str
     pdf_url: str
@@ -24,7 +24,7 @@ class CertificateOut(Schema):
         return cls.from_model(certificate, verify_url=verify_url, pdf_url=pdf_url)
 
 
-class VerificationOut(Schema):
+class VerificationOut(Answer):
     number: str
     valid: bool
     holder: str | None = None

@@ -15,10 +15,10 @@ from activities.schemas.common import (
     Positioned,
     Reason,
 )
-from kernel.http import Moment, PageQuery, Schema
+from kernel.http import Answer, Moment, PageQuery, Schema
 
 
-class UploadOut(Schema):
+class UploadOut(Answer):
     id: str
     url: str
     content_type: str
@@ -49,7 +49,7 @@ class AttestIn(Schema):
         return self
 
 
-class DeedOut(Schema):
+class DeedOut(Answer):
     id: str
     resident: str = Field(validation_alias="resident_id")
     action: str
@@ -83,7 +83,7 @@ class FilingIn(Schema):
     planned_on: date = Field(description="the local day of the event: today or later")
 
 
-class FilingOut(Schema):
+class FilingOut(Answer):
     id: str
     resident: str = Field(validation_alias="resident_id")
     action: str

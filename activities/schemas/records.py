@@ -12,10 +12,10 @@ from activities.schemas.common import (
     Id,
     Reason,
 )
-from kernel.http import JsonDecimal, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, PageQuery, Schema
 
 
-class ServiceRecordOut(Schema):
+class ServiceRecordOut(Answer):
     id: str
     kind: Literal["record", "reversal"]
     activity: str = Field(validation_alias="activity_id")
@@ -37,7 +37,7 @@ class CorrectionIn(Schema):
     reason: Reason
 
 
-class CorrectionOut(Schema):
+class CorrectionOut(Answer):
     id: str
     resident: str = Field(validation_alias="resident_id")
     record: str | None = Field(validation_alias="record_id")

@@ -18,7 +18,7 @@ from credits.recognition.models import (
     HonourRoll,
     HonourRollEntry,
 )
-from kernel.http import JsonDecimal, PageQuery, Schema
+from kernel.http import Answer, JsonDecimal, PageQuery, Schema
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 CriterionKind = Literal[
@@ -55,7 +55,7 @@ class BadgeCreate(Schema):
     criterion: Criterion
 
 
-class BadgeOut(Schema):
+class BadgeOut(Answer):
     id: str
     code: str
     name: str
@@ -84,12 +84,12 @@ class BadgeQuery(PageQuery):
     )
 
 
-class BadgeRef(Schema):
+class BadgeRef(Answer):
     code: str
     name: str
 
 
-class AwardOut(Schema):
+class AwardOut(Answer):
     id: str = Field(validation_alias="public_id")
     badge: BadgeRef
     resident: str = Field(validation_alias="resident_id")
@@ -136,7 +136,7 @@ class LineRead:
     removed_at: datetime | None
 
 
-class HonourRollLine(Schema):
+class HonourRollLine(Answer):
     rank: int | None = Field(description="null for a line removed in review (staff only)")
     name: str = Field(description="a masked resident name, or a community's name")
     value: JsonDecimal
@@ -159,7 +159,7 @@ class HonourRollLine(Schema):
         }
 
 
-class HonourRollOut(Schema):
+class HonourRollOut(Answer):
     id: str
     district: str
     period: str
@@ -194,7 +194,7 @@ class HonourRollOut(Schema):
         return cls.from_model(roll, district=district_code, **boards)
 
 
-class HonourRollSummary(Schema):
+class HonourRollSummary(Answer):
     id: str
     period: str
     taken_at: datetime
@@ -214,7 +214,7 @@ def criterion_of(kind: str, action: str | None, threshold: Decimal) -> dict[str,
     return {"kind": kind, "action": action, "threshold": threshold}
 
 
-class BadgeProgressOut(Schema):
+class BadgeProgressOut(Answer):
     """How far the resident is from a badge they do not hold yet."""
 
     code: str
@@ -227,7 +227,7 @@ class BadgeProgressOut(Schema):
     image_url: str
 
 
-class SummaryOut(Schema):
+class SummaryOut(Answer):
     """A resident's summary: verified hours, credits, star level, badges held and the count of
     each action practised."""
 
