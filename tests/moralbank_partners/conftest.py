@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from kernel.ratelimit import minute_window
 from tests.conftest import World
 
 CONTACT = "0574-12345678 宁波市海曙区中山西路 1 号"
@@ -72,3 +77,27 @@ async def resident_household(world: World) -> str:
     )
     await Resident.filter(id=world.resident.id).update(household_id=home.id)
     return str(home.id)
+
+
+async def early_in_a_minute() -> None:
+    """Waits out the end of a minute about to roll, so a test's requests share one minute."""
+    now = datetime.now(UTC)
+    if now.second >= 45:
+        await asyncio.sleep(61 - now.second - now.microsecond / 1e6)
+
+
+async def refused_for_the_minute(
+    ask: Callable[[], Awaitable[httpx.Response]],
+) -> httpx.Response:
+    """Asks once past a minute's budget: a 429 problem whose Retry-After is the seconds left in
+    the minute the refusal fell in, rounded up."""
+    before = datetime.now(UTC)
+    refused = await ask()
+    after = datetime.now(UTC)
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == "application/problem+json"
+    minute_end = minute_window(before).ends_at
+    assert minute_window(after).ends_at == minute_end  # `early_in_a_minute` saw to it
+    left = sorted(math.ceil((minute_end - moment).total_seconds()) for moment in (after, before))
+    assert left[0] <= int(refused.headers["retry-after"]) <= left[1]
+    return refused

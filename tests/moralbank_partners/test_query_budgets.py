@@ -6,14 +6,18 @@ day's at the city's midnight; another partner's client is not touched by it."""
 from __future__ import annotations
 
 import asyncio
-import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kernel import localtime
 from kernel.ratelimit import day_window, minute_window
-from tests.moralbank_partners.conftest import partner_token, register_partner
+from tests.moralbank_partners.conftest import (
+    early_in_a_minute,
+    partner_token,
+    refused_for_the_minute,
+    register_partner,
+)
 from tests.moralbank_partners.conftest import resident_household as _household
 from tests.moralbank_partners.test_consents_and_attestations import (
     _ask,
@@ -23,13 +27,6 @@ from tests.moralbank_partners.test_consents_and_attestations import (
 from tests.security.conftest import on_postgres
 
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated:joserfc.errors.SecurityWarning")
-
-
-async def _early_in_a_minute() -> None:
-    """Waits out the end of a minute about to roll, so a test's queries share one minute."""
-    now = datetime.now(UTC)
-    if now.second >= 45:
-        await asyncio.sleep(61 - now.second - now.microsecond / 1e6)
 
 
 async def _counted(client_id: str) -> dict[str, int]:
@@ -66,7 +63,7 @@ async def _roll_the_minute(client_id: str) -> None:
 async def test_past_its_minute_budget_a_client_is_refused_and_nothing_is_written(world, settings):
     settings.partner_queries_per_minute = 2
     household, _period = await _standing_household(world)
-    await _early_in_a_minute()
+    await early_in_a_minute()
     registered = await register_partner(world)
     await _consent(world, registered["partner"]["id"])
     token = await partner_token(world, registered["credentials"])
@@ -74,16 +71,7 @@ async def test_past_its_minute_budget_a_client_is_refused_and_nothing_is_written
         assert (await _ask(world, token, household)).status_code == 201
     assert await _written(household) == (2, 2)
 
-    before = datetime.now(UTC)
-    refused = await _ask(world, token, household)
-    after = datetime.now(UTC)
-    assert refused.status_code == 429
-    assert refused.headers["content-type"] == "application/problem+json"
-    # Retry-After: the seconds left in the minute the refusal fell in, rounded up.
-    minute_end = minute_window(before).ends_at
-    assert minute_window(after).ends_at == minute_end  # `_early_in_a_minute` saw to it
-    left = sorted(math.ceil((minute_end - moment).total_seconds()) for moment in (after, before))
-    assert left[0] <= int(refused.headers["retry-after"]) <= left[1]
+    refused = await refused_for_the_minute(lambda: _ask(world, token, household))
     body = refused.json()
     assert (body["status"], body["code"]) == (429, "query_budget_spent")
     assert body["title"] == "该客户端的查询次数已用完"
@@ -99,7 +87,7 @@ async def test_the_minute_budget_comes_back_when_the_minute_rolls_and_the_day_st
 ):
     settings.partner_queries_per_minute, settings.partner_queries_per_day = 2, 3
     household = await _household(world)
-    await _early_in_a_minute()
+    await early_in_a_minute()
     registered = await register_partner(world)
     client_id = registered["credentials"]["client_id"]
     token = await partner_token(world, registered["credentials"])
@@ -124,7 +112,7 @@ async def test_the_minute_budget_comes_back_when_the_minute_rolls_and_the_day_st
 async def test_one_clients_spent_budget_leaves_another_partner_alone(world, settings):
     settings.partner_queries_per_minute = 1
     household = await _household(world)
-    await _early_in_a_minute()
+    await early_in_a_minute()
     first = await register_partner(world)
     second = await register_partner(world, "鄞州银行")
     first_token = await partner_token(world, first["credentials"])
@@ -140,7 +128,7 @@ async def test_one_clients_spent_budget_leaves_another_partner_alone(world, sett
 async def test_new_credentials_start_with_a_budget_of_their_own(world, settings):
     settings.partner_queries_per_minute = 1
     household = await _household(world)
-    await _early_in_a_minute()
+    await early_in_a_minute()
     registered = await register_partner(world)
     token = await partner_token(world, registered["credentials"])
     assert (await _ask(world, token, household)).status_code == 403
@@ -166,7 +154,7 @@ def test_the_day_is_the_citys_calendar_day_and_the_minute_the_clocks():
 async def test_queries_racing_past_the_budget_are_counted_exactly(world, settings):
     settings.partner_queries_per_minute = 3
     household = await _household(world)
-    await _early_in_a_minute()
+    await early_in_a_minute()
     registered = await register_partner(world)
     token = await partner_token(world, registered["credentials"])
     answers = await asyncio.gather(*(_ask(world, token, household) for _ in range(8)))
