@@ -505,14 +505,23 @@ def start_service(
 ) -> Server:  # fmt: skip
     port = _free_port()
     command = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    cli = (root / "app" / "cli.py").read_text()
-    if "--workers" in cli:
+    if "--workers" in (root / "app" / "cli.py").read_text():
         command += ["--workers", str(workers)]
-    if '"--server"' in cli:  # named always: the default is the settings' (HTTP_SERVER)
-        command += ["--server", server]
-    elif server != "uvicorn":  # code from before `--server` serves under uvicorn only
+    if not can_serve_under(root, server):
         raise SystemExit(f"the code at {root} cannot serve under {server}")
+    if chooses_its_server(root):  # named always: the default is the settings'
+        command += ["--server", server]
     return Server(name, command, {**env, "PYTHONPATH": str(root)}, port, cwd=root)
+
+
+def chooses_its_server(root: Path) -> bool:
+    """Whether the service's code at `root` has `serve --server` (code from before it serves
+    under uvicorn only)."""
+    return '"--server"' in (root / "app" / "cli.py").read_text()
+
+
+def can_serve_under(root: Path, server: str) -> bool:
+    return server == "uvicorn" or chooses_its_server(root)
 
 
 def extract(ref: str, into: Path) -> Path:
@@ -743,10 +752,15 @@ def main() -> None:
             under.append((started.name, started))
         reference = start_reference(env, args.workers)
         servers.append(reference)
-        baseline = None
+        baseline, baseline_server = None, first
         if args.baseline:
             code = extract(args.baseline, work / "baseline")
-            baseline = start_service(env, args.workers, code, name="baseline")
+            # Under the service's own HTTP server where the code can serve under it, so the
+            # difference is the code's; code from before `--server` serves under uvicorn only.
+            baseline_server = first if can_serve_under(code, first) else "uvicorn"
+            baseline = start_service(
+                env, args.workers, code, name="baseline", server=baseline_server
+            )
             servers.append(baseline)
         # (side, server): the same-work reference is the reference's process on other routes.
         sides = [("service", service), *under, *([("baseline", baseline)] if baseline else []),
@@ -829,8 +843,8 @@ def main() -> None:
                 *(
                     [
                         "",
-                        f"`before`: the service at `{args.baseline}`, measured in the same rounds "
-                        "on the same database.",
+                        f"`before`: the service at `{args.baseline}` under {baseline_server}, "
+                        "measured in the same rounds on the same database.",
                     ]
                     if args.baseline
                     else []
