@@ -116,8 +116,8 @@ class Schema(BaseModel):
 class Answer(Schema):
     """Base for response models. An answer is read from attributes and written by its declared
     fields alone, so the request-side settings (unknown fields refused, strings stripped) have
-    nothing to do on it but cost half the validation of a page of 20 activities: an answer
-    leaves them out. Its types, enumerations and constraints are checked as before, and the
+    nothing to do on it but cost a third of the validation of a page of 20 activities: an
+    answer leaves them out. Its types, enumerations and constraints are checked as before, and the
     OpenAPI document still says it has no other fields (`docs/speed.md`, item 9)."""
 
     model_config = ConfigDict(
