@@ -37,7 +37,7 @@ from credits.totals import (
 from kernel import localtime
 from kernel.auth import Principal
 from kernel.errors import NotFound
-from kernel.i18n import N_, _
+from kernel.i18n import N_
 from kernel.outbox import queue_notification, register_notice
 from kernel.sql import moment, query_rows
 
@@ -158,9 +158,10 @@ async def honour_roll(code: str, period: str | None, *, who: Principal) -> Honou
         raise NotFound(N_("No such district."))
     first = rows[0]
     if first["id"] is None:
+        if period is None:
+            raise HonourRollNotFound(N_("No honour roll yet."))
         raise HonourRollNotFound(
-            N_("No honour roll for {period} yet."),
-            period=localtime.PeriodName(period) if period else _("any period"),
+            N_("No honour roll for {period} yet."), period=localtime.PeriodName(period)
         )
     roll_fields, entry_fields = HonourRoll._meta.fields_map, HonourRollEntry._meta.fields_map
     roll = RollRead(

@@ -76,6 +76,14 @@ async def test_past_rolls_are_listed_and_read_by_period(world):
     )
     assert missing.status_code == 404
     assert missing.json()["code"] == "honour_roll_not_found"
+    assert missing.json()["detail"] == "2019年1月 还没有红榜。"
+
+
+async def test_a_district_without_any_roll_says_so_in_one_sentence(world):
+    missing = await world.worker.client.get("/api/v1/districts/d1/honour-roll")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == "honour_roll_not_found"
+    assert missing.json()["detail"] == "还没有红榜。"
 
 
 async def test_a_new_snapshot_replaces_the_month_in_progress(world):
